@@ -1,0 +1,258 @@
+package aigentic
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+)
+
+// DefaultMaxLLMCalls is the limit a run gets when Agent.MaxLLMCalls is 0.
+// An agent is never unlimited: a runaway tool loop costs money.
+const DefaultMaxLLMCalls = 20
+
+// DefaultApprovalTimeout is how long a run waits for an approval when
+// Agent.ApprovalTimeout is 0. No answer in time counts as denied.
+const DefaultApprovalTimeout = 5 * time.Minute
+
+// Agent describes an agent: a model, its instructions and tools, and the
+// production limits of its runs. Agent is a value type: build it once and
+// run it many times, concurrently — each Execute or Start is an independent
+// run that copies the Agent.
+type Agent struct {
+	// Model answers the agent's calls. Required.
+	Model ai.Model
+	// Name identifies the agent in logs and traces, and names it as a
+	// tool when it is a sub-agent (see Agents).
+	Name string
+	// Description says what the agent does; used when it is a sub-agent.
+	Description string
+	// Instructions is the system prompt.
+	Instructions string
+	// Session groups runs under one context (timeout, cancellation). Nil
+	// gives each run a session of its own on context.Background().
+	Session *Session
+	// Trace, when set, records each run in a text file of its own.
+	Trace *Trace
+	// Retries is how many more attempts a failed step gets when its
+	// failure is transient: a model call (network error, attempt timeout,
+	// HTTP 408/429/5xx), or a tool returning an ai.Transient error.
+	// Permanent failures are never retried. 0 means no retries.
+	Retries int
+	// MaxLLMCalls bounds the model calls of one run; 0 means
+	// DefaultMaxLLMCalls. A call counts once however many attempts its
+	// retries took (retries are bounded by Retries, so a run makes at most
+	// MaxLLMCalls × (1+Retries) requests). Sub-agents have limits of their
+	// own. Reaching the limit while the model still asks for tools ends the
+	// run with a *LimitError holding the work done so far.
+	MaxLLMCalls int
+	// LogLevel is the least level logged: Debug shows every model request
+	// and tool call; Info (the zero value) run start and end; Warn retries
+	// and tool errors; Error failures.
+	LogLevel slog.Level
+	// Logger, when set, receives the records (filtered at LogLevel and
+	// redacted); nil logs text to standard error.
+	Logger *slog.Logger
+	// AgentTools are the tools offered to the model.
+	AgentTools []AgentTool
+	// Agents are sub-agents, each offered to the model as a tool named
+	// after it, taking {"input": "..."}. Their runs share this run's
+	// context, trace, log level and logger, and their LLM calls and tokens
+	// count in this run's Stats. A sub-agent's failure reaches the model as
+	// an error result; cancellation stops both.
+	Agents []Agent
+	// RetryPolicy shapes the waits between retries; nil uses the defaults.
+	RetryPolicy *RetryPolicy
+	// Stream asks the model to stream; fragments arrive on Next() as
+	// *ContentEvent with Delta true.
+	Stream bool
+	// ApprovalTimeout bounds the wait for AgentRun.Approve; 0 means
+	// DefaultApprovalTimeout.
+	ApprovalTimeout time.Duration
+}
+
+// Execute runs the agent on message and returns its final answer. It runs
+// in the calling goroutine and records no events. It stops when the
+// Session's context ends.
+func (a Agent) Execute(message string) (string, error) {
+	r, err := a.newRun(message, false, nil)
+	if err != nil {
+		return "", err
+	}
+	r.loop()
+	return r.result, r.err
+}
+
+// Start begins a run in the background. Read its events with Next(), stop
+// it with Cancel(), and get its answer with Wait().
+func (a Agent) Start(message string) (*AgentRun, error) {
+	r, err := a.newRun(message, true, nil)
+	if err != nil {
+		return nil, err
+	}
+	go r.loop()
+	return r, nil
+}
+
+var defaultHandler slog.Handler = slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
+
+// newRun validates the agent and prepares a run; parent is set for a
+// sub-agent's run.
+func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun, error) {
+	if a.Model == nil {
+		return nil, fmt.Errorf("%w: Model is nil", ErrInvalidAgent)
+	}
+	if a.Retries < 0 {
+		return nil, fmt.Errorf("%w: Retries is %d, want 0 or more", ErrInvalidAgent, a.Retries)
+	}
+	if a.MaxLLMCalls < 0 {
+		return nil, fmt.Errorf("%w: MaxLLMCalls is %d, want 0 (default %d) or more", ErrInvalidAgent, a.MaxLLMCalls, DefaultMaxLLMCalls)
+	}
+	if a.Name == "" {
+		a.Name = "agent"
+	}
+	r := &AgentRun{
+		id:       newID("run"),
+		agent:    a,
+		maxCalls: a.MaxLLMCalls,
+		parent:   parent,
+		done:     make(chan struct{}),
+	}
+	if r.maxCalls == 0 {
+		r.maxCalls = DefaultMaxLLMCalls
+	}
+	r.policy = a.RetryPolicy
+	if r.policy == nil {
+		r.policy = &RetryPolicy{}
+	}
+	if err := r.prepareTools(); err != nil {
+		return nil, err
+	}
+
+	r.session = a.Session
+	if r.session == nil || r.session.Context == nil {
+		r.session = NewSession(context.Background())
+		r.ownSession = true
+	}
+	r.ctx, r.cancel = context.WithCancelCause(r.session.Context)
+
+	h := defaultHandler
+	if a.Logger != nil {
+		h = a.Logger.Handler()
+	}
+	r.logger = slog.New(levelHandler{a.LogLevel, redactingHandler{h}}).With(
+		"agent", a.Name, "session", r.session.ID, "run", r.id)
+
+	r.events.init(events)
+	r.stats.Started = time.Now()
+	if a.Instructions != "" {
+		r.messages = append(r.messages, ai.Message{Role: ai.RoleSystem, Content: a.Instructions})
+	}
+	r.messages = append(r.messages, ai.Message{Role: ai.RoleUser, Content: message})
+
+	if a.Trace != nil {
+		tr, err := a.Trace.open(r.stats.Started)
+		if err != nil {
+			r.logger.Warn("trace disabled for this run", "error", err)
+		} else {
+			tr.logger = r.logger
+			r.trace = tr
+			tr.header(a.Trace, r)
+		}
+	}
+	return r, nil
+}
+
+// prepareTools resolves tools and sub-agents, checks names, and compiles
+// schemas once per run.
+func (r *AgentRun) prepareTools() error {
+	a := &r.agent
+	n := len(a.AgentTools) + len(a.Agents)
+	if n == 0 {
+		return nil
+	}
+	r.tools = make([]AgentTool, 0, n)
+	r.tools = append(r.tools, a.AgentTools...)
+	for i := range a.Agents {
+		r.tools = append(r.tools, subAgentTool(a.Agents[i]))
+	}
+	r.schemas = make([]*jsonschema.Schema, len(r.tools))
+	r.aiTools = make([]ai.Tool, len(r.tools))
+	for i := range r.tools {
+		t := &r.tools[i]
+		if !validToolName(t.Name) {
+			return fmt.Errorf("%w: tool name %q: use 1-64 letters, digits, _ or -", ErrInvalidAgent, t.Name)
+		}
+		for j := 0; j < i; j++ {
+			if r.tools[j].Name == t.Name {
+				return fmt.Errorf("%w: two tools named %q", ErrInvalidAgent, t.Name)
+			}
+		}
+		if t.Execute == nil && t.executeRaw == nil {
+			return fmt.Errorf("%w: tool %q has no Execute function", ErrInvalidAgent, t.Name)
+		}
+		sch, err := compiledFor(t)
+		if err != nil {
+			return fmt.Errorf("%w: tool %q: %w", ErrInvalidAgent, t.Name, err)
+		}
+		r.schemas[i] = sch
+		schema := t.InputSchema
+		if schema == nil {
+			schema = map[string]any{"type": "object", "properties": map[string]any{}}
+		}
+		r.aiTools[i] = ai.Tool{Name: t.Name, Description: t.Description, InputSchema: schema}
+	}
+	return nil
+}
+
+// subAgentTool exposes sub as a tool.
+func subAgentTool(sub Agent) AgentTool {
+	name := toolNameFor(sub.Name)
+	desc := sub.Description
+	if desc == "" {
+		desc = "Delegate a task to the " + sub.Name + " agent and get its answer."
+	}
+	return AgentTool{
+		Name:        name,
+		Description: desc,
+		InputSchema: map[string]any{
+			"type": "object",
+			"properties": map[string]any{
+				"input": map[string]any{"type": "string", "description": "The task or question for the " + sub.Name + " agent, with the context it needs."},
+			},
+			"required":             []any{"input"},
+			"additionalProperties": false,
+		},
+		Execute: func(run *AgentRun, args map[string]any) (*ai.ToolResult, error) {
+			input, _ := args["input"].(string)
+			return run.delegate(sub, input)
+		},
+	}
+}
+
+// toolNameFor turns an agent name into a tool name.
+func toolNameFor(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(name)) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_', r == '-':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	if b.Len() == 0 {
+		return "agent"
+	}
+	s := b.String()
+	if len(s) > 64 {
+		s = s[:64]
+	}
+	return s
+}

@@ -1,0 +1,170 @@
+package aigentic
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+)
+
+// Sentinel errors. Every error a run returns wraps what caused it, so
+// errors.Is and errors.As work through the whole chain — including
+// context.Canceled and context.DeadlineExceeded when a run was stopped.
+var (
+	// ErrMaxLLMCalls is matched (errors.Is) by a *LimitError.
+	ErrMaxLLMCalls = errors.New("aigentic: MaxLLMCalls limit reached")
+	// ErrToolPanic is matched by a *PanicError: a tool panicked.
+	ErrToolPanic = errors.New("aigentic: tool panicked")
+	// ErrRetriesExhausted is matched by a *ModelCallError or *ToolError
+	// whose step failed transiently on every attempt allowed.
+	ErrRetriesExhausted = errors.New("aigentic: retries exhausted")
+	// ErrInvalidAgent is wrapped by Start and Execute when the Agent's
+	// configuration is unusable (no model, negative limits, bad tools).
+	ErrInvalidAgent = errors.New("aigentic: invalid agent")
+	// ErrWaitTimeout is the cause of a run stopped by Wait(timeout). It
+	// wraps context.DeadlineExceeded.
+	ErrWaitTimeout = fmt.Errorf("aigentic: wait timeout: %w", context.DeadlineExceeded)
+	// ErrUnknownApproval is returned by AgentRun.Approve for an ID that is
+	// not awaiting approval (never asked, already answered, timed out).
+	ErrUnknownApproval = errors.New("aigentic: no pending approval with that id")
+)
+
+// LimitError ends a run that reached Agent.MaxLLMCalls while the model still
+// wanted to go on. It keeps the work done so far.
+type LimitError struct {
+	// Limit is the MaxLLMCalls in force.
+	Limit int
+	// Calls is the number of model calls made (equal to Limit).
+	Calls int
+	// ToolCalls is the number of tool calls executed.
+	ToolCalls int
+	// Transcript is the conversation so far: every message sent and
+	// received, tool results included.
+	Transcript []ai.Message
+	// Pending are the tool calls the last response asked for; they were not
+	// executed, since no model call was left to read their results.
+	Pending []ai.ToolCall
+	// Usage is the tokens used so far.
+	Usage ai.Usage
+	// Partial is the last text the model produced, if any.
+	Partial string
+}
+
+// Error implements error.
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("aigentic: MaxLLMCalls limit reached: %d of %d model calls made, %d tool calls executed, %d tool calls pending",
+		e.Calls, e.Limit, e.ToolCalls, len(e.Pending))
+}
+
+// Is matches ErrMaxLLMCalls.
+func (e *LimitError) Is(target error) bool { return target == ErrMaxLLMCalls }
+
+// ModelCallError is a model call that failed: permanently at once, or
+// transiently on every attempt the retry budget allowed.
+type ModelCallError struct {
+	// Call is the 1-based number of the model call in the run.
+	Call int
+	// Attempts is how many attempts were made.
+	Attempts int
+	// Exhausted is true when the last failure was transient and the retry
+	// budget ran out.
+	Exhausted bool
+	// Err is the last attempt's error.
+	Err error
+}
+
+// Error implements error.
+func (e *ModelCallError) Error() string {
+	if e.Exhausted {
+		return fmt.Sprintf("aigentic: model call %d failed after %d attempts: %v", e.Call, e.Attempts, e.Err)
+	}
+	return fmt.Sprintf("aigentic: model call %d failed (attempt %d, not retryable): %v", e.Call, e.Attempts, e.Err)
+}
+
+// Unwrap returns the last attempt's error.
+func (e *ModelCallError) Unwrap() error { return e.Err }
+
+// Is matches ErrRetriesExhausted when the retry budget ran out.
+func (e *ModelCallError) Is(target error) bool { return target == ErrRetriesExhausted && e.Exhausted }
+
+// ToolError is a tool that stopped the run: it returned a Go error or
+// panicked. It names the tool and wraps the cause.
+type ToolError struct {
+	// Tool is the tool's name.
+	Tool string
+	// CallID is the model's tool call ID.
+	CallID string
+	// Attempts is how many times the tool ran (more than 1 when it
+	// returned transient errors and was retried).
+	Attempts int
+	// Exhausted is true when the last error was transient and the retry
+	// budget ran out.
+	Exhausted bool
+	// Err is the tool's error, or a *PanicError.
+	Err error
+}
+
+// Error implements error.
+func (e *ToolError) Error() string {
+	if e.Attempts > 1 {
+		return fmt.Sprintf("aigentic: tool %q failed after %d attempts: %v", e.Tool, e.Attempts, e.Err)
+	}
+	return fmt.Sprintf("aigentic: tool %q failed: %v", e.Tool, e.Err)
+}
+
+// Unwrap returns the tool's error.
+func (e *ToolError) Unwrap() error { return e.Err }
+
+// Is matches ErrRetriesExhausted when the retry budget ran out.
+func (e *ToolError) Is(target error) bool { return target == ErrRetriesExhausted && e.Exhausted }
+
+// PanicError is a recovered panic from a tool.
+type PanicError struct {
+	// Value is what the tool panicked with.
+	Value any
+	// Stack is the goroutine's stack at the panic.
+	Stack []byte
+}
+
+// Error implements error.
+func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
+
+// Is matches ErrToolPanic.
+func (e *PanicError) Is(target error) bool { return target == ErrToolPanic }
+
+// Unwrap returns the panic value when it is an error.
+func (e *PanicError) Unwrap() error {
+	if err, ok := e.Value.(error); ok {
+		return err
+	}
+	return nil
+}
+
+// StoppedError is a run stopped by its context: the session's timeout or
+// cancellation, run.Cancel(), or Wait's timeout. It wraps the cause, so
+// errors.Is(err, context.DeadlineExceeded) or context.Canceled holds.
+type StoppedError struct {
+	// During says what the run was doing: "model call 2", "backoff before
+	// model call 2", "tool \"search\"", "approval of \"send_email\"".
+	During string
+	// Cause is the context's cause.
+	Cause error
+}
+
+// Error implements error.
+func (e *StoppedError) Error() string {
+	return fmt.Sprintf("aigentic: run stopped during %s: %v", e.During, e.Cause)
+}
+
+// Unwrap returns the cause.
+func (e *StoppedError) Unwrap() error { return e.Cause }
+
+// stopped builds a *StoppedError from a done context.
+func stopped(ctx context.Context, during string) error {
+	cause := context.Cause(ctx)
+	if cause == nil {
+		cause = ctx.Err()
+	}
+	return &StoppedError{During: during, Cause: cause}
+}

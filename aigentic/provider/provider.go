@@ -1,0 +1,82 @@
+// Package provider chooses the model an example runs on, from the
+// environment: OpenAI (or any OpenAI-compatible server) when configured,
+// the built-in offline model otherwise. Every example calls it once, in the
+// one place that reads its environment.
+package provider
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/offline"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/openai"
+)
+
+// DefaultOpenAIModel is the model used when OPENAI_MODEL is unset.
+const DefaultOpenAIModel = "gpt-4o-mini"
+
+// Settings are the model settings read from the environment.
+type Settings struct {
+	// APIKey is OPENAI_API_KEY. Never print it.
+	APIKey string
+	// Model is OPENAI_MODEL, or DefaultOpenAIModel.
+	Model string
+	// BaseURL is OPENAI_BASE_URL: an OpenAI-compatible server (Ollama,
+	// vLLM, LM Studio). Local servers need no key.
+	BaseURL string
+}
+
+// String describes the settings without the key.
+func (s Settings) String() string {
+	key := "unset"
+	if s.APIKey != "" {
+		key = "set"
+	}
+	return fmt.Sprintf("model=%s base_url=%s api_key=%s", s.Model, s.BaseURL, key)
+}
+
+// FromEnv reads OPENAI_API_KEY, OPENAI_MODEL and OPENAI_BASE_URL through
+// getenv (os.Getenv in programs, a map in tests). An invalid base URL is an
+// error naming the variable.
+func FromEnv(getenv func(string) string) (Settings, error) {
+	s := Settings{
+		APIKey:  strings.TrimSpace(getenv("OPENAI_API_KEY")),
+		Model:   strings.TrimSpace(getenv("OPENAI_MODEL")),
+		BaseURL: strings.TrimSpace(getenv("OPENAI_BASE_URL")),
+	}
+	if s.Model == "" {
+		s.Model = DefaultOpenAIModel
+	}
+	if s.BaseURL != "" {
+		u, err := url.Parse(s.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return Settings{}, fmt.Errorf("OPENAI_BASE_URL=%q is not a valid http(s) URL (example: http://localhost:11434/v1)", s.BaseURL)
+		}
+	}
+	return s, nil
+}
+
+// Offline reports whether these settings select the offline model: no key
+// and no base URL.
+func (s Settings) Offline() bool { return s.APIKey == "" && s.BaseURL == "" }
+
+// New builds the model the settings select, and a one-line description of
+// it for the program to print at start-up (never the key).
+func New(s Settings) (ai.Model, string, error) {
+	if s.Offline() {
+		return offline.NewModel(), "Using the built-in offline model (OPENAI_API_KEY is not set).", nil
+	}
+	var opts []openai.Option
+	where := "OpenAI"
+	if s.BaseURL != "" {
+		opts = append(opts, openai.WithBaseURL(s.BaseURL))
+		where = "the OpenAI-compatible server at " + s.BaseURL
+	}
+	m, err := openai.New(s.Model, s.APIKey, opts...)
+	if err != nil {
+		return nil, "", fmt.Errorf("model: %w", err)
+	}
+	return m, fmt.Sprintf("Using %s, model %s.", where, s.Model), nil
+}

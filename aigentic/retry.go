@@ -1,0 +1,94 @@
+package aigentic
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+)
+
+// RetryPolicy shapes the waits between attempts of a failed step. The
+// number of retries is Agent.Retries; the policy only says how long to wait.
+// The zero value is usable: every zero field takes its default.
+type RetryPolicy struct {
+	// BaseDelay is the first backoff (default 500ms); each retry doubles it.
+	BaseDelay time.Duration
+	// MaxDelay caps the backoff (default 20s).
+	MaxDelay time.Duration
+	// MaxRetryAfter caps how long a server's Retry-After is honoured
+	// (default 60s): a longer request waits this long, then tries.
+	MaxRetryAfter time.Duration
+	// AttemptTimeout bounds each model attempt; 0 means no per-attempt
+	// bound (the session's context still applies). An attempt that times
+	// out is a transient failure.
+	AttemptTimeout time.Duration
+	// Rand returns a number in [0,1) for jitter; nil uses math/rand/v2.
+	Rand func() float64
+	// Sleep waits d or until ctx ends, returning ctx's error then; nil uses
+	// a timer. Tests inject one that records the delays and returns at once.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Default policy values.
+const (
+	DefaultBaseDelay     = 500 * time.Millisecond
+	DefaultMaxDelay      = 20 * time.Second
+	DefaultMaxRetryAfter = 60 * time.Second
+)
+
+// Delay returns the wait before retry number retry (1 for the first retry)
+// after err. A server's Retry-After, when err carries one, is honoured up to
+// MaxRetryAfter. Otherwise the backoff is exponential — BaseDelay × 2^(retry-1),
+// capped at MaxDelay — with "equal jitter": half fixed, half random, so
+// clients that failed together do not retry together.
+func (p *RetryPolicy) Delay(retry int, err error) time.Duration {
+	maxRA := p.MaxRetryAfter
+	if maxRA <= 0 {
+		maxRA = DefaultMaxRetryAfter
+	}
+	if ra, ok := ai.RetryAfterOf(err); ok {
+		return min(ra, maxRA)
+	}
+	base, maxD := p.BaseDelay, p.MaxDelay
+	if base <= 0 {
+		base = DefaultBaseDelay
+	}
+	if maxD <= 0 {
+		maxD = DefaultMaxDelay
+	}
+	if retry < 1 {
+		retry = 1
+	}
+	d := float64(base) * math.Pow(2, float64(retry-1))
+	if d > float64(maxD) {
+		d = float64(maxD)
+	}
+	r := rand.Float64
+	if p.Rand != nil {
+		r = p.Rand
+	}
+	return time.Duration(d/2 + r()*d/2)
+}
+
+// wait sleeps d, ending early when ctx ends.
+func (p *RetryPolicy) wait(ctx context.Context, d time.Duration) error {
+	if p.Sleep != nil {
+		if err := p.Sleep(ctx, d); err != nil {
+			return err
+		}
+		return ctx.Err()
+	}
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

@@ -1,0 +1,526 @@
+package aigentic
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+)
+
+// AgentRun is one execution of an Agent. Its methods are safe for
+// concurrent use.
+type AgentRun struct {
+	id         string
+	agent      Agent
+	session    *Session
+	ownSession bool
+	ctx        context.Context
+	cancel     context.CancelCauseFunc
+	logger     *slog.Logger
+	trace      *traceRun
+	policy     *RetryPolicy
+	maxCalls   int
+	parent     *AgentRun
+
+	tools   []AgentTool
+	schemas []*jsonschema.Schema
+	aiTools []ai.Tool
+
+	events eventQueue
+	done   chan struct{}
+
+	// ownCalls is touched only by the run's goroutine.
+	ownCalls int
+
+	mu        sync.Mutex
+	stats     Stats
+	messages  []ai.Message
+	approvals map[string]chan bool
+	result    string
+	err       error
+}
+
+// ID identifies the run in logs and traces.
+func (r *AgentRun) ID() string { return r.id }
+
+// Session returns the run's session.
+func (r *AgentRun) Session() *Session { return r.session }
+
+// Context is the run's context: tools must pass it to whatever they call
+// and return when it ends.
+func (r *AgentRun) Context() context.Context { return r.ctx }
+
+// Agent returns the agent the run executes (a copy).
+func (r *AgentRun) Agent() Agent { return r.agent }
+
+// Next returns the run's event channel: every event, in order, then closed
+// when the run ends. Every call returns the same channel. A reader must
+// drain it until it is closed. Runs started by Execute record no events.
+func (r *AgentRun) Next() <-chan Event { return r.events.channel() }
+
+// Cancel stops the run with context.Canceled. Safe to call at any time.
+func (r *AgentRun) Cancel() { r.cancel(context.Canceled) }
+
+// Wait waits for the run to end and returns its answer. A timeout > 0
+// stops the run when it elapses (the error then wraps ErrWaitTimeout and
+// context.DeadlineExceeded); 0 waits as long as the run takes.
+func (r *AgentRun) Wait(timeout time.Duration) (string, error) {
+	if timeout > 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		select {
+		case <-r.done:
+		case <-t.C:
+			r.cancel(ErrWaitTimeout)
+			<-r.done
+		}
+	} else {
+		<-r.done
+	}
+	return r.result, r.err
+}
+
+// Done is closed when the run has ended.
+func (r *AgentRun) Done() <-chan struct{} { return r.done }
+
+// Stats returns the run's counters: final once the run ended (success or
+// failure), current while it runs.
+func (r *AgentRun) Stats() Stats {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s := r.stats
+	select {
+	case <-r.done:
+	default:
+		s.Duration = time.Since(s.Started)
+	}
+	return s
+}
+
+// Messages returns the conversation so far: the partial work of a failed
+// run is here too.
+func (r *AgentRun) Messages() []ai.Message {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]ai.Message(nil), r.messages...)
+}
+
+// TraceFilepath is the run's trace file, or "" without a trace.
+func (r *AgentRun) TraceFilepath() string {
+	if r.trace == nil {
+		return ""
+	}
+	return r.trace.path
+}
+
+// Approve answers the approval request id (an *ApprovalEvent's ID). It
+// returns an error wrapping ErrUnknownApproval when nothing waits on id.
+func (r *AgentRun) Approve(id string, approved bool) error {
+	r.mu.Lock()
+	ch, ok := r.approvals[id]
+	if ok {
+		delete(r.approvals, id)
+	}
+	r.mu.Unlock()
+	if !ok {
+		return fmt.Errorf("%w: %q", ErrUnknownApproval, id)
+	}
+	ch <- approved // buffered: never blocks
+	return nil
+}
+
+func (r *AgentRun) appendMessage(m ai.Message) {
+	r.mu.Lock()
+	r.messages = append(r.messages, m)
+	r.mu.Unlock()
+}
+
+// loop is the run: model call → tool calls → results → … → final text.
+func (r *AgentRun) loop() {
+	r.logger.Info("run started", "model", r.agent.Model.ModelName(), "max_llm_calls", r.maxCalls, "retries", r.agent.Retries, "tools", len(r.tools))
+	result, err := r.steps()
+	r.finish(result, err)
+}
+
+func (r *AgentRun) steps() (string, error) {
+	for {
+		if r.ownCalls >= r.maxCalls {
+			return "", r.limitError(nil)
+		}
+		resp, err := r.callModel()
+		if err != nil {
+			return "", err
+		}
+		msg := resp.Message
+		msg.Role = ai.RoleAssistant
+		for i := range msg.ToolCalls {
+			if msg.ToolCalls[i].ID == "" {
+				msg.ToolCalls[i].ID = "call_" + strconv.Itoa(r.ownCalls) + "_" + strconv.Itoa(i)
+			}
+		}
+		r.appendMessage(msg)
+		if msg.Content != "" && !r.agent.Stream {
+			r.events.push(&ContentEvent{eventBase: eventBase{r.id}, Content: msg.Content})
+		}
+		if len(msg.ToolCalls) == 0 {
+			return msg.Content, nil
+		}
+		if r.ownCalls >= r.maxCalls {
+			return "", r.limitError(msg.ToolCalls)
+		}
+		for _, tc := range msg.ToolCalls {
+			res, err := r.runTool(tc)
+			if err != nil {
+				return "", err
+			}
+			r.appendMessage(ai.Message{Role: ai.RoleTool, ToolCallID: tc.ID, Name: tc.Name, Content: res.String(), IsError: res.Error})
+		}
+	}
+}
+
+func (r *AgentRun) limitError(pending []ai.ToolCall) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	le := &LimitError{
+		Limit:      r.maxCalls,
+		Calls:      r.ownCalls,
+		ToolCalls:  r.stats.ToolCalls,
+		Transcript: append([]ai.Message(nil), r.messages...),
+		Pending:    append([]ai.ToolCall(nil), pending...),
+		Usage:      ai.Usage{InputTokens: r.stats.InputTokens, OutputTokens: r.stats.OutputTokens},
+	}
+	for i := len(r.messages) - 1; i >= 0; i-- {
+		if m := r.messages[i]; m.Role == ai.RoleAssistant && m.Content != "" {
+			le.Partial = m.Content
+			break
+		}
+	}
+	return le
+}
+
+// finish records the outcome, closes the trace and the events, and
+// releases the run's context.
+func (r *AgentRun) finish(result string, err error) {
+	r.mu.Lock()
+	r.stats.Duration = time.Since(r.stats.Started)
+	s := r.stats
+	r.result, r.err = result, err
+	r.mu.Unlock()
+
+	attrs := []any{"duration", s.Duration, "llm_calls", s.LLMCalls, "tool_calls", s.ToolCalls,
+		"tool_errors", s.ToolErrors, "retries", s.Retries, "tokens_in", s.InputTokens, "tokens_out", s.OutputTokens}
+	switch {
+	case err == nil:
+		r.logger.Info("run finished", attrs...)
+	case isStopped(err):
+		r.logger.Warn("run stopped", append(attrs, "error", err)...)
+	default:
+		r.logger.Error("run failed", append(attrs, "error", err)...)
+	}
+	if err != nil {
+		r.events.push(&ErrorEvent{eventBase: eventBase{r.id}, Err: err})
+	}
+	r.trace.outcome(s, result, err)
+	r.trace.close()
+	r.cancel(nil)
+	if r.ownSession {
+		r.session.Cancel()
+	}
+	close(r.done)
+	r.events.close()
+}
+
+func isStopped(err error) bool {
+	var se *StoppedError
+	return errors.As(err, &se)
+}
+
+// callModel makes one model call, retrying transient failures.
+func (r *AgentRun) callModel() (*ai.Response, error) {
+	r.ownCalls++
+	call := r.ownCalls
+	r.mu.Lock()
+	r.stats.LLMCalls++
+	r.mu.Unlock()
+
+	req := ai.Request{Messages: r.messages, Tools: r.aiTools}
+	if r.agent.Stream {
+		req.OnDelta = r.onDelta
+	}
+	debug := r.logger.Enabled(r.ctx, slog.LevelDebug)
+	for attempt := 1; ; attempt++ {
+		if r.ctx.Err() != nil {
+			return nil, stopped(r.ctx, "model call "+strconv.Itoa(call))
+		}
+		if debug {
+			r.logger.Debug("model request", "call", call, "attempt", attempt, "messages", len(req.Messages), "tools", len(req.Tools),
+				"last_message", truncate(req.Messages[len(req.Messages)-1].Content, 200))
+		}
+		r.trace.modelRequest(call, attempt, &req)
+
+		actx, cancel := r.ctx, context.CancelFunc(nil)
+		if r.policy.AttemptTimeout > 0 {
+			actx, cancel = context.WithTimeout(r.ctx, r.policy.AttemptTimeout)
+		}
+		start := time.Now()
+		resp, err := r.agent.Model.Generate(actx, req)
+		d := time.Since(start)
+		if cancel != nil {
+			cancel()
+		}
+		if err == nil && resp == nil {
+			err = &ai.ModelError{Provider: r.agent.Model.ModelName(), Message: "model returned neither a response nor an error"}
+		}
+		if err == nil {
+			r.mu.Lock()
+			r.stats.InputTokens += resp.Usage.InputTokens
+			r.stats.OutputTokens += resp.Usage.OutputTokens
+			r.mu.Unlock()
+			r.trace.modelResponse(call, attempt, resp, d)
+			if debug {
+				r.logger.Debug("model response", "call", call, "attempt", attempt, "duration", d,
+					"tool_calls", len(resp.Message.ToolCalls), "tokens_in", resp.Usage.InputTokens, "tokens_out", resp.Usage.OutputTokens,
+					"content", truncate(resp.Message.Content, 200))
+			}
+			return resp, nil
+		}
+		if r.ctx.Err() != nil {
+			r.trace.modelError(call, attempt, err, d, 0, false)
+			return nil, stopped(r.ctx, "model call "+strconv.Itoa(call))
+		}
+		transient := ai.IsTransient(err)
+		if !transient || attempt > r.agent.Retries {
+			r.trace.modelError(call, attempt, err, d, 0, false)
+			return nil, &ModelCallError{Call: call, Attempts: attempt, Exhausted: transient, Err: err}
+		}
+		delay := r.policy.Delay(attempt, err)
+		r.noteRetry("model call "+strconv.Itoa(call), attempt, delay, err)
+		r.trace.modelError(call, attempt, err, d, delay, true)
+		if r.policy.wait(r.ctx, delay) != nil {
+			return nil, stopped(r.ctx, "backoff before retry of model call "+strconv.Itoa(call))
+		}
+	}
+}
+
+func (r *AgentRun) noteRetry(step string, attempt int, delay time.Duration, err error) {
+	r.mu.Lock()
+	r.stats.Retries++
+	r.mu.Unlock()
+	r.logger.Warn("retrying after transient failure", "step", step, "attempt", attempt, "next_attempt", attempt+1, "delay", delay, "error", err)
+	r.events.push(&RetryEvent{eventBase: eventBase{r.id}, Step: step, Attempt: attempt, Delay: delay, Err: err})
+}
+
+func (r *AgentRun) onDelta(text string) {
+	r.events.push(&ContentEvent{eventBase: eventBase{r.id}, Content: text, Delta: true})
+}
+
+// runTool answers one tool call. A returned error stops the run; anything
+// the model should handle comes back as an error result.
+func (r *AgentRun) runTool(tc ai.ToolCall) (*ai.ToolResult, error) {
+	r.events.push(&ToolCallEvent{eventBase: eventBase{r.id}, ID: tc.ID, Name: tc.Name, Arguments: tc.Arguments})
+	r.mu.Lock()
+	r.stats.ToolCalls++
+	r.mu.Unlock()
+
+	start := time.Now()
+	res, err := r.answerTool(tc)
+	d := time.Since(start)
+	if err != nil {
+		return nil, err
+	}
+	if res == nil {
+		res = &ai.ToolResult{}
+	}
+	if res.Error {
+		r.mu.Lock()
+		r.stats.ToolErrors++
+		r.mu.Unlock()
+		r.logger.Warn("tool returned an error result", "tool", tc.Name, "call_id", tc.ID, "result", truncate(res.String(), 300))
+	} else if r.logger.Enabled(r.ctx, slog.LevelDebug) {
+		r.logger.Debug("tool result", "tool", tc.Name, "call_id", tc.ID, "duration", d, "result", truncate(res.String(), 200))
+	}
+	r.trace.toolResult(tc, res, d)
+	r.events.push(&ToolResultEvent{eventBase: eventBase{r.id}, ID: tc.ID, Name: tc.Name, Result: res, Error: res.Error, Duration: d})
+	return res, nil
+}
+
+func (r *AgentRun) answerTool(tc ai.ToolCall) (*ai.ToolResult, error) {
+	idx := -1
+	for i := range r.tools {
+		if r.tools[i].Name == tc.Name {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 {
+		r.trace.toolCall(tc, 1)
+		names := make([]string, len(r.tools))
+		for i := range r.tools {
+			names[i] = r.tools[i].Name
+		}
+		avail := "none"
+		if len(names) > 0 {
+			avail = strings.Join(names, ", ")
+		}
+		return ai.ErrorText(fmt.Sprintf("unknown tool %q; available tools: %s", tc.Name, avail)), nil
+	}
+	t := &r.tools[idx]
+	args, verr := validateArgs(r.schemas[idx], tc.Arguments)
+	if verr != nil {
+		r.trace.toolCall(tc, 1)
+		return ai.ErrorText(fmt.Sprintf("invalid arguments for tool %q: %v", tc.Name, verr)), nil
+	}
+	if t.RequireApproval {
+		approved, reason, err := r.awaitApproval(t, tc, args)
+		if err != nil {
+			return nil, err
+		}
+		if !approved {
+			r.trace.note("--- tool call %s (%s) not run: %s ---\n\n", tc.Name, tc.ID, reason)
+			return ai.ErrorText(fmt.Sprintf("tool %q was not run: %s", tc.Name, reason)), nil
+		}
+	}
+	if r.logger.Enabled(r.ctx, slog.LevelDebug) {
+		r.logger.Debug("tool call", "tool", tc.Name, "call_id", tc.ID, "arguments", truncate(tc.Arguments, 300))
+	}
+	for attempt := 1; ; attempt++ {
+		r.trace.toolCall(tc, attempt)
+		start := time.Now()
+		res, err := r.execTool(t, tc.Arguments, args)
+		if err == nil {
+			return res, nil
+		}
+		d := time.Since(start)
+		if r.ctx.Err() != nil {
+			r.trace.toolFailure(tc, err, d, 0, false)
+			return nil, stopped(r.ctx, fmt.Sprintf("tool %q", tc.Name))
+		}
+		transient := errors.Is(err, ai.ErrTransient) && !errors.Is(err, ErrToolPanic)
+		if !transient || attempt > r.agent.Retries {
+			r.trace.toolFailure(tc, err, d, 0, false)
+			return nil, &ToolError{Tool: tc.Name, CallID: tc.ID, Attempts: attempt, Exhausted: transient, Err: err}
+		}
+		delay := r.policy.Delay(attempt, err)
+		r.noteRetry("tool "+tc.Name, attempt, delay, err)
+		r.trace.toolFailure(tc, err, d, delay, true)
+		if r.policy.wait(r.ctx, delay) != nil {
+			return nil, stopped(r.ctx, fmt.Sprintf("backoff before retry of tool %q", tc.Name))
+		}
+	}
+}
+
+// execTool runs the tool, turning a panic into a *PanicError.
+func (r *AgentRun) execTool(t *AgentTool, raw string, args map[string]any) (res *ai.ToolResult, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			stack := debug.Stack()
+			r.logger.Error("tool panicked", "tool", t.Name, "panic", fmt.Sprint(v), "stack", string(stack))
+			res, err = nil, &PanicError{Value: v, Stack: stack}
+		}
+	}()
+	if t.executeRaw != nil {
+		return t.executeRaw(r, []byte(raw))
+	}
+	return t.Execute(r, args)
+}
+
+// awaitApproval emits an *ApprovalEvent and waits for Approve, the
+// approval timeout, or the end of the run.
+func (r *AgentRun) awaitApproval(t *AgentTool, tc ai.ToolCall, args map[string]any) (bool, string, error) {
+	timeout := r.agent.ApprovalTimeout
+	if timeout <= 0 {
+		timeout = DefaultApprovalTimeout
+	}
+	ch := make(chan bool, 1)
+	r.mu.Lock()
+	if r.approvals == nil {
+		r.approvals = make(map[string]chan bool)
+	}
+	r.approvals[tc.ID] = ch
+	r.mu.Unlock()
+	defer func() {
+		r.mu.Lock()
+		delete(r.approvals, tc.ID)
+		r.mu.Unlock()
+	}()
+
+	msg := "arguments match the tool's schema"
+	if t.ApprovalMessage != nil {
+		msg = t.ApprovalMessage(args) + " (" + msg + ")"
+	}
+	deadline := time.Now().Add(timeout)
+	r.logger.Info("approval requested", "tool", t.Name, "call_id", tc.ID, "timeout", timeout)
+	r.trace.note("--- approval requested for %s (%s): %s ---\narguments: %s\n", t.Name, tc.ID, msg, tc.Arguments)
+	r.events.push(&ApprovalEvent{eventBase: eventBase{r.id}, ID: tc.ID, Tool: t.Name, Args: args, ValidationMessage: msg, Deadline: deadline})
+
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case ok := <-ch:
+		r.trace.note("approval answer: approved=%t\n\n", ok)
+		r.logger.Info("approval answered", "tool", t.Name, "call_id", tc.ID, "approved", ok)
+		if !ok {
+			return false, "the user denied approval", nil
+		}
+		return true, "", nil
+	case <-timer.C:
+		r.trace.note("approval timed out after %s: treated as denied\n\n", timeout)
+		r.logger.Warn("approval timed out; treated as denied", "tool", t.Name, "call_id", tc.ID, "timeout", timeout)
+		return false, "approval was not given within " + timeout.String() + " (treated as denied)", nil
+	case <-r.ctx.Done():
+		return false, "", stopped(r.ctx, fmt.Sprintf("approval of %q", t.Name))
+	}
+}
+
+// delegate runs a sub-agent inside this run's context.
+func (r *AgentRun) delegate(sub Agent, input string) (*ai.ToolResult, error) {
+	if sub.Model == nil {
+		sub.Model = r.agent.Model
+	}
+	sub.Session = &Session{ID: r.session.ID, Context: r.ctx}
+	if sub.Trace == nil {
+		sub.Trace = r.agent.Trace
+	}
+	sub.LogLevel = r.agent.LogLevel
+	if sub.Logger == nil {
+		sub.Logger = r.agent.Logger
+	}
+	if sub.RetryPolicy == nil {
+		sub.RetryPolicy = r.agent.RetryPolicy
+	}
+	child, err := sub.newRun(input, false, r)
+	if err != nil {
+		return ai.ErrorText(fmt.Sprintf("sub-agent %q cannot run: %v", sub.Name, err)), nil
+	}
+	child.loop()
+	cs := child.Stats()
+	r.mu.Lock()
+	r.stats.LLMCalls += cs.LLMCalls
+	r.stats.Retries += cs.Retries
+	r.stats.InputTokens += cs.InputTokens
+	r.stats.OutputTokens += cs.OutputTokens
+	r.mu.Unlock()
+	if child.err != nil {
+		if r.ctx.Err() != nil {
+			return nil, child.err
+		}
+		return ai.ErrorText(fmt.Sprintf("sub-agent %q failed: %v", sub.Name, child.err)), nil
+	}
+	return ai.Text(child.result), nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

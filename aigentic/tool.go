@@ -1,0 +1,302 @@
+package aigentic
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+
+	invopop "github.com/invopop/jsonschema"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+)
+
+// AgentTool is a tool the agent offers to its model.
+//
+// Execute returns a result the model sees — set Error: true for a failure
+// the model should handle (bad input, nothing found) — or a Go error, which
+// stops the run with a *ToolError wrapping it. Return an error marked with
+// ai.Transient to have the step retried within the agent's Retries budget.
+// A panic in Execute is recovered and stops the run with a *ToolError
+// wrapping a *PanicError. Execute must honour run.Context().
+type AgentTool struct {
+	// Name is the tool's name as the model sees it: letters, digits, _ and -.
+	Name string
+	// Description tells the model what the tool does and when to use it.
+	Description string
+	// InputSchema is the JSON schema of the arguments (an object schema).
+	// The model's arguments are validated against it before Execute runs;
+	// invalid arguments become an error result the model sees. Nil means
+	// an object with any properties.
+	InputSchema map[string]interface{}
+	// Execute runs the tool.
+	Execute func(run *AgentRun, args map[string]interface{}) (*ai.ToolResult, error)
+	// RequireApproval makes the run ask before executing: it emits an
+	// *ApprovalEvent on Next() and waits for AgentRun.Approve. A denial,
+	// or no answer within Agent.ApprovalTimeout, reaches the model as an
+	// error result and the tool does not run.
+	RequireApproval bool
+	// ApprovalMessage, when set, writes the human-readable note shown with
+	// an approval request (what will happen, warnings about the arguments).
+	ApprovalMessage func(args map[string]interface{}) string
+
+	// compiled is set by NewTool; hand-built tools compile on first use.
+	compiled *jsonschema.Schema
+	// executeRaw, set by NewTool, decodes the raw arguments straight into
+	// the typed input instead of going through the map.
+	executeRaw func(run *AgentRun, raw []byte) (*ai.ToolResult, error)
+}
+
+// RecoverableError is an error a tool built with [NewTool] returns to report
+// a failure to the model (a ToolResult with Error: true) instead of
+// stopping the run. Build one with [Recoverable].
+type RecoverableError struct{ Err error }
+
+// Error implements error.
+func (e *RecoverableError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e *RecoverableError) Unwrap() error { return e.Err }
+
+// Recoverable marks err as a failure the model should see and handle: a
+// tool built with [NewTool] that returns Recoverable(err) produces an error
+// result, and the run goes on.
+func Recoverable(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &RecoverableError{Err: err}
+}
+
+// NewTool builds an AgentTool from a typed function. The JSON schema is
+// derived from T, which must be a struct: field names from `json` tags,
+// descriptions from `description` (or `jsonschema_description`) tags,
+// fields without `omitempty` required, extra properties rejected. The
+// model's arguments are validated against that schema, then decoded into T.
+//
+// fn's string is the tool's text result. An error wrapped with
+// [Recoverable] becomes an error result the model sees; any other error
+// stops the run (use ai.Transient to have it retried).
+//
+// NewTool panics if T cannot be described as a JSON object schema: that is
+// a programming error found at start-up, like regexp.MustCompile.
+func NewTool[T any](name, description string, fn func(run *AgentRun, input T) (string, error)) AgentTool {
+	var zero T
+	t := reflect.TypeOf(zero)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		panic(fmt.Sprintf("aigentic.NewTool(%q): input type %T must be a struct", name, zero))
+	}
+	schema, err := SchemaFor(t)
+	if err != nil {
+		panic(fmt.Sprintf("aigentic.NewTool(%q): %v", name, err))
+	}
+	compiled, err := compileSchema(schema)
+	if err != nil {
+		panic(fmt.Sprintf("aigentic.NewTool(%q): %v", name, err))
+	}
+	call := func(run *AgentRun, in T) (*ai.ToolResult, error) {
+		out, err := fn(run, in)
+		if err != nil {
+			var re *RecoverableError
+			if errors.As(err, &re) {
+				return ai.ErrorText(err.Error()), nil
+			}
+			return nil, err
+		}
+		return ai.Text(out), nil
+	}
+	return AgentTool{
+		Name:        name,
+		Description: description,
+		InputSchema: schema,
+		compiled:    compiled,
+		Execute: func(run *AgentRun, args map[string]interface{}) (*ai.ToolResult, error) {
+			raw, err := json.Marshal(args)
+			if err != nil {
+				return ai.ErrorText("invalid arguments: " + err.Error()), nil
+			}
+			return decodeAndCall(run, raw, call)
+		},
+		executeRaw: func(run *AgentRun, raw []byte) (*ai.ToolResult, error) {
+			return decodeAndCall(run, raw, call)
+		},
+	}
+}
+
+func decodeAndCall[T any](run *AgentRun, raw []byte, call func(*AgentRun, T) (*ai.ToolResult, error)) (*ai.ToolResult, error) {
+	var in T
+	if err := json.Unmarshal(raw, &in); err != nil {
+		return ai.ErrorText("invalid arguments: " + err.Error()), nil
+	}
+	return call(run, in)
+}
+
+// SchemaFor derives the JSON object schema of a Go struct type the way
+// [NewTool] does, as a map ready for AgentTool.InputSchema.
+func SchemaFor(t reflect.Type) (map[string]any, error) {
+	r := invopop.Reflector{
+		Anonymous:      true,
+		DoNotReference: true,
+		ExpandedStruct: true,
+		LookupComment: func(st reflect.Type, field string) string {
+			if field == "" || st.Kind() != reflect.Struct {
+				return ""
+			}
+			if f, ok := st.FieldByName(field); ok {
+				return f.Tag.Get("description")
+			}
+			return ""
+		},
+	}
+	s := r.ReflectFromType(t)
+	s.Version = ""
+	b, err := json.Marshal(s)
+	if err != nil {
+		return nil, fmt.Errorf("schema for %s: %w", t, err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("schema for %s: %w", t, err)
+	}
+	if m["type"] != "object" {
+		return nil, fmt.Errorf("schema for %s is not an object schema", t)
+	}
+	return m, nil
+}
+
+// compileSchema compiles an object schema for validation.
+func compileSchema(schema map[string]any) (*jsonschema.Schema, error) {
+	if schema == nil {
+		schema = map[string]any{"type": "object"}
+	}
+	raw, err := json.Marshal(schema)
+	if err != nil {
+		return nil, fmt.Errorf("input schema: %w", err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("input schema: %w", err)
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	if err := c.AddResource("tool-input.json", doc); err != nil {
+		return nil, fmt.Errorf("input schema: %w", err)
+	}
+	sch, err := c.Compile("tool-input.json")
+	if err != nil {
+		return nil, fmt.Errorf("input schema: %w", err)
+	}
+	return sch, nil
+}
+
+// schemaCache holds compiled schemas of hand-built tools, keyed by the
+// schema's canonical JSON, so a tool defined once is compiled once.
+var schemaCache struct {
+	sync.Mutex
+	m map[string]*jsonschema.Schema
+}
+
+const schemaCacheMax = 1024
+
+func compiledFor(t *AgentTool) (*jsonschema.Schema, error) {
+	if t.compiled != nil {
+		return t.compiled, nil
+	}
+	schema := t.InputSchema
+	if schema == nil {
+		schema = map[string]any{"type": "object"}
+	}
+	key, err := json.Marshal(schema)
+	if err != nil {
+		return nil, fmt.Errorf("input schema: %w", err)
+	}
+	schemaCache.Lock()
+	sch, ok := schemaCache.m[string(key)]
+	schemaCache.Unlock()
+	if ok {
+		return sch, nil
+	}
+	sch, err = compileSchema(schema)
+	if err != nil {
+		return nil, err
+	}
+	schemaCache.Lock()
+	if schemaCache.m == nil {
+		schemaCache.m = make(map[string]*jsonschema.Schema)
+	}
+	if len(schemaCache.m) < schemaCacheMax {
+		schemaCache.m[string(key)] = sch
+	}
+	schemaCache.Unlock()
+	return sch, nil
+}
+
+// validateArgs parses the model's raw arguments and checks them against
+// the schema. The returned message is for the model; err is nil when valid.
+func validateArgs(sch *jsonschema.Schema, raw string) (map[string]any, error) {
+	trimmed := strings.TrimSpace(raw)
+	if trimmed == "" {
+		trimmed = "{}"
+	}
+	var args map[string]any
+	dec := json.NewDecoder(strings.NewReader(trimmed))
+	if err := dec.Decode(&args); err != nil {
+		return nil, fmt.Errorf("arguments are not a JSON object: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("arguments are not a single JSON object")
+	}
+	if args == nil {
+		args = map[string]any{}
+	}
+	if err := sch.Validate(map[string]any(args)); err != nil {
+		var ve *jsonschema.ValidationError
+		if errors.As(err, &ve) {
+			return nil, fmt.Errorf("arguments do not match the schema: %s", flattenValidation(ve))
+		}
+		return nil, fmt.Errorf("arguments do not match the schema: %w", err)
+	}
+	return args, nil
+}
+
+// flattenValidation turns a validation error tree into one line.
+func flattenValidation(ve *jsonschema.ValidationError) string {
+	var parts []string
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			loc := "/" + strings.Join(e.InstanceLocation, "/")
+			parts = append(parts, loc+": "+e.ErrorKind.LocalizedString(englishPrinter))
+			return
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	return strings.Join(parts, "; ")
+}
+
+var englishPrinter = message.NewPrinter(language.English)
+
+// validToolName reports whether name is acceptable to model APIs.
+func validToolName(name string) bool {
+	if name == "" || len(name) > 64 {
+		return false
+	}
+	for _, r := range name {
+		if !(r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
