@@ -1,0 +1,358 @@
+package openai
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"strings"
+	"syscall"
+	"time"
+
+	oai "github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/packages/ssestream"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+)
+
+// providerName is the Provider of every ai.ModelError this package returns.
+const providerName = "openai"
+
+// Sentinels matched with errors.Is through the *ai.ModelError this package
+// returns.
+var (
+	// ErrNoAPIKey is the configuration error of a model with neither an API
+	// key nor a base URL.
+	ErrNoAPIKey = errors.New("openai: no API key: set OPENAI_API_KEY, or OPENAI_BASE_URL for a local OpenAI-compatible server")
+	// ErrInvalidConfig marks every other configuration error: an empty
+	// model name, a malformed base URL, an out-of-range option.
+	ErrInvalidConfig = errors.New("openai: invalid configuration")
+	// ErrUnauthorized marks an HTTP 401 or 403: the key was rejected or
+	// lacks access. It is permanent.
+	ErrUnauthorized = errors.New("openai: unauthorized")
+	// ErrUnreachable marks a failure with no HTTP answer: connection
+	// refused or reset, DNS failure, network timeout. It is transient.
+	ErrUnreachable = errors.New("openai: server unreachable")
+	// ErrTruncatedStream marks a stream that ended before its finish
+	// reason. It is transient.
+	ErrTruncatedStream = errors.New("openai: truncated stream")
+	// ErrMalformedResponse marks a 200 answer that could not be used:
+	// malformed JSON, no choices, a broken stream chunk. It is transient.
+	ErrMalformedResponse = errors.New("openai: malformed response")
+)
+
+// kindError ties a sentinel kind to the underlying cause, so that both
+// match errors.Is. Its text is redacted; the cause's own text is never
+// printed by it.
+type kindError struct {
+	kind  error // one of the sentinels above, or nil
+	text  string
+	cause error
+}
+
+func (e *kindError) Error() string { return e.text }
+
+func (e *kindError) Unwrap() []error {
+	errs := make([]error, 0, 2)
+	if e.kind != nil {
+		errs = append(errs, e.kind)
+	}
+	if e.cause != nil {
+		errs = append(errs, e.cause)
+	}
+	return errs
+}
+
+// redactor removes the API key from any text built from a server's answer
+// or a transport error.
+type redactor string
+
+func (r redactor) clean(s string) string {
+	if r == "" || !strings.Contains(s, string(r)) {
+		return s
+	}
+	return strings.ReplaceAll(s, string(r), "[redacted]")
+}
+
+// wrap builds the Err of a ModelError: kind and cause, with a redacted text.
+func (r redactor) wrap(kind, cause error, format string, args ...any) error {
+	return &kindError{kind: kind, text: r.clean(fmt.Sprintf(format, args...)), cause: cause}
+}
+
+// exchange is what the middleware saw of the one HTTP exchange of a call.
+type exchange struct {
+	sent     bool // the request reached the transport
+	answered bool // a response (any status) came back
+	status   int
+	header   http.Header
+}
+
+// middleware records the exchange; it runs on the calling goroutine.
+func (x *exchange) middleware(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
+	x.sent = true
+	res, err := next(req)
+	if res != nil {
+		x.answered = true
+		x.status = res.StatusCode
+		x.header = res.Header.Clone()
+	}
+	return res, err
+}
+
+func (x *exchange) contentType() string {
+	if x == nil || x.header == nil {
+		return ""
+	}
+	mt, _, err := mime.ParseMediaType(x.header.Get("Content-Type"))
+	if err != nil {
+		return strings.ToLower(strings.TrimSpace(x.header.Get("Content-Type")))
+	}
+	return mt
+}
+
+func isJSONType(mt string) bool {
+	return mt == "" || strings.Contains(mt, "json")
+}
+
+// configError is the permanent ModelError of a bad configuration.
+func configError(kind error, msg string) *ai.ModelError {
+	return &ai.ModelError{Provider: providerName, Message: msg, Err: kind}
+}
+
+// contextError is the ModelError of a call whose context ended: it wraps
+// ctx.Err(); a deadline is transient (an attempt timeout), a cancellation
+// is not.
+func contextError(ctxErr error) *ai.ModelError {
+	msg := "request canceled"
+	if errors.Is(ctxErr, context.DeadlineExceeded) {
+		msg = "request timed out: context deadline exceeded"
+	}
+	return &ai.ModelError{
+		Provider:  providerName,
+		Message:   msg,
+		Transient: errors.Is(ctxErr, context.DeadlineExceeded),
+		Err:       ctxErr,
+	}
+}
+
+// classify turns any failure of the SDK call into a *ai.ModelError.
+func (m *Model) classify(ctx context.Context, err error, x *exchange) *ai.ModelError {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return contextError(ctxErr)
+	}
+	var apiErr *oai.Error
+	if errors.As(err, &apiErr) {
+		return m.statusError(apiErr, x)
+	}
+	var streamErr *ssestream.StreamError
+	if errors.As(err, &streamErr) {
+		return m.streamEventError(streamErr)
+	}
+	r := m.redact
+	if x != nil && x.answered && x.status >= 200 && x.status < 300 {
+		if mt := x.contentType(); !isJSONType(mt) && mt != "text/event-stream" {
+			return &ai.ModelError{
+				Provider:   providerName,
+				StatusCode: x.status,
+				Message:    fmt.Sprintf("unexpected content type %q in the answer: is the base URL an OpenAI-compatible API (usually ending in /v1)?", mt),
+				Err:        r.wrap(ErrMalformedResponse, err, "unexpected content type %q", mt),
+			}
+		}
+		if isDecodeError(err) {
+			return &ai.ModelError{
+				Provider:   providerName,
+				StatusCode: x.status,
+				Message:    "malformed JSON in the answer",
+				Transient:  true,
+				Err:        r.wrap(ErrMalformedResponse, err, "malformed JSON: %v", err),
+			}
+		}
+	}
+	if what, ok := networkFailure(err); ok {
+		me := &ai.ModelError{Provider: providerName, Transient: true}
+		if x != nil && x.answered {
+			// The answer started and was cut: a body read failed.
+			me.StatusCode = x.status
+			me.Message = "answer cut short: " + what
+			me.Err = r.wrap(nil, err, "%s", me.Message)
+		} else {
+			me.Message = "cannot reach the server: " + what
+			me.Err = r.wrap(ErrUnreachable, err, "%s", me.Message)
+		}
+		return me
+	}
+	if x != nil && !x.sent {
+		// The SDK refused to build the request: a configuration problem.
+		return &ai.ModelError{
+			Provider: providerName,
+			Message:  r.clean("invalid request: " + err.Error()),
+			Err:      r.wrap(ErrInvalidConfig, err, "invalid request: %v", err),
+		}
+	}
+	return &ai.ModelError{
+		Provider: providerName,
+		Message:  r.clean(err.Error()),
+		Err:      r.wrap(nil, err, "%v", err),
+	}
+}
+
+// statusError classifies an HTTP error status.
+func (m *Model) statusError(apiErr *oai.Error, x *exchange) *ai.ModelError {
+	r := m.redact
+	status := apiErr.StatusCode
+	var header http.Header
+	if apiErr.Response != nil {
+		header = apiErr.Response.Header
+	} else if x != nil {
+		header = x.header
+	}
+	code := apiErr.Code
+	if code == "" {
+		code = apiErr.Type
+	}
+	msg := apiErr.Message
+	if msg == "" {
+		msg = bodySnippet(apiErr)
+	}
+	me := &ai.ModelError{
+		Provider:   providerName,
+		StatusCode: status,
+		Code:       r.clean(code),
+		Message:    r.clean(strings.TrimSpace(msg)),
+		Transient:  transientStatus(status, apiErr.Code, header),
+	}
+	if me.Transient {
+		if d, ok := ai.ParseRetryAfter(header, time.Now()); ok {
+			me.RetryAfter = d
+		}
+	}
+	var kind error
+	if status == http.StatusUnauthorized || status == http.StatusForbidden {
+		kind = ErrUnauthorized
+	}
+	me.Err = r.wrap(kind, apiErr, "HTTP %d %s", status, http.StatusText(status))
+	return me
+}
+
+// transientStatus decides whether an HTTP error is worth retrying.
+func transientStatus(status int, code string, header http.Header) bool {
+	switch strings.ToLower(strings.TrimSpace(header.Get("X-Should-Retry"))) {
+	case "true":
+		return true
+	case "false":
+		return false
+	}
+	if code == "insufficient_quota" {
+		return false
+	}
+	if status == http.StatusNotImplemented {
+		return false
+	}
+	return ai.IsTransientStatus(status) || status >= 500
+}
+
+// bodySnippet returns a short, single-line text of an error body that was
+// not OpenAI-shaped (a proxy's plain-text answer), or "" for HTML and empty
+// bodies.
+func bodySnippet(apiErr *oai.Error) string {
+	if apiErr.Response == nil || apiErr.Response.Body == nil {
+		return ""
+	}
+	b, _ := io.ReadAll(io.LimitReader(apiErr.Response.Body, 4096))
+	s := strings.TrimSpace(string(b))
+	if s == "" || strings.HasPrefix(s, "<") {
+		return ""
+	}
+	var shaped struct { // {"detail": "..."} (FastAPI servers) or {"error": "..."}
+		Detail any `json:"detail"`
+		Error  any `json:"error"`
+	}
+	if json.Unmarshal(b, &shaped) == nil {
+		if d, ok := shaped.Detail.(string); ok && d != "" {
+			s = d
+		} else if e, ok := shaped.Error.(string); ok && e != "" {
+			s = e
+		}
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
+}
+
+// streamEventError classifies an error event received inside a stream.
+func (m *Model) streamEventError(se *ssestream.StreamError) *ai.ModelError {
+	r := m.redact
+	var ev struct {
+		Error json.RawMessage `json:"error"`
+	}
+	var body struct {
+		Message string `json:"message"`
+		Code    any    `json:"code"`
+		Type    string `json:"type"`
+	}
+	_ = json.Unmarshal(se.Event.Data, &ev)
+	var msg, code, typ string
+	if json.Unmarshal(ev.Error, &body) == nil {
+		msg, typ = body.Message, body.Type
+		if body.Code != nil {
+			code = fmt.Sprint(body.Code)
+		}
+	} else {
+		_ = json.Unmarshal(ev.Error, &msg)
+	}
+	if msg == "" {
+		msg = "error event in the stream"
+	}
+	if code == "" {
+		code = typ
+	}
+	transient := true
+	switch typ {
+	case "invalid_request_error", "authentication_error", "permission_error", "not_found_error":
+		transient = false
+	}
+	return &ai.ModelError{
+		Provider:  providerName,
+		Code:      r.clean(code),
+		Message:   r.clean(msg),
+		Transient: transient,
+		Err:       r.wrap(nil, se, "stream error event: %s", msg),
+	}
+}
+
+// isDecodeError reports a JSON body that could not be decoded.
+func isDecodeError(err error) bool {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	return errors.As(err, &syn) || errors.As(err, &typ) ||
+		errors.Is(err, io.ErrUnexpectedEOF) && strings.Contains(err.Error(), "parsing response json")
+}
+
+// networkFailure reports whether err is a transport failure, and names it.
+func networkFailure(err error) (string, bool) {
+	var dnsErr *net.DNSError
+	var netErr net.Error
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused", true
+	case errors.Is(err, syscall.ECONNRESET):
+		return "connection reset", true
+	case errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ECONNABORTED):
+		return "connection broken", true
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return "connection closed unexpectedly (unexpected EOF)", true
+	case errors.As(err, &dnsErr):
+		return "DNS lookup failed for " + dnsErr.Name, true
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return "network timeout", true
+	case errors.As(err, &netErr):
+		return "network error", true
+	}
+	return "", false
+}

@@ -1,0 +1,294 @@
+package openai
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+
+	oai "github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+)
+
+// EnvBaseURL is the environment variable [NewModel] reads for the base URL
+// when no [WithBaseURL] option is given.
+const EnvBaseURL = "OPENAI_BASE_URL"
+
+// DefaultBaseURL is the OpenAI API, used when neither [WithBaseURL] nor
+// OPENAI_BASE_URL gives a base URL.
+const DefaultBaseURL = "https://api.openai.com/v1"
+
+// Option configures a [Model].
+type Option func(*config)
+
+type config struct {
+	baseURL      string
+	httpClient   *http.Client
+	organization string
+	project      string
+	temperature  *float64
+	maxTokens    int64
+	headers      [][2]string
+	errs         []error
+}
+
+// WithBaseURL sets the API's base URL, e.g. "http://localhost:11434/v1"
+// for Ollama; request paths such as "chat/completions" are appended to it.
+// It takes precedence over OPENAI_BASE_URL. An empty url is no option.
+func WithBaseURL(url string) Option {
+	return func(c *config) { c.baseURL = strings.TrimSpace(url) }
+}
+
+// WithHTTPClient sets the HTTP client, for custom transports, proxies or
+// TLS settings. Leave its Timeout at zero and bound calls with the context:
+// the agent sets per-attempt deadlines. Nil keeps the default,
+// http.DefaultClient.
+func WithHTTPClient(client *http.Client) Option {
+	return func(c *config) { c.httpClient = client }
+}
+
+// WithOrganization sends the OpenAI-Organization header.
+func WithOrganization(id string) Option {
+	return func(c *config) { c.organization = strings.TrimSpace(id) }
+}
+
+// WithProject sends the OpenAI-Project header.
+func WithProject(id string) Option {
+	return func(c *config) { c.project = strings.TrimSpace(id) }
+}
+
+// WithTemperature sets the sampling temperature, between 0 and 2. Without
+// it the server's default is used.
+func WithTemperature(t float64) Option {
+	return func(c *config) {
+		if math.IsNaN(t) || t < 0 || t > 2 {
+			c.errs = append(c.errs, fmt.Errorf("temperature %v is outside [0, 2]", t))
+			return
+		}
+		c.temperature = &t
+	}
+}
+
+// WithMaxTokens bounds the tokens generated per call, sent as
+// max_completion_tokens. Zero means no bound.
+func WithMaxTokens(n int) Option {
+	return func(c *config) {
+		if n < 0 {
+			c.errs = append(c.errs, fmt.Errorf("max tokens %d is negative", n))
+			return
+		}
+		c.maxTokens = int64(n)
+	}
+}
+
+// WithHeader adds an HTTP header to every request, e.g. for a gateway in
+// front of the API. It cannot set Authorization: the key is the apiKey
+// argument.
+func WithHeader(key, value string) Option {
+	return func(c *config) {
+		if strings.EqualFold(strings.TrimSpace(key), "Authorization") {
+			c.errs = append(c.errs, errors.New("WithHeader cannot set Authorization; pass the key to NewModel"))
+			return
+		}
+		c.headers = append(c.headers, [2]string{key, value})
+	}
+}
+
+// Model is an [ai.Model] on OpenAI's Chat Completions API or a compatible
+// server. It is safe for concurrent use; build it with [New] or [NewModel].
+type Model struct {
+	name    string
+	baseURL string // effective base URL
+	local   bool   // the base URL came from an option or the environment
+	hasKey  bool
+	redact  redactor
+	cfgErr  *ai.ModelError
+
+	temperature *float64
+	maxTokens   int64
+
+	chat   oai.ChatService
+	models oai.ModelService
+}
+
+var _ ai.Model = (*Model)(nil)
+
+// New returns a model named modelName (e.g. "gpt-4o-mini", or a local
+// server's model such as "llama3.2") authenticated with apiKey, or the
+// configuration error: no key and no base URL ([ErrNoAPIKey]), an empty
+// model name, a malformed base URL or option ([ErrInvalidConfig]). The
+// error is a permanent *ai.ModelError.
+func New(modelName, apiKey string, opts ...Option) (*Model, error) {
+	m := NewModel(modelName, apiKey, opts...)
+	if m.cfgErr != nil {
+		return nil, m.cfgErr
+	}
+	return m, nil
+}
+
+// NewModel is [New] for call sites that cannot handle an error: it always
+// returns a model, and a configuration error surfaces, as a permanent
+// *ai.ModelError, from every Generate and Ping.
+//
+// The base URL is [WithBaseURL], else OPENAI_BASE_URL (read here, once),
+// else [DefaultBaseURL]. An empty apiKey with a base URL sends no
+// Authorization header, as local servers expect.
+func NewModel(modelName, apiKey string, opts ...Option) *Model {
+	var c config
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	apiKey = strings.TrimSpace(apiKey)
+	m := &Model{
+		name:        strings.TrimSpace(modelName),
+		hasKey:      apiKey != "",
+		redact:      redactor(apiKey),
+		temperature: c.temperature,
+		maxTokens:   c.maxTokens,
+	}
+	base := c.baseURL
+	if base == "" {
+		base = strings.TrimSpace(os.Getenv(EnvBaseURL))
+	}
+	m.local = base != ""
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	m.baseURL = strings.TrimRight(base, "/")
+
+	if err := m.validate(&c, apiKey); err != nil {
+		m.cfgErr = err
+		return m
+	}
+
+	sdkOpts := []option.RequestOption{
+		option.WithBaseURL(m.baseURL),
+		option.WithMaxRetries(0), // the agent's Retries is the only retry layer
+	}
+	if apiKey != "" {
+		sdkOpts = append(sdkOpts, option.WithAPIKey(apiKey))
+	}
+	if c.httpClient != nil {
+		sdkOpts = append(sdkOpts, option.WithHTTPClient(c.httpClient))
+	}
+	if c.organization != "" {
+		sdkOpts = append(sdkOpts, option.WithOrganization(c.organization))
+	}
+	if c.project != "" {
+		sdkOpts = append(sdkOpts, option.WithProject(c.project))
+	}
+	for _, h := range c.headers {
+		sdkOpts = append(sdkOpts, option.WithHeader(h[0], h[1]))
+	}
+	// The services are built directly rather than through oai.NewClient,
+	// which would merge OPENAI_API_KEY, OPENAI_ORG_ID, OPENAI_PROJECT_ID,
+	// OPENAI_ADMIN_KEY and OPENAI_CUSTOM_HEADERS from the environment: a
+	// local server configured without a key would receive the real one.
+	m.chat = oai.NewChatService(sdkOpts...)
+	m.models = oai.NewModelService(sdkOpts...)
+	return m
+}
+
+func (m *Model) validate(c *config, apiKey string) *ai.ModelError {
+	if len(c.errs) > 0 {
+		return configError(fmt.Errorf("%w: %w", ErrInvalidConfig, errors.Join(c.errs...)),
+			"invalid configuration: "+m.redact.clean(errors.Join(c.errs...).Error()))
+	}
+	if m.name == "" {
+		return configError(ErrInvalidConfig, "invalid configuration: empty model name")
+	}
+	if apiKey == "" && !m.local {
+		return configError(ErrNoAPIKey, "no API key: set OPENAI_API_KEY, or OPENAI_BASE_URL for a local OpenAI-compatible server")
+	}
+	if strings.ContainsFunc(apiKey, func(r rune) bool { return r < 0x21 || r == 0x7f }) {
+		return configError(ErrInvalidConfig, "invalid configuration: the API key contains spaces or control characters")
+	}
+	u, err := url.Parse(m.baseURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return configError(ErrInvalidConfig, m.redact.clean(fmt.Sprintf(
+			"invalid configuration: base URL %q is not an http(s) URL such as http://localhost:11434/v1", m.baseURL)))
+	}
+	for _, h := range c.headers {
+		if h[0] == "" || strings.ContainsAny(h[0]+h[1], "\r\n") {
+			return configError(ErrInvalidConfig, "invalid configuration: malformed header "+fmt.Sprintf("%q", h[0]))
+		}
+	}
+	return nil
+}
+
+// ModelName implements ai.Model.
+func (m *Model) ModelName() string { return m.name }
+
+// BaseURL is the base URL the model sends its requests to.
+func (m *Model) BaseURL() string { return m.baseURL }
+
+// Generate implements ai.Model: one chat completion, streamed when
+// req.OnDelta is set. It makes exactly one HTTP request and never retries;
+// see the package documentation for how failures are classified.
+func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, error) {
+	if m.cfgErr != nil {
+		return nil, m.cfgErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, contextError(err)
+	}
+	params, err := m.params(req)
+	if err != nil {
+		return nil, err
+	}
+	var x exchange
+	mw := option.WithMiddleware(x.middleware)
+	if req.OnDelta == nil {
+		res, err := m.chat.Completions.New(ctx, params, mw)
+		if err != nil {
+			return nil, m.classify(ctx, err, &x)
+		}
+		return m.response(res, x.status)
+	}
+	params.StreamOptions.IncludeUsage = oai.Bool(true)
+	stream := m.chat.Completions.NewStreaming(ctx, params, mw)
+	defer stream.Close()
+	return m.collect(ctx, stream, req.OnDelta, &x)
+}
+
+// Ping implements ai.Model with GET {base}/models/{model}: a cheap
+// authenticated request. See the package documentation for what it tells
+// apart.
+func (m *Model) Ping(ctx context.Context) (*ai.PingResult, error) {
+	if m.cfgErr != nil {
+		return nil, m.cfgErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, contextError(err)
+	}
+	var x exchange
+	info, err := m.models.Get(ctx, m.name, option.WithMiddleware(x.middleware))
+	if err == nil {
+		detail := "model available"
+		if info != nil && info.OwnedBy != "" {
+			detail += ", owned by " + info.OwnedBy
+		}
+		return m.pingResult(detail), nil
+	}
+	me := m.classify(ctx, err, &x)
+	if me.StatusCode == http.StatusNotFound && me.Code != "model_not_found" {
+		return m.pingResult("reachable; the server does not implement GET /models/{id}, so the model was not verified"), nil
+	}
+	return nil, me
+}
+
+func (m *Model) pingResult(detail string) *ai.PingResult {
+	where := m.redact.clean(m.baseURL)
+	if !m.hasKey {
+		where += " (no API key)"
+	}
+	return &ai.PingResult{Provider: providerName, Model: m.name, Detail: detail + " at " + where}
+}
