@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
 
@@ -137,8 +135,7 @@ func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun,
 
 	r.session = a.Session
 	if r.session == nil || r.session.Context == nil {
-		r.session = NewSession(context.Background())
-		r.ownSession = true
+		r.session = &Session{ID: newID("ses"), Context: context.Background()}
 	}
 	r.ctx, r.cancel = context.WithCancelCause(r.session.Context)
 
@@ -146,11 +143,12 @@ func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun,
 	if a.Logger != nil {
 		h = a.Logger.Handler()
 	}
-	r.logger = slog.New(levelHandler{a.LogLevel, redactingHandler{h}}).With(
-		"agent", a.Name, "session", r.session.ID, "run", r.id)
+	r.logger = slog.New(&runHandler{level: a.LogLevel, next: h, ids: [3]slog.Attr{
+		slog.String("agent", a.Name), slog.String("session", r.session.ID), slog.String("run", r.id)}})
 
 	r.events.init(events)
 	r.stats.Started = time.Now()
+	r.messages = make([]ai.Message, 0, 8)
 	if a.Instructions != "" {
 		r.messages = append(r.messages, ai.Message{Role: ai.RoleSystem, Content: a.Instructions})
 	}
@@ -182,7 +180,7 @@ func (r *AgentRun) prepareTools() error {
 	for i := range a.Agents {
 		r.tools = append(r.tools, subAgentTool(a.Agents[i]))
 	}
-	r.schemas = make([]*jsonschema.Schema, len(r.tools))
+	r.schemas = make([]argValidator, len(r.tools))
 	r.aiTools = make([]ai.Tool, len(r.tools))
 	for i := range r.tools {
 		t := &r.tools[i]

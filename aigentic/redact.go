@@ -43,37 +43,50 @@ func Redact(s string) string {
 
 // mayHoldSecret is a cheap pre-check so the common case skips the regexps.
 func mayHoldSecret(s string) bool {
-	return strings.Contains(s, "sk-") || strings.Contains(s, "earer") || strings.Contains(s, "EARER") ||
-		strings.Contains(strings.ToLower(s), "authorization") || strings.Contains(strings.ToLower(s), "key")
+	return strings.Contains(s, "sk-") || containsFold(s, "bearer") || containsFold(s, "authorization") || containsFold(s, "key")
 }
 
-// redactingHandler passes records to next with the message and every string
-// (and error) attribute redacted.
-type redactingHandler struct{ next slog.Handler }
-
-func (h redactingHandler) Enabled(ctx context.Context, l slog.Level) bool {
-	return h.next.Enabled(ctx, l)
-}
-
-func (h redactingHandler) Handle(ctx context.Context, r slog.Record) error {
-	out := slog.NewRecord(r.Time, r.Level, Redact(r.Message), r.PC)
-	r.Attrs(func(a slog.Attr) bool {
-		out.AddAttrs(redactAttr(a))
-		return true
-	})
-	return h.next.Handle(ctx, out)
-}
-
-func (h redactingHandler) WithAttrs(as []slog.Attr) slog.Handler {
-	red := make([]slog.Attr, len(as))
-	for i, a := range as {
-		red[i] = redactAttr(a)
+// containsFold is an allocation-free, ASCII case-insensitive Contains;
+// sub must be lower case.
+func containsFold(s, sub string) bool {
+	n := len(sub)
+	for i := 0; i+n <= len(s); i++ {
+		j := 0
+		for ; j < n; j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != sub[j] {
+				break
+			}
+		}
+		if j == n {
+			return true
+		}
 	}
-	return redactingHandler{h.next.WithAttrs(red)}
+	return false
 }
 
-func (h redactingHandler) WithGroup(name string) slog.Handler {
-	return redactingHandler{h.next.WithGroup(name)}
+// recordNeedsRedaction reports whether the message or any string attribute
+// might hold a secret; most records do not and are passed on uncopied.
+func recordNeedsRedaction(r slog.Record) bool {
+	if Redact(r.Message) != r.Message {
+		return true
+	}
+	need := false
+	r.Attrs(func(a slog.Attr) bool {
+		switch a.Value.Kind() {
+		case slog.KindString:
+			s := a.Value.String()
+			need = Redact(s) != s
+		case slog.KindInt64, slog.KindUint64, slog.KindFloat64, slog.KindBool, slog.KindDuration, slog.KindTime:
+		default:
+			need = true
+		}
+		return !need
+	})
+	return need
 }
 
 func redactAttr(a slog.Attr) slog.Attr {
@@ -96,22 +109,42 @@ func redactAttr(a slog.Attr) slog.Attr {
 	return slog.Attr{Key: a.Key, Value: v}
 }
 
-// levelHandler filters records below a level before the wrapped handler.
-type levelHandler struct {
+// runHandler is a run's slog handler: it filters below the agent's level,
+// adds the agent, session and run ids to every record and redacts it
+// before the wrapped handler. Adding the ids at Handle time costs nothing
+// for records that are filtered out.
+type runHandler struct {
 	level slog.Level
 	next  slog.Handler
+	ids   [3]slog.Attr
 }
 
-func (h levelHandler) Enabled(ctx context.Context, l slog.Level) bool {
+func (h *runHandler) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= h.level && h.next.Enabled(ctx, l)
 }
 
-func (h levelHandler) Handle(ctx context.Context, r slog.Record) error { return h.next.Handle(ctx, r) }
-
-func (h levelHandler) WithAttrs(as []slog.Attr) slog.Handler {
-	return levelHandler{h.level, h.next.WithAttrs(as)}
+func (h *runHandler) Handle(ctx context.Context, r slog.Record) error {
+	if !recordNeedsRedaction(r) {
+		r.AddAttrs(h.ids[:]...)
+		return h.next.Handle(ctx, r)
+	}
+	out := slog.NewRecord(r.Time, r.Level, Redact(r.Message), r.PC)
+	out.AddAttrs(h.ids[:]...)
+	r.Attrs(func(a slog.Attr) bool {
+		out.AddAttrs(redactAttr(a))
+		return true
+	})
+	return h.next.Handle(ctx, out)
 }
 
-func (h levelHandler) WithGroup(name string) slog.Handler {
-	return levelHandler{h.level, h.next.WithGroup(name)}
+func (h *runHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	red := make([]slog.Attr, len(as))
+	for i, a := range as {
+		red[i] = redactAttr(a)
+	}
+	return &runHandler{h.level, h.next.WithAttrs(red), h.ids}
+}
+
+func (h *runHandler) WithGroup(name string) slog.Handler {
+	return &runHandler{h.level, h.next.WithGroup(name), h.ids}
 }

@@ -11,28 +11,25 @@ import (
 	"sync"
 	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
 
 // AgentRun is one execution of an Agent. Its methods are safe for
 // concurrent use.
 type AgentRun struct {
-	id         string
-	agent      Agent
-	session    *Session
-	ownSession bool
-	ctx        context.Context
-	cancel     context.CancelCauseFunc
-	logger     *slog.Logger
-	trace      *traceRun
-	policy     *RetryPolicy
-	maxCalls   int
-	parent     *AgentRun
+	id       string
+	agent    Agent
+	session  *Session
+	ctx      context.Context
+	cancel   context.CancelCauseFunc
+	logger   *slog.Logger
+	trace    *traceRun
+	policy   *RetryPolicy
+	maxCalls int
+	parent   *AgentRun
 
 	tools   []AgentTool
-	schemas []*jsonschema.Schema
+	schemas []argValidator
 	aiTools []ai.Tool
 
 	events eventQueue
@@ -169,7 +166,9 @@ func (r *AgentRun) steps() (string, error) {
 		}
 		r.appendMessage(msg)
 		if msg.Content != "" && !r.agent.Stream {
-			r.events.push(&ContentEvent{eventBase: eventBase{r.id}, Content: msg.Content})
+			if r.events.enabled {
+				r.events.push(&ContentEvent{eventBase: eventBase{r.id}, Content: msg.Content})
+			}
 		}
 		if len(msg.ToolCalls) == 0 {
 			return msg.Content, nil
@@ -227,14 +226,13 @@ func (r *AgentRun) finish(result string, err error) {
 		r.logger.Error("run failed", append(attrs, "error", err)...)
 	}
 	if err != nil {
-		r.events.push(&ErrorEvent{eventBase: eventBase{r.id}, Err: err})
+		if r.events.enabled {
+			r.events.push(&ErrorEvent{eventBase: eventBase{r.id}, Err: err})
+		}
 	}
 	r.trace.outcome(s, result, err)
 	r.trace.close()
 	r.cancel(nil)
-	if r.ownSession {
-		r.session.Cancel()
-	}
 	close(r.done)
 	r.events.close()
 }
@@ -316,17 +314,23 @@ func (r *AgentRun) noteRetry(step string, attempt int, delay time.Duration, err 
 	r.stats.Retries++
 	r.mu.Unlock()
 	r.logger.Warn("retrying after transient failure", "step", step, "attempt", attempt, "next_attempt", attempt+1, "delay", delay, "error", err)
-	r.events.push(&RetryEvent{eventBase: eventBase{r.id}, Step: step, Attempt: attempt, Delay: delay, Err: err})
+	if r.events.enabled {
+		r.events.push(&RetryEvent{eventBase: eventBase{r.id}, Step: step, Attempt: attempt, Delay: delay, Err: err})
+	}
 }
 
 func (r *AgentRun) onDelta(text string) {
-	r.events.push(&ContentEvent{eventBase: eventBase{r.id}, Content: text, Delta: true})
+	if r.events.enabled {
+		r.events.push(&ContentEvent{eventBase: eventBase{r.id}, Content: text, Delta: true})
+	}
 }
 
 // runTool answers one tool call. A returned error stops the run; anything
 // the model should handle comes back as an error result.
 func (r *AgentRun) runTool(tc ai.ToolCall) (*ai.ToolResult, error) {
-	r.events.push(&ToolCallEvent{eventBase: eventBase{r.id}, ID: tc.ID, Name: tc.Name, Arguments: tc.Arguments})
+	if r.events.enabled {
+		r.events.push(&ToolCallEvent{eventBase: eventBase{r.id}, ID: tc.ID, Name: tc.Name, Arguments: tc.Arguments})
+	}
 	r.mu.Lock()
 	r.stats.ToolCalls++
 	r.mu.Unlock()
@@ -349,7 +353,9 @@ func (r *AgentRun) runTool(tc ai.ToolCall) (*ai.ToolResult, error) {
 		r.logger.Debug("tool result", "tool", tc.Name, "call_id", tc.ID, "duration", d, "result", truncate(res.String(), 200))
 	}
 	r.trace.toolResult(tc, res, d)
-	r.events.push(&ToolResultEvent{eventBase: eventBase{r.id}, ID: tc.ID, Name: tc.Name, Result: res, Error: res.Error, Duration: d})
+	if r.events.enabled {
+		r.events.push(&ToolResultEvent{eventBase: eventBase{r.id}, ID: tc.ID, Name: tc.Name, Result: res, Error: res.Error, Duration: d})
+	}
 	return res, nil
 }
 
@@ -428,6 +434,10 @@ func (r *AgentRun) execTool(t *AgentTool, raw string, args map[string]any) (res 
 		}
 	}()
 	if t.executeRaw != nil {
+		// Validation read empty arguments as {}; decode them the same way.
+		if strings.TrimSpace(raw) == "" {
+			raw = "{}"
+		}
 		return t.executeRaw(r, []byte(raw))
 	}
 	return t.Execute(r, args)
@@ -460,7 +470,9 @@ func (r *AgentRun) awaitApproval(t *AgentTool, tc ai.ToolCall, args map[string]a
 	deadline := time.Now().Add(timeout)
 	r.logger.Info("approval requested", "tool", t.Name, "call_id", tc.ID, "timeout", timeout)
 	r.trace.note("--- approval requested for %s (%s): %s ---\narguments: %s\n", t.Name, tc.ID, msg, tc.Arguments)
-	r.events.push(&ApprovalEvent{eventBase: eventBase{r.id}, ID: tc.ID, Tool: t.Name, Args: args, ValidationMessage: msg, Deadline: deadline})
+	if r.events.enabled {
+		r.events.push(&ApprovalEvent{eventBase: eventBase{r.id}, ID: tc.ID, Tool: t.Name, Args: args, ValidationMessage: msg, Deadline: deadline})
+	}
 
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()

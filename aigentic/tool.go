@@ -47,7 +47,7 @@ type AgentTool struct {
 	ApprovalMessage func(args map[string]interface{}) string
 
 	// compiled is set by NewTool; hand-built tools compile on first use.
-	compiled *jsonschema.Schema
+	compiled argValidator
 	// executeRaw, set by NewTool, decodes the raw arguments straight into
 	// the typed input instead of going through the map.
 	executeRaw func(run *AgentRun, raw []byte) (*ai.ToolResult, error)
@@ -99,7 +99,7 @@ func NewTool[T any](name, description string, fn func(run *AgentRun, input T) (s
 	if err != nil {
 		panic(fmt.Sprintf("aigentic.NewTool(%q): %v", name, err))
 	}
-	compiled, err := compileSchema(schema)
+	compiled, err := newValidator(schema)
 	if err != nil {
 		panic(fmt.Sprintf("aigentic.NewTool(%q): %v", name, err))
 	}
@@ -202,12 +202,25 @@ func compileSchema(schema map[string]any) (*jsonschema.Schema, error) {
 // schema's canonical JSON, so a tool defined once is compiled once.
 var schemaCache struct {
 	sync.Mutex
-	m map[string]*jsonschema.Schema
+	m map[string]argValidator
 }
 
 const schemaCacheMax = 1024
 
-func compiledFor(t *AgentTool) (*jsonschema.Schema, error) {
+// newValidator compiles schema with the library — which also checks that
+// the schema is valid — and uses the flat fast path when the schema allows.
+func newValidator(schema map[string]any) (argValidator, error) {
+	sch, err := compileSchema(schema)
+	if err != nil {
+		return nil, err
+	}
+	if fv, ok := compileFlat(schema); ok {
+		return fv, nil
+	}
+	return libValidator{sch}, nil
+}
+
+func compiledFor(t *AgentTool) (argValidator, error) {
 	if t.compiled != nil {
 		return t.compiled, nil
 	}
@@ -225,13 +238,13 @@ func compiledFor(t *AgentTool) (*jsonschema.Schema, error) {
 	if ok {
 		return sch, nil
 	}
-	sch, err = compileSchema(schema)
+	sch, err = newValidator(schema)
 	if err != nil {
 		return nil, err
 	}
 	schemaCache.Lock()
 	if schemaCache.m == nil {
-		schemaCache.m = make(map[string]*jsonschema.Schema)
+		schemaCache.m = make(map[string]argValidator)
 	}
 	if len(schemaCache.m) < schemaCacheMax {
 		schemaCache.m[string(key)] = sch
@@ -241,28 +254,18 @@ func compiledFor(t *AgentTool) (*jsonschema.Schema, error) {
 }
 
 // validateArgs parses the model's raw arguments and checks them against
-// the schema. The returned message is for the model; err is nil when valid.
-func validateArgs(sch *jsonschema.Schema, raw string) (map[string]any, error) {
-	trimmed := strings.TrimSpace(raw)
-	if trimmed == "" {
-		trimmed = "{}"
-	}
+// the tool's schema. The error is for the model to read.
+func validateArgs(v argValidator, raw string) (map[string]any, error) {
 	var args map[string]any
-	dec := json.NewDecoder(strings.NewReader(trimmed))
-	if err := dec.Decode(&args); err != nil {
+	if strings.TrimSpace(raw) == "" {
+		args = map[string]any{}
+	} else if err := json.Unmarshal([]byte(raw), &args); err != nil {
 		return nil, fmt.Errorf("arguments are not a JSON object: %w", err)
-	}
-	if dec.More() {
-		return nil, errors.New("arguments are not a single JSON object")
 	}
 	if args == nil {
 		args = map[string]any{}
 	}
-	if err := sch.Validate(map[string]any(args)); err != nil {
-		var ve *jsonschema.ValidationError
-		if errors.As(err, &ve) {
-			return nil, fmt.Errorf("arguments do not match the schema: %s", flattenValidation(ve))
-		}
+	if err := v.validate(args); err != nil {
 		return nil, fmt.Errorf("arguments do not match the schema: %w", err)
 	}
 	return args, nil
