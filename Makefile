@@ -1,0 +1,33 @@
+# Common tasks. Every target works offline, with no API key.
+GO ?= go
+
+.PHONY: run test bench lint smoke examples
+
+## run: the production example, offline unless OPENAI_API_KEY is set
+run:
+	$(GO) run ./production
+
+## test: the whole test suite with the race detector (what CI runs)
+test:
+	$(GO) test -race ./...
+
+## bench: runtime benchmarks (runtime vs a hand-written loop; 2,000 concurrent runs)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./aigentic/
+
+## lint: formatting and vet
+lint:
+	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; exit 1)
+	$(GO) vet ./...
+
+## smoke: build and run every example offline, checking their output
+smoke:
+	$(GO) test -count=1 -run Smoke ./...
+
+## examples: run every example once, offline
+examples:
+	$(GO) run ./production
+	$(GO) run ./tools
+	$(GO) run ./memory
+	$(GO) run ./multi-agent
+	$(GO) run ./approval
