@@ -80,7 +80,77 @@ func (r redactor) clean(s string) string {
 
 // wrap builds the Err of a ModelError: kind and cause, with a redacted text.
 func (r redactor) wrap(kind, cause error, format string, args ...any) error {
-	return &kindError{kind: kind, text: r.clean(fmt.Sprintf(format, args...)), cause: cause}
+	return &kindError{kind: kind, text: r.clean(fmt.Sprintf(format, args...)), cause: r.safe(cause)}
+}
+
+// safe returns cause if nothing in it can show the key, and otherwise a
+// stand-in with the redacted text that still answers errors.Is like cause
+// (but not errors.As: the original is not reachable).
+func (r redactor) safe(cause error) error {
+	if cause == nil || r == "" || !r.exposedBy(cause) {
+		return cause
+	}
+	return &redactedError{text: r.clean(cause.Error()), orig: cause}
+}
+
+// exposedBy reports whether the key is in the text of err or of any error
+// it wraps, or in the server-provided fields of an SDK error.
+func (r redactor) exposedBy(err error) bool {
+	key := string(r)
+	if err == nil {
+		return false
+	}
+	if strings.Contains(err.Error(), key) || strings.Contains(fmt.Sprintf("%+v", err), key) {
+		return true
+	}
+	if e, ok := err.(*oai.Error); ok {
+		for _, f := range []string{e.Message, e.Code, e.Param, e.Type, e.RawJSON()} {
+			if strings.Contains(f, key) {
+				return true
+			}
+		}
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return r.exposedBy(u.Unwrap())
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if r.exposedBy(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// redactedError stands in for an error whose text held the key.
+type redactedError struct {
+	text string
+	orig error
+}
+
+func (e *redactedError) Error() string { return e.text }
+
+// Is reports whether the original error matches target.
+func (e *redactedError) Is(target error) bool { return errors.Is(e.orig, target) }
+
+// sanitizeAPIError returns a copy of the SDK's error whose request (and the
+// response's request) no longer carries the Authorization header or a
+// body: an *ai.ModelError never holds the key.
+func sanitizeAPIError(e *oai.Error) *oai.Error {
+	c := *e
+	if e.Request != nil {
+		req := e.Request.Clone(context.Background())
+		req.Header.Del("Authorization")
+		req.Body, req.GetBody = http.NoBody, nil
+		c.Request = req
+	}
+	if e.Response != nil {
+		res := *e.Response
+		res.Request = c.Request
+		c.Response = &res
+	}
+	return &c
 }
 
 // exchange is what the middleware saw of the one HTTP exchange of a call.
@@ -234,7 +304,7 @@ func (m *Model) statusError(apiErr *oai.Error, x *exchange) *ai.ModelError {
 	if status == http.StatusUnauthorized || status == http.StatusForbidden {
 		kind = ErrUnauthorized
 	}
-	me.Err = r.wrap(kind, apiErr, "HTTP %d %s", status, http.StatusText(status))
+	me.Err = r.wrap(kind, sanitizeAPIError(apiErr), "HTTP %d %s", status, http.StatusText(status))
 	return me
 }
 

@@ -1,0 +1,75 @@
+package openaitest
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+)
+
+type faultKind int
+
+const (
+	kindStatus faultKind = iota + 1
+	kindMalformed
+	kindTruncated
+	kindReset
+	kindSlow
+)
+
+// Fault is one injected failure of a chat completion request. Build it with
+// [Status], [RateLimited], [MalformedJSON], [TruncatedStream],
+// [ConnectionReset] or [Slow], and queue it with [WithFaults] or
+// [Server.Inject].
+type Fault struct {
+	kind   faultKind
+	status int
+	header http.Header
+	body   string
+	delay  time.Duration
+}
+
+// Status answers with an HTTP status and an OpenAI-shaped error body, e.g.
+// Status(500) or Status(503, "Retry-After", "2"). headerKV are header
+// name/value pairs.
+func Status(code int, headerKV ...string) Fault {
+	h := http.Header{}
+	for i := 0; i+1 < len(headerKV); i += 2 {
+		h.Add(headerKV[i], headerKV[i+1])
+	}
+	return Fault{kind: kindStatus, status: code, header: h}
+}
+
+// RateLimited is a 429 with "Retry-After: <seconds>" (rounded up) and
+// "retry-after-ms", as OpenAI sends.
+func RateLimited(retryAfter time.Duration) Fault {
+	secs := int((retryAfter + time.Second - 1) / time.Second)
+	return Status(http.StatusTooManyRequests,
+		"Retry-After", strconv.Itoa(secs),
+		"Retry-After-Ms", strconv.FormatInt(retryAfter.Milliseconds(), 10))
+}
+
+// WithBody replaces a [Status] fault's OpenAI-shaped body with body, sent
+// as text/plain unless a Content-Type header was given: a proxy's answer.
+func (f Fault) WithBody(body string) Fault {
+	f.body = body
+	return f
+}
+
+// MalformedJSON answers 200 with a body that is not valid JSON; a
+// streaming request gets an event whose data is not valid JSON.
+func MalformedJSON() Fault { return Fault{kind: kindMalformed} }
+
+// TruncatedStream cuts the answer short. A streaming request gets the role
+// and a partial content chunk, then the stream ends cleanly without a
+// finish_reason or [DONE]. A non-streaming request gets half of a JSON body
+// shorter than its Content-Length, then the connection closes (the client
+// reads an unexpected EOF).
+func TruncatedStream() Fault { return Fault{kind: kindTruncated} }
+
+// ConnectionReset reads the request, then resets the TCP connection
+// without answering: the client sees "connection reset by peer".
+func ConnectionReset() Fault { return Fault{kind: kindReset} }
+
+// Slow waits d before answering normally — the model is then called — or
+// stops when the client goes away first (a context deadline, a cancel).
+func Slow(d time.Duration) Fault { return Fault{kind: kindSlow, delay: d} }
