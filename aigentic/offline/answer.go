@@ -145,7 +145,7 @@ var (
 	phraseSplit  = regexp.MustCompile(`(?i)[\n.!?;:,()\[\]"“”]+|\s+(?:and|or|but|then|also|about|regarding|including|such\s+as|with|without|because|so\s+that|while|using|based\s+on)\s+|\s+[-–—•*]\s+|^\s*[-–—•*]\s+`)
 	// ownLineRe matches the lines this package writes around an answer,
 	// so that an answer fed back as input is not read as content.
-	ownLineRe = regexp.MustCompile(`(?i)^(?:note:\s+i am the built-in offline model|task:|key points:|result from\s|(?:as\s+[^,\n]{1,80},\s+)?here is my response to your request)`)
+	ownLineRe = regexp.MustCompile(`(?i)^(?:note:\s+i am the built-in offline model|task:|key points:|from the material provided:|result from\s|here is (?:the result from|what (?:i found|did succeed))|(?:as\s+[^,\n]{1,80},\s+)?here is my response to your request)`)
 )
 
 // role reads the role the system instructions give ("You are a careful
@@ -200,27 +200,71 @@ func (c *conv) conversationAnswer(p *planner) string {
 		}
 		return "Hello! I am " + who + ". How can I help you today?"
 	}
+	task, material := splitTask(free)
 	var b strings.Builder
 	if rl != "" {
 		fmt.Fprintf(&b, "As %s, here is my response to your request.\n\n", rl)
 	} else {
 		b.WriteString("Here is my response to your request.\n\n")
 	}
-	task := free
-	if i := strings.Index(task, "\n\n"); i > 0 {
-		task = task[:i]
-	}
 	fmt.Fprintf(&b, "Task: %s\n\n", cutWords(strings.Join(strings.Fields(task), " "), 300))
-	phrases := keyPhrases(p.r.text)
-	if len(phrases) > 0 {
+	seen := map[string]bool{}
+	if phrases := keyPhrases(task, seen); len(phrases) > 0 {
 		b.WriteString("Key points:\n")
 		for _, ph := range phrases {
 			fmt.Fprintf(&b, "- %s\n", ph)
 		}
 		b.WriteString("\n")
 	}
+	if items := materialItems(material, seen); len(items) > 0 {
+		b.WriteString("From the material provided:\n")
+		for _, it := range items {
+			fmt.Fprintf(&b, "- %s\n", it)
+		}
+		b.WriteString("\n")
+	}
 	b.WriteString(offlineNote)
 	return b.String()
+}
+
+// splitTask separates the request itself — its leading lines up to a blank
+// line or a list — from the material that comes with it (facts, another
+// tool's result).
+func splitTask(text string) (task, material string) {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if i > 0 && (t == "" || bulletRe.MatchString(t)) {
+			return strings.TrimSpace(strings.Join(lines[:i], "\n")), strings.Join(lines[i:], "\n")
+		}
+	}
+	return strings.TrimSpace(text), ""
+}
+
+var bulletRe = regexp.MustCompile(`^(?:[-*•–—]|\d{1,2}[.)])\s+`)
+
+// materialItems lists the lines of material as short verbatim items: each
+// line's first sentence or two, without list markers, headings or this
+// package's own framing lines.
+func materialItems(material string, seen map[string]bool) []string {
+	var out []string
+	for _, line := range strings.Split(material, "\n") {
+		t := strings.TrimSpace(bulletRe.ReplaceAllString(strings.TrimSpace(line), ""))
+		if t == "" || strings.HasSuffix(t, ":") || ownLineRe.MatchString(t) {
+			continue
+		}
+		t = cutWords(t, 240)
+		key := strings.ToLower(t)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		out = append(out, t)
+		if len(out) == 10 {
+			break
+		}
+	}
+	return out
 }
 
 // recallFromConversation answers "what is my X?" from an earlier user
@@ -253,10 +297,10 @@ func isGreeting(r *request) bool {
 }
 
 // keyPhrases splits a text into its short key phrases: clauses and
-// noun groups with their leading and trailing small words removed.
-func keyPhrases(text string) []string {
+// noun groups with their leading and trailing small words removed. seen
+// collects the phrases (lower case) to avoid repeats.
+func keyPhrases(text string, seen map[string]bool) []string {
 	var out []string
-	seen := map[string]bool{}
 	for _, line := range strings.Split(text, "\n") {
 		trimmed := strings.TrimLeft(strings.TrimSpace(line), "-•* ")
 		if trimmed == "" || ownLineRe.MatchString(trimmed) {
@@ -271,7 +315,7 @@ func keyPhrases(text string) []string {
 			for j > i && stopwords[toks[j-1].lower] {
 				j--
 			}
-			if i >= j {
+			if i >= j || (j-i == 1 && len([]rune(toks[i].text)) < 2) {
 				continue
 			}
 			ph := chunk[toks[i].start:toks[j-1].end]

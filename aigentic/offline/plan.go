@@ -753,7 +753,11 @@ func (p *planner) freeText(ti *toolInfo, pr *prop, home span) string {
 	return cutRunes(p.r.free, maxFreeRunes)
 }
 
-var commandWords = stemSet("search find look lookup google query web internet online research information info")
+// commandWords lead a search request without being part of what to search
+// for: "search the web for ...", "what do our notes say about ...".
+var commandWords = stemSet(`search find look lookup google query web internet online research information info
+say says said tell told know mention mentioned cover covers describe explain regarding concerning whether
+anything something everything`)
 
 func isCommandWord(s string) bool {
 	if commandWords[s] {
