@@ -275,7 +275,7 @@ func TestLocalServerWithoutKey(t *testing.T) {
 	t.Setenv("OPENAI_API_KEY", "sk-from-env-must-not-be-sent")
 	t.Setenv("OPENAI_CUSTOM_HEADERS", "Authorization: Bearer sk-from-env-must-not-be-sent")
 	t.Setenv(openai.EnvBaseURL, api.URL())
-	m := openai.NewModel("llama3.2", "") // base URL from the environment
+	m := openai.NewModel("llama3.2", "")                 // base URL from the environment
 	t.Setenv(openai.EnvBaseURL, "http://127.0.0.1:1/v1") // read once: ignored now
 	resp, err := m.Generate(context.Background(), ai.Request{Messages: []ai.Message{{Role: ai.RoleUser, Content: "hi"}}})
 	if err != nil {
