@@ -1,0 +1,154 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/mail"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic"
+)
+
+// Limits of an e-mail the tool accepts.
+const (
+	maxSubjectRunes = 200
+	maxBodyBytes    = 10 << 10 // 10 KiB
+)
+
+// email is one message the tool was asked to send.
+type email struct {
+	To      string `json:"to" description:"The recipient's e-mail address, e.g. alice@example.com."`
+	Subject string `json:"subject" description:"The subject line."`
+	Body    string `json:"body" description:"The plain-text body of the e-mail."`
+}
+
+// outbox stands in for a mail server: sending appends to it, and the
+// example prints it at the end. Nothing leaves the machine.
+type outbox struct {
+	mu   sync.Mutex
+	sent []email
+	runs int // times the tool's body ran, valid input or not
+}
+
+// send records e and returns its message ID.
+func (o *outbox) send(e email) string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.sent = append(o.sent, e)
+	return fmt.Sprintf("msg-%d", len(o.sent))
+}
+
+// Sent returns a copy of the e-mails sent.
+func (o *outbox) Sent() []email {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]email(nil), o.sent...)
+}
+
+// Runs is how many times the send_email tool executed.
+func (o *outbox) Runs() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.runs
+}
+
+func (o *outbox) noteRun() {
+	o.mu.Lock()
+	o.runs++
+	o.mu.Unlock()
+}
+
+// print writes the outbox for the user.
+func (o *outbox) print(w io.Writer) {
+	sent := o.Sent()
+	if len(sent) == 0 {
+		fmt.Fprintln(w, "Outbox: empty (nothing was sent)")
+		return
+	}
+	fmt.Fprintf(w, "Outbox: %d e-mail(s) sent (simulated, nothing left this machine)\n", len(sent))
+	for i, e := range sent {
+		fmt.Fprintf(w, "  [msg-%d] To: %s\n          Subject: %s\n          Body: %s\n", i+1, e.To, e.Subject, e.Body)
+	}
+}
+
+// validate checks an e-mail before it may be sent, and returns the
+// normalized recipient address. Every problem found is reported.
+func validate(e email) (string, error) {
+	var problems []string
+	addr, err := mail.ParseAddress(strings.TrimSpace(e.To))
+	switch {
+	case strings.TrimSpace(e.To) == "":
+		problems = append(problems, "the recipient address is empty")
+	case err != nil:
+		problems = append(problems, fmt.Sprintf("%q is not a valid e-mail address (%v)", e.To, err))
+	}
+	switch {
+	case strings.TrimSpace(e.Subject) == "":
+		problems = append(problems, "the subject is empty")
+	case strings.ContainsAny(e.Subject, "\r\n"):
+		problems = append(problems, "the subject contains a line break")
+	case utf8.RuneCountInString(e.Subject) > maxSubjectRunes:
+		problems = append(problems, fmt.Sprintf("the subject is longer than %d characters", maxSubjectRunes))
+	}
+	switch {
+	case strings.TrimSpace(e.Body) == "":
+		problems = append(problems, "the body is empty")
+	case len(e.Body) > maxBodyBytes:
+		problems = append(problems, fmt.Sprintf("the body is %d bytes, over the %d-byte limit", len(e.Body), maxBodyBytes))
+	}
+	if len(problems) > 0 {
+		return "", errors.New(strings.Join(problems, "; "))
+	}
+	return addr.Address, nil
+}
+
+// sendEmailTool is the tool the agent may call. It requires approval: the
+// run asks before every call, and the tool body runs only when approved.
+func sendEmailTool(box *outbox) aigentic.AgentTool {
+	t := aigentic.NewTool("send_email",
+		"Send an e-mail to one recipient. Every call needs the user's approval; if the user denies it, the e-mail is not sent.",
+		func(run *aigentic.AgentRun, in email) (string, error) {
+			box.noteRun()
+			if err := run.Context().Err(); err != nil {
+				return "", err
+			}
+			to, err := validate(in)
+			if err != nil {
+				return "", aigentic.Recoverable(fmt.Errorf("e-mail not sent: %w", err))
+			}
+			in.To = to
+			id := box.send(in)
+			return fmt.Sprintf("E-mail %s sent to %s with subject %q (simulated: it is in the outbox).", id, to, in.Subject), nil
+		})
+	t.RequireApproval = true
+	t.ApprovalMessage = describeEmail
+	return t
+}
+
+// describeEmail is the note shown with an approval request: what will be
+// sent, and what is wrong with it, if anything, before anyone says yes.
+func describeEmail(args map[string]any) string {
+	e := email{To: argString(args, "to"), Subject: argString(args, "subject"), Body: argString(args, "body")}
+	s := fmt.Sprintf("send an e-mail to %s with subject %q and a %d-byte body: %q",
+		e.To, e.Subject, len(e.Body), preview(e.Body, 80))
+	if _, err := validate(e); err != nil {
+		s += "; WARNING, the tool will refuse it: " + err.Error()
+	}
+	return s
+}
+
+func argString(args map[string]any, k string) string {
+	s, _ := args[k].(string)
+	return s
+}
+
+// preview shortens s to n runes for display.
+func preview(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}

@@ -1,0 +1,24 @@
+// Command approval shows human-in-the-loop tool approval: an agent may send
+// e-mail only after a person says yes. The send_email tool is marked
+// RequireApproval, so the run stops at each call, emits an *ApprovalEvent
+// (tool, arguments, a validation message) on run.Next() and waits for
+// run.Approve. A denial, or no answer within -timeout, reaches the model as
+// a tool error and nothing is sent; cancelling the session ends the run.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(exitCode(err)) // 2 for usage/config errors, 1 otherwise
+	}
+}
