@@ -93,12 +93,18 @@ func (m *Model) params(req ai.Request) (oai.ChatCompletionNewParams, error) {
 
 // requestError is the permanent error of a request that cannot be sent.
 func (m *Model) requestError(msg string) error {
-	return configError(ErrInvalidConfig, "invalid request: "+m.redact.clean(msg))
+	return configError(ErrInvalidRequest, "invalid request: "+m.redact.clean(msg))
 }
 
 // response maps a non-streamed completion to an ai.Response.
 func (m *Model) response(res *oai.ChatCompletion, status int) (*ai.Response, error) {
 	if res == nil || len(res.Choices) == 0 {
+		if res != nil {
+			if f, ok := res.JSON.ExtraFields["error"]; ok && f.Raw() != "" && f.Raw() != "null" {
+				// A compatible server reporting a failure with a 200.
+				return nil, m.embeddedError(status, []byte(`{"error":`+f.Raw()+`}`), nil, "error in the answer")
+			}
+		}
 		return nil, m.malformed(status, "the answer has no choices")
 	}
 	c := res.Choices[0]

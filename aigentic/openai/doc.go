@@ -22,6 +22,20 @@
 // [NewModel] always returns a model; a configuration error is then returned,
 // as a permanent *ai.ModelError, by every Generate and Ping.
 //
+// # Mapping
+//
+// ai.Message roles map to the API's system, user, assistant (with
+// tool_calls) and tool (with tool_call_id) messages; a tool message with
+// IsError gets "Error: " before its content, since the API has no error
+// flag. Each ai.Tool is a function tool whose parameters are its
+// InputSchema, or {"type":"object","properties":{}} when it has none. The
+// answer is choices[0]: content (or the refusal, when there is no content),
+// every tool call with its ID, name and raw arguments, usage
+// (prompt_tokens and completion_tokens) and finish_reason. Tool calls
+// without an ID (from some compatible servers) get "call_<n>". A request
+// that cannot be valid (no messages, an unknown role, a nameless tool) is a
+// permanent [ErrInvalidRequest] error before any HTTP request.
+//
 // # Errors and retries
 //
 // The SDK's own retries are off: the agent's Retries setting is the only
@@ -34,7 +48,10 @@
 //     permanent: waiting does not add credit. An "x-should-retry" header
 //     from the server overrides the status.
 //   - Every other 4xx (400, 401, 403, 404, 422, ...) is permanent, with the
-//     API's message. 401 and 403 also match [ErrUnauthorized].
+//     API's message. 401 and 403 also match [ErrUnauthorized]. The
+//     ModelError's Code is the API's error code, or its error type when
+//     there is no code; a non-JSON error body (a proxy's) gives a short
+//     plain-text Message, HTML none.
 //   - Network failures — connection refused or reset, timeouts, DNS — are
 //     transient and match [ErrUnreachable] when no HTTP answer arrived. A
 //     body cut short (unexpected EOF) is transient too.
@@ -42,18 +59,27 @@
 //     ([ErrMalformedResponse]): it is what a proxy or an overloaded server
 //     cutting a body short produces, and the retry budget bounds it. A 200
 //     that is not JSON at all (an HTML page: a wrong base URL) is permanent.
+//     A 200 holding an {"error": ...} object (some compatible servers) is
+//     classified like a stream's error event: transient unless its type is
+//     invalid_request_error, authentication_error, permission_error or
+//     not_found_error.
 //   - A stream that ends before the choice's finish_reason arrives, cleanly
 //     or not, is transient ([ErrTruncatedStream]); the partial text is not
 //     returned as an answer. A stream that has the finish_reason but no
-//     [DONE] marker is complete (some compatible servers omit it).
+//     [DONE] marker is complete (some compatible servers omit it); one cut
+//     by a transport error is truncated even after it.
 //   - When the caller's context ends, the error wraps ctx.Err(), so
 //     errors.Is(err, context.Canceled) or context.DeadlineExceeded holds; a
 //     deadline is transient (an attempt timeout), a cancellation permanent.
 //
 // The API key never appears in an error: messages are built by this
-// package, every text taken from a server or a transport error is redacted,
-// and the SDK's *openai.Error (reachable with errors.As) prints only its
-// status line.
+// package, every text taken from a server or a transport error is redacted
+// (keys shorter than 4 characters are placeholders and are not), an
+// underlying error whose text holds the key is replaced by a redacted
+// stand-in that still answers errors.Is, and the SDK's *openai.Error,
+// reachable with errors.As for its response headers, is a copy whose
+// request carries no Authorization header and which prints only its status
+// line. The package logs nothing.
 //
 // # Streaming
 //

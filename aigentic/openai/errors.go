@@ -40,9 +40,16 @@ var (
 	// ErrTruncatedStream marks a stream that ended before its finish
 	// reason. It is transient.
 	ErrTruncatedStream = errors.New("openai: truncated stream")
-	// ErrMalformedResponse marks a 200 answer that could not be used:
-	// malformed JSON, no choices, a broken stream chunk. It is transient.
+	// ErrMalformedResponse marks a 2xx answer that could not be used:
+	// malformed JSON, no choices, a broken stream chunk (all transient), or
+	// an answer that is not JSON or not an event stream at all (permanent:
+	// a wrong base URL, a server that cannot stream).
 	ErrMalformedResponse = errors.New("openai: malformed response")
+	// ErrInvalidRequest marks an ai.Request that cannot be sent: no
+	// messages, an unknown role, a tool call or tool without a name, a tool
+	// message without a tool call ID. It is permanent; no HTTP request is
+	// made.
+	ErrInvalidRequest = errors.New("openai: invalid request")
 )
 
 // kindError ties a sentinel kind to the underlying cause, so that both
@@ -68,8 +75,20 @@ func (e *kindError) Unwrap() []error {
 }
 
 // redactor removes the API key from any text built from a server's answer
-// or a transport error.
+// or a transport error. Keys shorter than minRedacted are placeholders
+// ("x", "no") that local servers ignore: replacing them everywhere would
+// garble every message and protect nothing.
 type redactor string
+
+// minRedacted is the length from which a key is treated as a secret.
+const minRedacted = 4
+
+func newRedactor(key string) redactor {
+	if len(key) < minRedacted {
+		return ""
+	}
+	return redactor(key)
+}
 
 func (r redactor) clean(s string) string {
 	if r == "" || !strings.Contains(s, string(r)) {
@@ -357,27 +376,18 @@ func bodySnippet(apiErr *oai.Error) string {
 
 // streamEventError classifies an error event received inside a stream.
 func (m *Model) streamEventError(se *ssestream.StreamError) *ai.ModelError {
+	return m.embeddedError(0, se.Event.Data, se, "error event in the stream")
+}
+
+// embeddedError classifies an {"error": ...} object that arrived in a 2xx
+// answer: a stream's error event, or a compatible server reporting a
+// failure with status 200. It is transient unless its type says the
+// request itself is at fault.
+func (m *Model) embeddedError(status int, data []byte, cause error, fallback string) *ai.ModelError {
 	r := m.redact
-	var ev struct {
-		Error json.RawMessage `json:"error"`
-	}
-	var body struct {
-		Message string `json:"message"`
-		Code    any    `json:"code"`
-		Type    string `json:"type"`
-	}
-	_ = json.Unmarshal(se.Event.Data, &ev)
-	var msg, code, typ string
-	if json.Unmarshal(ev.Error, &body) == nil {
-		msg, typ = body.Message, body.Type
-		if body.Code != nil {
-			code = fmt.Sprint(body.Code)
-		}
-	} else {
-		_ = json.Unmarshal(ev.Error, &msg)
-	}
+	msg, code, typ := parseErrorObject(data)
 	if msg == "" {
-		msg = "error event in the stream"
+		msg = fallback
 	}
 	if code == "" {
 		code = typ
@@ -388,12 +398,37 @@ func (m *Model) streamEventError(se *ssestream.StreamError) *ai.ModelError {
 		transient = false
 	}
 	return &ai.ModelError{
-		Provider:  providerName,
-		Code:      r.clean(code),
-		Message:   r.clean(msg),
-		Transient: transient,
-		Err:       r.wrap(nil, se, "stream error event: %s", msg),
+		Provider:   providerName,
+		StatusCode: status,
+		Code:       r.clean(code),
+		Message:    r.clean(msg),
+		Transient:  transient,
+		Err:        r.wrap(nil, cause, "%s", msg),
 	}
+}
+
+// parseErrorObject reads {"error": {"message", "code", "type"}} or
+// {"error": "message"}.
+func parseErrorObject(data []byte) (msg, code, typ string) {
+	var ev struct {
+		Error json.RawMessage `json:"error"`
+	}
+	if json.Unmarshal(data, &ev) != nil || len(ev.Error) == 0 {
+		return "", "", ""
+	}
+	var body struct {
+		Message string `json:"message"`
+		Code    any    `json:"code"`
+		Type    string `json:"type"`
+	}
+	if json.Unmarshal(ev.Error, &body) == nil {
+		if body.Code != nil {
+			code = fmt.Sprint(body.Code)
+		}
+		return body.Message, code, body.Type
+	}
+	_ = json.Unmarshal(ev.Error, &msg)
+	return msg, "", ""
 }
 
 // isDecodeError reports a JSON body that could not be decoded.

@@ -229,6 +229,12 @@ func TestMalformedAnswers(t *testing.T) {
 		{"no choices", func(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, 200, `{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-test","choices":[]}`)
 		}, false, true, openai.ErrMalformedResponse},
+		{"error object with a 200", func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, apiError("model 'gpt-test' is loading", "server_error", ""))
+		}, false, true, nil},
+		{"request error object with a 200", func(w http.ResponseWriter, r *http.Request) {
+			writeJSON(w, 200, apiError("context length exceeded", "invalid_request_error", "context_length_exceeded"))
+		}, false, false, nil},
 		{"HTML page", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 			_, _ = w.Write([]byte("<html>Welcome to nginx!</html>"))
@@ -459,11 +465,37 @@ func TestRequestsThatCannotBeSent(t *testing.T) {
 		"tool without name": {Messages: hello.Messages, Tools: []ai.Tool{{Description: "x"}}},
 	} {
 		_, err := m.Generate(context.Background(), req)
-		if me := modelError(t, err); me.Transient || !errors.Is(err, openai.ErrInvalidConfig) {
+		if me := modelError(t, err); me.Transient || !errors.Is(err, openai.ErrInvalidRequest) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
 	if api.Hits() != 0 {
 		t.Errorf("hits = %d", api.Hits())
+	}
+}
+
+func TestZeroModelIsAnError(t *testing.T) {
+	var m openai.Model
+	if _, err := m.Generate(context.Background(), hello); !errors.Is(err, openai.ErrInvalidConfig) {
+		t.Errorf("Generate: %v", err)
+	}
+	if _, err := m.Ping(context.Background()); !errors.Is(err, openai.ErrInvalidConfig) {
+		t.Errorf("Ping: %v", err)
+	}
+}
+
+// A placeholder key of a local server ("x") is not redacted out of every
+// message; a real one is.
+func TestRedactionOfShortPlaceholderKeys(t *testing.T) {
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 400, apiError("max_tokens exceeds the context", "invalid_request_error", ""))
+	})
+	m, err := openai.New("m", "x", openai.WithBaseURL(api.URL()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.Generate(context.Background(), hello)
+	if me := modelError(t, err); me.Message != "max_tokens exceeds the context" {
+		t.Errorf("message = %q", me.Message)
 	}
 }

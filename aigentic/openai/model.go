@@ -150,7 +150,7 @@ func NewModel(modelName, apiKey string, opts ...Option) *Model {
 	m := &Model{
 		name:        strings.TrimSpace(modelName),
 		hasKey:      apiKey != "",
-		redact:      redactor(apiKey),
+		redact:      newRedactor(apiKey),
 		temperature: c.temperature,
 		maxTokens:   c.maxTokens,
 	}
@@ -224,6 +224,18 @@ func (m *Model) validate(c *config, apiKey string) *ai.ModelError {
 	return nil
 }
 
+// usable returns the configuration error, if any; a Model not built by
+// New or NewModel is one.
+func (m *Model) usable() error {
+	if m == nil || m.name == "" && m.cfgErr == nil {
+		return configError(ErrInvalidConfig, "invalid configuration: the model was not built with openai.New or openai.NewModel")
+	}
+	if m.cfgErr != nil {
+		return m.cfgErr
+	}
+	return nil
+}
+
 // ModelName implements ai.Model.
 func (m *Model) ModelName() string { return m.name }
 
@@ -234,8 +246,8 @@ func (m *Model) BaseURL() string { return m.baseURL }
 // req.OnDelta is set. It makes exactly one HTTP request and never retries;
 // see the package documentation for how failures are classified.
 func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, error) {
-	if m.cfgErr != nil {
-		return nil, m.cfgErr
+	if err := m.usable(); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, contextError(err)
@@ -263,8 +275,8 @@ func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, err
 // authenticated request. See the package documentation for what it tells
 // apart.
 func (m *Model) Ping(ctx context.Context) (*ai.PingResult, error) {
-	if m.cfgErr != nil {
-		return nil, m.cfgErr
+	if err := m.usable(); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, contextError(err)
@@ -286,7 +298,11 @@ func (m *Model) Ping(ctx context.Context) (*ai.PingResult, error) {
 }
 
 func (m *Model) pingResult(detail string) *ai.PingResult {
-	where := m.redact.clean(m.baseURL)
+	where := m.baseURL
+	if u, err := url.Parse(where); err == nil {
+		where = u.Redacted() // no userinfo password
+	}
+	where = m.redact.clean(where)
 	if !m.hasKey {
 		where += " (no API key)"
 	}

@@ -104,10 +104,11 @@ func (s *Server) Close() {
 	}
 }
 
-// Inject queues faults: each chat completion request takes the next one
-// instead of a normal answer. The model is not called for a faulted request
-// (except after a [Slow] fault's delay), so a scripted model stays in step.
-// Model listing requests never take a fault.
+// Inject queues faults: each chat completion request that passes the key
+// check and is JSON takes the next one instead of a normal answer. The
+// model is not called for a faulted request (except after a [Slow] fault's
+// delay), so a scripted model stays in step. Model routes never take a
+// fault.
 func (s *Server) Inject(faults ...Fault) {
 	s.mu.Lock()
 	s.faults = append(s.faults, faults...)
