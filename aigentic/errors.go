@@ -77,13 +77,21 @@ type ModelCallError struct {
 // Error implements error.
 func (e *ModelCallError) Error() string {
 	if e.Exhausted {
-		return fmt.Sprintf("aigentic: model call %d failed after %d attempts: %v", e.Call, e.Attempts, e.Err)
+		return fmt.Sprintf("aigentic: model call %d failed after %s: %v", e.Call, attempts(e.Attempts), e.Err)
 	}
 	return fmt.Sprintf("aigentic: model call %d failed (attempt %d, not retryable): %v", e.Call, e.Attempts, e.Err)
 }
 
 // Unwrap returns the last attempt's error.
 func (e *ModelCallError) Unwrap() error { return e.Err }
+
+// attempts spells "1 attempt" or "N attempts".
+func attempts(n int) string {
+	if n == 1 {
+		return "1 attempt"
+	}
+	return fmt.Sprintf("%d attempts", n)
+}
 
 // Is matches ErrRetriesExhausted when the retry budget ran out.
 func (e *ModelCallError) Is(target error) bool { return target == ErrRetriesExhausted && e.Exhausted }
