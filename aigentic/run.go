@@ -244,6 +244,10 @@ func isStopped(err error) bool {
 
 // callModel makes one model call, retrying transient failures.
 func (r *AgentRun) callModel() (*ai.Response, error) {
+	if r.ctx.Err() != nil {
+		// Stopped before the call began: it does not count as made.
+		return nil, stopped(r.ctx, "model call "+strconv.Itoa(r.ownCalls+1))
+	}
 	r.ownCalls++
 	call := r.ownCalls
 	r.mu.Lock()
