@@ -450,6 +450,13 @@ func (r *AgentRun) execTool(t *AgentTool, raw string, args map[string]any) (res 
 // awaitApproval emits an *ApprovalEvent and waits for Approve, the
 // approval timeout, or the end of the run.
 func (r *AgentRun) awaitApproval(t *AgentTool, tc ai.ToolCall, args map[string]any) (bool, string, error) {
+	if !r.events.enabled {
+		// Execute and sub-agent runs have no event stream: nobody can see
+		// the request, so waiting would only delay the denial.
+		reason := "approval cannot be asked in a run without events (use Start and answer the ApprovalEvent)"
+		r.logger.Warn("approval impossible; treated as denied", "tool", t.Name, "call_id", tc.ID)
+		return false, reason, nil
+	}
 	timeout := r.agent.ApprovalTimeout
 	if timeout <= 0 {
 		timeout = DefaultApprovalTimeout
