@@ -287,7 +287,9 @@ func ReadTraceSummary(path string) (TraceSummary, error) {
 				calls[f[3]] = true
 			}
 		case strings.HasPrefix(line, "--- tool call "):
-			if strings.HasSuffix(line, "attempt 1 ---") {
+			// A call counts once: at its first attempt, or when it was
+			// not run at all (approval denied or timed out).
+			if strings.HasSuffix(line, "attempt 1 ---") || strings.Contains(line, ") not run: ") {
 				s.ToolCalls++
 			}
 		case strings.HasPrefix(line, "=== outcome: "):
