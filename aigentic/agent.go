@@ -144,7 +144,7 @@ func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun,
 		h = a.Logger.Handler()
 	}
 	r.logger = slog.New(&runHandler{level: a.LogLevel, next: h, ids: [3]slog.Attr{
-		slog.String("agent", a.Name), slog.String("session", r.session.ID), slog.String("run", r.id)}})
+		slog.String("agent", Redact(a.Name)), slog.String("session", Redact(r.session.ID)), slog.String("run", r.id)}})
 
 	r.events.init(events)
 	r.stats.Started = time.Now()

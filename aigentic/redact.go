@@ -13,7 +13,11 @@ import (
 var secretPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`\bsk-[A-Za-z0-9_\-]{8,}`),
 	regexp.MustCompile(`(?i)\bbearer\s+[A-Za-z0-9._~+/=\-]{8,}`),
-	regexp.MustCompile(`(?i)\b(authorization|api[_-]?key|x-api-key)(["']?\s*[:=]\s*["']?)[^\s"',}]+`),
+	// A name ending in authorization or api key (OPENAI_API_KEY, x-api-key,
+	// Proxy-Authorization), then the value — with its scheme word, so
+	// "Authorization: Basic <credential>" loses the credential too. The
+	// value ends at a quote, a comma, a brace, whitespace or a query &.
+	regexp.MustCompile(`(?i)\b((?:[a-z0-9]+[_-])*(?:authorization|api[_-]?key))(["']?\s*[:=]\s*["']?)(?:(?:basic|bearer|digest|token|negotiate|ntlm)\s+)?[^\s"',}&]+`),
 }
 
 // secretEnv are environment variables whose values are redacted verbatim.
