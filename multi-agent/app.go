@@ -71,7 +71,7 @@ func newFlags() flags {
 	return flags{
 		fs:             fs,
 		prompt:         fs.String("prompt", defaultPrompt, "the request for the coordinator"),
-		traceDir:       fs.String("trace-dir", aigentic.DefaultTraceDir(), "directory of the trace files (one per run, sub-agents included)"),
+		traceDir:       fs.String("trace-dir", "", "directory of the trace files, one per run, sub-agents included (default $AIGENTIC_TRACE_DIR, else "+aigentic.DefaultTraceDir()+")"),
 		logLevel:       fs.String("log-level", "warn", "runtime log level on standard error: debug, info, warn or error (sub-agents inherit it)"),
 		timeout:        fs.Duration("timeout", defaultTimeout, "the session's timeout: it bounds the coordinator and its sub-agents together"),
 		failResearcher: fs.Bool("fail-researcher", false, "make the researcher's model fail (HTTP 503 on every attempt) to see the coordinator handle it"),
@@ -100,7 +100,10 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		return config{}, usageErrorf("-prompt is empty: give the coordinator a request")
 	}
 	if cfg.traceDir == "" {
-		return config{}, usageErrorf("-trace-dir is empty: give a directory for the trace files")
+		cfg.traceDir = strings.TrimSpace(getenv("AIGENTIC_TRACE_DIR"))
+	}
+	if cfg.traceDir == "" {
+		cfg.traceDir = aigentic.DefaultTraceDir()
 	}
 	if err := cfg.logLevel.UnmarshalText([]byte(*f.logLevel)); err != nil || strings.ContainsAny(*f.logLevel, "+-") {
 		return config{}, usageErrorf("-log-level=%q: want debug, info, warn or error", *f.logLevel)
@@ -162,9 +165,11 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 
 	ms := models{coordinator: model, researcher: model, writer: model}
 	if cfg.failResearcher {
-		// Every attempt of the researcher's first model call fails, so its
-		// retry budget runs out and its run fails.
-		ms.researcher = aitest.Inject(model).FailNext(aitest.StatusError(503, 0), aitest.StatusError(503, 0))
+		// Both attempts of the researcher's first model call (it has one
+		// retry) fail with a 503 asking to retry after 10ms, so its retry
+		// budget runs out and its run fails.
+		unavailable := aitest.StatusError(503, 10*time.Millisecond)
+		ms.researcher = aitest.Inject(model).FailNext(unavailable, unavailable)
 		fmt.Fprintln(out, "The researcher's model will fail with HTTP 503 (-fail-researcher).")
 	}
 	coordinator := newTeam(teamConfig{

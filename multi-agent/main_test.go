@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic"
 )
 
 func TestMain(m *testing.M) {
@@ -189,7 +191,6 @@ func TestRunUsageErrors(t *testing.T) {
 		{[]string{"-timeout=0"}, nil, "-timeout=0s: want a positive duration"},
 		{[]string{"-timeout=soon"}, nil, `invalid value "soon" for flag -timeout`},
 		{[]string{"-prompt="}, nil, "-prompt is empty"},
-		{[]string{"-trace-dir="}, nil, "-trace-dir is empty"},
 		{[]string{"-nope"}, nil, "flag provided but not defined: -nope"},
 		{[]string{"research"}, nil, `unexpected argument "research"`},
 		{nil, map[string]string{"OPENAI_BASE_URL": "ftp://example.com"}, "OPENAI_BASE_URL"},
@@ -208,6 +209,26 @@ func TestRunUsageErrors(t *testing.T) {
 		if out.Len() != 0 {
 			t.Errorf("args %q: printed %q", tt.args, out.String())
 		}
+	}
+}
+
+func TestTraceDirFromEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	getenv := func(k string) string {
+		if k == "AIGENTIC_TRACE_DIR" {
+			return dir
+		}
+		return ""
+	}
+	cfg, err := parseConfig(nil, getenv)
+	if err != nil || cfg.traceDir != dir {
+		t.Errorf("trace dir = %q, %v; want %q from AIGENTIC_TRACE_DIR", cfg.traceDir, err, dir)
+	}
+	if cfg, _ := parseConfig([]string{"-trace-dir", "x"}, getenv); cfg.traceDir != "x" {
+		t.Errorf("-trace-dir does not win over AIGENTIC_TRACE_DIR: %q", cfg.traceDir)
+	}
+	if cfg, _ := parseConfig(nil, offlineEnv); cfg.traceDir != aigentic.DefaultTraceDir() {
+		t.Errorf("default trace dir = %q", cfg.traceDir)
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
@@ -73,8 +72,6 @@ func newTeam(tc teamConfig) aigentic.Agent {
 		LogLevel:    tc.logLevel,
 		MaxLLMCalls: 6,
 		Retries:     1,
-		// Shared with the sub-agents, which set none of their own.
-		RetryPolicy: &aigentic.RetryPolicy{BaseDelay: 100 * time.Millisecond, MaxDelay: 2 * time.Second},
 	}
 }
 
