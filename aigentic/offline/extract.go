@@ -44,6 +44,8 @@ type kvCand struct {
 // synonyms').
 type concept struct {
 	stems []string
+	cap   int // highest weight a match may score; 0: no cap
+	multi int // how many words of one tool it may match; 0: one
 	span
 }
 
@@ -96,6 +98,23 @@ monday tuesday wednesday thursday friday saturday sunday i`)
 	capitalOnlyPlaces = setOf("turkey china chile phoenix austin sydney lima perth wellington mexico georgia jersey reading")
 	oneDeterminers    = setOf("the which this that each every any no some")
 )
+
+// A question about the user's own details ("what is my ...") hints at a
+// tool that recalls what was stored. The hint is weak (recallCap): alone it
+// does not make a tool fit, but it may match both a verb and a noun of a
+// tool's name (fetch_fact, get_memory), which favours recalling over
+// storing.
+const recallCap = 2
+
+var recallStems = func() []string {
+	var out []string
+	for _, w := range strings.Fields("recall get retrieve memory lookup fetch load read remember fact note profile preference") {
+		if st := stem(w); !containsStr(out, st) {
+			out = append(out, st)
+		}
+	}
+	return out
+}()
 
 // analyze reads the last user message.
 func analyze(text string) *request {
@@ -353,13 +372,30 @@ func (r *request) findConcepts(quotes []span) {
 			continue
 		}
 		stems := append([]string{t.stem}, synonyms[t.stem]...)
+		if rememberWords[t.stem] && r.inQuestion(t.start) {
+			stems = append([]string{t.stem}, recallStems...) // "what do you remember" recalls
+		}
 		r.concepts = append(r.concepts, concept{stems: stems, span: t.span})
 	}
 	for _, l := range recallRe.FindAllStringIndex(r.text, -1) {
-		st := stem("recall")
-		r.concepts = append(r.concepts, concept{stems: append([]string{st}, synonyms[st]...), span: span{l[0], l[1]}})
+		r.concepts = append(r.concepts, concept{stems: recallStems, cap: recallCap, multi: 2, span: span{l[0], l[1]}})
 	}
 	sortByStart(r.concepts, func(c concept) int { return c.start })
+}
+
+var rememberWords = stemSet("remember memorize memorise")
+
+// inQuestion reports whether pos lies in a part of the request that asks a
+// question: it ends with "?" or opens with a question word.
+func (r *request) inQuestion(pos int) bool {
+	i := r.segmentOf(pos)
+	if i < 0 {
+		return false
+	}
+	sg := r.segs[i]
+	seg := r.text[sg.start:sg.end]
+	return strings.HasPrefix(strings.TrimLeft(r.text[sg.end:], " \t"), "?") || strings.HasSuffix(seg, "?") ||
+		questRe.MatchString(stripPoliteness(seg))
 }
 
 // findPairs finds name/value pairs ("remember that my favourite colour is
@@ -369,8 +405,7 @@ func (r *request) findPairs() {
 	for _, sg := range r.segs {
 		seg := r.text[sg.start:sg.end]
 		trimmed := strings.TrimRight(seg, " .!?")
-		question := strings.HasSuffix(strings.TrimSpace(seg), "?") || questRe.MatchString(stripPoliteness(seg))
-		if !question {
+		if !r.inQuestion(sg.start) {
 			var key, val string
 			if m := kvAsRe.FindStringSubmatch(trimmed); m != nil {
 				key, val = m[2], m[1]

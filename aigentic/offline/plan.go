@@ -15,14 +15,16 @@ import (
 // Scoring weights. A tool "fits" when its evidence adds up to threshold:
 // one distinctive word of its name, three words of its description, or one
 // strong property fill (an arithmetic expression for an expression
-// property, an address for an e-mail property, a city for a time zone
-// property, a mentioned enum value).
+// property, an e-mail address for an e-mail property, an IANA zone written
+// out, a name/value pair). A known city or a mentioned enum value is a
+// medium hint: it needs a word of the tool too.
 const (
 	threshold    = 3
 	nameWeight   = 3
 	weakWeight   = 1
 	descWeight   = 1
 	descCap      = 3
+	secondWeight = 1 // a request word matching a second word of a tool's name
 	strongFill   = 3
 	mediumFill   = 2
 	weakFill     = 1
@@ -50,6 +52,7 @@ type candidate struct {
 	args    map[string]any
 	missing []*prop // required properties left empty
 	mention int     // where the request first mentions the tool
+	extra   []map[string]any
 }
 
 // planner chooses tools for one user message.
@@ -92,26 +95,35 @@ func (p *planner) choose() {
 		if fits[i].score != fits[j].score {
 			return fits[i].score > fits[j].score
 		}
+		if mi, mj := len(fits[i].missing) == 0, len(fits[j].missing) == 0; mi != mj {
+			return mi // on a tie, a tool that can be called first
+		}
 		return fits[i].ti.index < fits[j].ti.index
 	})
+	// A tool that fits better but lacks a required value still explains its
+	// part of the request: a weaker tool cannot take that part over.
 	var claimed []span
 	for _, c := range fits {
-		if len(c.missing) > 0 {
+		if residual(c.ev, claimed) < threshold {
 			continue
 		}
-		if len(p.selected) > 0 && residual(c.ev, claimed) < threshold {
-			continue
+		if len(c.missing) == 0 {
+			p.selected = append(p.selected, c)
+			// the other values it will be called with are its parts too
+			_, spans := p.repeats(c, claimed)
+			claimed = append(claimed, spans...)
 		}
-		p.selected = append(p.selected, c)
 		for _, e := range c.ev {
 			claimed = append(claimed, e.span)
 		}
 	}
-	if len(p.selected) == 0 && len(fits) == 1 {
+	if len(p.selected) == 0 && len(fits) > 0 {
 		c := fits[0]
-		p.fillFree(c)
+		if len(fits) == 1 {
+			p.fillFree(c)
+		}
 		if len(c.missing) > 0 {
-			p.only = c
+			p.only = c // the answer asks for what is missing
 			return
 		}
 		p.selected = append(p.selected, c)
@@ -134,6 +146,17 @@ func (p *planner) choose() {
 			}
 		}
 	}
+	for _, c := range p.selected {
+		var avoid []span
+		for _, o := range p.selected {
+			if o != c {
+				for _, e := range o.ev {
+					avoid = append(avoid, e.span)
+				}
+			}
+		}
+		c.extra, _ = p.repeats(c, avoid)
+	}
 	sort.SliceStable(p.selected, func(i, j int) bool {
 		if p.selected[i].mention != p.selected[j].mention {
 			return p.selected[i].mention < p.selected[j].mention
@@ -150,8 +173,87 @@ func (p *planner) choose() {
 		p.pipeline = single
 		for _, c := range single {
 			c.args = map[string]any{c.ti.props[0].name: cutRunes(p.r.free, maxFreeRunes)}
+			c.extra = nil
 		}
 	}
+}
+
+// maxRepeatCalls bounds the calls of one tool in one turn.
+const maxRepeatCalls = 4
+
+// repeats returns more argument sets for a chosen tool when the request
+// holds several values of the kind that fills its one expression, time
+// zone, place or name/value property: "the time in Tokyo and in London"
+// asks the clock twice. A value counts in the tool's own part of the
+// request, or in a part where the tool's own words appear, outside the
+// avoided parts. It also returns where those values are.
+func (p *planner) repeats(c *candidate, avoid []span) ([]map[string]any, []span) {
+	var key, value *prop
+	for _, pr := range c.ti.props {
+		switch pr.kind {
+		case kindExpression, kindTimezone, kindPlace, kindKey:
+			if key != nil {
+				return nil, nil // two such properties: which one varies is unclear
+			}
+			key = pr
+		case kindValue:
+			value = pr
+		}
+	}
+	if key == nil || c.args[key.name] == nil || (key.kind == kindKey && value == nil) {
+		return nil, nil
+	}
+	ownParts := map[int]bool{c.home: true}
+	for _, e := range c.ev {
+		if e.name {
+			ownParts[p.r.segmentOf(e.start)] = true
+		}
+	}
+	type alt struct {
+		k, v string
+		span
+	}
+	var alts []alt
+	switch key.kind {
+	case kindExpression:
+		for _, e := range p.r.exprs {
+			alts = append(alts, alt{k: e.expr, span: e.span})
+		}
+	case kindTimezone:
+		for _, z := range p.r.zones {
+			alts = append(alts, alt{k: z.iana, span: z.span})
+		}
+	case kindPlace:
+		for _, z := range p.r.zones {
+			if z.fromTable {
+				alts = append(alts, alt{k: z.display, span: z.span})
+			}
+		}
+	case kindKey:
+		for _, kv := range p.r.kvs {
+			alts = append(alts, alt{k: kv.key, v: kv.value, span: kv.span})
+		}
+	}
+	seen := map[string]bool{fmt.Sprint(c.args[key.name]): true}
+	var out []map[string]any
+	var spans []span
+	for _, a := range alts {
+		if seen[a.k] || overlapsAny(a.span, avoid) || !ownParts[p.r.segmentOf(a.start)] || len(out)+1 >= maxRepeatCalls {
+			continue
+		}
+		seen[a.k] = true
+		spans = append(spans, a.span)
+		args := make(map[string]any, len(c.args))
+		for k, v := range c.args {
+			args[k] = v
+		}
+		args[key.name] = a.k
+		if value != nil && key.kind == kindKey {
+			args[value.name] = a.v
+		}
+		out = append(out, args)
+	}
+	return out, spans
 }
 
 // firstTurn returns the calls of the first step: every chosen tool, except
@@ -163,6 +265,9 @@ func (p *planner) firstTurn() []ai.ToolCall {
 			continue
 		}
 		calls = append(calls, ai.ToolCall{Name: c.ti.tool.Name, Arguments: marshalArgs(c.args)})
+		for _, args := range c.extra {
+			calls = append(calls, ai.ToolCall{Name: c.ti.tool.Name, Arguments: marshalArgs(args)})
+		}
 	}
 	return calls
 }
@@ -214,15 +319,27 @@ func (p *planner) evaluate(ti *toolInfo) *candidate {
 // the request's words (each request word counts once per tool).
 func (p *planner) wordEvidence(ti *toolInfo) []evidence {
 	var ev []evidence
-	used := make([]bool, len(p.r.concepts))
+	used := make([]int, len(p.r.concepts))
 	match := func(w string, weight int, desc bool) {
 		if stopwords[w] {
 			return
 		}
-		for i, c := range p.r.concepts {
-			if !used[i] && containsStr(c.stems, w) {
-				used[i] = true
-				ev = append(ev, evidence{weight: weight, desc: desc, name: !desc, span: c.span})
+		// a request word not yet matched first; else, for a name word, a
+		// second match of a word ("forget" → clear and memory) for 1
+		for pass := 0; pass < 2; pass++ {
+			for i, c := range p.r.concepts {
+				if used[i] != pass || !containsStr(c.stems, w) || (pass == 1 && desc) {
+					continue
+				}
+				used[i]++
+				wt := weight
+				if c.cap > 0 {
+					wt = min(wt, c.cap)
+				}
+				if pass == 1 {
+					wt = min(wt, secondWeight)
+				}
+				ev = append(ev, evidence{weight: wt, desc: desc, name: !desc, span: c.span})
 				return
 			}
 		}
@@ -325,15 +442,20 @@ func (p *planner) fill(ti *toolInfo, home int, avoid []span) (map[string]any, []
 				break
 			}
 		case kindTimezone:
+			// a zone written out is a clear request; a city is a hint
 			for _, i := range f.pickOrder(len(r.zones), func(i int) span { return r.zones[i].span }) {
-				f.set(pr, r.zones[i].iana, strongFill, r.zones[i].span)
+				w := strongFill
+				if r.zones[i].fromTable {
+					w = mediumFill
+				}
+				f.set(pr, r.zones[i].iana, w, r.zones[i].span)
 				break
 			}
 		case kindPlace:
 			for _, i := range f.pickOrder(len(r.places), func(i int) span { return r.places[i].span }) {
-				w := mediumFill
+				w := weakFill
 				if overlapsAnyZone(r.places[i].span, r.zones) {
-					w = strongFill
+					w = mediumFill
 				}
 				f.set(pr, r.places[i].val, w, r.places[i].span)
 				break
@@ -547,20 +669,23 @@ func (f *filler) enum(pr *prop) {
 	}
 	switch {
 	case bestIn >= 0:
-		f.set(pr, pr.enum[bestIn], strongFill, spIn)
+		f.set(pr, pr.enum[bestIn], mediumFill, spIn)
 	case bestOut >= 0:
-		f.set(pr, pr.enum[bestOut], strongFill, spOut)
+		f.set(pr, pr.enum[bestOut], mediumFill, spOut)
 	}
 }
 
 var (
 	negations = setOf("no not without don't dont never exclude excluding disable skip")
 	boolNoise = stemSet("is has include enable use show with should allow want flag")
+	allWords  = setOf("all everything every entire whole")
 )
 
 func (f *filler) boolean(pr *prop) {
+	all := containsStr(pr.words, "all")
 	for ti, t := range f.r.toks {
-		if !containsStr(pr.words, t.stem) || boolNoise[t.stem] || stopwords[t.lower] {
+		quantifier := all && allWords[t.lower]
+		if !quantifier && (!containsStr(pr.words, t.stem) || boolNoise[t.stem] || stopwords[t.lower]) {
 			continue
 		}
 		v := true

@@ -260,7 +260,7 @@ func isNumeric(w string) bool {
 // ends, new lines, and joiners such as ", then", "also", ", and",
 // "and what ...". Group 1, when present, is the first word of the next part
 // (kept in that part).
-var segmentRe = regexp.MustCompile(`(?i)[.!?;]+(?:\s+|$)|\n+|,?\s+(?:and\s+)?then\s+|,?\s*\balso\b,?\s*|,\s+and\s+|\s+after\s+that\b,?\s*|\s+as\s+well\s+as\s+|\s+and\s+(what|what's|whats|how|when|where|who|which|tell|please|can|could|would|will|is|are|do|does|also)\b`)
+var segmentRe = regexp.MustCompile(`(?i)[.!?;]+(?:\s+|$)|\n+|,?\s+(?:and\s+)?then\s+|,?\s*\balso\b,?\s*|,\s+and\s+|\s+after\s+that\b,?\s*|\s+as\s+well\s+as\s+|\s+and\s+(what|what's|whats|how|when|where|who|which|tell|please|can|could|would|will|is|are|do|does|also|i|i'm|my|we|our)\b`)
 
 // segments splits text into the byte ranges of its parts.
 func segments(text string) []span {

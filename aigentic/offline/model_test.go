@@ -1,0 +1,191 @@
+package offline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+)
+
+func TestModelNameAndPing(t *testing.T) {
+	var m ai.Model = NewModel()
+	if m.ModelName() != "offline" {
+		t.Errorf("ModelName = %q", m.ModelName())
+	}
+	got, err := m.Ping(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &ai.PingResult{Provider: "offline", Model: "offline", Detail: "built-in deterministic model, no network"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Ping = %+v, want %+v", got, want)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := m.Ping(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("Ping on a cancelled context: %v", err)
+	}
+}
+
+func TestContextIsHonoured(t *testing.T) {
+	req := ai.Request{Messages: user("", "What is 2 plus 2?"), Tools: []ai.Tool{calcTool}}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := NewModel().Generate(ctx, req); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled context: err = %v, want context.Canceled", err)
+	}
+
+	ctx, cancel = context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := NewModel(WithLatency(time.Hour)).Generate(ctx, req)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("latency past the deadline: err = %v, want context.DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Generate took %s to notice the deadline", d)
+	}
+
+	start = time.Now()
+	resp, err := NewModel(WithLatency(15*time.Millisecond)).Generate(context.Background(), req)
+	if err != nil || len(resp.Message.ToolCalls) != 1 {
+		t.Fatalf("with latency: %v, %+v", err, resp)
+	}
+	if d := time.Since(start); d < 15*time.Millisecond {
+		t.Errorf("WithLatency(15ms) answered after %s", d)
+	}
+}
+
+func TestStreamingChunksConcatenateToContent(t *testing.T) {
+	cases := []struct {
+		name  string
+		msgs  []ai.Message
+		tools []ai.Tool
+	}{
+		{"no tools", user("You are a travel planner.", "Plan a weekend in Rome with museums and good food."), nil},
+		{"final answer", append(user("", "What is 15 multiplied by 23?"),
+			ai.Message{Role: ai.RoleAssistant, ToolCalls: []ai.ToolCall{{ID: "c1", Name: "calculator", Arguments: `{"expression":"15 * 23"}`}}},
+			ai.Message{Role: ai.RoleTool, ToolCallID: "c1", Name: "calculator", Content: "345\n(exact)"}), []ai.Tool{calcTool}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var chunks []string
+			resp, err := NewModel().Generate(context.Background(), ai.Request{Messages: tc.msgs, Tools: tc.tools,
+				OnDelta: func(s string) { chunks = append(chunks, s) }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.Message.Content == "" || strings.Join(chunks, "") != resp.Message.Content {
+				t.Fatalf("chunks %q do not make the content %q", chunks, resp.Message.Content)
+			}
+			if len(chunks) < 3 {
+				t.Errorf("only %d chunks: want word-sized pieces", len(chunks))
+			}
+			for _, c := range chunks[:len(chunks)-1] {
+				if strings.TrimSpace(c) == "" || strings.ContainsAny(strings.TrimSpace(c), " \n") {
+					t.Errorf("chunk %q is not one word and its trailing space", c)
+				}
+			}
+		})
+	}
+
+	t.Run("tool calls stream nothing", func(t *testing.T) {
+		called := 0
+		resp, err := NewModel().Generate(context.Background(), ai.Request{Messages: user("", "What is 2 plus 2?"),
+			Tools: []ai.Tool{calcTool}, OnDelta: func(string) { called++ }})
+		if err != nil || len(resp.Message.ToolCalls) == 0 {
+			t.Fatalf("%v %+v", err, resp)
+		}
+		if called != 0 {
+			t.Errorf("OnDelta called %d times for a tool-call response", called)
+		}
+	})
+}
+
+func TestUsageEstimate(t *testing.T) {
+	small := generate(t, user("", "Hi"))
+	if small.Usage.InputTokens < 1 || small.Usage.OutputTokens < 1 {
+		t.Errorf("usage %+v: want at least 1 each", small.Usage)
+	}
+	if want := (len(small.Message.Content) + 3) / 4; small.Usage.OutputTokens != want {
+		t.Errorf("output tokens = %d, want %d for %d characters", small.Usage.OutputTokens, want, len(small.Message.Content))
+	}
+	withTools := generate(t, user("", "Hi"), calcTool, clockTool, weatherTool, mailTool)
+	if withTools.Usage.InputTokens <= small.Usage.InputTokens+50 {
+		t.Errorf("tool schemas should count as input: %d vs %d", withTools.Usage.InputTokens, small.Usage.InputTokens)
+	}
+	calls := generate(t, user("", "What is 2 plus 2?"), calcTool)
+	tc := calls.Message.ToolCalls[0]
+	if want := (len(tc.Name) + len(tc.Arguments) + 3) / 4; calls.Usage.OutputTokens != want {
+		t.Errorf("output tokens of a tool call = %d, want %d", calls.Usage.OutputTokens, want)
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	tools := []ai.Tool{calcTool, clockTool, weatherTool, mailTool, storeTool, fetchTool}
+	for _, q := range []string{
+		"What is 15 multiplied by 23, plus 100? Also, what time is it in New York?",
+		"Remember that my favourite colour is blue.",
+		`Send an e-mail to ann@example.com with subject "Hi" saying "See you soon".`,
+		"Tell me something interesting about octopuses.",
+	} {
+		req := ai.Request{Messages: user("You are a helpful assistant.", q), Tools: tools}
+		a, err1 := NewModel().Generate(context.Background(), req)
+		b, err2 := NewModel().Generate(context.Background(), req)
+		if err1 != nil || err2 != nil {
+			t.Fatal(err1, err2)
+		}
+		if !reflect.DeepEqual(a, b) {
+			t.Errorf("%q: two identical requests got different responses:\n%+v\n%+v", q, a, b)
+		}
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	m := NewModel()
+	tools := []ai.Tool{calcTool, clockTool, weatherTool}
+	req := ai.Request{Messages: user("", "What is 15 multiplied by 23, plus 100? Also, what time is it in New York?"), Tools: tools}
+	want, err := m.Generate(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got, err := m.Generate(context.Background(), req)
+			if err != nil {
+				errs <- err
+				return
+			}
+			if !reflect.DeepEqual(got, want) {
+				errs <- fmt.Errorf("concurrent response differs: %+v", got)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func BenchmarkGenerateToolChoice(b *testing.B) {
+	m := NewModel()
+	req := ai.Request{Messages: user("You are helpful.", "What is 15 multiplied by 23, plus 100? Also, what time is it in New York?"),
+		Tools: []ai.Tool{calcTool, clockTool, weatherTool, mailTool, storeTool, fetchTool}}
+	for b.Loop() {
+		if _, err := m.Generate(context.Background(), req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
