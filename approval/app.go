@@ -272,7 +272,13 @@ func (a *approver) ask(r *aigentic.AgentRun, e *aigentic.ApprovalEvent) (approve
 			fmt.Fprintf(a.out, "\nDecision: denied (no answer within %s)\n", a.timeout)
 			return false, false
 		case <-r.Context().Done():
-			fmt.Fprintln(a.out, "\nThe run ended before an answer.")
+			if !time.Now().Before(e.Deadline) {
+				// The request timed out, and the run went on and ended
+				// before this prompt noticed.
+				fmt.Fprintf(a.out, "\nDecision: denied (no answer within %s)\n", a.timeout)
+			} else {
+				fmt.Fprintln(a.out, "\nThe run ended before an answer.")
+			}
 			return false, false
 		}
 	}
