@@ -58,18 +58,25 @@ func exitCode(err error) int {
 	return 1
 }
 
-func newFlagSet() (*flag.FlagSet, *string, *string, *time.Duration) {
+// flagValues are the flags as given.
+type flagValues struct {
+	prompt, approve string
+	timeout         time.Duration
+}
+
+func newFlagSet(v *flagValues) *flag.FlagSet {
 	fs := flag.NewFlagSet("approval", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	prompt := fs.String("prompt", defaultPrompt, "the request for the agent")
-	approve := fs.String("approve", "no", "the decision when standard input is not a terminal: yes or no")
-	timeout := fs.Duration("timeout", defaultTimeout, "how long an approval request waits for an answer; no answer counts as denied")
-	return fs, prompt, approve, timeout
+	fs.StringVar(&v.prompt, "prompt", defaultPrompt, "the request for the agent")
+	fs.StringVar(&v.approve, "approve", "no", "the decision when standard input is not a terminal: yes or no")
+	fs.DurationVar(&v.timeout, "timeout", defaultTimeout, "how long an approval request waits for an answer; no answer counts as denied")
+	return fs
 }
 
 // parseConfig reads the flags and the environment (through getenv).
 func parseConfig(args []string, getenv func(string) string) (config, error) {
-	fs, prompt, approve, timeout := newFlagSet()
+	var v flagValues
+	fs := newFlagSet(&v)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return config{}, err
@@ -79,17 +86,17 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	if fs.NArg() > 0 {
 		return config{}, usageErrorf("unexpected argument %q: give the request with -prompt", fs.Arg(0))
 	}
-	cfg := config{prompt: strings.TrimSpace(*prompt), timeout: *timeout}
+	cfg := config{prompt: strings.TrimSpace(v.prompt), timeout: v.timeout}
 	if cfg.prompt == "" {
 		return config{}, usageErrorf("-prompt is empty: give the agent a request")
 	}
-	switch strings.ToLower(strings.TrimSpace(*approve)) {
+	switch strings.ToLower(strings.TrimSpace(v.approve)) {
 	case "yes":
 		cfg.approve = true
 	case "no":
 		cfg.approve = false
 	default:
-		return config{}, usageErrorf("-approve=%q: want yes or no", *approve)
+		return config{}, usageErrorf("-approve=%q: want yes or no", v.approve)
 	}
 	if cfg.timeout <= 0 {
 		return config{}, usageErrorf("-timeout=%s: want a positive duration such as 30s or 2m", cfg.timeout)
@@ -130,7 +137,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 func runWith(ctx context.Context, args []string, out io.Writer, sys system) error {
 	cfg, err := parseConfig(args, sys.getenv)
 	if errors.Is(err, flag.ErrHelp) {
-		fs, _, _, _ := newFlagSet()
+		fs := newFlagSet(&flagValues{})
 		fs.SetOutput(out)
 		fmt.Fprintln(out, "Usage: approval [flags]")
 		fs.PrintDefaults()
@@ -145,6 +152,9 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	}
 	fmt.Fprintln(out, desc)
 
+	if sys.stderr == nil {
+		sys.stderr = io.Discard
+	}
 	box := &outbox{}
 	session := aigentic.NewSession(ctx)
 	defer session.Cancel()

@@ -157,6 +157,9 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 		return fmt.Errorf("notes: %w", err)
 	}
 
+	if sys.stderr == nil {
+		sys.stderr = io.Discard
+	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
 	defer cancel()
 	session := aigentic.NewSession(ctx)
