@@ -445,7 +445,7 @@ var keyLeadWords = setOf("my our the your a an that this")
 // cleanKey normalises a name: lower case, no leading article or
 // possessive, no surrounding punctuation, at most six words.
 func cleanKey(s string) string {
-	s = strings.Trim(strings.TrimSpace(s), `"'“”‘’.,;:!?`)
+	s = strings.Trim(strings.TrimSpace(s), "\"'“”‘’.,;:!?-–— \t")
 	words := strings.Fields(strings.ToLower(s))
 	for len(words) > 0 && keyLeadWords[words[0]] {
 		words = words[1:]

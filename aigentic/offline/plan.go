@@ -321,9 +321,6 @@ func (p *planner) wordEvidence(ti *toolInfo) []evidence {
 	var ev []evidence
 	used := make([]int, len(p.r.concepts))
 	match := func(w string, weight int, desc bool) {
-		if stopwords[w] {
-			return
-		}
 		// a request word not yet matched first; else, for a name word, a
 		// second match of a word ("forget" → clear and memory) for 1
 		for pass := 0; pass < 2; pass++ {
@@ -493,7 +490,11 @@ func (p *planner) fill(ti *toolInfo, home int, avoid []span) (map[string]any, []
 			}
 		}
 		if !f.filled[pr] && pr.primary {
-			f.set(pr, p.freeText(ti, pr, f.home), 0, span{})
+			var others []span
+			for _, e := range f.ev {
+				others = append(others, e.span)
+			}
+			f.set(pr, p.freeText(ti, pr, f.home, others), 0, span{})
 		}
 	}
 	var missing []*prop
@@ -855,28 +856,38 @@ func (f *filler) wordDistance(pr *prop, sp span) int {
 }
 
 // freeText is the text for a free-text property: a search query gets the
-// request's part without its leading command words ("search the web for
-// Go generics" → "Go generics"); anything else the whole request.
-func (p *planner) freeText(ti *toolInfo, pr *prop, home span) string {
+// request's part without its leading command words, and ending where the
+// values of other properties begin ("search the notes for budget, not
+// archived" → "budget"); anything else the whole request.
+func (p *planner) freeText(ti *toolInfo, pr *prop, home span, others []span) string {
 	if !pr.queryLike {
 		return cutRunes(p.r.free, maxFreeRunes)
 	}
-	text := p.r.text
+	var toks []token
 	for _, t := range p.r.toks {
-		if t.start < home.start || t.end > home.end {
-			continue
+		if t.start >= home.start && t.end <= home.end {
+			toks = append(toks, t)
 		}
-		if stopwords[t.lower] || ti.context[t.stem] || isCommandWord(t.stem) {
-			continue
-		}
-		out := strings.TrimRight(strings.TrimSpace(text[t.start:home.end]), " .!?,;:")
-		if out != "" {
-			return cutRunes(out, maxFreeRunes)
-		}
-		break
 	}
-	return cutRunes(p.r.free, maxFreeRunes)
+	i := 0
+	for i < len(toks) && (stopwords[toks[i].lower] || ti.context[toks[i].stem] || isCommandWord(toks[i].stem)) {
+		i++
+	}
+	j := i
+	for j < len(toks) && !overlapsAny(toks[j].span, others) {
+		j++
+	}
+	for j > i && (stopwords[toks[j-1].lower] || negations[toks[j-1].lower] || connectors[toks[j-1].lower]) {
+		j--
+	}
+	if i >= j {
+		return cutRunes(p.r.free, maxFreeRunes)
+	}
+	out := strings.TrimRight(p.r.text[toks[i].start:toks[j-1].end], " .!?,;:")
+	return cutRunes(out, maxFreeRunes)
 }
+
+var connectors = setOf("including include includes with without and or but plus also")
 
 // commandWords lead a search request without being part of what to search
 // for: "search the web for ...", "what do our notes say about ...".

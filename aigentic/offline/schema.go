@@ -93,7 +93,7 @@ func parseTool(t ai.Tool, index int) *toolInfo {
 	seen := map[string]bool{}
 	for _, w := range splitIdent(t.Name) {
 		s := stem(w)
-		if s == "" || seen[s] || isNumeric(s) {
+		if s == "" || seen[s] || isNumeric(s) || stopwords[w] {
 			continue
 		}
 		seen[s] = true

@@ -178,7 +178,7 @@ func init() {
 	groups := []struct{ from, to string }{
 		{"remember memorize memorise memory", "save store memory remember note record fact"},
 		{"save store record keep", "save store memory record remember"},
-		{"recall retrieve", "get retrieve recall memory lookup fetch load read"},
+		{"recall retrieve", "get retrieve recall memory lookup fetch load read fact note"},
 		{"forget erase", "clear delete remove erase forget memory"},
 		{"delete remove clear", "delete remove clear erase"},
 		{"time clock hour", "time clock now"},
