@@ -399,7 +399,8 @@ func (p *printer) header(n int, ex example) {
 	fmt.Fprintln(p.out, "Shows "+ex.shows)
 }
 
-// line writes one indented line.
+// line writes one line; say writes one indented line; sub starts a
+// part of an example.
 func (p *printer) line(format string, args ...any) {
 	fmt.Fprintf(p.out, format+"\n", args...)
 }

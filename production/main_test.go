@@ -286,9 +286,17 @@ func TestOpenAICompatibleServer(t *testing.T) {
 func TestInterruptedBySignal(t *testing.T) {
 	// A real SIGINT, caught by signal.NotifyContext as in main: Example 6
 	// with a long timeout is stopped at once, says so, and fails.
+	// guard keeps SIGINT from killing the test process should the run end
+	// before the signal is sent.
+	guard := make(chan os.Signal, 1)
+	signal.Notify(guard, os.Interrupt)
+	defer signal.Stop(guard)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	sent := make(chan struct{})
+	defer func() { <-sent }()
 	go func() {
+		defer close(sent)
 		time.Sleep(200 * time.Millisecond)
 		_ = syscall.Kill(os.Getpid(), syscall.SIGINT)
 	}()
