@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
@@ -142,6 +143,7 @@ var (
 	roleRe       = regexp.MustCompile(`(?i)\b(?:you\s+are|act\s+as|acting\s+as|your\s+role\s+is(?:\s+to\s+be)?)\s+((?:an?|the)\s+)?([^.\n!;:,()]+)`)
 	roleCutRe    = regexp.MustCompile(`(?i)\s+(?:who|that|which|and|with|whose|for|to|in|on|at)\b.*$`)
 	greetingOnly = setOf("hi hello hey hiya howdy yo greetings good morning afternoon evening thanks thank you cheers there")
+	greetingLead = setOf("hi hello hey hiya howdy greetings dear thanks cheers")
 	phraseSplit  = regexp.MustCompile(`(?i)[\n.!?;:,()\[\]"“”]+|\s+(?:and|or|but|then|also|about|regarding|including|such\s+as|with|without|because|so\s+that|while|using|based\s+on)\s+|\s+[-–—•*]\s+|^\s*[-–—•*]\s+`)
 	// ownLineRe matches the lines this package writes around an answer,
 	// so that an answer fed back as input is not read as content.
@@ -159,6 +161,9 @@ func role(system string) string {
 	words := strings.Fields(r)
 	if len(words) == 0 || len(words) > 8 {
 		return ""
+	}
+	if m[1] == "" && !unicode.IsUpper([]rune(words[0])[0]) {
+		return "" // "you are terse" gives a manner, not a role; "You are Ada" is a name
 	}
 	return strings.TrimSpace(strings.ToLower(m[1]) + strings.Join(words, " "))
 }
@@ -309,7 +314,7 @@ func keyPhrases(text string, seen map[string]bool) []string {
 		for _, chunk := range phraseSplit.Split(line, -1) {
 			toks := tokenize(chunk)
 			i, j := 0, len(toks)
-			for i < j && (stopwords[toks[i].lower] || greetingOnly[toks[i].lower]) {
+			for i < j && (stopwords[toks[i].lower] || greetingLead[toks[i].lower]) {
 				i++
 			}
 			for j > i && stopwords[toks[j-1].lower] {

@@ -43,7 +43,7 @@ type mItem struct {
 // mathLexRe finds the lexemes of arithmetic text. Dates, clock times,
 // phone-like digit groups and slashed dates come first, so they are read
 // as one lexeme that breaks an expression.
-var mathLexRe = regexp.MustCompile(`\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|\d+(?:-\d+){2,}|\d{3,}-\d{3,}|\d{1,4}/\d{1,2}/\d{2,4}|\d+(?:,\d{3})*(?:\.\d+)?|\*\*|[+\-*/^×÷−()%,]|[\p{L}]+(?:['’][\p{L}]+)?|[?!.;:\n]`)
+var mathLexRe = regexp.MustCompile(`\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}|\d+(?:-\d+){2,}|\d{3,}-\d{3,}|\d{1,4}/\d{1,2}/\d{2,4}|\d+(?:\.\d+)?[eE][+-]?\d+|\d+(?:,\d{3})*(?:\.\d+)?|\*\*|[+\-*/^×÷−()%,]|[\p{L}]+(?:['’][\p{L}]+)?|[?!.;:\n]`)
 
 var numberWords = map[string]int{
 	"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -90,7 +90,7 @@ func lexMath(text string) []mItem {
 		c := s[0]
 		switch {
 		case c >= '0' && c <= '9':
-			if strings.ContainsAny(s, ":/") || strings.Count(s, "-") > 0 {
+			if strings.ContainsAny(s, ":/") || (strings.Contains(s, "-") && !strings.ContainsAny(s, "eE")) {
 				items = append(items, mItem{kind: mBreak, span: sp})
 			} else {
 				items = append(items, mItem{kind: mNum, op: strings.ReplaceAll(s, ",", ""), span: sp})
@@ -216,6 +216,13 @@ func opPrec(op string) int {
 	return 3
 }
 
+// maxMathDepth bounds the parser's recursion (two levels a parenthesis);
+// maxMathOps the operators of one expression.
+const (
+	maxMathDepth = 200
+	maxMathOps   = 64
+)
+
 type mathParser struct {
 	items []mItem
 }
@@ -263,7 +270,7 @@ func post(l mExpr, op string, group bool) mExpr {
 
 // term parses one operand starting at i.
 func (p *mathParser) term(i int, depth int) (mExpr, int, bool) {
-	if depth > 40 {
+	if depth > maxMathDepth {
 		return mExpr{}, i, false
 	}
 	i = p.skipFill(i)
@@ -408,7 +415,7 @@ func (p *mathParser) seq(i int, depth int) (mExpr, int, bool) {
 	if !ok {
 		return mExpr{}, i, false
 	}
-	for {
+	for l.ops < maxMathOps {
 		k := j
 		linked := false
 		switch {
@@ -479,6 +486,7 @@ func (p *mathParser) seq(i int, depth int) (mExpr, int, bool) {
 			return l, j, true
 		}
 	}
+	return l, j, true
 }
 
 // exprCand is an arithmetic expression found in a text.

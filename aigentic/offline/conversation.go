@@ -147,6 +147,13 @@ var (
 	laterRe = regexp.MustCompile(`(?i)\b(?:later|in\s+a\s+(?:moment|bit|few)|shortly|still|pending|in\s+progress|processing|not\s+(?:yet\s+)?ready|busy|temporarily)\b`)
 )
 
+// isJSONObject reports whether s is a JSON object: only such arguments are
+// sent again.
+func isJSONObject(s string) bool {
+	var m map[string]any
+	return json.Unmarshal([]byte(s), &m) == nil && m != nil
+}
+
 // asksToWait reports whether a tool result asks to be checked again later.
 // An error result counts only when it speaks of time ("try again later"),
 // not a plain "invalid input, try again".
@@ -173,7 +180,7 @@ func (c *conv) followUp(p *planner) []ai.ToolCall {
 		}
 		waiting[rec.call.Name] = true
 		k := callKey(rec.call)
-		if seen[k] || c.sameCalls(rec.call) >= maxRepeats {
+		if seen[k] || c.sameCalls(rec.call) >= maxRepeats || !isJSONObject(rec.call.Arguments) {
 			continue
 		}
 		seen[k] = true

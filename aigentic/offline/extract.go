@@ -1,10 +1,13 @@
 package offline
 
 import (
+	"math"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // strCand is a piece of text found in the request.
@@ -67,6 +70,7 @@ type request struct {
 	keys     []strCand
 	urls     []strCand
 	dates    []strCand
+	clocks   []span
 }
 
 var (
@@ -74,7 +78,7 @@ var (
 	urlRe     = regexp.MustCompile(`https?://[^\s"'<>()]+`)
 	dateRe    = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:\d{2})?)?\b`)
 	clockRe   = regexp.MustCompile(`\b\d{1,2}:\d{2}(?::\d{2})?\b`)
-	numRe     = regexp.MustCompile(`\d+(?:,\d{3})*(?:\.\d+)?`)
+	numRe     = regexp.MustCompile(`\d+(?:\.\d+)?[eE][+-]?\d+\b|\d+(?:,\d{3})*(?:\.\d+)?`)
 	quoteRe   = regexp.MustCompile(`"([^"\n]+)"|“([^”\n]+)”|‘([^’\n]+)’|(?:^|[\s(\[:,=])'([^'\n]+)'(?:$|[\s.,;:!?)\]])`)
 	placeRe   = regexp.MustCompile(`(?:^|\s)(?:in|for|at|near|from|to)\s+([A-Z][\p{L}'’\-]+(?:\s+[A-Z][\p{L}'’\-]+){0,2})`)
 	calledRe  = regexp.MustCompile(`(?i)\b(?:called|named|titled|name\s+is)\s+([\p{L}\p{N}'’\-]+(?:\s+[A-Z][\p{L}'’\-]*){0,2})`)
@@ -116,9 +120,16 @@ var recallStems = func() []string {
 	return out
 }()
 
+// maxAnalyzed bounds how much of a message is analysed for planning: a
+// request's instructions come first, and this keeps very long inputs (a
+// document pasted in, a previous tool's long result) cheap. Free text still
+// takes the whole message.
+const maxAnalyzed = 8 << 10
+
 // analyze reads the last user message.
 func analyze(text string) *request {
-	r := &request{text: text, free: stripPoliteness(text)}
+	r := &request{text: truncateUTF8(text, maxAnalyzed), free: stripPoliteness(text)}
+	text = r.text
 	r.toks = tokenize(text)
 	for _, m := range quoteRe.FindAllStringSubmatchIndex(text, -1) {
 		for g := 1; g <= 4; g++ {
@@ -149,6 +160,9 @@ func analyze(text string) *request {
 	}
 	for _, l := range dateRe.FindAllStringIndex(text, -1) {
 		r.dates = append(r.dates, strCand{text[l[0]:l[1]], span{l[0], l[1]}})
+	}
+	for _, l := range clockRe.FindAllStringIndex(text, -1) {
+		r.clocks = append(r.clocks, span{l[0], l[1]})
 	}
 	r.findZones()
 	r.findNumbers()
@@ -191,7 +205,11 @@ func (r *request) segmentOf(pos int) int {
 func (r *request) cuesBefore(pos int) []string {
 	seg := r.segmentOf(pos)
 	var cues []string
-	for i := len(r.toks) - 1; i >= 0 && len(cues) < 3; i-- {
+	last := r.tokenAt(pos)
+	if last < 0 {
+		last = len(r.toks)
+	}
+	for i := last - 1; i >= 0 && len(cues) < 3; i-- {
 		t := r.toks[i]
 		if t.end > pos {
 			continue
@@ -267,7 +285,7 @@ func overlapsAnyZone(sp span, zs []zoneCand) bool {
 func (r *request) findNumbers() {
 	for _, l := range numRe.FindAllStringIndex(r.text, -1) {
 		sp := span{l[0], l[1]}
-		if r.blocked(sp) || clockOverlap(r.text, sp) {
+		if r.blocked(sp) || overlapsAny(sp, r.clocks) {
 			continue
 		}
 		if sp.start > 0 {
@@ -284,7 +302,10 @@ func (r *request) findNumbers() {
 		if err != nil {
 			continue
 		}
-		r.numbers = append(r.numbers, numCand{val: v, isInt: !strings.Contains(s, "."), span: sp})
+		if math.IsInf(v, 0) {
+			continue
+		}
+		r.numbers = append(r.numbers, numCand{val: v, isInt: !strings.ContainsAny(s, ".eE"), span: sp})
 	}
 	for i := 0; i < len(r.toks); i++ {
 		if !isNumberWord(r.toks[i].lower) {
@@ -310,15 +331,6 @@ func (r *request) findNumbers() {
 		i = j
 	}
 	sortByStart(r.numbers, func(n numCand) int { return n.start })
-}
-
-func clockOverlap(text string, sp span) bool {
-	for _, l := range clockRe.FindAllStringIndex(text, -1) {
-		if (span{l[0], l[1]}).overlaps(sp) {
-			return true
-		}
-	}
-	return false
 }
 
 func (r *request) findPlaces() {
@@ -469,10 +481,25 @@ func cleanValue(s string) string {
 }
 
 func sortByStart[T any](xs []T, start func(T) int) {
-	// insertion sort: lists are short and the order must be stable
-	for i := 1; i < len(xs); i++ {
-		for j := i; j > 0 && start(xs[j]) < start(xs[j-1]); j-- {
-			xs[j], xs[j-1] = xs[j-1], xs[j]
-		}
+	sort.SliceStable(xs, func(i, j int) bool { return start(xs[i]) < start(xs[j]) })
+}
+
+// tokenAt returns the index of the first token ending after pos, or -1.
+func (r *request) tokenAt(pos int) int {
+	i := sort.Search(len(r.toks), func(i int) bool { return r.toks[i].end > pos })
+	if i == len(r.toks) {
+		return -1
 	}
+	return i
+}
+
+// truncateUTF8 cuts s to at most n bytes at a rune boundary.
+func truncateUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

@@ -189,3 +189,26 @@ func BenchmarkGenerateToolChoice(b *testing.B) {
 		}
 	}
 }
+
+func TestLargeInputStaysCheap(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("What is 1 plus 1? ")
+	for i := 0; b.Len() < 300_000; i++ {
+		fmt.Fprintf(&b, "item %d at 10:%02d costs 3 x %d + 1, mail a%d@example.com in Paris \"q%d\"; ", i, i%60, i, i, i)
+	}
+	msgs := user("You are a clerk.", b.String())
+	tools := []ai.Tool{calcTool, clockTool, weatherTool, mailTool, storeTool}
+	start := time.Now()
+	for _, tools := range [][]ai.Tool{tools, nil} {
+		resp, err := NewModel().Generate(context.Background(), ai.Request{Messages: msgs, Tools: tools})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.Message.Content == "" && len(resp.Message.ToolCalls) == 0 {
+			t.Fatal("empty response")
+		}
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("two calls on a 300 KB message took %s", d)
+	}
+}

@@ -834,15 +834,9 @@ func (f *filler) setNumber(pr *prop, i int) {
 // wordDistance is how many words lie between sp and the nearest word of the
 // property's name (3 or more: not near).
 func (f *filler) wordDistance(pr *prop, sp span) int {
-	at := -1
-	for i, t := range f.r.toks {
-		if t.span.overlaps(sp) {
-			at = i
-			break
-		}
-	}
 	best := 3
-	if at < 0 {
+	at := f.r.tokenAt(sp.start)
+	if at < 0 || !f.r.toks[at].span.overlaps(sp) {
 		return best
 	}
 	for d := 1; d < best; d++ {

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // span is a half-open byte range [start, end) of the request text.
@@ -29,16 +30,41 @@ type token struct {
 	span
 }
 
-var wordRe = regexp.MustCompile(`[\p{L}\p{N}]+(?:['’][\p{L}]+)*`)
-
-// tokenize splits s into words, keeping their byte positions.
+// tokenize splits s into words — runs of letters and digits, with inner
+// apostrophes followed by letters ("what's", "dog’s") — keeping their byte
+// positions.
 func tokenize(s string) []token {
-	locs := wordRe.FindAllStringIndex(s, -1)
-	toks := make([]token, 0, len(locs))
-	for _, l := range locs {
-		t := s[l[0]:l[1]]
-		lw := strings.ToLower(strings.ReplaceAll(t, "’", "'"))
-		toks = append(toks, token{text: t, lower: lw, stem: stem(lw), span: span{l[0], l[1]}})
+	var toks []token
+	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+	i := 0
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !isWord(r) {
+			i += n
+			continue
+		}
+		start := i
+		i += n
+		for i < len(s) {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if isWord(r) {
+				i += n
+				continue
+			}
+			if r == '\'' || r == '’' {
+				if next, m := utf8.DecodeRuneInString(s[i+n:]); i+n < len(s) && unicode.IsLetter(next) {
+					i += n + m
+					continue
+				}
+			}
+			break
+		}
+		t := s[start:i]
+		lw := strings.ToLower(t)
+		if strings.Contains(lw, "’") {
+			lw = strings.ReplaceAll(lw, "’", "'")
+		}
+		toks = append(toks, token{text: t, lower: lw, stem: stem(lw), span: span{start, i}})
 	}
 	return toks
 }
