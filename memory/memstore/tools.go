@@ -121,10 +121,11 @@ func (m *Memory) getTool() aigentic.AgentTool {
 			if near := related(name, all); len(near) > 0 {
 				return formatEntries(fmt.Sprintf("No memory is named %q; related memories:", name), near), nil
 			}
+			// Not knowing is an answer, not a failure: a plain result.
 			if len(all) == 0 {
-				return "", aigentic.Recoverable(fmt.Errorf("no memory named %q: nothing is saved yet", name))
+				return fmt.Sprintf("No memory named %q: nothing is saved yet.", name), nil
 			}
-			return "", aigentic.Recoverable(fmt.Errorf("no memory named %q; saved names: %s", name, names(all)))
+			return fmt.Sprintf("No memory named %q. Saved names: %s.", name, names(all)), nil
 		})
 }
 
@@ -161,7 +162,7 @@ func (m *Memory) clearTool() aigentic.AgentTool {
 					}
 					return "Forgot: " + near[0].Name, nil
 				}
-				return "", aigentic.Recoverable(fmt.Errorf("no memory named %q; saved names: %s", name, names(all)))
+				return fmt.Sprintf("Nothing to forget: no memory named %q. Saved names: %s.", name, names(all)), nil
 			}
 			return "Forgot: " + name, nil
 		})
