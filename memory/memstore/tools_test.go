@@ -131,7 +131,7 @@ func TestToolErrorsReachTheModel(t *testing.T) {
 			aitest.Call("save_memory", `{"name":"pet"}`), // schema: value is required
 			aitest.Call("clear_memory", `{}`),
 			aitest.Call("clear_memory", `{"name":"pet","all":true}`),
-			aitest.Call("get_memory", `{"name":"` + strings.Repeat("n", 200) + `"}`),
+			aitest.Call("get_memory", `{"name":"`+strings.Repeat("n", 200)+`"}`),
 		),
 		aitest.Reply("Sorry, I could not save that."),
 	)
