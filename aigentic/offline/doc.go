@@ -25,22 +25,30 @@
 // its description 1 (3 at most in all), after stopwords are dropped and
 // words are stemmed ("multiplied"/"multiply", "researcher"/"research") and
 // expanded with a small synonym table ("remember" → save/store/memory,
-// "recall" → get, "forget" → clear, "plus"/"times" → calculator/arithmetic,
-// "time" → clock). Properties the message can fill add to the score: an
-// arithmetic expression for an expression property, an address for an
-// e-mail property, a known city for a time zone or place property, a
-// mentioned enum value, a "name is value" pair for a name/value tool (3
-// each); a quoted text after its keyword (2); numbers and other weak hints
-// (1). A tool fits when it scores 3 or more. The best fitting tool is
-// chosen, then every other whose evidence lies in parts of the message the
-// chosen ones do not already explain — so "What is 15 multiplied by 23,
-// plus 100? Also, what time is it in New York?" calls a calculator and a
-// clock in one turn, while "remember that ..." calls save_memory but not
-// get_memory. A tool whose required properties cannot be filled is not
-// called; when it is the only fitting tool, text properties get the
-// message's text, and properties with a strict format (an expression, an
-// e-mail address, a time zone, a URL, a date) or a number make the model
-// ask for them instead.
+// "recall" → get/fetch, "forget" → clear, "plus"/"times" →
+// calculator/arithmetic, "time" → clock). A question about the user's own
+// details ("what is my ...", "what do you remember") is a weak hint (2 at
+// most) towards recalling tools. Properties the message can fill add to the
+// score: 3 for an arithmetic expression for an expression property, an
+// e-mail address for an e-mail property, an IANA zone written out, or a
+// "name is value" pair for a name/value tool; 2 for a known city for a time
+// zone or place property, a mentioned enum value, or a quoted text after
+// its keyword; 1 for numbers and other weak hints. A tool fits when it
+// scores 3 or more.
+//
+// The best fitting tool is chosen, then every other whose evidence lies in
+// parts of the message the chosen ones do not already explain — so "What
+// is 15 multiplied by 23, plus 100? Also, what time is it in New York?"
+// calls a calculator and a clock in one turn, while "remember that ..."
+// calls save_memory but not get_memory. A tool is called once per value
+// when the message holds several values of the kind that selected it ("the
+// time in Tokyo and in London", "weather in Paris and Berlin"). A tool
+// whose required properties cannot be filled is not called, and still
+// keeps weaker tools off its part of the message. When nothing can be
+// called and only one tool fits, its text properties get the message's
+// text; properties with a strict format (an expression, an e-mail address,
+// a time zone, a URL, a date) and numbers cannot be guessed that way, and
+// the model asks for them instead.
 //
 // Tools that take a single free-text property (sub-agents, which take
 // {"input": ...}) and are chosen together form a pipeline: they are called
@@ -60,8 +68,11 @@
 // `saying "..."` → body); arithmetic in words or symbols becomes an
 // expression ("15 multiplied by 23, plus 100" → "15 * 23 + 100"; a comma
 // or "then" groups what came before: "2 plus 3, times 4" → "(2 + 3) * 4");
-// a city or region becomes an IANA zone ("Tokyo" → "Asia/Tokyo") or, for a
-// place property, its name; "remember that my favourite colour is blue",
+// a city or region becomes an IANA zone ("Tokyo" → "Asia/Tokyo") for a
+// property named or described timezone, zone or IANA — or named location or
+// city in a tool about time — and its name for other place properties
+// (city, location, country), where a capitalised name after "in", "for"
+// or "at" also counts; "remember that my favourite colour is blue",
 // "colour: blue" and "set colour to blue" give name "favourite colour" and
 // value "blue"; "what is my favourite colour?" gives the name alone; a
 // search query gets the message without its leading command words; other
@@ -100,8 +111,9 @@
 //     tool by accident ("times" in "how many times" counts as arithmetic).
 //   - No data flow between tools except the single-input pipeline: "e-mail
 //     me the weather in Paris" calls the weather and e-mail tools in the
-//     same turn rather than one after the other, and one tool is called at
-//     most once per turn even for two questions it could answer.
+//     same turn rather than one after the other. Repeated calls of one tool
+//     in a turn only vary its one expression, zone, place or name/value
+//     property.
 //   - Arithmetic is read in standard precedence unless a comma or "then"
 //     groups it; functions other than square root, and phrasings outside
 //     the listed words, are not understood. Digit groups joined by hyphens
@@ -111,6 +123,8 @@
 //     to one zone even where a country has several.
 //   - Name/value extraction relies on the patterns above; other phrasings
 //     fall back to free text or leave the property empty.
+//   - Only the first 8 KB of a message are analysed for planning; free text
+//     arguments still carry the whole message.
 //   - Answers without tools only restate and organise the conversation:
 //     the model cannot research, reason or write new content.
 package offline

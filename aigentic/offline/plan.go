@@ -62,7 +62,7 @@ type planner struct {
 	// results of choose
 	selected []*candidate
 	pipeline []*candidate // single free-text tools called one after another
-	only     *candidate   // the only fitting tool, when it could not be filled
+	only     *candidate   // the best fitting tool, when nothing could be called: ask for its missing values
 }
 
 // newPlanner reads the user message and the offered tools and chooses.
@@ -375,7 +375,6 @@ func (p *planner) homeOf(ev []evidence) int {
 
 // filler fills one tool's properties.
 type filler struct {
-	p      *planner
 	r      *request
 	home   span
 	avoid  []span
@@ -406,6 +405,14 @@ func (f *filler) pickOrder(n int, spanOf func(int) span) []int {
 	return append(in, out...)
 }
 
+// first returns the candidate to use: the first in pickOrder.
+func (f *filler) first(n int, spanOf func(int) span) (int, bool) {
+	if order := f.pickOrder(n, spanOf); len(order) > 0 {
+		return order[0], true
+	}
+	return 0, false
+}
+
 func (f *filler) set(pr *prop, v any, weight int, sp span) {
 	f.args[pr.name] = v
 	f.filled[pr] = true
@@ -420,7 +427,7 @@ func (f *filler) set(pr *prop, v any, weight int, sp span) {
 // and the required properties it could not fill.
 func (p *planner) fill(ti *toolInfo, home int, avoid []span) (map[string]any, []evidence, []*prop) {
 	r := p.r
-	f := &filler{p: p, r: r, avoid: avoid, args: map[string]any{}, usedQ: map[int]bool{}, usedE: map[int]bool{},
+	f := &filler{r: r, avoid: avoid, args: map[string]any{}, usedQ: map[int]bool{}, usedE: map[int]bool{},
 		usedN: map[int]bool{}, ti: ti, filled: map[*prop]bool{}, home: span{0, len(r.text)}}
 	if home >= 0 && home < len(r.segs) {
 		f.home = r.segs[home]
@@ -434,28 +441,25 @@ func (p *planner) fill(ti *toolInfo, home int, avoid []span) (map[string]any, []
 		case kindEmail:
 			f.email(pr)
 		case kindExpression:
-			for _, i := range f.pickOrder(len(r.exprs), func(i int) span { return r.exprs[i].span }) {
+			if i, ok := f.first(len(r.exprs), func(i int) span { return r.exprs[i].span }); ok {
 				f.set(pr, r.exprs[i].expr, strongFill, r.exprs[i].span)
-				break
 			}
 		case kindTimezone:
 			// a zone written out is a clear request; a city is a hint
-			for _, i := range f.pickOrder(len(r.zones), func(i int) span { return r.zones[i].span }) {
+			if i, ok := f.first(len(r.zones), func(i int) span { return r.zones[i].span }); ok {
 				w := strongFill
 				if r.zones[i].fromTable {
 					w = mediumFill
 				}
 				f.set(pr, r.zones[i].iana, w, r.zones[i].span)
-				break
 			}
 		case kindPlace:
-			for _, i := range f.pickOrder(len(r.places), func(i int) span { return r.places[i].span }) {
+			if i, ok := f.first(len(r.places), func(i int) span { return r.places[i].span }); ok {
 				w := weakFill
 				if overlapsAnyZone(r.places[i].span, r.zones) {
 					w = mediumFill
 				}
 				f.set(pr, r.places[i].val, w, r.places[i].span)
-				break
 			}
 		case kindEnum:
 			f.enum(pr)
@@ -607,9 +611,8 @@ func (f *filler) email(pr *prop) {
 }
 
 func (f *filler) fromList(pr *prop, list []strCand, weight int) {
-	for _, i := range f.pickOrder(len(list), func(i int) span { return list[i].span }) {
+	if i, ok := f.first(len(list), func(i int) span { return list[i].span }); ok {
 		f.set(pr, list[i].val, weight, list[i].span)
-		return
 	}
 }
 
@@ -709,7 +712,7 @@ func (f *filler) pair(pr *prop) {
 		}
 	}
 	kvs := f.r.kvs
-	for _, i := range f.pickOrder(len(kvs), func(i int) span { return kvs[i].span }) {
+	if i, ok := f.first(len(kvs), func(i int) span { return kvs[i].span }); ok {
 		if pr.kind == kindKey {
 			w := weakFill
 			if hasValue {
