@@ -104,3 +104,48 @@ func TestCallOrderFollowsTheRequest(t *testing.T) {
 	}
 	sort.Strings(names)
 }
+
+func TestOneCallPerValue(t *testing.T) {
+	cases := []struct {
+		ask   string
+		tools []ai.Tool
+		want  []string // the arguments of the calls, in order
+	}{
+		{"What time is it in Tokyo and in London?", []ai.Tool{clockTool, weatherTool},
+			[]string{`{"timezone":"Asia/Tokyo"}`, `{"timezone":"Europe/London"}`}},
+		{"What is 2 + 2 and 3 * 3?", []ai.Tool{mathTool},
+			[]string{`{"formula":"2 + 2"}`, `{"formula":"3 * 3"}`}},
+		{"Weather in Paris and Berlin for 3 days", []ai.Tool{weatherTool, clockTool},
+			[]string{`{"city":"Paris","days":3}`, `{"city":"Berlin","days":3}`}},
+		{"Remember that my favourite colour is blue. Also remember that my home city is Lisbon.", []ai.Tool{weatherTool, storeTool, fetchTool},
+			[]string{`{"key":"favourite colour","value":"blue"}`, `{"key":"home city","value":"Lisbon"}`}},
+		// the city of the second part belongs to the clock, not the weather
+		{"What's the weather in Paris and what time is it in Tokyo?", []ai.Tool{weatherTool, clockTool},
+			[]string{`{"city":"Paris"}`, `{"timezone":"Asia/Tokyo"}`}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.ask, func(t *testing.T) {
+			resp := generate(t, user("", tc.ask), tc.tools...)
+			var got []string
+			for _, call := range resp.Message.ToolCalls {
+				got = append(got, call.Arguments)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("calls %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestHintsAloneDoNotSelect(t *testing.T) {
+	for _, ask := range []string{
+		"I grew up in Lisbon.",         // a city is not a weather or clock request
+		"Fahrenheit is an odd scale.",  // nor is an enum value
+		"My number is 42, by the way.", // nor a number
+	} {
+		resp := generate(t, user("", ask), weatherTool, clockTool)
+		if len(resp.Message.ToolCalls) != 0 {
+			t.Errorf("%q: calls %v, want none", ask, callNames(resp))
+		}
+	}
+}
