@@ -68,13 +68,15 @@ func New(s Settings) (ai.Model, string, error) {
 	if s.Offline() {
 		return offline.NewModel(), "Using the built-in offline model (OPENAI_API_KEY is not set).", nil
 	}
-	var opts []openai.Option
+	// The base URL is always passed explicitly, so these settings — not
+	// whatever the process environment holds — decide where requests go.
+	base := openai.DefaultBaseURL
 	where := "OpenAI"
 	if s.BaseURL != "" {
-		opts = append(opts, openai.WithBaseURL(s.BaseURL))
+		base = s.BaseURL
 		where = "the OpenAI-compatible server at " + s.BaseURL
 	}
-	m, err := openai.New(s.Model, s.APIKey, opts...)
+	m, err := openai.New(s.Model, s.APIKey, openai.WithBaseURL(base))
 	if err != nil {
 		return nil, "", fmt.Errorf("model: %w", err)
 	}

@@ -1,0 +1,105 @@
+package provider_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/offline"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/openai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/openai/openaitest"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/provider"
+)
+
+func env(kv map[string]string) func(string) string {
+	return func(k string) string { return kv[k] }
+}
+
+func TestFromEnv(t *testing.T) {
+	tests := []struct {
+		name    string
+		env     map[string]string
+		offline bool
+		model   string
+		wantErr string
+	}{
+		{name: "nothing set: offline", env: nil, offline: true, model: provider.DefaultOpenAIModel},
+		{name: "key: OpenAI", env: map[string]string{"OPENAI_API_KEY": "sk-abc"}, model: provider.DefaultOpenAIModel},
+		{name: "model chosen", env: map[string]string{"OPENAI_API_KEY": "k", "OPENAI_MODEL": " gpt-4o "}, model: "gpt-4o"},
+		{name: "base URL alone: local server", env: map[string]string{"OPENAI_BASE_URL": "http://localhost:11434/v1"}, model: provider.DefaultOpenAIModel},
+		{name: "bad base URL", env: map[string]string{"OPENAI_BASE_URL": "localhost:11434"}, wantErr: "OPENAI_BASE_URL"},
+		{name: "ftp base URL", env: map[string]string{"OPENAI_BASE_URL": "ftp://host/v1"}, wantErr: "not a valid http(s) URL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := provider.FromEnv(env(tt.env))
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one mentioning %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Offline() != tt.offline || s.Model != tt.model {
+				t.Fatalf("got offline=%t model=%q, want offline=%t model=%q", s.Offline(), s.Model, tt.offline, tt.model)
+			}
+		})
+	}
+}
+
+func TestSettingsStringHidesKey(t *testing.T) {
+	s := provider.Settings{APIKey: "sk-secret-123456", Model: "m"}
+	if strings.Contains(s.String(), "sk-secret") || !strings.Contains(s.String(), "api_key=set") {
+		t.Fatalf("String() = %q", s.String())
+	}
+}
+
+func TestNewOffline(t *testing.T) {
+	m, desc, err := provider.New(provider.Settings{Model: provider.DefaultOpenAIModel})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := m.(*offline.Model); !ok {
+		t.Fatalf("got %T, want the offline model", m)
+	}
+	if !strings.Contains(desc, "offline") {
+		t.Fatalf("description %q does not say offline", desc)
+	}
+}
+
+func TestNewOpenAICompatibleServer(t *testing.T) {
+	srv := openaitest.NewServer(t, offline.NewModel(), openaitest.WithAPIKey("sk-test-provider"))
+	m, desc, err := provider.New(provider.Settings{APIKey: "sk-test-provider", Model: "gpt-test", BaseURL: srv.URL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(desc, "sk-test") || !strings.Contains(desc, srv.URL()) {
+		t.Fatalf("description %q", desc)
+	}
+	if _, err := m.Ping(context.Background()); err != nil {
+		t.Fatalf("Ping: %v", err)
+	}
+	if srv.Hits() == 0 {
+		t.Fatal("the server was not reached")
+	}
+}
+
+// The settings decide the base URL, not a variable left in the process
+// environment: a program reading a fake environment must not be sent
+// elsewhere by the real one.
+func TestSettingsBaseURLWinsOverProcessEnv(t *testing.T) {
+	t.Setenv("OPENAI_BASE_URL", "http://127.0.0.1:1/v1")
+	m, _, err := provider.New(provider.Settings{APIKey: "sk-x", Model: "gpt-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	om, ok := m.(*openai.Model)
+	if !ok {
+		t.Fatalf("got %T", m)
+	}
+	if om.BaseURL() != openai.DefaultBaseURL {
+		t.Fatalf("BaseURL() = %q, want %q", om.BaseURL(), openai.DefaultBaseURL)
+	}
+}
