@@ -49,12 +49,16 @@ func TestSessionTimeoutDuringModelCall(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
 	model := aitest.NewScripted(aitest.Reply("late").After(10 * time.Second))
-	agent := aigentic.Agent{Model: model, Logger: discardLogger(), Session: aigentic.NewSession(ctx), Retries: 3}
-	var err error
-	within(t, time.Second, func() { _, err = agent.Execute("hi") })
+	run, err := aigentic.Agent{Model: model, Logger: discardLogger(), Session: aigentic.NewSession(ctx), Retries: 3}.Start("hi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	within(t, time.Second, func() { _, err = run.Wait(0) })
 	assertStopped(t, err, context.DeadlineExceeded, "model call 1")
-	if model.Calls() != 1 {
-		t.Fatalf("model calls %d: the session's deadline is not an attempt timeout to retry", model.Calls())
+	// The session's deadline is not an attempt timeout to retry.
+	var se *aigentic.StoppedError
+	if errors.As(err, &se); se.During != "model call 1" || model.Calls() != 1 || run.Stats().Retries != 0 {
+		t.Fatalf("stopped during %q, model calls %d, stats %+v", se.During, model.Calls(), run.Stats())
 	}
 }
 

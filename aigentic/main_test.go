@@ -256,15 +256,21 @@ func drain(t *testing.T, run *aigentic.AgentRun) []aigentic.Event {
 	}
 }
 
-// within fails the test when fn takes longer than limit: the bound is
-// generous, the point is "not the blocking step's duration".
+// within runs fn and fails the test when it has not returned after limit.
+// The bound is generous: the point is "not the blocking step's duration",
+// and a watchdog makes a broken mechanism fail fast instead of hanging.
 func within(t *testing.T, limit time.Duration, fn func()) time.Duration {
 	t.Helper()
 	start := time.Now()
-	fn()
-	d := time.Since(start)
-	if d > limit {
-		t.Fatalf("took %s, want well under the blocking step (< %s)", d, limit)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fn()
+	}()
+	select {
+	case <-done:
+	case <-time.After(limit):
+		t.Fatalf("still running after %s: want well under the blocking step", limit)
 	}
-	return d
+	return time.Since(start)
 }

@@ -238,6 +238,9 @@ func TestPermanentModelErrorsFailAtOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = run.Wait(0)
+		if err == nil {
+			t.Fatalf("%d: run succeeded", code)
+		}
 		if model.Calls() != 1 || len(s.Delays()) != 0 {
 			t.Errorf("%d: %d model calls, sleeps %v; want exactly 1 call", code, model.Calls(), s.Delays())
 		}

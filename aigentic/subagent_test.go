@@ -131,3 +131,32 @@ func TestSubAgentWithTools(t *testing.T) {
 		t.Fatalf("coordinator offered %d tools", n)
 	}
 }
+
+// A sub-agent's run has no event stream of its own: a tool of it that
+// needs approval is denied at once, and the sub-agent answers anyway.
+func TestSubAgentApprovalDeniedAtOnce(t *testing.T) {
+	guarded := &countingTool{}
+	tool := guarded.Tool("delete_all", nil)
+	tool.RequireApproval = true
+	sub := aitest.NewScripted(aitest.CallTools(aitest.Call("delete_all", `{}`)), aitest.Reply("I was not allowed to delete"))
+	coord := aitest.NewScripted(aitest.CallTools(aitest.Call("janitor", `{"input":"clean up"}`)), aitest.Reply("nothing deleted"))
+	run, err := aigentic.Agent{
+		Model: coord, Logger: discardLogger(),
+		Agents: []aigentic.Agent{{Name: "Janitor", Model: sub, AgentTools: []aigentic.AgentTool{tool}}},
+	}.Start("clean")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	within(t, time.Second, func() {
+		for range run.Next() {
+		}
+		got, err = run.Wait(0)
+	})
+	if err != nil || got != "nothing deleted" || guarded.Count() != 0 {
+		t.Fatalf("run = %q, %v; tool ran %d", got, err, guarded.Count())
+	}
+	if tm := toolMessages(sub.Requests()[1].Messages); !tm[0].IsError || !strings.Contains(tm[0].Content, "not run") {
+		t.Fatalf("sub-agent saw %+v", tm)
+	}
+}
