@@ -19,6 +19,15 @@ const DefaultMaxLLMCalls = 20
 // Agent.ApprovalTimeout is 0. No answer in time counts as denied.
 const DefaultApprovalTimeout = 5 * time.Minute
 
+// RateLimiter paces model requests. *rate.Limiter (golang.org/x/time/rate)
+// implements it.
+type RateLimiter interface {
+	// Wait blocks until a request may be sent, or returns an error when
+	// ctx ends first (or, for rate.Limiter, when the wait would outlast
+	// ctx's deadline).
+	Wait(ctx context.Context) error
+}
+
 // Agent describes an agent: a model, its instructions and tools, and the
 // production limits of its runs. Agent is a value type: build it once and
 // run it many times, concurrently — each Execute or Start is an independent
@@ -65,10 +74,18 @@ type Agent struct {
 	// count in this run's Stats. A sub-agent's failure reaches the model as
 	// an error result; cancellation stops both.
 	Agents []Agent
+	// RateLimiter, when set, paces this agent's model requests: every
+	// attempt waits for it first (ending early when the run's context
+	// ends). A *rate.Limiter from golang.org/x/time/rate fits; share one
+	// per tenant, per API key or per process. Sub-agents without their own
+	// share it. The time spent waiting is in Stats.RateLimitWait.
+	RateLimiter RateLimiter
 	// RetryPolicy shapes the waits between retries; nil uses the defaults.
 	RetryPolicy *RetryPolicy
 	// Stream asks the model to stream; fragments arrive on Next() as
-	// *ContentEvent with Delta true.
+	// *ContentEvent with Delta true. When an attempt fails mid-stream and is
+	// retried, a *RetryEvent follows its fragments: discard the text
+	// streamed since the last model call began.
 	Stream bool
 	// ApprovalTimeout bounds the wait for AgentRun.Approve; 0 means
 	// DefaultApprovalTimeout.
@@ -146,7 +163,12 @@ func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun,
 	r.logger = slog.New(&runHandler{level: a.LogLevel, next: h, ids: [3]slog.Attr{
 		slog.String("agent", Redact(a.Name)), slog.String("session", Redact(r.session.ID)), slog.String("run", r.id)}})
 
-	r.events.init(events)
+	if parent != nil {
+		r.events = parent.events
+	} else {
+		r.events = &r.ownEvents
+		r.events.init(events)
+	}
 	r.stats.Started = time.Now()
 	r.messages = make([]ai.Message, 0, 8)
 	if a.Instructions != "" {

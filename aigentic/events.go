@@ -61,7 +61,8 @@ type RetryEvent struct {
 // Answer with AgentRun.Approve(ID, true|false).
 type ApprovalEvent struct {
 	eventBase
-	// ID is the approval's ID (the tool call's ID).
+	// ID is the approval's ID: the tool call's ID, prefixed with
+	// "<sub-agent run id>/" when a sub-agent asks.
 	ID   string
 	Tool string
 	Args map[string]any

@@ -32,8 +32,11 @@ type AgentRun struct {
 	schemas []argValidator
 	aiTools []ai.Tool
 
-	events eventQueue
-	done   chan struct{}
+	// events is ownEvents for a top-level run; a sub-agent's run shares
+	// its root's queue, so one Next() shows the whole tree of runs.
+	events    *eventQueue
+	ownEvents eventQueue
+	done      chan struct{}
 
 	// ownCalls is touched only by the run's goroutine.
 	ownCalls int
@@ -62,6 +65,11 @@ func (r *AgentRun) Agent() Agent { return r.agent }
 // Next returns the run's event channel: every event, in order, then closed
 // when the run ends. Every call returns the same channel. A reader must
 // drain it until it is closed. Runs started by Execute record no events.
+//
+// Events of sub-agent runs (Agent.Agents) arrive on the same channel, with
+// their own RunID: an *ErrorEvent whose RunID is not this run's is a
+// sub-agent failure the coordinator receives as a tool error, and an
+// *ApprovalEvent from a sub-agent is answered with this run's Approve.
 func (r *AgentRun) Next() <-chan Event { return r.events.channel() }
 
 // Cancel stops the run with context.Canceled. Safe to call at any time.
@@ -122,6 +130,7 @@ func (r *AgentRun) TraceFilepath() string {
 // Approve answers the approval request id (an *ApprovalEvent's ID). It
 // returns an error wrapping ErrUnknownApproval when nothing waits on id.
 func (r *AgentRun) Approve(id string, approved bool) error {
+	r = r.root()
 	r.mu.Lock()
 	ch, ok := r.approvals[id]
 	if ok {
@@ -133,6 +142,14 @@ func (r *AgentRun) Approve(id string, approved bool) error {
 	}
 	ch <- approved // buffered: never blocks
 	return nil
+}
+
+// root is the top-level run of a tree of sub-agent runs.
+func (r *AgentRun) root() *AgentRun {
+	for r.parent != nil {
+		r = r.parent
+	}
+	return r
 }
 
 func (r *AgentRun) appendMessage(m ai.Message) {
@@ -222,6 +239,9 @@ func (r *AgentRun) finish(result string, err error) {
 		r.logger.Info("run finished", attrs...)
 	case isStopped(err):
 		r.logger.Warn("run stopped", append(attrs, "error", err)...)
+	case r.parent != nil:
+		// The parent sees this failure as a tool error result and decides.
+		r.logger.Warn("sub-agent run failed; its parent gets the error as a tool result", append(attrs, "error", err)...)
 	default:
 		r.logger.Error("run failed", append(attrs, "error", err)...)
 	}
@@ -234,7 +254,9 @@ func (r *AgentRun) finish(result string, err error) {
 	r.trace.close()
 	r.cancel(nil)
 	close(r.done)
-	r.events.close()
+	if r.parent == nil {
+		r.events.close()
+	}
 }
 
 func isStopped(err error) bool {
@@ -266,6 +288,11 @@ func (r *AgentRun) callModel() (*ai.Response, error) {
 		if debug {
 			r.logger.Debug("model request", "call", call, "attempt", attempt, "messages", len(req.Messages), "tools", len(req.Tools),
 				"last_message", truncate(req.Messages[len(req.Messages)-1].Content, 200))
+		}
+		if r.agent.RateLimiter != nil {
+			if err := r.waitRateLimit(call); err != nil {
+				return nil, err
+			}
 		}
 		r.trace.modelRequest(call, attempt, &req)
 
@@ -311,6 +338,27 @@ func (r *AgentRun) callModel() (*ai.Response, error) {
 			return nil, stopped(r.ctx, "backoff before retry of model call "+strconv.Itoa(call))
 		}
 	}
+}
+
+// waitRateLimit waits for the agent's rate limiter before a request.
+func (r *AgentRun) waitRateLimit(call int) error {
+	start := time.Now()
+	err := r.agent.RateLimiter.Wait(r.ctx)
+	d := time.Since(start)
+	r.mu.Lock()
+	r.stats.RateLimitWait += d
+	r.mu.Unlock()
+	if err != nil {
+		if r.ctx.Err() != nil {
+			return stopped(r.ctx, "rate-limit wait before model call "+strconv.Itoa(call))
+		}
+		return fmt.Errorf("aigentic: rate limiter refused model call %d: %w", call, err)
+	}
+	if d >= time.Millisecond {
+		r.logger.Debug("rate limited", "call", call, "waited", d)
+		r.trace.note("rate limiter: waited %s before model call %d\n", d, call)
+	}
+	return nil
 }
 
 func (r *AgentRun) noteRetry(step string, attempt int, delay time.Duration, err error) {
@@ -451,8 +499,8 @@ func (r *AgentRun) execTool(t *AgentTool, raw string, args map[string]any) (res 
 // approval timeout, or the end of the run.
 func (r *AgentRun) awaitApproval(t *AgentTool, tc ai.ToolCall, args map[string]any) (bool, string, error) {
 	if !r.events.enabled {
-		// Execute and sub-agent runs have no event stream: nobody can see
-		// the request, so waiting would only delay the denial.
+		// An Execute run (or a sub-agent of one) has no event stream:
+		// nobody can see the request, so waiting would only delay the denial.
 		reason := "approval cannot be asked in a run without events (use Start and answer the ApprovalEvent)"
 		r.logger.Warn("approval impossible; treated as denied", "tool", t.Name, "call_id", tc.ID)
 		return false, reason, nil
@@ -461,17 +509,24 @@ func (r *AgentRun) awaitApproval(t *AgentTool, tc ai.ToolCall, args map[string]a
 	if timeout <= 0 {
 		timeout = DefaultApprovalTimeout
 	}
-	ch := make(chan bool, 1)
-	r.mu.Lock()
-	if r.approvals == nil {
-		r.approvals = make(map[string]chan bool)
+	// Approvals are answered on the root run, where the events are read; a
+	// sub-agent's call IDs are prefixed with its run ID to stay unique.
+	id := tc.ID
+	if r.parent != nil {
+		id = r.id + "/" + tc.ID
 	}
-	r.approvals[tc.ID] = ch
-	r.mu.Unlock()
+	root := r.root()
+	ch := make(chan bool, 1)
+	root.mu.Lock()
+	if root.approvals == nil {
+		root.approvals = make(map[string]chan bool)
+	}
+	root.approvals[id] = ch
+	root.mu.Unlock()
 	defer func() {
-		r.mu.Lock()
-		delete(r.approvals, tc.ID)
-		r.mu.Unlock()
+		root.mu.Lock()
+		delete(root.approvals, id)
+		root.mu.Unlock()
 	}()
 
 	msg := "arguments match the tool's schema"
@@ -482,7 +537,7 @@ func (r *AgentRun) awaitApproval(t *AgentTool, tc ai.ToolCall, args map[string]a
 	r.logger.Info("approval requested", "tool", t.Name, "call_id", tc.ID, "timeout", timeout)
 	r.trace.note("--- approval requested for %s (%s): %s ---\narguments: %s\n", t.Name, tc.ID, msg, tc.Arguments)
 	if r.events.enabled {
-		r.events.push(&ApprovalEvent{eventBase: eventBase{r.id}, ID: tc.ID, Tool: t.Name, Args: args, ValidationMessage: msg, Deadline: deadline})
+		r.events.push(&ApprovalEvent{eventBase: eventBase{r.id}, ID: id, Tool: t.Name, Args: args, ValidationMessage: msg, Deadline: deadline})
 	}
 
 	timer := time.NewTimer(timeout)
@@ -520,6 +575,12 @@ func (r *AgentRun) delegate(sub Agent, input string) (*ai.ToolResult, error) {
 	if sub.RetryPolicy == nil {
 		sub.RetryPolicy = r.agent.RetryPolicy
 	}
+	if sub.RateLimiter == nil {
+		sub.RateLimiter = r.agent.RateLimiter
+	}
+	if sub.ApprovalTimeout == 0 {
+		sub.ApprovalTimeout = r.agent.ApprovalTimeout
+	}
 	child, err := sub.newRun(input, false, r)
 	if err != nil {
 		return ai.ErrorText(fmt.Sprintf("sub-agent %q cannot run: %v", sub.Name, err)), nil
@@ -529,6 +590,7 @@ func (r *AgentRun) delegate(sub Agent, input string) (*ai.ToolResult, error) {
 	r.mu.Lock()
 	r.stats.LLMCalls += cs.LLMCalls
 	r.stats.Retries += cs.Retries
+	r.stats.RateLimitWait += cs.RateLimitWait
 	r.stats.InputTokens += cs.InputTokens
 	r.stats.OutputTokens += cs.OutputTokens
 	r.mu.Unlock()

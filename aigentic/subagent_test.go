@@ -3,6 +3,7 @@ package aigentic_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -132,26 +133,72 @@ func TestSubAgentWithTools(t *testing.T) {
 	}
 }
 
-// A sub-agent's run has no event stream of its own: a tool of it that
-// needs approval is denied at once, and the sub-agent answers anyway.
-func TestSubAgentApprovalDeniedAtOnce(t *testing.T) {
+// A sub-agent's approval request arrives on the coordinator's Next(), with
+// the sub-agent's run ID, and is answered with the coordinator's Approve.
+func TestSubAgentApprovalOnCoordinatorEvents(t *testing.T) {
+	for _, approve := range []bool{true, false} {
+		t.Run(fmt.Sprintf("approve=%t", approve), func(t *testing.T) {
+			guarded := &countingTool{}
+			tool := guarded.Tool("delete_all", nil)
+			tool.RequireApproval = true
+			sub := aitest.NewScripted(aitest.CallTools(aitest.Call("delete_all", `{}`)), aitest.Reply("janitor done"))
+			coord := aitest.NewScripted(aitest.CallTools(aitest.Call("janitor", `{"input":"clean up"}`)), aitest.Reply("coordinator done"))
+			run, err := aigentic.Agent{
+				Model: coord, Logger: discardLogger(),
+				Agents: []aigentic.Agent{{Name: "Janitor", Model: sub, AgentTools: []aigentic.AgentTool{tool}}},
+			}.Start("clean")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var asked *aigentic.ApprovalEvent
+			var got string
+			within(t, time.Second, func() {
+				for ev := range run.Next() {
+					if ae, ok := ev.(*aigentic.ApprovalEvent); ok {
+						asked = ae
+						if err := run.Approve(ae.ID, approve); err != nil {
+							t.Errorf("Approve: %v", err)
+						}
+					}
+				}
+				got, err = run.Wait(0)
+			})
+			if err != nil || got != "coordinator done" {
+				t.Fatalf("run = %q, %v", got, err)
+			}
+			if asked == nil || asked.Tool != "delete_all" || asked.RunID() == run.ID() || !strings.HasPrefix(asked.ID, asked.RunID()+"/") {
+				t.Fatalf("approval event = %+v, want the sub-agent's, with its run ID", asked)
+			}
+			want := 0
+			if approve {
+				want = 1
+			}
+			if guarded.Count() != want {
+				t.Fatalf("tool ran %d times, want %d", guarded.Count(), want)
+			}
+			tm := toolMessages(sub.Requests()[1].Messages)
+			if tm[0].IsError == approve {
+				t.Fatalf("sub-agent saw %+v", tm)
+			}
+		})
+	}
+}
+
+// In a run without events (Execute), nobody can answer: a sub-agent's
+// approval is denied at once instead of waiting out the timeout.
+func TestSubAgentApprovalDeniedAtOnceWithoutEvents(t *testing.T) {
 	guarded := &countingTool{}
 	tool := guarded.Tool("delete_all", nil)
 	tool.RequireApproval = true
 	sub := aitest.NewScripted(aitest.CallTools(aitest.Call("delete_all", `{}`)), aitest.Reply("I was not allowed to delete"))
 	coord := aitest.NewScripted(aitest.CallTools(aitest.Call("janitor", `{"input":"clean up"}`)), aitest.Reply("nothing deleted"))
-	run, err := aigentic.Agent{
-		Model: coord, Logger: discardLogger(),
-		Agents: []aigentic.Agent{{Name: "Janitor", Model: sub, AgentTools: []aigentic.AgentTool{tool}}},
-	}.Start("clean")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var got string
+	var err error
 	within(t, time.Second, func() {
-		for range run.Next() {
-		}
-		got, err = run.Wait(0)
+		got, err = aigentic.Agent{
+			Model: coord, Logger: discardLogger(),
+			Agents: []aigentic.Agent{{Name: "Janitor", Model: sub, AgentTools: []aigentic.AgentTool{tool}}},
+		}.Execute("clean")
 	})
 	if err != nil || got != "nothing deleted" || guarded.Count() != 0 {
 		t.Fatalf("run = %q, %v; tool ran %d", got, err, guarded.Count())

@@ -84,14 +84,31 @@ func delegate(coordinator aigentic.Agent, request string, out io.Writer) (string
 		return "", aigentic.Stats{}, err
 	}
 	for ev := range r.Next() {
-		printEvent(out, ev)
+		printEvent(out, ev, r.ID())
 	}
 	answer, err := r.Wait(0)
 	return answer, r.Stats(), err
 }
 
-// printEvent shows one of the coordinator's events.
-func printEvent(out io.Writer, ev aigentic.Event) {
+// printEvent shows one event of the run tree: the coordinator's
+// delegations, and — indented — what the sub-agents do meanwhile (their
+// events arrive on the coordinator's Next() with their own run IDs).
+func printEvent(out io.Writer, ev aigentic.Event, coordinatorRun string) {
+	if ev.RunID() != coordinatorRun {
+		switch e := ev.(type) {
+		case *aigentic.ToolCallEvent:
+			fmt.Fprintf(out, "   .. sub-agent calls %s %s\n", e.Name, e.Arguments)
+		case *aigentic.ToolResultEvent:
+			status := "ok"
+			if e.Error {
+				status = "error"
+			}
+			fmt.Fprintf(out, "   .. %s returned (%s, %d bytes)\n", e.Name, status, len(e.Result.String()))
+		case *aigentic.RetryEvent:
+			fmt.Fprintf(out, "   .. sub-agent retrying %s after: %v\n", e.Step, e.Err)
+		}
+		return
+	}
 	switch e := ev.(type) {
 	case *aigentic.ToolCallEvent:
 		fmt.Fprintf(out, "\n-> coordinator delegates to %s:\n%s\n", e.Name, indent(brief(delegationInput(e.Arguments))))

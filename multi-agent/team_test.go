@@ -424,6 +424,9 @@ func TestOfflineDelegationOrderResearcherThenWriter(t *testing.T) {
 	var calls []*aigentic.ToolCallEvent
 	results := map[string]*aigentic.ToolResultEvent{}
 	for ev := range r.Next() {
+		if ev.RunID() != r.ID() {
+			continue // a sub-agent's own events
+		}
 		switch e := ev.(type) {
 		case *aigentic.ToolCallEvent:
 			calls = append(calls, e)
