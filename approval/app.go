@@ -9,11 +9,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/joho/godotenv"
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
+
 	"github.com/mattn/go-isatty"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
@@ -39,25 +39,6 @@ type config struct {
 	model   provider.Settings
 }
 
-// usageError is a bad flag, value or environment variable: exit status 2.
-type usageError struct{ err error }
-
-func (e *usageError) Error() string { return e.err.Error() }
-func (e *usageError) Unwrap() error { return e.err }
-
-func usageErrorf(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
-}
-
-// exitCode is 2 for usage and configuration errors, 1 otherwise.
-func exitCode(err error) int {
-	var ue *usageError
-	if errors.As(err, &ue) {
-		return 2
-	}
-	return 1
-}
-
 // flagValues are the flags as given.
 type flagValues struct {
 	prompt, approve string
@@ -81,14 +62,14 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return config{}, err
 		}
-		return config{}, usageErrorf("%v (run with -h for the flags)", err)
+		return config{}, cli.Usagef("%v (run with -h for the flags)", err)
 	}
 	if fs.NArg() > 0 {
-		return config{}, usageErrorf("unexpected argument %q: give the request with -prompt", fs.Arg(0))
+		return config{}, cli.Usagef("unexpected argument %q: give the request with -prompt", fs.Arg(0))
 	}
 	cfg := config{prompt: strings.TrimSpace(v.prompt), timeout: v.timeout}
 	if cfg.prompt == "" {
-		return config{}, usageErrorf("-prompt is empty: give the agent a request")
+		return config{}, cli.Usagef("-prompt is empty: give the agent a request")
 	}
 	switch strings.ToLower(strings.TrimSpace(v.approve)) {
 	case "yes":
@@ -96,14 +77,14 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	case "no":
 		cfg.approve = false
 	default:
-		return config{}, usageErrorf("-approve=%q: want yes or no", v.approve)
+		return config{}, cli.Usagef("-approve=%q: want yes or no", v.approve)
 	}
 	if cfg.timeout <= 0 {
-		return config{}, usageErrorf("-timeout=%s: want a positive duration such as 30s or 2m", cfg.timeout)
+		return config{}, cli.Usagef("-timeout=%s: want a positive duration such as 30s or 2m", cfg.timeout)
 	}
 	s, err := provider.FromEnv(getenv)
 	if err != nil {
-		return config{}, &usageError{err}
+		return config{}, cli.Usage(err)
 	}
 	cfg.model = s
 	return cfg, nil
@@ -121,7 +102,7 @@ type system struct {
 
 // run is the program, on the real process.
 func run(ctx context.Context, args []string, out io.Writer) error {
-	if err := loadDotEnv(); err != nil {
+	if _, err := cli.LoadDotEnv(); err != nil {
 		return err
 	}
 	fd := os.Stdin.Fd()
@@ -148,7 +129,7 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	}
 	model, desc, err := provider.New(cfg.model)
 	if err != nil {
-		return &usageError{err}
+		return cli.Usage(err)
 	}
 	fmt.Fprintln(out, desc)
 
@@ -330,48 +311,3 @@ func (l *lineReader) next() <-chan lineResult {
 
 // taken records that the pending line was received.
 func (l *lineReader) taken() { l.pending = nil }
-
-// loadDotEnv loads .env from the current directory, then from the
-// repository root, never overriding variables already set.
-func loadDotEnv() error {
-	var files []string
-	if fileExists(".env") {
-		files = append(files, ".env")
-	}
-	if root := repoRoot(); root != "" {
-		p := filepath.Join(root, ".env")
-		if abs, err := filepath.Abs(".env"); (err != nil || abs != p) && fileExists(p) {
-			files = append(files, p)
-		}
-	}
-	for _, f := range files {
-		if err := godotenv.Load(f); err != nil {
-			return &usageError{fmt.Errorf("loading %s: %w", f, err)}
-		}
-	}
-	return nil
-}
-
-// repoRoot is the nearest directory above the working directory holding a
-// go.mod, or "".
-func repoRoot() string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for {
-		if fileExists(filepath.Join(dir, "go.mod")) {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
-
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && !st.IsDir()
-}

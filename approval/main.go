@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
 func main() {
@@ -19,6 +21,6 @@ func main() {
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(exitCode(err)) // 2 for usage/config errors, 1 otherwise
+		os.Exit(cli.ExitCode(err)) // 2 for usage/config errors, 1 otherwise
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
+
 	"go.uber.org/goleak"
 )
 
@@ -194,7 +196,7 @@ func TestRunCancelWhileWaitingForApproval(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled\n%s", err, out)
 	}
-	if code := exitCode(err); code != 1 {
+	if code := cli.ExitCode(err); code != 1 {
 		t.Errorf("exit code %d, want 1", code)
 	}
 	mustContain(t, out, "Send it? [y/N] ", "The run ended before an answer.", "Outbox: empty (nothing was sent)")
@@ -227,7 +229,7 @@ func TestRunUsageErrors(t *testing.T) {
 			t.Errorf("args %q: err = %v, want one containing %q", tt.args, err, tt.want)
 			continue
 		}
-		if code := exitCode(err); code != 2 {
+		if code := cli.ExitCode(err); code != 2 {
 			t.Errorf("args %q: exit code %d, want 2", tt.args, code)
 		}
 		if out.Len() != 0 {

@@ -12,11 +12,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
 func main() {
@@ -24,20 +25,6 @@ func main() {
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(exitCode(err)) // 2 for usage/config errors, 1 otherwise
+		os.Exit(cli.ExitCode(err)) // 2 for usage/config errors, 1 otherwise
 	}
-}
-
-// usageError is a bad flag or environment variable: exit code 2.
-type usageError struct{ err error }
-
-func (e *usageError) Error() string { return e.err.Error() }
-func (e *usageError) Unwrap() error { return e.err }
-
-func exitCode(err error) int {
-	var ue *usageError
-	if errors.As(err, &ue) {
-		return 2
-	}
-	return 1
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
+
 	"go.uber.org/goleak"
 
 	"github.com/nexxia-ai/aigentic-examples/memory/memstore"
@@ -120,8 +122,8 @@ func TestDefaultStoreDir(t *testing.T) {
 
 	// Without a config directory, the error says to pass -store.
 	err := runWith(t.Context(), nil, io.Discard, testDeps())
-	if err == nil || !strings.Contains(err.Error(), "pass -store DIR") || exitCode(err) != 2 {
-		t.Fatalf("err = %v (exit %d)", err, exitCode(err))
+	if err == nil || !strings.Contains(err.Error(), "pass -store DIR") || cli.ExitCode(err) != 2 {
+		t.Fatalf("err = %v (exit %d)", err, cli.ExitCode(err))
 	}
 }
 
@@ -146,8 +148,8 @@ func TestConfigErrors(t *testing.T) {
 		d := testDeps()
 		d.getenv = func(k string) string { return c.env[k] }
 		err := runWith(t.Context(), c.args, io.Discard, d)
-		if err == nil || !strings.Contains(err.Error(), c.want) || exitCode(err) != 2 {
-			t.Errorf("%q: err = %v (exit %d), want exit 2 naming %q", c.args, err, exitCode(err), c.want)
+		if err == nil || !strings.Contains(err.Error(), c.want) || cli.ExitCode(err) != 2 {
+			t.Errorf("%q: err = %v (exit %d), want exit 2 naming %q", c.args, err, cli.ExitCode(err), c.want)
 		}
 	}
 	var out bytes.Buffer
@@ -166,8 +168,8 @@ func TestCorruptStoreIsAClearError(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := runWith(t.Context(), []string{"-store", dir, "-q", "Remember that my favourite colour is blue"}, io.Discard, testDeps())
-	if !errors.Is(err, memstore.ErrCorrupt) || !strings.Contains(err.Error(), path) || exitCode(err) != 1 {
-		t.Fatalf("err = %v (exit %d), want a corrupt-file error naming %s", err, exitCode(err), path)
+	if !errors.Is(err, memstore.ErrCorrupt) || !strings.Contains(err.Error(), path) || cli.ExitCode(err) != 1 {
+		t.Fatalf("err = %v (exit %d), want a corrupt-file error naming %s", err, cli.ExitCode(err), path)
 	}
 	if b, _ := os.ReadFile(path); string(b) != `{"version": 1, "memories": [` {
 		t.Fatal("the corrupt file was changed")
@@ -183,7 +185,7 @@ func TestCancelledRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	err := runWith(ctx, []string{"-store", t.TempDir()}, io.Discard, testDeps())
-	if !errors.Is(err, context.Canceled) || exitCode(err) != 1 {
+	if !errors.Is(err, context.Canceled) || cli.ExitCode(err) != 1 {
 		t.Fatalf("err = %v", err)
 	}
 }

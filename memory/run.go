@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/joho/godotenv"
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -75,7 +75,7 @@ type helpRequest struct{ usage string }
 func (h *helpRequest) Error() string { return "help requested" }
 
 // parseConfig reads the flags and the environment, in one place. Errors
-// name the flag or variable and are *usageError.
+// name the flag or variable and are usage errors (cli.Usage).
 func parseConfig(args []string, d deps) (config, error) {
 	var c config
 	fs := flagSet(&c)
@@ -83,36 +83,36 @@ func parseConfig(args []string, d deps) (config, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, &helpRequest{usage(fs)}
 		}
-		return c, &usageError{fmt.Errorf("%w\n%s", err, usage(fs))}
+		return c, cli.Usage(fmt.Errorf("%w\n%s", err, usage(fs)))
 	}
 	if fs.NArg() > 0 {
-		return c, &usageError{fmt.Errorf("unexpected argument %q: put the question in -q \"...\"\n%s", fs.Arg(0), usage(fs))}
+		return c, cli.Usage(fmt.Errorf("unexpected argument %q: put the question in -q \"...\"\n%s", fs.Arg(0), usage(fs)))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	c.question = strings.TrimSpace(c.question)
 	if set["q"] && c.question == "" {
-		return c, &usageError{errors.New("-q: the question is empty")}
+		return c, cli.Usage(errors.New("-q: the question is empty"))
 	}
 	if err := memstore.ValidateNamespace(c.user); err != nil {
-		return c, &usageError{fmt.Errorf("-user=%q: use 1-%d characters: lower-case letters a-z, digits, _ and -", c.user, memstore.MaxNamespaceLen)}
+		return c, cli.Usage(fmt.Errorf("-user=%q: use 1-%d characters: lower-case letters a-z, digits, _ and -", c.user, memstore.MaxNamespaceLen))
 	}
 	if c.timeout <= 0 {
-		return c, &usageError{fmt.Errorf("-timeout=%s: want a positive duration such as 30s", c.timeout)}
+		return c, cli.Usage(fmt.Errorf("-timeout=%s: want a positive duration such as 30s", c.timeout))
 	}
 	if set["store"] && strings.TrimSpace(c.storeDir) == "" {
-		return c, &usageError{errors.New("-store: the directory is empty")}
+		return c, cli.Usage(errors.New("-store: the directory is empty"))
 	}
 	if c.storeDir == "" {
 		dir, err := DefaultStoreDir(d.userConfigDir)
 		if err != nil {
-			return c, &usageError{err}
+			return c, cli.Usage(err)
 		}
 		c.storeDir = dir
 	}
 	s, err := provider.FromEnv(d.getenv)
 	if err != nil {
-		return c, &usageError{err}
+		return c, cli.Usage(err)
 	}
 	c.model = s
 	return c, nil
@@ -130,8 +130,8 @@ func usage(fs *flag.FlagSet) string {
 
 // run is the program: it loads .env, then runs with the real environment.
 func run(ctx context.Context, args []string, out io.Writer) error {
-	if err := loadDotEnv(); err != nil {
-		return &usageError{err}
+	if _, err := cli.LoadDotEnv(); err != nil {
+		return err
 	}
 	return runWith(ctx, args, out, deps{getenv: os.Getenv, userConfigDir: os.UserConfigDir, stderr: os.Stderr})
 }
@@ -148,7 +148,7 @@ func runWith(ctx context.Context, args []string, out io.Writer, d deps) error {
 	}
 	model, desc, err := provider.New(cfg.model)
 	if err != nil {
-		return &usageError{err}
+		return cli.Usage(err)
 	}
 	fmt.Fprintln(out, desc)
 
@@ -261,33 +261,4 @@ func turn(ctx context.Context, agent aigentic.Agent, store memstore.Store, user 
 
 func indent(s string) string {
 	return strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n    ")
-}
-
-// loadDotEnv loads .env from the current directory, then from the
-// repository root (the nearest directory up with a go.mod), without
-// overriding variables already set.
-func loadDotEnv() error {
-	files := []string{".env"}
-	if dir, err := os.Getwd(); err == nil {
-		for d := dir; ; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-				if d != dir {
-					files = append(files, filepath.Join(d, ".env"))
-				}
-				break
-			}
-			if filepath.Dir(d) == d {
-				break
-			}
-		}
-	}
-	for _, f := range files {
-		if _, err := os.Stat(f); err != nil {
-			continue
-		}
-		if err := godotenv.Load(f); err != nil {
-			return fmt.Errorf("load %s: %w", f, err)
-		}
-	}
-	return nil
 }

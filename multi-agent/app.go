@@ -8,12 +8,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/joho/godotenv"
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
@@ -35,25 +34,6 @@ type config struct {
 	// attempt) to show a sub-agent failure reaching the coordinator.
 	failResearcher bool
 	model          provider.Settings
-}
-
-// usageError is a bad flag, value or environment variable: exit status 2.
-type usageError struct{ err error }
-
-func (e *usageError) Error() string { return e.err.Error() }
-func (e *usageError) Unwrap() error { return e.err }
-
-func usageErrorf(format string, args ...any) error {
-	return &usageError{fmt.Errorf(format, args...)}
-}
-
-// exitCode is 2 for usage and configuration errors, 1 otherwise.
-func exitCode(err error) int {
-	var ue *usageError
-	if errors.As(err, &ue) {
-		return 2
-	}
-	return 1
 }
 
 type flags struct {
@@ -85,10 +65,10 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return config{}, err
 		}
-		return config{}, usageErrorf("%v (run with -h for the flags)", err)
+		return config{}, cli.Usagef("%v (run with -h for the flags)", err)
 	}
 	if f.fs.NArg() > 0 {
-		return config{}, usageErrorf("unexpected argument %q: give the request with -prompt", f.fs.Arg(0))
+		return config{}, cli.Usagef("unexpected argument %q: give the request with -prompt", f.fs.Arg(0))
 	}
 	cfg := config{
 		prompt:         strings.TrimSpace(*f.prompt),
@@ -97,7 +77,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		failResearcher: *f.failResearcher,
 	}
 	if cfg.prompt == "" {
-		return config{}, usageErrorf("-prompt is empty: give the coordinator a request")
+		return config{}, cli.Usagef("-prompt is empty: give the coordinator a request")
 	}
 	if cfg.traceDir == "" {
 		cfg.traceDir = strings.TrimSpace(getenv("AIGENTIC_TRACE_DIR"))
@@ -106,14 +86,14 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		cfg.traceDir = aigentic.DefaultTraceDir()
 	}
 	if err := cfg.logLevel.UnmarshalText([]byte(*f.logLevel)); err != nil || strings.ContainsAny(*f.logLevel, "+-") {
-		return config{}, usageErrorf("-log-level=%q: want debug, info, warn or error", *f.logLevel)
+		return config{}, cli.Usagef("-log-level=%q: want debug, info, warn or error", *f.logLevel)
 	}
 	if cfg.timeout <= 0 {
-		return config{}, usageErrorf("-timeout=%s: want a positive duration such as 30s or 2m", cfg.timeout)
+		return config{}, cli.Usagef("-timeout=%s: want a positive duration such as 30s or 2m", cfg.timeout)
 	}
 	s, err := provider.FromEnv(getenv)
 	if err != nil {
-		return config{}, &usageError{err}
+		return config{}, cli.Usage(err)
 	}
 	cfg.model = s
 	return cfg, nil
@@ -128,7 +108,7 @@ type system struct {
 
 // run is the program, on the real process.
 func run(ctx context.Context, args []string, out io.Writer) error {
-	if err := loadDotEnv(); err != nil {
+	if _, err := cli.LoadDotEnv(); err != nil {
 		return err
 	}
 	return runWith(ctx, args, out, system{getenv: os.Getenv, stderr: os.Stderr})
@@ -149,7 +129,7 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	}
 	model, desc, err := provider.New(cfg.model)
 	if err != nil {
-		return &usageError{err}
+		return cli.Usage(err)
 	}
 	fmt.Fprintln(out, desc)
 	notes, err := loadNotes()
@@ -231,49 +211,4 @@ func plural(n int, what string) string {
 		return fmt.Sprintf("%d %s", n, what)
 	}
 	return fmt.Sprintf("%d %ss", n, what)
-}
-
-// loadDotEnv loads .env from the current directory, then from the
-// repository root, never overriding variables already set.
-func loadDotEnv() error {
-	var files []string
-	if fileExists(".env") {
-		files = append(files, ".env")
-	}
-	if root := repoRoot(); root != "" {
-		p := filepath.Join(root, ".env")
-		if abs, err := filepath.Abs(".env"); (err != nil || abs != p) && fileExists(p) {
-			files = append(files, p)
-		}
-	}
-	for _, f := range files {
-		if err := godotenv.Load(f); err != nil {
-			return &usageError{fmt.Errorf("loading %s: %w", f, err)}
-		}
-	}
-	return nil
-}
-
-// repoRoot is the nearest directory above the working directory holding a
-// go.mod, or "".
-func repoRoot() string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for {
-		if fileExists(filepath.Join(dir, "go.mod")) {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
-
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && !st.IsDir()
 }

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
+
 	"go.uber.org/goleak"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
@@ -174,8 +176,8 @@ func TestRunTimeout(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want context.DeadlineExceeded\n%s", err, out)
 	}
-	if exitCode(err) != 1 {
-		t.Errorf("exit code %d, want 1", exitCode(err))
+	if cli.ExitCode(err) != 1 {
+		t.Errorf("exit code %d, want 1", cli.ExitCode(err))
 	}
 	mustContain(t, out, "Stats (coordinator and sub-agents together):", "Trace files (one per run):")
 }
@@ -203,8 +205,8 @@ func TestRunUsageErrors(t *testing.T) {
 			t.Errorf("args %q: err = %v, want one containing %q", tt.args, err, tt.want)
 			continue
 		}
-		if exitCode(err) != 2 {
-			t.Errorf("args %q: exit code %d, want 2", tt.args, exitCode(err))
+		if cli.ExitCode(err) != 2 {
+			t.Errorf("args %q: exit code %d, want 2", tt.args, cli.ExitCode(err))
 		}
 		if out.Len() != 0 {
 			t.Errorf("args %q: printed %q", tt.args, out.String())

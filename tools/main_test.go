@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
+
 	"go.uber.org/goleak"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
@@ -181,15 +183,15 @@ func TestConfigErrors(t *testing.T) {
 		getenv := func(k string) string { return c.env[k] }
 		var out bytes.Buffer
 		err := runWith(t.Context(), c.args, &out, deps{getenv: getenv, now: fixedClock, stderr: io.Discard})
-		if err == nil || !strings.Contains(err.Error(), c.want) || exitCode(err) != 2 {
-			t.Errorf("%v %v: err = %v (exit %d), want exit 2 naming %q", c.args, c.env, err, exitCode(err), c.want)
+		if err == nil || !strings.Contains(err.Error(), c.want) || cli.ExitCode(err) != 2 {
+			t.Errorf("%v %v: err = %v (exit %d), want exit 2 naming %q", c.args, c.env, err, cli.ExitCode(err), c.want)
 		}
 	}
 	var out bytes.Buffer
 	if err := runWith(t.Context(), []string{"-h"}, &out, testDeps(io.Discard)); err != nil || !strings.Contains(out.String(), "usage:") {
 		t.Errorf("-h: %v\n%s", err, out.String())
 	}
-	if exitCode(errors.New("boom")) != 1 {
+	if cli.ExitCode(errors.New("boom")) != 1 {
 		t.Error("a run failure must exit 1")
 	}
 }
@@ -199,7 +201,7 @@ func TestCancelledRun(t *testing.T) {
 	cancel()
 	err := runWith(ctx, nil, io.Discard, testDeps(io.Discard))
 	var se *aigentic.StoppedError
-	if !errors.As(err, &se) || !errors.Is(err, context.Canceled) || exitCode(err) != 1 {
+	if !errors.As(err, &se) || !errors.Is(err, context.Canceled) || cli.ExitCode(err) != 1 {
 		t.Fatalf("err = %v", err)
 	}
 }

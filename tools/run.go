@@ -8,12 +8,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 	_ "time/tzdata" // the zone database, built in: the binary works where the system has none
 
-	"github.com/joho/godotenv"
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -51,7 +50,7 @@ type helpRequest struct{ usage string }
 func (h *helpRequest) Error() string { return "help requested" }
 
 // parseConfig reads the flags and the environment (through getenv), in one
-// place. Errors name the flag or variable and are *usageError.
+// place. Errors name the flag or variable and are usage errors (cli.Usage).
 func parseConfig(args []string, getenv func(string) string) (config, error) {
 	var c config
 	var now string
@@ -60,28 +59,28 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, &helpRequest{usage(fs)}
 		}
-		return c, &usageError{fmt.Errorf("%w\n%s", err, usage(fs))}
+		return c, cli.Usage(fmt.Errorf("%w\n%s", err, usage(fs)))
 	}
 	if fs.NArg() > 0 {
-		return c, &usageError{fmt.Errorf("unexpected argument %q: put the question in -q \"...\"\n%s", fs.Arg(0), usage(fs))}
+		return c, cli.Usage(fmt.Errorf("unexpected argument %q: put the question in -q \"...\"\n%s", fs.Arg(0), usage(fs)))
 	}
 	c.question = strings.TrimSpace(c.question)
 	if c.question == "" {
-		return c, &usageError{errors.New("-q: the question is empty")}
+		return c, cli.Usage(errors.New("-q: the question is empty"))
 	}
 	if c.timeout <= 0 {
-		return c, &usageError{fmt.Errorf("-timeout=%s: want a positive duration such as 30s", c.timeout)}
+		return c, cli.Usage(fmt.Errorf("-timeout=%s: want a positive duration such as 30s", c.timeout))
 	}
 	if now != "" {
 		t, err := time.Parse(time.RFC3339, now)
 		if err != nil {
-			return c, &usageError{fmt.Errorf("-now=%q: want an RFC 3339 time such as 2026-03-02T15:04:05Z", now)}
+			return c, cli.Usage(fmt.Errorf("-now=%q: want an RFC 3339 time such as 2026-03-02T15:04:05Z", now))
 		}
 		c.now = t
 	}
 	s, err := provider.FromEnv(getenv)
 	if err != nil {
-		return c, &usageError{err}
+		return c, cli.Usage(err)
 	}
 	c.model = s
 	return c, nil
@@ -100,8 +99,8 @@ func usage(fs *flag.FlagSet) string {
 // run is the program: it loads .env, then runs with the real environment,
 // clock and standard error.
 func run(ctx context.Context, args []string, out io.Writer) error {
-	if err := loadDotEnv(); err != nil {
-		return &usageError{err}
+	if _, err := cli.LoadDotEnv(); err != nil {
+		return err
 	}
 	return runWith(ctx, args, out, deps{getenv: os.Getenv, now: time.Now, stderr: os.Stderr})
 }
@@ -126,7 +125,7 @@ func runWith(ctx context.Context, args []string, out io.Writer, d deps) error {
 	}
 	model, desc, err := provider.New(cfg.model)
 	if err != nil {
-		return &usageError{err}
+		return cli.Usage(err)
 	}
 	fmt.Fprintln(out, desc)
 
@@ -229,33 +228,4 @@ func summary(run *aigentic.AgentRun) string {
 		line += " (" + strings.Join(turns, "; ") + ")"
 	}
 	return fmt.Sprintf("%s. Tool calls: %d, tool errors: %d.", line, s.ToolCalls, s.ToolErrors)
-}
-
-// loadDotEnv loads .env from the current directory, then from the
-// repository root (the nearest directory up with a go.mod), without
-// overriding variables already set.
-func loadDotEnv() error {
-	files := []string{".env"}
-	if dir, err := os.Getwd(); err == nil {
-		for d := dir; ; d = filepath.Dir(d) {
-			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-				if d != dir {
-					files = append(files, filepath.Join(d, ".env"))
-				}
-				break
-			}
-			if filepath.Dir(d) == d {
-				break
-			}
-		}
-	}
-	for _, f := range files {
-		if _, err := os.Stat(f); err != nil {
-			continue
-		}
-		if err := godotenv.Load(f); err != nil {
-			return fmt.Errorf("load %s: %w", f, err)
-		}
-	}
-	return nil
 }

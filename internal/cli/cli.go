@@ -1,0 +1,83 @@
+// Package cli holds what every example program does the same way: the
+// exit status of an error and the loading of a .env file.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/joho/godotenv"
+)
+
+// UsageError is a bad flag, argument or environment variable. Programs exit
+// with status 2 for it (see [ExitCode]).
+type UsageError struct{ Err error }
+
+// Error implements error.
+func (e *UsageError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e *UsageError) Unwrap() error { return e.Err }
+
+// Usage marks err as a usage error; nil stays nil.
+func Usage(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &UsageError{Err: err}
+}
+
+// Usagef is Usage(fmt.Errorf(format, args...)).
+func Usagef(format string, args ...any) error { return Usage(fmt.Errorf(format, args...)) }
+
+// ExitCode is the exit status for err: 0 for nil, 2 for a usage error, 1
+// for anything else.
+func ExitCode(err error) int {
+	if err == nil {
+		return 0
+	}
+	var ue *UsageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}
+
+// LoadDotEnv loads .env from the working directory, then from the
+// repository root (the nearest directory up holding go.mod), never
+// overriding variables already set. It returns the files loaded; an
+// unreadable or malformed file is a usage error naming it.
+func LoadDotEnv() ([]string, error) {
+	var files []string
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, nil
+	}
+	if isFile(filepath.Join(wd, ".env")) {
+		files = append(files, filepath.Join(wd, ".env"))
+	}
+	for d := wd; ; d = filepath.Dir(d) {
+		if isFile(filepath.Join(d, "go.mod")) {
+			if p := filepath.Join(d, ".env"); d != wd && isFile(p) {
+				files = append(files, p)
+			}
+			break
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	for _, f := range files {
+		if err := godotenv.Load(f); err != nil {
+			return nil, Usagef("loading %s: %w", f, err)
+		}
+	}
+	return files, nil
+}
+
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && !st.IsDir()
+}
