@@ -12,12 +12,28 @@
 //     jitter and Retry-After ([RetryPolicy]). Providers never retry.
 //   - Agent.MaxLLMCalls bounds every run (default [DefaultMaxLLMCalls]); the
 //     [*LimitError] keeps the transcript and usage.
+//   - Agent.RateLimiter ([RateLimiter]; a *rate.Limiter fits) paces model
+//     requests; the time waited is in Stats.RateLimitWait.
 //   - Cancellation: a [Session]'s context, Session.Cancel, AgentRun.Cancel
-//     and Wait(timeout) stop a run during a model call, a backoff or a
-//     tool; no goroutine outlives its run.
+//     and Wait(timeout) stop a run during a model call, a backoff, a
+//     rate-limit wait, an approval or a tool; no goroutine outlives its run.
 //   - [Trace] writes one redacted text file per run; logs go through
 //     log/slog at Agent.LogLevel, redacted, tagged with agent, session and
 //     run ids.
+//
+// Agent.Execute runs in the calling goroutine and records no events.
+// Agent.Start runs in the background: read its events ([*ContentEvent],
+// [*ToolCallEvent], [*ToolResultEvent], [*RetryEvent], [*ApprovalEvent],
+// [*ErrorEvent]) from AgentRun.Next and its answer from AgentRun.Wait. A
+// tool marked AgentTool.RequireApproval runs only after AgentRun.Approve;
+// a run without events cannot ask, and denies it at once.
+//
+// Agent.Agents are sub-agents, each offered to the model as a tool. A
+// sub-agent's run shares its parent's context, trace, log level and
+// logger; its events arrive on the top-level run's Next with their own
+// RunID, its approval requests are answered with the top-level run's
+// Approve, its model calls and tokens count in the parent's [Stats], and
+// its failure reaches the parent's model as an error result.
 //
 // A minimal run:
 //
