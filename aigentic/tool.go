@@ -40,8 +40,9 @@ type AgentTool struct {
 	// RequireApproval makes the run ask before executing: it emits an
 	// *ApprovalEvent on Next() and waits for AgentRun.Approve. A denial,
 	// or no answer within Agent.ApprovalTimeout, reaches the model as an
-	// error result and the tool does not run. A run without events (one
-	// started by Execute, or a sub-agent's run) cannot ask: it denies at
+	// error result and the tool does not run. A sub-agent's request goes
+	// to the top-level run's Next() and Approve. A run without events (one
+	// started by Execute, or a sub-agent of one) cannot ask: it denies at
 	// once.
 	RequireApproval bool
 	// ApprovalMessage, when set, writes the human-readable note shown with
