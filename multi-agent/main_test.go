@@ -116,6 +116,8 @@ func TestRunOffline(t *testing.T) {
 		"Using the built-in offline model (OPENAI_API_KEY is not set).",
 		"Request: "+defaultPrompt,
 		"-> coordinator delegates to researcher:",
+		"   .. sub-agent calls search_notes ",
+		"   .. search_notes returned (ok, ",
 		"<- researcher answered:",
 		"-> coordinator delegates to writer:",
 		"<- writer answered:",
