@@ -1,7 +1,14 @@
 // Command production runs the seven production patterns of aigentic, each
 // made to happen and shown with its evidence: error handling, traces, the
 // MaxLLMCalls limit, retries, log levels, cancellation, and all of them
-// combined in one production setup.
+// combined in one production setup — with per-tenant rate limiting, cost
+// estimates, and metrics published with expvar and an alert rule.
+//
+// With -serve ADDR it is instead a small HTTP service built from the same
+// parts (the seed's Common Patterns): /ask answers a query with a
+// per-tenant agent under a per-request timeout, /healthz pings the model,
+// /debug/vars shows the metrics, and SIGINT/SIGTERM shut it down
+// gracefully.
 //
 // It runs on the built-in offline model by default, and on OpenAI (or any
 // OpenAI-compatible server) when OPENAI_API_KEY or OPENAI_BASE_URL is set.
@@ -13,26 +20,38 @@
 //	go run . -list        # list them
 //	go run . -demo 4      # run one
 //	ENV=dev go run .      # debug logs of the runtime on stderr
+//	go run . -serve :8080 # the HTTP service
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"expvar"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fatih/color"
 	"github.com/joho/godotenv"
 	"github.com/mattn/go-isatty"
+	"golang.org/x/time/rate"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -60,7 +79,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if _, err := loadDotEnv(wd); err != nil {
 		return &usageError{msg: err.Error()}
 	}
-	return runWith(ctx, args, out, system{getenv: os.Getenv, stderr: os.Stderr})
+	return runWith(ctx, args, out, system{
+		getenv: os.Getenv,
+		stderr: os.Stderr,
+		// The process's metrics, for any /debug/vars handler (expvar's
+		// own on http.DefaultServeMux included). Published once: a
+		// process runs runWith once.
+		publish: func(v expvar.Var) { expvar.Publish(metricsVar, v) },
+	})
 }
 
 // system is what runWith takes from the process; tests supply their own.
@@ -72,6 +98,9 @@ type system struct {
 	// deadline is the session timeout of Example 6 (default 1s); tests
 	// shorten it.
 	deadline time.Duration
+	// publish, when set, publishes the run's metrics with expvar; tests
+	// leave it nil, since expvar publishes a name once per process.
+	publish func(expvar.Var)
 }
 
 // ---------------------------------------------------------------------------
@@ -83,22 +112,30 @@ const (
 )
 
 const usageText = `usage: production [-demo N] [-list] [-trace-dir DIR]
+       production -serve ADDR [-trace-dir DIR]
 
-Runs the seven production-pattern examples of aigentic in order.
+Runs the seven production-pattern examples of aigentic in order, or, with
+-serve, the agent as an HTTP service.
 
 Flags:
   -demo N          run only example N (1-7)
   -list            list the examples and exit
+  -serve ADDR      serve HTTP on ADDR (such as :8080): /ask, /healthz, /debug/vars;
+                   SIGINT/SIGTERM shut it down gracefully
   -trace-dir DIR   where trace files go (default: $AIGENTIC_TRACE_DIR, else <temp>/aigentic-traces)
 
 Environment:
-  ENV              dev (debug logs) or prod (warn logs); unset: info
-  LOG_LEVEL        debug, info, warn or error; overrides ENV
-  TIMEOUT          session timeout of example 7, a Go duration > 0 (default 2m)
-  OPENAI_API_KEY   run on OpenAI instead of the built-in offline model
-  OPENAI_MODEL     the model name (default gpt-4o-mini)
-  OPENAI_BASE_URL  any OpenAI-compatible server, e.g. http://localhost:11434/v1
-  NO_COLOR         plain output
+  ENV                 dev (debug logs) or prod (warn logs); unset: info
+  LOG_LEVEL           debug, info, warn or error; overrides ENV
+  TIMEOUT             session timeout, a Go duration > 0: of example 7 (default 2m),
+                      of each /ask request with -serve (default 30s)
+  PRICE_PER_MTOK_IN   US dollars per 1M input tokens, for the cost estimate;
+  PRICE_PER_MTOK_OUT  and per 1M output tokens. Set both or neither; they
+                      override the built-in price table
+  OPENAI_API_KEY      run on OpenAI instead of the built-in offline model
+  OPENAI_MODEL        the model name (default gpt-4o-mini)
+  OPENAI_BASE_URL     any OpenAI-compatible server, e.g. http://localhost:11434/v1
+  NO_COLOR            plain output
 A .env file in the current directory, then in the repository root, is loaded
 first; it never overrides variables already set.
 `
@@ -113,6 +150,8 @@ type config struct {
 	levelFrom string // where the level came from, for the start-up line
 	timeout   time.Duration
 	model     provider.Settings
+	serve     string // -serve ADDR; "" runs the examples
+	price     *price // PRICE_PER_MTOK_IN/OUT, when set
 }
 
 // usageError is a bad flag or environment value: exit status 2.
@@ -142,6 +181,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	fs.IntVar(&cfg.demo, "demo", 0, "run only example N (1-7)")
 	fs.BoolVar(&cfg.list, "list", false, "list the examples")
 	fs.StringVar(&cfg.traceDir, "trace-dir", "", "where trace files go")
+	fs.StringVar(&cfg.serve, "serve", "", "serve HTTP on ADDR")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			cfg.help = true
@@ -152,10 +192,20 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	if fs.NArg() > 0 {
 		return cfg, usagef("unexpected argument %q (run with -h for usage)", fs.Arg(0))
 	}
-	demoSet := false
-	fs.Visit(func(f *flag.Flag) { demoSet = demoSet || f.Name == "demo" })
-	if demoSet && (cfg.demo < 1 || cfg.demo > len(examples)) {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if set["demo"] && (cfg.demo < 1 || cfg.demo > len(examples)) {
 		return cfg, usagef("-demo %d: no such example; use 1-%d (see -list)", cfg.demo, len(examples))
+	}
+	if set["serve"] {
+		if _, _, err := net.SplitHostPort(cfg.serve); err != nil {
+			return cfg, usagef("-serve %q is not a valid address: use host:port or :port, such as :8080 or 127.0.0.1:8080", cfg.serve)
+		}
+		if set["demo"] || cfg.list {
+			return cfg, usagef("-serve runs the HTTP service, not the examples: it cannot be combined with -demo or -list")
+		}
+		// Pattern 1: a request is a quick query.
+		cfg.timeout = defaultRequestTimeout
 	}
 
 	var err error
@@ -168,6 +218,9 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 			return cfg, usagef("TIMEOUT=%q is not valid: use a Go duration greater than 0, such as 30s or 2m", raw)
 		}
 		cfg.timeout = d
+	}
+	if cfg.price, err = parsePrices(getenv); err != nil {
+		return cfg, err
 	}
 	if cfg.traceDir == "" {
 		cfg.traceDir = strings.TrimSpace(getenv("AIGENTIC_TRACE_DIR"))
@@ -209,6 +262,40 @@ func parseLevel(getenv func(string) string) (slog.Level, string, error) {
 		return l, "LOG_LEVEL=" + v + ", overriding ENV=" + strings.TrimSpace(envRaw), nil
 	}
 	return l, "LOG_LEVEL=" + v, nil
+}
+
+// parsePrices reads PRICE_PER_MTOK_IN and PRICE_PER_MTOK_OUT: both or
+// neither.
+func parsePrices(getenv func(string) string) (*price, error) {
+	in, inSet, err := parsePrice(getenv, "PRICE_PER_MTOK_IN", "input")
+	if err != nil {
+		return nil, err
+	}
+	out, outSet, err := parsePrice(getenv, "PRICE_PER_MTOK_OUT", "output")
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !inSet && !outSet:
+		return nil, nil
+	case !outSet:
+		return nil, usagef("PRICE_PER_MTOK_IN is set but PRICE_PER_MTOK_OUT is not: set both (US dollars per 1M input and output tokens), or neither")
+	case !inSet:
+		return nil, usagef("PRICE_PER_MTOK_OUT is set but PRICE_PER_MTOK_IN is not: set both (US dollars per 1M input and output tokens), or neither")
+	}
+	return &price{In: in, Out: out}, nil
+}
+
+func parsePrice(getenv func(string) string, name, kind string) (float64, bool, error) {
+	raw := strings.TrimSpace(getenv(name))
+	if raw == "" {
+		return 0, false, nil
+	}
+	v, err := strconv.ParseFloat(raw, 64)
+	if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 0, false, usagef("%s=%q is not valid: use US dollars per 1M %s tokens, a number 0 or more, such as 0.15", name, raw, kind)
+	}
+	return v, true, nil
 }
 
 // loadDotEnv loads .env from dir, then from the repository root (the first
@@ -262,7 +349,7 @@ var examples = []example{
 	{"Retry Configuration", "a 503 and a 429 with Retry-After retried away with Retries: 3, and the same failures exhausting Retries: 1.", exampleRetries},
 	{"Log Level Configuration", "the same run logged at Debug, Info, Warn and Error: how many records each level keeps.", exampleLogLevels},
 	{"Context Cancellation", "a slow tool stopped by a session timeout (DeadlineExceeded) and by session.Cancel() (Canceled).", exampleCancellation},
-	{"Comprehensive Production Setup", "health check, session timeout, trace, retries, MaxLLMCalls, log level and tools together, with metrics logged as structured slog.", exampleProduction},
+	{"Comprehensive Production Setup", "health check, a tenant's agent with its own rate limiter, session timeout, trace, retries, MaxLLMCalls, log level and tools together, with metrics and estimated cost logged as structured slog.", exampleProduction},
 }
 
 // runWith is run with the environment, the log sink and the timings
@@ -297,17 +384,39 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 		return &usageError{msg: err.Error()}
 	}
 
+	// One handler for every record: agents filter at their own (tenant's)
+	// LogLevel; the program's own records at cfg.level.
+	handler := slog.NewTextHandler(sys.stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
+	pr := resolvePricing(cfg.model, cfg.price)
+	svc := newService(serviceConfig{
+		Model:          model,
+		Handler:        handler,
+		Level:          cfg.level,
+		Pricing:        pr,
+		TraceDir:       cfg.traceDir,
+		RequestTimeout: cfg.timeout,
+		Tenants:        defaultTenants(cfg.level),
+	})
+	if sys.publish != nil {
+		sys.publish(svc.metrics.vars)
+	}
+
 	p.title("aigentic: production-ready patterns")
 	p.line("%s", desc)
 	p.line("Log level %s (%s); the runtime's own log records go to stderr.", cfg.level, cfg.levelFrom)
 	p.line("Trace files go to %s.", cfg.traceDir)
+	p.line("Cost estimate: %s.", pr)
+	if cfg.serve != "" {
+		return runServer(ctx, cfg, p, svc)
+	}
 
 	e := &demoEnv{
 		p:        p,
 		model:    model,
 		cfg:      cfg,
-		logger:   slog.New(slog.NewTextHandler(sys.stderr, &slog.HandlerOptions{Level: cfg.level})),
+		logger:   svc.logger,
 		deadline: sys.deadline,
+		svc:      svc,
 	}
 	var failed failures
 	ran := 0
@@ -330,6 +439,9 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 			failed = append(failed, fmt.Errorf("example %d (%s): %w", n, ex.title, err))
 		}
 	}
+	fmt.Fprintln(out)
+	p.line("Metrics (expvar map %q): %s", metricsVar, svc.metrics.summary())
+	p.line("Alert rule: %s", svc.metrics.alertStatus())
 	fmt.Fprintln(out)
 	if len(failed) > 0 {
 		return fmt.Errorf("%d of %d examples did not behave as designed: %w", len(failed), ran, failed)
@@ -491,6 +603,7 @@ type demoEnv struct {
 	cfg      config
 	logger   *slog.Logger // the runtime's records, to stderr
 	deadline time.Duration
+	svc      *service // tenants, pricing and the metrics every run feeds
 }
 
 // agent returns an agent on the example's model, session and logger.
@@ -506,12 +619,22 @@ func (e *demoEnv) agent(name string, session *aigentic.Session, tools ...aigenti
 	}
 }
 
-// follow prints the run's events as they happen and returns its outcome.
+// follow prints the run's events as they happen, records the run in the
+// metrics and returns its outcome.
 func (e *demoEnv) follow(run *aigentic.AgentRun) (string, error) {
 	for ev := range run.Next() {
 		e.p.event(ev)
 	}
-	return run.Wait(0)
+	answer, err := run.Wait(0)
+	e.record(run, "", err)
+	return answer, err
+}
+
+// record feeds a finished run to the metrics and returns its outcome's
+// kind.
+func (e *demoEnv) record(run *aigentic.AgentRun, tenant string, err error) string {
+	st := run.Stats()
+	return e.svc.metrics.record(runRecord{Agent: run.Agent().Name, Tenant: tenant, Stats: st, Err: err, Cost: e.svc.pricing.estimate(st)})
 }
 
 // fastRetries is a retry policy with short waits, so the examples that
@@ -526,7 +649,12 @@ func fastRetries() *aigentic.RetryPolicy {
 func userMessage(err error, sessionID string) string {
 	var msg string
 	var te *aigentic.ToolError
+	var rl *rateLimitedError
 	switch {
+	case errors.As(err, &rl):
+		msg = fmt.Sprintf("Too many requests for your account right now. Please try again in %s.", retryAfterSeconds(rl.RetryAfter)+"s")
+	case errors.Is(err, errShuttingDown):
+		msg = "The service is restarting and your request was stopped. Please try again in a moment."
 	case errors.Is(err, context.DeadlineExceeded):
 		msg = "That took too long and was stopped. Please try again, or ask for something smaller."
 	case errors.Is(err, context.Canceled):
@@ -895,6 +1023,7 @@ func exampleRetries(ctx context.Context, e *demoEnv) error {
 			}
 		}
 		_, err = run.Wait(0)
+		e.record(run, "", err)
 		return faulty, run, retryEvents, err
 	}
 
@@ -962,7 +1091,12 @@ func exampleLogLevels(ctx context.Context, e *demoEnv) error {
 				return a
 			},
 		}))
-		_, err := agent.Execute(`Run this query on the orders database: "SELECT count(*) FROM orders WHERE status = 'pending'"`)
+		run, err := agent.Start(`Run this query on the orders database: "SELECT count(*) FROM orders WHERE status = 'pending'"`)
+		if err != nil {
+			return err
+		}
+		_, err = run.Wait(0)
+		e.record(run, "", err)
 		if ctx.Err() != nil {
 			return err
 		}
@@ -1043,6 +1177,7 @@ func exampleCancellation(ctx context.Context, e *demoEnv) error {
 	}
 	_, err = run.Wait(0)
 	elapsed = time.Since(start)
+	e.record(run, "", err)
 	if !cancelled {
 		return fmt.Errorf("6b: the model never called generate_report, so there was nothing to cancel (run ended with: %v)", err)
 	}
@@ -1066,65 +1201,58 @@ func exampleProduction(ctx context.Context, e *demoEnv) error {
 
 	// Health check first: a model that cannot be reached fails fast, before
 	// any work starts.
-	pingCtx, pingCancel := context.WithTimeout(ctx, 10*time.Second)
-	pr, err := e.model.Ping(pingCtx)
-	pingCancel()
+	pr, err := healthCheck(ctx, e.model)
 	if err != nil {
 		p.say("Health check failed: %v", err)
 		return fmt.Errorf("health check: %w", err)
 	}
 	p.say("Health check: model.Ping ok: provider %s, model %s (%s)", pr.Provider, pr.Model, pr.Detail)
 
+	// The request comes from a tenant: its agent has the tenant's limits
+	// and shares the tenant's rate limiter with all its other requests.
+	const tenantID = defaultTenant
+	agent, err := e.svc.createTenantAgent(tenantID)
+	if err != nil {
+		return err
+	}
 	session := aigentic.NewSession(ctx)
 	defer session.Cancel()
 	trace := aigentic.NewTrace()
 	trace.Directory = e.cfg.traceDir
-
-	agent := aigentic.Agent{
-		Name:         "support-agent",
-		Model:        e.model,
-		Instructions: "You are a customer support assistant for an online shop. Use the tools to answer; never guess an order's status.",
-		Session:      session,
-		Trace:        trace,
-		Retries:      2,
-		RetryPolicy:  &aigentic.RetryPolicy{BaseDelay: 500 * time.Millisecond, MaxDelay: 5 * time.Second, MaxRetryAfter: 10 * time.Second, AttemptTimeout: 30 * time.Second},
-		MaxLLMCalls:  10,
-		LogLevel:     e.cfg.level,
-		Logger:       e.logger,
-		AgentTools:   []aigentic.AgentTool{lookupOrderTool(), checkSystemStatusTool()},
-	}
-	p.say("Setup: session timeout %s, Retries %d (attempt timeout %s), MaxLLMCalls %d, log level %s, trace in %s, %d tools.",
-		e.cfg.timeout, agent.Retries, agent.RetryPolicy.AttemptTimeout, agent.MaxLLMCalls, e.cfg.level, trace.Directory, len(agent.AgentTools))
+	agent.Session = session
+	agent.Trace = trace
+	tc := e.svc.tenants[tenantID].cfg
+	p.say("Setup: createTenantAgent(%q): session timeout %s, Retries %d (attempt timeout %s), MaxLLMCalls %d, log level %s,",
+		tenantID, e.cfg.timeout, agent.Retries, agent.RetryPolicy.AttemptTimeout, agent.MaxLLMCalls, agent.LogLevel)
+	p.say("rate limit %s (the tenant's own rate.Limiter), trace in %s, %d tools.", tc.rateString(), trace.Directory, len(agent.AgentTools))
 
 	metrics := slog.New(slog.NewJSONHandler(p.out, nil))
 	run, err := agent.Start("A customer on the phone asks where order 1043 is. Look it up, please.")
 	if err != nil {
 		return err
 	}
-	answer, err := e.follow(run)
+	for ev := range run.Next() {
+		p.event(ev)
+	}
+	answer, err := run.Wait(0)
+	kind := e.record(run, tenantID, err)
 	st := run.Stats()
+	cost := e.svc.pricing.estimate(st)
 	if err != nil {
-		kind := "error"
-		switch {
-		case errors.Is(err, context.DeadlineExceeded):
-			kind = "timeout"
-		case errors.Is(err, context.Canceled):
-			kind = "cancelled"
-		case errors.Is(err, aigentic.ErrMaxLLMCalls):
-			kind = "max_llm_calls"
-		case errors.Is(err, aigentic.ErrRetriesExhausted):
-			kind = "retries_exhausted"
-		}
 		// Log to the monitoring system, then tell the user something useful.
-		metrics.Error("agent run failed", "kind", kind, "error", err.Error(), "session", session.ID,
-			"trace_file", run.TraceFilepath(), "duration_ms", st.Duration.Milliseconds(), "llm_calls", st.LLMCalls, "tool_calls", st.ToolCalls)
+		metrics.Error("agent run failed", "kind", kind, "error", err.Error(), "tenant", tenantID, "session", session.ID,
+			"trace_file", run.TraceFilepath(), "duration_ms", st.Duration.Milliseconds(), "llm_calls", st.LLMCalls, "tool_calls", st.ToolCalls,
+			"cost_usd", cost.value())
 		p.say("What the user is told: %s", userMessage(err, session.ID))
 		return fmt.Errorf("the production run failed (%s): %w", kind, err)
 	}
 	p.say("Answer:")
 	p.answer(answer)
+	p.say("Rate limit: the run waited %s for the tenant's limiter before its model requests (run.Stats().RateLimitWait).", roundDuration(st.RateLimitWait))
+	p.say("Estimated cost: %s for %d input and %d output tokens.", cost, st.InputTokens, st.OutputTokens)
 	p.say("Metrics, logged as structured slog (JSON):")
 	metrics.Info("agent run succeeded",
+		"tenant", tenantID,
 		"session", session.ID,
 		"trace_session", trace.SessionID,
 		"trace_file", run.TraceFilepath(),
@@ -1133,11 +1261,896 @@ func exampleProduction(ctx context.Context, e *demoEnv) error {
 		"tool_calls", st.ToolCalls,
 		"tool_errors", st.ToolErrors,
 		"retries", st.Retries,
+		"rate_limit_wait_ms", float64(st.RateLimitWait.Microseconds())/1000,
 		"tokens_in", st.InputTokens,
 		"tokens_out", st.OutputTokens,
+		"cost_usd", cost.value(),
 	)
 	if st.ToolCalls == 0 {
 		return errors.New("the agent answered without looking the order up")
 	}
 	return nil
+}
+
+// ---------------------------------------------------------------------------
+// The service: the seed's Common Patterns as real code. One model, shared
+// by every request; per-tenant limits and rate limiters (Pattern 3); a
+// session per request (Pattern 1) or job (Pattern 2); metrics for every
+// run, with an alert rule; a health check; graceful shutdown.
+
+const (
+	defaultRequestTimeout = 30 * time.Second // Pattern 1: quick queries
+	defaultJobTimeout     = 5 * time.Minute  // Pattern 2: background jobs
+	defaultShutdownGrace  = 10 * time.Second // in-flight requests get this long to finish
+	healthTimeout         = 5 * time.Second
+	maxQueryBytes         = 4 << 10  // the longest /ask query accepted
+	maxBodyBytes          = 64 << 10 // the largest /ask request body read
+	defaultTenant         = "default"
+	supportInstructions   = "You are a customer support assistant for an online shop. Use the tools to answer; never guess an order's status."
+)
+
+// tenantConfig is one tenant's limits (Pattern 3).
+type tenantConfig struct {
+	MaxCalls int        // MaxLLMCalls of each run
+	Retries  int        // retries of a transient failure
+	LogLevel slog.Level // the least level logged for the tenant's runs
+	// Rate and Burst size the tenant's token bucket for model requests,
+	// shared by all of its runs: Rate requests per second on average,
+	// Burst at once.
+	Rate  rate.Limit
+	Burst int
+	// MaxWait is the longest a request queues for the bucket; beyond it
+	// the request is refused (HTTP 503 with Retry-After) rather than held
+	// open. Background jobs queue up to their own deadline instead.
+	MaxWait time.Duration
+}
+
+func (c tenantConfig) rateString() string {
+	return fmt.Sprintf("%g model requests/s, burst %d", float64(c.Rate), c.Burst)
+}
+
+// defaultTenants are the tenants the program knows; level is the
+// program's log level (ENV, LOG_LEVEL). A real service keeps them in a
+// database or a config file, and takes the tenant from authentication.
+func defaultTenants(level slog.Level) map[string]tenantConfig {
+	return map[string]tenantConfig{
+		// Everyone without a plan of their own: requests paced to one
+		// model request every 200ms.
+		defaultTenant: {MaxCalls: 10, Retries: 2, LogLevel: level, Rate: 5, Burst: 1, MaxWait: 2 * time.Second},
+		// A paying customer: a bigger budget and quota.
+		"acme": {MaxCalls: 20, Retries: 3, LogLevel: level, Rate: 20, Burst: 10, MaxWait: 5 * time.Second},
+		// Free trials: a small budget and quota; warnings and errors only.
+		"trial": {MaxCalls: 4, Retries: 1, LogLevel: max(level, slog.LevelWarn), Rate: 1, Burst: 2, MaxWait: time.Second},
+	}
+}
+
+// errUnknownTenant is createTenantAgent's error for a tenant it does not
+// know.
+var errUnknownTenant = errors.New("unknown tenant")
+
+// tenant is a known tenant: its configuration and its rate limiter.
+type tenant struct {
+	cfg     tenantConfig
+	limiter *tenantLimiter
+}
+
+// tenantLimiter is a tenant's rate limiter: a token bucket
+// (*rate.Limiter) shared by all the tenant's runs, which refuses — with a
+// *rateLimitedError — a model request that would wait longer than maxWait
+// or past its context's deadline, instead of queueing it.
+type tenantLimiter struct {
+	tenant  string
+	bucket  *rate.Limiter
+	maxWait time.Duration
+}
+
+// rateLimitedError is a model request refused by a tenant's rate limiter.
+type rateLimitedError struct {
+	Tenant string
+	// RetryAfter is when the bucket would have had room.
+	RetryAfter time.Duration
+}
+
+func (e *rateLimitedError) Error() string {
+	return fmt.Sprintf("tenant %q is over its rate limit: the next model request slot is in %s", e.Tenant, e.RetryAfter.Round(time.Millisecond))
+}
+
+// Wait implements aigentic.RateLimiter.
+func (l *tenantLimiter) Wait(ctx context.Context) error {
+	r := l.bucket.Reserve()
+	if !r.OK() {
+		return &rateLimitedError{Tenant: l.tenant}
+	}
+	d := r.Delay()
+	if d == 0 {
+		return nil
+	}
+	limit := l.maxWait
+	if dl, ok := ctx.Deadline(); ok {
+		limit = min(limit, time.Until(dl))
+	}
+	if d > limit {
+		r.Cancel() // give the token back: this request will not use it
+		return &rateLimitedError{Tenant: l.tenant, RetryAfter: d}
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		r.Cancel()
+		return ctx.Err()
+	}
+}
+
+// service is the agent service shared by the HTTP handlers, the jobs and
+// example 7.
+type service struct {
+	model       ai.Model
+	handler     slog.Handler // unfiltered: each agent filters at its tenant's LogLevel
+	logger      *slog.Logger // the service's own records, at the program's level
+	pricing     pricing
+	metrics     *metrics
+	traceDir    string
+	timeout     time.Duration // of each /ask request
+	retryPolicy *aigentic.RetryPolicy
+	tenants     map[string]*tenant
+}
+
+// serviceConfig is what newService needs.
+type serviceConfig struct {
+	Model ai.Model
+	// Handler receives every log record (nil: discarded); Level filters
+	// the service's own records.
+	Handler        slog.Handler
+	Level          slog.Level
+	Pricing        pricing
+	TraceDir       string
+	RequestTimeout time.Duration         // 0: defaultRequestTimeout
+	RetryPolicy    *aigentic.RetryPolicy // nil: productionRetryPolicy()
+	Tenants        map[string]tenantConfig
+	Alert          alertRule // zero: defaultAlertRule
+}
+
+func newService(c serviceConfig) *service {
+	if c.Handler == nil {
+		c.Handler = slog.DiscardHandler
+	}
+	if c.RequestTimeout <= 0 {
+		c.RequestTimeout = defaultRequestTimeout
+	}
+	if c.RetryPolicy == nil {
+		c.RetryPolicy = productionRetryPolicy()
+	}
+	if c.Alert == (alertRule{}) {
+		c.Alert = defaultAlertRule
+	}
+	logger := slog.New(&levelHandler{min: c.Level, next: c.Handler})
+	s := &service{
+		model:       c.Model,
+		handler:     c.Handler,
+		logger:      logger,
+		pricing:     c.Pricing,
+		metrics:     newMetrics(logger, c.Alert),
+		traceDir:    c.TraceDir,
+		timeout:     c.RequestTimeout,
+		retryPolicy: c.RetryPolicy,
+		tenants:     make(map[string]*tenant, len(c.Tenants)),
+	}
+	for id, tc := range c.Tenants {
+		s.tenants[id] = &tenant{cfg: tc, limiter: &tenantLimiter{tenant: id, bucket: rate.NewLimiter(tc.Rate, tc.Burst), maxWait: tc.MaxWait}}
+	}
+	return s
+}
+
+// productionRetryPolicy bounds each model attempt and the waits between
+// them.
+func productionRetryPolicy() *aigentic.RetryPolicy {
+	return &aigentic.RetryPolicy{BaseDelay: 500 * time.Millisecond, MaxDelay: 5 * time.Second, MaxRetryAfter: 10 * time.Second, AttemptTimeout: 30 * time.Second}
+}
+
+// createTenantAgent is Pattern 3: the agent of one tenant, with the
+// tenant's limits, log level and rate limiter. The caller sets the
+// Session (and a Trace, if wanted).
+func (s *service) createTenantAgent(tenantID string) (aigentic.Agent, error) {
+	t, ok := s.tenants[tenantID]
+	if !ok {
+		return aigentic.Agent{}, fmt.Errorf("%w %q", errUnknownTenant, tenantID)
+	}
+	return aigentic.Agent{
+		Name:         "support-agent",
+		Model:        s.model,
+		Instructions: supportInstructions,
+		Retries:      t.cfg.Retries,
+		RetryPolicy:  s.retryPolicy,
+		MaxLLMCalls:  t.cfg.MaxCalls,
+		LogLevel:     t.cfg.LogLevel,
+		Logger:       slog.New(s.handler).With("tenant", tenantID),
+		AgentTools:   []aigentic.AgentTool{lookupOrderTool(), checkSystemStatusTool()},
+		RateLimiter:  t.limiter,
+	}, nil
+}
+
+// outcome is a finished run, as the service saw it.
+type outcome struct {
+	Answer    string
+	Kind      string // classify(Err)
+	Session   string
+	TraceFile string
+	Stats     aigentic.Stats
+	Cost      costEstimate
+	Err       error
+}
+
+// execute runs agent on query in a session of its own derived from ctx
+// (which carries the deadline), and records the run in the metrics.
+func (s *service) execute(ctx context.Context, tenantID string, agent aigentic.Agent, query string) outcome {
+	session := aigentic.NewSession(ctx)
+	defer session.Cancel()
+	agent.Session = session
+	o := outcome{Session: session.ID}
+	run, err := agent.Start(query)
+	if err != nil {
+		// An unusable agent (aigentic.ErrInvalidAgent): nothing was sent,
+		// nothing spent; counted as "other".
+		o.Err = err
+		o.Kind = s.metrics.record(runRecord{Agent: agent.Name, Tenant: tenantID, Err: err, Cost: costEstimate{Known: true}})
+		return o
+	}
+	o.Answer, o.Err = run.Wait(0)
+	o.Stats = run.Stats()
+	o.TraceFile = run.TraceFilepath()
+	o.Cost = s.pricing.estimate(o.Stats)
+	o.Kind = s.metrics.record(runRecord{Agent: agent.Name, Tenant: tenantID, Stats: o.Stats, Err: o.Err, Cost: o.Cost})
+	return o
+}
+
+// healthCheck pings the model, with a timeout.
+func healthCheck(ctx context.Context, model ai.Model) (*ai.PingResult, error) {
+	ctx, cancel := context.WithTimeout(ctx, healthTimeout)
+	defer cancel()
+	return model.Ping(ctx)
+}
+
+// errShuttingDown is the cause with which the server cancels the requests
+// still running when its shutdown grace period ends.
+var errShuttingDown = fmt.Errorf("server shutting down: %w", context.Canceled)
+
+// handleRequest is Pattern 1, the /ask handler: the query form value (URL
+// or form body) is answered by the tenant's agent (X-Tenant header,
+// default "default") in a session derived from the request's context with
+// a timeout, so a client that goes away cancels the run. The answer is
+// JSON {"response": ..., "reference": <session id>}. Errors are JSON
+// {"error": <a message for the user>, "reference": ...} with 400 for a bad
+// query, 403 for an unknown tenant, 413 for an oversized body, 503 when
+// rate limited or the model is unavailable, 504 on timeout and 500
+// otherwise; the internal error is logged, never sent.
+func (s *service) handleRequest(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		w.Header().Set("Allow", "GET, POST")
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "use GET or POST"})
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
+	if err := r.ParseForm(); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": fmt.Sprintf("the request body is larger than %d bytes", maxBodyBytes)})
+			return
+		}
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "the request is not a valid form"})
+		return
+	}
+	query := strings.TrimSpace(r.Form.Get("query"))
+	switch {
+	case query == "":
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "the query parameter is required"})
+		return
+	case len(query) > maxQueryBytes:
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("the query is too long: at most %d bytes", maxQueryBytes)})
+		return
+	case !utf8.ValidString(query):
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "the query is not valid UTF-8"})
+		return
+	}
+	tenantID := strings.TrimSpace(r.Header.Get("X-Tenant"))
+	if tenantID == "" {
+		tenantID = defaultTenant
+	}
+	agent, err := s.createTenantAgent(tenantID)
+	if err != nil {
+		// Info, not Warn: the header is the client's to send.
+		s.logger.Info("request refused: unknown tenant", "tenant", tenantID)
+		writeJSON(w, http.StatusForbidden, map[string]string{"error": "unknown tenant"})
+		return
+	}
+
+	ctx, cancel := context.WithTimeout(r.Context(), s.timeout)
+	defer cancel()
+	o := s.execute(ctx, tenantID, agent, query)
+	if o.Err == nil {
+		writeJSON(w, http.StatusOK, map[string]string{"response": o.Answer, "reference": o.Session})
+		return
+	}
+	if r.Context().Err() != nil && !errors.Is(context.Cause(r.Context()), errShuttingDown) {
+		// The client went away and took the run with it: nobody to answer.
+		s.logger.Info("client disconnected; run cancelled", "tenant", tenantID, "session", o.Session, "duration", o.Stats.Duration)
+		return
+	}
+	status := httpStatus(o.Kind, o.Err)
+	level := slog.LevelError
+	if status != http.StatusInternalServerError {
+		level = slog.LevelWarn
+	}
+	s.logger.Log(ctx, level, "ask failed", "status", status, "kind", o.Kind, "tenant", tenantID, "session", o.Session,
+		"error", aigentic.Redact(o.Err.Error()), "duration", o.Stats.Duration, "llm_calls", o.Stats.LLMCalls)
+	if status == http.StatusServiceUnavailable {
+		retry := 5 * time.Second
+		var rl *rateLimitedError
+		if errors.As(o.Err, &rl) {
+			retry = rl.RetryAfter
+		}
+		w.Header().Set("Retry-After", retryAfterSeconds(retry))
+	}
+	writeJSON(w, status, map[string]string{"error": userMessage(o.Err, o.Session), "reference": o.Session})
+}
+
+// httpStatus maps a failed run to its HTTP status.
+func httpStatus(kind string, err error) int {
+	switch kind {
+	case kindTimeout:
+		return http.StatusGatewayTimeout
+	case kindRateLimited:
+		return http.StatusServiceUnavailable
+	case kindCanceled: // the server is shutting down
+		return http.StatusServiceUnavailable
+	case kindModelError:
+		if ai.IsTransient(err) || errors.Is(err, aigentic.ErrRetriesExhausted) {
+			return http.StatusServiceUnavailable
+		}
+	}
+	return http.StatusInternalServerError
+}
+
+// retryAfterSeconds is d in whole seconds, rounded up, at least 1.
+func retryAfterSeconds(d time.Duration) string {
+	return strconv.Itoa(max(1, int(math.Ceil(d.Seconds()))))
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// handleHealth is GET /healthz: 200 when the model answers a ping, 503
+// otherwise (the reason is logged, not sent).
+func (s *service) handleHealth(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		writeJSON(w, http.StatusMethodNotAllowed, map[string]string{"error": "use GET"})
+		return
+	}
+	pr, err := healthCheck(r.Context(), s.model)
+	if err != nil {
+		s.logger.Warn("health check failed", "error", aigentic.Redact(err.Error()))
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "provider": pr.Provider, "model": pr.Model})
+}
+
+// handleVars is GET /debug/vars: what expvar.Handler serves (cmdline,
+// memstats, every published variable), with this service's metrics under
+// "aigentic". expvar.Handler serves published variables only, and a name
+// is published once per process; serving the service's own map keeps
+// every service (and every test) with counters of its own.
+func (s *service) handleVars(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	fmt.Fprint(w, "{\n")
+	expvar.Do(func(kv expvar.KeyValue) {
+		if kv.Key != metricsVar {
+			fmt.Fprintf(w, "%q: %s,\n", kv.Key, kv.Value)
+		}
+	})
+	fmt.Fprintf(w, "%q: %s\n}\n", metricsVar, s.metrics.vars)
+}
+
+// job is a background job (Pattern 2).
+type job struct {
+	ID      string
+	Tenant  string // "" means the default tenant
+	Query   string
+	Timeout time.Duration // 0 means defaultJobTimeout
+}
+
+// processJob is Pattern 2: a background job with its own timeout, a trace
+// file, retries and metrics. A job runs with its tenant's agent and
+// budget, but with 3 retries (nobody is waiting on it), and queues for the
+// tenant's rate limiter up to its deadline rather than being refused.
+func (s *service) processJob(ctx context.Context, j job) (string, error) {
+	timeout := j.Timeout
+	if timeout <= 0 {
+		timeout = defaultJobTimeout
+	}
+	tenantID := j.Tenant
+	if tenantID == "" {
+		tenantID = defaultTenant
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	agent, err := s.createTenantAgent(tenantID)
+	if err != nil {
+		return "", fmt.Errorf("job %s: %w", j.ID, err)
+	}
+	t := s.tenants[tenantID]
+	agent.Name = "job-agent"
+	agent.Retries = max(agent.Retries, 3)
+	agent.RateLimiter = &tenantLimiter{tenant: tenantID, bucket: t.limiter.bucket, maxWait: timeout}
+	trace := aigentic.NewTrace()
+	trace.Directory = s.traceDir
+	agent.Trace = trace
+
+	o := s.execute(ctx, tenantID, agent, j.Query)
+	attrs := []any{"job", j.ID, "tenant", tenantID, "session", o.Session, "trace_file", o.TraceFile,
+		"duration", o.Stats.Duration, "llm_calls", o.Stats.LLMCalls, "retries", o.Stats.Retries, "cost_usd", o.Cost.value()}
+	if o.Err != nil {
+		s.logger.Error("job failed", append(attrs, "kind", o.Kind, "error", aigentic.Redact(o.Err.Error()))...)
+		return "", fmt.Errorf("job %s failed (%s): %w", j.ID, o.Kind, o.Err)
+	}
+	s.logger.Info("job succeeded", attrs...)
+	return o.Answer, nil
+}
+
+// serveWith serves the service on ln until ctx ends, then shuts down
+// gracefully: no new connections; in-flight requests get grace to
+// finish; those still running after it have their sessions cancelled
+// (they answer 503) before the server closes.
+func serveWith(ctx context.Context, ln net.Listener, svc *service, grace time.Duration) error {
+	// Requests do not derive from ctx: a signal must not cut them off at
+	// once. stopRequests cancels them when the grace period is over.
+	base, stopRequests := context.WithCancelCause(context.WithoutCancel(ctx))
+	defer stopRequests(nil)
+	mux := http.NewServeMux()
+	mux.HandleFunc("/ask", svc.handleRequest)
+	mux.HandleFunc("/healthz", svc.handleHealth)
+	mux.HandleFunc("/debug/vars", svc.handleVars)
+	srv := &http.Server{
+		Handler:           mux,
+		BaseContext:       func(net.Listener) context.Context { return base },
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      svc.timeout + 10*time.Second,
+		IdleTimeout:       time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(svc.logger.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+
+	svc.logger.Info("shutting down: no new requests; waiting for in-flight ones", "grace", grace)
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		svc.logger.Warn("grace period over: cancelling the requests still running", "grace", grace)
+		stopRequests(errShuttingDown)
+		// Their runs stop at once; give them a moment to answer.
+		sctx2, cancel2 := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel2()
+		if err := srv.Shutdown(sctx2); err != nil {
+			_ = srv.Close()
+		}
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// runServer is -serve: listen, serve until a signal, shut down.
+func runServer(ctx context.Context, cfg config, p *printer, svc *service) error {
+	if pr, err := healthCheck(ctx, svc.model); err != nil {
+		p.line("Health check failed: %v (serving anyway; /healthz answers 503 until the model is reachable).", aigentic.Redact(err.Error()))
+	} else {
+		p.line("Health check: model.Ping ok: provider %s, model %s.", pr.Provider, pr.Model)
+	}
+	ln, err := net.Listen("tcp", cfg.serve)
+	if err != nil {
+		return fmt.Errorf("-serve %s: %w", cfg.serve, err)
+	}
+	tenants := slices.Sorted(func(yield func(string) bool) {
+		for id := range svc.tenants {
+			if !yield(id) {
+				return
+			}
+		}
+	})
+	p.line("Serving on http://%s — POST or GET /ask?query=..., GET /healthz, GET /debug/vars.", ln.Addr())
+	p.line("Tenants (X-Tenant header; default %q): %s. Request timeout %s.", defaultTenant, strings.Join(tenants, ", "), svc.timeout)
+	p.line("SIGINT or SIGTERM shuts down gracefully: in-flight requests get %s to finish, then their sessions are cancelled.", defaultShutdownGrace)
+	err = serveWith(ctx, ln, svc, defaultShutdownGrace)
+	p.line("Shut down. Metrics: %s", svc.metrics.summary())
+	return err
+}
+
+// levelHandler passes on the records at min or above.
+type levelHandler struct {
+	min  slog.Leveler
+	next slog.Handler
+}
+
+func (h *levelHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min.Level() && h.next.Enabled(ctx, l)
+}
+
+func (h *levelHandler) Handle(ctx context.Context, r slog.Record) error { return h.next.Handle(ctx, r) }
+
+func (h *levelHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return &levelHandler{h.min, h.next.WithAttrs(as)}
+}
+
+func (h *levelHandler) WithGroup(name string) slog.Handler {
+	return &levelHandler{h.min, h.next.WithGroup(name)}
+}
+
+// ---------------------------------------------------------------------------
+// Cost tracking.
+
+// price is US dollars per 1M tokens.
+type price struct{ In, Out float64 }
+
+// modelPrices are OpenAI's published list prices, in US dollars per 1M
+// tokens (standard tier; input without the cached-input discount), as of
+// mid-2025. Prices change: check https://openai.com/api/pricing before
+// relying on these, and set PRICE_PER_MTOK_IN and PRICE_PER_MTOK_OUT to
+// override. A model not listed here has an unknown cost, never a guess —
+// not even a dated snapshot of a listed one, whose price can differ.
+var modelPrices = map[string]price{
+	"gpt-4o-mini":  {In: 0.15, Out: 0.60},
+	"gpt-4o":       {In: 2.50, Out: 10.00},
+	"gpt-4.1":      {In: 2.00, Out: 8.00},
+	"gpt-4.1-mini": {In: 0.40, Out: 1.60},
+	"gpt-4.1-nano": {In: 0.10, Out: 0.40},
+}
+
+// pricing is how the program prices tokens.
+type pricing struct {
+	known  bool
+	price  price
+	source string
+}
+
+// resolvePricing picks the price: the override when set; 0 for the
+// offline model; the table's price for an OpenAI model; unknown otherwise
+// (another server's prices are not OpenAI's).
+func resolvePricing(s provider.Settings, override *price) pricing {
+	switch {
+	case override != nil:
+		return pricing{known: true, price: *override, source: "from PRICE_PER_MTOK_IN/OUT"}
+	case s.Offline():
+		return pricing{known: true, source: "the offline model is free"}
+	case s.BaseURL != "" && !isOpenAI(s.BaseURL):
+		return pricing{source: "OPENAI_BASE_URL is not OpenAI, so its prices are not known; set PRICE_PER_MTOK_IN and PRICE_PER_MTOK_OUT"}
+	}
+	pr, ok := modelPrices[s.Model]
+	if !ok {
+		return pricing{source: fmt.Sprintf("no price for model %q in the table; set PRICE_PER_MTOK_IN and PRICE_PER_MTOK_OUT", s.Model)}
+	}
+	return pricing{known: true, price: pr, source: "OpenAI list price of " + s.Model + ", from the table in main.go; prices change"}
+}
+
+func isOpenAI(baseURL string) bool {
+	u, err := url.Parse(baseURL)
+	return err == nil && u.Hostname() == "api.openai.com"
+}
+
+// String describes the pricing for the start-up line.
+func (p pricing) String() string {
+	switch {
+	case !p.known:
+		return "unknown (" + p.source + ")"
+	case p.price == (price{}):
+		return "$0 (" + p.source + ")"
+	}
+	return fmt.Sprintf("$%g per 1M input tokens, $%g per 1M output tokens (%s)", p.price.In, p.price.Out, p.source)
+}
+
+// costEstimate is a run's estimated cost.
+type costEstimate struct {
+	Known bool
+	USD   float64
+}
+
+// estimate prices a run's tokens (sub-agents' included).
+func (p pricing) estimate(st aigentic.Stats) costEstimate {
+	if !p.known {
+		return costEstimate{}
+	}
+	return costEstimate{Known: true, USD: (float64(st.InputTokens)*p.price.In + float64(st.OutputTokens)*p.price.Out) / 1e6}
+}
+
+// String is "$0.000123" or "unknown".
+func (c costEstimate) String() string {
+	if !c.Known {
+		return "unknown"
+	}
+	return fmt.Sprintf("$%.6f", c.USD)
+}
+
+// value is the cost for a log record: the dollars, or "unknown".
+func (c costEstimate) value() any {
+	if !c.Known {
+		return "unknown"
+	}
+	return c.USD
+}
+
+// ---------------------------------------------------------------------------
+// Metrics and alerting.
+
+// metricsVar is the name of the metrics map in expvar (/debug/vars).
+const metricsVar = "aigentic"
+
+// The kinds of a run's outcome.
+const (
+	kindOK          = "ok"
+	kindLimit       = "limit"        // MaxLLMCalls reached
+	kindTimeout     = "timeout"      // the session's deadline
+	kindCanceled    = "canceled"     // cancelled: the user, the client, a shutdown
+	kindRateLimited = "rate_limited" // refused by the tenant's rate limiter
+	kindToolError   = "tool_error"   // a tool's Go error (or panic) stopped the run
+	kindModelError  = "model_error"  // a model call failed, permanently or after its retries
+	kindOther       = "other"
+)
+
+var outcomeKinds = []string{kindOK, kindLimit, kindTimeout, kindCanceled, kindRateLimited, kindToolError, kindModelError, kindOther}
+
+// classify names the kind of a run's outcome from the runtime's exported
+// errors.
+func classify(err error) string {
+	var (
+		se  *aigentic.StoppedError
+		rl  *rateLimitedError
+		te  *aigentic.ToolError
+		mce *aigentic.ModelCallError
+	)
+	switch {
+	case err == nil:
+		return kindOK
+	case errors.As(err, &se):
+		if errors.Is(err, context.DeadlineExceeded) {
+			return kindTimeout
+		}
+		return kindCanceled
+	case errors.As(err, &rl):
+		return kindRateLimited
+	case errors.Is(err, aigentic.ErrMaxLLMCalls):
+		return kindLimit
+	case errors.As(err, &te):
+		return kindToolError
+	case errors.As(err, &mce):
+		return kindModelError
+	case errors.Is(err, context.DeadlineExceeded):
+		return kindTimeout
+	case errors.Is(err, context.Canceled):
+		return kindCanceled
+	}
+	return kindOther
+}
+
+// alertRule fires when more than MaxErrorRate of the last Window runs
+// (cancelled ones not counted: a user or client stopping a run is no
+// fault) failed, once at least MinRuns were counted.
+type alertRule struct {
+	Window       int
+	MinRuns      int
+	MaxErrorRate float64
+}
+
+var defaultAlertRule = alertRule{Window: 20, MinRuns: 5, MaxErrorRate: 0.5}
+
+// runRecord is a finished run, for the metrics.
+type runRecord struct {
+	Agent  string
+	Tenant string // "" when the run belongs to no tenant
+	Stats  aigentic.Stats
+	Err    error
+	Cost   costEstimate
+}
+
+// metrics are the counters of a program's runs, in an expvar.Map (served
+// at /debug/vars), and the state of its alert rule.
+type metrics struct {
+	vars         *expvar.Map
+	runs         *expvar.Map // outcome kind → count
+	costByAgent  *expvar.Map
+	costByTenant *expvar.Map
+	logger       *slog.Logger
+	rule         alertRule
+
+	mu       sync.Mutex
+	recent   []bool // the last rule.Window counted outcomes, a ring: true = failed
+	pos, n   int
+	firing   bool
+	lastRate float64
+	maxDur   time.Duration
+}
+
+func newMetrics(logger *slog.Logger, rule alertRule) *metrics {
+	m := &metrics{
+		vars:         new(expvar.Map).Init(),
+		runs:         new(expvar.Map).Init(),
+		costByAgent:  new(expvar.Map).Init(),
+		costByTenant: new(expvar.Map).Init(),
+		logger:       logger,
+		rule:         rule,
+		recent:       make([]bool, rule.Window),
+	}
+	for _, k := range outcomeKinds {
+		m.runs.Add(k, 0)
+	}
+	for _, k := range []string{"llm_calls", "tool_calls", "tool_calls_failed", "retries", "tokens_in", "tokens_out", "cost_unknown_runs", "alerts_fired"} {
+		m.vars.Add(k, 0)
+	}
+	for _, k := range []string{"duration_ms_total", "rate_limit_wait_ms_total", "cost_usd"} {
+		m.vars.AddFloat(k, 0)
+	}
+	m.vars.Set("runs", m.runs)
+	m.vars.Set("cost_usd_by_agent", m.costByAgent)
+	m.vars.Set("cost_usd_by_tenant", m.costByTenant)
+	m.vars.Set("duration_ms_max", expvar.Func(func() any {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		return float64(m.maxDur.Microseconds()) / 1000
+	}))
+	m.vars.Set("alert_firing", expvar.Func(func() any {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		return m.firing
+	}))
+	return m
+}
+
+// record counts a finished run and evaluates the alert rule; it returns
+// the outcome's kind.
+func (m *metrics) record(r runRecord) string {
+	kind := classify(r.Err)
+	st := r.Stats
+	failedTools := st.ToolErrors
+	if kind == kindToolError {
+		failedTools++ // the call that stopped the run: counted in ToolCalls, not in ToolErrors
+	}
+	m.runs.Add(kind, 1)
+	m.vars.Add("llm_calls", int64(st.LLMCalls))
+	m.vars.Add("tool_calls", int64(st.ToolCalls))
+	m.vars.Add("tool_calls_failed", int64(failedTools))
+	m.vars.Add("retries", int64(st.Retries))
+	m.vars.Add("tokens_in", int64(st.InputTokens))
+	m.vars.Add("tokens_out", int64(st.OutputTokens))
+	m.vars.AddFloat("duration_ms_total", float64(st.Duration.Microseconds())/1000)
+	m.vars.AddFloat("rate_limit_wait_ms_total", float64(st.RateLimitWait.Microseconds())/1000)
+	if r.Cost.Known {
+		m.vars.AddFloat("cost_usd", r.Cost.USD)
+		m.costByAgent.AddFloat(r.Agent, r.Cost.USD)
+		if r.Tenant != "" {
+			m.costByTenant.AddFloat(r.Tenant, r.Cost.USD)
+		}
+	} else {
+		m.vars.Add("cost_unknown_runs", 1)
+	}
+
+	// The alert rule. The log records are written after the lock is
+	// released (expvar.Func above takes it too).
+	m.mu.Lock()
+	m.maxDur = max(m.maxDur, st.Duration)
+	fired, resolved := false, false
+	var errRate float64
+	counted := 0
+	if kind != kindCanceled && len(m.recent) > 0 {
+		m.recent[m.pos] = kind != kindOK
+		m.pos = (m.pos + 1) % len(m.recent)
+		m.n = min(m.n+1, len(m.recent))
+		failed := 0
+		for _, f := range m.recent[:m.n] {
+			if f {
+				failed++
+			}
+		}
+		counted = m.n
+		errRate = float64(failed) / float64(m.n)
+		m.lastRate = errRate
+		switch {
+		case !m.firing && m.n >= m.rule.MinRuns && errRate > m.rule.MaxErrorRate:
+			m.firing, fired = true, true
+		case m.firing && errRate <= m.rule.MaxErrorRate:
+			m.firing, resolved = false, true
+		}
+	}
+	m.mu.Unlock()
+	switch {
+	case fired:
+		m.vars.Add("alerts_fired", 1)
+		m.logger.Warn("ALERT: agent error rate above threshold", "error_rate", math.Round(errRate*100)/100,
+			"threshold", m.rule.MaxErrorRate, "runs", counted, "last_outcome", kind, "agent", r.Agent)
+	case resolved:
+		m.logger.Info("alert resolved: agent error rate back under threshold", "error_rate", math.Round(errRate*100)/100,
+			"threshold", m.rule.MaxErrorRate, "runs", counted)
+	}
+	return kind
+}
+
+// count reads an integer counter of m.
+func count(mp *expvar.Map, key string) int64 {
+	if v, ok := mp.Get(key).(*expvar.Int); ok {
+		return v.Value()
+	}
+	return 0
+}
+
+func total(mp *expvar.Map, key string) float64 {
+	if v, ok := mp.Get(key).(*expvar.Float); ok {
+		return v.Value()
+	}
+	return 0
+}
+
+// summary is the counters in one line.
+func (m *metrics) summary() string {
+	var runs int64
+	var kinds []string
+	for _, k := range outcomeKinds {
+		if n := count(m.runs, k); n > 0 {
+			runs += n
+			kinds = append(kinds, fmt.Sprintf("%s %d", k, n))
+		}
+	}
+	if runs == 0 {
+		return "no runs."
+	}
+	m.mu.Lock()
+	maxDur := m.maxDur
+	m.mu.Unlock()
+	mean := time.Duration(total(m.vars, "duration_ms_total") / float64(runs) * float64(time.Millisecond))
+	cost := fmt.Sprintf("$%.6f", total(m.vars, "cost_usd"))
+	if n := count(m.vars, "cost_unknown_runs"); n > 0 {
+		cost = fmt.Sprintf("unknown for %d runs", n)
+		if n < runs {
+			cost = fmt.Sprintf("$%.6f + unknown for %d runs", total(m.vars, "cost_usd"), n)
+		}
+	}
+	return fmt.Sprintf("%d runs (%s); %d LLM calls; %d tool calls, %d failed; %d retries; duration mean %s, max %s; cost %s.",
+		runs, strings.Join(kinds, ", "), count(m.vars, "llm_calls"), count(m.vars, "tool_calls"), count(m.vars, "tool_calls_failed"),
+		count(m.vars, "retries"), roundDuration(mean), roundDuration(maxDur), cost)
+}
+
+// alertStatus is the rule and its state in one line.
+func (m *metrics) alertStatus() string {
+	m.mu.Lock()
+	firing, n, errRate := m.firing, m.n, m.lastRate
+	m.mu.Unlock()
+	rule := fmt.Sprintf("error rate above %.0f%% over the last %d runs (at least %d; cancelled runs not counted)",
+		m.rule.MaxErrorRate*100, m.rule.Window, m.rule.MinRuns)
+	state := fmt.Sprintf("not firing: %.0f%% over %d runs", errRate*100, n)
+	if firing {
+		state = fmt.Sprintf("FIRING: %.0f%% over %d runs; fired %s, logged at WARN", errRate*100, n, times(count(m.vars, "alerts_fired")))
+	} else if fired := count(m.vars, "alerts_fired"); fired > 0 {
+		state += fmt.Sprintf("; fired %s earlier", times(fired))
+	}
+	return rule + " — " + state + "."
+}
+
+// times spells "once" or "N times".
+func times(n int64) string {
+	if n == 1 {
+		return "once"
+	}
+	return fmt.Sprintf("%d times", n)
 }
