@@ -108,7 +108,7 @@ type system struct {
 
 // run is the program, on the real process.
 func run(ctx context.Context, args []string, out io.Writer) error {
-	if _, err := cli.LoadDotEnv(); err != nil {
+	if _, err := cli.LoadDotEnv(""); err != nil {
 		return err
 	}
 	return runWith(ctx, args, out, system{getenv: os.Getenv, stderr: os.Stderr})

@@ -38,7 +38,6 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,8 +47,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
+
 	"github.com/fatih/color"
-	"github.com/joho/godotenv"
 	"github.com/mattn/go-isatty"
 	"golang.org/x/time/rate"
 
@@ -65,19 +65,15 @@ func main() {
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(exitCode(err))
+		os.Exit(cli.ExitCode(err))
 	}
 }
 
 // run loads a .env file when present, then runs the examples with the
 // process's environment, logging the runtime's records to standard error.
 func run(ctx context.Context, args []string, out io.Writer) error {
-	wd, err := os.Getwd()
-	if err != nil {
-		return fmt.Errorf("working directory: %w", err)
-	}
-	if _, err := loadDotEnv(wd); err != nil {
-		return &usageError{msg: err.Error()}
+	if _, err := cli.LoadDotEnv(""); err != nil {
+		return err
 	}
 	return runWith(ctx, args, out, system{
 		getenv: os.Getenv,
@@ -154,24 +150,6 @@ type config struct {
 	price     *price // PRICE_PER_MTOK_IN/OUT, when set
 }
 
-// usageError is a bad flag or environment value: exit status 2.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, args...)}
-}
-
-// exitCode is 2 for usage and configuration errors, 1 otherwise.
-func exitCode(err error) int {
-	var ue *usageError
-	if errors.As(err, &ue) {
-		return 2
-	}
-	return 1
-}
-
 // parseConfig reads the flags and the environment, with errors naming the
 // flag or variable and the values it accepts.
 func parseConfig(args []string, getenv func(string) string) (config, error) {
@@ -187,22 +165,22 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 			cfg.help = true
 			return cfg, nil
 		}
-		return cfg, usagef("%v (run with -h for usage)", err)
+		return cfg, cli.Usagef("%v (run with -h for usage)", err)
 	}
 	if fs.NArg() > 0 {
-		return cfg, usagef("unexpected argument %q (run with -h for usage)", fs.Arg(0))
+		return cfg, cli.Usagef("unexpected argument %q (run with -h for usage)", fs.Arg(0))
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 	if set["demo"] && (cfg.demo < 1 || cfg.demo > len(examples)) {
-		return cfg, usagef("-demo %d: no such example; use 1-%d (see -list)", cfg.demo, len(examples))
+		return cfg, cli.Usagef("-demo %d: no such example; use 1-%d (see -list)", cfg.demo, len(examples))
 	}
 	if set["serve"] {
 		if _, _, err := net.SplitHostPort(cfg.serve); err != nil {
-			return cfg, usagef("-serve %q is not a valid address: use host:port or :port, such as :8080 or 127.0.0.1:8080", cfg.serve)
+			return cfg, cli.Usagef("-serve %q is not a valid address: use host:port or :port, such as :8080 or 127.0.0.1:8080", cfg.serve)
 		}
 		if set["demo"] || cfg.list {
-			return cfg, usagef("-serve runs the HTTP service, not the examples: it cannot be combined with -demo or -list")
+			return cfg, cli.Usagef("-serve runs the HTTP service, not the examples: it cannot be combined with -demo or -list")
 		}
 		// Pattern 1: a request is a quick query.
 		cfg.timeout = defaultRequestTimeout
@@ -215,7 +193,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 	if raw := strings.TrimSpace(getenv("TIMEOUT")); raw != "" {
 		d, err := time.ParseDuration(raw)
 		if err != nil || d <= 0 {
-			return cfg, usagef("TIMEOUT=%q is not valid: use a Go duration greater than 0, such as 30s or 2m", raw)
+			return cfg, cli.Usagef("TIMEOUT=%q is not valid: use a Go duration greater than 0, such as 30s or 2m", raw)
 		}
 		cfg.timeout = d
 	}
@@ -229,7 +207,7 @@ func parseConfig(args []string, getenv func(string) string) (config, error) {
 		cfg.traceDir = aigentic.DefaultTraceDir()
 	}
 	if cfg.model, err = provider.FromEnv(getenv); err != nil {
-		return cfg, &usageError{msg: err.Error()}
+		return cfg, cli.Usage(err)
 	}
 	return cfg, nil
 }
@@ -246,7 +224,7 @@ func parseLevel(getenv func(string) string) (slog.Level, string, error) {
 	case "prod":
 		level, from = slog.LevelWarn, "ENV=prod"
 	default:
-		return 0, "", usagef("ENV=%q is not valid: use dev or prod (unset means the info level)", envRaw)
+		return 0, "", cli.Usagef("ENV=%q is not valid: use dev or prod (unset means the info level)", envRaw)
 	}
 	raw := getenv("LOG_LEVEL")
 	v := strings.ToLower(strings.TrimSpace(raw))
@@ -256,7 +234,7 @@ func parseLevel(getenv func(string) string) (slog.Level, string, error) {
 	levels := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
 	l, ok := levels[v]
 	if !ok {
-		return 0, "", usagef("LOG_LEVEL=%q is not valid: use debug, info, warn or error", raw)
+		return 0, "", cli.Usagef("LOG_LEVEL=%q is not valid: use debug, info, warn or error", raw)
 	}
 	if strings.TrimSpace(envRaw) != "" {
 		return l, "LOG_LEVEL=" + v + ", overriding ENV=" + strings.TrimSpace(envRaw), nil
@@ -279,9 +257,9 @@ func parsePrices(getenv func(string) string) (*price, error) {
 	case !inSet && !outSet:
 		return nil, nil
 	case !outSet:
-		return nil, usagef("PRICE_PER_MTOK_IN is set but PRICE_PER_MTOK_OUT is not: set both (US dollars per 1M input and output tokens), or neither")
+		return nil, cli.Usagef("PRICE_PER_MTOK_IN is set but PRICE_PER_MTOK_OUT is not: set both (US dollars per 1M input and output tokens), or neither")
 	case !inSet:
-		return nil, usagef("PRICE_PER_MTOK_OUT is set but PRICE_PER_MTOK_IN is not: set both (US dollars per 1M input and output tokens), or neither")
+		return nil, cli.Usagef("PRICE_PER_MTOK_OUT is set but PRICE_PER_MTOK_IN is not: set both (US dollars per 1M input and output tokens), or neither")
 	}
 	return &price{In: in, Out: out}, nil
 }
@@ -293,41 +271,9 @@ func parsePrice(getenv func(string) string, name, kind string) (float64, bool, e
 	}
 	v, err := strconv.ParseFloat(raw, 64)
 	if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
-		return 0, false, usagef("%s=%q is not valid: use US dollars per 1M %s tokens, a number 0 or more, such as 0.15", name, raw, kind)
+		return 0, false, cli.Usagef("%s=%q is not valid: use US dollars per 1M %s tokens, a number 0 or more, such as 0.15", name, raw, kind)
 	}
 	return v, true, nil
-}
-
-// loadDotEnv loads .env from dir, then from the repository root (the first
-// directory up from dir holding go.mod), when present. Variables already
-// set are never overridden, so the first file to set one wins. It returns
-// the files loaded.
-func loadDotEnv(dir string) ([]string, error) {
-	candidates := []string{filepath.Join(dir, ".env")}
-	for d := dir; ; {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			if root := filepath.Join(d, ".env"); root != candidates[0] {
-				candidates = append(candidates, root)
-			}
-			break
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			break
-		}
-		d = parent
-	}
-	var loaded []string
-	for _, f := range candidates {
-		if _, err := os.Stat(f); err != nil {
-			continue
-		}
-		if err := godotenv.Load(f); err != nil {
-			return loaded, fmt.Errorf("loading %s: %w", f, err)
-		}
-		loaded = append(loaded, f)
-	}
-	return loaded, nil
 }
 
 // ---------------------------------------------------------------------------
@@ -381,7 +327,7 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	}
 	model, desc, err := provider.New(cfg.model)
 	if err != nil {
-		return &usageError{msg: err.Error()}
+		return cli.Usage(err)
 	}
 
 	// One handler for every record: agents filter at their own (tenant's)

@@ -26,6 +26,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
+
 	"go.uber.org/goleak"
 	"golang.org/x/time/rate"
 
@@ -294,8 +296,8 @@ func TestExample7CostFromPriceOverride(t *testing.T) {
 func TestExample7TimeoutFails(t *testing.T) {
 	t.Parallel()
 	out, err := runTest(t, []string{"-demo", "7"}, map[string]string{"TIMEOUT": "1ns"})
-	if !errors.Is(err, context.DeadlineExceeded) || exitCode(err) != 1 {
-		t.Fatalf("err = %v (exit %d), want a DeadlineExceeded failure with exit status 1\n%s", err, exitCode(err), out)
+	if !errors.Is(err, context.DeadlineExceeded) || cli.ExitCode(err) != 1 {
+		t.Fatalf("err = %v (exit %d), want a DeadlineExceeded failure with exit status 1\n%s", err, cli.ExitCode(err), out)
 	}
 	mustContain(t, out, "Example 7 did not behave as designed")
 }
@@ -378,7 +380,7 @@ func TestInterruptedBySignal(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %s to stop after the signal", d)
 	}
-	if !errors.Is(err, context.Canceled) || exitCode(err) == 0 {
+	if !errors.Is(err, context.Canceled) || cli.ExitCode(err) == 0 {
 		t.Fatalf("err = %v, want an interruption wrapping context.Canceled", err)
 	}
 	mustContain(t, out, "Interrupted (interrupt signal received) during Example 6: Context Cancellation.", "the remaining examples were skipped")
@@ -389,8 +391,8 @@ func TestCancelledContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	out, err := runCtx(t, ctx, nil, nil, testDeadline)
-	if !errors.Is(err, context.Canceled) || exitCode(err) != 1 {
-		t.Fatalf("err = %v (exit %d), want context.Canceled, exit 1", err, exitCode(err))
+	if !errors.Is(err, context.Canceled) || cli.ExitCode(err) != 1 {
+		t.Fatalf("err = %v (exit %d), want context.Canceled, exit 1", err, cli.ExitCode(err))
 	}
 	mustContain(t, out, "Interrupted (context canceled) during Example 1")
 	if strings.Contains(out, "Shows ") {
@@ -434,8 +436,8 @@ func TestParseConfig(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg, err := parseConfig(tt.args, envMap(tt.env))
 			if tt.errLike != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.errLike) || exitCode(err) != 2 {
-					t.Fatalf("err = %v (exit %d), want a usage error like %q", err, exitCode(err), tt.errLike)
+				if err == nil || !strings.Contains(err.Error(), tt.errLike) || cli.ExitCode(err) != 2 {
+					t.Fatalf("err = %v (exit %d), want a usage error like %q", err, cli.ExitCode(err), tt.errLike)
 				}
 				return
 			}
@@ -486,12 +488,12 @@ func TestListHelpAndUsageErrors(t *testing.T) {
 
 	for _, args := range [][]string{{"-bogus"}, {"-demo", "9"}} {
 		out, err := runTest(t, args, nil)
-		if exitCode(err) != 2 || out != "" {
-			t.Errorf("%v: err = %v (exit %d), output %q; want a usage error, exit 2, no output", args, err, exitCode(err), out)
+		if cli.ExitCode(err) != 2 || out != "" {
+			t.Errorf("%v: err = %v (exit %d), output %q; want a usage error, exit 2, no output", args, err, cli.ExitCode(err), out)
 		}
 	}
 	_, err = runTest(t, nil, map[string]string{"LOG_LEVEL": "loud"})
-	if exitCode(err) != 2 || !strings.Contains(err.Error(), "LOG_LEVEL") {
+	if cli.ExitCode(err) != 2 || !strings.Contains(err.Error(), "LOG_LEVEL") {
 		t.Errorf("LOG_LEVEL=loud: err = %v, want exit 2 naming LOG_LEVEL", err)
 	}
 }
@@ -539,7 +541,7 @@ func TestLoadDotEnv(t *testing.T) {
 	}
 	t.Setenv("PRODTEST_C", "set")
 
-	files, err := loadDotEnv(sub)
+	files, err := cli.LoadDotEnv(sub)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -553,11 +555,11 @@ func TestLoadDotEnv(t *testing.T) {
 	}
 
 	write(filepath.Join(sub, ".env"), "this is not a dotenv line\n")
-	if _, err := loadDotEnv(sub); err == nil {
+	if _, err := cli.LoadDotEnv(sub); err == nil {
 		t.Error("a malformed .env should be an error")
 	}
 	none := t.TempDir()
-	if files, err := loadDotEnv(none); err != nil || len(files) != 0 {
+	if files, err := cli.LoadDotEnv(none); err != nil || len(files) != 0 {
 		t.Errorf("no .env: got %v, %v", files, err)
 	}
 }
@@ -718,8 +720,8 @@ func TestParseConfigServeAndPrices(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg, err := parseConfig(tt.args, envMap(tt.env))
 			if tt.errLike != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.errLike) || exitCode(err) != 2 {
-					t.Fatalf("err = %v (exit %d), want a usage error like %q", err, exitCode(err), tt.errLike)
+				if err == nil || !strings.Contains(err.Error(), tt.errLike) || cli.ExitCode(err) != 2 {
+					t.Fatalf("err = %v (exit %d), want a usage error like %q", err, cli.ExitCode(err), tt.errLike)
 				}
 				return
 			}
@@ -1487,8 +1489,8 @@ func TestServeFlagAddressInUse(t *testing.T) {
 	}
 	defer ln.Close()
 	_, err = runTest(t, []string{"-serve", ln.Addr().String()}, nil)
-	if err == nil || !strings.Contains(err.Error(), "-serve "+ln.Addr().String()) || exitCode(err) != 1 {
-		t.Errorf("err = %v (exit %d), want a listen error naming -serve, exit 1", err, exitCode(err))
+	if err == nil || !strings.Contains(err.Error(), "-serve "+ln.Addr().String()) || cli.ExitCode(err) != 1 {
+		t.Errorf("err = %v (exit %d), want a listen error naming -serve, exit 1", err, cli.ExitCode(err))
 	}
 }
 

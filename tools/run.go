@@ -99,7 +99,7 @@ func usage(fs *flag.FlagSet) string {
 // run is the program: it loads .env, then runs with the real environment,
 // clock and standard error.
 func run(ctx context.Context, args []string, out io.Writer) error {
-	if _, err := cli.LoadDotEnv(); err != nil {
+	if _, err := cli.LoadDotEnv(""); err != nil {
 		return err
 	}
 	return runWith(ctx, args, out, deps{getenv: os.Getenv, now: time.Now, stderr: os.Stderr})

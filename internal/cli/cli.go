@@ -45,15 +45,18 @@ func ExitCode(err error) int {
 	return 1
 }
 
-// LoadDotEnv loads .env from the working directory, then from the
-// repository root (the nearest directory up holding go.mod), never
-// overriding variables already set. It returns the files loaded; an
+// LoadDotEnv loads .env from dir (the working directory when dir is ""),
+// then from the repository root (the nearest directory up holding go.mod),
+// never overriding variables already set. It returns the files loaded; an
 // unreadable or malformed file is a usage error naming it.
-func LoadDotEnv() ([]string, error) {
+func LoadDotEnv(dir string) ([]string, error) {
 	var files []string
-	wd, err := os.Getwd()
+	if dir == "" {
+		dir = "."
+	}
+	wd, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, nil
+		return nil, fmt.Errorf("working directory: %w", err)
 	}
 	if isFile(filepath.Join(wd, ".env")) {
 		files = append(files, filepath.Join(wd, ".env"))

@@ -40,7 +40,7 @@ func TestLoadDotEnv(t *testing.T) {
 	os.Unsetenv("CLI_TEST_B")
 	t.Cleanup(func() { os.Unsetenv("CLI_TEST_A"); os.Unsetenv("CLI_TEST_B") })
 
-	files, err := LoadDotEnv()
+	files, err := LoadDotEnv("")
 	if err != nil || len(files) != 2 {
 		t.Fatalf("files = %v, err = %v", files, err)
 	}
@@ -49,7 +49,7 @@ func TestLoadDotEnv(t *testing.T) {
 	}
 
 	write(filepath.Join(sub, ".env"), "CLI_TEST_D=\"unterminated\n")
-	if _, err := LoadDotEnv(); ExitCode(err) != 2 {
+	if _, err := LoadDotEnv(""); ExitCode(err) != 2 {
 		t.Fatalf("malformed .env: err = %v, want a usage error", err)
 	}
 }
