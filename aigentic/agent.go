@@ -170,7 +170,8 @@ func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun,
 		r.events.init(events)
 	}
 	r.stats.Started = time.Now()
-	r.messages = make([]ai.Message, 0, 8)
+	// Room for the prompt and seven tool turns before the first growth.
+	r.messages = make([]ai.Message, 0, 16)
 	if a.Instructions != "" {
 		r.messages = append(r.messages, ai.Message{Role: ai.RoleSystem, Content: a.Instructions})
 	}

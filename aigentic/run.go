@@ -432,7 +432,14 @@ func (r *AgentRun) answerTool(tc ai.ToolCall) (*ai.ToolResult, error) {
 		return ai.ErrorText(fmt.Sprintf("unknown tool %q; available tools: %s", tc.Name, avail)), nil
 	}
 	t := &r.tools[idx]
-	args, verr := validateArgs(r.schemas[idx], tc.Arguments)
+	var args map[string]any
+	var verr error
+	if fv, ok := r.schemas[idx].(*flatValidator); ok && t.executeRaw != nil && !t.RequireApproval && fv.quickValid(tc.Arguments) {
+		// Plainly valid arguments for a typed tool: it decodes the raw
+		// JSON itself, so no map is built.
+	} else {
+		args, verr = validateArgs(r.schemas[idx], tc.Arguments)
+	}
 	if verr != nil {
 		r.trace.toolCall(tc, 1)
 		return ai.ErrorText(fmt.Sprintf("invalid arguments for tool %q: %v", tc.Name, verr)), nil

@@ -20,15 +20,25 @@ type ToolResult struct {
 	Error   bool          `json:"error,omitempty"`
 }
 
+// textResult holds a result and its one content in a single allocation.
+type textResult struct {
+	r ToolResult
+	c [1]ToolContent
+}
+
 // Text returns a successful result holding one text content.
 func Text(s string) *ToolResult {
-	return &ToolResult{Content: []ToolContent{{Type: "text", Content: s}}}
+	t := &textResult{c: [1]ToolContent{{Type: "text", Content: s}}}
+	t.r.Content = t.c[:]
+	return &t.r
 }
 
 // ErrorText returns a result holding one text content, marked as an error
 // the model sees.
 func ErrorText(s string) *ToolResult {
-	return &ToolResult{Content: []ToolContent{{Type: "text", Content: s}}, Error: true}
+	r := Text(s)
+	r.Error = true
+	return r
 }
 
 // String joins the result's contents with newlines.
