@@ -3,6 +3,7 @@ package aigentic_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"runtime"
@@ -101,58 +102,80 @@ func BenchmarkAgentRun(b *testing.B) {
 // runtime (no validation, limits, retries, stats, logs or events).
 func BenchmarkHandWrittenLoop(b *testing.B) {
 	m := newLoopModel(0)
-	tools := []ai.Tool{{Name: "step", Description: "runs one step", InputSchema: map[string]any{"type": "object"}}}
-	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		msgs := []ai.Message{{Role: ai.RoleUser, Content: "run the steps"}}
-		var answer string
-		for {
-			resp, err := m.Generate(ctx, ai.Request{Messages: msgs, Tools: tools})
-			if err != nil {
-				b.Fatal(err)
-			}
-			msgs = append(msgs, resp.Message)
-			if len(resp.Message.ToolCalls) == 0 {
-				answer = resp.Message.Content
-				break
-			}
-			for _, tc := range resp.Message.ToolCalls {
-				var in stepInput
-				if err := json.Unmarshal([]byte(tc.Arguments), &in); err != nil {
-					b.Fatal(err)
-				}
-				msgs = append(msgs, ai.Message{Role: ai.RoleTool, ToolCallID: tc.ID, Name: tc.Name, Content: stepFunc(ctx, in)})
-			}
+		if err := handWritten(m); err != nil {
+			b.Fatal(err)
 		}
-		if answer != "done" {
-			b.Fatal(answer)
+	}
+}
+
+var handTools = []ai.Tool{{Name: "step", Description: "runs one step", InputSchema: map[string]any{"type": "object"}}}
+
+// handWritten is the loop one would write without a runtime: no
+// validation, limits, retries, stats, logs or events.
+func handWritten(m ai.Model) error {
+	ctx := context.Background()
+	msgs := []ai.Message{{Role: ai.RoleUser, Content: "run the steps"}}
+	for {
+		resp, err := m.Generate(ctx, ai.Request{Messages: msgs, Tools: handTools})
+		if err != nil {
+			return err
+		}
+		msgs = append(msgs, resp.Message)
+		if len(resp.Message.ToolCalls) == 0 {
+			if resp.Message.Content != "done" {
+				return fmt.Errorf("answer %q", resp.Message.Content)
+			}
+			return nil
+		}
+		for _, tc := range resp.Message.ToolCalls {
+			var in stepInput
+			if err := json.Unmarshal([]byte(tc.Arguments), &in); err != nil {
+				return err
+			}
+			msgs = append(msgs, ai.Message{Role: ai.RoleTool, ToolCallID: tc.ID, Name: tc.Name, Content: stepFunc(ctx, in)})
 		}
 	}
 }
 
 // BenchmarkConcurrentRuns starts 2,000 runs at once on a model with 20 ms of
 // latency per call. The floor is 6 × 20 ms = 120 ms per op; wall-ms reports
-// the real time and heap-MB the heap in use at the end of the op.
+// the real time of the last op and heap-inuse-MB the heap in use while the
+// runs are in flight. BenchmarkConcurrentHandWritten is the same load
+// through the hand-written loop, to tell the runtime's share from the
+// scheduler's and the timers'.
 func BenchmarkConcurrentRuns(b *testing.B) {
-	const runs = 2000
 	agent := benchAgent(newLoopModel(20 * time.Millisecond))
+	concurrent(b, func() error {
+		_, err := agent.Execute("run the steps")
+		return err
+	})
+}
+
+func BenchmarkConcurrentHandWritten(b *testing.B) {
+	m := newLoopModel(20 * time.Millisecond)
+	concurrent(b, func() error { return handWritten(m) })
+}
+
+func concurrent(b *testing.B, run func() error) {
+	const runs = 2000
 	b.ReportAllocs()
 	var peak uint64
 	for b.Loop() {
 		start := time.Now()
 		var wg sync.WaitGroup
 		errs := make(chan error, runs)
-		var ms runtime.MemStats
 		for range runs {
 			wg.Go(func() {
-				if _, err := agent.Execute("run the steps"); err != nil {
+				if err := run(); err != nil {
 					errs <- err
 				}
 			})
 		}
 		// Sample the heap while the runs are in flight.
 		time.Sleep(60 * time.Millisecond)
+		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		peak = max(peak, ms.HeapInuse)
 		wg.Wait()
