@@ -53,8 +53,16 @@ type LimitError struct {
 
 // Error implements error.
 func (e *LimitError) Error() string {
-	return fmt.Sprintf("aigentic: MaxLLMCalls limit reached: %d of %d model calls made, %d tool calls executed, %d tool calls pending",
-		e.Calls, e.Limit, e.ToolCalls, len(e.Pending))
+	return fmt.Sprintf("aigentic: MaxLLMCalls limit reached: %d of %d model calls made, %s executed, %s pending",
+		e.Calls, e.Limit, plural(e.ToolCalls, "tool call"), plural(len(e.Pending), "tool call"))
+}
+
+// plural is "1 thing" or "n things".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // Is matches ErrMaxLLMCalls.

@@ -68,7 +68,7 @@ func TestMaxLLMCallsStopsEndlessToolLoop(t *testing.T) {
 	if last := tr[len(tr)-1]; last.Role != ai.RoleAssistant || len(last.ToolCalls) != 1 || last.ToolCalls[0].ID != "endless_3" {
 		t.Fatalf("last transcript message = %+v", last)
 	}
-	if !strings.Contains(err.Error(), "3 of 3 model calls") || !strings.Contains(err.Error(), "1 tool calls pending") {
+	if !strings.Contains(err.Error(), "3 of 3 model calls") || !strings.Contains(err.Error(), "1 tool call pending") {
 		t.Fatalf("error text %q", err)
 	}
 	if st := run.Stats(); st.LLMCalls != 3 || st.ToolCalls != 2 || st.InputTokens != 21 || st.Duration <= 0 {

@@ -154,7 +154,7 @@ func TestExample3MaxLLMCalls(t *testing.T) {
 	}
 	mustContain(t, out,
 		"Example 3: MaxLLMCalls Limit",
-		"Run stopped: aigentic: MaxLLMCalls limit reached: 3 of 3 model calls made, 2 tool calls executed, 1 tool calls pending",
+		"Run stopped: aigentic: MaxLLMCalls limit reached: 3 of 3 model calls made, 2 tool calls executed, 1 tool call pending",
 		"errors.Is(err, aigentic.ErrMaxLLMCalls) = true",
 		"Calls counted: 3 of 3 (the model received 3 requests; run.Stats().LLMCalls = 3)",
 		"2 tool calls executed",
