@@ -227,3 +227,41 @@ func TestSessionCancelStopsAllRuns(t *testing.T) {
 		}
 	})
 }
+
+// A session context given a custom cause still stops the run with an error
+// that matches the context's own error — and the cause.
+func TestStoppedWithCustomCause(t *testing.T) {
+	budget := errors.New("request budget spent")
+	cases := []struct {
+		name string
+		ctx  func() (context.Context, func())
+		want error
+	}{
+		{"timeout cause", func() (context.Context, func()) {
+			return context.WithTimeoutCause(context.Background(), time.Millisecond, budget)
+		}, context.DeadlineExceeded},
+		{"cancel cause", func() (context.Context, func()) {
+			ctx, cancel := context.WithCancelCause(context.Background())
+			cancel(budget)
+			return ctx, func() {}
+		}, context.Canceled},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := tc.ctx()
+			defer cancel()
+			m := aitest.NewScripted(aitest.Reply("late").After(10 * time.Second))
+			var err error
+			within(t, time.Second, func() {
+				_, err = aigentic.Agent{Model: m, Session: aigentic.NewSession(ctx), Logger: discardLogger()}.Execute("go")
+			})
+			var se *aigentic.StoppedError
+			if !errors.As(err, &se) || !errors.Is(err, tc.want) || !errors.Is(err, budget) {
+				t.Fatalf("err = %v: want a *StoppedError matching %v and the cause", err, tc.want)
+			}
+			if !strings.Contains(err.Error(), budget.Error()) {
+				t.Fatalf("err = %q does not name the cause", err)
+			}
+		})
+	}
+}

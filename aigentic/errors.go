@@ -158,29 +158,47 @@ func (e *PanicError) Unwrap() error {
 }
 
 // StoppedError is a run stopped by its context: the session's timeout or
-// cancellation, run.Cancel(), or Wait's timeout. It wraps the cause, so
-// errors.Is(err, context.DeadlineExceeded) or context.Canceled holds.
+// cancellation, run.Cancel(), or Wait's timeout. It wraps both the
+// context's error and its cause, so errors.Is(err, context.DeadlineExceeded)
+// or context.Canceled holds even when the context was given a custom cause
+// (context.WithTimeoutCause, context.WithCancelCause), and errors.Is finds
+// that cause too.
 type StoppedError struct {
 	// During says what the run was doing: "model call 2", "backoff before
 	// model call 2", "tool \"search\"", "approval of \"send_email\"".
 	During string
-	// Cause is the context's cause.
+	// Cause is the context's cause: context.Cause(ctx).
 	Cause error
+	// Err is the context's error: context.Canceled or
+	// context.DeadlineExceeded. Nil when it is the same as Cause.
+	Err error
 }
 
 // Error implements error.
 func (e *StoppedError) Error() string {
+	if e.Err != nil && e.Cause != nil && !errors.Is(e.Cause, e.Err) {
+		return fmt.Sprintf("aigentic: run stopped during %s: %v: %v", e.During, e.Err, e.Cause)
+	}
 	return fmt.Sprintf("aigentic: run stopped during %s: %v", e.During, e.Cause)
 }
 
-// Unwrap returns the cause.
-func (e *StoppedError) Unwrap() error { return e.Cause }
+// Unwrap returns the cause and the context's error.
+func (e *StoppedError) Unwrap() []error {
+	if e.Err == nil || e.Err == e.Cause {
+		return []error{e.Cause}
+	}
+	return []error{e.Cause, e.Err}
+}
 
 // stopped builds a *StoppedError from a done context.
 func stopped(ctx context.Context, during string) error {
-	cause := context.Cause(ctx)
+	cause, cerr := context.Cause(ctx), ctx.Err()
 	if cause == nil {
-		cause = ctx.Err()
+		cause = cerr
 	}
-	return &StoppedError{During: during, Cause: cause}
+	se := &StoppedError{During: during, Cause: cause}
+	if cerr != cause {
+		se.Err = cerr
+	}
+	return se
 }

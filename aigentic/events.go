@@ -90,12 +90,24 @@ type eventQueue struct {
 	once    sync.Once
 	ch      chan Event
 	enabled bool
+	// release, closed by discard, lets a pump blocked on a reader that
+	// went away drop the rest and exit.
+	release     chan struct{}
+	releaseOnce sync.Once
 }
 
 func (q *eventQueue) init(enabled bool) {
 	q.enabled = enabled
 	if enabled {
 		q.notify = make(chan struct{}, 1)
+		q.release = make(chan struct{})
+	}
+}
+
+// discard drops the events not yet delivered and ends the pump.
+func (q *eventQueue) discard() {
+	if q.enabled {
+		q.releaseOnce.Do(func() { close(q.release) })
 	}
 }
 
@@ -148,7 +160,11 @@ func (q *eventQueue) pump() {
 			q.events[next] = nil // delivered: let it be collected
 			next++
 			q.mu.Unlock()
-			q.ch <- e
+			select {
+			case q.ch <- e:
+			case <-q.release:
+				return
+			}
 			continue
 		}
 		closed := q.closed
@@ -156,6 +172,10 @@ func (q *eventQueue) pump() {
 		if closed {
 			return
 		}
-		<-q.notify
+		select {
+		case <-q.notify:
+		case <-q.release:
+			return
+		}
 	}
 }

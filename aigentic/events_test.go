@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"go.uber.org/goleak"
 	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
@@ -191,5 +193,36 @@ func TestStreamingDeltas(t *testing.T) {
 	}
 	if len(sawOnDelta) != 2 || !sawOnDelta[0] || sawOnDelta[1] {
 		t.Fatalf("OnDelta set per request = %v, want [true false]", sawOnDelta)
+	}
+}
+
+// A reader that stops early and calls Cancel after the run has ended leaves
+// no goroutine behind: the undelivered events are dropped.
+func TestAbandonedReaderReleasedByCancel(t *testing.T) {
+	steps := []aitest.Step{}
+	for i := 0; i < 5; i++ {
+		steps = append(steps, aitest.CallTools(aitest.Call("noop", `{}`)))
+	}
+	steps = append(steps, aitest.Reply("done"))
+	run, err := aigentic.Agent{Model: aitest.NewScripted(steps...), Logger: discardLogger(),
+		AgentTools: []aigentic.AgentTool{(&countingTool{}).Tool("noop", nil)}}.Start("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := run.Next()
+	<-events // read one, then walk away
+	if _, err := run.Wait(0); err != nil {
+		t.Fatal(err)
+	}
+	run.Cancel()
+	// Nobody reads any more: without the release, the pump would block on
+	// the next send forever.
+	goleak.VerifyNone(t)
+	n := 0
+	for range events { // already closed; at most an event taken in flight
+		n++
+	}
+	if n > 1 {
+		t.Fatalf("%d events still delivered after the release", n)
 	}
 }

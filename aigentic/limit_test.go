@@ -95,7 +95,13 @@ func TestMaxLLMCallsScriptedLoop(t *testing.T) {
 
 // Zero means DefaultMaxLLMCalls, not unlimited.
 func TestMaxLLMCallsZeroMeansDefault(t *testing.T) {
-	model := aitest.Inject(chattyModel()).EndlessToolCalls("lookup", `{}`)
+	// 100 tool-calling steps, then the script runs out: an unlimited run
+	// would fail fast with ErrScriptExhausted instead of looping forever.
+	steps := make([]aitest.Step, 100)
+	for i := range steps {
+		steps[i] = aitest.CallTools(aitest.Call("lookup", `{}`))
+	}
+	model := aitest.NewScripted(steps...)
 	tool := &countingTool{}
 	_, err := aigentic.Agent{Model: model, Logger: discardLogger(), AgentTools: []aigentic.AgentTool{tool.Tool("lookup", nil)}}.Execute("go")
 	var le *aigentic.LimitError

@@ -63,8 +63,10 @@ func (r *AgentRun) Context() context.Context { return r.ctx }
 func (r *AgentRun) Agent() Agent { return r.agent }
 
 // Next returns the run's event channel: every event, in order, then closed
-// when the run ends. Every call returns the same channel. A reader must
-// drain it until it is closed. Runs started by Execute record no events.
+// when the run ends. Every call returns the same channel. Drain it until it
+// is closed; a reader that stops early calls Cancel once the run has ended
+// (after Wait returns) to release the stream. Runs started by Execute
+// record no events.
 //
 // Events of sub-agent runs (Agent.Agents) arrive on the same channel, with
 // their own RunID: an *ErrorEvent whose RunID is not this run's is a
@@ -73,7 +75,17 @@ func (r *AgentRun) Agent() Agent { return r.agent }
 func (r *AgentRun) Next() <-chan Event { return r.events.channel() }
 
 // Cancel stops the run with context.Canceled. Safe to call at any time.
-func (r *AgentRun) Cancel() { r.cancel(context.Canceled) }
+// Called after the run has ended, it also releases the event stream: the
+// events a reader of Next() has not taken are dropped and the channel is
+// closed, so a reader that stopped early leaves no goroutine behind.
+func (r *AgentRun) Cancel() {
+	r.cancel(context.Canceled)
+	select {
+	case <-r.done:
+		r.events.discard()
+	default:
+	}
+}
 
 // Wait waits for the run to end and returns its answer. A timeout > 0
 // stops the run when it elapses (the error then wraps ErrWaitTimeout and
@@ -179,6 +191,11 @@ func (r *AgentRun) steps() (string, error) {
 		for i := range msg.ToolCalls {
 			if msg.ToolCalls[i].ID == "" {
 				msg.ToolCalls[i].ID = "call_" + strconv.Itoa(r.ownCalls) + "_" + strconv.Itoa(i)
+			}
+			if !validToolName(msg.ToolCalls[i].Name) {
+				// Keep the transcript sendable: providers refuse a call
+				// without a valid function name. The model is told below.
+				msg.ToolCalls[i].Name = invalidToolName
 			}
 		}
 		r.appendMessage(msg)
@@ -421,15 +438,10 @@ func (r *AgentRun) answerTool(tc ai.ToolCall) (*ai.ToolResult, error) {
 	}
 	if idx < 0 {
 		r.trace.toolCall(tc, 1)
-		names := make([]string, len(r.tools))
-		for i := range r.tools {
-			names[i] = r.tools[i].Name
+		if tc.Name == invalidToolName {
+			return ai.ErrorText("the tool call had no valid tool name; call one of: " + r.toolNames()), nil
 		}
-		avail := "none"
-		if len(names) > 0 {
-			avail = strings.Join(names, ", ")
-		}
-		return ai.ErrorText(fmt.Sprintf("unknown tool %q; available tools: %s", tc.Name, avail)), nil
+		return ai.ErrorText(fmt.Sprintf("unknown tool %q; available tools: %s", tc.Name, r.toolNames())), nil
 	}
 	t := &r.tools[idx]
 	var args map[string]any
@@ -481,6 +493,22 @@ func (r *AgentRun) answerTool(tc ai.ToolCall) (*ai.ToolResult, error) {
 			return nil, stopped(r.ctx, fmt.Sprintf("backoff before retry of tool %q", tc.Name))
 		}
 	}
+}
+
+// invalidToolName replaces, in the transcript, a tool name the model got
+// wrong beyond use (empty, or characters no provider accepts).
+const invalidToolName = "invalid_tool_name"
+
+// toolNames lists the run's tools for a message to the model.
+func (r *AgentRun) toolNames() string {
+	if len(r.tools) == 0 {
+		return "none"
+	}
+	names := make([]string, len(r.tools))
+	for i := range r.tools {
+		names[i] = r.tools[i].Name
+	}
+	return strings.Join(names, ", ")
 }
 
 // execTool runs the tool, turning a panic into a *PanicError.

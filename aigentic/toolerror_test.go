@@ -192,3 +192,22 @@ func TestToolCallWithoutTools(t *testing.T) {
 		t.Fatalf("tool message = %+v", tm[0])
 	}
 }
+
+// A call with an empty or unusable tool name becomes an error result, and
+// the transcript stays one a provider accepts: the name is replaced.
+func TestInvalidToolNameKeepsTranscriptSendable(t *testing.T) {
+	for _, name := range []string{"", "no spaces allowed", "naïve"} {
+		m := aitest.NewScripted(aitest.CallTools(aitest.Call(name, `{}`)), aitest.Reply("recovered"))
+		tool := &countingTool{}
+		out, err := aigentic.Agent{Model: m, Logger: discardLogger(), AgentTools: []aigentic.AgentTool{tool.Tool("lookup", nil)}}.Execute("go")
+		if err != nil || out != "recovered" || tool.Count() != 0 {
+			t.Fatalf("name %q: %q, %v, tool ran %d", name, out, err, tool.Count())
+		}
+		msgs := m.Requests()[1].Messages
+		call := msgs[len(msgs)-2].ToolCalls[0]
+		res := msgs[len(msgs)-1]
+		if call.Name != "invalid_tool_name" || res.Name != "invalid_tool_name" || !res.IsError || !strings.Contains(res.Content, "lookup") {
+			t.Fatalf("name %q: call %+v, result %+v", name, call, res)
+		}
+	}
+}
