@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
@@ -638,9 +639,13 @@ func (r *AgentRun) delegate(sub Agent, input string) (*ai.ToolResult, error) {
 	return ai.Text(child.result), nil
 }
 
+// truncate shortens s to at most n bytes, on a UTF-8 boundary.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n] + "…"
 }
