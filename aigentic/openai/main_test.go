@@ -7,13 +7,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.uber.org/goleak"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/openai"
@@ -27,61 +25,9 @@ func TestMain(m *testing.M) {
 // testKey is the API key of the tests; it must never appear in an error.
 const testKey = "sk-test-SECRET-9f3b27c1d4e8"
 
-// schemaFile is OpenAI's CreateChatCompletionRequest schema, extracted from
-// the official openapi.yaml by internal/extractschema (see generate.go).
-const schemaFile = "testdata/create_chat_completion_request.schema.json"
-
-var (
-	schemaOnce sync.Once
-	schema     *jsonschema.Schema
-	schemaErr  error
-)
-
-func requestSchema(t testing.TB) *jsonschema.Schema {
-	t.Helper()
-	schemaOnce.Do(func() {
-		f, err := os.Open(schemaFile)
-		if err != nil {
-			schemaErr = err
-			return
-		}
-		defer f.Close()
-		doc, err := jsonschema.UnmarshalJSON(f)
-		if err != nil {
-			schemaErr = err
-			return
-		}
-		c := jsonschema.NewCompiler()
-		if err := c.AddResource("file:///create_chat_completion_request.schema.json", doc); err != nil {
-			schemaErr = err
-			return
-		}
-		schema, schemaErr = c.Compile("file:///create_chat_completion_request.schema.json")
-	})
-	if schemaErr != nil {
-		t.Fatalf("load %s: %v", schemaFile, schemaErr)
-	}
-	return schema
-}
-
-// validateRequest checks a chat completion request body against OpenAI's
-// schema and the tool-call conversation rule.
-func validateRequest(t testing.TB, body []byte) error {
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
-	if err != nil {
-		return fmt.Errorf("body is not JSON: %w", err)
-	}
-	if err := requestSchema(t).Validate(v); err != nil {
-		return fmt.Errorf("schema: %w", err)
-	}
-	if err := openaitest.ValidateConversation(body); err != nil {
-		return fmt.Errorf("conversation: %w", err)
-	}
-	return nil
-}
-
 // fakeAPI is a hand-written OpenAI endpoint: it counts hits, records and
-// validates every chat completion body, then runs the test's handler.
+// validates every chat completion body (openaitest.ValidateRequest: OpenAI's
+// request schema and conversation rule), then runs the test's handler.
 type fakeAPI struct {
 	srv    *httptest.Server
 	hits   atomic.Int32
@@ -91,7 +37,6 @@ type fakeAPI struct {
 
 func newFakeAPI(t *testing.T, h http.HandlerFunc) *fakeAPI {
 	t.Helper()
-	requestSchema(t) // fail early if the schema does not load
 	f := &fakeAPI{}
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.hits.Add(1)
@@ -101,7 +46,7 @@ func newFakeAPI(t *testing.T, h http.HandlerFunc) *fakeAPI {
 			f.mu.Lock()
 			f.bodies = append(f.bodies, body)
 			f.mu.Unlock()
-			if err := validateRequest(t, body); err != nil {
+			if err := openaitest.ValidateRequest(body); err != nil {
 				t.Errorf("invalid request body: %v\n%s", err, body)
 			}
 		}

@@ -3,9 +3,12 @@ package openai_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/openai/openaitest"
 )
 
-// The validation the other tests rely on must reject bad bodies.
+// The validation the other tests rely on (openaitest.ValidateRequest, also
+// run by the openaitest server on every body) must reject bad bodies.
 func TestRequestValidationRejectsBadBodies(t *testing.T) {
 	const user = `{"role":"user","content":"hi"}`
 	const asstCalls = `{"role":"assistant","tool_calls":[` +
@@ -20,7 +23,7 @@ func TestRequestValidationRejectsBadBodies(t *testing.T) {
 			`"stream":true,"stream_options":{"include_usage":true},"temperature":0.5,"max_completion_tokens":10}`,
 	}
 	for _, b := range good {
-		if err := validateRequest(t, []byte(b)); err != nil {
+		if err := openaitest.ValidateRequest([]byte(b)); err != nil {
 			t.Errorf("valid body rejected: %v\n%s", err, b)
 		}
 	}
@@ -35,6 +38,8 @@ func TestRequestValidationRejectsBadBodies(t *testing.T) {
 		"function without name":    `{"model":"gpt-test","messages":[` + user + `],"tools":[{"type":"function","function":{}}]}`,
 		"temperature out of range": `{"model":"gpt-test","messages":[` + user + `],"temperature":7}`,
 		"n out of range":           `{"model":"gpt-test","messages":[` + user + `],"n":0}`,
+		"messages not an array":    `{"model":"gpt-test","messages":"hi"}`,
+		"unknown parameter":        `{"model":"gpt-test","messages":[` + user + `],"temprature":0.5}`,
 		"call with object args": `{"model":"gpt-test","messages":[` + user + `,{"role":"assistant","tool_calls":[` +
 			`{"id":"c1","type":"function","function":{"name":"f","arguments":{}}}]},{"role":"tool","tool_call_id":"c1","content":"a"}]}`,
 		// The conversation rule, which the schema cannot express.
@@ -49,13 +54,21 @@ func TestRequestValidationRejectsBadBodies(t *testing.T) {
 			`{"role":"assistant","content":"ok"},{"role":"tool","tool_call_id":"c2","content":"again"}]}`,
 	}
 	for name, b := range bad {
-		err := validateRequest(t, []byte(b))
+		err := openaitest.ValidateRequest([]byte(b))
 		if err == nil {
 			t.Errorf("%s: accepted", name)
 			continue
 		}
-		if !strings.Contains(err.Error(), "schema") && !strings.Contains(err.Error(), "conversation") && name != "not JSON" {
-			t.Errorf("%s: unexpected error %v", name, err)
+		want := "schema: "
+		switch name {
+		case "not JSON":
+			want = "not JSON: "
+		case "tool answering nothing", "tool answering an unknown call", "call left unanswered before user",
+			"calls unanswered at the end", "tool after a plain assistant":
+			want = "conversation: "
+		}
+		if !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%s: error %q does not start with %q", name, err, want)
 		}
 	}
 }

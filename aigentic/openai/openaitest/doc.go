@@ -23,17 +23,26 @@
 //     becomes Retry-After and retry-after-ms.
 //   - GET /v1/models/{id} and GET /v1/models, for health checks.
 //
-// Every route is also served without the /v1 prefix. Like OpenAI, the
-// server answers 400 to a body that is not JSON, has no model, or breaks
-// the tool-call conversation rule ([ValidateConversation]), and, with
-// [WithAPIKey], 401 to a missing or wrong bearer key.
+// Every route is also served without the /v1 prefix. With [WithAPIKey],
+// the server answers 401 to a missing or wrong bearer key.
+//
+// Every chat completion body is validated ([ValidateRequest]) against
+// OpenAI's CreateChatCompletionRequest schema — extracted from the
+// official openapi.yaml and embedded — with a JSON-schema library, and
+// against OpenAI's tool-call conversation rule ([ValidateConversation]).
+// Like OpenAI, the server answers an invalid body with a 400 and an
+// OpenAI-shaped error naming the violation. It also records it
+// ([Server.Violations]; [Server.Validated] counts the bodies that passed)
+// and, at the test's cleanup, fails the test with each one: a client test
+// on this server checks every body the client sends. [AllowInvalidRequests]
+// turns the failure off for a test that sends bad bodies on purpose.
 //
 // Faults ([Status], [RateLimited], [MalformedJSON], [TruncatedStream],
 // [ConnectionReset], [Slow]) are queued with [WithFaults] or
-// [Server.Inject]; each chat completion request takes the next one. Every
-// chat completion body is recorded ([Server.Requests]) and every HTTP
-// request counted ([Server.Hits]), so a test can assert what the client
-// sent and that it did not retry on its own.
+// [Server.Inject]; each valid chat completion request takes the next one.
+// Every chat completion body is recorded ([Server.Requests]) and every
+// HTTP request counted ([Server.Hits]), so a test can assert what the
+// client sent and that it did not retry on its own.
 //
 // The server closes on the test's cleanup.
 package openaitest

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -32,12 +33,16 @@ type Server struct {
 	models  map[string]bool // nil: every model ID exists
 	latency time.Duration
 
-	mu       sync.Mutex
-	faults   []Fault
-	requests [][]byte
-	hits     int
-	seq      int
-	closed   bool
+	allowInvalid bool
+
+	mu         sync.Mutex
+	faults     []Fault
+	requests   [][]byte
+	violations []error
+	validated  int
+	hits       int
+	seq        int
+	closed     bool
 }
 
 // Option configures a [Server].
@@ -71,18 +76,37 @@ func WithModels(ids ...string) Option {
 // called; the wait ends early when the client goes away.
 func WithLatency(d time.Duration) Option { return func(s *Server) { s.latency = d } }
 
+// AllowInvalidRequests keeps the server from failing the test over the
+// request bodies it rejects as invalid ([ValidateRequest]): for a test
+// that sends bad bodies on purpose. They are still answered 400 and
+// recorded in [Server.Violations].
+func AllowInvalidRequests() Option { return func(s *Server) { s.allowInvalid = true } }
+
 // NewServer starts a server in front of model and closes it when t ends.
+// Unless [AllowInvalidRequests] is given, every invalid chat completion
+// body it received ([Server.Violations]) is then reported with t.Errorf.
 func NewServer(t testing.TB, model ai.Model, opts ...Option) *Server {
 	t.Helper()
 	if model == nil {
 		t.Fatal("openaitest: NewServer needs a model")
+	}
+	if _, _, err := compiledSchemas(); err != nil {
+		t.Fatal(err)
 	}
 	s := &Server{model: model}
 	for _, o := range opts {
 		o(s)
 	}
 	s.srv = httptest.NewServer(s)
-	t.Cleanup(s.Close)
+	t.Cleanup(func() {
+		s.Close() // waits for the requests in flight
+		if s.allowInvalid {
+			return
+		}
+		for _, v := range s.Violations() {
+			t.Errorf("%v", v)
+		}
+	})
 	return s
 }
 
@@ -105,10 +129,10 @@ func (s *Server) Close() {
 }
 
 // Inject queues faults: each chat completion request that passes the key
-// check and is JSON takes the next one instead of a normal answer. The
-// model is not called for a faulted request (except after a [Slow] fault's
-// delay), so a scripted model stays in step. Model routes never take a
-// fault.
+// check and validation ([ValidateRequest]) takes the next one instead of a
+// normal answer. The model is not called for a faulted request (except
+// after a [Slow] fault's delay), so a scripted model stays in step. Model
+// routes never take a fault.
 func (s *Server) Inject(faults ...Fault) {
 	s.mu.Lock()
 	s.faults = append(s.faults, faults...)
@@ -132,6 +156,23 @@ func (s *Server) Requests() [][]byte {
 		out[i] = append([]byte(nil), b...)
 	}
 	return out
+}
+
+// Violations returns the invalid chat completion bodies received, in
+// order: each error says which request it was, the rule it breaks
+// ([ValidateRequest]) and the body. The server answered each with a 400.
+func (s *Server) Violations() []error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.violations)
+}
+
+// Validated is the number of chat completion bodies received that passed
+// [ValidateRequest] — whatever the answer then was (a 401, a fault).
+func (s *Server) Validated() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.validated
 }
 
 // Hits is the number of HTTP requests received, on any route.
@@ -234,20 +275,38 @@ func (s *Server) nextID() string {
 
 // chat serves POST /v1/chat/completions.
 func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
 	s.mu.Lock()
 	s.requests = append(s.requests, body)
+	n := len(s.requests) - 1
 	s.mu.Unlock()
 	if err != nil {
 		return // the client went away
 	}
+	// Every body is validated, even one then refused for its key.
+	var invalid error
+	if len(body) > maxBody {
+		invalid = fmt.Errorf("body larger than openaitest's limit of %d bytes", maxBody)
+	} else {
+		invalid = ValidateRequest(body)
+	}
+	s.mu.Lock()
+	if invalid != nil {
+		s.violations = append(s.violations, fmt.Errorf("openaitest: invalid chat completion request %d: %w\nbody: %s", n, invalid, clip(body)))
+	} else {
+		s.validated++
+	}
+	s.mu.Unlock()
 	if !s.authorized(w, r) {
+		return
+	}
+	if invalid != nil {
+		writeInvalid(w, invalid)
 		return
 	}
 	var wr wireRequest
 	if err := json.Unmarshal(body, &wr); err != nil {
-		writeError(w, http.StatusBadRequest, nil, "invalid_request_error", "invalid_json",
-			"We could not parse the JSON body of your request: "+err.Error())
+		writeError(w, http.StatusBadRequest, nil, "invalid_request_error", "invalid_value", err.Error())
 		return
 	}
 
@@ -265,14 +324,6 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	if wr.Model == "" {
-		writeError(w, http.StatusBadRequest, nil, "invalid_request_error", "missing_required_parameter", "you must provide a model parameter")
-		return
-	}
-	if err := ValidateConversation(body); err != nil {
-		writeError(w, http.StatusBadRequest, nil, "invalid_request_error", "invalid_conversation", err.Error())
-		return
-	}
 	req, err := wr.toAI()
 	if err != nil {
 		writeError(w, http.StatusBadRequest, nil, "invalid_request_error", "invalid_value", err.Error())
@@ -369,6 +420,32 @@ func errorObject(typ, code, msg string) map[string]any {
 		c = code
 	}
 	return map[string]any{"message": msg, "type": typ, "param": nil, "code": c}
+}
+
+// writeInvalid answers a body that [ValidateRequest] rejected with a 400
+// naming the violation.
+func writeInvalid(w http.ResponseWriter, err error) {
+	code, msg := "invalid_value", err.Error()
+	var param any
+	var ir *invalidRequest
+	if errors.As(err, &ir) {
+		code = ir.code
+		if ir.param != "" {
+			param = ir.param
+		}
+	}
+	e := errorObject("invalid_request_error", code, "Invalid request body: "+msg)
+	e["param"] = param
+	writeJSON(w, http.StatusBadRequest, map[string]any{"error": e})
+}
+
+// clip shortens a body quoted in an error.
+func clip(body []byte) string {
+	const limit = 4 << 10
+	if len(body) <= limit {
+		return string(body)
+	}
+	return string(body[:limit]) + fmt.Sprintf("… (%d bytes in all)", len(body))
 }
 
 // writeError writes an OpenAI-shaped error body.

@@ -1,11 +1,13 @@
 // Command extractschema extracts one schema, with the closure of its $refs,
 // from OpenAI's OpenAPI description into a standalone JSON Schema (draft
 // 2020-12) that github.com/santhosh-tekuri/jsonschema/v6 compiles. The
-// openai package's tests validate every request body they send against it.
+// openaitest package embeds it and validates every chat completion request
+// body against it (openaitest.ValidateRequest); go generate in
+// aigentic/openai/openaitest runs:
 //
 //	go run ./aigentic/openai/internal/extractschema \
 //	    -in /path/to/openai/openapi.yaml \
-//	    -out aigentic/openai/testdata/create_chat_completion_request.schema.json
+//	    -out aigentic/openai/openaitest/create_chat_completion_request.schema.json
 //
 // The conversion:
 //   - "#/components/schemas/X" refs become "#/$defs/X"; only the schemas

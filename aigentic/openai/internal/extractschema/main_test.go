@@ -1,7 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -93,6 +97,33 @@ func TestExtractErrors(t *testing.T) {
 	dangling := "components:\n  schemas:\n    A:\n      $ref: \"#/components/schemas/B\"\n"
 	if _, err := Extract([]byte(dangling), "A"); err == nil {
 		t.Error("dangling $ref accepted")
+	}
+}
+
+// The schema openaitest embeds is what go generate writes: regenerating it
+// from the shared checkout's openapi.yaml changes nothing.
+func TestEmbeddedSchemaIsCurrent(t *testing.T) {
+	const (
+		openapi  = "../../../../../shared/openai/openapi.yaml"
+		embedded = "../../openaitest/create_chat_completion_request.schema.json"
+	)
+	src, err := os.ReadFile(openapi)
+	if errors.Is(err, fs.ErrNotExist) {
+		t.Skipf("no %s", openapi)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Extract(src, "CreateChatCompletionRequest")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(embedded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s is not what extractschema generates from %s: run go generate in aigentic/openai/openaitest", embedded, openapi)
 	}
 }
 
