@@ -198,7 +198,7 @@ func TestSmoke(t *testing.T) {
 	}
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		t.Skip("go not in PATH")
+		t.Fatalf("go not in PATH: %v (the smoke test builds the binary; run with -short to skip it)", err)
 	}
 	bin := filepath.Join(t.TempDir(), "memory")
 	if out, err := exec.Command(goBin, "build", "-o", bin, ".").CombinedOutput(); err != nil {

@@ -64,9 +64,24 @@ func main() {
 	err := run(ctx, os.Args[1:], os.Stdout)
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
+		printError(os.Stderr, err)
 		os.Exit(cli.ExitCode(err))
 	}
+}
+
+// printError writes main's "error:" line, redacted: an error can carry a
+// model's or a server's text, and that text a credential.
+func printError(w io.Writer, err error) {
+	fmt.Fprintln(w, "error:", redacted(err))
+}
+
+// redacted is err's text with credentials removed (aigentic.Redact): the
+// form in which the program prints every error.
+func redacted(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return aigentic.Redact(err.Error())
 }
 
 // run loads a .env file when present, then runs the examples with the
@@ -97,6 +112,20 @@ type system struct {
 	// publish, when set, publishes the run's metrics with expvar; tests
 	// leave it nil, since expvar publishes a name once per process.
 	publish func(expvar.Var)
+	// model, when set, replaces the model chosen from the environment
+	// (tests: a model that fails on purpose).
+	model ai.Model
+	// sleep, when set, replaces the waits of the retry backoffs and of the
+	// tenants' rate limiters: tests record the delays that would be
+	// waited and return at once. nil waits for real.
+	sleep func(ctx context.Context, d time.Duration) error
+	// rand, when set, is the retry policies' jitter (tests fix it); nil
+	// is random.
+	rand func() float64
+	// toolStarted, when set, is called as a slow tool (Example 6's
+	// generate_report) starts running: tests wait for it instead of
+	// sleeping.
+	toolStarted func(name string)
 }
 
 // ---------------------------------------------------------------------------
@@ -329,6 +358,9 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	if err != nil {
 		return cli.Usage(err)
 	}
+	if sys.model != nil {
+		model, desc = sys.model, fmt.Sprintf("Using the model %s supplied by the caller.", sys.model.ModelName())
+	}
 
 	// One handler for every record: agents filter at their own (tenant's)
 	// LogLevel; the program's own records at cfg.level.
@@ -342,6 +374,8 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 		TraceDir:       cfg.traceDir,
 		RequestTimeout: cfg.timeout,
 		Tenants:        defaultTenants(cfg.level),
+		Sleep:          sys.sleep,
+		Rand:           sys.rand,
 	})
 	if sys.publish != nil {
 		sys.publish(svc.metrics.vars)
@@ -357,13 +391,21 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	}
 
 	e := &demoEnv{
-		p:        p,
-		model:    model,
-		cfg:      cfg,
-		logger:   svc.logger,
-		deadline: sys.deadline,
-		svc:      svc,
+		p:           p,
+		model:       model,
+		cfg:         cfg,
+		logger:      svc.logger,
+		deadline:    sys.deadline,
+		svc:         svc,
+		sleep:       sys.sleep,
+		rand:        sys.rand,
+		toolStarted: sys.toolStarted,
 	}
+	// The alert rule's records wait for the end of the example that
+	// tripped it: on a terminal, where stderr and stdout mix, they would
+	// otherwise land in the middle of the example's output.
+	svc.metrics.holdAlerts()
+	defer svc.metrics.flushAlerts()
 	var failed failures
 	ran := 0
 	for i, ex := range examples {
@@ -381,9 +423,10 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 		}
 		ran++
 		if err != nil {
-			p.bad("Example %d did not behave as designed: %v", n, err)
+			p.bad("Example %d did not behave as designed: %s", n, redacted(err))
 			failed = append(failed, fmt.Errorf("example %d (%s): %w", n, ex.title, err))
 		}
+		svc.metrics.flushAlerts()
 	}
 	fmt.Fprintln(out)
 	p.line("Metrics (expvar map %q): %s", metricsVar, svc.metrics.summary())
@@ -484,7 +527,7 @@ func (p *printer) bad(format string, args ...any) {
 func (p *printer) interrupted(ctx context.Context, n int, title string) error {
 	cause := context.Cause(ctx)
 	fmt.Fprintln(p.out)
-	fmt.Fprintln(p.out, p.fail.Sprintf("Interrupted (%v) during Example %d: %s.", cause, n, title))
+	fmt.Fprintln(p.out, p.fail.Sprintf("Interrupted (%s) during Example %d: %s.", redacted(cause), n, title))
 	p.line("Every session derives from the signal context, so the running agent stopped cleanly; the remaining examples were skipped.")
 	return fmt.Errorf("interrupted during example %d (%s): %w", n, title, cause)
 }
@@ -499,9 +542,9 @@ func (p *printer) event(ev aigentic.Event) {
 		if ev.Error {
 			kind = "error result"
 		}
-		p.say("  ← %s %s: %s", ev.Name, kind, clip(ev.Result.String(), 110))
+		p.say("  ← %s %s: %s", ev.Name, kind, clip(aigentic.Redact(ev.Result.String()), 110))
 	case *aigentic.RetryEvent:
-		p.say("  ↻ %s, attempt %d failed: %v", ev.Step, ev.Attempt, ev.Err)
+		p.say("  ↻ %s, attempt %d failed: %s", ev.Step, ev.Attempt, redacted(ev.Err))
 		p.say("    retrying in %s (attempt %d)", ev.Delay.Round(time.Millisecond), ev.Attempt+1)
 	}
 }
@@ -550,6 +593,11 @@ type demoEnv struct {
 	logger   *slog.Logger // the runtime's records, to stderr
 	deadline time.Duration
 	svc      *service // tenants, pricing and the metrics every run feeds
+	// sleep and rand, when set, replace the retry policies' waits and
+	// jitter; toolStarted is told when a slow tool starts (system).
+	sleep       func(ctx context.Context, d time.Duration) error
+	rand        func() float64
+	toolStarted func(name string)
 }
 
 // agent returns an agent on the example's model, session and logger.
@@ -581,6 +629,13 @@ func (e *demoEnv) follow(run *aigentic.AgentRun) (string, error) {
 func (e *demoEnv) record(run *aigentic.AgentRun, tenant string, err error) string {
 	st := run.Stats()
 	return e.svc.metrics.record(runRecord{Agent: run.Agent().Name, Tenant: tenant, Stats: st, Err: err, Cost: e.svc.pricing.estimate(st)})
+}
+
+// retryPolicy returns p with the waits and jitter of the environment
+// (system.sleep and system.rand; real ones when they are nil).
+func (e *demoEnv) retryPolicy(p *aigentic.RetryPolicy) *aigentic.RetryPolicy {
+	p.Sleep, p.Rand = e.sleep, e.rand
+	return p
 }
 
 // fastRetries is a retry policy with short waits, so the examples that
@@ -734,11 +789,16 @@ type reportRequest struct {
 }
 
 // generateReportTool is slow: it takes the given time, and honours
-// run.Context() — when the run is stopped, it returns at once.
-func generateReportTool(takes time.Duration) aigentic.AgentTool {
-	return aigentic.NewTool("generate_report",
+// run.Context() — when the run is stopped, it returns at once. started,
+// when not nil, is called as it starts.
+func generateReportTool(takes time.Duration, started func(name string)) aigentic.AgentTool {
+	const name = "generate_report"
+	return aigentic.NewTool(name,
 		"Generate the sales report for a period. Large reports take a while.",
 		func(run *aigentic.AgentRun, in reportRequest) (string, error) {
+			if started != nil {
+				started(name)
+			}
 			t := time.NewTimer(takes)
 			defer t.Stop()
 			select {
@@ -791,7 +851,7 @@ func exampleErrors(ctx context.Context, e *demoEnv) error {
 	if !errors.Is(err, errDatabaseConnectionLost) || !errors.As(err, &te) {
 		return fmt.Errorf("1b: want a *aigentic.ToolError wrapping %q, got: %w", errDatabaseConnectionLost, err)
 	}
-	p.say("Run failed: %v", err)
+	p.say("Run failed: %s", redacted(err))
 	p.say("errors.Is(err, errDatabaseConnectionLost) = true; *aigentic.ToolError names tool %q (attempts: %d)", te.Tool, te.Attempts)
 	p.say("What the user is told: %s", userMessage(err, session.ID))
 
@@ -801,7 +861,7 @@ func exampleErrors(ctx context.Context, e *demoEnv) error {
 	agent = e.agent("oncall-agent", session, checkSystemStatusTool())
 	agent.Model = faulty
 	agent.Retries = 2
-	agent.RetryPolicy = fastRetries()
+	agent.RetryPolicy = e.retryPolicy(fastRetries())
 	run, err = agent.Start("What is the status of the api? Check the api component.")
 	if err != nil {
 		return err
@@ -914,7 +974,7 @@ func exampleMaxLLMCalls(ctx context.Context, e *demoEnv) error {
 	if !errors.As(err, &le) {
 		return fmt.Errorf("want a *aigentic.LimitError, got: %v", err)
 	}
-	p.say("Run stopped: %v", err)
+	p.say("Run stopped: %s", redacted(err))
 	p.say("errors.Is(err, aigentic.ErrMaxLLMCalls) = %t", errors.Is(err, aigentic.ErrMaxLLMCalls))
 	p.say("Calls counted: %d of %d (the model received %d requests; run.Stats().LLMCalls = %d)", le.Calls, le.Limit, faulty.Calls(), run.Stats().LLMCalls)
 	if le.Calls != limit || le.Limit != limit || faulty.Calls() != limit || run.Stats().LLMCalls != limit {
@@ -946,7 +1006,7 @@ func exampleRetries(ctx context.Context, e *demoEnv) error {
 	defer session.Cancel()
 
 	const retryAfter = 2 * time.Second
-	policy := &aigentic.RetryPolicy{BaseDelay: 50 * time.Millisecond, MaxDelay: 200 * time.Millisecond, MaxRetryAfter: 200 * time.Millisecond}
+	policy := e.retryPolicy(&aigentic.RetryPolicy{BaseDelay: 50 * time.Millisecond, MaxDelay: 200 * time.Millisecond, MaxRetryAfter: 200 * time.Millisecond})
 	p.say("Injected in front of the model: HTTP 503, then HTTP 429 with Retry-After %s.", retryAfter)
 	p.say("RetryPolicy: BaseDelay %s doubling with jitter, MaxRetryAfter %s: the 429's Retry-After is honoured", policy.BaseDelay, policy.MaxRetryAfter)
 	p.say("but capped at %s to keep this demo fast (production default cap: %s).", policy.MaxRetryAfter, aigentic.DefaultMaxRetryAfter)
@@ -998,7 +1058,7 @@ func exampleRetries(ctx context.Context, e *demoEnv) error {
 	if !errors.As(err, &mce) || !errors.Is(err, aigentic.ErrRetriesExhausted) {
 		return fmt.Errorf("4b: want a *aigentic.ModelCallError matching ErrRetriesExhausted, got: %v", err)
 	}
-	p.say("Gave up: %v", err)
+	p.say("Gave up: %s", redacted(err))
 	p.say("errors.Is(err, aigentic.ErrRetriesExhausted) = true; model call %d made %d attempts (the model got %d requests)", mce.Call, mce.Attempts, faulty.Calls())
 	p.say("What the user is told: %s", userMessage(err, session.ID))
 	if mce.Attempts != 2 || faulty.Calls() != 2 {
@@ -1025,7 +1085,7 @@ func exampleLogLevels(ctx context.Context, e *demoEnv) error {
 		agent := e.agent("log-demo", session, queryDatabaseTool())
 		agent.Model = aitest.Inject(e.model).FailNext(aitest.StatusError(503, 0))
 		agent.Retries = 1
-		agent.RetryPolicy = fastRetries()
+		agent.RetryPolicy = e.retryPolicy(fastRetries())
 		agent.LogLevel = level
 		agent.Logger = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{
 			Level: slog.LevelDebug,
@@ -1058,7 +1118,7 @@ func exampleLogLevels(ctx context.Context, e *demoEnv) error {
 				break
 			}
 		}
-		p.say("%-6s %-8d %s", level, counts[i], clip(sample, 100))
+		p.say("%-6s %-8d %s", level, counts[i], clip(aigentic.Redact(sample), 100))
 	}
 	for i := 1; i < len(counts); i++ {
 		if counts[i] >= counts[i-1] {
@@ -1082,7 +1142,7 @@ func exampleCancellation(ctx context.Context, e *demoEnv) error {
 	defer cancel()
 	session := aigentic.NewSession(tctx)
 	defer session.Cancel()
-	agent := e.agent("report-agent", session, generateReportTool(reportTakes))
+	agent := e.agent("report-agent", session, generateReportTool(reportTakes, e.toolStarted))
 	start := time.Now()
 	run, err := agent.Start("Generate the quarterly sales report.")
 	if err != nil {
@@ -1098,15 +1158,15 @@ func exampleCancellation(ctx context.Context, e *demoEnv) error {
 	if errors.As(err, &se) {
 		during = se.During
 	}
-	p.say("Stopped after %s: %v", roundDuration(elapsed), err)
-	p.say("errors.Is(err, context.DeadlineExceeded) = true; the session's ctx.Err() = %v; stopped during %s", tctx.Err(), during)
+	p.say("Stopped after %s: %s", roundDuration(elapsed), redacted(err))
+	p.say("errors.Is(err, context.DeadlineExceeded) = true; the session's ctx.Err() = %s; stopped during %s", redacted(tctx.Err()), during)
 	p.say("What the user is told: %s", userMessage(err, session.ID))
 
 	// 6b. Manual cancellation.
 	p.sub("6b. Cancel: the user presses Stop while the report is being generated: session.Cancel().")
 	session2 := aigentic.NewSession(ctx)
 	defer session2.Cancel()
-	agent = e.agent("report-agent", session2, generateReportTool(reportTakes))
+	agent = e.agent("report-agent", session2, generateReportTool(reportTakes, e.toolStarted))
 	start = time.Now()
 	run, err = agent.Start("Generate the monthly sales report.")
 	if err != nil {
@@ -1130,8 +1190,8 @@ func exampleCancellation(ctx context.Context, e *demoEnv) error {
 	if !errors.Is(err, context.Canceled) {
 		return fmt.Errorf("6b: want context.Canceled, got: %v", err)
 	}
-	p.say("Stopped after %s: %v", roundDuration(elapsed), err)
-	p.say("errors.Is(err, context.Canceled) = true; session.Err() = %v", session2.Err())
+	p.say("Stopped after %s: %s", roundDuration(elapsed), redacted(err))
+	p.say("errors.Is(err, context.Canceled) = true; session.Err() = %s", redacted(session2.Err()))
 	p.say("Ctrl-C or SIGTERM stops any example the same way: every session derives from signal.NotifyContext's context.")
 	return nil
 }
@@ -1149,7 +1209,7 @@ func exampleProduction(ctx context.Context, e *demoEnv) error {
 	// any work starts.
 	pr, err := healthCheck(ctx, e.model)
 	if err != nil {
-		p.say("Health check failed: %v", err)
+		p.say("Health check failed: %s", redacted(err))
 		return fmt.Errorf("health check: %w", err)
 	}
 	p.say("Health check: model.Ping ok: provider %s, model %s (%s)", pr.Provider, pr.Model, pr.Detail)
@@ -1186,7 +1246,7 @@ func exampleProduction(ctx context.Context, e *demoEnv) error {
 	cost := e.svc.pricing.estimate(st)
 	if err != nil {
 		// Log to the monitoring system, then tell the user something useful.
-		metrics.Error("agent run failed", "kind", kind, "error", err.Error(), "tenant", tenantID, "session", session.ID,
+		metrics.Error("agent run failed", "kind", kind, "error", redacted(err), "tenant", tenantID, "session", session.ID,
 			"trace_file", run.TraceFilepath(), "duration_ms", st.Duration.Milliseconds(), "llm_calls", st.LLMCalls, "tool_calls", st.ToolCalls,
 			"cost_usd", cost.value())
 		p.say("What the user is told: %s", userMessage(err, session.ID))
@@ -1288,6 +1348,8 @@ type tenantLimiter struct {
 	tenant  string
 	bucket  *rate.Limiter
 	maxWait time.Duration
+	// sleep, when set, waits instead of a timer (serviceConfig.Sleep).
+	sleep func(ctx context.Context, d time.Duration) error
 }
 
 // rateLimitedError is a model request refused by a tenant's rate limiter.
@@ -1318,6 +1380,13 @@ func (l *tenantLimiter) Wait(ctx context.Context) error {
 	if d > limit {
 		r.Cancel() // give the token back: this request will not use it
 		return &rateLimitedError{Tenant: l.tenant, RetryAfter: d}
+	}
+	if l.sleep != nil {
+		if err := l.sleep(ctx, d); err != nil {
+			r.Cancel()
+			return err
+		}
+		return nil
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -1357,6 +1426,11 @@ type serviceConfig struct {
 	RetryPolicy    *aigentic.RetryPolicy // nil: productionRetryPolicy()
 	Tenants        map[string]tenantConfig
 	Alert          alertRule // zero: defaultAlertRule
+	// Sleep and Rand, when set, replace the retry policy's waits and
+	// jitter (RetryPolicy.Sleep, RetryPolicy.Rand), and Sleep the rate
+	// limiters' waits too: tests record the delays instead of waiting.
+	Sleep func(ctx context.Context, d time.Duration) error
+	Rand  func() float64
 }
 
 func newService(c serviceConfig) *service {
@@ -1368,6 +1442,16 @@ func newService(c serviceConfig) *service {
 	}
 	if c.RetryPolicy == nil {
 		c.RetryPolicy = productionRetryPolicy()
+	}
+	if c.Sleep != nil || c.Rand != nil {
+		rp := *c.RetryPolicy // the caller's policy stays as it is
+		if c.Sleep != nil {
+			rp.Sleep = c.Sleep
+		}
+		if c.Rand != nil {
+			rp.Rand = c.Rand
+		}
+		c.RetryPolicy = &rp
 	}
 	if c.Alert == (alertRule{}) {
 		c.Alert = defaultAlertRule
@@ -1385,7 +1469,7 @@ func newService(c serviceConfig) *service {
 		tenants:     make(map[string]*tenant, len(c.Tenants)),
 	}
 	for id, tc := range c.Tenants {
-		s.tenants[id] = &tenant{cfg: tc, limiter: &tenantLimiter{tenant: id, bucket: rate.NewLimiter(tc.Rate, tc.Burst), maxWait: tc.MaxWait}}
+		s.tenants[id] = &tenant{cfg: tc, limiter: &tenantLimiter{tenant: id, bucket: rate.NewLimiter(tc.Rate, tc.Burst), maxWait: tc.MaxWait, sleep: c.Sleep}}
 	}
 	return s
 }
@@ -1635,7 +1719,7 @@ func (s *service) processJob(ctx context.Context, j job) (string, error) {
 	t := s.tenants[tenantID]
 	agent.Name = "job-agent"
 	agent.Retries = max(agent.Retries, 3)
-	agent.RateLimiter = &tenantLimiter{tenant: tenantID, bucket: t.limiter.bucket, maxWait: timeout}
+	agent.RateLimiter = &tenantLimiter{tenant: tenantID, bucket: t.limiter.bucket, maxWait: timeout, sleep: t.limiter.sleep}
 	trace := aigentic.NewTrace()
 	trace.Directory = s.traceDir
 	agent.Trace = trace
@@ -1704,7 +1788,7 @@ func serveWith(ctx context.Context, ln net.Listener, svc *service, grace time.Du
 // runServer is -serve: listen, serve until a signal, shut down.
 func runServer(ctx context.Context, cfg config, p *printer, svc *service) error {
 	if pr, err := healthCheck(ctx, svc.model); err != nil {
-		p.line("Health check failed: %v (serving anyway; /healthz answers 503 until the model is reachable).", aigentic.Redact(err.Error()))
+		p.line("Health check failed: %s (serving anyway; /healthz answers 503 until the model is reachable).", redacted(err))
 	} else {
 		p.line("Health check: model.Ping ok: provider %s, model %s.", pr.Provider, pr.Model)
 	}
@@ -1928,6 +2012,8 @@ type metrics struct {
 	firing   bool
 	lastRate float64
 	maxDur   time.Duration
+	holding  bool          // holdAlerts: the alert records wait for flushAlerts
+	held     []slog.Record // the alert records held, in order
 }
 
 func newMetrics(logger *slog.Logger, rule alertRule) *metrics {
@@ -2024,13 +2110,53 @@ func (m *metrics) record(r runRecord) string {
 	switch {
 	case fired:
 		m.vars.Add("alerts_fired", 1)
-		m.logger.Warn("ALERT: agent error rate above threshold", "error_rate", math.Round(errRate*100)/100,
+		m.logAlert(slog.LevelWarn, "ALERT: agent error rate above threshold", "error_rate", math.Round(errRate*100)/100,
 			"threshold", m.rule.MaxErrorRate, "runs", counted, "last_outcome", kind, "agent", r.Agent)
 	case resolved:
-		m.logger.Info("alert resolved: agent error rate back under threshold", "error_rate", math.Round(errRate*100)/100,
+		m.logAlert(slog.LevelInfo, "alert resolved: agent error rate back under threshold", "error_rate", math.Round(errRate*100)/100,
 			"threshold", m.rule.MaxErrorRate, "runs", counted)
 	}
 	return kind
+}
+
+// logAlert logs an alert rule's record, at once or, while alerts are
+// held, at the next flushAlerts — with the time it was raised either way.
+func (m *metrics) logAlert(level slog.Level, msg string, args ...any) {
+	ctx := context.Background()
+	if !m.logger.Enabled(ctx, level) {
+		return
+	}
+	r := slog.NewRecord(time.Now(), level, msg, 0)
+	r.Add(args...)
+	m.mu.Lock()
+	if m.holding {
+		m.held = append(m.held, r)
+		m.mu.Unlock()
+		return
+	}
+	m.mu.Unlock()
+	_ = m.logger.Handler().Handle(ctx, r)
+}
+
+// holdAlerts makes the alert records wait for flushAlerts. The examples
+// hold them until the end of each example, so that on a terminal they
+// follow its output instead of splitting it; the service logs them at
+// once.
+func (m *metrics) holdAlerts() {
+	m.mu.Lock()
+	m.holding = true
+	m.mu.Unlock()
+}
+
+// flushAlerts logs the alert records held so far.
+func (m *metrics) flushAlerts() {
+	m.mu.Lock()
+	held := m.held
+	m.held = nil
+	m.mu.Unlock()
+	for _, r := range held {
+		_ = m.logger.Handler().Handle(context.Background(), r)
+	}
 }
 
 // count reads an integer counter of m.

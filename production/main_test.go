@@ -19,6 +19,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,16 +69,72 @@ func runCtx(t *testing.T, ctx context.Context, args []string, env map[string]str
 // runFull is runCtx returning the runtime's log records (stderr) too.
 func runFull(t *testing.T, ctx context.Context, args []string, env map[string]string, deadline time.Duration) (string, string, error) {
 	t.Helper()
+	r := runSys(t, ctx, args, env, system{deadline: deadline})
+	return r.out, r.stderr, r.err
+}
+
+// testRun is the outcome of one in-process run.
+type testRun struct {
+	out, stderr string
+	err         error
+	// waits are the delays the run would have waited — retry backoffs and
+	// rate-limiter waits — in order.
+	waits []time.Duration
+}
+
+// runSys runs the program in-process with sys, completed for a test: env
+// over a temporary trace directory, stderr into a buffer, Example 6's
+// shorter deadline, and, unless sys sets them, the waits recorded rather
+// than waited and the retries' jitter fixed at 0 (so each backoff is half
+// its doubling delay: 10ms for the 20ms of fastRetries, 25ms for Example
+// 4's 50ms).
+func runSys(t *testing.T, ctx context.Context, args []string, env map[string]string, sys system) testRun {
+	t.Helper()
 	e := map[string]string{"AIGENTIC_TRACE_DIR": t.TempDir()}
 	for k, v := range env {
 		e[k] = v
 	}
-	var out, stderr bytes.Buffer
-	err := runWith(ctx, args, &out, system{getenv: envMap(e), stderr: &stderr, deadline: deadline})
+	sys.getenv = envMap(e)
+	var stderr syncBuffer
+	if sys.stderr == nil {
+		sys.stderr = &stderr
+	}
+	if sys.deadline == 0 {
+		sys.deadline = testDeadline
+	}
+	w := &waits{}
+	if sys.sleep == nil {
+		sys.sleep = w.sleep
+	}
+	if sys.rand == nil {
+		sys.rand = func() float64 { return 0 }
+	}
+	var out bytes.Buffer
+	err := runWith(ctx, args, &out, sys)
 	if testing.Verbose() {
 		t.Logf("output:\n%s", out.String())
 	}
-	return out.String(), stderr.String(), err
+	return testRun{out: out.String(), stderr: stderr.String(), err: err, waits: w.all()}
+}
+
+// waits records the delays it is asked to sleep and returns at once: the
+// program's retry backoffs and rate-limiter waits in tests.
+type waits struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (w *waits) sleep(ctx context.Context, d time.Duration) error {
+	w.mu.Lock()
+	w.d = append(w.d, d)
+	w.mu.Unlock()
+	return ctx.Err()
+}
+
+func (w *waits) all() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]time.Duration(nil), w.d...)
 }
 
 // mustContain fails the test for each want missing from out.
@@ -168,18 +225,25 @@ func TestExample3MaxLLMCalls(t *testing.T) {
 
 func TestExample4Retries(t *testing.T) {
 	t.Parallel()
-	out, err := runTest(t, []string{"-demo", "4"}, nil)
+	r := runSys(t, context.Background(), []string{"-demo", "4"}, nil, system{})
+	out, err := r.out, r.err
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, out)
+	}
+	// The backoffs were recorded, not waited: 4a's 503 (BaseDelay 50ms,
+	// jitter 0: 25ms), 4a's 429 (Retry-After 2s capped at 200ms), 4b's 503.
+	if want := []time.Duration{25 * time.Millisecond, 200 * time.Millisecond, 25 * time.Millisecond}; !slices.Equal(r.waits, want) {
+		t.Errorf("recorded waits = %v, want %v", r.waits, want)
 	}
 	mustContain(t, out,
 		"Example 4: Retry Configuration",
 		"capped at 200ms to keep this demo fast",
 		"4a. Retries: 3",
 		"↻ model call 1, attempt 1 failed: injected: transient error (HTTP 503 Service Unavailable)",
+		"retrying in 25ms (attempt 2)",
 		"↻ model call 1, attempt 2 failed: injected: transient error (HTTP 429 Too Many Requests): simulated 429 Too Many Requests (retry after 2s)",
 		"retrying in 200ms (attempt 3)",
-		"Recovered: model call 1 succeeded on attempt 3 (2 retries",
+		"Recovered: model call 1 succeeded on attempt 3 (2 retries, 225ms of backoff)",
 		"run.Stats().Retries = 2",
 		"4b. Retries: 1",
 		"Gave up: aigentic: model call 1 failed after 2 attempts",
@@ -235,7 +299,8 @@ func TestExample6Cancellation(t *testing.T) {
 
 func TestExample7Production(t *testing.T) {
 	t.Parallel()
-	out, err := runTest(t, []string{"-demo", "7"}, map[string]string{"TIMEOUT": "30s", "ENV": "prod"})
+	r := runSys(t, context.Background(), []string{"-demo", "7"}, map[string]string{"TIMEOUT": "30s", "ENV": "prod"}, system{})
+	out, err := r.out, r.err
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, out)
 	}
@@ -251,11 +316,14 @@ func TestExample7Production(t *testing.T) {
 	if _, err := os.Stat(rec["trace_file"].(string)); err != nil {
 		t.Errorf("trace file: %v", err)
 	}
-	// Burst 1 at 5 requests/s: the second model call waited for the
-	// tenant's limiter (about 200ms, less the first call's time; the upper
-	// bound leaves room for timer slack on a loaded machine).
-	if w := rec["rate_limit_wait_ms"].(float64); w <= 0 || w > 1000 {
-		t.Errorf("rate_limit_wait_ms = %v, want the second call's wait for the limiter (about 200ms)", w)
+	// Burst 1 at 5 requests/s: the second model call had to wait for the
+	// tenant's limiter — 200ms less the first call's time. The wait was
+	// recorded, not waited (the record has the time actually spent).
+	if len(r.waits) != 1 || r.waits[0] <= 0 || r.waits[0] > 200*time.Millisecond {
+		t.Errorf("recorded waits = %v, want one: the second model call's wait for the limiter (just under 200ms)", r.waits)
+	}
+	if w, ok := rec["rate_limit_wait_ms"].(float64); !ok || w < 0 {
+		t.Errorf("rate_limit_wait_ms = %v, want the time spent in the limiter", rec["rate_limit_wait_ms"])
 	}
 	if rec["tenant"] != "default" || rec["cost_usd"] != 0.0 {
 		t.Errorf("tenant %v, cost_usd %v; want default, 0 (offline)", rec["tenant"], rec["cost_usd"])
@@ -325,14 +393,43 @@ func TestAllExamplesOffline(t *testing.T) {
 
 func TestAlertLoggedOnStderr(t *testing.T) {
 	t.Parallel()
-	_, stderr, err := runFull(t, context.Background(), nil, nil, testDeadline)
+	r := runSys(t, context.Background(), nil, nil, system{})
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	const alert = `level=WARN msg="ALERT: agent error rate above threshold"`
+	if n := strings.Count(r.stderr, alert); n != 1 {
+		t.Errorf("the ALERT record appears %d times on stderr, want once (it fires on the transition):\n%s", n, r.stderr)
+	}
+	mustContain(t, r.stderr, alert+" error_rate=0.56 threshold=0.5 runs=9 last_outcome=tool_error agent=log-demo")
+	if strings.Contains(r.out, "ALERT") {
+		t.Error("the ALERT record is on stdout")
+	}
+}
+
+// TestAlertAfterExampleOutput runs the examples with stdout and stderr in
+// one stream, as a terminal shows them: the alert, raised in the middle of
+// example 5's table, is logged when the example ends, after the table.
+func TestAlertAfterExampleOutput(t *testing.T) {
+	t.Parallel()
+	var both syncBuffer
+	w := &waits{}
+	err := runWith(context.Background(), nil, &both, system{
+		getenv:   envMap(map[string]string{"AIGENTIC_TRACE_DIR": t.TempDir()}),
+		stderr:   &both,
+		deadline: testDeadline,
+		sleep:    w.sleep,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := strings.Count(stderr, `level=WARN msg="ALERT: agent error rate above threshold"`); n != 1 {
-		t.Errorf("the ALERT record appears %d times on stderr, want once (it fires on the transition):\n%s", n, stderr)
+	s := both.String()
+	alert := strings.Index(s, `level=WARN msg="ALERT: agent error rate above threshold"`)
+	tableEnd := strings.Index(s, "the higher the level, the fewer records.")
+	next := strings.Index(s, "Example 6: Context Cancellation")
+	if alert < 0 || tableEnd < 0 || next < 0 || tableEnd > alert || alert > next {
+		t.Errorf("the ALERT record (at %d) should come after example 5's table (ends at %d) and before example 6 (at %d):\n%s", alert, tableEnd, next, s)
 	}
-	mustContain(t, stderr, "error_rate=0.56 threshold=0.5 runs=9 last_outcome=tool_error agent=log-demo")
 }
 
 // TestOpenAICompatibleServer runs every example through the OpenAI
@@ -368,22 +465,83 @@ func TestInterruptedBySignal(t *testing.T) {
 	defer signal.Stop(guard)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	sent := make(chan struct{})
-	defer func() { <-sent }()
+	// The signal is sent once the slow tool is running: the program calls
+	// system.toolStarted as generate_report starts.
+	started := make(chan string, 1)
+	toolStarted := func(name string) {
+		select {
+		case started <- name:
+		default:
+		}
+	}
+	finished := make(chan struct{})
+	sent := make(chan bool, 1)
 	go func() {
-		defer close(sent)
-		time.Sleep(200 * time.Millisecond)
-		_ = syscall.Kill(os.Getpid(), syscall.SIGINT)
+		select {
+		case <-started:
+			sent <- syscall.Kill(os.Getpid(), syscall.SIGINT) == nil
+		case <-finished: // the run ended without starting the tool
+			sent <- false
+		}
 	}()
 	start := time.Now()
-	out, err := runCtx(t, ctx, []string{"-demo", "6"}, nil, time.Minute)
+	r := runSys(t, ctx, []string{"-demo", "6"}, nil, system{deadline: time.Minute, toolStarted: toolStarted})
+	close(finished)
+	if !<-sent {
+		t.Fatalf("no SIGINT sent: the slow tool never started\n%s", r.out)
+	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %s to stop after the signal", d)
 	}
-	if !errors.Is(err, context.Canceled) || cli.ExitCode(err) == 0 {
-		t.Fatalf("err = %v, want an interruption wrapping context.Canceled", err)
+	if !errors.Is(r.err, context.Canceled) || cli.ExitCode(r.err) == 0 {
+		t.Fatalf("err = %v, want an interruption wrapping context.Canceled", r.err)
 	}
-	mustContain(t, out, "Interrupted (interrupt signal received) during Example 6: Context Cancellation.", "the remaining examples were skipped")
+	mustContain(t, r.out, "→ tool call generate_report", "Interrupted (interrupt signal received) during Example 6: Context Cancellation.", "the remaining examples were skipped")
+	if strings.Contains(r.out, "Stopped after") {
+		t.Errorf("the run ended before the signal, not because of it:\n%s", r.out)
+	}
+}
+
+// TestErrorsPrintedRedacted runs the examples on a custom model whose
+// every call fails with an error carrying an API key: the examples fail,
+// and print why — but never the key, neither on stdout, nor on stderr, nor
+// in main's "error:" line.
+func TestErrorsPrintedRedacted(t *testing.T) {
+	// Not parallel: aigentic.Redact reads OPENAI_API_KEY from the process.
+	const key = "sk-test-Zq7wXv2Lk9Pm4Rt8"
+	t.Setenv("OPENAI_API_KEY", key)
+	leak := errors.New("upstream gateway rejected the request made with key " + key + ": quota exceeded")
+	var fails []error
+	for range 200 { // more than the examples' model calls
+		fails = append(fails, ai.Transient(leak))
+	}
+	model := aitest.Inject(offline.NewModel()).FailNext(fails...)
+	r := runSys(t, context.Background(), nil, nil, system{model: model})
+	if r.err == nil || cli.ExitCode(r.err) != 1 {
+		t.Fatalf("err = %v, want the examples to fail on the failing model", r.err)
+	}
+	var mainLine bytes.Buffer
+	printError(&mainLine, r.err)
+	for name, text := range map[string]string{"stdout": r.out, "stderr": r.stderr, `main's "error:" line`: mainLine.String()} {
+		if strings.Contains(text, key) {
+			t.Errorf("the key is in %s:\n%s", name, text)
+		}
+	}
+	// The failures were printed, redacted: as retries, as the examples'
+	// failures, in example 7's JSON record, and by main.
+	const shown = "upstream gateway rejected the request made with key [REDACTED]: quota exceeded"
+	mustContain(t, r.out,
+		"↻ model call 1, attempt 1 failed: "+shown,
+		"Example 1 did not behave as designed: 1a: the run should have recovered from the tool's error result, but failed: ",
+		`"msg":"agent run failed"`,
+		"Using the model offline supplied by the caller.")
+	if n := strings.Count(r.out, shown); n < 10 {
+		t.Errorf("the redacted failure is printed %d times, want it in every failing example's lines:\n%s", n, r.out)
+	}
+	mustContain(t, mainLine.String(), "error: 6 of 7 examples did not behave as designed: ", shown)
+	if model.Calls() == 0 {
+		t.Error("the examples did not run on the supplied model")
+	}
 }
 
 func TestCancelledContext(t *testing.T) {

@@ -379,13 +379,26 @@ func TestFileFormat(t *testing.T) {
 	if string(got) != want {
 		t.Fatalf("file:\n%s\nwant:\n%s", got, want)
 	}
-	// Saving the same value again does not rewrite the file.
-	before, _ := os.Stat(filepath.Join(dir, "alice.json"))
-	time.Sleep(10 * time.Millisecond)
+	// Saving the same value again does not rewrite the file. The file's
+	// modification time is set far in the past first: a rewrite (a new
+	// file renamed over it) would have the current time, with no need to
+	// wait for the clock to tick past the first write.
+	path := filepath.Join(dir, "alice.json")
+	past := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+	if err := os.Chtimes(path, past, past); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
 	mustSave(t, s, "alice", "Favourite Colour", "blue & <green>")
-	after, _ := os.Stat(filepath.Join(dir, "alice.json"))
-	if !after.ModTime().Equal(before.ModTime()) {
-		t.Errorf("unchanged save rewrote the file")
+	after, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !after.ModTime().Equal(past) || !os.SameFile(before, after) {
+		t.Errorf("unchanged save rewrote the file (modified %s, want %s)", after.ModTime(), past)
 	}
 	if !bytes.Equal(got, must(os.ReadFile(filepath.Join(dir, "alice.json")))) {
 		t.Errorf("unchanged save changed the file")
