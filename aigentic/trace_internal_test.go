@@ -1,40 +1,23 @@
 package aigentic
 
 import (
-	"bytes"
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // The trace file failing in the middle of a run (a full disk, a revoked
 // mount) logs one warning and stops tracing; the run completes.
 func TestTraceWriteFailureMidRun(t *testing.T) {
 	trace := NewTrace()
 	trace.Directory = filepath.Join(t.TempDir(), "traces")
-	buf := &syncBuffer{}
+	buf := &testutil.SyncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	breakTrace := AgentTool{
 		Name: "break_trace",

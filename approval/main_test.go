@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
+
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 
 	"go.uber.org/goleak"
@@ -25,28 +27,10 @@ func TestMain(m *testing.M) {
 // offlineEnv is an environment without any OpenAI setting: the offline model.
 func offlineEnv(string) string { return "" }
 
-// syncBuffer is a bytes.Buffer safe for a writer and a concurrent reader.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // runApp runs the program offline on the given standard input.
 func runApp(t *testing.T, ctx context.Context, args []string, stdin io.Reader, terminal bool) (string, error) {
 	t.Helper()
-	var out syncBuffer
+	var out testutil.SyncBuffer
 	var logs bytes.Buffer
 	err := runWith(ctx, args, &out, system{getenv: offlineEnv, stdin: stdin, terminal: terminal, stderr: &logs})
 	return out.String(), err

@@ -11,9 +11,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
 
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 
@@ -29,24 +30,6 @@ func TestMain(m *testing.M) {
 // offlineEnv is an environment without any OpenAI setting: the offline model.
 func offlineEnv(string) string { return "" }
 
-// syncBuffer is a bytes.Buffer safe for concurrent writers and readers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func testContext(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(cancel)
@@ -56,7 +39,7 @@ func testContext(t *testing.T) context.Context {
 // runApp runs the program offline, tracing into a temporary directory.
 func runApp(t *testing.T, args ...string) (out, logs string, err error) {
 	t.Helper()
-	var o, l syncBuffer
+	var o, l testutil.SyncBuffer
 	args = append([]string{"-trace-dir", t.TempDir()}, args...)
 	err = runWith(testContext(t), args, &o, system{getenv: offlineEnv, stderr: &l})
 	return o.String(), l.String(), err

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
+
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
@@ -196,7 +198,7 @@ func TestFaultySubAgentExhaustsRetriesAndCoordinatorHandlesIt(t *testing.T) {
 	)
 	inner := aitest.NewScripted()
 	faulty := aitest.Inject(inner).FailNext(aitest.StatusError(503, 0), aitest.StatusError(503, 0))
-	var logs syncBuffer
+	var logs testutil.SyncBuffer
 	agent, _, _ := testTeam(t, testContext(t), models{coord, faulty, aitest.NewScripted()}, &logs, slog.LevelWarn)
 	agent.RetryPolicy = &aigentic.RetryPolicy{Sleep: func(context.Context, time.Duration) error { return nil }}
 	_, stats, err := delegate(agent, "Summarize cancellation.", io.Discard)
@@ -317,7 +319,7 @@ func TestTraceHasSubRuns(t *testing.T) {
 // with their own names.
 func TestSubAgentsInheritLogLevelAndLogger(t *testing.T) {
 	coord, researcher, writer := scriptedTeam()
-	var debug syncBuffer
+	var debug testutil.SyncBuffer
 	agent, session, _ := testTeam(t, testContext(t), models{coord, researcher, writer}, &debug, slog.LevelDebug)
 	if _, _, err := delegate(agent, "Summarize cancellation.", io.Discard); err != nil {
 		t.Fatal(err)
@@ -329,7 +331,7 @@ func TestSubAgentsInheritLogLevelAndLogger(t *testing.T) {
 	}
 
 	coord, researcher, writer = scriptedTeam()
-	var warn syncBuffer
+	var warn testutil.SyncBuffer
 	agent, _, _ = testTeam(t, testContext(t), models{coord, researcher, writer}, &warn, slog.LevelWarn)
 	if _, _, err := delegate(agent, "Summarize cancellation.", io.Discard); err != nil {
 		t.Fatal(err)

@@ -27,6 +27,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
+
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 
 	"go.uber.org/goleak"
@@ -95,7 +97,7 @@ func runSys(t *testing.T, ctx context.Context, args []string, env map[string]str
 		e[k] = v
 	}
 	sys.getenv = envMap(e)
-	var stderr syncBuffer
+	var stderr testutil.SyncBuffer
 	if sys.stderr == nil {
 		sys.stderr = &stderr
 	}
@@ -412,7 +414,7 @@ func TestAlertLoggedOnStderr(t *testing.T) {
 // example 5's table, is logged when the example ends, after the table.
 func TestAlertAfterExampleOutput(t *testing.T) {
 	t.Parallel()
-	var both syncBuffer
+	var both testutil.SyncBuffer
 	w := &waits{}
 	err := runWith(context.Background(), nil, &both, system{
 		getenv:   envMap(map[string]string{"AIGENTIC_TRACE_DIR": t.TempDir()}),
@@ -957,25 +959,6 @@ func TestClassify(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent use: the service's log
-// sink in tests.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // unlimited is a tenant without pacing, for the tests that are not about
 // rate limits.
 var unlimited = tenantConfig{MaxCalls: 5, Retries: 1, LogLevel: slog.LevelWarn, Rate: rate.Inf, Burst: 1, MaxWait: time.Second}
@@ -983,8 +966,8 @@ var unlimited = tenantConfig{MaxCalls: 5, Retries: 1, LogLevel: slog.LevelWarn, 
 // testService is a service on model with fast retries, offline pricing,
 // an unlimited default tenant and logs in a buffer; change lets a test
 // adjust the configuration.
-func testService(t testing.TB, model ai.Model, change func(*serviceConfig)) (*service, *syncBuffer) {
-	logs := &syncBuffer{}
+func testService(t testing.TB, model ai.Model, change func(*serviceConfig)) (*service, *testutil.SyncBuffer) {
+	logs := &testutil.SyncBuffer{}
 	c := serviceConfig{
 		Model:          model,
 		Handler:        slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}),
@@ -1257,7 +1240,7 @@ func TestAlertFiresOnInjectedFailures(t *testing.T) {
 
 func TestMetricsExpvar(t *testing.T) {
 	t.Parallel()
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	m := newMetrics(slog.New(slog.NewTextHandler(logs, nil)), alertRule{Window: 5, MinRuns: 3, MaxErrorRate: 0.5})
 	ms := func(d time.Duration) aigentic.Stats {
 		return aigentic.Stats{Duration: d, LLMCalls: 2, ToolCalls: 1, InputTokens: 100, OutputTokens: 10}
