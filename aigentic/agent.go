@@ -90,6 +90,10 @@ type Agent struct {
 	// ApprovalTimeout bounds the wait for AgentRun.Approve; 0 means
 	// DefaultApprovalTimeout.
 	ApprovalTimeout time.Duration
+	// Pricing, when set, prices the model's tokens: Stats.CostUSD and
+	// cost metrics use it. Nil means the cost is unknown. Sub-agents
+	// without their own use their parent's.
+	Pricing *Pricing
 }
 
 // Execute runs the agent on message and returns its final answer. It runs
