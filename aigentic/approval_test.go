@@ -81,10 +81,10 @@ func TestApprovalGranted(t *testing.T) {
 		if len(sent) != 0 {
 			t.Error("tool ran before approval")
 		}
-		if err := run.Approve(ev.ID, true); err != nil {
+		if err := run.Approve(ev.ApprovalID, true); err != nil {
 			t.Error(err)
 		}
-		if err := run.Approve(ev.ID, true); !errors.Is(err, aigentic.ErrUnknownApproval) {
+		if err := run.Approve(ev.ApprovalID, true); !errors.Is(err, aigentic.ErrUnknownApproval) {
 			t.Errorf("second answer: %v, want ErrUnknownApproval", err)
 		}
 	})
@@ -95,11 +95,11 @@ func TestApprovalGranted(t *testing.T) {
 		t.Fatalf("%d approval events", len(seen))
 	}
 	ev := seen[0]
-	if ev.Tool != "send_email" || ev.Args["to"] != "ceo@example.com" || ev.Args["subject"] != "hi" || ev.ID != "call_0_0" {
+	if ev.ToolName != "send_email" || ev.Args["to"] != "ceo@example.com" || ev.Args["subject"] != "hi" || ev.ApprovalID != "call_0_0" {
 		t.Fatalf("approval event = %+v", ev)
 	}
-	if !strings.Contains(ev.ValidationMessage, "will email ceo@example.com") || !strings.Contains(ev.ValidationMessage, "arguments match") {
-		t.Fatalf("validation message = %q", ev.ValidationMessage)
+	if !strings.Contains(ev.ValidationResult.Message, "will email ceo@example.com") || !strings.Contains(ev.ValidationResult.Message, "arguments match") {
+		t.Fatalf("validation message = %q", ev.ValidationResult.Message)
 	}
 	if time.Until(ev.Deadline) <= 0 || time.Until(ev.Deadline) > time.Minute {
 		t.Fatalf("deadline = %v", ev.Deadline)
@@ -120,7 +120,7 @@ func TestApprovalDenied(t *testing.T) {
 		t.Fatal(err)
 	}
 	answerApprovals(t, run, func(ev *aigentic.ApprovalEvent) {
-		if err := run.Approve(ev.ID, false); err != nil {
+		if err := run.Approve(ev.ApprovalID, false); err != nil {
 			t.Error(err)
 		}
 	})
@@ -147,7 +147,7 @@ func TestApprovalTimeoutDenies(t *testing.T) {
 		t.Fatal(err)
 	}
 	var id string
-	answerApprovals(t, run, func(ev *aigentic.ApprovalEvent) { id = ev.ID }) // never answers
+	answerApprovals(t, run, func(ev *aigentic.ApprovalEvent) { id = ev.ApprovalID }) // never answers
 	if got, err := run.Wait(0); err != nil || got != "handled" {
 		t.Fatalf("run = %q, %v", got, err)
 	}
@@ -189,7 +189,7 @@ func TestApproveUnknownID(t *testing.T) {
 	if err := run.Approve("no-such-id", true); !errors.Is(err, aigentic.ErrUnknownApproval) {
 		t.Fatalf("Approve(unknown) = %v", err)
 	}
-	answerApprovals(t, run, func(ev *aigentic.ApprovalEvent) { _ = run.Approve(ev.ID, false) })
+	answerApprovals(t, run, func(ev *aigentic.ApprovalEvent) { _ = run.Approve(ev.ApprovalID, false) })
 	if _, err := run.Wait(0); err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestApprovalNotAskedForInvalidArguments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	seen := answerApprovals(t, run, func(ev *aigentic.ApprovalEvent) { _ = run.Approve(ev.ID, true) })
+	seen := answerApprovals(t, run, func(ev *aigentic.ApprovalEvent) { _ = run.Approve(ev.ApprovalID, true) })
 	if _, err := run.Wait(0); err != nil {
 		t.Fatal(err)
 	}

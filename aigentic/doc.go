@@ -22,8 +22,8 @@
 //     run ids.
 //
 // Agent.Execute runs in the calling goroutine and records no events.
-// Agent.Start runs in the background: read its events ([*ContentEvent],
-// [*ToolCallEvent], [*ToolResultEvent], [*RetryEvent], [*ApprovalEvent],
+// Agent.Start runs in the background: read its events ([*LLMCallEvent], [*ContentEvent],
+// [*ToolEvent], [*ToolResponseEvent], [*RetryEvent], [*ApprovalEvent],
 // [*ErrorEvent]) from AgentRun.Next and its answer from AgentRun.Wait. A
 // tool marked AgentTool.RequireApproval runs only after AgentRun.Approve;
 // a run without events cannot ask, and denies it at once.

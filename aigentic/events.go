@@ -8,48 +8,78 @@ import (
 )
 
 // Event is something that happened in a run, delivered in order on
-// AgentRun.Next(). The concrete types are *ContentEvent, *ToolCallEvent,
-// *ToolResultEvent, *RetryEvent, *ApprovalEvent and *ErrorEvent.
+// AgentRun.Next(). The concrete types, as the aigentic library names them,
+// are *LLMCallEvent, *ContentEvent, *ToolEvent, *ToolResponseEvent,
+// *ApprovalEvent and *ErrorEvent; this runtime adds *RetryEvent. Switch on
+// them with a default case: new event types may be added.
 type Event interface {
-	// RunID is the ID of the run that emitted the event.
-	RunID() string
+	// ID is the ID of the run that emitted the event (its RunID).
+	ID() string
 }
 
-type eventBase struct{ Run string }
+// EventInfo says where an event comes from. Every event embeds it, so
+// ev.RunID, ev.AgentName and ev.SessionID work on each of them.
+type EventInfo struct {
+	// RunID is the ID of the run that emitted the event: a sub-agent's
+	// events carry the sub-agent run's ID.
+	RunID string
+	// AgentName is the name of the agent whose run emitted the event.
+	AgentName string
+	// SessionID is the ID of the run's session.
+	SessionID string
+}
 
-// RunID implements Event.
-func (e eventBase) RunID() string { return e.Run }
+// ID implements Event: it returns RunID.
+func (e EventInfo) ID() string { return e.RunID }
+
+// LLMCallEvent announces a model request, before it is sent: one per
+// attempt, so a retried call shows each attempt.
+type LLMCallEvent struct {
+	EventInfo
+	// Call is the model call's number in the run (1-based); Attempt is
+	// the attempt's number within that call (1-based).
+	Call, Attempt int
+	// Message is the content of the last message of the request.
+	Message string
+	// Tools are the tools offered to the model.
+	Tools []ai.Tool
+}
 
 // ContentEvent carries assistant text: the whole text of a model response,
 // or, when the agent streams, one fragment of it (Delta true).
 type ContentEvent struct {
-	eventBase
+	EventInfo
 	Content string
 	// Delta is true for a streamed fragment.
 	Delta bool
 }
 
-// ToolCallEvent announces a tool call the model asked for, before it runs.
-type ToolCallEvent struct {
-	eventBase
-	ID        string
-	Name      string
+// ToolEvent announces a tool call the model asked for, before it runs.
+type ToolEvent struct {
+	EventInfo
+	// ToolCallID is the call's ID, unique in the run's transcript.
+	ToolCallID string
+	ToolName   string
+	// Arguments is the call's raw JSON arguments, as the model sent them.
 	Arguments string
 }
 
-// ToolResultEvent carries a tool call's result, as the model will see it.
-type ToolResultEvent struct {
-	eventBase
-	ID       string
-	Name     string
-	Result   *ai.ToolResult
+// ToolResponseEvent carries a tool call's result, as the model will see it.
+type ToolResponseEvent struct {
+	EventInfo
+	ToolCallID string
+	ToolName   string
+	// Content is the result's text, as sent to the model.
+	Content string
+	Result  *ai.ToolResult
+	// Error is true when the result is an error result.
 	Error    bool
 	Duration time.Duration
 }
 
 // RetryEvent announces a retry of a failed step after Delay.
 type RetryEvent struct {
-	eventBase
+	EventInfo
 	// Step is "model call N" or "tool NAME".
 	Step    string
 	Attempt int
@@ -57,25 +87,37 @@ type RetryEvent struct {
 	Err     error
 }
 
+// ValidationResult is what a tool's argument check found, shown in an
+// *ApprovalEvent so the person deciding sees what the call will do.
+type ValidationResult struct {
+	// Values are the validated arguments (a map[string]any of the decoded
+	// JSON unless the tool's Validate returns something else).
+	Values any
+	// Message says what the call will do and whether its arguments passed
+	// validation.
+	Message string
+	// ValidationErrors lists what failed validation; empty when it passed.
+	ValidationErrors []error
+}
+
 // ApprovalEvent asks for a decision on a tool marked RequireApproval.
-// Answer with AgentRun.Approve(ID, true|false).
+// Answer with AgentRun.Approve(ApprovalID, true|false).
 type ApprovalEvent struct {
-	eventBase
-	// ID is the approval's ID: the tool call's ID, prefixed with
+	EventInfo
+	// ApprovalID is the approval's ID: the tool call's ID, prefixed with
 	// "<sub-agent run id>/" when a sub-agent asks.
-	ID   string
-	Tool string
-	Args map[string]any
-	// ValidationMessage says what the call will do and whether its
-	// arguments passed validation.
-	ValidationMessage string
+	ApprovalID string
+	ToolName   string
+	// Args are the call's decoded arguments.
+	Args             map[string]any
+	ValidationResult ValidationResult
 	// Deadline is when an unanswered request counts as denied.
 	Deadline time.Time
 }
 
 // ErrorEvent carries the error that ended the run.
 type ErrorEvent struct {
-	eventBase
+	EventInfo
 	Err error
 }
 

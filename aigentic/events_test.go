@@ -24,6 +24,17 @@ func eventKinds(evs []aigentic.Event) []string {
 	return out
 }
 
+// withoutLLMCalls drops the *LLMCallEvent announcements.
+func withoutLLMCalls(evs []aigentic.Event) []aigentic.Event {
+	var out []aigentic.Event
+	for _, e := range evs {
+		if _, ok := e.(*aigentic.LLMCallEvent); !ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 func TestEventsInOrderAndChannelCloses(t *testing.T) {
 	s := &sleeper{}
 	fatal := aitest.StatusError(400, 0)
@@ -43,22 +54,36 @@ func TestEventsInOrderAndChannelCloses(t *testing.T) {
 	evs := drain(t, run) // returns only once the channel is closed
 	_, runErr := run.Wait(0)
 
-	want := []string{"ContentEvent", "ToolCallEvent", "ToolResultEvent", "RetryEvent", "ErrorEvent"}
+	want := []string{"LLMCallEvent", "ContentEvent", "ToolEvent", "ToolResponseEvent", "LLMCallEvent", "RetryEvent", "LLMCallEvent", "ErrorEvent"}
 	if got := eventKinds(evs); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("events = %v, want %v", got, want)
 	}
 	for _, e := range evs {
-		if e.RunID() != run.ID() {
-			t.Fatalf("event %T has run id %q", e, e.RunID())
+		if e.ID() != run.ID() {
+			t.Fatalf("event %T has run id %q", e, e.ID())
 		}
 	}
+	// Every attempt is announced: call 2 twice (attempt 1, then its retry).
+	for i, w := range []struct{ idx, call, attempt int }{{0, 1, 1}, {4, 2, 1}, {6, 2, 2}} {
+		c := evs[w.idx].(*aigentic.LLMCallEvent)
+		if c.Call != w.call || c.Attempt != w.attempt || len(c.Tools) != 1 || c.Tools[0].Name != "lookup" {
+			t.Errorf("LLMCallEvent %d = call %d attempt %d tools %v, want call %d attempt %d", i, c.Call, c.Attempt, c.Tools, w.call, w.attempt)
+		}
+		if c.SessionID != run.Session().ID || c.AgentName != "agent" {
+			t.Errorf("LLMCallEvent %d info = %+v", i, c.EventInfo)
+		}
+	}
+	if c := evs[0].(*aigentic.LLMCallEvent); c.Message != "go" {
+		t.Errorf("first LLMCallEvent message = %q, want the user's message", c.Message)
+	}
+	evs = withoutLLMCalls(evs)
 	if c := evs[0].(*aigentic.ContentEvent); c.Content != "let me look" || c.Delta {
 		t.Errorf("content = %+v", c)
 	}
-	if c := evs[1].(*aigentic.ToolCallEvent); c.Name != "lookup" || c.Arguments != `{"q":"x"}` || c.ID != "call_0_0" {
+	if c := evs[1].(*aigentic.ToolEvent); c.ToolName != "lookup" || c.Arguments != `{"q":"x"}` || c.ToolCallID != "call_0_0" {
 		t.Errorf("tool call = %+v", c)
 	}
-	if r := evs[2].(*aigentic.ToolResultEvent); r.ID != "call_0_0" || r.Name != "lookup" || r.Error || r.Result.String() != "found" {
+	if r := evs[2].(*aigentic.ToolResponseEvent); r.ToolCallID != "call_0_0" || r.ToolName != "lookup" || r.Error || r.Result.String() != "found" {
 		t.Errorf("tool result = %+v", r)
 	}
 	if r := evs[3].(*aigentic.RetryEvent); r.Step != "model call 2" || r.Attempt != 1 || r.Delay != 5*time.Millisecond || !errors.Is(r.Err, ai.ErrTransient) {
@@ -80,7 +105,7 @@ func TestEventsSuccessfulRunEndsWithContent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	evs := drain(t, run)
+	evs := withoutLLMCalls(drain(t, run))
 	if len(evs) != 1 || evs[0].(*aigentic.ContentEvent).Content != "hello" {
 		t.Fatalf("events = %v", eventKinds(evs))
 	}
@@ -105,11 +130,11 @@ func TestNextCalledLate(t *testing.T) {
 		t.Fatal("Next returns a different channel each call")
 	}
 	evs := drain(t, run)
-	if len(evs) != 11 { // 5 × (call + result) + final content
+	if len(evs) != 17 { // 6 model calls + 5 × (tool call + result) + final content
 		t.Fatalf("late reader got %d events: %v", len(evs), eventKinds(evs))
 	}
-	if _, ok := evs[10].(*aigentic.ContentEvent); !ok {
-		t.Fatalf("last event %T", evs[10])
+	if _, ok := evs[16].(*aigentic.ContentEvent); !ok {
+		t.Fatalf("last event %T", evs[16])
 	}
 }
 
@@ -134,8 +159,8 @@ func TestEventsNeverBlockTheRun(t *testing.T) {
 	if err != nil || got != "done" || tool.Count() != 2*n {
 		t.Fatalf("run = %q, %v, tool ran %d", got, err, tool.Count())
 	}
-	if evs := drain(t, run); len(evs) != 4*n+1 {
-		t.Fatalf("%d events, want %d", len(evs), 4*n+1)
+	if evs := drain(t, run); len(evs) != 5*n+2 {
+		t.Fatalf("%d events, want %d", len(evs), 5*n+2)
 	}
 }
 
@@ -172,6 +197,7 @@ func TestStreamingDeltas(t *testing.T) {
 		t.Fatalf("run = %q, %v", got, err)
 	}
 	var joined strings.Builder
+	evs = withoutLLMCalls(evs)
 	for _, e := range evs {
 		c, ok := e.(*aigentic.ContentEvent)
 		if !ok || !c.Delta {
@@ -188,7 +214,7 @@ func TestStreamingDeltas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	evs = drain(t, run)
+	evs = withoutLLMCalls(drain(t, run))
 	if len(evs) != 1 || evs[0].(*aigentic.ContentEvent).Delta || evs[0].(*aigentic.ContentEvent).Content != "Hello, world" {
 		t.Fatalf("events without Stream = %+v", evs)
 	}

@@ -165,6 +165,11 @@ func (r *AgentRun) root() *AgentRun {
 	return r
 }
 
+// eventInfo is the EventInfo of the run's events.
+func (r *AgentRun) eventInfo() EventInfo {
+	return EventInfo{RunID: r.id, AgentName: r.agent.Name, SessionID: r.session.ID}
+}
+
 func (r *AgentRun) appendMessage(m ai.Message) {
 	r.mu.Lock()
 	r.messages = append(r.messages, m)
@@ -202,7 +207,7 @@ func (r *AgentRun) steps() (string, error) {
 		r.appendMessage(msg)
 		if msg.Content != "" && !r.agent.Stream {
 			if r.events.enabled {
-				r.events.push(&ContentEvent{eventBase: eventBase{r.id}, Content: msg.Content})
+				r.events.push(&ContentEvent{EventInfo: r.eventInfo(), Content: msg.Content})
 			}
 		}
 		if len(msg.ToolCalls) == 0 {
@@ -265,7 +270,7 @@ func (r *AgentRun) finish(result string, err error) {
 	}
 	if err != nil {
 		if r.events.enabled {
-			r.events.push(&ErrorEvent{eventBase: eventBase{r.id}, Err: err})
+			r.events.push(&ErrorEvent{EventInfo: r.eventInfo(), Err: err})
 		}
 	}
 	r.trace.outcome(s, result, err)
@@ -313,6 +318,9 @@ func (r *AgentRun) callModel() (*ai.Response, error) {
 			}
 		}
 		r.trace.modelRequest(call, attempt, &req)
+		if r.events.enabled {
+			r.events.push(&LLMCallEvent{EventInfo: r.eventInfo(), Call: call, Attempt: attempt, Message: req.Messages[len(req.Messages)-1].Content, Tools: req.Tools})
+		}
 
 		actx, cancel := r.ctx, context.CancelFunc(nil)
 		if r.policy.AttemptTimeout > 0 {
@@ -385,13 +393,13 @@ func (r *AgentRun) noteRetry(step string, attempt int, delay time.Duration, err 
 	r.mu.Unlock()
 	r.logger.Warn("retrying after transient failure", "step", step, "attempt", attempt, "next_attempt", attempt+1, "delay", delay, "error", err)
 	if r.events.enabled {
-		r.events.push(&RetryEvent{eventBase: eventBase{r.id}, Step: step, Attempt: attempt, Delay: delay, Err: err})
+		r.events.push(&RetryEvent{EventInfo: r.eventInfo(), Step: step, Attempt: attempt, Delay: delay, Err: err})
 	}
 }
 
 func (r *AgentRun) onDelta(text string) {
 	if r.events.enabled {
-		r.events.push(&ContentEvent{eventBase: eventBase{r.id}, Content: text, Delta: true})
+		r.events.push(&ContentEvent{EventInfo: r.eventInfo(), Content: text, Delta: true})
 	}
 }
 
@@ -399,7 +407,7 @@ func (r *AgentRun) onDelta(text string) {
 // the model should handle comes back as an error result.
 func (r *AgentRun) runTool(tc ai.ToolCall) (*ai.ToolResult, error) {
 	if r.events.enabled {
-		r.events.push(&ToolCallEvent{eventBase: eventBase{r.id}, ID: tc.ID, Name: tc.Name, Arguments: tc.Arguments})
+		r.events.push(&ToolEvent{EventInfo: r.eventInfo(), ToolCallID: tc.ID, ToolName: tc.Name, Arguments: tc.Arguments})
 	}
 	r.mu.Lock()
 	r.stats.ToolCalls++
@@ -424,7 +432,7 @@ func (r *AgentRun) runTool(tc ai.ToolCall) (*ai.ToolResult, error) {
 	}
 	r.trace.toolResult(tc, res, d)
 	if r.events.enabled {
-		r.events.push(&ToolResultEvent{eventBase: eventBase{r.id}, ID: tc.ID, Name: tc.Name, Result: res, Error: res.Error, Duration: d})
+		r.events.push(&ToolResponseEvent{EventInfo: r.eventInfo(), ToolCallID: tc.ID, ToolName: tc.Name, Content: res.String(), Result: res, Error: res.Error, Duration: d})
 	}
 	return res, nil
 }
@@ -573,7 +581,7 @@ func (r *AgentRun) awaitApproval(t *AgentTool, tc ai.ToolCall, args map[string]a
 	r.logger.Info("approval requested", "tool", t.Name, "call_id", tc.ID, "timeout", timeout)
 	r.trace.note("--- approval requested for %s (%s): %s ---\narguments: %s\n", t.Name, tc.ID, msg, tc.Arguments)
 	if r.events.enabled {
-		r.events.push(&ApprovalEvent{eventBase: eventBase{r.id}, ID: id, Tool: t.Name, Args: args, ValidationMessage: msg, Deadline: deadline})
+		r.events.push(&ApprovalEvent{EventInfo: r.eventInfo(), ApprovalID: id, ToolName: t.Name, Args: args, ValidationResult: ValidationResult{Values: args, Message: msg}, Deadline: deadline})
 	}
 
 	timer := time.NewTimer(timeout)

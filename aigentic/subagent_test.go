@@ -156,7 +156,7 @@ func TestSubAgentApprovalOnCoordinatorEvents(t *testing.T) {
 				for ev := range run.Next() {
 					if ae, ok := ev.(*aigentic.ApprovalEvent); ok {
 						asked = ae
-						if err := run.Approve(ae.ID, approve); err != nil {
+						if err := run.Approve(ae.ApprovalID, approve); err != nil {
 							t.Errorf("Approve: %v", err)
 						}
 					}
@@ -166,7 +166,7 @@ func TestSubAgentApprovalOnCoordinatorEvents(t *testing.T) {
 			if err != nil || got != "coordinator done" {
 				t.Fatalf("run = %q, %v", got, err)
 			}
-			if asked == nil || asked.Tool != "delete_all" || asked.RunID() == run.ID() || !strings.HasPrefix(asked.ID, asked.RunID()+"/") {
+			if asked == nil || asked.ToolName != "delete_all" || asked.RunID == run.ID() || !strings.HasPrefix(asked.ApprovalID, asked.RunID+"/") {
 				t.Fatalf("approval event = %+v, want the sub-agent's, with its run ID", asked)
 			}
 			want := 0

@@ -183,7 +183,7 @@ func TestTraceSummaryCountsEveryToolCall(t *testing.T) {
 	}
 	for ev := range run.Next() {
 		if ae, ok := ev.(*aigentic.ApprovalEvent); ok {
-			if err := run.Approve(ae.ID, false); err != nil {
+			if err := run.Approve(ae.ApprovalID, false); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -182,16 +182,16 @@ func converse(agent aigentic.Agent, prompt string, ap *approver, out io.Writer) 
 	}
 	for ev := range r.Next() {
 		switch e := ev.(type) {
-		case *aigentic.ToolCallEvent:
-			fmt.Fprintf(out, "\nThe model calls %s %s\n", e.Name, e.Arguments)
+		case *aigentic.ToolEvent:
+			fmt.Fprintf(out, "\nThe model calls %s %s\n", e.ToolName, e.Arguments)
 		case *aigentic.ApprovalEvent:
 			ap.handle(r, e)
-		case *aigentic.ToolResultEvent:
+		case *aigentic.ToolResponseEvent:
 			kind := "result"
 			if e.Error {
 				kind = "error"
 			}
-			fmt.Fprintf(out, "Tool %s %s: %s\n", e.Name, kind, e.Result.String())
+			fmt.Fprintf(out, "Tool %s %s: %s\n", e.ToolName, kind, e.Result.String())
 		}
 	}
 	return r.Wait(0)
@@ -209,7 +209,7 @@ type approver struct {
 
 // handle shows the request, gets a decision and gives it to the run.
 func (a *approver) handle(r *aigentic.AgentRun, e *aigentic.ApprovalEvent) {
-	fmt.Fprintf(a.out, "Approval needed for %s (call %s): %s\n", e.Tool, e.ID, e.ValidationMessage)
+	fmt.Fprintf(a.out, "Approval needed for %s (call %s): %s\n", e.ToolName, e.ApprovalID, e.ValidationResult.Message)
 	fmt.Fprintf(a.out, "No answer within %s counts as denied.\n", a.timeout)
 	var approved bool
 	if a.terminal {
@@ -226,7 +226,7 @@ func (a *approver) handle(r *aigentic.AgentRun, e *aigentic.ApprovalEvent) {
 			fmt.Fprintln(a.out, "Decision: denied (-approve=no, the default when standard input is not a terminal)")
 		}
 	}
-	if err := r.Approve(e.ID, approved); err != nil {
+	if err := r.Approve(e.ApprovalID, approved); err != nil {
 		// The request timed out or the run ended while we decided.
 		fmt.Fprintf(a.out, "Too late: %v\n", err)
 	}

@@ -69,15 +69,15 @@ func toolMessage(t *testing.T, m *aitest.Scripted) ai.Message {
 func TestApprovalEventCarriesToolArgsAndMessage(t *testing.T) {
 	box := &outbox{}
 	r, e, _ := startEmail(t, scriptedEmail(aliceArgs), box, time.Minute)
-	if e.Tool != "send_email" || e.Args["to"] != "alice@example.com" || e.Args["subject"] != "Quarterly report" {
+	if e.ToolName != "send_email" || e.Args["to"] != "alice@example.com" || e.Args["subject"] != "Quarterly report" {
 		t.Errorf("event = %+v", e)
 	}
 	want := `send an e-mail to alice@example.com with subject "Quarterly report" and a 34-byte body: "The Q3 report is ready for review."`
-	if !strings.HasPrefix(e.ValidationMessage, want) {
-		t.Errorf("ValidationMessage = %q, want it to start with %q", e.ValidationMessage, want)
+	if !strings.HasPrefix(e.ValidationResult.Message, want) {
+		t.Errorf("ValidationMessage = %q, want it to start with %q", e.ValidationResult.Message, want)
 	}
-	if strings.Contains(e.ValidationMessage, "WARNING") {
-		t.Errorf("valid e-mail got a warning: %q", e.ValidationMessage)
+	if strings.Contains(e.ValidationResult.Message, "WARNING") {
+		t.Errorf("valid e-mail got a warning: %q", e.ValidationResult.Message)
 	}
 	if d := time.Until(e.Deadline); d <= 0 || d > time.Minute {
 		t.Errorf("deadline in %s, want within the 1m timeout", d)
@@ -85,7 +85,7 @@ func TestApprovalEventCarriesToolArgsAndMessage(t *testing.T) {
 	if box.Runs() != 0 {
 		t.Errorf("tool ran %d times before approval", box.Runs())
 	}
-	if err := r.Approve(e.ID, false); err != nil {
+	if err := r.Approve(e.ApprovalID, false); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -94,7 +94,7 @@ func TestApprovedToolRuns(t *testing.T) {
 	box := &outbox{}
 	m := scriptedEmail(aliceArgs)
 	r, e, _ := startEmail(t, m, box, time.Minute)
-	if err := r.Approve(e.ID, true); err != nil {
+	if err := r.Approve(e.ApprovalID, true); err != nil {
 		t.Fatal(err)
 	}
 	answer, err := r.Wait(0)
@@ -109,7 +109,7 @@ func TestApprovedToolRuns(t *testing.T) {
 		t.Errorf("model saw %+v", msg)
 	}
 	// A second answer to the same request is refused.
-	if err := r.Approve(e.ID, true); !errors.Is(err, aigentic.ErrUnknownApproval) {
+	if err := r.Approve(e.ApprovalID, true); !errors.Is(err, aigentic.ErrUnknownApproval) {
 		t.Errorf("second Approve: %v, want ErrUnknownApproval", err)
 	}
 }
@@ -118,7 +118,7 @@ func TestDeniedToolDoesNotRunAndModelSeesError(t *testing.T) {
 	box := &outbox{}
 	m := scriptedEmail(aliceArgs)
 	r, e, _ := startEmail(t, m, box, time.Minute)
-	if err := r.Approve(e.ID, false); err != nil {
+	if err := r.Approve(e.ApprovalID, false); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.Wait(0); err != nil {
@@ -151,7 +151,7 @@ func TestUnansweredRequestTimesOutAsDenied(t *testing.T) {
 		t.Errorf("model saw %+v", msg)
 	}
 	// Too late to approve now.
-	if err := r.Approve(e.ID, true); !errors.Is(err, aigentic.ErrUnknownApproval) {
+	if err := r.Approve(e.ApprovalID, true); !errors.Is(err, aigentic.ErrUnknownApproval) {
 		t.Errorf("late Approve: %v, want ErrUnknownApproval", err)
 	}
 	if box.Runs() != 0 {
@@ -184,11 +184,11 @@ func TestInvalidEmailIsFlaggedAndRefused(t *testing.T) {
 	m := scriptedEmail(`{"to":"alice at example.com","subject":"Hi\r\nBcc: everyone@example.com","body":"x"}`)
 	r, e, _ := startEmail(t, m, box, time.Minute)
 	for _, w := range []string{"WARNING, the tool will refuse it", `"alice at example.com" is not a valid e-mail address`, "the subject contains a line break"} {
-		if !strings.Contains(e.ValidationMessage, w) {
-			t.Errorf("ValidationMessage %q lacks %q", e.ValidationMessage, w)
+		if !strings.Contains(e.ValidationResult.Message, w) {
+			t.Errorf("ValidationMessage %q lacks %q", e.ValidationResult.Message, w)
 		}
 	}
-	if err := r.Approve(e.ID, true); err != nil {
+	if err := r.Approve(e.ApprovalID, true); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := r.Wait(0); err != nil {

@@ -94,29 +94,29 @@ func delegate(coordinator aigentic.Agent, request string, out io.Writer) (string
 // delegations, and — indented — what the sub-agents do meanwhile (their
 // events arrive on the coordinator's Next() with their own run IDs).
 func printEvent(out io.Writer, ev aigentic.Event, coordinatorRun string) {
-	if ev.RunID() != coordinatorRun {
+	if ev.ID() != coordinatorRun {
 		switch e := ev.(type) {
-		case *aigentic.ToolCallEvent:
-			fmt.Fprintf(out, "   .. sub-agent calls %s %s\n", e.Name, e.Arguments)
-		case *aigentic.ToolResultEvent:
+		case *aigentic.ToolEvent:
+			fmt.Fprintf(out, "   .. sub-agent calls %s %s\n", e.ToolName, e.Arguments)
+		case *aigentic.ToolResponseEvent:
 			status := "ok"
 			if e.Error {
 				status = "error"
 			}
-			fmt.Fprintf(out, "   .. %s returned (%s, %d bytes)\n", e.Name, status, len(e.Result.String()))
+			fmt.Fprintf(out, "   .. %s returned (%s, %d bytes)\n", e.ToolName, status, len(e.Result.String()))
 		case *aigentic.RetryEvent:
 			fmt.Fprintf(out, "   .. sub-agent retrying %s after: %v\n", e.Step, e.Err)
 		}
 		return
 	}
 	switch e := ev.(type) {
-	case *aigentic.ToolCallEvent:
-		fmt.Fprintf(out, "\n-> coordinator delegates to %s:\n%s\n", e.Name, indent(brief(delegationInput(e.Arguments))))
-	case *aigentic.ToolResultEvent:
+	case *aigentic.ToolEvent:
+		fmt.Fprintf(out, "\n-> coordinator delegates to %s:\n%s\n", e.ToolName, indent(brief(delegationInput(e.Arguments))))
+	case *aigentic.ToolResponseEvent:
 		if e.Error {
-			fmt.Fprintf(out, "<- %s FAILED (the coordinator gets this error result):\n%s\n", e.Name, indent(e.Result.String()))
+			fmt.Fprintf(out, "<- %s FAILED (the coordinator gets this error result):\n%s\n", e.ToolName, indent(e.Result.String()))
 		} else {
-			fmt.Fprintf(out, "<- %s answered:\n%s\n", e.Name, indent(brief(e.Result.String())))
+			fmt.Fprintf(out, "<- %s answered:\n%s\n", e.ToolName, indent(brief(e.Result.String())))
 		}
 	case *aigentic.RetryEvent:
 		fmt.Fprintf(out, "   retrying %s of the coordinator after: %v\n", e.Step, e.Err)

@@ -423,24 +423,24 @@ func TestOfflineDelegationOrderResearcherThenWriter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var calls []*aigentic.ToolCallEvent
-	results := map[string]*aigentic.ToolResultEvent{}
+	var calls []*aigentic.ToolEvent
+	results := map[string]*aigentic.ToolResponseEvent{}
 	for ev := range r.Next() {
-		if ev.RunID() != r.ID() {
+		if ev.ID() != r.ID() {
 			continue // a sub-agent's own events
 		}
 		switch e := ev.(type) {
-		case *aigentic.ToolCallEvent:
+		case *aigentic.ToolEvent:
 			calls = append(calls, e)
-		case *aigentic.ToolResultEvent:
-			results[e.Name] = e
+		case *aigentic.ToolResponseEvent:
+			results[e.ToolName] = e
 		}
 	}
 	answer, err := r.Wait(0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(calls) != 2 || calls[0].Name != "researcher" || calls[1].Name != "writer" {
+	if len(calls) != 2 || calls[0].ToolName != "researcher" || calls[1].ToolName != "writer" {
 		t.Fatalf("delegations = %+v, want researcher then writer", calls)
 	}
 	found := results["researcher"]

@@ -535,14 +535,14 @@ func (p *printer) interrupted(ctx context.Context, n int, title string) error {
 // event prints one event of a run.
 func (p *printer) event(ev aigentic.Event) {
 	switch ev := ev.(type) {
-	case *aigentic.ToolCallEvent:
-		p.say("  → tool call %s %s", ev.Name, ev.Arguments)
-	case *aigentic.ToolResultEvent:
+	case *aigentic.ToolEvent:
+		p.say("  → tool call %s %s", ev.ToolName, ev.Arguments)
+	case *aigentic.ToolResponseEvent:
 		kind := "result"
 		if ev.Error {
 			kind = "error result"
 		}
-		p.say("  ← %s %s: %s", ev.Name, kind, clip(aigentic.Redact(ev.Result.String()), 110))
+		p.say("  ← %s %s: %s", ev.ToolName, kind, clip(aigentic.Redact(ev.Result.String()), 110))
 	case *aigentic.RetryEvent:
 		p.say("  ↻ %s, attempt %d failed: %s", ev.Step, ev.Attempt, redacted(ev.Err))
 		p.say("    retrying in %s (attempt %d)", ev.Delay.Round(time.Millisecond), ev.Attempt+1)
@@ -1175,7 +1175,7 @@ func exampleCancellation(ctx context.Context, e *demoEnv) error {
 	cancelled := false
 	for ev := range run.Next() {
 		p.event(ev)
-		if tc, ok := ev.(*aigentic.ToolCallEvent); ok && tc.Name == "generate_report" && !cancelled {
+		if tc, ok := ev.(*aigentic.ToolEvent); ok && tc.ToolName == "generate_report" && !cancelled {
 			p.say("  session.Cancel()")
 			session2.Cancel()
 			cancelled = true

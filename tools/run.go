@@ -188,14 +188,14 @@ func ask(agent aigentic.Agent, question string, out io.Writer) (result, error) {
 	}
 	for ev := range run.Next() {
 		switch e := ev.(type) {
-		case *aigentic.ToolCallEvent:
-			fmt.Fprintf(out, "→ %s %s\n", e.Name, e.Arguments)
-		case *aigentic.ToolResultEvent:
+		case *aigentic.ToolEvent:
+			fmt.Fprintf(out, "→ %s %s\n", e.ToolName, e.Arguments)
+		case *aigentic.ToolResponseEvent:
 			mark := "←"
 			if e.Error {
 				mark = "← error from"
 			}
-			fmt.Fprintf(out, "%s %s: %s\n", mark, e.Name, e.Result.String())
+			fmt.Fprintf(out, "%s %s: %s\n", mark, e.ToolName, e.Result.String())
 		}
 	}
 	answer, err := run.Wait(0)
