@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"strings"
 	"time"
+
+	"go.opentelemetry.io/otel/metric"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
@@ -64,7 +66,10 @@ type Agent struct {
 	// and tool errors; Error failures.
 	LogLevel slog.Level
 	// Logger, when set, receives the records (filtered at LogLevel and
-	// redacted); nil logs text to standard error.
+	// redacted, with the agent, session and run ids); nil logs through
+	// slog.Default() as it is when the run starts, so slog.SetDefault
+	// works (its handler's own level filters too: slog's default handler
+	// drops Debug unless slog.SetLogLoggerLevel lowers it).
 	Logger *slog.Logger
 	// AgentTools are the tools offered to the model.
 	AgentTools []AgentTool
@@ -94,6 +99,21 @@ type Agent struct {
 	// cost metrics use it. Nil means the cost is unknown. Sub-agents
 	// without their own use their parent's.
 	Pricing *Pricing
+	// TracerProvider makes the OpenTelemetry spans of the agent's runs,
+	// named and shaped by the GenAI semantic conventions: "invoke_agent
+	// {Name}" per run (a sub-agent's nests under its parent's tool call),
+	// "chat {model}" per model attempt and "execute_tool {tool}" per tool
+	// call (see otel.go). Nil uses otel.GetTracerProvider(), the global one,
+	// which records nothing until the program sets one. Sub-agents without
+	// their own use their parent's.
+	TracerProvider trace.TracerProvider
+	// MeterProvider makes the agent's metrics: gen_ai.client.token.usage,
+	// gen_ai.client.operation.duration, aigentic.runs, aigentic.run.duration,
+	// aigentic.tool.calls, aigentic.retries, aigentic.retries.exhausted,
+	// aigentic.rate_limit.wait.duration and, with Pricing, aigentic.cost
+	// (see otel_metrics.go). Nil uses otel.GetMeterProvider(). Sub-agents
+	// without their own use their parent's.
+	MeterProvider metric.MeterProvider
 }
 
 // Execute runs the agent on message and returns its final answer. It runs
@@ -118,8 +138,6 @@ func (a Agent) Start(message string) (*AgentRun, error) {
 	go r.loop()
 	return r, nil
 }
-
-var defaultHandler slog.Handler = slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug})
 
 // newRun validates the agent and prepares a run; parent is set for a
 // sub-agent's run.
@@ -160,12 +178,7 @@ func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun,
 	}
 	r.ctx, r.cancel = context.WithCancelCause(r.session.Context)
 
-	h := defaultHandler
-	if a.Logger != nil {
-		h = a.Logger.Handler()
-	}
-	r.logger = slog.New(&runHandler{level: a.LogLevel, next: h, ids: [3]slog.Attr{
-		slog.String("agent", Redact(a.Name)), slog.String("session", Redact(r.session.ID)), slog.String("run", r.id)}})
+	r.logger = r.runLogger()
 
 	if parent != nil {
 		r.events = parent.events
@@ -188,9 +201,10 @@ func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun,
 		} else {
 			tr.logger = r.logger
 			r.trace = tr
-			tr.header(a.Trace, r)
 		}
 	}
+	r.observeRun()
+	r.ctx = r.obs.runStart(r.ctx, runStart{})
 	return r, nil
 }
 

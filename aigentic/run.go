@@ -42,12 +42,24 @@ type AgentRun struct {
 	// ownCalls is touched only by the run's goroutine.
 	ownCalls int
 
+	// obs is the seam every step is reported to (observe.go); its
+	// observers live in the run, so registering them allocates nothing.
+	obs      observers
+	obsBuf   [5]observer
+	statsObs statsObserver
+	traceObs traceObserver
+	logObs   logObserver
+	eventObs eventObserver
+
 	mu        sync.Mutex
 	stats     Stats
 	messages  []ai.Message
 	approvals map[string]chan bool
 	result    string
 	err       error
+	// toolCtx is the context of the tool call in progress (what
+	// Context returns while it runs), nil between tool calls.
+	toolCtx context.Context
 }
 
 // ID identifies the run in logs and traces.
@@ -57,8 +69,17 @@ func (r *AgentRun) ID() string { return r.id }
 func (r *AgentRun) Session() *Session { return r.session }
 
 // Context is the run's context: tools must pass it to whatever they call
-// and return when it ends.
-func (r *AgentRun) Context() context.Context { return r.ctx }
+// and return when it ends. While a tool call runs, it is that call's
+// context: the run's, carrying the call's OpenTelemetry span, so what the
+// tool calls (a sub-agent, an instrumented HTTP client) nests under it.
+func (r *AgentRun) Context() context.Context {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.toolCtx != nil {
+		return r.toolCtx
+	}
+	return r.ctx
+}
 
 // Agent returns the agent the run executes (a copy).
 func (r *AgentRun) Agent() Agent { return r.agent }
@@ -177,8 +198,8 @@ func (r *AgentRun) appendMessage(m ai.Message) {
 }
 
 // loop is the run: model call → tool calls → results → … → final text.
+// Its start was reported by newRun.
 func (r *AgentRun) loop() {
-	r.logger.Info("run started", "model", r.agent.Model.ModelName(), "max_llm_calls", r.maxCalls, "retries", r.agent.Retries, "tools", len(r.tools))
 	result, err := r.steps()
 	r.finish(result, err)
 }
@@ -206,9 +227,7 @@ func (r *AgentRun) steps() (string, error) {
 		}
 		r.appendMessage(msg)
 		if msg.Content != "" && !r.agent.Stream {
-			if r.events.enabled {
-				r.events.push(&ContentEvent{EventInfo: r.eventInfo(), Content: msg.Content})
-			}
+			r.obs.content(r.ctx, contentStep{text: msg.Content})
 		}
 		if len(msg.ToolCalls) == 0 {
 			return msg.Content, nil
@@ -246,8 +265,8 @@ func (r *AgentRun) limitError(pending []ai.ToolCall) error {
 	return le
 }
 
-// finish records the outcome, closes the trace and the events, and
-// releases the run's context.
+// finish reports the outcome, then releases the run's context and closes
+// Done (and, for a top-level run, the events).
 func (r *AgentRun) finish(result string, err error) {
 	r.mu.Lock()
 	r.stats.Duration = time.Since(r.stats.Started)
@@ -255,26 +274,7 @@ func (r *AgentRun) finish(result string, err error) {
 	r.result, r.err = result, err
 	r.mu.Unlock()
 
-	attrs := []any{"duration", s.Duration, "llm_calls", s.LLMCalls, "tool_calls", s.ToolCalls,
-		"tool_errors", s.ToolErrors, "retries", s.Retries, "tokens_in", s.InputTokens, "tokens_out", s.OutputTokens}
-	switch {
-	case err == nil:
-		r.logger.Info("run finished", attrs...)
-	case isStopped(err):
-		r.logger.Warn("run stopped", append(attrs, "error", err)...)
-	case r.parent != nil:
-		// The parent sees this failure as a tool error result and decides.
-		r.logger.Warn("sub-agent run failed; its parent gets the error as a tool result", append(attrs, "error", err)...)
-	default:
-		r.logger.Error("run failed", append(attrs, "error", err)...)
-	}
-	if err != nil {
-		if r.events.enabled {
-			r.events.push(&ErrorEvent{EventInfo: r.eventInfo(), Err: err})
-		}
-	}
-	r.trace.outcome(s, result, err)
-	r.trace.close()
+	r.obs.runEnd(r.ctx, runEnd{result: result, err: err, stats: s})
 	r.cancel(nil)
 	close(r.done)
 	if r.parent == nil {
@@ -295,36 +295,24 @@ func (r *AgentRun) callModel() (*ai.Response, error) {
 	}
 	r.ownCalls++
 	call := r.ownCalls
-	r.mu.Lock()
-	r.stats.LLMCalls++
-	r.mu.Unlock()
 
 	req := ai.Request{Messages: r.messages, Tools: r.aiTools}
 	if r.agent.Stream {
 		req.OnDelta = r.onDelta
 	}
-	debug := r.logger.Enabled(r.ctx, slog.LevelDebug)
 	for attempt := 1; ; attempt++ {
 		if r.ctx.Err() != nil {
 			return nil, stopped(r.ctx, "model call "+strconv.Itoa(call))
-		}
-		if debug {
-			r.logger.Debug("model request", "call", call, "attempt", attempt, "messages", len(req.Messages), "tools", len(req.Tools),
-				"last_message", truncate(req.Messages[len(req.Messages)-1].Content, 200))
 		}
 		if r.agent.RateLimiter != nil {
 			if err := r.waitRateLimit(call); err != nil {
 				return nil, err
 			}
 		}
-		r.trace.modelRequest(call, attempt, &req)
-		if r.events.enabled {
-			r.events.push(&LLMCallEvent{EventInfo: r.eventInfo(), Call: call, Attempt: attempt, Message: req.Messages[len(req.Messages)-1].Content, Tools: req.Tools})
-		}
-
-		actx, cancel := r.ctx, context.CancelFunc(nil)
+		mctx := r.obs.modelStart(r.ctx, modelStart{call: call, attempt: attempt, req: req})
+		actx, cancel := mctx, context.CancelFunc(nil)
 		if r.policy.AttemptTimeout > 0 {
-			actx, cancel = context.WithTimeout(r.ctx, r.policy.AttemptTimeout)
+			actx, cancel = context.WithTimeout(mctx, r.policy.AttemptTimeout)
 		}
 		start := time.Now()
 		resp, err := r.agent.Model.Generate(actx, req)
@@ -335,32 +323,25 @@ func (r *AgentRun) callModel() (*ai.Response, error) {
 		if err == nil && resp == nil {
 			err = &ai.ModelError{Provider: r.agent.Model.ModelName(), Message: "model returned neither a response nor an error"}
 		}
+		end := modelEnd{call: call, attempt: attempt, resp: resp, err: err, d: d}
 		if err == nil {
-			r.mu.Lock()
-			r.stats.InputTokens += resp.Usage.InputTokens
-			r.stats.OutputTokens += resp.Usage.OutputTokens
-			r.mu.Unlock()
-			r.trace.modelResponse(call, attempt, resp, d)
-			if debug {
-				r.logger.Debug("model response", "call", call, "attempt", attempt, "duration", d,
-					"tool_calls", len(resp.Message.ToolCalls), "tokens_in", resp.Usage.InputTokens, "tokens_out", resp.Usage.OutputTokens,
-					"content", truncate(resp.Message.Content, 200))
-			}
+			r.obs.modelEnd(mctx, end)
 			return resp, nil
 		}
+		end.resp = nil
 		if r.ctx.Err() != nil {
-			r.trace.modelError(call, attempt, err, d, 0, false)
+			r.obs.modelEnd(mctx, end)
 			return nil, stopped(r.ctx, "model call "+strconv.Itoa(call))
 		}
 		transient := ai.IsTransient(err)
 		if !transient || attempt > r.agent.Retries {
-			r.trace.modelError(call, attempt, err, d, 0, false)
+			end.exhausted = transient
+			r.obs.modelEnd(mctx, end)
 			return nil, &ModelCallError{Call: call, Attempts: attempt, Exhausted: transient, Err: err}
 		}
-		delay := r.policy.Delay(attempt, err)
-		r.noteRetry("model call "+strconv.Itoa(call), attempt, delay, err)
-		r.trace.modelError(call, attempt, err, d, delay, true)
-		if r.policy.wait(r.ctx, delay) != nil {
+		end.retryIn, end.willRetry = r.policy.Delay(attempt, err), true
+		r.obs.modelEnd(mctx, end)
+		if r.policy.wait(r.ctx, end.retryIn) != nil {
 			return nil, stopped(r.ctx, "backoff before retry of model call "+strconv.Itoa(call))
 		}
 	}
@@ -370,83 +351,64 @@ func (r *AgentRun) callModel() (*ai.Response, error) {
 func (r *AgentRun) waitRateLimit(call int) error {
 	start := time.Now()
 	err := r.agent.RateLimiter.Wait(r.ctx)
-	d := time.Since(start)
-	r.mu.Lock()
-	r.stats.RateLimitWait += d
-	r.mu.Unlock()
+	r.obs.rateLimitWait(r.ctx, rateLimitWait{call: call, d: time.Since(start), err: err})
 	if err != nil {
 		if r.ctx.Err() != nil {
 			return stopped(r.ctx, "rate-limit wait before model call "+strconv.Itoa(call))
 		}
 		return fmt.Errorf("aigentic: rate limiter refused model call %d: %w", call, err)
 	}
-	if d >= time.Millisecond {
-		r.logger.Debug("rate limited", "call", call, "waited", d)
-		r.trace.note("rate limiter: waited %s before model call %d\n", d, call)
-	}
 	return nil
 }
 
-func (r *AgentRun) noteRetry(step string, attempt int, delay time.Duration, err error) {
-	r.mu.Lock()
-	r.stats.Retries++
-	r.mu.Unlock()
-	r.logger.Warn("retrying after transient failure", "step", step, "attempt", attempt, "next_attempt", attempt+1, "delay", delay, "error", err)
-	if r.events.enabled {
-		r.events.push(&RetryEvent{EventInfo: r.eventInfo(), Step: step, Attempt: attempt, Delay: delay, Err: err})
-	}
-}
-
 func (r *AgentRun) onDelta(text string) {
-	if r.events.enabled {
-		r.events.push(&ContentEvent{EventInfo: r.eventInfo(), Content: text, Delta: true})
-	}
+	r.obs.content(r.ctx, contentStep{text: text, delta: true})
 }
 
 // runTool answers one tool call. A returned error stops the run; anything
 // the model should handle comes back as an error result.
 func (r *AgentRun) runTool(tc ai.ToolCall) (*ai.ToolResult, error) {
-	if r.events.enabled {
-		r.events.push(&ToolEvent{EventInfo: r.eventInfo(), ToolCallID: tc.ID, ToolName: tc.Name, Arguments: tc.Arguments})
+	idx := r.toolIndex(tc.Name)
+	var tool *AgentTool
+	if idx >= 0 {
+		tool = &r.tools[idx]
 	}
+	tctx := r.obs.toolStart(r.ctx, toolStart{tc: tc, tool: tool})
 	r.mu.Lock()
-	r.stats.ToolCalls++
+	r.toolCtx = tctx
 	r.mu.Unlock()
 
 	start := time.Now()
-	res, err := r.answerTool(tc)
+	res, err := r.answerTool(tctx, tc, idx)
 	d := time.Since(start)
-	if err != nil {
-		return nil, err
-	}
-	if res == nil {
+	r.mu.Lock()
+	r.toolCtx = nil
+	r.mu.Unlock()
+	if err == nil && res == nil {
 		res = &ai.ToolResult{}
 	}
-	if res.Error {
-		r.mu.Lock()
-		r.stats.ToolErrors++
-		r.mu.Unlock()
-		r.logger.Warn("tool returned an error result", "tool", tc.Name, "call_id", tc.ID, "result", truncate(res.String(), 300))
-	} else if r.logger.Enabled(r.ctx, slog.LevelDebug) {
-		r.logger.Debug("tool result", "tool", tc.Name, "call_id", tc.ID, "duration", d, "result", truncate(res.String(), 200))
-	}
-	r.trace.toolResult(tc, res, d)
-	if r.events.enabled {
-		r.events.push(&ToolResponseEvent{EventInfo: r.eventInfo(), ToolCallID: tc.ID, ToolName: tc.Name, Content: res.String(), Result: res, Error: res.Error, Duration: d})
+	r.obs.toolEnd(tctx, toolEnd{tc: tc, res: res, err: err, d: d})
+	if err != nil {
+		return nil, err
 	}
 	return res, nil
 }
 
-func (r *AgentRun) answerTool(tc ai.ToolCall) (*ai.ToolResult, error) {
-	idx := -1
+// toolIndex is the index of the run's tool named name, or -1.
+func (r *AgentRun) toolIndex(name string) int {
 	for i := range r.tools {
-		if r.tools[i].Name == tc.Name {
-			idx = i
-			break
+		if r.tools[i].Name == name {
+			return i
 		}
 	}
+	return -1
+}
+
+// answerTool validates tc's arguments, asks for approval when the tool
+// needs it, and runs the tool (retrying transient failures). ctx is the
+// tool call's context, from its toolStart.
+func (r *AgentRun) answerTool(ctx context.Context, tc ai.ToolCall, idx int) (*ai.ToolResult, error) {
 	if idx < 0 {
-		r.trace.toolCall(tc, 1)
 		if tc.Name == invalidToolName {
 			return ai.ErrorText("the tool call had no valid tool name; call one of: " + r.toolNames()), nil
 		}
@@ -462,43 +424,39 @@ func (r *AgentRun) answerTool(tc ai.ToolCall) (*ai.ToolResult, error) {
 		args, verr = validateArgs(r.schemas[idx], tc.Arguments)
 	}
 	if verr != nil {
-		r.trace.toolCall(tc, 1)
 		return ai.ErrorText(fmt.Sprintf("invalid arguments for tool %q: %v", tc.Name, verr)), nil
 	}
 	if t.RequireApproval {
-		approved, reason, err := r.awaitApproval(t, tc, args)
+		approved, reason, err := r.awaitApproval(ctx, t, tc, args)
 		if err != nil {
 			return nil, err
 		}
 		if !approved {
-			r.trace.note("--- tool call %s (%s) not run: %s ---\n\n", tc.Name, tc.ID, reason)
 			return ai.ErrorText(fmt.Sprintf("tool %q was not run: %s", tc.Name, reason)), nil
 		}
 	}
-	if r.logger.Enabled(r.ctx, slog.LevelDebug) {
-		r.logger.Debug("tool call", "tool", tc.Name, "call_id", tc.ID, "arguments", truncate(tc.Arguments, 300))
-	}
 	for attempt := 1; ; attempt++ {
-		r.trace.toolCall(tc, attempt)
+		r.obs.toolAttempt(ctx, toolAttempt{tc: tc, attempt: attempt})
 		start := time.Now()
 		res, err := r.execTool(t, tc.Arguments, args)
+		end := toolAttemptEnd{tc: tc, attempt: attempt, err: err, d: time.Since(start)}
 		if err == nil {
+			r.obs.toolAttemptEnd(ctx, end)
 			return res, nil
 		}
-		d := time.Since(start)
 		if r.ctx.Err() != nil {
-			r.trace.toolFailure(tc, err, d, 0, false)
+			r.obs.toolAttemptEnd(ctx, end)
 			return nil, stopped(r.ctx, fmt.Sprintf("tool %q", tc.Name))
 		}
 		transient := errors.Is(err, ai.ErrTransient) && !errors.Is(err, ErrToolPanic)
 		if !transient || attempt > r.agent.Retries {
-			r.trace.toolFailure(tc, err, d, 0, false)
+			end.exhausted = transient
+			r.obs.toolAttemptEnd(ctx, end)
 			return nil, &ToolError{Tool: tc.Name, CallID: tc.ID, Attempts: attempt, Exhausted: transient, Err: err}
 		}
-		delay := r.policy.Delay(attempt, err)
-		r.noteRetry("tool "+tc.Name, attempt, delay, err)
-		r.trace.toolFailure(tc, err, d, delay, true)
-		if r.policy.wait(r.ctx, delay) != nil {
+		end.retryIn, end.willRetry = r.policy.Delay(attempt, err), true
+		r.obs.toolAttemptEnd(ctx, end)
+		if r.policy.wait(r.ctx, end.retryIn) != nil {
 			return nil, stopped(r.ctx, fmt.Sprintf("backoff before retry of tool %q", tc.Name))
 		}
 	}
@@ -524,9 +482,7 @@ func (r *AgentRun) toolNames() string {
 func (r *AgentRun) execTool(t *AgentTool, raw string, args map[string]any) (res *ai.ToolResult, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			stack := debug.Stack()
-			r.logger.Error("tool panicked", "tool", t.Name, "panic", fmt.Sprint(v), "stack", string(stack))
-			res, err = nil, &PanicError{Value: v, Stack: stack}
+			res, err = nil, &PanicError{Value: v, Stack: debug.Stack()}
 		}
 	}()
 	if t.executeRaw != nil {
@@ -539,14 +495,14 @@ func (r *AgentRun) execTool(t *AgentTool, raw string, args map[string]any) (res 
 	return t.Execute(r, args)
 }
 
-// awaitApproval emits an *ApprovalEvent and waits for Approve, the
-// approval timeout, or the end of the run.
-func (r *AgentRun) awaitApproval(t *AgentTool, tc ai.ToolCall, args map[string]any) (bool, string, error) {
+// awaitApproval asks for an approval (an *ApprovalEvent) and waits for
+// Approve, the approval timeout, or the end of the run.
+func (r *AgentRun) awaitApproval(ctx context.Context, t *AgentTool, tc ai.ToolCall, args map[string]any) (bool, string, error) {
 	if !r.events.enabled {
 		// An Execute run (or a sub-agent of one) has no event stream:
 		// nobody can see the request, so waiting would only delay the denial.
 		reason := "approval cannot be asked in a run without events (use Start and answer the ApprovalEvent)"
-		r.logger.Warn("approval impossible; treated as denied", "tool", t.Name, "call_id", tc.ID)
+		r.obs.approvalAnswered(ctx, approvalAnswered{tool: t, tc: tc, how: approvalImpossible, reason: reason})
 		return false, reason, nil
 	}
 	timeout := r.agent.ApprovalTimeout
@@ -577,38 +533,35 @@ func (r *AgentRun) awaitApproval(t *AgentTool, tc ai.ToolCall, args map[string]a
 	if t.ApprovalMessage != nil {
 		msg = t.ApprovalMessage(args) + " (" + msg + ")"
 	}
-	deadline := time.Now().Add(timeout)
-	r.logger.Info("approval requested", "tool", t.Name, "call_id", tc.ID, "timeout", timeout)
-	r.trace.note("--- approval requested for %s (%s): %s ---\narguments: %s\n", t.Name, tc.ID, msg, tc.Arguments)
-	if r.events.enabled {
-		r.events.push(&ApprovalEvent{EventInfo: r.eventInfo(), ApprovalID: id, ToolName: t.Name, Args: args, ValidationResult: ValidationResult{Values: args, Message: msg}, Deadline: deadline})
-	}
+	r.obs.approvalAsked(ctx, approvalAsked{tool: t, tc: tc, id: id, message: msg, args: args, timeout: timeout, deadline: time.Now().Add(timeout)})
 
+	answered := approvalAnswered{tool: t, tc: tc, timeout: timeout}
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	select {
 	case ok := <-ch:
-		r.trace.note("approval answer: approved=%t\n\n", ok)
-		r.logger.Info("approval answered", "tool", t.Name, "call_id", tc.ID, "approved", ok)
+		answered.approved, answered.how = ok, approvalAnsweredByUser
 		if !ok {
-			return false, "the user denied approval", nil
+			answered.reason = "the user denied approval"
 		}
-		return true, "", nil
 	case <-timer.C:
-		r.trace.note("approval timed out after %s: treated as denied\n\n", timeout)
-		r.logger.Warn("approval timed out; treated as denied", "tool", t.Name, "call_id", tc.ID, "timeout", timeout)
-		return false, "approval was not given within " + timeout.String() + " (treated as denied)", nil
+		answered.how = approvalTimedOut
+		answered.reason = "approval was not given within " + timeout.String() + " (treated as denied)"
 	case <-r.ctx.Done():
 		return false, "", stopped(r.ctx, fmt.Sprintf("approval of %q", t.Name))
 	}
+	r.obs.approvalAnswered(ctx, answered)
+	return answered.approved, answered.reason, nil
 }
 
-// delegate runs a sub-agent inside this run's context.
+// delegate runs a sub-agent inside this run's context: in the tool call's
+// context when a tool call is in progress, so the sub-agent's run is part
+// of it (its OpenTelemetry span nests under the call's).
 func (r *AgentRun) delegate(sub Agent, input string) (*ai.ToolResult, error) {
 	if sub.Model == nil {
 		sub.Model = r.agent.Model
 	}
-	sub.Session = &Session{ID: r.session.ID, Context: r.ctx}
+	sub.Session = &Session{ID: r.session.ID, Context: r.Context()}
 	if sub.Trace == nil {
 		sub.Trace = r.agent.Trace
 	}
@@ -625,19 +578,22 @@ func (r *AgentRun) delegate(sub Agent, input string) (*ai.ToolResult, error) {
 	if sub.ApprovalTimeout == 0 {
 		sub.ApprovalTimeout = r.agent.ApprovalTimeout
 	}
+	if sub.Pricing == nil {
+		sub.Pricing = r.agent.Pricing
+	}
+	if sub.TracerProvider == nil {
+		sub.TracerProvider = r.agent.TracerProvider
+	}
+	if sub.MeterProvider == nil {
+		sub.MeterProvider = r.agent.MeterProvider
+	}
 	child, err := sub.newRun(input, false, r)
 	if err != nil {
 		return ai.ErrorText(fmt.Sprintf("sub-agent %q cannot run: %v", sub.Name, err)), nil
 	}
+	r.obs.subAgentStart(sub.Session.Context, subAgentStart{child: child})
 	child.loop()
-	cs := child.Stats()
-	r.mu.Lock()
-	r.stats.LLMCalls += cs.LLMCalls
-	r.stats.Retries += cs.Retries
-	r.stats.RateLimitWait += cs.RateLimitWait
-	r.stats.InputTokens += cs.InputTokens
-	r.stats.OutputTokens += cs.OutputTokens
-	r.mu.Unlock()
+	r.obs.subAgentEnd(sub.Session.Context, subAgentEnd{child: child, stats: child.Stats(), err: child.err})
 	if child.err != nil {
 		if r.ctx.Err() != nil {
 			return nil, child.err

@@ -1,6 +1,9 @@
 package aigentic
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // Stats are a run's counters. They are complete after the run ends —
 // whether it succeeded or failed — and readable while it runs.
@@ -29,4 +32,78 @@ type Stats struct {
 	Started time.Time
 	// Duration is how long the run took (so far, while it runs).
 	Duration time.Duration
+}
+
+// statsObserver keeps the run's Stats: the one observer the run reads
+// back (Stats, LimitError). Its counters are under r.mu, since Stats may
+// be read from any goroutine while the run goes on.
+type statsObserver struct {
+	baseObserver
+	r *AgentRun
+}
+
+func (o *statsObserver) rateLimitWait(_ context.Context, s rateLimitWait) {
+	o.r.mu.Lock()
+	o.r.stats.RateLimitWait += s.d
+	o.r.mu.Unlock()
+}
+
+func (o *statsObserver) modelStart(ctx context.Context, s modelStart) context.Context {
+	if s.attempt == 1 {
+		o.r.mu.Lock()
+		o.r.stats.LLMCalls++
+		o.r.mu.Unlock()
+	}
+	return ctx
+}
+
+func (o *statsObserver) modelEnd(_ context.Context, s modelEnd) {
+	if s.err == nil {
+		o.r.mu.Lock()
+		o.r.stats.InputTokens += s.resp.Usage.InputTokens
+		o.r.stats.OutputTokens += s.resp.Usage.OutputTokens
+		o.r.mu.Unlock()
+	}
+	if s.willRetry {
+		o.retried()
+	}
+}
+
+func (o *statsObserver) toolStart(ctx context.Context, _ toolStart) context.Context {
+	o.r.mu.Lock()
+	o.r.stats.ToolCalls++
+	o.r.mu.Unlock()
+	return ctx
+}
+
+func (o *statsObserver) toolAttemptEnd(_ context.Context, s toolAttemptEnd) {
+	if s.willRetry {
+		o.retried()
+	}
+}
+
+func (o *statsObserver) toolEnd(_ context.Context, s toolEnd) {
+	if s.err == nil && s.res.Error {
+		o.r.mu.Lock()
+		o.r.stats.ToolErrors++
+		o.r.mu.Unlock()
+	}
+}
+
+// subAgentEnd adds the sub-agent's model calls, retries, tokens and
+// rate-limit wait to this run's (its tool calls stay its own).
+func (o *statsObserver) subAgentEnd(_ context.Context, s subAgentEnd) {
+	o.r.mu.Lock()
+	o.r.stats.LLMCalls += s.stats.LLMCalls
+	o.r.stats.Retries += s.stats.Retries
+	o.r.stats.RateLimitWait += s.stats.RateLimitWait
+	o.r.stats.InputTokens += s.stats.InputTokens
+	o.r.stats.OutputTokens += s.stats.OutputTokens
+	o.r.mu.Unlock()
+}
+
+func (o *statsObserver) retried() {
+	o.r.mu.Lock()
+	o.r.stats.Retries++
+	o.r.mu.Unlock()
 }

@@ -80,6 +80,13 @@ type Response struct {
 	Usage   Usage
 	// FinishReason is the provider's reason, e.g. "stop" or "tool_calls".
 	FinishReason string
+	// ID is the provider's identifier of the response (OpenAI's
+	// "chatcmpl-…"); "" when it gave none.
+	ID string
+	// Model is the model that answered, as the provider names it (it may
+	// differ from the one requested, e.g. a dated version); "" when
+	// unknown.
+	Model string
 }
 
 // PingResult is what a successful health check learned.
