@@ -104,8 +104,10 @@ func (o *logObserver) toolAttempt(ctx context.Context, s toolAttempt) {
 }
 
 func (o *logObserver) toolAttemptEnd(ctx context.Context, s toolAttemptEnd) {
-	var pe *PanicError
-	if errors.As(s.err, &pe) {
+	if s.err == nil {
+		return
+	}
+	if pe := (*PanicError)(nil); errors.As(s.err, &pe) {
 		o.r.logger.ErrorContext(ctx, "tool panicked", "tool", s.tc.Name, "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
 	}
 	if s.willRetry {

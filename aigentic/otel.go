@@ -15,6 +15,7 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	semconv "go.opentelemetry.io/otel/semconv/v1.41.0"
 	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
@@ -83,6 +84,21 @@ func sameProvider(a, b any) bool {
 	return ta == reflect.TypeOf(b) && ta != nil && ta.Comparable() && a == b
 }
 
+// noTracerProvider reports whether tp records nothing for sure, so a run
+// need not even try a span: an explicit no-op provider, or nil while the
+// program has set no global one (otel.GetTracerProvider then returns the
+// API's own delegating provider, whose tracers make non-recording spans
+// until SetTracerProvider is called; once it is, GetTracerProvider returns
+// the new provider). Anything else is probed with one span per run.
+func noTracerProvider(tp trace.TracerProvider) bool {
+	if tp == nil {
+		t := reflect.TypeOf(otel.GetTracerProvider())
+		return t.Kind() == reflect.Pointer && t.Elem().PkgPath() == "go.opentelemetry.io/otel/internal/global"
+	}
+	_, ok := tp.(noop.TracerProvider)
+	return ok
+}
+
 // providerName is gen_ai.provider.name for m: its ProviderName() when it
 // has that method, else the last element of its package path ("openai"
 // for aigentic/openai, "offline" for the built-in model).
@@ -119,14 +135,18 @@ type otelObserver struct {
 // neither its tracer records nor its meter measures — then the run pays
 // for one non-recording span and nothing else.
 func newOTelObserver(r *AgentRun) *otelObserver {
+	inst := instrumentsFor(r.agent.MeterProvider)
+	metrics := inst.enabled(r.ctx)
+	if !metrics && noTracerProvider(r.agent.TracerProvider) {
+		return nil
+	}
 	tracer := tracerFor(r.agent.TracerProvider)
 	// The span's name and attributes are set once it is known to record,
-	// so a run without a tracer builds neither.
-	// No options either: a slice of them would cost an allocation per run.
-	// INTERNAL, the kind invoke_agent wants, is the default.
+	// so a run without a tracer builds neither. No options either: their
+	// slice would cost an allocation per run; INTERNAL, the kind
+	// invoke_agent wants, is the default.
 	_, span := tracer.Start(r.ctx, "invoke_agent")
-	inst := instrumentsFor(r.agent.MeterProvider)
-	tracing, metrics := span.IsRecording(), inst.enabled(r.ctx)
+	tracing := span.IsRecording()
 	if !tracing && !metrics {
 		return nil
 	}
