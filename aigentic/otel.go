@@ -402,9 +402,14 @@ func errorType(err error) string {
 	}
 }
 
-// isPlainWrapper reports whether err is fmt.Errorf's %w wrapper, which
-// says nothing about the kind of failure.
+// isPlainWrapper reports whether err only says where a failure happened,
+// not its kind: fmt.Errorf's %w wrapper, and the *ToolError and
+// *ModelCallError the run wraps a step's failure in.
 func isPlainWrapper(err error) bool {
+	switch err.(type) {
+	case *ToolError, *ModelCallError:
+		return true
+	}
 	t := fmt.Sprintf("%T", err)
 	return t == "*fmt.wrapError" || t == "*fmt.wrapErrors"
 }
