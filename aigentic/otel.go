@@ -92,8 +92,11 @@ func sameProvider(a, b any) bool {
 // the new provider). Anything else is probed with one span per run.
 func noTracerProvider(tp trace.TracerProvider) bool {
 	if tp == nil {
-		t := reflect.TypeOf(otel.GetTracerProvider())
-		return t.Kind() == reflect.Pointer && t.Elem().PkgPath() == "go.opentelemetry.io/otel/internal/global"
+		tp = otel.GetTracerProvider()
+		t := reflect.TypeOf(tp)
+		if t.Kind() == reflect.Pointer && t.Elem().PkgPath() == "go.opentelemetry.io/otel/internal/global" {
+			return true
+		}
 	}
 	_, ok := tp.(noop.TracerProvider)
 	return ok

@@ -5,12 +5,16 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -193,21 +197,24 @@ func TestOTelSpansRetryAndTool(t *testing.T) {
 }
 
 // The context Model.Generate gets carries the attempt's chat span, so an
-// instrumented HTTP client nests under it.
+// instrumented HTTP client nests under it — with or without an attempt
+// timeout.
 func TestOTelChatSpanInGenerateContext(t *testing.T) {
-	tp, sr := spanRecorder(t)
-	var seen []trace.SpanContext
-	model := &funcModel{name: "m", fn: func(ctx context.Context, req ai.Request) (*ai.Response, error) {
-		seen = append(seen, trace.SpanFromContext(ctx).SpanContext())
-		return &ai.Response{Message: ai.Message{Role: ai.RoleAssistant, Content: "hi"}}, nil
-	}}
-	if _, err := (aigentic.Agent{Model: model, Logger: discardLogger(), TracerProvider: tp,
-		RetryPolicy: &aigentic.RetryPolicy{AttemptTimeout: 5e9}}).Execute("hello"); err != nil {
-		t.Fatal(err)
-	}
-	chat := spanTree(sr.Ended()).one(t, "chat m")
-	if len(seen) != 1 || !seen[0].Equal(chat.SpanContext()) {
-		t.Fatalf("Generate's context span = %v, chat span = %v", seen, chat.SpanContext())
+	for _, timeout := range []time.Duration{0, 5 * time.Second} {
+		tp, sr := spanRecorder(t)
+		var seen []trace.SpanContext
+		model := &funcModel{name: "m", fn: func(ctx context.Context, req ai.Request) (*ai.Response, error) {
+			seen = append(seen, trace.SpanFromContext(ctx).SpanContext())
+			return &ai.Response{Message: ai.Message{Role: ai.RoleAssistant, Content: "hi"}}, nil
+		}}
+		if _, err := (aigentic.Agent{Model: model, Logger: discardLogger(), TracerProvider: tp,
+			RetryPolicy: &aigentic.RetryPolicy{AttemptTimeout: timeout}}).Execute("hello"); err != nil {
+			t.Fatal(err)
+		}
+		chat := spanTree(sr.Ended()).one(t, "chat m")
+		if len(seen) != 1 || !seen[0].Equal(chat.SpanContext()) {
+			t.Fatalf("attempt timeout %s: Generate's context span = %v, chat span = %v", timeout, seen, chat.SpanContext())
+		}
 	}
 }
 
@@ -347,5 +354,25 @@ func TestOTelMessageContent(t *testing.T) {
 	}
 	if !strings.Contains(found["gen_ai.system_instructions"], "be brief") {
 		t.Errorf("system instructions = %s", found["gen_ai.system_instructions"])
+	}
+}
+
+// With no providers on the agent, runs use the global ones — the ones the
+// program set with otel.SetTracerProvider and otel.SetMeterProvider.
+func TestOTelGlobalProviders(t *testing.T) {
+	tp, sr := spanRecorder(t)
+	mp, reader := meterReader(t)
+	otel.SetTracerProvider(tp)
+	otel.SetMeterProvider(mp)
+	t.Cleanup(func() {
+		otel.SetTracerProvider(tracenoop.NewTracerProvider())
+		otel.SetMeterProvider(metricnoop.NewMeterProvider())
+	})
+	if _, err := (aigentic.Agent{Model: aitest.NewScripted(aitest.Reply("hi")), Name: "global", Logger: discardLogger()}).Execute("hi"); err != nil {
+		t.Fatal(err)
+	}
+	spanTree(sr.Ended()).one(t, "invoke_agent global")
+	if n := collect(t, reader).count(t, "aigentic.runs", map[string]string{"outcome": "ok"}); n != 1 {
+		t.Fatalf("aigentic.runs = %v", n)
 	}
 }
