@@ -20,7 +20,9 @@ type stepLog struct {
 	steps []string
 }
 
-func (l *stepLog) add(format string, args ...any) { l.steps = append(l.steps, fmt.Sprintf(format, args...)) }
+func (l *stepLog) add(format string, args ...any) {
+	l.steps = append(l.steps, fmt.Sprintf(format, args...))
+}
 
 func (l *stepLog) runEnd(_ context.Context, s runEnd) { l.add("runEnd err=%t", s.err != nil) }
 func (l *stepLog) modelStart(ctx context.Context, s modelStart) context.Context {
@@ -35,7 +37,9 @@ func (l *stepLog) toolStart(ctx context.Context, s toolStart) context.Context {
 	l.add("toolStart %s known=%t", s.tc.Name, s.tool != nil)
 	return ctx
 }
-func (l *stepLog) toolAttempt(_ context.Context, s toolAttempt) { l.add("toolAttempt %s %d", s.tc.Name, s.attempt) }
+func (l *stepLog) toolAttempt(_ context.Context, s toolAttempt) {
+	l.add("toolAttempt %s %d", s.tc.Name, s.attempt)
+}
 func (l *stepLog) toolAttemptEnd(_ context.Context, s toolAttemptEnd) {
 	l.add("toolAttemptEnd %s %d err=%t retry=%t", s.tc.Name, s.attempt, s.err != nil, s.willRetry)
 }
