@@ -376,3 +376,35 @@ func TestOTelGlobalProviders(t *testing.T) {
 		t.Fatalf("aigentic.runs = %v", n)
 	}
 }
+
+// An approval shows on the tool call's span: asked, then answered.
+func TestOTelApprovalEvents(t *testing.T) {
+	tp, sr := spanRecorder(t)
+	var sent []emailInput
+	model := aitest.NewScripted(aitest.CallTools(aitest.Call("send_email", `{"to":"a@example.com","subject":"hi"}`)), aitest.Reply("sent"))
+	agent := approvalAgent(model, &sent, time.Minute)
+	agent.TracerProvider = tp
+	run, err := agent.Start("mail a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	answerApprovals(t, run, func(ev *aigentic.ApprovalEvent) {
+		if err := run.Approve(ev.ApprovalID, true); err != nil {
+			t.Error(err)
+		}
+	})
+	if _, err := run.Wait(0); err != nil || len(sent) != 1 {
+		t.Fatalf("run: %v, sent %d", err, len(sent))
+	}
+	span := spanTree(sr.Ended()).one(t, "execute_tool send_email")
+	var names []string
+	for _, ev := range span.Events() {
+		names = append(names, ev.Name)
+	}
+	if strings.Join(names, ",") != "aigentic.approval.requested,aigentic.approval.answered" {
+		t.Fatalf("tool span events = %v", names)
+	}
+	if a := attrs(span.Events()[1].Attributes); !a["aigentic.approval.approved"].AsBool() || a["aigentic.approval.how"].AsString() != "answered" {
+		t.Fatalf("answer event = %v", a)
+	}
+}
