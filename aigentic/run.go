@@ -215,10 +215,8 @@ func (r *AgentRun) steps() (string, error) {
 		}
 		msg := resp.Message
 		msg.Role = ai.RoleAssistant
+		r.uniqueToolCallIDs(&msg) // toolcallids.go
 		for i := range msg.ToolCalls {
-			if msg.ToolCalls[i].ID == "" {
-				msg.ToolCalls[i].ID = "call_" + strconv.Itoa(r.ownCalls) + "_" + strconv.Itoa(i)
-			}
 			if !validToolName(msg.ToolCalls[i].Name) {
 				// Keep the transcript sendable: providers refuse a call
 				// without a valid function name. The model is told below.

@@ -2,7 +2,6 @@ package openai
 
 import (
 	"fmt"
-	"strconv"
 
 	oai "github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/shared"
@@ -96,15 +95,17 @@ func (m *Model) requestError(msg string) error {
 	return configError(ErrInvalidRequest, "invalid request: "+m.redact.clean(msg))
 }
 
-// response maps a non-streamed completion to an ai.Response.
+// response maps a non-streamed completion to an ai.Response, or to the
+// error it reports: an in-band error object, a finish reason that is not an
+// answer ([Model.answer]).
 func (m *Model) response(res *oai.ChatCompletion, status int) (*ai.Response, error) {
-	if res == nil || len(res.Choices) == 0 {
-		if res != nil {
-			if f, ok := res.JSON.ExtraFields["error"]; ok && f.Raw() != "" && f.Raw() != "null" {
-				// A compatible server reporting a failure with a 200.
-				return nil, m.embeddedError(status, []byte(`{"error":`+f.Raw()+`}`), nil, "error in the answer")
-			}
+	if res != nil {
+		if ib, ok := parseInBand("", []byte(res.RawJSON())); ok {
+			// A compatible server reporting a failure with a 2xx.
+			return nil, m.inBandError(ib, 0, nil)
 		}
+	}
+	if res == nil || len(res.Choices) == 0 {
 		return nil, m.malformed(status, "the answer has no choices")
 	}
 	c := res.Choices[0]
@@ -116,17 +117,35 @@ func (m *Model) response(res *oai.ChatCompletion, status int) (*ai.Response, err
 		if tc.Type != "" && tc.Type != "function" {
 			return nil, m.malformed(status, fmt.Sprintf("tool call %d has unsupported type %q", i, tc.Type))
 		}
+		// An empty ID is left for the agent to fill in, unique in the run.
 		msg.ToolCalls = append(msg.ToolCalls, ai.ToolCall{
-			ID:        orID(tc.ID, i),
+			ID:        tc.ID,
 			Name:      tc.Function.Name,
 			Arguments: tc.Function.Arguments,
 		})
 	}
-	return &ai.Response{
-		Message:      msg,
-		Usage:        usage(res.Usage),
-		FinishReason: finishReason(c.FinishReason, len(msg.ToolCalls)),
-	}, nil
+	var filters string
+	if f, ok := c.JSON.ExtraFields["content_filter_results"]; ok {
+		filters = filteredCategories([]byte(f.Raw()))
+	}
+	return m.answer(msg, c.FinishReason, filters, usage(res.Usage))
+}
+
+// answer is the Response of an assembled message, or the error its finish
+// reason makes it: "length" is an *ai.TruncatedError (its tool calls are
+// never run), "content_filter" an *ai.ContentFilterError naming the
+// filter, both wrapped in a permanent *ai.ModelError.
+func (m *Model) answer(msg ai.Message, reason, filters string, u ai.Usage) (*ai.Response, error) {
+	var cause error
+	switch reason {
+	case "length":
+		cause = &ai.TruncatedError{Partial: msg.Content, ToolCalls: msg.ToolCalls, Usage: u, FinishReason: reason}
+	case "content_filter":
+		cause = &ai.ContentFilterError{Filter: orString(filters, reason), Partial: msg.Content}
+	default:
+		return &ai.Response{Message: msg, Usage: u, FinishReason: finishReason(reason, len(msg.ToolCalls))}, nil
+	}
+	return nil, &ai.ModelError{Provider: providerName, Message: m.redact.clean(cause.Error()), Err: cause}
 }
 
 // malformed is the transient error of an unusable 200 answer.
@@ -142,14 +161,6 @@ func (m *Model) malformed(status int, msg string) error {
 
 func usage(u oai.CompletionUsage) ai.Usage {
 	return ai.Usage{InputTokens: int(u.PromptTokens), OutputTokens: int(u.CompletionTokens)}
-}
-
-// orID returns id, or a stable synthetic one for servers that send none.
-func orID(id string, i int) string {
-	if id != "" {
-		return id
-	}
-	return "call_" + strconv.Itoa(i)
 }
 
 // finishReason fills in a reason some compatible servers leave out.

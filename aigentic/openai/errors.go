@@ -14,7 +14,6 @@ import (
 	"time"
 
 	oai "github.com/openai/openai-go/v3"
-	"github.com/openai/openai-go/v3/packages/ssestream"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
@@ -50,7 +49,21 @@ var (
 	// message without a tool call ID. It is permanent; no HTTP request is
 	// made.
 	ErrInvalidRequest = errors.New("openai: invalid request")
+	// ErrInBandError marks an error the server reported inside a 2xx
+	// answer: an {"error": ...} body or stream event, vLLM's
+	// {"object": "error"} event, a chunk's error_type/error_message. It is
+	// classified by the same table as HTTP errors (see the package
+	// documentation) and keeps the server's message.
+	ErrInBandError = errors.New("openai: error reported in the answer")
+	// ErrErrorBodyCut marks an HTTP error whose body was longer than
+	// [MaxErrorBody]: only that prefix was read.
+	ErrErrorBodyCut = errors.New("openai: error body cut")
 )
+
+// MaxErrorBody is how much of an HTTP error answer's body is read (1 MiB):
+// an error body is a diagnosis, not data, and a proxy may send hundreds of
+// megabytes of it.
+const MaxErrorBody = 1 << 20
 
 // kindError ties a sentinel kind to the underlying cause, so that both
 // match errors.Is. Its text is redacted; the cause's own text is never
@@ -178,6 +191,7 @@ type exchange struct {
 	answered bool // a response (any status) came back
 	status   int
 	header   http.Header
+	cut      *cappedBody // the error body, when it was capped
 }
 
 // middleware records the exchange; it runs on the calling goroutine.
@@ -188,9 +202,46 @@ func (x *exchange) middleware(req *http.Request, next func(*http.Request) (*http
 		x.answered = true
 		x.status = res.StatusCode
 		x.header = res.Header.Clone()
+		if res.StatusCode >= 400 && res.Body != nil {
+			// The SDK reads an error body whole: cap it first.
+			x.cut = &cappedBody{rc: res.Body, left: MaxErrorBody}
+			res.Body = x.cut
+		}
 	}
 	return res, err
 }
+
+// cappedBody reads at most left bytes of an error body and then reports
+// io.EOF, recording whether more was there.
+type cappedBody struct {
+	rc   io.ReadCloser
+	left int64
+	cut  bool
+}
+
+func (b *cappedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		if !b.cut {
+			var one [1]byte
+			if n, _ := io.ReadFull(b.rc, one[:]); n > 0 {
+				b.cut = true
+			}
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.rc.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+// Close closes the body; a cut body's connection is closed, not drained.
+func (b *cappedBody) Close() error { return b.rc.Close() }
+
+// wasCut reports whether the error body was longer than MaxErrorBody.
+func (x *exchange) wasCut() bool { return x != nil && x.cut != nil && x.cut.cut }
 
 func (x *exchange) contentType() string {
 	if x == nil || x.header == nil {
@@ -236,10 +287,6 @@ func (m *Model) classify(ctx context.Context, err error, x *exchange) *ai.ModelE
 	var apiErr *oai.Error
 	if errors.As(err, &apiErr) {
 		return m.statusError(apiErr, x)
-	}
-	var streamErr *ssestream.StreamError
-	if errors.As(err, &streamErr) {
-		return m.streamEventError(streamErr)
 	}
 	r := m.redact
 	if x != nil && x.answered && x.status >= 200 && x.status < 300 {
@@ -307,12 +354,13 @@ func (m *Model) statusError(apiErr *oai.Error, x *exchange) *ai.ModelError {
 	if msg == "" {
 		msg = bodySnippet(apiErr)
 	}
+	msg = strings.TrimSpace(msg)
 	me := &ai.ModelError{
 		Provider:   providerName,
 		StatusCode: status,
 		Code:       r.clean(code),
-		Message:    r.clean(strings.TrimSpace(msg)),
-		Transient:  transientStatus(status, apiErr.Code, header),
+		Message:    r.clean(msg),
+		Transient:  transientError(status, apiErr.Code, apiErr.Type, msg, header),
 	}
 	if me.Transient {
 		if d, ok := ai.ParseRetryAfter(header, time.Now()); ok {
@@ -323,25 +371,17 @@ func (m *Model) statusError(apiErr *oai.Error, x *exchange) *ai.ModelError {
 	if status == http.StatusUnauthorized || status == http.StatusForbidden {
 		kind = ErrUnauthorized
 	}
-	me.Err = r.wrap(kind, sanitizeAPIError(apiErr), "HTTP %d %s", status, http.StatusText(status))
+	var cause error = sanitizeAPIError(apiErr)
+	if x.wasCut() {
+		kind = errors.Join(kind, ErrErrorBodyCut)
+		me.Message += fmt.Sprintf(" (error body cut: only its first %d bytes were read)", MaxErrorBody)
+	}
+	if isFilterCode(apiErr.Code) {
+		ib := parseErrorValue(json.RawMessage(apiErr.RawJSON()))
+		cause = errors.Join(cause, &ai.ContentFilterError{Filter: orString(ib.filters, apiErr.Code)})
+	}
+	me.Err = r.wrap(kind, cause, "HTTP %d %s", status, http.StatusText(status))
 	return me
-}
-
-// transientStatus decides whether an HTTP error is worth retrying.
-func transientStatus(status int, code string, header http.Header) bool {
-	switch strings.ToLower(strings.TrimSpace(header.Get("X-Should-Retry"))) {
-	case "true":
-		return true
-	case "false":
-		return false
-	}
-	if code == "insufficient_quota" {
-		return false
-	}
-	if status == http.StatusNotImplemented {
-		return false
-	}
-	return ai.IsTransientStatus(status) || status >= 500
 }
 
 // bodySnippet returns a short, single-line text of an error body that was
@@ -372,63 +412,6 @@ func bodySnippet(apiErr *oai.Error) string {
 		s = s[:200] + "…"
 	}
 	return s
-}
-
-// streamEventError classifies an error event received inside a stream.
-func (m *Model) streamEventError(se *ssestream.StreamError) *ai.ModelError {
-	return m.embeddedError(0, se.Event.Data, se, "error event in the stream")
-}
-
-// embeddedError classifies an {"error": ...} object that arrived in a 2xx
-// answer: a stream's error event, or a compatible server reporting a
-// failure with status 200. It is transient unless its type says the
-// request itself is at fault.
-func (m *Model) embeddedError(status int, data []byte, cause error, fallback string) *ai.ModelError {
-	r := m.redact
-	msg, code, typ := parseErrorObject(data)
-	if msg == "" {
-		msg = fallback
-	}
-	if code == "" {
-		code = typ
-	}
-	transient := true
-	switch typ {
-	case "invalid_request_error", "authentication_error", "permission_error", "not_found_error":
-		transient = false
-	}
-	return &ai.ModelError{
-		Provider:   providerName,
-		StatusCode: status,
-		Code:       r.clean(code),
-		Message:    r.clean(msg),
-		Transient:  transient,
-		Err:        r.wrap(nil, cause, "%s", msg),
-	}
-}
-
-// parseErrorObject reads {"error": {"message", "code", "type"}} or
-// {"error": "message"}.
-func parseErrorObject(data []byte) (msg, code, typ string) {
-	var ev struct {
-		Error json.RawMessage `json:"error"`
-	}
-	if json.Unmarshal(data, &ev) != nil || len(ev.Error) == 0 {
-		return "", "", ""
-	}
-	var body struct {
-		Message string `json:"message"`
-		Code    any    `json:"code"`
-		Type    string `json:"type"`
-	}
-	if json.Unmarshal(ev.Error, &body) == nil {
-		if body.Code != nil {
-			code = fmt.Sprint(body.Code)
-		}
-		return body.Message, code, body.Type
-	}
-	_ = json.Unmarshal(ev.Error, &msg)
-	return msg, "", ""
 }
 
 // isDecodeError reports a JSON body that could not be decoded.

@@ -245,9 +245,6 @@ func TestMalformedAnswers(t *testing.T) {
 		{"stream error event", func(w http.ResponseWriter, r *http.Request) {
 			writeSSE(w, chunk(`{"content":"a"}`, ""), `{"error":{"message":"The server had an error","type":"server_error","code":null}}`)
 		}, true, true, nil},
-		{"JSON answer to a stream request", func(w http.ResponseWriter, r *http.Request) {
-			writeJSON(w, 200, completion("not streamed", "stop"))
-		}, true, false, openai.ErrMalformedResponse},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

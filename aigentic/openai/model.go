@@ -256,19 +256,15 @@ func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, err
 	if err != nil {
 		return nil, err
 	}
-	var x exchange
-	mw := option.WithMiddleware(x.middleware)
-	if req.OnDelta == nil {
-		res, err := m.chat.Completions.New(ctx, params, mw)
-		if err != nil {
-			return nil, m.classify(ctx, err, &x)
-		}
-		return m.response(res, x.status)
+	if req.OnDelta != nil {
+		return m.generateStream(ctx, params, req.OnDelta)
 	}
-	params.StreamOptions.IncludeUsage = oai.Bool(true)
-	stream := m.chat.Completions.NewStreaming(ctx, params, mw)
-	defer stream.Close()
-	return m.collect(ctx, stream, req.OnDelta, &x)
+	var x exchange
+	res, err := m.chat.Completions.New(ctx, params, option.WithMiddleware(x.middleware))
+	if err != nil {
+		return nil, m.classify(ctx, err, &x)
+	}
+	return m.response(res, x.status)
 }
 
 // Ping implements ai.Model with GET {base}/models/{model}: a cheap

@@ -1,29 +1,60 @@
 package openai
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
 	"strings"
+	"time"
 
 	oai "github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/option"
 	"github.com/openai/openai-go/v3/packages/ssestream"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
 
+// How long a stream that has sent its finish reason may take to send the
+// rest. Some proxies send the whole answer and then hold the connection
+// open without [DONE]; waiting for the end of the body would last until
+// the attempt timeout, or forever.
+var (
+	// usageWait bounds the wait for the usage chunk after finish_reason
+	// (OpenAI sends it right after; a server ignoring include_usage never
+	// does). The answer is then complete without usage.
+	usageWait = time.Second
+	// doneWait bounds the wait for [DONE] and the end of the body once the
+	// finish reason and usage have arrived. Reading them lets the
+	// connection be reused; a server that sends neither is cut.
+	doneWait = 250 * time.Millisecond
+)
+
+// errStreamTail is the cause with which a complete stream's request is
+// cancelled when its server does not end it.
+var errStreamTail = errors.New("openai: the stream was complete and its server did not end it")
+
+// maxStreamJSON bounds a JSON body answering a streaming request.
+const maxStreamJSON = 32 << 20
+
 // toolDelta is one tool call being assembled from stream deltas.
 type toolDelta struct {
-	index int64
-	id    string
-	name  string
-	args  strings.Builder
+	index    int64
+	hasIndex bool
+	id       string
+	name     string
+	args     strings.Builder
 }
 
 // assembler builds the answer of choice 0 from stream chunks.
 type assembler struct {
-	text   strings.Builder
-	calls  []*toolDelta
-	finish string
-	usage  *oai.CompletionUsage
+	text    strings.Builder
+	calls   []*toolDelta
+	finish  string
+	filters string // content filter categories, from content_filter_results
+	usage   *oai.CompletionUsage
 }
 
 // add folds one chunk in and returns its new text, if any.
@@ -47,61 +78,156 @@ func (a *assembler) add(ch *oai.ChatCompletionChunk) string {
 		if c.FinishReason != "" {
 			a.finish = c.FinishReason
 		}
+		if f, ok := c.JSON.ExtraFields["content_filter_results"]; ok {
+			if names := filteredCategories([]byte(f.Raw())); names != "" {
+				a.filters = names
+			}
+		}
 	}
 	a.text.WriteString(text.String())
 	return text.String()
 }
 
-// addCall folds a tool-call delta in: by index, or, from servers that send
-// no index, as a new call when it brings a new ID and a continuation of the
-// last call otherwise.
+// addCall folds a tool-call delta in. A delta continues the last call with
+// its index (or, from servers that send no index, the last call) unless it
+// starts a new one ([startsNewCall]). Names are never concatenated: a call
+// keeps the first name it gets.
 func (a *assembler) addCall(d *oai.ChatCompletionChunkChoiceDeltaToolCall) {
 	var cur *toolDelta
-	if d.JSON.Index.Valid() {
-		for _, c := range a.calls {
-			if c.index == d.Index {
+	hasIndex := d.JSON.Index.Valid()
+	if hasIndex {
+		for i := len(a.calls) - 1; i >= 0; i-- {
+			if c := a.calls[i]; c.hasIndex && c.index == d.Index {
 				cur = c
 				break
 			}
 		}
-	} else if n := len(a.calls); n > 0 && (d.ID == "" || d.ID == a.calls[n-1].id) {
+	} else if n := len(a.calls); n > 0 {
 		cur = a.calls[n-1]
 	}
+	if cur != nil && startsNewCall(cur, d) {
+		cur = nil
+	}
 	if cur == nil {
-		idx := d.Index
-		if !d.JSON.Index.Valid() {
-			idx = int64(len(a.calls))
-		}
-		cur = &toolDelta{index: idx}
+		cur = &toolDelta{index: d.Index, hasIndex: hasIndex}
 		a.calls = append(a.calls, cur)
 	}
 	if cur.id == "" {
 		cur.id = d.ID
 	}
-	if name := d.Function.Name; name != "" && name != cur.name {
-		cur.name += name
+	if cur.name == "" {
+		cur.name = d.Function.Name
 	}
 	cur.args.WriteString(d.Function.Arguments)
 }
 
-// collect reads the whole stream, calling onDelta with each text fragment.
-func (m *Model) collect(ctx context.Context, stream *ssestream.Stream[oai.ChatCompletionChunk], onDelta func(string), x *exchange) (*ai.Response, error) {
+// startsNewCall is the rule for servers that stream parallel calls at one
+// index (or with none): a delta bringing a new non-empty ID, or a name
+// after a call whose arguments are already complete JSON, is a new call.
+func startsNewCall(cur *toolDelta, d *oai.ChatCompletionChunkChoiceDeltaToolCall) bool {
+	if d.ID != "" && cur.id != "" && d.ID != cur.id {
+		return true
+	}
+	return d.Function.Name != "" && cur.name != "" && cur.args.Len() > 0 && json.Valid([]byte(cur.args.String()))
+}
+
+// message is the assembled assistant message.
+func (a *assembler) message() ai.Message {
+	msg := ai.Message{Role: ai.RoleAssistant, Content: a.text.String()}
+	for _, c := range a.calls {
+		// A call without a name or ID is passed on as is: the agent gives
+		// it an ID and answers a missing name with an error result the
+		// model sees, as for a non-streamed answer.
+		msg.ToolCalls = append(msg.ToolCalls, ai.ToolCall{ID: c.id, Name: c.name, Arguments: c.args.String()})
+	}
+	return msg
+}
+
+// generateStream makes one streaming request and assembles its answer,
+// calling onDelta with each text fragment on the calling goroutine.
+//
+// The SSE events are decoded here rather than by the SDK's stream, which
+// takes any chunk with an "error" key — "error": null included — for an
+// error, and knows neither vLLM's {"object":"error"} events nor a stream
+// that is complete before its body ends.
+func (m *Model) generateStream(ctx context.Context, params oai.ChatCompletionNewParams, onDelta func(string)) (*ai.Response, error) {
+	params.StreamOptions.IncludeUsage = oai.Bool(true)
+	sctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	var x exchange
+	var raw *http.Response
+	_, err := m.chat.Completions.New(sctx, params,
+		option.WithMiddleware(x.middleware),
+		option.WithJSONSet("stream", true),
+		option.WithResponseBodyInto(&raw))
+	if err != nil {
+		return nil, m.classify(ctx, err, &x)
+	}
+	if raw == nil || raw.Body == nil {
+		return nil, m.malformed(x.status, "empty answer to a streaming request")
+	}
+	defer func() { _ = raw.Body.Close() }()
+
+	if mt := x.contentType(); mt != "" && mt != "text/event-stream" && strings.Contains(mt, "json") {
+		return m.jsonAnswerToStream(ctx, raw.Body, &x, onDelta)
+	}
+
 	var a assembler
-	for stream.Next() {
-		ch := stream.Current()
+	var tail *time.Timer
+	defer func() {
+		if tail != nil {
+			tail.Stop()
+		}
+	}()
+	complete := false // finish reason and usage are in
+	dec := ssestream.NewDecoder(raw)
+	for dec.Next() {
+		ev := dec.Event()
+		data := bytes.TrimSpace(ev.Data)
+		if len(data) == 0 {
+			continue
+		}
+		if bytes.HasPrefix(data, []byte("[DONE]")) {
+			continue // read on to the end of the body, so the connection is reused
+		}
+		if ib, ok := parseInBand(ev.Type, data); ok {
+			return nil, m.inBandError(ib, 0, nil)
+		}
+		var ch oai.ChatCompletionChunk
+		if err := json.Unmarshal(data, &ch); err != nil {
+			if a.finish != "" {
+				continue // a trailing oddity after a complete answer
+			}
+			return nil, &ai.ModelError{
+				Provider:   providerName,
+				StatusCode: x.status,
+				Message:    "malformed chunk in the stream",
+				Transient:  true,
+				Err:        m.redact.wrap(ErrMalformedResponse, err, "malformed chunk: %v", err),
+			}
+		}
 		if text := a.add(&ch); text != "" {
 			onDelta(text)
 		}
+		switch {
+		case a.finish != "" && tail == nil:
+			tail = time.AfterFunc(usageWait, func() { stop(errStreamTail) })
+			if a.usage != nil {
+				complete = true
+				tail.Reset(doneWait)
+			}
+		case a.finish != "" && a.usage != nil && !complete:
+			complete = true
+			tail.Reset(doneWait)
+		}
 	}
-	if err := stream.Err(); err != nil {
-		me := m.classify(ctx, err, x)
+	if err := dec.Err(); err != nil && !(a.finish != "" && errors.Is(context.Cause(sctx), errStreamTail) && ctx.Err() == nil) {
+		me := m.classify(ctx, err, &x)
 		if ctx.Err() == nil && x.answered && x.status < 300 {
 			if what, ok := networkFailure(err); ok {
 				// The events had started: the stream was cut.
 				me.Message = "truncated stream: " + what
 				me.Err = m.redact.wrap(ErrTruncatedStream, err, "%s", me.Message)
-			} else if isDecodeError(err) {
-				me.Message = "malformed chunk in the stream"
 			}
 		}
 		return nil, me
@@ -110,27 +236,48 @@ func (m *Model) collect(ctx context.Context, stream *ssestream.Stream[oai.ChatCo
 		return nil, contextError(err)
 	}
 	if a.finish == "" {
-		return nil, m.truncated(x, a.text.Len() > 0 || len(a.calls) > 0)
+		return nil, m.truncated(&x, a.text.Len() > 0 || len(a.calls) > 0)
 	}
-	msg := ai.Message{Role: ai.RoleAssistant, Content: a.text.String()}
-	for i, c := range a.calls {
-		if c.name == "" {
-			return nil, m.malformed(x.status, "a streamed tool call has no name")
-		}
-		msg.ToolCalls = append(msg.ToolCalls, ai.ToolCall{ID: orID(c.id, i), Name: c.name, Arguments: c.args.String()})
-	}
-	resp := &ai.Response{Message: msg, FinishReason: finishReason(a.finish, len(msg.ToolCalls))}
+	var u ai.Usage
 	if a.usage != nil {
-		resp.Usage = usage(*a.usage)
+		u = usage(*a.usage)
 	}
-	return resp, nil
+	return m.answer(a.message(), a.finish, a.filters, u)
+}
+
+// jsonAnswerToStream reads a JSON body that answered a streaming request:
+// a server that does not stream (the whole completion, passed to onDelta
+// at once) or an error object with status 200.
+func (m *Model) jsonAnswerToStream(ctx context.Context, body io.Reader, x *exchange, onDelta func(string)) (*ai.Response, error) {
+	data, err := io.ReadAll(io.LimitReader(body, maxStreamJSON))
+	if err != nil {
+		return nil, m.classify(ctx, err, x)
+	}
+	if ib, ok := parseInBand("", data); ok {
+		return nil, m.inBandError(ib, 0, nil)
+	}
+	var res oai.ChatCompletion
+	if err := json.Unmarshal(data, &res); err != nil {
+		return nil, &ai.ModelError{
+			Provider:   providerName,
+			StatusCode: x.status,
+			Message:    "malformed JSON in the answer",
+			Transient:  true,
+			Err:        m.redact.wrap(ErrMalformedResponse, err, "malformed JSON: %v", err),
+		}
+	}
+	resp, err := m.response(&res, x.status)
+	if err == nil && resp.Message.Content != "" {
+		onDelta(resp.Message.Content)
+	}
+	return resp, err
 }
 
 // truncated is the error of a stream that ended without a finish reason.
 func (m *Model) truncated(x *exchange, partial bool) error {
 	if mt := x.contentType(); x.answered && mt != "" && mt != "text/event-stream" {
-		// A server that ignores "stream": true answers with one JSON
-		// document, which holds no SSE events: retrying cannot help.
+		// A server that ignores "stream": true answers with one document,
+		// which holds no SSE events: retrying cannot help.
 		return &ai.ModelError{
 			Provider:   providerName,
 			StatusCode: x.status,

@@ -1,0 +1,50 @@
+package aigentic
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+)
+
+// uniqueToolCallIDs gives every tool call of msg, a model's answer about to
+// join the transcript, an ID unique in the run's transcript: a call with no
+// ID (servers that send none), or with one already used by an earlier call
+// of msg or of the transcript (servers that number calls per answer, or
+// repeat one ID for parallel calls), gets "call_<model call>_<index>" —
+// with a further "_<n>" in the rare case that is taken too. Each tool
+// message then answers exactly one call, which strict servers (OpenAI)
+// require of the next request. The rule is provider-neutral: providers
+// pass IDs on as received, empty included.
+func (r *AgentRun) uniqueToolCallIDs(msg *ai.Message) {
+	if len(msg.ToolCalls) == 0 {
+		return
+	}
+	used := make(map[string]bool, len(msg.ToolCalls))
+	r.mu.Lock()
+	for i := range r.messages {
+		for _, tc := range r.messages[i].ToolCalls {
+			used[tc.ID] = true
+		}
+	}
+	r.mu.Unlock()
+	cloned := false
+	for i := range msg.ToolCalls {
+		tc := &msg.ToolCalls[i]
+		if tc.ID != "" && !used[tc.ID] {
+			used[tc.ID] = true
+			continue
+		}
+		id := "call_" + strconv.Itoa(r.ownCalls) + "_" + strconv.Itoa(i)
+		for n := 2; used[id]; n++ {
+			id = "call_" + strconv.Itoa(r.ownCalls) + "_" + strconv.Itoa(i) + "_" + strconv.Itoa(n)
+		}
+		used[id] = true
+		if !cloned {
+			// The calls may be the model's own slice: change a copy.
+			msg.ToolCalls = slices.Clone(msg.ToolCalls)
+			tc, cloned = &msg.ToolCalls[i], true
+		}
+		tc.ID = id
+	}
+}
