@@ -47,8 +47,8 @@ func WithBaseURL(url string) Option {
 
 // WithHTTPClient sets the HTTP client, for custom transports, proxies or
 // TLS settings. Leave its Timeout at zero and bound calls with the context:
-// the agent sets per-attempt deadlines. Nil keeps the default,
-// http.DefaultClient.
+// the agent sets per-attempt deadlines. Nil keeps the default: a client
+// shared by every Model, on [NewTransport].
 func WithHTTPClient(client *http.Client) Option {
 	return func(c *config) { c.httpClient = client }
 }
@@ -176,9 +176,11 @@ func NewModel(modelName, apiKey string, opts ...Option) *Model {
 	if apiKey != "" {
 		sdkOpts = append(sdkOpts, option.WithAPIKey(apiKey))
 	}
-	if c.httpClient != nil {
-		sdkOpts = append(sdkOpts, option.WithHTTPClient(c.httpClient))
+	client := c.httpClient
+	if client == nil {
+		client = defaultClient()
 	}
+	sdkOpts = append(sdkOpts, option.WithHTTPClient(client))
 	if c.organization != "" {
 		sdkOpts = append(sdkOpts, option.WithOrganization(c.organization))
 	}

@@ -3,6 +3,7 @@ package openaitest
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -14,6 +15,7 @@ const (
 	kindTruncated
 	kindReset
 	kindSlow
+	kindEvents
 )
 
 // Fault is one injected failure of a chat completion request. Build it with
@@ -26,6 +28,8 @@ type Fault struct {
 	header http.Header
 	body   string
 	delay  time.Duration
+	events []string
+	hold   bool
 }
 
 // Status answers with an HTTP status and an OpenAI-shaped error body, e.g.
@@ -73,3 +77,33 @@ func ConnectionReset() Fault { return Fault{kind: kindReset} }
 // Slow waits d before answering normally — the model is then called — or
 // stops when the client goes away first (a context deadline, a cancel).
 func Slow(d time.Duration) Fault { return Fault{kind: kindSlow, delay: d} }
+
+// Events answers 200 text/event-stream with the given events, verbatim and
+// in order, whatever the request asked: a scripted stream, to replay what a
+// particular server sends. An event that does not start with "data:" or
+// "event:" is sent as "data: <event>"; "[DONE]" is sent only if given. The
+// body then ends, unless [Fault.HoldOpen] keeps it open.
+func Events(events ...string) Fault {
+	out := make([]string, len(events))
+	for i, e := range events {
+		if !strings.HasPrefix(e, "data:") && !strings.HasPrefix(e, "event:") && !strings.HasPrefix(e, ":") {
+			e = "data: " + e
+		}
+		out[i] = e
+	}
+	return Fault{kind: kindEvents, events: out}
+}
+
+// HoldOpen keeps an [Events] answer open after its last event until the
+// client goes away or the server closes: a stream that never ends.
+func (f Fault) HoldOpen() Fault {
+	f.hold = true
+	return f
+}
+
+// JSONBody answers with status and a JSON body, verbatim, whatever the
+// request asked (a streaming request included): a scripted non-streamed
+// answer, e.g. an error object sent with status 200.
+func JSONBody(status int, body string) Fault {
+	return Status(status, "Content-Type", "application/json").WithBody(body)
+}

@@ -34,6 +34,8 @@ type Server struct {
 	latency time.Duration
 
 	allowInvalid bool
+	quirks       map[Quirk]bool
+	stopped      chan struct{} // closed by Close: ends held-open answers
 
 	mu         sync.Mutex
 	faults     []Fault
@@ -93,7 +95,7 @@ func NewServer(t testing.TB, model ai.Model, opts ...Option) *Server {
 	if _, _, err := compiledSchemas(); err != nil {
 		t.Fatal(err)
 	}
-	s := &Server{model: model}
+	s := &Server{model: model, stopped: make(chan struct{})}
 	for _, o := range opts {
 		o(s)
 	}
@@ -124,6 +126,7 @@ func (s *Server) Close() {
 	s.closed = true
 	s.mu.Unlock()
 	if !closed {
+		close(s.stopped)
 		s.srv.Close()
 	}
 }
@@ -320,7 +323,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if faulted {
-		s.serveFault(w, fault, &wr)
+		s.serveFault(w, r, fault, &wr)
 		return
 	}
 
@@ -341,7 +344,9 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	writeJSON(w, http.StatusOK, completion(id, wr.Model, resp))
+	c := completion(id, wr.Model, resp)
+	s.quirkCompletion(c)
+	writeJSON(w, http.StatusOK, c)
 }
 
 // stream serves a streaming chat completion: content deltas as the model
@@ -349,6 +354,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 // two), the finish reason, usage when asked, and [DONE].
 func (s *Server) stream(w http.ResponseWriter, r *http.Request, wr *wireRequest, req ai.Request, id string) {
 	ev := newEvents(w, id, wr)
+	ev.nullError = s.has(NullErrorField)
 	var streamed strings.Builder
 	req.OnDelta = func(text string) {
 		if text == "" {
@@ -374,15 +380,67 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, wr *wireRequest,
 	if rest, ok := strings.CutPrefix(resp.Message.Content, streamed.String()); ok && rest != "" {
 		ev.content(rest) // a model that did not stream, or not all of it
 	}
-	calls := withIDs(resp.Message.ToolCalls, id)
+	calls := s.quirkIDs(withIDs(resp.Message.ToolCalls, id))
 	for i, tc := range calls {
+		if s.has(ToolCallsAtOneIndex) {
+			ev.toolCall(0, tc.ID, tc.Name, tc.Arguments)
+			continue
+		}
 		half := len(tc.Arguments) / 2
 		ev.toolCall(i, tc.ID, tc.Name, tc.Arguments[:half])
 		ev.toolCall(i, "", "", tc.Arguments[half:])
 	}
-	ev.finish(finishReason(resp))
-	ev.usage(resp.Usage)
+	if s.has(UsageInFinishChunk) {
+		ev.finishWithUsage(finishReason(resp), resp.Usage)
+	} else {
+		ev.finish(finishReason(resp))
+		ev.usage(resp.Usage)
+	}
+	if s.has(NoDoneMarker) {
+		s.hold(r)
+		return
+	}
 	ev.done()
+}
+
+// hold keeps an answer open until the client goes away or the server
+// closes.
+func (s *Server) hold(r *http.Request) {
+	select {
+	case <-r.Context().Done():
+	case <-s.stopped:
+	}
+}
+
+// quirkIDs applies NoToolCallIDs and RepeatedToolCallIDs.
+func (s *Server) quirkIDs(calls []ai.ToolCall) []ai.ToolCall {
+	for i := range calls {
+		switch {
+		case s.has(NoToolCallIDs):
+			calls[i].ID = ""
+		case s.has(RepeatedToolCallIDs):
+			calls[i].ID = "call_0"
+		}
+	}
+	return calls
+}
+
+// quirkCompletion applies the quirks to a non-streamed answer.
+func (s *Server) quirkCompletion(c map[string]any) {
+	if s.has(NullErrorField) {
+		c["error"] = nil
+	}
+	if !s.has(NoToolCallIDs) && !s.has(RepeatedToolCallIDs) {
+		return
+	}
+	msg := &c["choices"].([]wireChoice)[0].Message
+	for i := range msg.ToolCalls {
+		if s.has(NoToolCallIDs) {
+			msg.ToolCalls[i].ID = ""
+		} else {
+			msg.ToolCalls[i].ID = "call_0"
+		}
+	}
 }
 
 // sleep waits d, reporting false when ctx ended first.
@@ -587,6 +645,8 @@ type events struct {
 	created int64
 	usageOn bool
 	started bool
+	// nullError adds "error": null to every chunk (NullErrorField).
+	nullError bool
 }
 
 func newEvents(w http.ResponseWriter, id string, wr *wireRequest) *events {
@@ -629,6 +689,24 @@ func (e *events) chunk(delta map[string]any, finish any) {
 	if e.usageOn {
 		c["usage"] = nil
 	}
+	if e.nullError {
+		c["error"] = nil
+	}
+	b, _ := json.Marshal(c)
+	e.line(b)
+}
+
+// finishWithUsage sends the finish reason and the usage in one chunk.
+func (e *events) finishWithUsage(reason string, u ai.Usage) {
+	e.start()
+	c := map[string]any{
+		"id": e.id, "object": "chat.completion.chunk", "created": e.created, "model": e.model,
+		"choices": []any{map[string]any{"index": 0, "delta": map[string]any{}, "finish_reason": reason, "logprobs": nil}},
+		"usage":   toWireUsage(u),
+	}
+	if e.nullError {
+		c["error"] = nil
+	}
 	b, _ := json.Marshal(c)
 	e.line(b)
 }
@@ -642,7 +720,10 @@ func (e *events) toolCall(index int, id, name, args string) {
 	e.start()
 	tc := map[string]any{"index": index, "function": map[string]any{"arguments": args}}
 	if id != "" {
-		tc["id"], tc["type"] = id, "function"
+		tc["id"] = id
+	}
+	if name != "" {
+		tc["type"] = "function"
 		tc["function"].(map[string]any)["name"] = name
 	}
 	e.chunk(map[string]any{"tool_calls": []any{tc}}, nil)
@@ -668,7 +749,7 @@ func (e *events) done() { e.line([]byte("[DONE]")) }
 
 // ---- faults ----
 
-func (s *Server) serveFault(w http.ResponseWriter, f Fault, wr *wireRequest) {
+func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f Fault, wr *wireRequest) {
 	switch f.kind {
 	case kindStatus:
 		if f.body != "" {
@@ -720,6 +801,19 @@ func (s *Server) serveFault(w http.ResponseWriter, f Fault, wr *wireRequest) {
 		hijackClose(w, false)
 	case kindReset:
 		hijackClose(w, true)
+	case kindEvents:
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.Header().Set("Cache-Control", "no-cache")
+		w.WriteHeader(http.StatusOK)
+		for _, e := range f.events {
+			_, _ = fmt.Fprintf(w, "%s\n\n", e)
+			if fl, ok := w.(http.Flusher); ok {
+				fl.Flush()
+			}
+		}
+		if f.hold {
+			s.hold(r)
+		}
 	}
 }
 
