@@ -2,6 +2,7 @@ package openai_test
 
 import (
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -62,7 +63,7 @@ func runConcurrently(tb testing.TB, baseURL string, n int, opts ...openai.Option
 		tb.Fatal(err)
 	}
 	var log toolLog
-	agent := aigentic.Agent{Model: m, AgentTools: testTools(&log), Stream: true, RetryPolicy: noSleep(), Retries: 2}
+	agent := aigentic.Agent{Model: m, AgentTools: testTools(&log), Stream: true, RetryPolicy: noSleep(), Retries: 2, Logger: slog.New(slog.DiscardHandler)}
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	for range n {
