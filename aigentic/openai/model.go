@@ -216,7 +216,7 @@ func (m *Model) validate(c *config, apiKey string) *ai.ModelError {
 	u, err := url.Parse(m.baseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return configError(ErrInvalidConfig, m.redact.clean(fmt.Sprintf(
-			"invalid configuration: base URL %q is not an http(s) URL such as http://localhost:11434/v1", m.baseURL)))
+			"invalid configuration: base URL %q is not an http(s) URL such as http://localhost:11434/v1", safeURL(m.baseURL))))
 	}
 	for _, h := range c.headers {
 		if h[0] == "" || strings.ContainsAny(h[0]+h[1], "\r\n") {
@@ -241,7 +241,9 @@ func (m *Model) usable() error {
 // ModelName implements ai.Model.
 func (m *Model) ModelName() string { return m.name }
 
-// BaseURL is the base URL the model sends its requests to.
+// BaseURL is the base URL the model sends its requests to, as configured:
+// it may hold credentials (user:password@), so print it only through
+// provider.DisplayURL or url.URL.Redacted.
 func (m *Model) BaseURL() string { return m.baseURL }
 
 // Generate implements ai.Model: one chat completion, streamed when
@@ -296,13 +298,21 @@ func (m *Model) Ping(ctx context.Context) (*ai.PingResult, error) {
 }
 
 func (m *Model) pingResult(detail string) *ai.PingResult {
-	where := m.baseURL
-	if u, err := url.Parse(where); err == nil {
-		where = u.Redacted() // no userinfo password
-	}
-	where = m.redact.clean(where)
+	where := m.redact.clean(safeURL(m.baseURL))
 	if !m.hasKey {
 		where += " (no API key)"
 	}
 	return &ai.PingResult{Provider: providerName, Model: m.name, Detail: detail + " at " + where}
+}
+
+// safeURL is a URL without its password (url.URL.Redacted); one that does
+// not parse keeps only what follows its last "@".
+func safeURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	if i := strings.LastIndex(raw, "@"); i >= 0 {
+		return "***@" + raw[i+1:]
+	}
+	return raw
 }

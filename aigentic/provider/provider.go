@@ -28,13 +28,55 @@ type Settings struct {
 	BaseURL string
 }
 
-// String describes the settings without the key.
+// String describes the settings without the key, and with the base URL in
+// its display form ([DisplayURL]). It is also what %v, %+v and %#v print.
 func (s Settings) String() string {
 	key := "unset"
 	if s.APIKey != "" {
 		key = "set"
 	}
-	return fmt.Sprintf("model=%s base_url=%s api_key=%s", s.Model, s.BaseURL, key)
+	return fmt.Sprintf("model=%s base_url=%s api_key=%s", s.Model, DisplayURL(s.BaseURL), key)
+}
+
+// GoString makes %#v print [Settings.String], not the key.
+func (s Settings) GoString() string { return "provider.Settings{" + s.String() + "}" }
+
+// DisplayURL is the form of a base URL that may be printed or logged: a
+// password in it becomes "***" ("http://user:***@host/v1"), as do the values
+// of its query parameters (gateways take keys there) and its fragment. A
+// string that does not parse as a URL keeps only what follows its last
+// "@", after "***@". "" stays "".
+func DisplayURL(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		if i := strings.LastIndex(raw, "@"); i >= 0 {
+			return "***@" + raw[i+1:]
+		}
+		return raw
+	}
+	if u.User != nil {
+		if _, hasPassword := u.User.Password(); hasPassword {
+			u.User = url.UserPassword(u.User.Username(), "***")
+		} else if u.User.Username() != "" {
+			// A lone userinfo is often a token (https://TOKEN@host).
+			u.User = url.User("***")
+		}
+	}
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			q[k] = []string{"***"}
+		}
+		u.RawQuery = q.Encode()
+	}
+	if u.Fragment != "" {
+		u.Fragment, u.RawFragment = "***", ""
+	}
+	// url.URL.String escapes the "*" of a password; undo it for display.
+	return strings.ReplaceAll(u.String(), "%2A%2A%2A", "***")
 }
 
 // FromEnv reads OPENAI_API_KEY, OPENAI_MODEL and OPENAI_BASE_URL through
@@ -52,7 +94,7 @@ func FromEnv(getenv func(string) string) (Settings, error) {
 	if s.BaseURL != "" {
 		u, err := url.Parse(s.BaseURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return Settings{}, fmt.Errorf("OPENAI_BASE_URL=%q is not a valid http(s) URL (example: http://localhost:11434/v1)", s.BaseURL)
+			return Settings{}, fmt.Errorf("OPENAI_BASE_URL=%q is not a valid http(s) URL (example: http://localhost:11434/v1)", DisplayURL(s.BaseURL))
 		}
 	}
 	return s, nil
@@ -63,7 +105,8 @@ func FromEnv(getenv func(string) string) (Settings, error) {
 func (s Settings) Offline() bool { return s.APIKey == "" && s.BaseURL == "" }
 
 // New builds the model the settings select, and a one-line description of
-// it for the program to print at start-up (never the key).
+// it for the program to print at start-up: never the key, and the base URL
+// only in its display form ([DisplayURL]).
 func New(s Settings) (ai.Model, string, error) {
 	if s.Offline() {
 		return offline.NewModel(), "Using the built-in offline model (OPENAI_API_KEY is not set).", nil
@@ -74,7 +117,7 @@ func New(s Settings) (ai.Model, string, error) {
 	where := "OpenAI"
 	if s.BaseURL != "" {
 		base = s.BaseURL
-		where = "the OpenAI-compatible server at " + s.BaseURL
+		where = "the OpenAI-compatible server at " + DisplayURL(s.BaseURL)
 	}
 	m, err := openai.New(s.Model, s.APIKey, openai.WithBaseURL(base))
 	if err != nil {

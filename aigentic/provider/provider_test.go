@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -101,5 +102,56 @@ func TestSettingsBaseURLWinsOverProcessEnv(t *testing.T) {
 	}
 	if om.BaseURL() != openai.DefaultBaseURL {
 		t.Fatalf("BaseURL() = %q, want %q", om.BaseURL(), openai.DefaultBaseURL)
+	}
+}
+
+// Issue 8, input 10: credentials in OPENAI_BASE_URL are never printed.
+func TestDisplayURLHidesCredentials(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"http://user:pass@host/v1", "http://user:***@host/v1"},
+		{"https://alice:s3cr%40t@gw.example:8443/openai/v1", "https://alice:***@gw.example:8443/openai/v1"},
+		{"https://tok_ABC123@gw.example/v1", "https://***@gw.example/v1"},
+		{"http://host/v1?api-key=SECRETKEY&x=1", "http://host/v1?api-key=***&x=***"},
+		{"http://localhost:11434/v1", "http://localhost:11434/v1"},
+		{"", ""},
+		{"http//user:pass@host\x7f/v1", "***@host\x7f/v1"},
+	}
+	for _, c := range cases {
+		if got := provider.DisplayURL(c.in); got != c.want {
+			t.Errorf("DisplayURL(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestNothingPrintsTheBaseURLCredentials(t *testing.T) {
+	const secret = "pa55w0rd-SECRET"
+	srv := openaitest.NewServer(t, offline.NewModel())
+	base := strings.Replace(srv.URL(), "http://", "http://user:"+secret+"@", 1)
+	s, err := provider.FromEnv(env(map[string]string{"OPENAI_BASE_URL": base, "OPENAI_API_KEY": "sk-key-XYZ123"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, desc, err := provider.New(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, err := m.Ping(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	printed := []string{desc, s.String(), fmt.Sprintf("%v %+v %#v", s, s, s), pr.Detail}
+	if _, err := provider.FromEnv(env(map[string]string{"OPENAI_BASE_URL": "ftp://user:" + secret + "@host/v1"})); err != nil {
+		printed = append(printed, err.Error())
+	}
+	if _, err := provider.FromEnv(env(map[string]string{"OPENAI_BASE_URL": "http://user:" + secret + "@ho st/v1"})); err != nil {
+		printed = append(printed, err.Error())
+	}
+	for _, p := range printed {
+		if strings.Contains(p, secret) || strings.Contains(p, "sk-key-XYZ123") {
+			t.Errorf("printed a secret: %q", p)
+		}
+	}
+	if !strings.Contains(desc, "user:***@") {
+		t.Errorf("description %q does not show the display form", desc)
 	}
 }
