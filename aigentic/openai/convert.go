@@ -163,13 +163,18 @@ func usage(u oai.CompletionUsage) ai.Usage {
 	return ai.Usage{InputTokens: int(u.PromptTokens), OutputTokens: int(u.CompletionTokens)}
 }
 
-// finishReason fills in a reason some compatible servers leave out.
+// finishReason normalizes the reason of an answer: "tool_calls" when it
+// has tool calls and the server said "stop", nothing, or a variant
+// ("tool_call", "function_call") — Gemini's OpenAI-compatible endpoint
+// streams tool calls with "stop" — and "stop" when a server says
+// "tool_calls" (or nothing) for an answer without any (LocalAI).
 func finishReason(reason string, calls int) string {
-	if reason != "" {
-		return reason
+	switch reason {
+	case "", "stop", "tool_calls", "tool_call", "function_call":
+		if calls > 0 {
+			return "tool_calls"
+		}
+		return "stop"
 	}
-	if calls > 0 {
-		return "tool_calls"
-	}
-	return "stop"
+	return reason
 }

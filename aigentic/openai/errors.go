@@ -1,6 +1,7 @@
 package openai
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -346,13 +347,19 @@ func (m *Model) statusError(apiErr *oai.Error, x *exchange) *ai.ModelError {
 	} else if x != nil {
 		header = x.header
 	}
-	code := apiErr.Code
-	if code == "" {
-		code = apiErr.Type
-	}
-	msg := apiErr.Message
+	errCode, errType, msg := apiErr.Code, apiErr.Type, apiErr.Message
 	if msg == "" {
-		msg = bodySnippet(apiErr)
+		// Not OpenAI's {"error": {...}}: vLLM's {"object": "error", ...},
+		// Gemini's [{"error": {...}}], a proxy's text.
+		if ib, ok := otherErrorShape(apiErr); ok {
+			errCode, errType, msg = ib.code, ib.typ, ib.msg
+		} else {
+			msg = bodySnippet(apiErr)
+		}
+	}
+	code := errCode
+	if code == "" {
+		code = errType
 	}
 	msg = strings.TrimSpace(msg)
 	me := &ai.ModelError{
@@ -360,7 +367,7 @@ func (m *Model) statusError(apiErr *oai.Error, x *exchange) *ai.ModelError {
 		StatusCode: status,
 		Code:       r.clean(code),
 		Message:    r.clean(msg),
-		Transient:  transientError(status, apiErr.Code, apiErr.Type, msg, header),
+		Transient:  transientError(status, errCode, errType, msg, header),
 	}
 	if me.Transient {
 		if d, ok := ai.ParseRetryAfter(header, time.Now()); ok {
@@ -388,10 +395,7 @@ func (m *Model) statusError(apiErr *oai.Error, x *exchange) *ai.ModelError {
 // not OpenAI-shaped (a proxy's plain-text answer), or "" for HTML and empty
 // bodies.
 func bodySnippet(apiErr *oai.Error) string {
-	if apiErr.Response == nil || apiErr.Response.Body == nil {
-		return ""
-	}
-	b, _ := io.ReadAll(io.LimitReader(apiErr.Response.Body, 4096))
+	b := errorBody(apiErr)
 	s := strings.TrimSpace(string(b))
 	if s == "" || strings.HasPrefix(s, "<") {
 		return ""
@@ -412,6 +416,36 @@ func bodySnippet(apiErr *oai.Error) string {
 		s = s[:200] + "…"
 	}
 	return s
+}
+
+// errorBody is the (capped) body of an HTTP error; the SDK keeps it in
+// memory, so it can be read again.
+func errorBody(apiErr *oai.Error) []byte {
+	if apiErr.Response == nil || apiErr.Response.Body == nil {
+		return nil
+	}
+	b, _ := io.ReadAll(apiErr.Response.Body)
+	apiErr.Response.Body = io.NopCloser(bytes.NewReader(b))
+	return b
+}
+
+// otherErrorShape reads an error body that is not OpenAI's but says what
+// went wrong: any shape [parseInBand] knows, or a JSON array of them
+// (Gemini's OpenAI-compatible endpoint answers [{"error": {...}}]).
+func otherErrorShape(apiErr *oai.Error) (inBand, bool) {
+	b := bytes.TrimSpace(errorBody(apiErr))
+	if bytes.HasPrefix(b, []byte("[")) {
+		var list []json.RawMessage
+		if json.Unmarshal(b, &list) != nil || len(list) == 0 {
+			return inBand{}, false
+		}
+		b = list[0]
+	}
+	ib, ok := parseInBand("", b)
+	if !ok || ib.msg == "" {
+		return inBand{}, false
+	}
+	return ib, true
 }
 
 // isDecodeError reports a JSON body that could not be decoded.

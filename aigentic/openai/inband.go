@@ -80,8 +80,12 @@ func parseErrorValue(raw json.RawMessage) inBand {
 	if json.Unmarshal(raw, &o) == nil {
 		ib := inBand{msg: o.Message, typ: o.Type}
 		ib.code, ib.status = codeOf(o.Code)
-		if ib.status == 0 {
-			_, ib.status = codeOf(o.Status)
+		// Google's APIs put a status name ("RESOURCE_EXHAUSTED") in
+		// "status"; others the HTTP status.
+		if name, n := codeOf(o.Status); n != 0 && ib.status == 0 {
+			ib.status = n
+		} else if name != "" && ib.typ == "" {
+			ib.typ = name
 		}
 		ib.filters = filteredCategories(o.InnerError.Result)
 		return ib
@@ -152,7 +156,8 @@ func clip(s string) string {
 // (platform.openai.com/docs/guides/error-codes), vLLM's ErrorResponse
 // (type "BadRequestError", "NotFoundError"), llama.cpp server's error types
 // (exceed_context_size_error, unavailable_error), Anthropic-style
-// overloaded_error from gateways.
+// overloaded_error from gateways, Google's status names (RESOURCE_EXHAUSTED,
+// INVALID_ARGUMENT) from Gemini's OpenAI-compatible endpoint.
 var (
 	permanentCodes = map[string]bool{
 		"insufficient_quota": true, "billing_hard_limit_reached": true, "access_terminated": true,
@@ -161,12 +166,14 @@ var (
 		"authentication_error": true, "permission_error": true, "not_found_error": true, "model_not_found": true,
 		"content_filter": true, "content_policy_violation": true,
 		"badrequesterror": true, "notfounderror": true, "not_supported_error": true,
+		"invalid_argument": true, "permission_denied": true, "unauthenticated": true, "failed_precondition": true,
 	}
 	transientCodes = map[string]bool{
 		"rate_limit_exceeded": true, "rate_limit_error": true, "ratelimiterror": true, "too_many_requests": true,
 		"overloaded_error": true, "server_is_overloaded": true, "slow_down": true, "unavailable_error": true,
 		"server_error": true, "internal_server_error": true, "internalservererror": true,
 		"service_unavailable": true, "serviceunavailableerror": true, "timeout": true,
+		"resource_exhausted": true, "unavailable": true, "deadline_exceeded": true,
 	}
 	// Message fragments that settle it when no code does.
 	permanentPhrases = []string{"exceeded your current quota", "insufficient_quota", "maximum context length",

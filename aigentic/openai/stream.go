@@ -179,7 +179,6 @@ func (m *Model) generateStream(ctx context.Context, params oai.ChatCompletionNew
 			tail.Stop()
 		}
 	}()
-	complete := false // finish reason and usage are in
 	dec := ssestream.NewDecoder(raw)
 	for dec.Next() {
 		ev := dec.Event()
@@ -209,16 +208,19 @@ func (m *Model) generateStream(ctx context.Context, params oai.ChatCompletionNew
 		if text := a.add(&ch); text != "" {
 			onDelta(text)
 		}
-		switch {
-		case a.finish != "" && tail == nil:
-			tail = time.AfterFunc(usageWait, func() { stop(errStreamTail) })
+		if a.finish != "" {
+			// From the finish reason on, the body is cut after a silence
+			// (not a total): servers that repeat finish_reason on every
+			// chunk still stream the whole answer.
+			wait := usageWait
 			if a.usage != nil {
-				complete = true
-				tail.Reset(doneWait)
+				wait = doneWait
 			}
-		case a.finish != "" && a.usage != nil && !complete:
-			complete = true
-			tail.Reset(doneWait)
+			if tail == nil {
+				tail = time.AfterFunc(wait, func() { stop(errStreamTail) })
+			} else {
+				tail.Reset(wait)
+			}
 		}
 	}
 	if err := dec.Err(); err != nil && !(a.finish != "" && errors.Is(context.Cause(sctx), errStreamTail) && ctx.Err() == nil) {

@@ -80,22 +80,28 @@ func runConcurrently(tb testing.TB, baseURL string, n int, opts ...openai.Option
 	}
 }
 
-// Issue 8, input 9: under concurrent load the default transport reuses its
-// connections: each concurrent run opens at most one, which it keeps for
-// its second request (the standard library's default, 2 idle connections
-// per host, opened 0.86 per request). 400 runs keep the race detector
-// within its goroutine limit; BenchmarkConnectionsPerRequest runs 2,000.
+// Issue 8, input 9: under concurrent load the default transport keeps its
+// connections for reuse. A first wave of concurrent runs opens about one
+// connection per run (a few more: a request that finds no idle connection
+// dials, even if one frees up meanwhile); a second wave, on the warm pool,
+// opens almost none. With the standard library's default (2 idle
+// connections per host) the second wave opens as many as the first. 400
+// runs keep the race detector within its goroutine limit;
+// BenchmarkConnectionsPerRequest runs 2,000.
 func TestConnectionsUnderLoad(t *testing.T) {
 	const runs = 400
 	ls := newLoadServer(t)
 	runConcurrently(t, ls.srv.URL+"/v1", runs)
+	first := ls.conns.Load()
+	runConcurrently(t, ls.srv.URL+"/v1", runs)
 	conns, reqs := ls.conns.Load(), ls.requests.Load()
-	t.Logf("%d runs: %d requests, %d TCP connections (%.3f per request)", runs, reqs, conns, float64(conns)/float64(reqs))
-	if reqs != 2*runs {
-		t.Fatalf("%d requests, want %d", reqs, 2*runs)
+	t.Logf("2 waves of %d concurrent runs: %d requests, %d TCP connections (%.3f per request); the second wave opened %d",
+		runs, reqs, conns, float64(conns)/float64(reqs), conns-first)
+	if reqs != 4*runs {
+		t.Fatalf("%d requests, want %d", reqs, 4*runs)
 	}
-	if conns > runs {
-		t.Fatalf("%d connections for %d concurrent runs: connections are not reused", conns, runs)
+	if second := conns - first; second > runs/10 {
+		t.Fatalf("the second wave of %d runs opened %d connections: the pool did not keep them", runs, second)
 	}
 }
 
