@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -193,6 +194,7 @@ type exchange struct {
 	status   int
 	header   http.Header
 	cut      *cappedBody // the error body, when it was capped
+	res      *http.Response
 }
 
 // middleware records the exchange; it runs on the calling goroutine.
@@ -203,6 +205,7 @@ func (x *exchange) middleware(req *http.Request, next func(*http.Request) (*http
 		x.answered = true
 		x.status = res.StatusCode
 		x.header = res.Header.Clone()
+		x.res = res
 		if res.StatusCode >= 400 && res.Body != nil {
 			// The SDK reads an error body whole: cap it first.
 			x.cut = &cappedBody{rc: res.Body, left: MaxErrorBody}
@@ -289,6 +292,12 @@ func (m *Model) classify(ctx context.Context, err error, x *exchange) *ai.ModelE
 	if errors.As(err, &apiErr) {
 		return m.statusError(apiErr, x)
 	}
+	if x != nil && x.res != nil && x.status >= 400 {
+		// The SDK could not read the error body as OpenAI's error object
+		// ({"error": "text"}, LM Studio): classify it from the status and
+		// the body, which the SDK left in the response.
+		return m.statusError(&oai.Error{StatusCode: x.status, Request: x.res.Request, Response: x.res}, x)
+	}
 	r := m.redact
 	if x != nil && x.answered && x.status >= 200 && x.status < 300 {
 		if mt := x.contentType(); !isJSONType(mt) && mt != "text/event-stream" {
@@ -356,6 +365,11 @@ func (m *Model) statusError(apiErr *oai.Error, x *exchange) *ai.ModelError {
 		} else {
 			msg = bodySnippet(apiErr)
 		}
+	}
+	if _, err := strconv.Atoi(errCode); err == nil {
+		// A numeric code (llama.cpp, vLLM, Azure) repeats the status: the
+		// type says more.
+		errCode = ""
 	}
 	code := errCode
 	if code == "" {

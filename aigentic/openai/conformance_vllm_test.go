@@ -1,0 +1,72 @@
+package openai_test
+
+import (
+	"testing"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/openai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/openai/openaitest"
+)
+
+// vLLM's OpenAI-compatible server.
+func TestConformanceVLLM(t *testing.T) {
+	vchunk := func(delta, finish string, usage string) string {
+		return `{"id":"chatcmpl-a0e8","object":"chat.completion.chunk","created":1,"model":"Qwen/Qwen3-8B","choices":[{"index":0,"delta":` + delta +
+			`,"logprobs":null,"finish_reason":` + finish + `,"stop_reason":null}],"usage":` + usage + `}`
+	}
+	runWireCases(t, []wireCase{{
+		// Errors are {"object":"error","message","type":"BadRequestError",
+		// "param","code":400} — not wrapped in "error" — over HTTP 400.
+		name:   "context length over HTTP",
+		source: "https://github.com/vllm-project/vllm/issues/4667; https://github.com/vllm-project/vllm/issues/20409",
+		reply:  openaitest.Status(400, "Content-Type", "application/json").WithBody(vllmCtx),
+		err:    &wantErr{status: 400, code: "BadRequestError", msg: "maximum context length is 4096 tokens"},
+	}, {
+		// The same object inside a stream (issue 8, input 4c).
+		name:   "object error in the stream",
+		source: "https://github.com/vllm-project/vllm/issues/4667 (the error object's shape)",
+		stream: true,
+		reply:  sse(vllmCtx),
+		err:    &wantErr{is: []error{openai.ErrInBandError}, status: 400, code: "BadRequestError", msg: "maximum context length is 4096 tokens"},
+	}, {
+		// The error wrapped in "error", numeric code, inside the stream: what
+		// vLLM-like servers (llm-d's simulator) send on max_model_len.
+		name:   "wrapped error with numeric code in the stream",
+		source: "https://github.com/llm-d/llm-d-inference-sim/issues/596",
+		stream: true,
+		reply: sse(`{"error":{"message":"This model's maximum context length is 1024 tokens. However, you requested 1029 tokens (1028 in the messages, 1 in the completion). Please reduce the length of the messages or completion","type":"BadRequestError","param":null,"code":400}}`),
+		err: &wantErr{is: []error{openai.ErrInBandError}, status: 400, code: "BadRequestError", msg: "maximum context length is 1024"},
+	}, {
+		// Streamed tool calls with ids "chatcmpl-tool-…", finish_reason null
+		// on every chunk and a stop_reason field.
+		name:   "streamed tool call",
+		source: "https://github.com/vllm-project/vllm/pull/19662",
+		stream: true,
+		reply: sse(
+			vchunk(`{"tool_calls":[{"id":"chatcmpl-tool-040af5","type":"function","index":0,"function":{"name":"get_weather","arguments":""}}]}`, "null", "null"),
+			vchunk(`{"tool_calls":[{"index":0,"function":{"arguments":"{\"city\": \"Paris\"}"}}]}`, "null", "null"),
+			vchunk(`{"content":""}`, `"tool_calls"`, "null"), usageChunk, "[DONE]"),
+		want: answer("", "tool_calls", usage17x8, call("chatcmpl-tool-040af5", "get_weather", `{"city": "Paris"}`)),
+	}, {
+		// stream_options.continuous_usage_stats: every chunk carries the
+		// running usage; the last one is the total (never summed).
+		name:   "continuous usage stats",
+		source: "https://docs.vllm.ai/en/latest/serving/openai_compatible_server.html (stream_options continuous_usage_stats)",
+		stream: true,
+		reply: sse(
+			vchunk(`{"role":"assistant","content":"Hel"}`, "null", `{"prompt_tokens":9,"completion_tokens":1,"total_tokens":10}`),
+			vchunk(`{"content":"lo"}`, "null", `{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11}`),
+			vchunk(`{"content":""}`, `"stop"`, `{"prompt_tokens":9,"completion_tokens":3,"total_tokens":12}`),
+			"[DONE]"),
+		want: answer("Hello", "stop", ai.Usage{InputTokens: 9, OutputTokens: 3}),
+	}, {
+		// finish_reason "length" when max_tokens is reached mid tool call.
+		name:   "length mid tool call",
+		source: "https://platform.openai.com/docs/api-reference/chat/object (finish_reason length, which vLLM reports the same way)",
+		stream: true,
+		reply: sse(
+			vchunk(`{"tool_calls":[{"id":"chatcmpl-tool-1","type":"function","index":0,"function":{"name":"get_weather","arguments":"{\"city\": \"Par"}}]}`, "null", "null"),
+			vchunk(`{"content":""}`, `"length"`, "null"), usageChunk, "[DONE]"),
+		err: &wantErr{is: []error{ai.ErrOutputTruncated}, msg: "1 tool call(s) cut off and not run"},
+	}})
+}
