@@ -34,8 +34,8 @@ func TestConformanceVLLM(t *testing.T) {
 		name:   "wrapped error with numeric code in the stream",
 		source: "https://github.com/llm-d/llm-d-inference-sim/issues/596",
 		stream: true,
-		reply: sse(`{"error":{"message":"This model's maximum context length is 1024 tokens. However, you requested 1029 tokens (1028 in the messages, 1 in the completion). Please reduce the length of the messages or completion","type":"BadRequestError","param":null,"code":400}}`),
-		err: &wantErr{is: []error{openai.ErrInBandError}, status: 400, code: "BadRequestError", msg: "maximum context length is 1024"},
+		reply:  sse(`{"error":{"message":"This model's maximum context length is 1024 tokens. However, you requested 1029 tokens (1028 in the messages, 1 in the completion). Please reduce the length of the messages or completion","type":"BadRequestError","param":null,"code":400}}`),
+		err:    &wantErr{is: []error{openai.ErrInBandError}, status: 400, code: "BadRequestError", msg: "maximum context length is 1024"},
 	}, {
 		// Streamed tool calls with ids "chatcmpl-tool-…", finish_reason null
 		// on every chunk and a stop_reason field.

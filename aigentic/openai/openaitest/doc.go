@@ -40,6 +40,16 @@
 // Faults ([Status], [RateLimited], [MalformedJSON], [TruncatedStream],
 // [ConnectionReset], [Slow]) are queued with [WithFaults] or
 // [Server.Inject]; each valid chat completion request takes the next one.
+// Two faults replay any answer verbatim: [Events] (a scripted stream, kept
+// open with [Fault.HoldOpen]) and [JSONBody] (a status and a JSON body),
+// for the shapes compatible servers really send.
+//
+// [WithQuirks] makes every normal answer reproduce how a compatible server
+// departs from OpenAI ([Quirk]): tool calls streamed at one index
+// (Ollama), without IDs or all with one ID, "error": null on every chunk,
+// the usage on the finish chunk, no [DONE] and a connection held open. An
+// example program can then be run against the server through
+// OPENAI_BASE_URL.
 // Every chat completion body is recorded ([Server.Requests]) and every
 // HTTP request counted ([Server.Hits]), so a test can assert what the
 // client sent and that it did not retry on its own.
