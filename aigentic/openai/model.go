@@ -306,9 +306,10 @@ func (m *Model) pingResult(detail string) *ai.PingResult {
 }
 
 // safeURL is a URL without its password (url.URL.Redacted); one that does
-// not parse keeps only what follows its last "@".
+// not parse as a URL with a host (so an "@" in it may be anything) keeps
+// only what follows its last "@".
 func safeURL(raw string) string {
-	if u, err := url.Parse(raw); err == nil {
+	if u, err := url.Parse(raw); err == nil && (u.User != nil || !strings.Contains(raw, "@")) {
 		return u.Redacted()
 	}
 	if i := strings.LastIndex(raw, "@"); i >= 0 {

@@ -44,14 +44,17 @@ func (s Settings) GoString() string { return "provider.Settings{" + s.String() +
 // DisplayURL is the form of a base URL that may be printed or logged: a
 // password in it becomes "***" ("http://user:***@host/v1"), as do the values
 // of its query parameters (gateways take keys there) and its fragment. A
-// string that does not parse as a URL keeps only what follows its last
-// "@", after "***@". "" stays "".
+// string that does not parse as a URL, or whose "@" is not in a userinfo
+// (a missing "://"), keeps only what follows its last "@", after "***@".
+// "" stays "".
 func DisplayURL(raw string) string {
 	if raw == "" {
 		return ""
 	}
 	u, err := url.Parse(raw)
-	if err != nil {
+	if err != nil || u.User == nil && strings.Contains(raw, "@") {
+		// Not a URL, or one whose "@" is not in a userinfo (a missing
+		// "://"): the "@" may still end a credential.
 		if i := strings.LastIndex(raw, "@"); i >= 0 {
 			return "***@" + raw[i+1:]
 		}

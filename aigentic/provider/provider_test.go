@@ -115,6 +115,7 @@ func TestDisplayURLHidesCredentials(t *testing.T) {
 		{"http://localhost:11434/v1", "http://localhost:11434/v1"},
 		{"", ""},
 		{"http//user:pass@host\x7f/v1", "***@host\x7f/v1"},
+		{"http//user:pass@host/v1", "***@host/v1"},
 	}
 	for _, c := range cases {
 		if got := provider.DisplayURL(c.in); got != c.want {
