@@ -18,10 +18,10 @@ const (
 	kindEvents
 )
 
-// Fault is one injected failure of a chat completion request. Build it with
-// [Status], [RateLimited], [MalformedJSON], [TruncatedStream],
-// [ConnectionReset] or [Slow], and queue it with [WithFaults] or
-// [Server.Inject].
+// Fault is one injected failure — or scripted answer — of a chat
+// completion request. Build it with [Status], [RateLimited],
+// [MalformedJSON], [TruncatedStream], [ConnectionReset], [Slow], [Events]
+// or [JSONBody], and queue it with [WithFaults] or [Server.Inject].
 type Fault struct {
 	kind   faultKind
 	status int
