@@ -7,4 +7,8 @@
 // test doubles in package aitest, or a user's own — implements [Model].
 // Providers never retry on their own: the agent's Retries setting is the one
 // retry layer, and it reads the [ModelError] a provider returns to decide.
+// An answer that ended for a reason other than a finished reply — the
+// output token limit, a content filter — is an error too, the same for
+// every provider: [TruncatedError] ([ErrOutputTruncated]) and
+// [ContentFilterError] ([ErrContentFiltered]), both permanent.
 package ai
