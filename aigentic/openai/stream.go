@@ -179,6 +179,15 @@ func (m *Model) generateStream(ctx context.Context, params oai.ChatCompletionNew
 			tail.Stop()
 		}
 	}()
+	// cut ends the wait for the rest of a stream after a silence of d.
+	cut := func(d time.Duration) {
+		if tail == nil {
+			tail = time.AfterFunc(d, func() { stop(errStreamTail) })
+		} else {
+			tail.Reset(d)
+		}
+	}
+	done := false // [DONE] arrived
 	dec := ssestream.NewDecoder(raw)
 	for dec.Next() {
 		ev := dec.Event()
@@ -187,7 +196,11 @@ func (m *Model) generateStream(ctx context.Context, params oai.ChatCompletionNew
 			continue
 		}
 		if bytes.HasPrefix(data, []byte("[DONE]")) {
-			continue // read on to the end of the body, so the connection is reused
+			// Read on to the end of the body, so that the connection is
+			// reused, but not for long: nothing can come after [DONE].
+			done = true
+			cut(doneWait)
+			continue
 		}
 		if ib, ok := parseInBand(ev.Type, data); ok {
 			return nil, m.inBandError(ib, 0, nil)
@@ -212,18 +225,15 @@ func (m *Model) generateStream(ctx context.Context, params oai.ChatCompletionNew
 			// From the finish reason on, the body is cut after a silence
 			// (not a total): servers that repeat finish_reason on every
 			// chunk still stream the whole answer.
-			wait := usageWait
 			if a.usage != nil {
-				wait = doneWait
-			}
-			if tail == nil {
-				tail = time.AfterFunc(wait, func() { stop(errStreamTail) })
+				cut(doneWait)
 			} else {
-				tail.Reset(wait)
+				cut(usageWait)
 			}
 		}
 	}
-	if err := dec.Err(); err != nil && !(a.finish != "" && errors.Is(context.Cause(sctx), errStreamTail) && ctx.Err() == nil) {
+	cutByUs := (a.finish != "" || done) && errors.Is(context.Cause(sctx), errStreamTail) && ctx.Err() == nil
+	if err := dec.Err(); err != nil && !cutByUs {
 		me := m.classify(ctx, err, &x)
 		if ctx.Err() == nil && x.answered && x.status < 300 {
 			if what, ok := networkFailure(err); ok {

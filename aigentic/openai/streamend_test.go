@@ -2,6 +2,7 @@ package openai_test
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -99,6 +100,20 @@ func TestStreamCompleteWithoutEnd(t *testing.T) {
 			t.Fatalf("%q, %v, stats %+v, %d requests", out, err, s, api.Hits())
 		}
 	})
+}
+
+// [DONE] without a finish reason, the connection then held open: the
+// answer is incomplete (a transient truncated stream), returned at once.
+func TestDoneWithoutFinishHeldOpen(t *testing.T) {
+	defer openai.SetStreamWaits(time.Hour, 5*time.Millisecond)()
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		writeSSE(w, chunk(`{"content":"Hel"}`, ""), "[DONE]")
+		<-r.Context().Done()
+	})
+	_, err := newModel(t, api.URL()).Generate(context.Background(), streaming(hello))
+	if me := modelError(t, err); !me.Transient || !errors.Is(err, openai.ErrTruncatedStream) {
+		t.Fatalf("%v: want a transient truncated stream", err)
+	}
 }
 
 // The stream rule does not cut a normal stream: content that comes after
