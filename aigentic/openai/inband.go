@@ -258,7 +258,7 @@ func (m *Model) inBandError(ib inBand, status int, cause error) *ai.ModelError {
 	if isFilterCode(ib.code) {
 		cause = &ai.ContentFilterError{Filter: orString(ib.filters, ib.code)}
 	}
-	me.Err = r.wrap(ErrInBandError, cause, "error in a %s answer: %s", "2xx", msg)
+	me.Err = r.wrap(ErrInBandError, cause, "error in the answer: %s", msg)
 	return me
 }
 
