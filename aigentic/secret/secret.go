@@ -90,13 +90,16 @@ func forms(v string) []string {
 			out = append(out, f)
 		}
 	}
-	once := jsonString(v, true)
+	once, plain := jsonString(v, true), jsonString(v, false)
 	add(once)
-	add(jsonString(v, false))
+	add(plain)
 	add(jsonString(once, true)) // JSON inside a JSON string
-	add(asciiJSON(v))
+	add(jsonString(plain, false))
+	add(asciiJSON(once))
+	add(asciiJSON(plain))
 	add(url.QueryEscape(v))
-	add(url.PathEscape(v))
+	add(url.PathEscape(v))                 // one path segment
+	add((&url.URL{Path: v}).EscapedPath()) // a path, "/" kept
 	return out
 }
 
@@ -110,10 +113,9 @@ func jsonString(v string, escapeHTML bool) string {
 	return s[1 : len(s)-1]
 }
 
-// asciiJSON is v JSON-escaped with every non-ASCII rune as \uXXXX (UTF-16),
-// as encoders that keep output ASCII write it.
-func asciiJSON(v string) string {
-	s := jsonString(v, false)
+// asciiJSON is s, already JSON-escaped, with every non-ASCII rune as
+// \uXXXX (UTF-16), as encoders that keep their output ASCII write it.
+func asciiJSON(s string) string {
 	if isASCII(s) {
 		return s
 	}
