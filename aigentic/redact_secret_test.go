@@ -16,6 +16,7 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/openai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/provider"
 )
 
 // keyForms is a key and the forms it takes in JSON and URLs.
@@ -267,5 +268,25 @@ func TestLogValuesAreCapped(t *testing.T) {
 	aigentic.SetLogValueLimit(0)
 	if got := runWithError(); strings.Contains(got, "truncated") || len(got) < 10<<10 {
 		t.Fatalf("limit 0 must not cut (got %d bytes)", len(got))
+	}
+}
+
+// A key the provider settings resolve — here from a getenv that is not
+// the process environment — is known to redaction once the model is built.
+func TestProviderResolvedKeyIsRedacted(t *testing.T) {
+	key := "providerKeyNoPrefix-" + fmt.Sprint(time.Now().UnixNano()%1e6)
+	env := map[string]string{"OPENAI_API_KEY": key, "OPENAI_MODEL": "gpt-test", "OPENAI_BASE_URL": "http://127.0.0.1:9"}
+	s, err := provider.FromEnv(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aigentic.Redact("k " + key); !strings.Contains(got, key) {
+		t.Fatalf("redacted before any model was built (%q): the test would prove nothing", got)
+	}
+	if _, _, err := provider.New(s); err != nil {
+		t.Fatal(err)
+	}
+	if got := aigentic.Redact("k " + key); got != "k [REDACTED]" {
+		t.Fatalf("Redact = %q", got)
 	}
 }
