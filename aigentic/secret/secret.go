@@ -19,8 +19,8 @@ const Placeholder = "[REDACTED]"
 // documentation for why).
 const MinLen = 8
 
-// WatchedEnv are the environment variables [Redact] reads on every call.
-var WatchedEnv = []string{"OPENAI_API_KEY", "AIGENTIC_API_KEY"}
+// watchedEnv are the environment variables Redact reads on every call.
+var watchedEnv = [...]string{"OPENAI_API_KEY", "AIGENTIC_API_KEY"}
 
 // registry is an immutable snapshot: Register publishes a new one.
 type registry struct {
@@ -154,7 +154,7 @@ func isASCII(s string) bool {
 
 // Redact returns s with every secret the process holds replaced by
 // [Placeholder]: registered values and their encoded forms, the current
-// values of [WatchedEnv], and the credential patterns (see the package
+// values of OPENAI_API_KEY and AIGENTIC_API_KEY, and the credential patterns (see the package
 // documentation). Text without secrets is returned as it is, unallocated.
 // Safe for concurrent use.
 func Redact(s string) string {
@@ -171,10 +171,10 @@ func Redact(s string) string {
 	return redactPatterns(s)
 }
 
-// watchEnv registers the current values of WatchedEnv.
+// watchEnv registers the current values of watchedEnv.
 func watchEnv() {
 	r := current.Load()
-	for _, name := range WatchedEnv {
+	for _, name := range watchedEnv {
 		v := strings.TrimSpace(os.Getenv(name))
 		if len(v) < MinLen {
 			continue
