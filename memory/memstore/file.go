@@ -73,7 +73,7 @@ var ErrUnsafe = securefs.ErrUnsafe
 // dirError explains a store directory that cannot be used.
 func dirError(dir string, err error) error {
 	if errors.Is(err, securefs.ErrUnsafe) {
-		return fmt.Errorf("memstore: store directory %s refused: %w (a store must be a directory you own that no other user can write; choose another with -store or fix it, e.g. chmod go-w)", dir, err)
+		return fmt.Errorf("memstore: store directory %s refused: %w (a store must be a directory you own that no other user can write; use another directory)", dir, err)
 	}
 	return fmt.Errorf("memstore: store directory %s: %w", dir, err)
 }
