@@ -28,29 +28,43 @@ func redactPatterns(s string) string {
 	return s
 }
 
-// mayHoldSecret is a cheap pre-check so the common case skips the regexps.
+// mayHoldSecret is a cheap pre-check so the common case skips the regexps:
+// one pass looking for "sk-" and, in any ASCII case, "key", "bearer" or
+// "authorization".
 func mayHoldSecret(s string) bool {
-	return strings.Contains(s, "sk-") || containsFold(s, "bearer") || containsFold(s, "authorization") || containsFold(s, "key")
-}
-
-// containsFold is an allocation-free, ASCII case-insensitive Contains;
-// sub must be lower case.
-func containsFold(s, sub string) bool {
-	n := len(sub)
-	for i := 0; i+n <= len(s); i++ {
-		j := 0
-		for ; j < n; j++ {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
+	for i := 0; i < len(s); i++ {
+		switch s[i] | 0x20 { // ASCII lower case (other bytes never match below)
+		case 'k':
+			if hasFold(s[i:], "key") {
+				return true
 			}
-			if c != sub[j] {
-				break
+		case 'b':
+			if hasFold(s[i:], "bearer") {
+				return true
 			}
-		}
-		if j == n {
-			return true
+		case 'a':
+			if hasFold(s[i:], "authorization") {
+				return true
+			}
+		case 's':
+			if strings.HasPrefix(s[i:], "sk-") {
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// hasFold reports whether s starts with prefix in any ASCII case; prefix
+// must be lower case letters.
+func hasFold(s, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for j := 0; j < len(prefix); j++ {
+		if s[j]|0x20 != prefix[j] {
+			return false
+		}
+	}
+	return true
 }
