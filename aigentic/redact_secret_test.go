@@ -53,7 +53,8 @@ func eventText(ev aigentic.Event) string {
 // A key in no known format, passed in code to openai.NewModel (which
 // registers it), carried by a tool's arguments and result in its raw,
 // JSON-escaped and URL-encoded forms and by a failing tool's error, never
-// reaches the trace file, the Debug log, the returned error or the events —
+// reaches the trace file, the Debug log, the returned error, the events or
+// the spans (content capture on) —
 // while the tools and the model still get the real data.
 func TestCodeKeyNeverReachesTraceLogsErrorsOrEvents(t *testing.T) {
 	key := `cOde<kEy>+9f/3Qm=&"zz-` + fmt.Sprint(time.Now().UnixNano()%1e6)
@@ -77,8 +78,10 @@ func TestCodeKeyNeverReachesTraceLogsErrorsOrEvents(t *testing.T) {
 	)
 	trace := newTestTrace(t)
 	logger, buf := newJSONLogger()
+	t.Setenv(aigentic.CaptureContentEnv, "true") // spans record messages and tool arguments too
+	tp, spans := spanRecorder(t)
 	run, err := aigentic.Agent{
-		Model: model, Logger: logger, LogLevel: slog.LevelDebug, Trace: trace,
+		Model: model, Logger: logger, LogLevel: slog.LevelDebug, Trace: trace, TracerProvider: tp,
 		AgentTools: []aigentic.AgentTool{echo.Tool("echo", nil), failing.Tool("failing", nil)},
 	}.Start("use my key " + key)
 	if err != nil {
@@ -114,6 +117,18 @@ func TestCodeKeyNeverReachesTraceLogsErrorsOrEvents(t *testing.T) {
 	}
 	assertNoKey(t, "the trace", string(b), key)
 	assertNoKey(t, "the Debug log", buf.String(), key)
+
+	var spanText strings.Builder
+	for _, sp := range spans.Ended() {
+		fmt.Fprintf(&spanText, "%s %s %v\n", sp.Name(), sp.Status().Description, sp.Attributes())
+		for _, ev := range sp.Events() {
+			fmt.Fprintf(&spanText, "%s %v\n", ev.Name, ev.Attributes)
+		}
+	}
+	if !strings.Contains(spanText.String(), "[REDACTED]") {
+		t.Fatalf("spans hold no redacted text (content capture off?):\n%s", spanText.String())
+	}
+	assertNoKey(t, "the spans", spanText.String(), key)
 
 	kinds := map[string]bool{}
 	for _, ev := range evs {
