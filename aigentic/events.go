@@ -157,6 +157,7 @@ func (q *eventQueue) push(e Event) {
 	if !q.enabled {
 		return
 	}
+	e = redactEvent(e) // i12-secrets: events carry no secrets (redact_event.go)
 	q.mu.Lock()
 	q.events = append(q.events, e)
 	q.mu.Unlock()

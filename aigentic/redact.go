@@ -2,80 +2,71 @@ package aigentic
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
-	"os"
-	"regexp"
-	"strings"
+	"sync/atomic"
+	"unicode/utf8"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 )
 
-// secretPatterns match credentials that must never reach a log or a trace:
-// OpenAI-style keys, bearer tokens and key=value pairs naming a key.
-var secretPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`\bsk-[A-Za-z0-9_\-]{8,}`),
-	regexp.MustCompile(`(?i)\bbearer\s+[A-Za-z0-9._~+/=\-]{8,}`),
-	// A name ending in authorization or api key (OPENAI_API_KEY, x-api-key,
-	// Proxy-Authorization), then the value — with its scheme word, so
-	// "Authorization: Basic <credential>" loses the credential too. The
-	// value ends at a quote, a comma, a brace, whitespace or a query &.
-	regexp.MustCompile(`(?i)\b((?:[a-z0-9]+[_-])*(?:authorization|api[_-]?key))(["']?\s*[:=]\s*["']?)(?:(?:basic|bearer|digest|token|negotiate|ntlm)\s+)?[^\s"',}&]+`),
+// Redact returns s with every credential the process holds replaced by
+// "[REDACTED]" — the one function for any text that leaves the process
+// (traces, logs, errors, events; OpenTelemetry span names, attributes and
+// event text should pass through it too). It knows:
+//
+//   - keys registered in code: secret.Register, which openai.New and
+//     openai.NewModel call with their key, whatever its format;
+//   - the current values of OPENAI_API_KEY and AIGENTIC_API_KEY, and of
+//     every environment variable named like a credential (…_KEY, …_TOKEN,
+//     …_SECRET, …_PASSWORD) when first called;
+//   - sk-… keys, bearer tokens and "authorization: …"/"api_key=…" pairs,
+//     whatever their value;
+//
+// each registered value also in its JSON-escaped and URL-encoded forms.
+// Values shorter than 8 bytes (secret.MinLen) are not registered. See
+// package aigentic/secret for what redaction cannot catch.
+func Redact(s string) string { return secret.Redact(s) }
+
+// DefaultLogValueLimit is the default of [SetLogValueLimit]: 4 KiB, room for
+// a page of text, so one huge tool argument, tool result or model response
+// cannot flood the logs.
+const DefaultLogValueLimit = 4 << 10
+
+var logValueLimit atomic.Int64
+
+func init() { logValueLimit.Store(DefaultLogValueLimit) }
+
+// SetLogValueLimit sets, for the whole process, the most bytes of a string
+// a run's log record keeps — its message and each string attribute, after
+// redaction — and returns the previous limit. Longer text is cut on a UTF-8
+// boundary and marked "…[truncated N bytes]" (N bytes removed). n <= 0
+// removes the limit. The default is [DefaultLogValueLimit]; safe for
+// concurrent use.
+func SetLogValueLimit(n int) (previous int) {
+	return int(logValueLimit.Swap(int64(n)))
 }
 
-// secretEnv are environment variables whose values are redacted verbatim.
-var secretEnv = []string{"OPENAI_API_KEY", "AIGENTIC_API_KEY"}
-
-// Redact returns s with credentials replaced by "[REDACTED]": API keys of
-// the sk-… form, bearer tokens, "authorization: …"/"api_key=…" pairs, and
-// the current value of OPENAI_API_KEY wherever it appears. Traces and logs
-// pass everything through it.
-func Redact(s string) string {
-	if s == "" {
+// capLogValue applies the log limit to s.
+func capLogValue(s string) string {
+	n := int(logValueLimit.Load())
+	if n <= 0 || len(s) <= n {
 		return s
 	}
-	for _, name := range secretEnv {
-		if v := os.Getenv(name); len(v) >= 6 && strings.Contains(s, v) {
-			s = strings.ReplaceAll(s, v, "[REDACTED]")
-		}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
-	if !mayHoldSecret(s) {
-		return s
-	}
-	s = secretPatterns[0].ReplaceAllString(s, "[REDACTED]")
-	s = secretPatterns[1].ReplaceAllString(s, "Bearer [REDACTED]")
-	s = secretPatterns[2].ReplaceAllString(s, "${1}${2}[REDACTED]")
-	return s
+	return s[:n] + fmt.Sprintf("…[truncated %d bytes]", len(s)-n)
 }
 
-// mayHoldSecret is a cheap pre-check so the common case skips the regexps.
-func mayHoldSecret(s string) bool {
-	return strings.Contains(s, "sk-") || containsFold(s, "bearer") || containsFold(s, "authorization") || containsFold(s, "key")
-}
+// cleanLogValue is s as a log record may hold it: redacted, then capped.
+func cleanLogValue(s string) string { return capLogValue(Redact(s)) }
 
-// containsFold is an allocation-free, ASCII case-insensitive Contains;
-// sub must be lower case.
-func containsFold(s, sub string) bool {
-	n := len(sub)
-	for i := 0; i+n <= len(s); i++ {
-		j := 0
-		for ; j < n; j++ {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != sub[j] {
-				break
-			}
-		}
-		if j == n {
-			return true
-		}
-	}
-	return false
-}
-
-// recordNeedsRedaction reports whether the message or any string attribute
-// might hold a secret; most records do not and are passed on uncopied.
-func recordNeedsRedaction(r slog.Record) bool {
-	if Redact(r.Message) != r.Message {
+// recordNeedsRewrite reports whether the message or any attribute might
+// hold a secret or exceed the log limit; most records do not and are passed
+// on uncopied.
+func recordNeedsRewrite(r slog.Record) bool {
+	if cleanLogValue(r.Message) != r.Message {
 		return true
 	}
 	need := false
@@ -83,7 +74,7 @@ func recordNeedsRedaction(r slog.Record) bool {
 		switch a.Value.Kind() {
 		case slog.KindString:
 			s := a.Value.String()
-			need = Redact(s) != s
+			need = cleanLogValue(s) != s
 		case slog.KindInt64, slog.KindUint64, slog.KindFloat64, slog.KindBool, slog.KindDuration, slog.KindTime:
 		default:
 			need = true
@@ -93,11 +84,14 @@ func recordNeedsRedaction(r slog.Record) bool {
 	return need
 }
 
+// redactAttr redacts and caps the strings in a: string values, groups,
+// errors, and any other value whose printed form holds a secret (replaced
+// by that printed form, redacted).
 func redactAttr(a slog.Attr) slog.Attr {
 	v := a.Value.Resolve()
 	switch v.Kind() {
 	case slog.KindString:
-		return slog.String(a.Key, Redact(v.String()))
+		return slog.String(a.Key, cleanLogValue(v.String()))
 	case slog.KindGroup:
 		g := v.Group()
 		out := make([]any, len(g))
@@ -107,16 +101,20 @@ func redactAttr(a slog.Attr) slog.Attr {
 		return slog.Group(a.Key, out...)
 	case slog.KindAny:
 		if err, ok := v.Any().(error); ok {
-			return slog.String(a.Key, Redact(err.Error()))
+			return slog.String(a.Key, cleanLogValue(err.Error()))
+		}
+		printed := fmt.Sprint(v.Any())
+		if clean := cleanLogValue(printed); clean != printed {
+			return slog.String(a.Key, clean)
 		}
 	}
 	return slog.Attr{Key: a.Key, Value: v}
 }
 
 // runHandler is a run's slog handler: it filters below the agent's level,
-// adds the agent, session and run ids to every record and redacts it
-// before the wrapped handler. Adding the ids at Handle time costs nothing
-// for records that are filtered out.
+// adds the agent, session and run ids to every record, and redacts and caps
+// it (SetLogValueLimit) before the wrapped handler. Adding the ids at Handle
+// time costs nothing for records that are filtered out.
 type runHandler struct {
 	level slog.Level
 	next  slog.Handler
@@ -128,11 +126,11 @@ func (h *runHandler) Enabled(ctx context.Context, l slog.Level) bool {
 }
 
 func (h *runHandler) Handle(ctx context.Context, r slog.Record) error {
-	if !recordNeedsRedaction(r) {
+	if !recordNeedsRewrite(r) {
 		r.AddAttrs(h.ids[:]...)
 		return h.next.Handle(ctx, r)
 	}
-	out := slog.NewRecord(r.Time, r.Level, Redact(r.Message), r.PC)
+	out := slog.NewRecord(r.Time, r.Level, cleanLogValue(r.Message), r.PC)
 	out.AddAttrs(h.ids[:]...)
 	r.Attrs(func(a slog.Attr) bool {
 		out.AddAttrs(redactAttr(a))

@@ -266,6 +266,7 @@ func (r *AgentRun) limitError(pending []ai.ToolCall) error {
 // finish reports the outcome, then releases the run's context and closes
 // Done (and, for a top-level run, the events).
 func (r *AgentRun) finish(result string, err error) {
+	err = redactError(err) // i12-secrets: the returned error's text holds no secret (redact_error.go)
 	r.mu.Lock()
 	r.stats.Duration = time.Since(r.stats.Started)
 	s := r.stats
@@ -603,6 +604,7 @@ func (r *AgentRun) delegate(sub Agent, input string) (*ai.ToolResult, error) {
 
 // truncate shortens s to at most n bytes, on a UTF-8 boundary.
 func truncate(s string, n int) string {
+	s = Redact(s) // i12-secrets: redact before cutting, or a cut secret's prefix would escape redaction
 	if len(s) <= n {
 		return s
 	}

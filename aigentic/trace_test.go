@@ -334,9 +334,11 @@ func TestTraceAndLogsNeverHoldAPIKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, runErr := run.Wait(0)
-	if runErr == nil || !strings.Contains(runErr.Error(), key) {
-		// The returned error is the caller's own: it is not redacted, but
-		// it must be the one that carried the key (proving the echo).
+	// The returned error's text is redacted (redact_error.go); the tool's
+	// own error, reached with errors.As, is the one that carried the key
+	// (proving the echo).
+	var te *aigentic.ToolError
+	if runErr == nil || strings.Contains(runErr.Error(), key) || !errors.As(runErr, &te) || !strings.Contains(te.Err.Error(), key) {
 		t.Fatalf("run error = %v", runErr)
 	}
 	b, err := os.ReadFile(run.TraceFilepath())

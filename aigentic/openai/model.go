@@ -14,6 +14,7 @@ import (
 	"github.com/openai/openai-go/v3/option"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 )
 
 // EnvBaseURL is the environment variable [NewModel] reads for the base URL
@@ -147,6 +148,7 @@ func NewModel(modelName, apiKey string, opts ...Option) *Model {
 		}
 	}
 	apiKey = strings.TrimSpace(apiKey)
+	secret.Register(apiKey) // i12-secrets: redaction knows a key passed in code, whatever its format
 	m := &Model{
 		name:        strings.TrimSpace(modelName),
 		hasKey:      apiKey != "",

@@ -29,7 +29,14 @@
 //   - a file that cannot be read back is reported as a [*CorruptError]
 //     naming it; it is never overwritten (writes to that namespace fail until
 //     it is repaired, moved or removed), and other namespaces are unaffected;
-//   - [Limits] bound names, values and the number of memories per namespace.
+//   - [Limits] bound names, values and the number of memories per namespace;
+//   - the directory must be a real directory owned by the current user that
+//     no other user can write (created 0700 when missing, never chmod-ed),
+//     and namespace files and the lock file are opened without following
+//     symbolic links and must be regular files owned by the current user
+//     (internal/securefs). A store that fails these rules fails with an
+//     error matching [ErrUnsafe] naming the path and the reason; nothing is
+//     read from it, so memories another user planted are never repeated.
 //
 // # Errors the model sees
 //

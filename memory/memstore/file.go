@@ -12,6 +12,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+
+	"github.com/nexxia-ai/aigentic-examples/internal/securefs"
 )
 
 // FileStore is a [Store] that keeps each namespace in a JSON file,
@@ -42,7 +44,13 @@ type fileData struct {
 	Memories []Entry `json:"memories"`
 }
 
-// OpenFileStore opens (creating it, mode 0700, if needed) the store in dir.
+// OpenFileStore opens the store in dir, creating it (and missing parents)
+// mode 0700 if needed. The directory must be a real directory (not a
+// symbolic link) owned by the current user with no group or other write
+// permission (the rules of internal/securefs); otherwise OpenFileStore
+// fails with an error matching [ErrUnsafe] that names the directory and the
+// reason, and changes nothing — another user who can write to the store
+// could plant memories the agent would repeat.
 func OpenFileStore(dir string, opts ...StoreOption) (*FileStore, error) {
 	if dir == "" {
 		return nil, errors.New("memstore: store directory is empty")
@@ -51,17 +59,32 @@ func OpenFileStore(dir string, opts ...StoreOption) (*FileStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("memstore: store directory %s: %w", dir, err)
 	}
-	if err := os.MkdirAll(abs, 0o700); err != nil {
-		return nil, fmt.Errorf("memstore: create store directory: %w", err)
-	}
-	fi, err := os.Stat(abs)
-	if err != nil {
-		return nil, fmt.Errorf("memstore: store directory: %w", err)
-	}
-	if !fi.IsDir() {
-		return nil, fmt.Errorf("memstore: store directory %s is not a directory", abs)
+	if err := securefs.EnsurePrivateDir(abs); err != nil {
+		return nil, dirError(abs, err)
 	}
 	return &FileStore{dir: abs, cfg: newStoreConfig(opts)}, nil
+}
+
+// ErrUnsafe is matched (errors.Is) by the error of a store whose directory,
+// namespace file or lock file fails the rules in [OpenFileStore]: nothing
+// was read from it or written to it.
+var ErrUnsafe = securefs.ErrUnsafe
+
+// dirError explains a store directory that cannot be used.
+func dirError(dir string, err error) error {
+	if errors.Is(err, securefs.ErrUnsafe) {
+		return fmt.Errorf("memstore: store directory %s refused: %w (a store must be a directory you own that no other user can write; use another directory)", dir, err)
+	}
+	return fmt.Errorf("memstore: store directory %s: %w", dir, err)
+}
+
+// checkDir re-applies the directory rules before every read or write, so a
+// store whose directory changed hands after it was opened is not used.
+func (s *FileStore) checkDir() error {
+	if err := securefs.CheckDir(s.dir); err != nil {
+		return dirError(s.dir, err)
+	}
+	return nil
 }
 
 // Dir returns the store's directory (absolute).
@@ -99,6 +122,9 @@ func (s *FileStore) Get(ctx context.Context, namespace, name string) (Entry, boo
 	if err != nil {
 		return Entry{}, false, err
 	}
+	if err := s.checkDir(); err != nil {
+		return Entry{}, false, err
+	}
 	b, err := s.load(s.path(namespace))
 	if err != nil {
 		return Entry{}, false, err
@@ -110,6 +136,9 @@ func (s *FileStore) Get(ctx context.Context, namespace, name string) (Entry, boo
 // List implements [Store].
 func (s *FileStore) List(ctx context.Context, namespace string) ([]Entry, error) {
 	if err := prepareNamespace(ctx, namespace); err != nil {
+		return nil, err
+	}
+	if err := s.checkDir(); err != nil {
 		return nil, err
 	}
 	b, err := s.load(s.path(namespace))
@@ -154,6 +183,9 @@ func (s *FileStore) Clear(ctx context.Context, namespace string) (int, error) {
 func (s *FileStore) update(ctx context.Context, namespace string, fn func(book) (bool, error)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.checkDir(); err != nil {
+		return err
+	}
 	unlock, err := lockDir(ctx, s.dir)
 	if err != nil {
 		return err
@@ -186,6 +218,9 @@ func (s *FileStore) maxFileBytes() int64 {
 }
 
 // load reads the namespace file at path; a missing file is an empty book.
+// The file is opened with securefs.OpenFile: a symbolic link, a file
+// owned by another user or writable by group or others is refused
+// (ErrUnsafe) and nothing is read from it.
 func (s *FileStore) load(path string) (book, error) {
 	fi, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -194,10 +229,13 @@ func (s *FileStore) load(path string) (book, error) {
 	if err != nil {
 		return nil, fmt.Errorf("memstore: read %s: %w", path, err)
 	}
-	if !fi.Mode().IsRegular() {
+	if !fi.Mode().IsRegular() && fi.Mode()&fs.ModeSymlink == 0 {
 		return nil, &CorruptError{Path: path, Err: fmt.Errorf("not a regular file (mode %s)", fi.Mode())}
 	}
-	f, err := os.Open(path)
+	f, err := securefs.OpenFile(path, os.O_RDONLY, 0)
+	if errors.Is(err, securefs.ErrUnsafe) {
+		return nil, fmt.Errorf("memstore: store file refused, nothing was read from it: %w", err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("memstore: read %s: %w", path, err)
 	}
@@ -257,7 +295,9 @@ func (s *FileStore) write(path string, b book) (err error) {
 	if err := enc.Encode(fileData{Version: fileVersion, Memories: b.list()}); err != nil {
 		return fmt.Errorf("memstore: encode %s: %w", path, err)
 	}
-	tmp, err := os.CreateTemp(s.dir, "."+filepath.Base(path)+".tmp-*") // mode 0600
+	// CreateTemp opens O_CREATE|O_EXCL, mode 0600: it never follows or
+	// reuses an existing name.
+	tmp, err := os.CreateTemp(s.dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("memstore: write %s: %w", path, err)
 	}

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+
+	"github.com/nexxia-ai/aigentic-examples/internal/securefs"
 )
 
 // lockPoll is how often a waiting writer retries the lock.
@@ -18,10 +20,13 @@ const lockPoll = 2 * time.Millisecond
 // lockDir takes the store directory's exclusive advisory lock (flock on
 // <dir>/.lock), waiting until it is free or ctx ends. The lock serialises
 // writers across processes and across FileStores of one process; the
-// returned function releases it.
+// returned function releases it. The lock file is opened with
+// securefs.OpenFile: a symbolic link is refused, never followed (so no file
+// is created or opened at a path another user chose), as is a lock file
+// owned by another user or writable by group or others.
 func lockDir(ctx context.Context, dir string) (func(), error) {
 	path := filepath.Join(dir, lockName)
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	f, err := securefs.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("memstore: open lock file: %w", err)
 	}
