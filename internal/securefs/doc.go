@@ -4,7 +4,9 @@
 //
 //   - a directory the runtime uses must be a real directory (not a symbolic
 //     link), owned by the current (effective) user, with no group or other
-//     write permission; [EnsurePrivateDir] creates it mode 0700 when it is
+//     write permission, in a parent other users cannot rename it out of
+//     (owned by us or root, and sticky when group or others may write to
+//     it, like /tmp); [EnsurePrivateDir] creates it mode 0700 when it is
 //     missing, and nothing in this package ever changes the mode or owner of
 //     an existing directory — a directory we did not create is used as it is,
 //     or refused;
@@ -38,9 +40,10 @@
 //
 // # Limits
 //
-// The parents of a checked directory are not checked: whoever chooses the
-// path trusts them. A parent another user can write to without the sticky bit
-// lets that user rename our directory away and put another in its place after
-// the check; os.TempDir on Unix (/tmp, mode 1777) has the sticky bit, so
-// another user cannot rename or remove what we created there.
+// Only a checked directory's immediate parent is checked, not the
+// directories above it: whoever chooses the path trusts them. Checks are made
+// by path, so a directory another user could write to higher up still allows
+// a swap between check and use; the immediate-parent rule closes the common
+// case (a directory made directly in /tmp by someone else). Nothing here
+// defends against root.
 package securefs

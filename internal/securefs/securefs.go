@@ -43,8 +43,11 @@ func unsafe(path, reason string, err error) error {
 
 // CheckDir reports whether path is a directory the runtime may use: a real
 // directory (not a symbolic link, which is not followed), owned by the
-// current user, with no group or other write permission (see the package
-// documentation for what non-Unix systems check). It returns nil, an
+// current user, with no group or other write permission, in a parent
+// directory no other user can rename it out of: the parent (symbolic links
+// followed) must be owned by the current user or root, and when group or
+// others may write to it, have the sticky bit (as /tmp does). See the
+// package documentation for what non-Unix systems check. It returns nil, an
 // [*UnsafeError], or the Lstat error (wrapping fs.ErrNotExist when path is
 // missing). It never changes anything.
 func CheckDir(path string) error {
@@ -52,7 +55,10 @@ func CheckDir(path string) error {
 	if err != nil {
 		return err
 	}
-	return checkInfo(path, fi, true)
+	if err := checkInfo(path, fi, true); err != nil {
+		return err
+	}
+	return checkParent(path)
 }
 
 // EnsurePrivateDir makes path a directory the runtime may use, creating it
@@ -60,11 +66,12 @@ func CheckDir(path string) error {
 //
 // Missing directories along path are created one at a time with mode 0700
 // (reduced, never widened, by the umask), and each one created or found from
-// the first missing one on must pass [CheckDir], so a directory another user
-// creates in the same moment is refused, not used. Directories that already
-// existed above the first missing one are the caller's choice and are not
-// checked (see Limits in the package documentation). No existing directory's
-// mode or owner is ever changed.
+// the first missing one on must pass [CheckDir] (so a directory another user
+// creates in the same moment is refused, not used); the existing directory
+// the first one is created in must pass the parent rule of [CheckDir].
+// Directories further up are the caller's choice and are not checked (see
+// Limits in the package documentation). No existing directory's mode or
+// owner is ever changed.
 //
 // It returns nil, an [*UnsafeError] naming the refused directory (which may be
 // path or a parent it created), or the file system error.
@@ -92,6 +99,9 @@ func EnsurePrivateDir(path string) error {
 			break
 		}
 		p = parent
+	}
+	if err := checkParent(missing[len(missing)-1]); err != nil {
+		return err
 	}
 	for i := len(missing) - 1; i >= 0; i-- {
 		p := missing[i]

@@ -22,3 +22,6 @@ func openNoFollow(path string, flag int, perm fs.FileMode) (*os.File, error) {
 	}
 	return os.OpenFile(path, flag, perm)
 }
+
+// checkParent checks nothing here (see the package documentation).
+func checkParent(path string) error { return nil }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"syscall"
 )
 
@@ -38,4 +39,27 @@ func openNoFollow(path string, flag int, perm fs.FileMode) (*os.File, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// checkParent requires path's parent directory (symbolic links followed:
+// it is where path's entry lives) to be owned by the current user or root
+// and, when group or others may write to it, to have the sticky bit, so no
+// other user can rename path away and put their own in its place.
+func checkParent(path string) error {
+	parent := filepath.Dir(filepath.Clean(path))
+	fi, err := os.Stat(parent)
+	if err != nil {
+		return err
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return unsafe(parent, "owner unknown (no stat data)", nil)
+	}
+	if uid := os.Geteuid(); int64(st.Uid) != int64(uid) && st.Uid != 0 {
+		return unsafe(parent, fmt.Sprintf("owned by uid %d, neither the current user (uid %d) nor root: that user could replace %s", st.Uid, uid, filepath.Base(path)), nil)
+	}
+	if fi.Mode().Perm()&0o022 != 0 && fi.Mode()&fs.ModeSticky == 0 {
+		return unsafe(parent, fmt.Sprintf("writable by group or others without the sticky bit (mode %s): they could replace %s", fi.Mode(), filepath.Base(path)), nil)
+	}
+	return nil
 }

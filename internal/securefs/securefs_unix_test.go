@@ -277,3 +277,42 @@ func TestUnsafeErrorShape(t *testing.T) {
 		t.Fatal("chain does not match ErrUnsafe and ELOOP")
 	}
 }
+
+func TestParentAnotherUserCouldRenameFromIsRefused(t *testing.T) {
+	asRoot(t)
+	theirs := filepath.Join(sharedTmp(t), "theirs")
+	if err := os.Mkdir(theirs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chown(theirs, nobody, nobody); err != nil {
+		t.Fatal(err)
+	}
+	inside := filepath.Join(theirs, "mine")
+	wantUnsafe(t, securefs.EnsurePrivateDir(filepath.Join(inside, "deeper")), theirs, "neither the current user")
+	if _, err := os.Lstat(inside); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal("created a directory inside another user's directory")
+	}
+	// An existing directory of ours in there is refused as well.
+	if err := os.Mkdir(inside, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	wantUnsafe(t, securefs.CheckDir(inside), theirs, "neither the current user")
+}
+
+func TestParentWritableByOthersNeedsStickyBit(t *testing.T) {
+	open := filepath.Join(t.TempDir(), "open")
+	if err := os.Mkdir(open, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(open, 0o777); err != nil { // no sticky bit
+		t.Fatal(err)
+	}
+	wantUnsafe(t, securefs.EnsurePrivateDir(filepath.Join(open, "d")), open, "without the sticky bit")
+	// The same parent with the sticky bit (like /tmp) is fine.
+	if err := os.Chmod(open, os.ModeSticky|0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := securefs.EnsurePrivateDir(filepath.Join(open, "d")); err != nil {
+		t.Fatal(err)
+	}
+}
