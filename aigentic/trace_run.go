@@ -1,0 +1,143 @@
+package aigentic
+
+import (
+	"log/slog"
+	"os"
+	"strconv"
+	"sync"
+	"unicode/utf8"
+)
+
+// traceLimits are a file's caps in bytes; a value ≤ 0 means no cap.
+type traceLimits struct {
+	file                       int64
+	argument, result, response int
+}
+
+// traceRun writes one run's file. Its methods are called from the run's
+// goroutine only; a nil *traceRun (no trace) ignores every call.
+//
+// Sections are appended to buf and reach the file at flush points only
+// (before each model request, after a note, at close): see [Trace] for
+// what a crash may lose.
+type traceRun struct {
+	f       *os.File
+	path    string
+	buf     []byte
+	flushed int64 // bytes already written to f
+	lim     traceLimits
+	failed  bool // a write failed: nothing more is written
+	cut     bool // the file reached lim.file: nothing more is written
+	logger  *slog.Logger
+
+	// What is already in the file, so nothing big is written twice.
+	sent      int    // messages of the conversation recorded so far
+	lastSent  msgKey // the last of them, to notice a rewritten conversation
+	tools     []string
+	respCall  int // the model call whose response was recorded last (0: none)
+	resp      respKey
+	results   []resultKey // tool results recorded since the last request
+	resultBuf [8]resultKey
+}
+
+// traceBufPool recycles the per-run buffers; buffers grown past
+// maxPooledTraceBuf by an uncapped section are left to the collector.
+var traceBufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
+
+const maxPooledTraceBuf = 64 << 10
+
+func newTraceRun(f *os.File, path string, lim traceLimits) *traceRun {
+	tr := &traceRun{f: f, path: path, lim: lim}
+	tr.buf = (*traceBufPool.Get().(*[]byte))[:0]
+	tr.results = tr.resultBuf[:0]
+	return tr
+}
+
+// off reports whether nothing should be recorded.
+func (tr *traceRun) off() bool { return tr == nil || tr.failed || tr.cut }
+
+// str appends s as is: only for text the runtime wrote (labels, numbers).
+func (tr *traceRun) str(s string) { tr.buf = append(tr.buf, s...) }
+
+func (tr *traceRun) int(n int) { tr.buf = strconv.AppendInt(tr.buf, int64(n), 10) }
+
+// end closes a section: it applies the file cap and, when flush is set,
+// writes the buffer out.
+func (tr *traceRun) end(flush bool) {
+	if tr.lim.file > 0 && tr.flushed+int64(len(tr.buf)) > tr.lim.file {
+		tr.cutFile()
+		flush = true
+	}
+	if flush {
+		tr.flush()
+	}
+}
+
+// fileCutPrefix starts the last line of a file cut by MaxFileBytes:
+// "=== trace cut: the file reached Trace.MaxFileBytes (N bytes); later
+// records were dropped ===". fileCutMarkerRoom is kept free for it.
+const (
+	fileCutPrefix     = "=== trace cut: "
+	fileCutMarkerRoom = 128
+)
+
+// cutFile trims the buffer so that it and the marker fit in lim.file.
+func (tr *traceRun) cutFile() {
+	keep := tr.lim.file - tr.flushed - int64(fileCutMarkerRoom)
+	keep = max(keep, 0)
+	if keep < int64(len(tr.buf)) {
+		tr.buf = tr.buf[:runeStartBefore(tr.buf, int(keep))]
+	}
+	tr.buf = append(tr.buf, "\n"+fileCutPrefix+"the file reached Trace.MaxFileBytes ("...)
+	tr.buf = strconv.AppendInt(tr.buf, tr.lim.file, 10)
+	tr.buf = append(tr.buf, " bytes); later records were dropped ===\n"...)
+	tr.cut = true
+}
+
+// runeStartBefore returns the largest n' ≤ n at which b can be cut
+// without splitting a UTF-8 sequence.
+func runeStartBefore(b []byte, n int) int {
+	if n >= len(b) {
+		return len(b)
+	}
+	for n > 0 && !utf8.RuneStart(b[n]) {
+		n--
+	}
+	return n
+}
+
+// flush writes the buffer; a failure stops the trace with one warning.
+func (tr *traceRun) flush() {
+	if tr == nil || tr.failed || len(tr.buf) == 0 {
+		return
+	}
+	n, err := tr.f.Write(tr.buf)
+	tr.flushed += int64(n)
+	tr.buf = tr.buf[:0]
+	if err != nil {
+		tr.fail(err)
+	}
+}
+
+func (tr *traceRun) fail(err error) {
+	tr.failed = true
+	if tr.logger != nil {
+		tr.logger.Warn("trace write failed; tracing of this run stopped", "trace_file", tr.path, "error", err)
+	}
+}
+
+func (tr *traceRun) close() {
+	if tr == nil || tr.f == nil {
+		return
+	}
+	tr.flush()
+	if err := tr.f.Close(); err != nil && !tr.failed {
+		tr.fail(err)
+	}
+	tr.f = nil
+	if cap(tr.buf) <= maxPooledTraceBuf {
+		b := tr.buf[:0]
+		traceBufPool.Put(&b)
+	}
+	tr.buf = nil
+}
