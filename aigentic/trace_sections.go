@@ -96,8 +96,11 @@ func (tr *traceRun) modelRequest(call, attempt int, req *ai.Request) {
 	case tr.sent == 0:
 	case tr.sent <= len(msgs) && keyOf(&msgs[tr.sent-1]) == tr.lastSent:
 		from = tr.sent
-		tr.str(" 1-")
-		tr.int(tr.sent)
+		tr.str(" 1")
+		if from > 1 {
+			tr.str("-")
+			tr.int(from)
+		}
 		tr.str(" as above")
 		if from < len(msgs) {
 			tr.str(", new ")
