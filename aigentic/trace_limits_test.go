@@ -91,7 +91,7 @@ func TestTraceCapsMarkTheCut(t *testing.T) {
 		{"MaxToolResultBytes: 200 of 5000 bytes shown]", result[:200]},
 		{"MaxResponseBytes: 300 of 7000 bytes shown]", answer[:300]},
 	} {
-		marker := "…[cut by Trace." + c.field
+		marker := " …[cut by Trace." + c.field
 		if !strings.Contains(text, c.whole+marker) {
 			t.Errorf("trace lacks %q right after the kept text", marker)
 		}
@@ -104,6 +104,28 @@ func TestTraceCapsMarkTheCut(t *testing.T) {
 	}
 }
 
+// A secret that straddles a cap is redacted whole before the cut: no
+// first part of it is left in the file, where no rule could recognise it.
+func TestTraceCapNeverSplitsASecret(t *testing.T) {
+	const opaque = "opaqueTokenValue1234567890" // no known pattern: only its value is known
+	t.Setenv("AIGENTIC_API_KEY", opaque)
+	trace := newTestTrace(t)
+	trace.MaxToolArgumentBytes = 100
+	trace.MaxToolResultBytes = 100
+	pad := `{"x":"` + strings.Repeat("p", 90) // the secret starts at byte 96
+	arg := pad + opaque + `"}`
+	echo := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return ai.Text(pad + opaque + strings.Repeat("q", 500)), nil }}
+	model := aitest.NewScripted(aitest.CallTools(aitest.Call("echo", arg)), aitest.Reply("ok"))
+	_, text := runTraced(t, aigentic.Agent{Model: model, Trace: trace, AgentTools: []aigentic.AgentTool{echo.Tool("echo", nil)}}, "go")
+	if strings.Contains(text, pad+opaque[:4]) {
+		t.Fatalf("the start of the secret was kept at the cut:\n%s", text)
+	}
+	// The placeholder itself may be cut: "[RED …[cut by …]".
+	if strings.Count(text, pad+"[RED") != 3 { // the response, the tool call, the result
+		t.Fatalf("want the argument and the result redacted before the cut:\n%s", text)
+	}
+}
+
 // The default caps bound a 10 MiB tool argument: the file stays small.
 func TestTraceDefaultCapsBoundHugeArgument(t *testing.T) {
 	trace := newTestTrace(t)
@@ -113,7 +135,7 @@ func TestTraceDefaultCapsBoundHugeArgument(t *testing.T) {
 	if len(text) > 2*aigentic.DefaultTraceMaxToolArgumentBytes+8<<10 {
 		t.Fatalf("file is %d bytes for a 10 MiB argument", len(text))
 	}
-	if !strings.Contains(text, "…[cut by Trace.MaxToolArgumentBytes: 16384 of "+itoa(len(arg))+" bytes shown]") {
+	if !strings.Contains(text, " …[cut by Trace.MaxToolArgumentBytes: 16384 of "+itoa(len(arg))+" bytes shown]") {
 		t.Fatalf("no cut marker:\n%.2000s", text)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"sync"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // traceLimits are a file's caps in bytes; a value ≤ 0 means no cap.
@@ -24,6 +25,7 @@ type traceRun struct {
 	f       *os.File
 	path    string
 	buf     []byte
+	section int // where in buf the section being written starts
 	flushed int64 // bytes already written to f
 	lim     traceLimits
 	failed  bool // a write failed: nothing more is written
@@ -61,9 +63,22 @@ func (tr *traceRun) str(s string) { tr.buf = append(tr.buf, s...) }
 
 func (tr *traceRun) int(n int) { tr.buf = strconv.AppendInt(tr.buf, int64(n), 10) }
 
-// end closes a section: it applies the file cap and, when flush is set,
-// writes the buffer out.
+// begin starts a section: a record of one step.
+func (tr *traceRun) begin() { tr.section = len(tr.buf) }
+
+// end closes a section: it redacts it (one Redact call for the whole
+// section), applies the file cap and, when flush is set, writes the
+// buffer out.
 func (tr *traceRun) end(flush bool) {
+	if len(tr.buf) > tr.section {
+		// Redact returns its argument or a new string, and buf is not
+		// touched until the result has been copied: viewing buf as a
+		// string saves a copy of every section.
+		s := unsafe.String(&tr.buf[tr.section], len(tr.buf)-tr.section)
+		if r := Redact(s); len(r) != len(s) || unsafe.StringData(r) != unsafe.StringData(s) {
+			tr.buf = append(tr.buf[:tr.section], r...)
+		}
+	}
 	if tr.lim.file > 0 && tr.flushed+int64(len(tr.buf)) > tr.lim.file {
 		tr.cutFile()
 		flush = true

@@ -45,6 +45,7 @@ func (tr *traceRun) header(t *Trace, r *AgentRun) {
 	if tr.off() {
 		return
 	}
+	tr.begin()
 	tr.str("=== aigentic trace ===\ntrace session: ")
 	tr.name(t.SessionID)
 	tr.str("\nsession: ")
@@ -72,6 +73,7 @@ func (tr *traceRun) modelRequest(call, attempt int, req *ai.Request) {
 	if tr.off() {
 		return
 	}
+	tr.begin()
 	tr.str("--- LLM call ") // summary
 	tr.int(call)
 	tr.str(", attempt ")
@@ -241,6 +243,7 @@ func (tr *traceRun) modelResponse(call, attempt int, resp *ai.Response, d time.D
 	if tr.off() {
 		return
 	}
+	tr.begin()
 	tr.str("response of LLM call ")
 	tr.int(call)
 	tr.str(", attempt ")
@@ -265,6 +268,7 @@ func (tr *traceRun) modelError(call, attempt int, err error, d time.Duration, re
 	if tr.off() {
 		return
 	}
+	tr.begin()
 	tr.str("LLM call ")
 	tr.int(call)
 	tr.str(", attempt ")
@@ -287,6 +291,7 @@ func (tr *traceRun) toolCall(tc ai.ToolCall, attempt int) {
 	if tr.off() {
 		return
 	}
+	tr.begin()
 	tr.str("--- tool call ") // summary
 	tr.name(tc.Name)
 	tr.str(" (")
@@ -318,6 +323,7 @@ func (tr *traceRun) toolResult(tc ai.ToolCall, res *ai.ToolResult, d time.Durati
 	if tr.off() {
 		return
 	}
+	tr.begin()
 	content := res.String()
 	tr.str("result (error=")
 	if res.Error {
@@ -337,6 +343,7 @@ func (tr *traceRun) toolFailure(tc ai.ToolCall, err error, d time.Duration, retr
 	if tr.off() {
 		return
 	}
+	tr.begin()
 	tr.str("tool ")
 	tr.name(tc.Name)
 	tr.str(" failed after ")
@@ -358,6 +365,7 @@ func (tr *traceRun) note(format string, args ...any) {
 	if tr.off() {
 		return
 	}
+	tr.begin()
 	limit := tr.lim.argument
 	if limit > 0 {
 		limit += 1 << 10
@@ -370,6 +378,7 @@ func (tr *traceRun) outcome(s Stats, result string, err error) {
 	if tr.off() {
 		return
 	}
+	tr.begin()
 	if err != nil {
 		tr.str("=== outcome: error ===\nerror: ") // summary
 		tr.text(err.Error(), tr.lim.response, "MaxResponseBytes", "    ")

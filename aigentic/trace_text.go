@@ -6,39 +6,44 @@ import (
 	"unicode/utf8"
 )
 
-// redactMargin is how far past a cap text is kept for redaction, so a
-// secret that straddles the cap is recognised before the cut (secrets are
-// far shorter).
+// redactMargin is how far on each side of a cap text is checked for a
+// secret straddling the cut: a secret (up to this long) cut in two would
+// otherwise leave its first part unrecognisable to the redaction that
+// runs over the whole section.
 const redactMargin = 1024
 
 // textCutMarker starts the marker that replaces the end of a text cut by
-// a cap: "…[cut by Trace.<Field>: N of M bytes shown]".
-const textCutMarker = "…[cut by Trace."
+// a cap: " …[cut by Trace.<Field>: N of M bytes shown]". The space before
+// it ends any credential pattern the kept text ends with.
+const textCutMarker = " …[cut by Trace."
 
-// text appends s redacted (see Redact) and cut to limit bytes (≤ 0: no
-// cap), with a marker naming field where it was cut. Line breaks in s are
-// followed by indent, so recorded text never starts a line of the file's
-// own structure.
+// text appends s cut to limit bytes (≤ 0: no cap), with a marker naming
+// field where it was cut. Line breaks in s are followed by indent, so
+// recorded text never starts a line of the file's own structure.
+// Redaction runs once over the whole section (see end); here only a text
+// cut by the cap is checked around the cut, so no secret is split.
 func (tr *traceRun) text(s string, limit int, field, indent string) {
+	if limit <= 0 || len(s) <= limit {
+		tr.lines(s, indent)
+		return
+	}
 	total := len(s)
-	cut := false
-	if limit > 0 && len(s) > limit+redactMargin {
-		s, cut = s[:cutPoint(s, limit+redactMargin)], true
+	n := cutPoint(s, limit)
+	lo, hi := cutPoint(s, max(n-redactMargin, 0)), cutPoint(s, n+redactMargin)
+	if w := s[lo:hi]; Redact(w) != w {
+		// A secret near the cut: redact before cutting.
+		s = Redact(s[:hi])
+		n = cutPoint(s, min(limit, len(s)))
 	}
-	s = Redact(s)
-	if limit > 0 && len(s) > limit {
-		s, cut = s[:cutPoint(s, limit)], true
-	}
+	s = s[:n]
 	tr.lines(s, indent)
-	if cut {
-		tr.buf = append(tr.buf, textCutMarker...)
-		tr.buf = append(tr.buf, field...)
-		tr.buf = append(tr.buf, ": "...)
-		tr.buf = strconv.AppendInt(tr.buf, int64(len(s)), 10)
-		tr.buf = append(tr.buf, " of "...)
-		tr.buf = strconv.AppendInt(tr.buf, int64(total), 10)
-		tr.buf = append(tr.buf, " bytes shown]"...)
-	}
+	tr.buf = append(tr.buf, textCutMarker...)
+	tr.buf = append(tr.buf, field...)
+	tr.buf = append(tr.buf, ": "...)
+	tr.buf = strconv.AppendInt(tr.buf, int64(len(s)), 10)
+	tr.buf = append(tr.buf, " of "...)
+	tr.buf = strconv.AppendInt(tr.buf, int64(total), 10)
+	tr.buf = append(tr.buf, " bytes shown]"...)
 }
 
 // lines appends s with indent after each line break.
@@ -55,8 +60,7 @@ func (tr *traceRun) lines(s, indent string) {
 	}
 }
 
-// name appends a short runtime-provided or model-provided name (tool,
-// agent, id) redacted and on one line.
+// name appends a name (tool, agent, id), cut at 256 bytes.
 func (tr *traceRun) name(s string) { tr.text(s, 256, "name", "    ") }
 
 // cutPoint returns the largest n' ≤ n at which s can be cut without
