@@ -114,7 +114,9 @@ func TestTraceCapNeverSplitsASecret(t *testing.T) {
 	trace.MaxToolResultBytes = 100
 	pad := `{"x":"` + strings.Repeat("p", 90) // the secret starts at byte 96
 	arg := pad + opaque + `"}`
-	echo := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return ai.Text(pad + opaque + strings.Repeat("q", 500)), nil }}
+	echo := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) {
+		return ai.Text(pad + opaque + strings.Repeat("q", 500)), nil
+	}}
 	model := aitest.NewScripted(aitest.CallTools(aitest.Call("echo", arg)), aitest.Reply("ok"))
 	_, text := runTraced(t, aigentic.Agent{Model: model, Trace: trace, AgentTools: []aigentic.AgentTool{echo.Tool("echo", nil)}}, "go")
 	if strings.Contains(text, pad+opaque[:4]) {

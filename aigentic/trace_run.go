@@ -25,7 +25,7 @@ type traceRun struct {
 	f       *os.File
 	path    string
 	buf     []byte
-	section int // where in buf the section being written starts
+	section int   // where in buf the section being written starts
 	flushed int64 // bytes already written to f
 	lim     traceLimits
 	failed  bool // a write failed: nothing more is written
