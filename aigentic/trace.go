@@ -27,12 +27,16 @@ import (
 //   - Each message is written once: a later model request lists only the
 //     messages that are new, and refers to the response or tool result
 //     already written for the others.
-//   - Writes are buffered and reach the file before each model call (a step
-//     starts: the previous step's response, tool calls and results are on
-//     disk), after a note (a rate-limit wait, an approval request: both may
-//     wait long) and when the run ends. A process that crashes therefore
-//     loses at most the step in progress: the response of the model call
-//     being answered and its tool calls.
+//   - Writes are buffered (about one write per step instead of one per
+//     record). The buffer is written out when a step starts — before each
+//     model call, so the previous step's response, tool calls and results
+//     are on disk while the model works — unless the last write is less
+//     than a millisecond old (a write costs microseconds: steps that fast
+//     are written together); after a note (a rate-limit wait, an approval
+//     request: both may wait long); and when the run ends. A process that
+//     crashes therefore loses at most the step in progress (the model call
+//     being made or answered, and its tool calls), plus, when steps take
+//     under a millisecond, those of the last millisecond.
 //   - Text is capped, with a visible marker where it was cut: each tool
 //     argument (MaxToolArgumentBytes), tool result (MaxToolResultBytes) and
 //     model response (MaxResponseBytes), and the file as a whole

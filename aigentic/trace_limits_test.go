@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
@@ -172,7 +173,7 @@ func TestTraceFileSizeCap(t *testing.T) {
 }
 
 // Writes are buffered and reach the file when a step starts (before each
-// model call): while the second step's tool runs, the file holds the first
+// model call, the last write being over a millisecond old): while the second step's tool runs, the file holds the first
 // step whole and the second step's request, but not the second response
 // (a crash now would lose only the step in progress).
 func TestTraceFlushesAtStepBoundaries(t *testing.T) {
@@ -186,9 +187,11 @@ func TestTraceFlushesAtStepBoundaries(t *testing.T) {
 		seen = append(seen, string(b))
 		return ai.Text("peeked " + itoa(len(seen))), nil
 	}}
+	// Each model call takes 2ms: long enough that a write at the step
+	// boundary is due (steps under 1ms are written together).
 	model := aitest.NewScripted(
-		aitest.CallTools(aitest.Call("peek", `{}`)),
-		aitest.CallTools(aitest.Call("peek", `{}`)),
+		aitest.CallTools(aitest.Call("peek", `{}`)).After(2*time.Millisecond),
+		aitest.CallTools(aitest.Call("peek", `{}`)).After(2*time.Millisecond),
 		aitest.Reply("done"),
 	)
 	runTraced(t, aigentic.Agent{Model: model, Trace: trace, AgentTools: []aigentic.AgentTool{peek}}, "go")

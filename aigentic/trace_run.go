@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"time"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -19,18 +20,20 @@ type traceLimits struct {
 // goroutine only; a nil *traceRun (no trace) ignores every call.
 //
 // Sections are appended to buf and reach the file at flush points only
-// (before each model request, after a note, at close): see [Trace] for
-// what a crash may lose.
+// (before a model request when the last write is traceFlushEvery old,
+// after a note, at close): see [Trace] for what a crash may lose.
 type traceRun struct {
 	f       *os.File
 	path    string
 	buf     []byte
 	section int   // where in buf the section being written starts
 	flushed int64 // bytes already written to f
-	lim     traceLimits
-	failed  bool // a write failed: nothing more is written
-	cut     bool // the file reached lim.file: nothing more is written
-	logger  *slog.Logger
+	// lastFlush is when buf was last written out (or the file opened).
+	lastFlush time.Time
+	lim       traceLimits
+	failed    bool // a write failed: nothing more is written
+	cut       bool // the file reached lim.file: nothing more is written
+	logger    *slog.Logger
 
 	// What is already in the file, so nothing big is written twice.
 	sent      int    // messages of the conversation recorded so far
@@ -48,8 +51,13 @@ var traceBufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); retu
 
 const maxPooledTraceBuf = 64 << 10
 
+// traceFlushEvery is the least time between two writes at step
+// boundaries: a write costs microseconds, so after a millisecond it is
+// cheap; steps faster than that are written together (see Trace).
+const traceFlushEvery = time.Millisecond
+
 func newTraceRun(f *os.File, path string, lim traceLimits) *traceRun {
-	tr := &traceRun{f: f, path: path, lim: lim}
+	tr := &traceRun{f: f, path: path, lim: lim, lastFlush: time.Now()}
 	tr.buf = (*traceBufPool.Get().(*[]byte))[:0]
 	tr.results = tr.resultBuf[:0]
 	return tr
@@ -128,6 +136,7 @@ func (tr *traceRun) flush() {
 	}
 	n, err := tr.f.Write(tr.buf)
 	tr.flushed += int64(n)
+	tr.lastFlush = time.Now()
 	tr.buf = tr.buf[:0]
 	if err != nil {
 		tr.fail(err)

@@ -125,9 +125,10 @@ func (tr *traceRun) modelRequest(call, attempt int, req *ai.Request) {
 		tr.sent, tr.lastSent = len(msgs), keyOf(&msgs[len(msgs)-1])
 	}
 	tr.results = tr.results[:0]
-	// A step starts: what the previous one recorded goes to disk now,
-	// before the wait for the model.
-	tr.end(true)
+	// A step starts: what the previous ones recorded goes to disk now,
+	// before the wait for the model — unless the last write is less than
+	// traceFlushEvery old (steps that fast need no write each).
+	tr.end(time.Since(tr.lastFlush) >= traceFlushEvery)
 }
 
 // toolsChanged reports whether tools differ from the list last recorded,
