@@ -187,13 +187,21 @@ func orDefault64(v, def int64) int64 {
 	return v
 }
 
-// traceFileName is trace_<YYYYMMDDHHMMSS>_<run id>.txt, the time in UTC.
+// traceFileName is trace_<YYYYMMDDHHMMSS>_<run id>.txt, the time in UTC;
+// a byte of the id other than a letter, digit, _ or - becomes _, so the
+// name never leaves the directory.
 func traceFileName(started time.Time, runID string) string {
 	b := make([]byte, 0, 24+len(runID))
 	b = append(b, "trace_"...)
 	b = started.UTC().AppendFormat(b, "20060102150405")
 	b = append(b, '_')
-	b = append(b, runID...)
+	for i := 0; i < len(runID); i++ {
+		c := runID[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			c = '_'
+		}
+		b = append(b, c)
+	}
 	b = append(b, ".txt"...)
 	return string(b)
 }

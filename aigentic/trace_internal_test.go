@@ -213,3 +213,15 @@ func TestTraceRewrittenConversationWrittenInFull(t *testing.T) {
 		}
 	}
 }
+
+func TestTraceFileName(t *testing.T) {
+	at := time.Date(2026, 11, 29, 13, 4, 5, 0, time.FixedZone("X", 3600))
+	for id, want := range map[string]string{
+		"run_0123456789ab": "trace_20261129120405_run_0123456789ab.txt", // UTC
+		"../../etc/x y":    "trace_20261129120405_______etc_x_y.txt",
+	} {
+		if got := traceFileName(at, id); got != want {
+			t.Errorf("traceFileName(%q) = %q, want %q", id, got, want)
+		}
+	}
+}
