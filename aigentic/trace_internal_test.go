@@ -225,3 +225,23 @@ func TestTraceFileName(t *testing.T) {
 		}
 	}
 }
+
+// Records after close (an observer reporting late) are ignored, quietly.
+func TestTraceRecordsAfterCloseIgnored(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.txt")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := &testutil.SyncBuffer{}
+	tr := newTraceRun(f, path, (&Trace{}).limits())
+	tr.logger = slog.New(slog.NewTextHandler(buf, nil))
+	tr.note("before\n")
+	tr.close()
+	tr.note("after\n")
+	tr.toolCall(ai.ToolCall{Name: "x"}, 1)
+	tr.close()
+	if b, _ := os.ReadFile(path); string(b) != "before\n" || buf.String() != "" || tr.failed {
+		t.Fatalf("file %q, logs %q", b, buf.String())
+	}
+}

@@ -63,8 +63,9 @@ func newTraceRun(f *os.File, path string, lim traceLimits) *traceRun {
 	return tr
 }
 
-// off reports whether nothing should be recorded.
-func (tr *traceRun) off() bool { return tr == nil || tr.failed || tr.cut }
+// off reports whether nothing should be recorded: no trace, a write
+// failed, the file was cut, or it is closed.
+func (tr *traceRun) off() bool { return tr == nil || tr.f == nil || tr.failed || tr.cut }
 
 // str appends s as is: only for text the runtime wrote (labels, numbers).
 func (tr *traceRun) str(s string) { tr.buf = append(tr.buf, s...) }
