@@ -316,3 +316,18 @@ func TestParentWritableByOthersNeedsStickyBit(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// Concurrent runs creating the same directory all succeed: a directory
+// another goroutine of ours created in the same moment passes the checks.
+func TestEnsurePrivateDirConcurrent(t *testing.T) {
+	dir := filepath.Join(sharedTmp(t), "x", "y", "z")
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() { errs <- securefs.EnsurePrivateDir(dir) }()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
