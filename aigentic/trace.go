@@ -25,8 +25,10 @@ import (
 //     run's start in UTC), created with O_CREATE|O_EXCL|O_NOFOLLOW, mode
 //     0600: no name search, nothing another user can exhaust or redirect.
 //   - Each message is written once: a later model request lists only the
-//     messages that are new, and refers to the response or tool result
-//     already written for the others.
+//     messages that are new ("messages sent (7): 1-5 as above, new 6-7"),
+//     and refers to the response or tool result already written for the
+//     others; a tool call's arguments over 256 bytes are referred to the
+//     response that asked for them, and so is an answer that long.
 //   - Writes are buffered (about one write per step instead of one per
 //     record). The buffer is written out when a step starts — before each
 //     model call, so the previous step's response, tool calls and results
@@ -44,13 +46,14 @@ import (
 //   - Retention keeps at most MaxFiles trace files in the directory and
 //     none older than MaxAge; it runs when the Trace opens its first file
 //     and then at most once a minute, never in between.
-//   - Every line passes through [Redact], so API keys and Authorization
-//     headers never reach a file.
+//   - Every record passes through [Redact] before it is buffered, so API
+//     keys and Authorization headers never reach a file; a cap checks the
+//     kilobyte around its cut first, so a secret is never cut in two.
 //
 // The directory must be a real directory (not a symbolic link) owned by
-// the current user with no group or other write permission; it is created
-// 0700 when missing and its mode is never changed (the rules of
-// internal/securefs, issue 12). When the default directory
+// the current user with no group or other write permission, in a parent
+// no other user can rename it out of; it is created 0700 when missing and
+// its mode is never changed (the rules of internal/securefs, issue 12). When the default directory
 // ([DefaultTraceDir], in the world-writable temporary directory) fails
 // them — another user made it first, as a directory or a symbolic link —
 // the Trace uses a per-user directory instead ([FallbackTraceDir]) and logs
