@@ -208,3 +208,23 @@ func TestTraceFlushesAtStepBoundaries(t *testing.T) {
 		t.Errorf("the step in progress reached the file before its end (a write per section?):\n%s", second)
 	}
 }
+
+// A multi-line secret (a PEM key in a credential variable) is redacted
+// before its lines are indented, which would otherwise hide it from
+// redaction of the section.
+func TestTraceMultilineSecretRedacted(t *testing.T) {
+	const pem = "-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n-----END KEY-----"
+	t.Setenv("AIGENTIC_API_KEY", pem)
+	trace := newTestTrace(t)
+	echo := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return ai.Text("the key is\n" + pem + "\nuse it"), nil }}
+	model := aitest.NewScripted(aitest.CallTools(aitest.Call("echo", `{}`)), aitest.Reply("here:\n"+pem))
+	_, text := runTraced(t, aigentic.Agent{Model: model, Trace: trace, AgentTools: []aigentic.AgentTool{echo.Tool("echo", nil)}}, "go")
+	for _, line := range strings.Split(pem, "\n")[1:3] {
+		if strings.Contains(text, line) {
+			t.Fatalf("trace holds a line of the secret %q:\n%s", line, text)
+		}
+	}
+	if strings.Count(text, "[REDACTED]") < 2 {
+		t.Fatalf("secret not redacted where echoed:\n%s", text)
+	}
+}

@@ -20,30 +20,36 @@ const textCutMarker = " …[cut by Trace."
 // text appends s cut to limit bytes (≤ 0: no cap), with a marker naming
 // field where it was cut. Line breaks in s are followed by indent, so
 // recorded text never starts a line of the file's own structure.
-// Redaction runs once over the whole section (see end); here only a text
-// cut by the cap is checked around the cut, so no secret is split.
+//
+// Redaction runs once over the whole section (see end). Here s is
+// redacted first only when the section could not see a secret whole: when
+// indenting splits it (a multi-line secret, such as a PEM key), or when
+// the cap cuts it (the kilobyte on each side of the cut is checked).
 func (tr *traceRun) text(s string, limit int, field, indent string) {
-	if limit <= 0 || len(s) <= limit {
-		tr.lines(s, indent)
-		return
-	}
 	total := len(s)
-	n := cutPoint(s, limit)
-	lo, hi := cutPoint(s, max(n-redactMargin, 0)), cutPoint(s, n+redactMargin)
-	if w := s[lo:hi]; Redact(w) != w {
-		// A secret near the cut: redact before cutting.
-		s = Redact(s[:hi])
-		n = cutPoint(s, min(limit, len(s)))
+	cut := limit > 0 && len(s) > limit
+	multiline := indent != "" && strings.IndexByte(s, '\n') >= 0
+	if cut {
+		n := cutPoint(s, limit)
+		lo, hi := cutPoint(s, max(n-redactMargin, 0)), cutPoint(s, n+redactMargin)
+		if w := s[lo:hi]; multiline || Redact(w) != w {
+			s = Redact(s[:hi])
+			n = cutPoint(s, min(limit, len(s)))
+		}
+		s = s[:n]
+	} else if multiline {
+		s = Redact(s)
 	}
-	s = s[:n]
 	tr.lines(s, indent)
-	tr.buf = append(tr.buf, textCutMarker...)
-	tr.buf = append(tr.buf, field...)
-	tr.buf = append(tr.buf, ": "...)
-	tr.buf = strconv.AppendInt(tr.buf, int64(len(s)), 10)
-	tr.buf = append(tr.buf, " of "...)
-	tr.buf = strconv.AppendInt(tr.buf, int64(total), 10)
-	tr.buf = append(tr.buf, " bytes shown]"...)
+	if cut {
+		tr.buf = append(tr.buf, textCutMarker...)
+		tr.buf = append(tr.buf, field...)
+		tr.buf = append(tr.buf, ": "...)
+		tr.buf = strconv.AppendInt(tr.buf, int64(len(s)), 10)
+		tr.buf = append(tr.buf, " of "...)
+		tr.buf = strconv.AppendInt(tr.buf, int64(total), 10)
+		tr.buf = append(tr.buf, " bytes shown]"...)
+	}
 }
 
 // lines appends s with indent after each line break.
