@@ -67,10 +67,11 @@ func newTraceRun(f *os.File, path string, lim traceLimits) *traceRun {
 // failed, the file was cut, or it is closed.
 func (tr *traceRun) off() bool { return tr == nil || tr.f == nil || tr.failed || tr.cut }
 
-// str appends s as is: only for text the runtime wrote (labels, numbers).
+// str appends s as is (a label; redacted with its section like the rest).
 func (tr *traceRun) str(s string) { tr.buf = append(tr.buf, s...) }
 
-func (tr *traceRun) int(n int) { tr.buf = strconv.AppendInt(tr.buf, int64(n), 10) }
+// num appends n in decimal.
+func (tr *traceRun) num(n int) { tr.buf = strconv.AppendInt(tr.buf, int64(n), 10) }
 
 // begin starts a section: a record of one step.
 func (tr *traceRun) begin() { tr.section = len(tr.buf) }

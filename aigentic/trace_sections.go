@@ -59,9 +59,9 @@ func (tr *traceRun) header(t *Trace, r *AgentRun) {
 	tr.str("\nstarted: ")
 	tr.buf = r.stats.Started.AppendFormat(tr.buf, time.RFC3339Nano)
 	tr.str("\nmax_llm_calls: ")
-	tr.int(r.maxCalls)
+	tr.num(r.maxCalls)
 	tr.str("\nretries: ")
-	tr.int(r.agent.Retries)
+	tr.num(r.agent.Retries)
 	tr.str("\n\n")
 	tr.end(false)
 }
@@ -75,9 +75,9 @@ func (tr *traceRun) modelRequest(call, attempt int, req *ai.Request) {
 	}
 	tr.begin()
 	tr.str("--- LLM call ") // summary
-	tr.int(call)
+	tr.num(call)
 	tr.str(", attempt ")
-	tr.int(attempt)
+	tr.num(attempt)
 	tr.str(" ---\n")
 	if tr.toolsChanged(req.Tools) {
 		tr.str("tools offered: ")
@@ -91,7 +91,7 @@ func (tr *traceRun) modelRequest(call, attempt int, req *ai.Request) {
 	}
 	msgs := req.Messages
 	tr.str("messages sent (")
-	tr.int(len(msgs))
+	tr.num(len(msgs))
 	tr.str("):")
 	from := 0
 	switch {
@@ -101,15 +101,15 @@ func (tr *traceRun) modelRequest(call, attempt int, req *ai.Request) {
 		tr.str(" 1")
 		if from > 1 {
 			tr.str("-")
-			tr.int(from)
+			tr.num(from)
 		}
 		tr.str(" as above")
 		if from < len(msgs) {
 			tr.str(", new ")
-			tr.int(from + 1)
+			tr.num(from + 1)
 			if from+1 < len(msgs) {
 				tr.str("-")
-				tr.int(len(msgs))
+				tr.num(len(msgs))
 			}
 		}
 	default:
@@ -155,7 +155,7 @@ func (tr *traceRun) toolsChanged(tools []ai.Tool) bool {
 // the response or a tool result already written, in full otherwise.
 func (tr *traceRun) message(n int, m *ai.Message) {
 	tr.str("  #")
-	tr.int(n)
+	tr.num(n)
 	tr.str(" ")
 	switch m.Role {
 	case ai.RoleTool:
@@ -178,7 +178,7 @@ func (tr *traceRun) message(n int, m *ai.Message) {
 	case ai.RoleAssistant:
 		if tr.isRecordedResponse(m) {
 			tr.str("[assistant] response of LLM call ")
-			tr.int(tr.respCall)
+			tr.num(tr.respCall)
 			tr.str(" above")
 			for i := range m.ToolCalls {
 				if i == 0 {
@@ -246,15 +246,15 @@ func (tr *traceRun) modelResponse(call, attempt int, resp *ai.Response, d time.D
 	}
 	tr.begin()
 	tr.str("response of LLM call ")
-	tr.int(call)
+	tr.num(call)
 	tr.str(", attempt ")
-	tr.int(attempt)
+	tr.num(attempt)
 	tr.str(": ok in ")
 	tr.str(d.String())
 	tr.str(", tokens in=")
-	tr.int(resp.Usage.InputTokens)
+	tr.num(resp.Usage.InputTokens)
 	tr.str(" out=")
-	tr.int(resp.Usage.OutputTokens)
+	tr.num(resp.Usage.OutputTokens)
 	tr.str(", finish=")
 	tr.name(resp.FinishReason)
 	tr.str("\n  [assistant]\n")
@@ -271,9 +271,9 @@ func (tr *traceRun) modelError(call, attempt int, err error, d time.Duration, re
 	}
 	tr.begin()
 	tr.str("LLM call ")
-	tr.int(call)
+	tr.num(call)
 	tr.str(", attempt ")
-	tr.int(attempt)
+	tr.num(attempt)
 	tr.str(" failed after ")
 	tr.str(d.String())
 	tr.str(": ")
@@ -298,11 +298,11 @@ func (tr *traceRun) toolCall(tc ai.ToolCall, attempt int) {
 	tr.str(" (")
 	tr.name(tc.ID)
 	tr.str("), attempt ")
-	tr.int(attempt)
+	tr.num(attempt)
 	tr.str(" ---\narguments: ")
 	if len(tc.Arguments) > referAbove && tr.inResponse(tc) {
 		tr.str("as in the response of LLM call ")
-		tr.int(tr.respCall)
+		tr.num(tr.respCall)
 		tr.str(" above")
 	} else {
 		tr.text(tc.Arguments, tr.lim.argument, "MaxToolArgumentBytes", "    ")
@@ -388,7 +388,7 @@ func (tr *traceRun) outcome(s Stats, result string, err error) {
 		tr.str("=== outcome: success ===\nanswer:\n    ") // summary
 		if len(result) > referAbove && tr.respCall > 0 && result == tr.resp.content {
 			tr.str("the response of LLM call ")
-			tr.int(tr.respCall)
+			tr.num(tr.respCall)
 			tr.str(" above")
 		} else {
 			tr.text(result, tr.lim.response, "MaxResponseBytes", "    ")
@@ -398,17 +398,17 @@ func (tr *traceRun) outcome(s Stats, result string, err error) {
 	tr.str("duration: ") // summary
 	tr.str(s.Duration.String())
 	tr.str("\nllm_calls: ")
-	tr.int(s.LLMCalls)
+	tr.num(s.LLMCalls)
 	tr.str("\nretries: ")
-	tr.int(s.Retries)
+	tr.num(s.Retries)
 	tr.str("\ntool_calls: ")
-	tr.int(s.ToolCalls)
+	tr.num(s.ToolCalls)
 	tr.str("\ntool_errors: ")
-	tr.int(s.ToolErrors)
+	tr.num(s.ToolErrors)
 	tr.str("\ntokens_in: ") // summary
-	tr.int(s.InputTokens)
+	tr.num(s.InputTokens)
 	tr.str("\ntokens_out: ") // summary
-	tr.int(s.OutputTokens)
+	tr.num(s.OutputTokens)
 	tr.str("\n")
 	tr.end(false)
 }
