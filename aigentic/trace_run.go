@@ -26,7 +26,11 @@ type traceRun struct {
 	f       *os.File
 	path    string
 	buf     []byte
-	section int   // where in buf the section being written starts
+	section int // where in buf the section being written starts
+	// dyn holds the section's text that did not come from the runtime
+	// (names, messages, arguments, results, errors), one field a line:
+	// when Redact finds nothing there, the section needs no redaction.
+	dyn     []byte
 	flushed int64 // bytes already written to f
 	// lastFlush is when buf was last written out (or the file opened).
 	lastFlush time.Time
@@ -59,6 +63,7 @@ const traceFlushEvery = time.Millisecond
 func newTraceRun(f *os.File, path string, lim traceLimits) *traceRun {
 	tr := &traceRun{f: f, path: path, lim: lim, lastFlush: time.Now()}
 	tr.buf = (*traceBufPool.Get().(*[]byte))[:0]
+	tr.dyn = (*traceBufPool.Get().(*[]byte))[:0]
 	tr.results = tr.resultBuf[:0]
 	return tr
 }
@@ -74,18 +79,21 @@ func (tr *traceRun) str(s string) { tr.buf = append(tr.buf, s...) }
 func (tr *traceRun) num(n int) { tr.buf = strconv.AppendInt(tr.buf, int64(n), 10) }
 
 // begin starts a section: a record of one step.
-func (tr *traceRun) begin() { tr.section = len(tr.buf) }
+func (tr *traceRun) begin() { tr.section, tr.dyn = len(tr.buf), tr.dyn[:0] }
 
-// end closes a section: it redacts it (one Redact call for the whole
-// section), applies the file cap and, when flush is set, writes the
-// buffer out.
+// end closes a section: it redacts it, applies the file cap and, when
+// flush is set, writes the buffer out.
+//
+// Redaction first looks at the section's fields alone (dyn): the labels
+// around them hold no secret, so when the fields hold none (the common
+// case) the section is left as it is; otherwise the whole section is
+// redacted. Redact returns its argument or a new string, and buf and dyn
+// are not touched until its result has been used, so viewing them as
+// strings saves a copy of every section.
 func (tr *traceRun) end(flush bool) {
-	if len(tr.buf) > tr.section {
-		// Redact returns its argument or a new string, and buf is not
-		// touched until the result has been copied: viewing buf as a
-		// string saves a copy of every section.
+	if len(tr.dyn) > 0 && redacts(tr.dyn) && len(tr.buf) > tr.section {
 		s := unsafe.String(&tr.buf[tr.section], len(tr.buf)-tr.section)
-		if r := Redact(s); len(r) != len(s) || unsafe.StringData(r) != unsafe.StringData(s) {
+		if r := Redact(s); !sameString(r, s) {
 			tr.buf = append(tr.buf[:tr.section], r...)
 		}
 	}
@@ -117,6 +125,17 @@ func (tr *traceRun) cutFile() {
 	tr.buf = strconv.AppendInt(tr.buf, tr.lim.file, 10)
 	tr.buf = append(tr.buf, " bytes); later records were dropped ===\n"...)
 	tr.cut = true
+}
+
+// redacts reports whether Redact changes b.
+func redacts(b []byte) bool {
+	s := unsafe.String(&b[0], len(b))
+	return !sameString(Redact(s), s)
+}
+
+// sameString reports whether a and b are the same string in memory.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && unsafe.StringData(a) == unsafe.StringData(b)
 }
 
 // runeStartBefore returns the largest n' ≤ n at which b can be cut
@@ -161,9 +180,11 @@ func (tr *traceRun) close() {
 		tr.fail(err)
 	}
 	tr.f = nil
-	if cap(tr.buf) <= maxPooledTraceBuf {
-		b := tr.buf[:0]
-		traceBufPool.Put(&b)
+	for _, b := range [...][]byte{tr.buf, tr.dyn} {
+		if cap(b) > 0 && cap(b) <= maxPooledTraceBuf {
+			b = b[:0]
+			traceBufPool.Put(&b)
+		}
 	}
-	tr.buf = nil
+	tr.buf, tr.dyn = nil, nil
 }

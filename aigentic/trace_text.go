@@ -21,8 +21,8 @@ const textCutMarker = " …[cut by Trace."
 // field where it was cut. Line breaks in s are followed by indent, so
 // recorded text never starts a line of the file's own structure.
 //
-// Redaction runs once over the whole section (see end). Here s is
-// redacted first only when the section could not see a secret whole: when
+// s is also kept in the section's fields (dyn), which redaction looks at
+// first (see end). Here s is redacted first only when the section could not see a secret whole: when
 // indenting splits it (a multi-line secret, such as a PEM key), or when
 // the cap cuts it (the kilobyte on each side of the cut is checked).
 func (tr *traceRun) text(s string, limit int, field, indent string) {
@@ -41,6 +41,8 @@ func (tr *traceRun) text(s string, limit int, field, indent string) {
 		s = Redact(s)
 	}
 	tr.lines(s, indent)
+	tr.dyn = append(tr.dyn, s...)
+	tr.dyn = append(tr.dyn, '\n')
 	if cut {
 		tr.buf = append(tr.buf, textCutMarker...)
 		tr.buf = append(tr.buf, field...)
