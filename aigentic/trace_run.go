@@ -49,9 +49,13 @@ type traceRun struct {
 	resultBuf [8]resultKey
 }
 
-// traceBufPool recycles the per-run buffers; buffers grown past
-// maxPooledTraceBuf by an uncapped section are left to the collector.
-var traceBufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
+// traceBufPool and traceDynPool recycle the per-run buffers (buf and
+// dyn); buffers grown past maxPooledTraceBuf by an uncapped section are
+// left to the collector.
+var (
+	traceBufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
+	traceDynPool = sync.Pool{New: func() any { b := make([]byte, 0, 1<<10); return &b }}
+)
 
 const maxPooledTraceBuf = 64 << 10
 
@@ -63,7 +67,7 @@ const traceFlushEvery = time.Millisecond
 func newTraceRun(f *os.File, path string, lim traceLimits) *traceRun {
 	tr := &traceRun{f: f, path: path, lim: lim, lastFlush: time.Now()}
 	tr.buf = (*traceBufPool.Get().(*[]byte))[:0]
-	tr.dyn = (*traceBufPool.Get().(*[]byte))[:0]
+	tr.dyn = (*traceDynPool.Get().(*[]byte))[:0]
 	tr.results = tr.resultBuf[:0]
 	return tr
 }
@@ -127,6 +131,14 @@ func (tr *traceRun) cutFile() {
 	tr.cut = true
 }
 
+// recycle puts b back in pool unless an uncapped section grew it big.
+func recycle(pool *sync.Pool, b []byte) {
+	if cap(b) > 0 && cap(b) <= maxPooledTraceBuf {
+		b = b[:0]
+		pool.Put(&b)
+	}
+}
+
 // redacts reports whether Redact changes b.
 func redacts(b []byte) bool {
 	s := unsafe.String(&b[0], len(b))
@@ -180,11 +192,7 @@ func (tr *traceRun) close() {
 		tr.fail(err)
 	}
 	tr.f = nil
-	for _, b := range [...][]byte{tr.buf, tr.dyn} {
-		if cap(b) > 0 && cap(b) <= maxPooledTraceBuf {
-			b = b[:0]
-			traceBufPool.Put(&b)
-		}
-	}
+	recycle(&traceBufPool, tr.buf)
+	recycle(&traceDynPool, tr.dyn)
 	tr.buf, tr.dyn = nil, nil
 }
