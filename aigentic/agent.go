@@ -195,7 +195,7 @@ func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun,
 	r.messages = append(r.messages, ai.Message{Role: ai.RoleUser, Content: message})
 
 	if a.Trace != nil {
-		tr, err := a.Trace.open(r.stats.Started)
+		tr, err := a.Trace.open(r.stats.Started, r.id, r.logger)
 		if err != nil {
 			r.logger.Warn("trace disabled for this run", "error", err)
 		} else {

@@ -1,310 +1,245 @@
 package aigentic
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/internal/securefs"
 )
 
 // Trace records runs in readable text files, one file per run: every model
-// call (messages sent, tools offered, the response, duration, usage, every
-// retry and its error), every tool call (arguments, result, error flag,
-// duration) and the outcome. Files are created 0600 in a 0700 directory,
-// and every line passes through [Redact], so no API key or Authorization
-// header reaches them. A write failure logs a warning and stops the trace
-// of that run; it never fails the run.
+// call (the messages sent, the tools offered, the response, duration,
+// usage, every retry and its error), every tool call (arguments, result,
+// error flag, duration) and the outcome. [ReadTraceSummary] reads a file
+// back.
 //
-// One Trace may be shared by many runs, concurrently.
+// What a file costs and holds:
+//
+//   - Each run gets its own file, trace_<YYYYMMDDHHMMSS>_<run id>.txt (the
+//     run's start in UTC), created with O_CREATE|O_EXCL|O_NOFOLLOW, mode
+//     0600: no name search, nothing another user can exhaust or redirect.
+//   - Each message is written once: a later model request lists only the
+//     messages that are new ("messages sent (7): 1-5 as above, new 6-7"),
+//     and refers to the response or tool result already written for the
+//     others; a tool call's arguments over 256 bytes are referred to the
+//     response that asked for them, and so is an answer that long.
+//   - Writes are buffered (about one write per step instead of one per
+//     record). The buffer is written out when a step starts — before each
+//     model call, so the previous step's response, tool calls and results
+//     are on disk while the model works — unless the last write is less
+//     than a millisecond old (a write costs microseconds: steps that fast
+//     are written together); after a note (a rate-limit wait, an approval
+//     request: both may wait long); and when the run ends. A process that
+//     crashes therefore loses at most the step in progress (the model call
+//     being made or answered, and its tool calls), plus, when steps take
+//     under a millisecond, those of the last millisecond.
+//   - Text is capped, with a visible marker where it was cut: each tool
+//     argument (MaxToolArgumentBytes), tool result (MaxToolResultBytes) and
+//     model response (MaxResponseBytes), and the file as a whole
+//     (MaxFileBytes: its last line then says the rest was dropped).
+//   - Retention keeps at most MaxFiles trace files in the directory and
+//     none older than MaxAge; it runs when the Trace opens its first file
+//     and then at most once a minute, never in between.
+//   - Every record passes through [Redact] before it is buffered, so API
+//     keys and Authorization headers never reach a file; a cap checks the
+//     kilobyte around its cut first, so a secret is never cut in two.
+//
+// The directory must be a real directory (not a symbolic link) owned by
+// the current user with no group or other write permission, in a parent
+// no other user can rename it out of; it is created 0700 when missing and
+// its mode is never changed (the rules of internal/securefs, issue 12). When the default directory
+// ([DefaultTraceDir], in the world-writable temporary directory) fails
+// them — another user made it first, as a directory or a symbolic link —
+// the Trace uses a per-user directory instead ([FallbackTraceDir]) and logs
+// one Warn record saying why. A Directory set explicitly has no fallback:
+// each run then logs a Warn and is not traced.
+//
+// A write failure logs one warning and stops the trace of that run; it
+// never fails the run. One Trace may be shared by many runs, concurrently.
+// Its configuration fields must be set before its first run.
 type Trace struct {
 	// SessionID identifies this trace: every file it writes names it.
 	SessionID string
-	// Directory is where files go; NewTrace sets DefaultTraceDir().
+	// Directory is where files go; NewTrace sets DefaultTraceDir(), and ""
+	// means the same.
 	Directory string
 
-	mu    sync.Mutex
-	files []string
+	// MaxFileBytes caps a file's size: past it, records are dropped and
+	// the file ends with a line saying so. 0 means
+	// DefaultTraceMaxFileBytes; a negative value means no cap.
+	MaxFileBytes int64
+	// MaxToolArgumentBytes caps each tool call's arguments as recorded.
+	// 0 means DefaultTraceMaxToolArgumentBytes; negative, no cap.
+	MaxToolArgumentBytes int
+	// MaxToolResultBytes caps each tool result as recorded. 0 means
+	// DefaultTraceMaxToolResultBytes; negative, no cap.
+	MaxToolResultBytes int
+	// MaxResponseBytes caps the text of each model response (and of the
+	// run's answer and error) as recorded. 0 means
+	// DefaultTraceMaxResponseBytes; negative, no cap.
+	MaxResponseBytes int
+
+	// MaxFiles is how many trace files retention keeps in the directory
+	// (the newest by the time in their names). 0 means
+	// DefaultTraceMaxFiles; negative, no count limit.
+	MaxFiles int
+	// MaxAge removes trace files older than this (by the time in their
+	// names). 0 means DefaultTraceMaxAge; negative, no age limit.
+	MaxAge time.Duration
+
+	// now is the clock of retention (time.Now when nil; tests inject one).
+	now func() time.Time
+
+	mu        sync.Mutex
+	files     []string
+	dir       string // the directory in use, once decided
+	nextPrune time.Time
+	pruning   bool
 }
 
-// DefaultTraceDir is os.TempDir()/aigentic-traces.
+// Defaults of the Trace caps and retention. The caps keep a file readable
+// and bounded when a tool moves megabytes (issue 10 measured a 31 MB trace
+// from one 10 MiB argument); retention bounds the directory.
+const (
+	// DefaultTraceMaxFileBytes is 8 MiB per file.
+	DefaultTraceMaxFileBytes = 8 << 20
+	// DefaultTraceMaxToolArgumentBytes is 16 KiB per tool call's arguments.
+	DefaultTraceMaxToolArgumentBytes = 16 << 10
+	// DefaultTraceMaxToolResultBytes is 64 KiB per tool result.
+	DefaultTraceMaxToolResultBytes = 64 << 10
+	// DefaultTraceMaxResponseBytes is 64 KiB per model response text.
+	DefaultTraceMaxResponseBytes = 64 << 10
+	// DefaultTraceMaxFiles is 1,000 files per directory.
+	DefaultTraceMaxFiles = 1000
+	// DefaultTraceMaxAge is 7 days.
+	DefaultTraceMaxAge = 7 * 24 * time.Hour
+	// tracePruneInterval is the least time between two retention passes
+	// of one Trace.
+	tracePruneInterval = time.Minute
+)
+
+// DefaultTraceDir is os.TempDir()/aigentic-traces. It is used only when it
+// is safe (see [Trace]); otherwise traces go to [FallbackTraceDir].
 func DefaultTraceDir() string { return filepath.Join(os.TempDir(), "aigentic-traces") }
 
-// NewTrace returns a trace writing to DefaultTraceDir().
+// FallbackTraceDir is where traces go when [DefaultTraceDir] fails the
+// directory rules: <user cache dir>/aigentic/traces (os.UserCacheDir:
+// $XDG_CACHE_HOME or ~/.cache on Linux), or, when there is no user cache
+// directory, os.TempDir()/aigentic-traces-<uid>. Either must pass the same
+// rules.
+func FallbackTraceDir() string {
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "aigentic", "traces")
+	}
+	return filepath.Join(os.TempDir(), fmt.Sprintf("aigentic-traces-%d", os.Geteuid()))
+}
+
+// NewTrace returns a trace writing to DefaultTraceDir(), with the default
+// caps and retention.
 func NewTrace() *Trace {
 	return &Trace{SessionID: newID("trc"), Directory: DefaultTraceDir()}
 }
 
-// Files returns the paths of the files this trace has created, in order.
+// Files returns the paths of the files this trace has created, oldest
+// first: the last MaxFiles at most (retention may since have removed some
+// of them).
 func (t *Trace) Files() []string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return append([]string(nil), t.files...)
+	files := t.files
+	if n := orDefault(t.MaxFiles, DefaultTraceMaxFiles); n > 0 && len(files) > n {
+		files = files[len(files)-n:]
+	}
+	return append([]string(nil), files...)
 }
 
-// open creates the run's file: trace_<YYYYMMDDHHMMSS>.txt, or with a _N
-// suffix when that name is taken, so concurrent runs never share a file.
-func (t *Trace) open(now time.Time) (*traceRun, error) {
-	dir := t.Directory
-	if dir == "" {
-		dir = DefaultTraceDir()
+func (t *Trace) clock() time.Time {
+	if t.now != nil {
+		return t.now()
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("trace directory: %w", err)
+	return time.Now()
+}
+
+// limits returns the caps in force, defaults applied.
+func (t *Trace) limits() traceLimits {
+	return traceLimits{
+		file:     orDefault64(t.MaxFileBytes, DefaultTraceMaxFileBytes),
+		argument: orDefault(t.MaxToolArgumentBytes, DefaultTraceMaxToolArgumentBytes),
+		result:   orDefault(t.MaxToolResultBytes, DefaultTraceMaxToolResultBytes),
+		response: orDefault(t.MaxResponseBytes, DefaultTraceMaxResponseBytes),
 	}
-	if dir == DefaultTraceDir() {
-		_ = os.Chmod(dir, 0o700)
+}
+
+func orDefault(v, def int) int {
+	if v == 0 {
+		return def
 	}
-	stamp := now.Format("20060102150405")
-	for n := 1; n <= 10000; n++ {
-		name := "trace_" + stamp + ".txt"
-		if n > 1 {
-			name = fmt.Sprintf("trace_%s_%d.txt", stamp, n)
+	return v
+}
+
+func orDefault64(v, def int64) int64 {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// traceFileName is trace_<YYYYMMDDHHMMSS>_<run id>.txt, the time in UTC;
+// a byte of the id other than a letter, digit, _ or - becomes _, so the
+// name never leaves the directory.
+func traceFileName(started time.Time, runID string) string {
+	b := make([]byte, 0, 24+len(runID))
+	b = append(b, "trace_"...)
+	b = started.UTC().AppendFormat(b, "20060102150405")
+	b = append(b, '_')
+	for i := 0; i < len(runID); i++ {
+		c := runID[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '-') {
+			c = '_'
 		}
-		path := filepath.Join(dir, name)
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-		if errors.Is(err, fs.ErrExist) {
+		b = append(b, c)
+	}
+	b = append(b, ".txt"...)
+	return string(b)
+}
+
+// open creates the file of the run runID started at started. logger gets
+// the one warning of a directory fallback. A directory that vanished
+// (a temp cleaner) is made again once.
+func (t *Trace) open(started time.Time, runID string, logger *slog.Logger) (*traceRun, error) {
+	for try := 0; ; try++ {
+		dir, err := t.directory(logger)
+		if err != nil {
+			return nil, err
+		}
+		path := filepath.Join(dir, traceFileName(started, runID))
+		f, err := securefs.CreateExclusive(path, 0o600)
+		if errors.Is(err, fs.ErrNotExist) && try == 0 {
+			t.forgetDirectory(dir)
 			continue
 		}
 		if err != nil {
 			return nil, fmt.Errorf("trace file: %w", err)
 		}
-		t.mu.Lock()
-		t.files = append(t.files, path)
-		t.mu.Unlock()
-		return &traceRun{f: f, w: bufio.NewWriter(f), path: path}, nil
-	}
-	return nil, fmt.Errorf("trace file: no free name for %s in %s", stamp, dir)
-}
-
-// traceRun writes one run's file. Its methods are called from the run's
-// goroutine only.
-type traceRun struct {
-	f      *os.File
-	w      *bufio.Writer
-	path   string
-	failed bool
-	logger *slog.Logger
-}
-
-func (tr *traceRun) printf(format string, args ...any) {
-	if tr == nil || tr.failed {
-		return
-	}
-	_, _ = tr.w.WriteString(Redact(fmt.Sprintf(format, args...)))
-}
-
-// flush ends a section; a failure disables the trace with one warning.
-func (tr *traceRun) flush() {
-	if tr == nil || tr.failed {
-		return
-	}
-	if err := tr.w.Flush(); err != nil {
-		tr.fail(err)
+		t.created(path)
+		t.maybePrune(dir)
+		return newTraceRun(f, path, t.limits()), nil
 	}
 }
 
-func (tr *traceRun) fail(err error) {
-	tr.failed = true
-	if tr.logger != nil {
-		tr.logger.Warn("trace write failed; tracing of this run stopped", "trace_file", tr.path, "error", err)
+// created records path for Files, which shows the last MaxFiles: older
+// paths are dropped once there are twice as many.
+func (t *Trace) created(path string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.files = append(t.files, path)
+	if n := orDefault(t.MaxFiles, DefaultTraceMaxFiles); n > 0 && len(t.files) > 2*n {
+		t.files = append(t.files[:0], t.files[len(t.files)-n:]...)
 	}
-}
-
-func (tr *traceRun) close() {
-	if tr == nil {
-		return
-	}
-	tr.flush()
-	if err := tr.f.Close(); err != nil && !tr.failed {
-		tr.fail(err)
-	}
-}
-
-func (tr *traceRun) header(t *Trace, r *AgentRun) {
-	tr.printf("=== aigentic trace ===\ntrace session: %s\nsession: %s\nrun: %s\nagent: %s\nmodel: %s\nstarted: %s\nmax_llm_calls: %d\nretries: %d\n\n",
-		t.SessionID, r.session.ID, r.id, r.agent.Name, r.agent.Model.ModelName(),
-		r.stats.Started.Format(time.RFC3339Nano), r.maxCalls, r.agent.Retries)
-	tr.flush()
-}
-
-func (tr *traceRun) modelRequest(call, attempt int, req *ai.Request) {
-	if tr == nil || tr.failed {
-		return
-	}
-	tr.printf("--- LLM call %d, attempt %d ---\n", call, attempt)
-	if len(req.Tools) > 0 {
-		names := make([]string, len(req.Tools))
-		for i, t := range req.Tools {
-			names[i] = t.Name
-		}
-		tr.printf("tools offered: %s\n", strings.Join(names, ", "))
-	}
-	tr.printf("messages sent (%d):\n", len(req.Messages))
-	for _, m := range req.Messages {
-		tr.printf("%s", formatMessage(m))
-	}
-	tr.flush()
-}
-
-func (tr *traceRun) modelResponse(call, attempt int, resp *ai.Response, d time.Duration) {
-	if tr == nil || tr.failed {
-		return
-	}
-	tr.printf("response of LLM call %d, attempt %d: ok in %s, tokens in=%d out=%d, finish=%s\n",
-		call, attempt, d, resp.Usage.InputTokens, resp.Usage.OutputTokens, resp.FinishReason)
-	tr.printf("%s\n", formatMessage(resp.Message))
-	tr.flush()
-}
-
-func (tr *traceRun) modelError(call, attempt int, err error, d time.Duration, retryIn time.Duration, willRetry bool) {
-	if tr == nil || tr.failed {
-		return
-	}
-	if willRetry {
-		tr.printf("LLM call %d, attempt %d failed after %s: %v\n  retrying in %s\n\n", call, attempt, d, err, retryIn)
-	} else {
-		tr.printf("LLM call %d, attempt %d failed after %s: %v\n\n", call, attempt, d, err)
-	}
-	tr.flush()
-}
-
-func (tr *traceRun) toolCall(tc ai.ToolCall, attempt int) {
-	if tr == nil || tr.failed {
-		return
-	}
-	tr.printf("--- tool call %s (%s), attempt %d ---\narguments: %s\n", tc.Name, tc.ID, attempt, tc.Arguments)
-	tr.flush()
-}
-
-func (tr *traceRun) toolResult(tc ai.ToolCall, res *ai.ToolResult, d time.Duration) {
-	if tr == nil || tr.failed {
-		return
-	}
-	tr.printf("result (error=%t, %s):\n%s\n\n", res.Error, d, indent(res.String()))
-	tr.flush()
-}
-
-func (tr *traceRun) toolFailure(tc ai.ToolCall, err error, d time.Duration, retryIn time.Duration, willRetry bool) {
-	if tr == nil || tr.failed {
-		return
-	}
-	if willRetry {
-		tr.printf("tool %s failed after %s: %v\n  retrying in %s\n\n", tc.Name, d, err, retryIn)
-	} else {
-		tr.printf("tool %s failed after %s: %v\n\n", tc.Name, d, err)
-	}
-	tr.flush()
-}
-
-func (tr *traceRun) note(format string, args ...any) {
-	if tr == nil || tr.failed {
-		return
-	}
-	tr.printf(format, args...)
-	tr.flush()
-}
-
-func (tr *traceRun) outcome(s Stats, result string, err error) {
-	if tr == nil || tr.failed {
-		return
-	}
-	if err != nil {
-		tr.printf("=== outcome: error ===\nerror: %v\n", err)
-	} else {
-		tr.printf("=== outcome: success ===\nanswer:\n%s\n", indent(result))
-	}
-	tr.printf("duration: %s\nllm_calls: %d\nretries: %d\ntool_calls: %d\ntool_errors: %d\ntokens_in: %d\ntokens_out: %d\n",
-		s.Duration, s.LLMCalls, s.Retries, s.ToolCalls, s.ToolErrors, s.InputTokens, s.OutputTokens)
-}
-
-func formatMessage(m ai.Message) string {
-	var b strings.Builder
-	switch m.Role {
-	case ai.RoleTool:
-		fmt.Fprintf(&b, "  [tool %s %s", m.Name, m.ToolCallID)
-		if m.IsError {
-			b.WriteString(" error")
-		}
-		b.WriteString("]\n")
-	default:
-		fmt.Fprintf(&b, "  [%s]\n", m.Role)
-	}
-	if m.Content != "" {
-		b.WriteString(indent(m.Content))
-		b.WriteByte('\n')
-	}
-	for _, tc := range m.ToolCalls {
-		fmt.Fprintf(&b, "    tool call %s %s %s\n", tc.ID, tc.Name, tc.Arguments)
-	}
-	return b.String()
-}
-
-func indent(s string) string {
-	return "    " + strings.ReplaceAll(s, "\n", "\n    ")
-}
-
-// TraceSummary is what [ReadTraceSummary] learns from a trace file.
-type TraceSummary struct {
-	Path      string
-	Run       string
-	Agent     string
-	LLMCalls  int
-	Attempts  int
-	ToolCalls int
-	// Outcome is "success" or "error".
-	Outcome  string
-	Duration string
-	Tokens   string
-}
-
-// ReadTraceSummary reads a trace file back and counts what it recorded.
-func ReadTraceSummary(path string) (TraceSummary, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return TraceSummary{}, fmt.Errorf("read trace: %w", err)
-	}
-	s := TraceSummary{Path: path}
-	calls := map[string]bool{}
-	var in, out string
-	for _, line := range strings.Split(string(b), "\n") {
-		switch {
-		case strings.HasPrefix(line, "run: "):
-			s.Run = strings.TrimPrefix(line, "run: ")
-		case strings.HasPrefix(line, "agent: "):
-			s.Agent = strings.TrimPrefix(line, "agent: ")
-		case strings.HasPrefix(line, "--- LLM call "):
-			s.Attempts++
-			f := strings.Fields(line)
-			if len(f) > 3 {
-				calls[f[3]] = true
-			}
-		case strings.HasPrefix(line, "--- tool call "):
-			// A call counts once: at its first attempt, or when it was
-			// not run at all (approval denied or timed out).
-			if strings.HasSuffix(line, "attempt 1 ---") || strings.Contains(line, ") not run: ") {
-				s.ToolCalls++
-			}
-		case strings.HasPrefix(line, "=== outcome: "):
-			s.Outcome = strings.TrimSuffix(strings.TrimPrefix(line, "=== outcome: "), " ===")
-		case strings.HasPrefix(line, "duration: "):
-			s.Duration = strings.TrimPrefix(line, "duration: ")
-		case strings.HasPrefix(line, "tokens_in: "):
-			in = strings.TrimPrefix(line, "tokens_in: ")
-		case strings.HasPrefix(line, "tokens_out: "):
-			out = strings.TrimPrefix(line, "tokens_out: ")
-		}
-	}
-	s.LLMCalls = len(calls)
-	if in != "" {
-		s.Tokens = "in=" + in + " out=" + out
-	}
-	return s, nil
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 )
 
-var traceName = regexp.MustCompile(`^trace_\d{14}(_\d+)?\.txt$`)
+var traceName = regexp.MustCompile(`^trace_\d{14}_(run_[0-9a-f]{12})\.txt$`)
 
 func newTestTrace(t *testing.T) *aigentic.Trace {
 	tr := aigentic.NewTrace()
@@ -50,8 +50,8 @@ func TestTraceRecordsRun(t *testing.T) {
 	if path == "" || !slices.Equal(trace.Files(), []string{path}) {
 		t.Fatalf("TraceFilepath %q, Files %v", path, trace.Files())
 	}
-	if filepath.Dir(path) != trace.Directory || !traceName.MatchString(filepath.Base(path)) {
-		t.Fatalf("trace file %q not named trace_<YYYYMMDDHHMMSS>[_N].txt in %s", path, trace.Directory)
+	if m := traceName.FindStringSubmatch(filepath.Base(path)); filepath.Dir(path) != trace.Directory || m == nil || m[1] != run.ID() {
+		t.Fatalf("trace file %q not named trace_<YYYYMMDDHHMMSS>_%s.txt in %s", path, run.ID(), trace.Directory)
 	}
 	assertMode(t, path, 0o600)
 	assertMode(t, trace.Directory, 0o700|os.ModeDir)
@@ -102,6 +102,9 @@ func TestTraceRecordsRun(t *testing.T) {
 		}
 	}
 	if t.Failed() {
+		t.Logf("trace:\n%s", text)
+	}
+	if testing.Verbose() {
 		t.Logf("trace:\n%s", text)
 	}
 
@@ -201,12 +204,14 @@ func TestTraceSummaryCountsEveryToolCall(t *testing.T) {
 	}
 }
 
-// Twenty concurrent runs in the same second get twenty files.
+// Twenty concurrent runs started in the same second get twenty files,
+// each named by its run: trace_<YYYYMMDDHHMMSS>_<run id>.txt, found with
+// no search for a free name.
 func TestTraceUniqueFilesForConcurrentRuns(t *testing.T) {
 	trace := newTestTrace(t)
 	const n = 20
 	var wg sync.WaitGroup
-	paths := make([]string, n)
+	runs := make([]*aigentic.AgentRun, n)
 	errs := make([]error, n)
 	start := make(chan struct{})
 	for i := 0; i < n; i++ {
@@ -219,19 +224,21 @@ func TestTraceUniqueFilesForConcurrentRuns(t *testing.T) {
 				errs[i] = err
 				return
 			}
+			runs[i] = run
 			_, errs[i] = run.Wait(0)
-			paths[i] = run.TraceFilepath()
 		}(i)
 	}
 	close(start)
 	wg.Wait()
 	seen := map[string]bool{}
-	for i, p := range paths {
+	for i, run := range runs {
 		if errs[i] != nil {
 			t.Fatal(errs[i])
 		}
-		if p == "" || seen[p] || !traceName.MatchString(filepath.Base(p)) {
-			t.Fatalf("run %d: trace file %q (duplicate or badly named)", i, p)
+		p := run.TraceFilepath()
+		m := traceName.FindStringSubmatch(filepath.Base(p))
+		if seen[p] || m == nil || m[1] != run.ID() {
+			t.Fatalf("run %d (%s): trace file %q (duplicate or not named by the run)", i, run.ID(), p)
 		}
 		seen[p] = true
 		b, err := os.ReadFile(p)
@@ -239,25 +246,14 @@ func TestTraceUniqueFilesForConcurrentRuns(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Each file holds exactly its own run.
-		if strings.Count(string(b), "=== aigentic trace ===") != 1 || !strings.Contains(string(b), "r"+itoa(i)) {
+		if strings.Count(string(b), "=== aigentic trace ===") != 1 || !strings.Contains(string(b), "r"+itoa(i)) ||
+			!strings.Contains(string(b), "run: "+run.ID()+"\n") {
 			t.Fatalf("run %d: file %s holds:\n%s", i, p, b)
 		}
 	}
 	entries, _ := os.ReadDir(trace.Directory)
 	if len(entries) != n || len(trace.Files()) != n {
 		t.Fatalf("%d files in the directory, %d recorded, want %d", len(entries), len(trace.Files()), n)
-	}
-	// Files of the same second are told apart by the _N suffix.
-	bySecond := map[string]int{}
-	for p := range seen {
-		bySecond[filepath.Base(p)[6:20]]++
-	}
-	for sec, count := range bySecond {
-		if count > 1 {
-			if _, err := os.Stat(filepath.Join(trace.Directory, "trace_"+sec+"_"+itoa(count)+".txt")); err != nil {
-				t.Fatalf("%d files in second %s but no _%d suffix: %v", count, sec, count, err)
-			}
-		}
 	}
 }
 
