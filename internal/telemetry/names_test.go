@@ -42,8 +42,10 @@ func histogramSamples(base string) []string {
 	return []string{base + "_bucket", base + "_count", base + "_sum"}
 }
 
-// agreedInstruments lists every instrument in COMMON.md's "Agreed names"
-// with the Prometheus names the alert rules in deploy/prometheus rely on.
+// agreedInstruments lists every instrument of the aigentic runtime (the
+// names agreed for issue 10, with the attributes aigentic/otel_metrics.go
+// records) and the Prometheus names the alert rules in deploy/prometheus
+// rely on.
 var agreedInstruments = []agreedInstrument{
 	{
 		name: "gen_ai.client.token.usage", unit: "{token}", histogram: true,
@@ -65,9 +67,9 @@ var agreedInstruments = []agreedInstrument{
 	},
 	{
 		name: "aigentic.run.duration", unit: "s", histogram: true,
-		attrs:   []attribute.KeyValue{attribute.String("outcome", "model_error")},
+		attrs:   []attribute.KeyValue{attribute.String("outcome", "model_error"), attribute.String("gen_ai.agent.name", "support")},
 		samples: histogramSamples("aigentic_run_duration_seconds"),
-		labels:  []string{"outcome"},
+		labels:  []string{"gen_ai_agent_name", "outcome"},
 	},
 	{
 		name: "aigentic.tool.calls", unit: "{call}",
@@ -89,13 +91,15 @@ var agreedInstruments = []agreedInstrument{
 	},
 	{
 		name: "aigentic.rate_limit.wait.duration", unit: "s", histogram: true,
+		attrs:   []attribute.KeyValue{attribute.String("gen_ai.agent.name", "support")},
 		samples: histogramSamples("aigentic_rate_limit_wait_duration_seconds"),
+		labels:  []string{"gen_ai_agent_name"},
 	},
 	{
 		name: "aigentic.cost", unit: "USD",
-		attrs:   genAIAttrs,
+		attrs:   []attribute.KeyValue{attribute.String("gen_ai.request.model", "gpt-4o-mini"), attribute.String("gen_ai.agent.name", "support")},
 		samples: []string{"aigentic_cost_USD_total"},
-		labels:  genAILabels,
+		labels:  []string{"gen_ai_agent_name", "gen_ai_request_model"},
 	},
 }
 
@@ -169,7 +173,7 @@ func TestPrometheusNamesOfAgreedInstruments(t *testing.T) {
 	// The bucket views: seconds and tokens get the GenAI conventions'
 	// boundaries, not the SDK's millisecond-sized defaults.
 	for _, bucket := range []string{
-		`aigentic_run_duration_seconds_bucket{otel_scope_name="github.com/nexxia-ai/aigentic-examples/aigentic",otel_scope_schema_url="",otel_scope_version="test",outcome="model_error",le="0.64"} 1`,
+		`aigentic_run_duration_seconds_bucket{gen_ai_agent_name="support",otel_scope_name="github.com/nexxia-ai/aigentic-examples/aigentic",otel_scope_schema_url="",otel_scope_version="test",outcome="model_error",le="0.64"} 1`,
 		`gen_ai_client_token_usage_bucket{gen_ai_operation_name="chat",gen_ai_provider_name="openai",gen_ai_request_model="gpt-4o-mini",gen_ai_response_model="gpt-4o-mini-2024-07-18",gen_ai_token_type="input",otel_scope_name="github.com/nexxia-ai/aigentic-examples/aigentic",otel_scope_schema_url="",otel_scope_version="test",le="6.7108864e+07"} 1`,
 	} {
 		if !strings.Contains(exposition, bucket+"\n") {
