@@ -31,9 +31,10 @@ func lookPathOrSkip(t *testing.T, name string) string {
 	return ""
 }
 
-// TestPromtoolRules runs `promtool check rules` on every rules file and
+// TestPromtoolRules runs `promtool check rules` on every rules file,
 // `promtool test rules` on the unit tests (each alert firing on one series
-// and not on a look-alike; refusals and retried 429s are not errors).
+// and not on a look-alike; refusals and retried 429s are not errors) and
+// `promtool check config` on the example prometheus.yml.
 func TestPromtoolRules(t *testing.T) {
 	promtool := lookPathOrSkip(t, "promtool")
 	rules, tests := rulesFiles(t)
@@ -48,6 +49,7 @@ func TestPromtoolRules(t *testing.T) {
 	}
 	run(append([]string{"check", "rules"}, rules...)...)
 	run(append([]string{"test", "rules"}, tests...)...)
+	run("check", "config", "prometheus.yml") // the example configuration, loading the rules
 }
 
 // rulesFiles returns the rules files and the promtool test files (names
