@@ -63,20 +63,15 @@ func planFromEnv(getenv func(string) string) (exportPlan, error) {
 	}
 	check(checkOTLPOptions(getenv, ""))
 
-	var plan exportPlan
-	for _, sig := range []signalEnv{tracesEnv, metricsEnv} {
+	exported := func(sig signalEnv) bool {
 		check(checkURL(getenv, sig.endpoint))
 		check(checkOTLPOptions(getenv, sig.infix))
 		wantsOTLP, err := selectorWantsOTLP(getenv, sig)
 		check(err)
 		hasEndpoint := getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || getenv(sig.endpoint) != ""
-		on := wantsOTLP && hasEndpoint
-		if sig.infix == tracesEnv.infix {
-			plan.traces = on
-		} else {
-			plan.metrics = on
-		}
+		return wantsOTLP && hasEndpoint
 	}
+	plan := exportPlan{traces: exported(tracesEnv), metrics: exported(metricsEnv)}
 	if len(errs) > 0 {
 		return exportPlan{}, errors.Join(errs...)
 	}
