@@ -92,6 +92,10 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 			ran, ran, plural(len(e.unseen), "part"), strings.Join(e.unseen, "; "))
 		return nil
 	}
+	if ran == 1 {
+		p.Good("Demo %d showed its pattern.", cfg.demo)
+		return nil
+	}
 	p.Good("All %d demos showed their pattern.", ran)
 	return nil
 }

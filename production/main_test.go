@@ -1,0 +1,239 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/openai/openaitest"
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+func TestAllDemosOffline(t *testing.T) {
+	t.Parallel()
+	r := runTest(t, nil, nil)
+	if r.err != nil {
+		t.Fatalf("run: %v\n%s", r.err, r.out)
+	}
+	mustContain(t, r.out, shownAll...)
+	if strings.Contains(r.out, "not shown") {
+		t.Errorf("the offline model lets every pattern happen:\n%s", r.out)
+	}
+}
+
+// naiveServer is an OpenAI-compatible server whose model calls the first
+// tool it is offered with schema-derived arguments, then answers "Done.".
+func naiveServer(t *testing.T, opts aitest.NaiveOptions) (*openaitest.Server, map[string]string) {
+	t.Helper()
+	const key = "sk-test-0123456789abcdef"
+	srv := openaitest.NewServer(t, aitest.NewNaive(opts), openaitest.WithAPIKey(key))
+	return srv, map[string]string{"OPENAI_API_KEY": key, "OPENAI_BASE_URL": srv.URL(), "OPENAI_MODEL": "naive"}
+}
+
+// TestDemosOnNaiveModelOverHTTP runs every demo through the OpenAI
+// provider against a model that makes none of the choices the demos hope
+// for: check_system_status with "api", lookup_order with order 1, and so
+// on. Every pattern still shows.
+func TestDemosOnNaiveModelOverHTTP(t *testing.T) {
+	t.Parallel()
+	srv, env := naiveServer(t, aitest.NaiveOptions{})
+	r := runTest(t, nil, env)
+	if r.err != nil {
+		t.Fatalf("run: %v\n%s", r.err, r.out)
+	}
+	mustContain(t, r.out, shownAll...)
+	mustContain(t, r.out, `→ check_system_status {"component":"api"}`, "✗ check_system_status error result: api status unavailable",
+		"Model: naive on the OpenAI-compatible server "+strings.TrimSuffix(srv.URL(), "/v1")+".")
+	if strings.Contains(r.out, env["OPENAI_API_KEY"]) {
+		t.Error("the API key appears in the output")
+	}
+	if v := srv.Violations(); len(v) > 0 {
+		t.Errorf("requests the OpenAI schema rejects: %v", v)
+	}
+}
+
+// TestDemosOnSlowNaiveModel scales the issue's case down: a model slower
+// (100ms per response) than demo 6a's session timeout (here 30ms, for
+// 1s). The timeout counts from the tool's start, so the run still reaches
+// the slow tool, and the verdict says where it stopped.
+func TestDemosOnSlowNaiveModel(t *testing.T) {
+	t.Parallel()
+	_, env := naiveServer(t, aitest.NaiveOptions{Latency: 100 * time.Millisecond})
+	r := runSys(t, context.Background(), nil, env, system{deadline: 30 * time.Millisecond})
+	if r.err != nil {
+		t.Fatalf("run: %v\n%s", r.err, r.out)
+	}
+	mustContain(t, r.out, shownAll...)
+}
+
+func TestToolDeadline(t *testing.T) {
+	t.Parallel()
+	// Not started: no deadline, and it does not end by itself.
+	c, cancel := withToolDeadline(context.Background(), time.Millisecond)
+	if _, ok := c.Deadline(); ok || c.Err() != nil {
+		t.Fatalf("before start: deadline set or err %v", c.Err())
+	}
+	session := aigentic.NewSession(c)
+	c.start()
+	if _, ok := c.Deadline(); !ok {
+		t.Error("after start: no deadline")
+	}
+	<-session.Context.Done()
+	if !errors.Is(session.Err(), context.DeadlineExceeded) || !errors.Is(c.Err(), context.DeadlineExceeded) {
+		t.Errorf("session err %v, ctx err %v, want context.DeadlineExceeded", session.Err(), c.Err())
+	}
+	cancel()
+	session.Cancel()
+
+	// The parent's end and cancel end it with their own errors.
+	parent, stop := context.WithCancel(context.Background())
+	c, cancel = withToolDeadline(parent, time.Hour)
+	defer cancel()
+	stop()
+	<-c.Done()
+	if !errors.Is(c.Err(), context.Canceled) {
+		t.Errorf("parent cancelled: err %v", c.Err())
+	}
+	c, cancel = withToolDeadline(context.Background(), time.Hour)
+	c.start()
+	cancel()
+	if !errors.Is(c.Err(), context.Canceled) {
+		t.Errorf("cancel: err %v", c.Err())
+	}
+}
+
+// mute never calls a tool.
+type mute struct{ ai.Model }
+
+func (mute) Generate(ctx context.Context, req ai.Request) (*ai.Response, error) {
+	return &ai.Response{Message: ai.Message{Role: ai.RoleAssistant, Content: "I would rather not."}, FinishReason: "stop"}, nil
+}
+
+// TestModelThatCallsNoTool: what cannot be forced is said plainly, and the
+// rest still shows.
+func TestModelThatCallsNoTool(t *testing.T) {
+	t.Parallel()
+	r := runSys(t, context.Background(), nil, nil, system{model: mute{aitest.NewNaive(aitest.NaiveOptions{})}})
+	if r.err != nil {
+		t.Fatalf("run: %v\n%s", r.err, r.out)
+	}
+	mustContain(t, r.out,
+		"1a not shown: the model answered without calling check_system_status",
+		"1b not shown: the model answered without calling query_database",
+		"6a not shown: the model answered without calling generate_report",
+		"6b not shown: the model answered without calling generate_report",
+		"7 not shown: the model answered without calling a tool",
+		"✓ 1c: 1 injected 503", "✓ Stopped at exactly 3 of 3 model calls", "✓ 4b:", "✓ Each logger kept only records",
+		"7 demos ran as designed, but on this model 5 parts could not be shown: 1a (")
+}
+
+func TestDemoFailureIsAnError(t *testing.T) {
+	t.Parallel()
+	// A model that always fails permanently: demo 1c cannot recover.
+	failing := aitest.Inject(aitest.NewNaive(aitest.NaiveOptions{})).FailNext(
+		errors.New("a"), errors.New("b"), errors.New("c"), errors.New("d"), errors.New("e"))
+	r := runSys(t, context.Background(), []string{"-demo", "1"}, nil, system{model: failing})
+	if r.err == nil || cli.ExitCode(r.err) != 1 {
+		t.Fatalf("err = %v, want a failure with exit status 1\n%s", r.err, r.out)
+	}
+	mustContain(t, r.out, "✗ Demo 1 did not behave as designed: 1a: the run should have recovered")
+}
+
+func TestInterrupted(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := runSys(t, ctx, []string{"-demo", "3"}, nil, system{})
+	if !errors.Is(r.err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", r.err)
+	}
+	mustContain(t, r.out, "Interrupted (context canceled) during demo 3: MaxLLMCalls Limit.")
+}
+
+// TestLogThroughPrinter: the runtime's records reach the output only when
+// asked for, dimmed after each run's events; ENV=prod keeps no Info.
+func TestLogThroughPrinter(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		env        map[string]string
+		want, not_ []string
+	}{
+		{nil, nil, []string{"log: level="}},
+		{map[string]string{"ENV": "dev"}, []string{"    log: level=DEBUG msg=\"model request\"", "log: level=INFO msg=\"run started\""}, nil},
+		{map[string]string{"ENV": "prod"}, []string{"log: level=WARN msg=\"retrying after transient failure\""}, []string{"log: level=INFO", "log: level=DEBUG"}},
+		{map[string]string{"ENV": "prod", "LOG_LEVEL": "error"}, []string{"log: level=ERROR msg=\"run failed\""}, []string{"log: level=WARN"}},
+	} {
+		r := runTest(t, []string{"-demo", "1"}, tc.env)
+		if r.err != nil {
+			t.Fatalf("%v: %v", tc.env, r.err)
+		}
+		mustContain(t, r.out, tc.want...)
+		for _, n := range tc.not_ {
+			if strings.Contains(r.out, n) {
+				t.Errorf("%v: output has %q:\n%s", tc.env, n, r.out)
+			}
+		}
+		// In order: a run's records follow its events and precede its
+		// verdict (1a logs a Warn: its error result).
+		if tc.env != nil && tc.env["LOG_LEVEL"] == "" {
+			ev := strings.Index(r.out, "→ check_system_status")
+			lg := strings.Index(r.out, "log: level=")
+			vd := strings.Index(r.out, "✓ 1a")
+			if !(ev < lg && lg < vd) {
+				t.Errorf("%v: events at %d, log at %d, verdict at %d: out of order", tc.env, ev, lg, vd)
+			}
+		}
+	}
+}
+
+func TestRetryWaits(t *testing.T) {
+	t.Parallel()
+	r := runTest(t, []string{"-demo", "4"}, nil)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	// Jitter 0: half of 50ms, then the 429's Retry-After capped at 200ms;
+	// 4b: the 503's 25ms, then it gives up.
+	want := []time.Duration{25 * time.Millisecond, 200 * time.Millisecond, 25 * time.Millisecond}
+	if len(r.waits) < 3 || r.waits[0] != want[0] || r.waits[1] != want[1] {
+		t.Errorf("waits = %v, want to start with %v", r.waits, want)
+	}
+}
+
+func TestListAndPrices(t *testing.T) {
+	t.Parallel()
+	r := runTest(t, []string{"-list"}, nil)
+	if r.err != nil || strings.Count(r.out, "\n") != 7 {
+		t.Errorf("-list: %v\n%s", r.err, r.out)
+	}
+	r = runTest(t, []string{"-demo", "7"}, map[string]string{"PRICE_PER_MTOK_IN": "1", "PRICE_PER_MTOK_OUT": "2"})
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	mustContain(t, r.out, "Cost estimate: $1 per 1M input tokens, $2 per 1M output tokens (from PRICE_PER_MTOK_IN/OUT).", `"cost_usd":0.000`)
+	for _, tc := range []struct {
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{[]string{"-demo", "9"}, nil, "-demo 9: no such demo; use 1-7"},
+		{nil, map[string]string{"PRICE_PER_MTOK_IN": "1"}, "set both"},
+		{nil, map[string]string{"PRICE_PER_MTOK_IN": "-1", "PRICE_PER_MTOK_OUT": "1"}, `PRICE_PER_MTOK_IN="-1" is not valid`},
+	} {
+		r := runTest(t, tc.args, tc.env)
+		if cli.ExitCode(r.err) != 2 || !strings.Contains(r.err.Error(), tc.want) {
+			t.Errorf("%v %v: err = %v, want a usage error with %q", tc.args, tc.env, r.err, tc.want)
+		}
+	}
+}
