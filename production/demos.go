@@ -111,7 +111,6 @@ func interrupted(p *cli.Printer, ctx context.Context, n int, title string) error
 	return fmt.Errorf("interrupted during demo %d (%s): %w", n, title, cause)
 }
 
-
 // failures are the errors of the demos that did not behave as designed:
 // one line, and errors.Is/As see each of them.
 type failures []error
