@@ -4,6 +4,7 @@
 //
 //	go run ./tools
 //	go run ./tools -q "What is 2 ^ 10 divided by 8?"
+//	go run ./tools -stream      # the answer printed as it arrives
 //
 // It runs on the built-in offline model unless OPENAI_API_KEY (or
 // OPENAI_BASE_URL) is set.
@@ -11,7 +12,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -21,9 +21,10 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(cli.ExitCode(err)) // 2 for usage/config errors, 1 otherwise
+	err := run(ctx, os.Args[1:], os.Stdout)
+	stop()
+	if err != nil {
+		cli.PrintError(os.Stderr, err)
+		os.Exit(cli.ExitCode(err))
 	}
 }
