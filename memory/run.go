@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,11 +14,12 @@ import (
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
-	"github.com/nexxia-ai/aigentic-examples/aigentic/provider"
 	"github.com/nexxia-ai/aigentic-examples/memory/memstore"
 )
 
-// The demo's two questions, asked when -q is not given.
+// The demo's two questions. A first run (nothing remembered yet) asks
+// both; a later run asks only DemoRecall, answered from what the first
+// run saved.
 const (
 	DemoSave   = "Remember that my favourite colour is blue"
 	DemoRecall = "What is my favourite colour?"
@@ -30,20 +29,16 @@ const instructions = `You are a helpful assistant with a long-term memory. When 
 
 // config is everything the program reads from its flags and environment.
 type config struct {
-	question string // empty: the two-question demo
+	cli.Config
 	user     string
 	storeDir string
-	timeout  time.Duration
-	verbose  bool
-	model    provider.Settings
 }
 
-// deps are what the program takes from its surroundings; tests replace
-// them.
-type deps struct {
+// system is what the program takes from its process; tests pass their
+// own.
+type system struct {
 	getenv        func(string) string
 	userConfigDir func() (string, error)
-	stderr        io.Writer // runtime logs
 }
 
 // DefaultStoreDir is where memories go without -store:
@@ -58,74 +53,38 @@ func DefaultStoreDir(userConfigDir func() (string, error)) (string, error) {
 	return filepath.Join(base, "aigentic-examples", "memory"), nil
 }
 
-func flagSet(c *config) *flag.FlagSet {
-	fs := flag.NewFlagSet("memory", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.StringVar(&c.question, "q", "", "one question to ask (default: the demo, which saves and then recalls a fact in one session)")
-	fs.StringVar(&c.user, "user", "default", "whose memories to use: the namespace shared by every run and process with this name (a-z, 0-9, _ and -)")
-	fs.StringVar(&c.storeDir, "store", "", "directory of the memory files (default <user config dir>/aigentic-examples/memory)")
-	fs.DurationVar(&c.timeout, "timeout", 2*time.Minute, "bound on the whole program")
-	fs.BoolVar(&c.verbose, "v", false, "log every model request and tool call to stderr")
-	return fs
+func spec(c *config) cli.Spec {
+	return cli.Spec{
+		Name:         "memory",
+		Summary:      "An agent with a long-term memory in a file that outlives the process: the\nfirst run saves a fact and recalls it; a later run recalls what the first saved.",
+		Question:     DemoRecall,
+		QuestionHelp: "one question to ask instead of the demo",
+		Timeout:      2 * time.Minute,
+		Flags: func(fs *flag.FlagSet) {
+			fs.StringVar(&c.user, "user", "default", "whose memories to use: a `name` of a-z, 0-9, _ and -, shared by every run with it")
+			fs.StringVar(&c.storeDir, "store", "", "`dir`ectory of the memory files (default <user config dir>/aigentic-examples/memory)")
+		},
+	}
 }
 
-// helpRequest is -h: print the usage and succeed.
-type helpRequest struct{ usage string }
-
-func (h *helpRequest) Error() string { return "help requested" }
-
-// parseConfig reads the flags and the environment, in one place. Errors
-// name the flag or variable and are usage errors (cli.Usage).
-func parseConfig(args []string, d deps) (config, error) {
-	var c config
-	fs := flagSet(&c)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return c, &helpRequest{usage(fs)}
-		}
-		return c, cli.Usage(fmt.Errorf("%w\n%s", err, usage(fs)))
-	}
-	if fs.NArg() > 0 {
-		return c, cli.Usage(fmt.Errorf("unexpected argument %q: put the question in -q \"...\"\n%s", fs.Arg(0), usage(fs)))
-	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	c.question = strings.TrimSpace(c.question)
-	if set["q"] && c.question == "" {
-		return c, cli.Usage(errors.New("-q: the question is empty"))
+// parseConfig reads the flags and the environment; done is true after -h.
+func parseConfig(args []string, sys system, out io.Writer) (c config, done bool, err error) {
+	c.Config, done, err = cli.Parse(spec(&c), args, sys.getenv, out)
+	if done || err != nil {
+		return c, done, err
 	}
 	if err := memstore.ValidateNamespace(c.user); err != nil {
-		return c, cli.Usage(fmt.Errorf("-user=%q: use 1-%d characters: lower-case letters a-z, digits, _ and -", c.user, memstore.MaxNamespaceLen))
+		return c, false, cli.Usagef("-user=%q is not valid: use 1-%d characters: lower-case letters a-z, digits, _ and -", c.user, memstore.MaxNamespaceLen)
 	}
-	if c.timeout <= 0 {
-		return c, cli.Usage(fmt.Errorf("-timeout=%s: want a positive duration such as 30s", c.timeout))
-	}
-	if set["store"] && strings.TrimSpace(c.storeDir) == "" {
-		return c, cli.Usage(errors.New("-store: the directory is empty"))
+	if c.Set["store"] && strings.TrimSpace(c.storeDir) == "" {
+		return c, false, cli.Usagef("-store is empty: give a directory")
 	}
 	if c.storeDir == "" {
-		dir, err := DefaultStoreDir(d.userConfigDir)
-		if err != nil {
-			return c, cli.Usage(err)
+		if c.storeDir, err = DefaultStoreDir(sys.userConfigDir); err != nil {
+			return c, false, cli.Usage(err)
 		}
-		c.storeDir = dir
 	}
-	s, err := provider.FromEnv(d.getenv)
-	if err != nil {
-		return c, cli.Usage(err)
-	}
-	c.model = s
-	return c, nil
-}
-
-func usage(fs *flag.FlagSet) string {
-	var b strings.Builder
-	b.WriteString("usage: go run ./memory [-q question] [-user name] [-store dir] [-timeout d] [-v]\n")
-	fs.SetOutput(&b)
-	fs.PrintDefaults()
-	fs.SetOutput(io.Discard)
-	b.WriteString("environment: OPENAI_API_KEY, OPENAI_MODEL, OPENAI_BASE_URL (unset: the offline model)")
-	return b.String()
+	return c, false, nil
 }
 
 // run is the program: it loads .env, then runs with the real environment.
@@ -133,24 +92,20 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if _, err := cli.LoadDotEnv(""); err != nil {
 		return err
 	}
-	return runWith(ctx, args, out, deps{getenv: os.Getenv, userConfigDir: os.UserConfigDir, stderr: os.Stderr})
+	return runWith(ctx, args, out, system{getenv: os.Getenv, userConfigDir: os.UserConfigDir})
 }
 
-func runWith(ctx context.Context, args []string, out io.Writer, d deps) error {
-	cfg, err := parseConfig(args, d)
-	var help *helpRequest
-	if errors.As(err, &help) {
-		fmt.Fprintln(out, help.usage)
-		return nil
+func runWith(ctx context.Context, args []string, out io.Writer, sys system) error {
+	cfg, done, err := parseConfig(args, sys, out)
+	if done || err != nil {
+		return err
 	}
+	model, desc, err := cli.NewModel(cfg.Model)
 	if err != nil {
 		return err
 	}
-	model, desc, err := provider.New(cfg.model)
-	if err != nil {
-		return cli.Usage(err)
-	}
-	fmt.Fprintln(out, desc)
+	p := cli.NewPrinter(out, sys.getenv)
+	p.Line("%s", desc)
 
 	store, err := memstore.OpenFileStore(cfg.storeDir)
 	if err != nil {
@@ -161,53 +116,74 @@ func runWith(ctx context.Context, args []string, out io.Writer, d deps) error {
 		return err
 	}
 	path, _ := store.Path(cfg.user)
-	fmt.Fprintf(out, "Memory: user %q, file %s\n\n", cfg.user, path)
+	p.Line("Memory: user %q, file %s", cfg.user, path)
 
-	ctx, cancel := context.WithTimeout(ctx, cfg.timeout)
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
-	// One session: every Execute below runs in it.
+	// What earlier runs left: the story of this run starts from it.
+	before, err := store.List(ctx, cfg.user)
+	if err != nil {
+		return err
+	}
+	if len(before) == 0 {
+		p.Line("Nothing is remembered yet for user %q.", cfg.user)
+	} else {
+		p.Title("Remembered from an earlier run: %s", entries(before))
+	}
+	p.Line("")
+
+	// One session: every run below is in it.
 	session := aigentic.NewSession(ctx)
 	defer session.Cancel()
-
-	level := slog.LevelWarn
-	if cfg.verbose {
-		level = slog.LevelDebug
-	}
 	agent := newAgent(model, mem)
 	agent.Session = session
-	agent.LogLevel = level
-	agent.Logger = slog.New(slog.NewTextHandler(d.stderr, &slog.HandlerOptions{Level: level}))
+	agent.LogLevel = cfg.Log.Level
+	agent.Logger = p.Logger(cfg.Log)
 
-	questions := []string{cfg.question}
-	if cfg.question == "" {
+	questions := []string{cfg.Question}
+	if !cfg.Set["q"] && len(before) == 0 {
 		questions = []string{DemoSave, DemoRecall}
 	}
+	recalled := false
 	for i, q := range questions {
-		if err := turn(ctx, agent, store, cfg.user, i+1, q, out); err != nil {
+		got, err := turn(ctx, agent, store, cfg.user, i+1, q, p)
+		if err != nil {
 			return err
 		}
+		recalled = recalled || got
 	}
 
-	if cfg.question == "" {
-		fmt.Fprintf(out, "Both questions ran as two Execute calls in one session, on the memories of user %q.\n", cfg.user)
+	switch {
+	case len(before) > 0 && recalled:
+		p.Good("The answer used what an earlier run saved: get_memory read it from %s.", path)
+	case len(before) > 0:
+		p.NotSeen("The model did not look in its memory (no get_memory result held a saved value), so this answer does not show recall; what was remembered is listed above.")
+	default:
+		p.Line("The memories are kept in %s. Run it again: the next process remembers them.", path)
+		p.Line("  go run ./memory%s", flagsToRepeat(cfg))
 	}
-	fmt.Fprintf(out, "The memories of user %q are kept in %s, so a new process remembers them too:\n", cfg.user, path)
-	fmt.Fprintf(out, "  go run ./memory%s -q %q\n", flagsToRepeat(args), DemoRecall)
 	return nil
+}
+
+// entries is "name = value; ..." of es.
+func entries(es []memstore.Entry) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = e.Name + " = " + e.Value
+	}
+	return strings.Join(parts, "; ")
 }
 
 // flagsToRepeat returns the -user and -store flags the user gave, to repeat
 // in the suggested command.
-func flagsToRepeat(args []string) string {
-	var c config
-	fs := flagSet(&c)
-	_ = fs.Parse(args)
+func flagsToRepeat(cfg config) string {
 	var b strings.Builder
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "user" || f.Name == "store" {
-			fmt.Fprintf(&b, " -%s %s", f.Name, shellQuote(f.Value.String()))
-		}
-	})
+	if cfg.Set["user"] {
+		fmt.Fprintf(&b, " -user %s", cfg.user)
+	}
+	if cfg.Set["store"] {
+		fmt.Fprintf(&b, " -store %s", shellQuote(cfg.storeDir))
+	}
 	return b.String()
 }
 
@@ -221,7 +197,7 @@ func shellQuote(s string) string {
 }
 
 // newAgent is the agent of this example: the memory tools and production
-// limits. The caller sets its Session.
+// limits. The caller sets its Session and Logger.
 func newAgent(model ai.Model, mem *memstore.Memory) aigentic.Agent {
 	return aigentic.Agent{
 		Model:        model,
@@ -233,32 +209,34 @@ func newAgent(model ai.Model, mem *memstore.Memory) aigentic.Agent {
 	}
 }
 
-// turn asks one question with Execute and prints the answer and what the
-// store holds afterwards.
-func turn(ctx context.Context, agent aigentic.Agent, store memstore.Store, user string, n int, question string, out io.Writer) error {
-	fmt.Fprintf(out, "[%d] You: %s\n", n, question)
-	answer, err := agent.Execute(question)
+// turn asks one question, printing its tool calls and the answer, then
+// what the store holds. recalled is true when a get_memory result held a
+// saved value.
+func turn(ctx context.Context, agent aigentic.Agent, store memstore.Store, user string, n int, question string, p *cli.Printer) (recalled bool, err error) {
+	p.Line("[%d] You: %s", n, question)
+	run, err := agent.Start(question)
 	if err != nil {
-		return err
+		return false, err
 	}
-	fmt.Fprintf(out, "[%d] Agent: %s\n", n, indent(answer))
+	answer, err := p.Follow(run, func(ev aigentic.Event) bool {
+		if r, ok := ev.(*aigentic.ToolResponseEvent); ok && r.ToolName == memstore.GetToolName && !r.Error && strings.Contains(r.Result.String(), " = ") {
+			recalled = true
+		}
+		return false
+	})
+	if err != nil {
+		return false, err
+	}
+	p.Line("[%d] Agent: %s", n, strings.ReplaceAll(strings.TrimSpace(answer), "\n", "\n    "))
 	all, err := store.List(ctx, user)
 	if err != nil {
-		return err
+		return false, err
 	}
-	switch len(all) {
-	case 0:
-		fmt.Fprintf(out, "[%d] Saved memories: none\n\n", n)
-	default:
-		parts := make([]string, len(all))
-		for i, e := range all {
-			parts[i] = e.Name + " = " + e.Value
-		}
-		fmt.Fprintf(out, "[%d] Saved memories: %s\n\n", n, strings.Join(parts, "; "))
+	if len(all) == 0 {
+		p.Line("[%d] Saved memories: none", n)
+	} else {
+		p.Line("[%d] Saved memories: %s", n, entries(all))
 	}
-	return nil
-}
-
-func indent(s string) string {
-	return strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n    ")
+	p.Line("")
+	return recalled, nil
 }

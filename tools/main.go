@@ -11,20 +11,16 @@
 package main
 
 import (
-	"context"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := cli.SignalContext()
 	err := run(ctx, os.Args[1:], os.Stdout)
 	stop()
 	if err != nil {
-		cli.PrintError(os.Stderr, err)
-		os.Exit(cli.ExitCode(err))
+		cli.Exit(err)
 	}
 }

@@ -3,10 +3,13 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 
 	"github.com/joho/godotenv"
 )
@@ -83,4 +86,17 @@ func LoadDotEnv(dir string) ([]string, error) {
 func isFile(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && !st.IsDir()
+}
+
+// SignalContext is the context every example runs in: it ends on SIGINT
+// (Ctrl-C) or SIGTERM, so the running session stops cleanly.
+func SignalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// Exit prints err's one redacted "error:" line on standard error and
+// exits with ExitCode(err): 2 for bad input, 1 for anything else.
+func Exit(err error) {
+	PrintError(os.Stderr, err)
+	os.Exit(ExitCode(err))
 }
