@@ -130,7 +130,8 @@ func (p *Printer) Event(ev aigentic.Event) {
 	}
 }
 
-// Answer writes a model's answer, indented, at most 8 lines.
+// Answer writes a model's answer, indented: at most 8 lines of at most
+// 110 characters each.
 func (p *Printer) Answer(s string) {
 	n := 0
 	for _, l := range strings.Split(strings.TrimSpace(s), "\n") {
@@ -141,7 +142,7 @@ func (p *Printer) Answer(s string) {
 			p.Say("  …")
 			return
 		}
-		p.Say("  %s", l)
+		p.Say("  %s", Clip(l, 110))
 	}
 }
 
