@@ -61,6 +61,7 @@ var (
 	llmCallsRe  = regexp.MustCompile(`together: (\d+) LLM calls?`)
 	traceLineRe = regexp.MustCompile(`(?m)^  (coordinator|Researcher|Writer) +(\d+) LLM calls?, (\d+) tool calls?, (success|error): (\S+trace_\S+\.txt)$`)
 )
+
 // checkStatsMatchTraces checks the printed stats against the printed
 // trace lines: the coordinator's LLM calls include its sub-agents'.
 func checkStatsMatchTraces(t *testing.T, out string, agents ...string) {

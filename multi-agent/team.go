@@ -5,8 +5,8 @@ import (
 	"log/slog"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
-	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
 // The sub-agents' names; each is offered to the coordinator as a tool

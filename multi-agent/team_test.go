@@ -1,10 +1,10 @@
 package main
 
 import (
-	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 	"bytes"
 	"context"
 	"errors"
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 	"io"
 	"log/slog"
 	"os"
