@@ -83,6 +83,9 @@ func (p *Printer) Title(format string, args ...any) {
 // Line writes one line.
 func (p *Printer) Line(format string, args ...any) { p.write(fmt.Sprintf(format, args...) + "\n") }
 
+// Prompt writes s with no line end: a question waiting for an answer.
+func (p *Printer) Prompt(s string) { p.write(s) }
+
 // Say writes one line, indented by Indent.
 func (p *Printer) Say(format string, args ...any) {
 	p.write(p.Indent + fmt.Sprintf(format, args...) + "\n")
