@@ -18,10 +18,8 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
 
-const (
-	defaultQuestion        = `Send an email to alice@example.com with subject "Quarterly report" saying "The Q3 report is ready for review."`
-	defaultApprovalTimeout = 2 * time.Minute
-)
+// defaultApprovalTimeout is how long an approval request waits by default.
+const defaultApprovalTimeout = 2 * time.Minute
 
 const instructions = `You are an assistant that sends e-mails for the user with the send_email tool.
 Every e-mail needs the user's approval. If the tool reports that it was not run or that the e-mail was not sent, tell the user plainly that the e-mail was NOT sent and why; never claim otherwise.`
@@ -36,38 +34,35 @@ type config struct {
 	approvalTimeout time.Duration
 }
 
-// parseConfig reads the shared flags, -approve and -approval-timeout;
-// done is true after -h.
-func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, bool, error) {
-	var c config
-	approve := "no"
-	spec := cli.Spec{
+// spec is the command line: the shared flags, -approve (its text into
+// approve, checked by check) and -approval-timeout.
+func spec(c *config, approve *string) cli.Spec {
+	return cli.Spec{
 		Name:         "approval",
 		Summary:      "An agent whose send_email tool needs a person's approval: asked at the\nterminal, or decided by -approve when standard input is not one.",
 		Question:     defaultQuestion,
 		QuestionHelp: "the request for the agent",
 		Timeout:      10 * time.Minute,
 		Flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&approve, "approve", approve, "the decision when standard input is not a terminal: `yes` or no")
+			fs.StringVar(approve, "approve", "no", "the decision when standard input is not a terminal: `yes` or no")
 			fs.DurationVar(&c.approvalTimeout, "approval-timeout", defaultApprovalTimeout, "how long an approval request waits for an answer; no answer counts as denied")
 		},
 	}
-	cfg, done, err := cli.Parse(spec, args, getenv, out)
-	c.Config = cfg
-	if done || err != nil {
-		return c, done, err
-	}
+}
+
+// check reads -approve and checks -approval-timeout.
+func (c *config) check(approve string) error {
 	switch strings.ToLower(strings.TrimSpace(approve)) {
 	case "yes":
 		c.approve = true
 	case "no":
 	default:
-		return c, false, cli.Usagef("-approve=%q is not valid: use yes or no", approve)
+		return cli.Usagef("-approve=%q is not valid: use yes or no", approve)
 	}
 	if c.approvalTimeout <= 0 {
-		return c, false, cli.Usagef("-approval-timeout=%s is not valid: use a Go duration greater than 0, such as 30s or 2m", c.approvalTimeout)
+		return cli.Usagef("-approval-timeout=%s is not valid: use a Go duration greater than 0, such as 30s or 2m", c.approvalTimeout)
 	}
-	return c, false, nil
+	return nil
 }
 
 // system is what the program takes from its process; tests fake it.
@@ -93,16 +88,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 
 // runWith is the program on the given system.
 func runWith(ctx context.Context, args []string, out io.Writer, sys system) error {
-	cfg, done, err := parseConfig(args, sys.getenv, out)
-	if done || err != nil {
+	var cfg config
+	var approve string
+	base, model, p, err := cli.Start(spec(&cfg, &approve), args, sys.getenv, out, func(*cli.Config) error { return cfg.check(approve) })
+	if p == nil {
 		return err
 	}
-	model, desc, err := cli.NewModel(cfg.Model)
-	if err != nil {
-		return err
-	}
-	p := cli.NewPrinter(out, sys.getenv)
-	p.Line("%s", desc)
+	cfg.Config = base
 
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()

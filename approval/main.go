@@ -12,11 +12,11 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
+// defaultQuestion is asked when -q is not given.
+const defaultQuestion = `Send an email to alice@example.com with subject "Quarterly report" saying "The Q3 report is ready for review."`
+
 func main() {
-	ctx, stop := cli.SignalContext()
-	err := run(ctx, os.Args[1:], os.Stdout)
-	stop()
-	if err != nil {
-		cli.Exit(err)
+	if err := run(cli.SignalContext(), os.Args[1:], os.Stdout); err != nil {
+		cli.Exit(err) // the error on one line; os.Exit(cli.ExitCode(err))
 	}
 }

@@ -16,11 +16,16 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
+// The demo's two questions. A first run (nothing remembered yet) asks
+// both; a later run asks only DemoRecall, answered from what the first
+// run saved.
+const (
+	DemoSave   = "Remember that my favourite colour is blue"
+	DemoRecall = "What is my favourite colour?"
+)
+
 func main() {
-	ctx, stop := cli.SignalContext()
-	err := run(ctx, os.Args[1:], os.Stdout)
-	stop()
-	if err != nil {
-		cli.Exit(err)
+	if err := run(cli.SignalContext(), os.Args[1:], os.Stdout); err != nil {
+		cli.Exit(err) // the error on one line; os.Exit(cli.ExitCode(err))
 	}
 }

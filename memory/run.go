@@ -17,14 +17,6 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/memory/memstore"
 )
 
-// The demo's two questions. A first run (nothing remembered yet) asks
-// both; a later run asks only DemoRecall, answered from what the first
-// run saved.
-const (
-	DemoSave   = "Remember that my favourite colour is blue"
-	DemoRecall = "What is my favourite colour?"
-)
-
 const instructions = `You are a helpful assistant with a long-term memory. When the user tells you something about themselves, save it with save_memory (a short name and the value). When they ask about themselves or about something they told you before, look it up with get_memory before answering; never guess. When they ask you to forget something, use clear_memory. Answer briefly.`
 
 // config is everything the program reads from its flags and environment.
@@ -32,6 +24,7 @@ type config struct {
 	cli.Config
 	user     string
 	storeDir string
+	storeSet bool // -store was given
 }
 
 // system is what the program takes from its process; tests pass their
@@ -67,24 +60,22 @@ func spec(c *config) cli.Spec {
 	}
 }
 
-// parseConfig reads the flags and the environment; done is true after -h.
-func parseConfig(args []string, sys system, out io.Writer) (c config, done bool, err error) {
-	c.Config, done, err = cli.Parse(spec(&c), args, sys.getenv, out)
-	if done || err != nil {
-		return c, done, err
-	}
+// check validates -user and -store, and defaults the store directory.
+func (c *config) check(sys system) error {
 	if err := memstore.ValidateNamespace(c.user); err != nil {
-		return c, false, cli.Usagef("-user=%q is not valid: use 1-%d characters: lower-case letters a-z, digits, _ and -", c.user, memstore.MaxNamespaceLen)
+		return cli.Usagef("-user=%q is not valid: use 1-%d characters: lower-case letters a-z, digits, _ and -", c.user, memstore.MaxNamespaceLen)
 	}
-	if c.Set["store"] && strings.TrimSpace(c.storeDir) == "" {
-		return c, false, cli.Usagef("-store is empty: give a directory")
+	if strings.TrimSpace(c.storeDir) == "" && c.storeSet {
+		return cli.Usagef("-store is empty: give a directory")
 	}
 	if c.storeDir == "" {
-		if c.storeDir, err = DefaultStoreDir(sys.userConfigDir); err != nil {
-			return c, false, cli.Usage(err)
+		dir, err := DefaultStoreDir(sys.userConfigDir)
+		if err != nil {
+			return cli.Usage(err)
 		}
+		c.storeDir = dir
 	}
-	return c, false, nil
+	return nil
 }
 
 // run is the program: it loads .env, then runs with the real environment.
@@ -96,16 +87,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 }
 
 func runWith(ctx context.Context, args []string, out io.Writer, sys system) error {
-	cfg, done, err := parseConfig(args, sys, out)
-	if done || err != nil {
+	var cfg config
+	base, model, p, err := cli.Start(spec(&cfg), args, sys.getenv, out, func(b *cli.Config) error {
+		cfg.storeSet = b.Set["store"]
+		return cfg.check(sys)
+	})
+	if p == nil {
 		return err
 	}
-	model, desc, err := cli.NewModel(cfg.Model)
-	if err != nil {
-		return err
-	}
-	p := cli.NewPrinter(out, sys.getenv)
-	p.Line("%s", desc)
+	cfg.Config = base
 
 	store, err := memstore.OpenFileStore(cfg.storeDir)
 	if err != nil {
@@ -240,3 +230,4 @@ func turn(ctx context.Context, agent aigentic.Agent, store memstore.Store, user 
 	p.Line("")
 	return recalled, nil
 }
+

@@ -15,8 +15,6 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 )
 
-const defaultQuestion = "Research what our notes say about cancellation and sub-agents, then write a short summary for the team."
-
 // config is everything the program reads from its flags and environment.
 type config struct {
 	cli.Config
@@ -55,18 +53,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 // runWith is the program on the given system.
 func runWith(ctx context.Context, args []string, out io.Writer, sys system) error {
 	var cfg config
-	var done bool
-	var err error
-	cfg.Config, done, err = cli.Parse(spec(&cfg), args, sys.getenv, out)
-	if done || err != nil {
+	base, model, p, err := cli.Start(spec(&cfg), args, sys.getenv, out, nil)
+	if p == nil {
 		return err
 	}
-	model, desc, err := cli.NewModel(cfg.Model)
-	if err != nil {
-		return err
-	}
-	p := cli.NewPrinter(out, sys.getenv)
-	p.Line("%s", desc)
+	cfg.Config = base
 	notes, err := loadNotes()
 	if err != nil {
 		return fmt.Errorf("notes: %w", err)

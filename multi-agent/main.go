@@ -13,11 +13,11 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
+// defaultQuestion is asked when -q is not given.
+const defaultQuestion = "Research what our notes say about cancellation and sub-agents, then write a short summary for the team."
+
 func main() {
-	ctx, stop := cli.SignalContext()
-	err := run(ctx, os.Args[1:], os.Stdout)
-	stop()
-	if err != nil {
-		cli.Exit(err)
+	if err := run(cli.SignalContext(), os.Args[1:], os.Stdout); err != nil {
+		cli.Exit(err) // the error on one line; os.Exit(cli.ExitCode(err))
 	}
 }

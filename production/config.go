@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -44,17 +43,14 @@ func spec(c *config) cli.Spec {
 	}
 }
 
-// parseConfig reads the flags and the environment; done is true after -h.
-func parseConfig(args []string, getenv func(string) string, out io.Writer) (cfg config, done bool, err error) {
-	cfg.Config, done, err = cli.Parse(spec(&cfg), args, getenv, out)
-	if done || err != nil {
-		return cfg, done, err
+// check validates -demo and reads the prices.
+func (c *config) check(base *cli.Config, getenv func(string) string) error {
+	if base.Set["demo"] && (c.demo < 1 || c.demo > len(demos)) {
+		return cli.Usagef("-demo %d: no such demo; use 1-%d (see -list)", c.demo, len(demos))
 	}
-	if cfg.Set["demo"] && (cfg.demo < 1 || cfg.demo > len(demos)) {
-		return cfg, false, cli.Usagef("-demo %d: no such demo; use 1-%d (see -list)", cfg.demo, len(demos))
-	}
-	cfg.price, err = parsePrices(getenv)
-	return cfg, false, err
+	var err error
+	c.price, err = parsePrices(getenv)
+	return err
 }
 
 // parsePrices reads PRICE_PER_MTOK_IN and PRICE_PER_MTOK_OUT: both or

@@ -32,27 +32,24 @@ var demos = []demo{
 // runWith is the program with the process's effects injected.
 func runWith(ctx context.Context, args []string, out io.Writer, sys system) error {
 	sys = sys.withDefaults()
-	cfg, done, err := parseConfig(args, sys.getenv, out)
-	if done || err != nil {
+	var cfg config
+	base, model, p, err := cli.Start(spec(&cfg), args, sys.getenv, out, func(b *cli.Config) error { return cfg.check(b, sys.getenv) })
+	if p == nil {
 		return err
 	}
+	cfg.Config = base
 	if cfg.list {
 		for i, d := range demos {
-			fmt.Fprintf(out, "%d  %-32s %s\n", i+1, d.title, d.shows)
+			p.Line("%d  %-32s %s", i+1, d.title, d.shows)
 		}
 		return nil
 	}
-	model, desc, err := cli.NewModel(cfg.Model)
-	if err != nil {
-		return err
-	}
 	if sys.model != nil {
-		model, desc = sys.model, fmt.Sprintf("Model: %s, supplied by the caller.", sys.model.ModelName())
+		model = sys.model
+		p.Line("(Tests: the model is %s, supplied by the caller.)", model.ModelName())
 	}
-	p := cli.NewPrinter(out, sys.getenv)
 	pricing := resolvePricing(cfg.Model, cfg.price)
 	p.Title("aigentic: production patterns")
-	p.Line("%s", desc)
 	p.Line("Runtime log: %s.", cfg.Log.From)
 	p.Line("Trace files go to %s.", cfg.TraceDir)
 	p.Line("Cost estimate: %s.", pricing)

@@ -29,11 +29,8 @@ import (
 )
 
 func main() {
-	ctx, stop := cli.SignalContext()
-	err := run(ctx, os.Args[1:], os.Stdout)
-	stop()
-	if err != nil {
-		cli.Exit(err)
+	if err := run(cli.SignalContext(), os.Args[1:], os.Stdout); err != nil {
+		cli.Exit(err) // the error on one line; os.Exit(cli.ExitCode(err))
 	}
 }
 

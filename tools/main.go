@@ -16,11 +16,11 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
+// DefaultQuestion is asked when -q is not given.
+const DefaultQuestion = "What is 15 multiplied by 23, plus 100? Also, what time is it in New York?"
+
 func main() {
-	ctx, stop := cli.SignalContext()
-	err := run(ctx, os.Args[1:], os.Stdout)
-	stop()
-	if err != nil {
-		cli.Exit(err)
+	if err := run(cli.SignalContext(), os.Args[1:], os.Stdout); err != nil {
+		cli.Exit(err) // the error on one line; os.Exit(cli.ExitCode(err))
 	}
 }

@@ -16,8 +16,6 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
 
-// DefaultQuestion is asked when -q is not given.
-const DefaultQuestion = "What is 15 multiplied by 23, plus 100? Also, what time is it in New York?"
 
 const instructions = `You are a precise assistant. Use the calculator tool for every arithmetic question and the current_time tool for the time or date anywhere; never work these out yourself. Call every tool the question needs in one turn. If a tool reports an error, fix the arguments and try again, or explain the problem. Answer briefly, quoting the numbers and times the tools returned.`
 
@@ -28,34 +26,32 @@ type config struct {
 	stream bool
 }
 
-// parseConfig reads the shared flags, -now and -stream; done is true
-// after -h.
-func parseConfig(args []string, getenv func(string) string, out io.Writer) (config, bool, error) {
-	var c config
-	var now string
-	spec := cli.Spec{
+// spec is the command line: the shared flags, -now and -stream (now
+// receives -now's text, checked by parseNow).
+func spec(c *config, now *string) cli.Spec {
+	return cli.Spec{
 		Name:     "tools",
 		Summary:  "Asks an agent with two production-ready tools: a hardened calculator built\nwith aigentic.NewTool, and a current-time tool built by hand with a JSON schema.",
 		Question: DefaultQuestion,
 		Timeout:  2 * time.Minute,
 		Flags: func(fs *flag.FlagSet) {
-			fs.StringVar(&now, "now", "", "pretend the current time is this RFC 3339 `time`, such as 2026-03-02T15:04:05Z (reproducible output)")
+			fs.StringVar(now, "now", "", "pretend the current time is this RFC 3339 `time`, such as 2026-03-02T15:04:05Z (reproducible output)")
 			fs.BoolVar(&c.stream, "stream", false, "print the answer as it arrives (Agent.Stream)")
 		},
 	}
-	cfg, done, err := cli.Parse(spec, args, getenv, out)
-	c.Config = cfg
-	if done || err != nil {
-		return c, done, err
+}
+
+// parseNow sets c.now from -now's text ("" leaves the real clock).
+func (c *config) parseNow(now string) error {
+	if now == "" {
+		return nil
 	}
-	if now != "" {
-		t, err := time.Parse(time.RFC3339, now)
-		if err != nil {
-			return c, false, cli.Usagef("-now=%q is not valid: use an RFC 3339 time such as 2026-03-02T15:04:05Z", now)
-		}
-		c.now = t
+	t, err := time.Parse(time.RFC3339, now)
+	if err != nil {
+		return cli.Usagef("-now=%q is not valid: use an RFC 3339 time such as 2026-03-02T15:04:05Z", now)
 	}
-	return c, false, nil
+	c.now = t
+	return nil
 }
 
 // run is the program: it loads .env, then runs with the real environment
@@ -75,16 +71,13 @@ type system struct {
 }
 
 func runWith(ctx context.Context, args []string, out io.Writer, sys system) error {
-	cfg, done, err := parseConfig(args, sys.getenv, out)
-	if done || err != nil {
+	var cfg config
+	var nowFlag string
+	base, model, p, err := cli.Start(spec(&cfg, &nowFlag), args, sys.getenv, out, func(*cli.Config) error { return cfg.parseNow(nowFlag) })
+	if p == nil {
 		return err
 	}
-	model, desc, err := cli.NewModel(cfg.Model)
-	if err != nil {
-		return err
-	}
-	p := cli.NewPrinter(out, sys.getenv)
-	p.Line("%s", desc)
+	cfg.Config = base
 
 	now := sys.now
 	if !cfg.now.IsZero() {

@@ -89,13 +89,15 @@ func isFile(p string) bool {
 }
 
 // SignalContext is the context every example runs in: it ends on SIGINT
-// (Ctrl-C) or SIGTERM, so the running session stops cleanly.
-func SignalContext() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+// (Ctrl-C) or SIGTERM, so the running session stops cleanly. It lives as
+// long as the process: the signals stay caught until it exits.
+func SignalContext() context.Context {
+	ctx, _ := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM) //nolint:govet // released at exit
+	return ctx
 }
 
 // Exit prints err's one redacted "error:" line on standard error and
-// exits with ExitCode(err): 2 for bad input, 1 for anything else.
+// calls os.Exit(ExitCode(err)): 2 for bad input, 1 for anything else.
 func Exit(err error) {
 	PrintError(os.Stderr, err)
 	os.Exit(ExitCode(err))

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"net/url"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -34,4 +35,29 @@ func ServerName(base string) string {
 		return "(unparsable OPENAI_BASE_URL)"
 	}
 	return u.Scheme + "://" + u.Host
+}
+
+// Start is how every example begins: it parses args and the environment
+// for spec (see [Parse]), runs check — the example's own validation, nil
+// for none — then builds the model the environment selects and a printer
+// on out, and prints the model's line. After -h it returns a nil printer
+// and no error: the program is done. Errors are as Parse's; nothing is
+// printed before a usage error.
+func Start(spec Spec, args []string, getenv func(string) string, out io.Writer, check func(*Config) error) (Config, ai.Model, *Printer, error) {
+	cfg, done, err := Parse(spec, args, getenv, out)
+	if done || err != nil {
+		return cfg, nil, nil, err
+	}
+	if check != nil {
+		if err := check(&cfg); err != nil {
+			return cfg, nil, nil, err
+		}
+	}
+	model, desc, err := NewModel(cfg.Model)
+	if err != nil {
+		return cfg, nil, nil, err
+	}
+	p := NewPrinter(out, getenv)
+	p.Line("%s", desc)
+	return cfg, model, p, nil
 }
