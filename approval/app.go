@@ -75,14 +75,9 @@ type system struct {
 
 // run is the program, on the real process.
 func run(ctx context.Context, args []string, out io.Writer) error {
-	if _, err := cli.LoadDotEnv(""); err != nil {
-		return err
-	}
 	fd := os.Stdin.Fd()
-	return runWith(ctx, args, out, system{
-		getenv:   os.Getenv,
-		stdin:    os.Stdin,
-		terminal: isatty.IsTerminal(fd) || isatty.IsCygwinTerminal(fd),
+	return cli.WithDotEnv(func() error {
+		return runWith(ctx, args, out, system{getenv: os.Getenv, stdin: os.Stdin, terminal: isatty.IsTerminal(fd) || isatty.IsCygwinTerminal(fd)})
 	})
 }
 
@@ -90,11 +85,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 func runWith(ctx context.Context, args []string, out io.Writer, sys system) error {
 	var cfg config
 	var approve string
-	base, model, p, err := cli.Start(spec(&cfg, &approve), args, sys.getenv, out, func(*cli.Config) error { return cfg.check(approve) })
+	model, p, err := cli.Start(spec(&cfg, &approve), &cfg.Config, args, sys.getenv, out, func() error { return cfg.check(approve) })
 	if p == nil {
 		return err
 	}
-	cfg.Config = base
 
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()

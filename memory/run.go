@@ -24,7 +24,6 @@ type config struct {
 	cli.Config
 	user     string
 	storeDir string
-	storeSet bool // -store was given
 }
 
 // system is what the program takes from its process; tests pass their
@@ -65,7 +64,7 @@ func (c *config) check(sys system) error {
 	if err := memstore.ValidateNamespace(c.user); err != nil {
 		return cli.Usagef("-user=%q is not valid: use 1-%d characters: lower-case letters a-z, digits, _ and -", c.user, memstore.MaxNamespaceLen)
 	}
-	if strings.TrimSpace(c.storeDir) == "" && c.storeSet {
+	if strings.TrimSpace(c.storeDir) == "" && c.Set["store"] {
 		return cli.Usagef("-store is empty: give a directory")
 	}
 	if c.storeDir == "" {
@@ -80,22 +79,17 @@ func (c *config) check(sys system) error {
 
 // run is the program: it loads .env, then runs with the real environment.
 func run(ctx context.Context, args []string, out io.Writer) error {
-	if _, err := cli.LoadDotEnv(""); err != nil {
-		return err
-	}
-	return runWith(ctx, args, out, system{getenv: os.Getenv, userConfigDir: os.UserConfigDir})
+	return cli.WithDotEnv(func() error {
+		return runWith(ctx, args, out, system{getenv: os.Getenv, userConfigDir: os.UserConfigDir})
+	})
 }
 
 func runWith(ctx context.Context, args []string, out io.Writer, sys system) error {
 	var cfg config
-	base, model, p, err := cli.Start(spec(&cfg), args, sys.getenv, out, func(b *cli.Config) error {
-		cfg.storeSet = b.Set["store"]
-		return cfg.check(sys)
-	})
+	model, p, err := cli.Start(spec(&cfg), &cfg.Config, args, sys.getenv, out, func() error { return cfg.check(sys) })
 	if p == nil {
 		return err
 	}
-	cfg.Config = base
 
 	store, err := memstore.OpenFileStore(cfg.storeDir)
 	if err != nil {
@@ -230,4 +224,3 @@ func turn(ctx context.Context, agent aigentic.Agent, store memstore.Store, user 
 	p.Line("")
 	return recalled, nil
 }
-

@@ -44,20 +44,16 @@ type system struct {
 
 // run is the program, on the real process.
 func run(ctx context.Context, args []string, out io.Writer) error {
-	if _, err := cli.LoadDotEnv(""); err != nil {
-		return err
-	}
-	return runWith(ctx, args, out, system{getenv: os.Getenv})
+	return cli.WithDotEnv(func() error { return runWith(ctx, args, out, system{getenv: os.Getenv}) })
 }
 
 // runWith is the program on the given system.
 func runWith(ctx context.Context, args []string, out io.Writer, sys system) error {
 	var cfg config
-	base, model, p, err := cli.Start(spec(&cfg), args, sys.getenv, out, nil)
+	model, p, err := cli.Start(spec(&cfg), &cfg.Config, args, sys.getenv, out, nil)
 	if p == nil {
 		return err
 	}
-	cfg.Config = base
 	notes, err := loadNotes()
 	if err != nil {
 		return fmt.Errorf("notes: %w", err)

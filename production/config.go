@@ -44,8 +44,8 @@ func spec(c *config) cli.Spec {
 }
 
 // check validates -demo and reads the prices.
-func (c *config) check(base *cli.Config, getenv func(string) string) error {
-	if base.Set["demo"] && (c.demo < 1 || c.demo > len(demos)) {
+func (c *config) check(getenv func(string) string) error {
+	if c.Set["demo"] && (c.demo < 1 || c.demo > len(demos)) {
 		return cli.Usagef("-demo %d: no such demo; use 1-%d (see -list)", c.demo, len(demos))
 	}
 	var err error

@@ -33,11 +33,10 @@ var demos = []demo{
 func runWith(ctx context.Context, args []string, out io.Writer, sys system) error {
 	sys = sys.withDefaults()
 	var cfg config
-	base, model, p, err := cli.Start(spec(&cfg), args, sys.getenv, out, func(b *cli.Config) error { return cfg.check(b, sys.getenv) })
+	model, p, err := cli.Start(spec(&cfg), &cfg.Config, args, sys.getenv, out, func() error { return cfg.check(sys.getenv) })
 	if p == nil {
 		return err
 	}
-	cfg.Config = base
 	if cfg.list {
 		for i, d := range demos {
 			p.Line("%d  %-32s %s", i+1, d.title, d.shows)

@@ -37,8 +37,5 @@ func main() {
 // run loads a .env file when present, then runs the demos on the
 // process's environment.
 func run(ctx context.Context, args []string, out io.Writer) error {
-	if _, err := cli.LoadDotEnv(""); err != nil {
-		return err
-	}
-	return runWith(ctx, args, out, system{getenv: os.Getenv})
+	return cli.WithDotEnv(func() error { return runWith(ctx, args, out, system{getenv: os.Getenv}) })
 }

@@ -16,7 +16,6 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
 
-
 const instructions = `You are a precise assistant. Use the calculator tool for every arithmetic question and the current_time tool for the time or date anywhere; never work these out yourself. Call every tool the question needs in one turn. If a tool reports an error, fix the arguments and try again, or explain the problem. Answer briefly, quoting the numbers and times the tools returned.`
 
 // config is everything the program reads from its flags and environment.
@@ -57,10 +56,7 @@ func (c *config) parseNow(now string) error {
 // run is the program: it loads .env, then runs with the real environment
 // and clock.
 func run(ctx context.Context, args []string, out io.Writer) error {
-	if _, err := cli.LoadDotEnv(""); err != nil {
-		return err
-	}
-	return runWith(ctx, args, out, system{getenv: os.Getenv, now: time.Now})
+	return cli.WithDotEnv(func() error { return runWith(ctx, args, out, system{getenv: os.Getenv, now: time.Now}) })
 }
 
 // system is what the program takes from its process; tests pass their
@@ -73,11 +69,10 @@ type system struct {
 func runWith(ctx context.Context, args []string, out io.Writer, sys system) error {
 	var cfg config
 	var nowFlag string
-	base, model, p, err := cli.Start(spec(&cfg, &nowFlag), args, sys.getenv, out, func(*cli.Config) error { return cfg.parseNow(nowFlag) })
+	model, p, err := cli.Start(spec(&cfg, &nowFlag), &cfg.Config, args, sys.getenv, out, func() error { return cfg.parseNow(nowFlag) })
 	if p == nil {
 		return err
 	}
-	cfg.Config = base
 
 	now := sys.now
 	if !cfg.now.IsZero() {

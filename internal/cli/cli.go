@@ -83,6 +83,15 @@ func LoadDotEnv(dir string) ([]string, error) {
 	return files, nil
 }
 
+// WithDotEnv loads .env files as LoadDotEnv("") does, then runs the
+// program f: what every example's run does on the real process.
+func WithDotEnv(f func() error) error {
+	if _, err := LoadDotEnv(""); err != nil {
+		return err
+	}
+	return f()
+}
+
 func isFile(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && !st.IsDir()

@@ -38,26 +38,27 @@ func ServerName(base string) string {
 }
 
 // Start is how every example begins: it parses args and the environment
-// for spec (see [Parse]), runs check — the example's own validation, nil
-// for none — then builds the model the environment selects and a printer
-// on out, and prints the model's line. After -h it returns a nil printer
-// and no error: the program is done. Errors are as Parse's; nothing is
-// printed before a usage error.
-func Start(spec Spec, args []string, getenv func(string) string, out io.Writer, check func(*Config) error) (Config, ai.Model, *Printer, error) {
-	cfg, done, err := Parse(spec, args, getenv, out)
-	if done || err != nil {
-		return cfg, nil, nil, err
+// for spec into cfg (see [Parse]), runs check — the example's own
+// validation of its flags, nil for none — then builds the model the
+// environment selects and a printer on out, and prints the model's line.
+// After -h it returns a nil printer and no error: the program is done.
+// Errors are as Parse's; nothing is printed before a usage error.
+func Start(spec Spec, cfg *Config, args []string, getenv func(string) string, out io.Writer, check func() error) (ai.Model, *Printer, error) {
+	var done bool
+	var err error
+	if *cfg, done, err = Parse(spec, args, getenv, out); done || err != nil {
+		return nil, nil, err
 	}
 	if check != nil {
-		if err := check(&cfg); err != nil {
-			return cfg, nil, nil, err
+		if err := check(); err != nil {
+			return nil, nil, err
 		}
 	}
 	model, desc, err := NewModel(cfg.Model)
 	if err != nil {
-		return cfg, nil, nil, err
+		return nil, nil, err
 	}
 	p := NewPrinter(out, getenv)
 	p.Line("%s", desc)
-	return cfg, model, p, nil
+	return model, p, nil
 }
