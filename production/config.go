@@ -27,6 +27,7 @@ type config struct {
 func spec(c *config) cli.Spec {
 	return cli.Spec{
 		Name:         "production",
+		Title:        "aigentic: production patterns",
 		Summary:      "Runs the seven production-pattern demos of aigentic in order, each made to\nhappen whatever the model chooses, with the evidence it left.",
 		Question:     defaultQuestion,
 		QuestionHelp: "the customer's question in demo 7",

@@ -48,7 +48,6 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 		p.Line("(Tests: the model is %s, supplied by the caller.)", model.ModelName())
 	}
 	pricing := resolvePricing(cfg.Model, cfg.price)
-	p.Title("aigentic: production patterns")
 	p.Line("Runtime log: %s.", cfg.Log.From)
 	p.Line("Trace files go to %s.", cfg.TraceDir)
 	p.Line("Cost estimate: %s.", pricing)

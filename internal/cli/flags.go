@@ -21,6 +21,8 @@ type Spec struct {
 	Name string
 	// Summary says in a line or two what the example shows.
 	Summary string
+	// Title, when set, is printed first, as a heading (see [Start]).
+	Title string
 	// Question is the default of -q.
 	Question string
 	// QuestionHelp says what -q asks (default "the question to ask").

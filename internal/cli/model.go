@@ -59,6 +59,9 @@ func Start(spec Spec, cfg *Config, args []string, getenv func(string) string, ou
 		return nil, nil, err
 	}
 	p := NewPrinter(out, getenv)
+	if spec.Title != "" {
+		p.Title("%s", spec.Title)
+	}
 	p.Line("%s", desc)
 	return model, p, nil
 }
