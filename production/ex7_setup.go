@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -79,6 +80,9 @@ func demoSetup(ctx context.Context, e *demoEnv) error {
 	p.Answer(answer)
 	p.Say("The run's figures, as one structured slog record (JSON):")
 	metrics.Info("agent run succeeded", figures...)
+	if _, err := os.Stat(run.TraceFilepath()); run.TraceFilepath() == "" || err != nil {
+		return fmt.Errorf("the run's trace file is missing (%q): %v", run.TraceFilepath(), err)
+	}
 	if st.ToolCalls == 0 {
 		e.notShown("7", "the model answered without calling a tool, so its answer was not looked up")
 		return nil
