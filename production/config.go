@@ -2,6 +2,8 @@ package main
 
 import (
 	"flag"
+	"fmt"
+	"io"
 	"math"
 	"strconv"
 	"strings"
@@ -44,8 +46,15 @@ func spec(c *config) cli.Spec {
 	}
 }
 
-// check validates -demo and reads the prices.
-func (c *config) check(getenv func(string) string) error {
+// check validates -demo and reads the prices; with -list it prints the
+// demos to out and is done (cli.ErrDone).
+func (c *config) check(getenv func(string) string, out io.Writer) error {
+	if c.list {
+		for i, d := range demos {
+			fmt.Fprintf(out, "%d  %-32s %s\n", i+1, d.title, d.shows)
+		}
+		return cli.ErrDone
+	}
 	if c.Set["demo"] && (c.demo < 1 || c.demo > len(demos)) {
 		return cli.Usagef("-demo %d: no such demo; use 1-%d (see -list)", c.demo, len(demos))
 	}

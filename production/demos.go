@@ -33,15 +33,9 @@ var demos = []demo{
 func runWith(ctx context.Context, args []string, out io.Writer, sys system) error {
 	sys = sys.withDefaults()
 	var cfg config
-	model, p, err := cli.Start(spec(&cfg), &cfg.Config, args, sys.getenv, out, func() error { return cfg.check(sys.getenv) })
+	model, p, err := cli.Start(spec(&cfg), &cfg.Config, args, sys.getenv, out, func() error { return cfg.check(sys.getenv, out) })
 	if p == nil {
 		return err
-	}
-	if cfg.list {
-		for i, d := range demos {
-			p.Line("%d  %-32s %s", i+1, d.title, d.shows)
-		}
-		return nil
 	}
 	if sys.model != nil {
 		model = sys.model

@@ -214,7 +214,7 @@ func TestRetryWaits(t *testing.T) {
 func TestListAndPrices(t *testing.T) {
 	t.Parallel()
 	r := runTest(t, []string{"-list"}, nil)
-	if r.err != nil || strings.Count(r.out, "\n") != 8 {
+	if r.err != nil || strings.Count(r.out, "\n") != 7 {
 		t.Errorf("-list: %v\n%s", r.err, r.out)
 	}
 	r = runTest(t, []string{"-demo", "7"}, map[string]string{"PRICE_PER_MTOK_IN": "1", "PRICE_PER_MTOK_OUT": "2"})

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -37,9 +38,13 @@ func ServerName(base string) string {
 	return u.Scheme + "://" + u.Host
 }
 
+// ErrDone is what a Start check returns when it has done all the program
+// has to do (such as printing a list): Start then returns as after -h.
+var ErrDone = errors.New("cli: done")
+
 // Start is how every example begins: it parses args and the environment
 // for spec into cfg (see [Parse]), runs check — the example's own
-// validation of its flags, nil for none — then builds the model the
+// validation of its flags, nil for none, or ErrDone — then builds the model the
 // environment selects and a printer on out, and prints the model's line.
 // After -h it returns a nil printer and no error: the program is done.
 // Errors are as Parse's; nothing is printed before a usage error.
@@ -50,7 +55,9 @@ func Start(spec Spec, cfg *Config, args []string, getenv func(string) string, ou
 		return nil, nil, err
 	}
 	if check != nil {
-		if err := check(); err != nil {
+		if err := check(); errors.Is(err, ErrDone) {
+			return nil, nil, nil
+		} else if err != nil {
 			return nil, nil, err
 		}
 	}
