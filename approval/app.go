@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -23,47 +22,6 @@ const defaultApprovalTimeout = 2 * time.Minute
 
 const instructions = `You are an assistant that sends e-mails for the user with the send_email tool.
 Every e-mail needs the user's approval. If the tool reports that it was not run or that the e-mail was not sent, tell the user plainly that the e-mail was NOT sent and why; never claim otherwise.`
-
-// config is everything the program reads from its flags and environment.
-type config struct {
-	cli.Config
-	// approve is the decision when standard input is not a terminal.
-	approve bool
-	// approvalTimeout is how long an approval request waits; no answer is
-	// a denial.
-	approvalTimeout time.Duration
-}
-
-// spec is the command line: the shared flags, -approve (its text into
-// approve, checked by check) and -approval-timeout.
-func spec(c *config, approve *string) cli.Spec {
-	return cli.Spec{
-		Name:         "approval",
-		Summary:      "An agent whose send_email tool needs a person's approval: asked at the\nterminal, or decided by -approve when standard input is not one.",
-		Question:     defaultQuestion,
-		QuestionHelp: "the request for the agent",
-		Timeout:      10 * time.Minute,
-		Flags: func(fs *flag.FlagSet) {
-			fs.StringVar(approve, "approve", "no", "the decision when standard input is not a terminal: `yes` or no")
-			fs.DurationVar(&c.approvalTimeout, "approval-timeout", defaultApprovalTimeout, "how long an approval request waits for an answer; no answer counts as denied")
-		},
-	}
-}
-
-// check reads -approve and checks -approval-timeout.
-func (c *config) check(approve string) error {
-	switch strings.ToLower(strings.TrimSpace(approve)) {
-	case "yes":
-		c.approve = true
-	case "no":
-	default:
-		return cli.Usagef("-approve=%q is not valid: use yes or no", approve)
-	}
-	if c.approvalTimeout <= 0 {
-		return cli.Usagef("-approval-timeout=%s is not valid: use a Go duration greater than 0, such as 30s or 2m", c.approvalTimeout)
-	}
-	return nil
-}
 
 // system is what the program takes from its process; tests fake it.
 type system struct {
