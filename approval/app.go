@@ -54,8 +54,7 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	session := aigentic.NewSession(ctx)
 	defer session.Cancel()
 	agent := newAgent(model, session, box, cfg.approvalTimeout)
-	agent.LogLevel = cfg.Log.Level
-	agent.Logger = p.Logger(cfg.Log)
+	agent.LogLevel, agent.Logger = cfg.Log.Level, p.Logger(cfg.Log)
 
 	p.Title("Request: %s", cfg.Question)
 	ap := &approver{p: p, terminal: sys.terminal, approve: cfg.approve, timeout: cfg.approvalTimeout, lines: newLineReader(sys.stdin), denied: map[string]string{}}

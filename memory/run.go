@@ -66,9 +66,7 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	session := aigentic.NewSession(ctx)
 	defer session.Cancel()
 	agent := newAgent(model, mem)
-	agent.Session = session
-	agent.LogLevel = cfg.Log.Level
-	agent.Logger = p.Logger(cfg.Log)
+	agent.Session, agent.LogLevel, agent.Logger = session, cfg.Log.Level, p.Logger(cfg.Log)
 
 	questions := []string{cfg.Question}
 	if !cfg.Set["q"] && len(before) == 0 {

@@ -49,9 +49,7 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	defer session.Cancel()
 
 	agent := newAgent(model, now)
-	agent.Session = session
-	agent.LogLevel = cfg.Log.Level
-	agent.Logger = p.Logger(cfg.Log)
+	agent.Session, agent.LogLevel, agent.Logger = session, cfg.Log.Level, p.Logger(cfg.Log)
 	agent.Stream = cfg.stream
 
 	p.Title("Question: %s", cfg.Question)
