@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"log/slog"
@@ -201,27 +200,27 @@ func (p *Printer) FlushLog() {
 	}
 }
 
-// heldLog holds formatted records until they are printed.
+// heldLog holds formatted records until they are printed: slog's text
+// handler writes each record with one Write call.
 type heldLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	records []string
 }
 
 func (h *heldLog) Write(b []byte) (int, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return h.buf.Write(b)
+	h.records = append(h.records, strings.TrimRight(string(b), "\n"))
+	return len(b), nil
 }
 
+// take returns the records held, oldest first, and forgets them.
 func (h *heldLog) take() []string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	s := strings.TrimRight(h.buf.String(), "\n")
-	h.buf.Reset()
-	if s == "" {
-		return nil
-	}
-	return strings.Split(s, "\n")
+	r := h.records
+	h.records = nil
+	return r
 }
 
 // Clip shortens s to n runes on one line.
