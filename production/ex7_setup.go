@@ -36,7 +36,8 @@ func demoSetup(ctx context.Context, e *demoEnv) error {
 	if err != nil {
 		return fmt.Errorf("health check: %w", err)
 	}
-	p.Say("Health check: model.Ping ok: provider %s, model %s (%s).", pr.Provider, pr.Model, pr.Detail)
+	// Provider and model only: the ping's Detail may name the server's URL.
+	p.Say("Health check: model.Ping ok: provider %s, model %s.", pr.Provider, pr.Model)
 
 	session := aigentic.NewSession(ctx)
 	defer session.Cancel()
