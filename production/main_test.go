@@ -237,3 +237,19 @@ func TestListAndPrices(t *testing.T) {
 		}
 	}
 }
+
+// TestBaseURLCredentialsNeverPrinted: a base URL with user information
+// works, and neither the user nor the password reaches the output.
+func TestBaseURLCredentialsNeverPrinted(t *testing.T) {
+	t.Parallel()
+	srv, env := naiveServer(t, aitest.NaiveOptions{})
+	env["OPENAI_BASE_URL"] = strings.Replace(srv.URL(), "http://", "http://operator:s3cret-pass@", 1)
+	r := runTest(t, []string{"-demo", "7"}, env)
+	if r.err != nil {
+		t.Fatalf("run: %v\n%s", r.err, r.out)
+	}
+	if strings.Contains(r.out, "s3cret-pass") || strings.Contains(r.out, "operator") {
+		t.Errorf("credentials of the base URL in the output:\n%s", r.out)
+	}
+	mustContain(t, r.out, "Model: naive on the OpenAI-compatible server "+strings.TrimSuffix(srv.URL(), "/v1")+".")
+}
