@@ -69,7 +69,9 @@ func demoSetup(ctx context.Context, e *demoEnv) error {
 		"tool_errors", st.ToolErrors, "retries", st.Retries, "rate_limit_wait_ms", st.RateLimitWait.Milliseconds(),
 		"tokens_in", st.InputTokens, "tokens_out", st.OutputTokens, "cost_usd", e.pricing.cost(st),
 	}
-	metrics := slog.New(slog.NewJSONHandler(p.Writer(), nil))
+	// The program's own record, at the program's log level: ENV=prod keeps
+	// the failure (Error) and drops the success (Info).
+	metrics := slog.New(slog.NewJSONHandler(p.Writer(), &slog.HandlerOptions{Level: e.cfg.Log.Level}))
 	if err != nil {
 		// Log for the monitoring system, then tell the user something useful.
 		p.Say("The run's figures, as one structured slog record (JSON):")
@@ -79,8 +81,12 @@ func demoSetup(ctx context.Context, e *demoEnv) error {
 	}
 	p.Say("Answer:")
 	p.Answer(answer)
-	p.Say("The run's figures, as one structured slog record (JSON):")
-	metrics.Info("agent run succeeded", figures...)
+	if metrics.Enabled(ctx, slog.LevelInfo) {
+		p.Say("The run's figures, as one structured slog record (JSON):")
+		metrics.Info("agent run succeeded", figures...)
+	} else {
+		p.Say("The run's figures are logged at Info, below the log level %s (%s): not shown.", e.cfg.Log.Level, e.cfg.Log.From)
+	}
 	if _, err := os.Stat(run.TraceFilepath()); run.TraceFilepath() == "" || err != nil {
 		return fmt.Errorf("the run's trace file is missing (%q): %v", run.TraceFilepath(), err)
 	}

@@ -171,10 +171,14 @@ func TestLogThroughPrinter(t *testing.T) {
 	}{
 		{nil, nil, []string{"log: level="}},
 		{map[string]string{"ENV": "dev"}, []string{"    log: level=DEBUG msg=\"model request\"", "log: level=INFO msg=\"run started\""}, nil},
-		{map[string]string{"ENV": "prod"}, []string{"log: level=WARN msg=\"retrying after transient failure\""}, []string{"log: level=INFO", "log: level=DEBUG"}},
+		{map[string]string{"ENV": "prod"}, []string{"log: level=WARN msg=\"retrying after transient failure\""}, []string{"log: level=INFO", "log: level=DEBUG", `"level":"INFO"`}},
 		{map[string]string{"ENV": "prod", "LOG_LEVEL": "error"}, []string{"log: level=ERROR msg=\"run failed\""}, []string{"log: level=WARN"}},
 	} {
 		r := runTest(t, []string{"-demo", "1"}, tc.env)
+		if tc.env["ENV"] == "prod" {
+			r7 := runTest(t, []string{"-demo", "7"}, tc.env)
+			r.out += r7.out
+		}
 		if r.err != nil {
 			t.Fatalf("%v: %v", tc.env, r.err)
 		}
