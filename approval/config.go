@@ -28,8 +28,8 @@ func spec(c *config, approve *string) cli.Spec {
 		QuestionHelp: "the request for the agent",
 		Timeout:      10 * time.Minute,
 		Flags: func(fs *flag.FlagSet) {
-			fs.StringVar(approve, "approve", "no", "the decision when standard input is not a terminal: `yes` or no")
-			fs.DurationVar(&c.approvalTimeout, "approval-timeout", defaultApprovalTimeout, "how long an approval request waits for an answer; no answer counts as denied")
+			fs.StringVar(approve, "approve", "no", "the decision, `yes|no`, when standard input is not a terminal")
+			fs.DurationVar(&c.approvalTimeout, "approval-timeout", defaultApprovalTimeout, "how long an approval request waits for an answer, a Go `duration`; no answer counts as denied")
 		},
 	}
 }

@@ -209,8 +209,16 @@ func (spec Spec) Usage() string {
 		if arg != "" {
 			name += " " + arg
 		}
-		if f.Name == "q" {
+		switch {
+		case f.Name == "q":
 			help += fmt.Sprintf(" (default %q)", f.DefValue)
+		case f.Name == "timeout", f.DefValue == "", f.DefValue == "false", f.DefValue == "0":
+		default:
+			help += " (default " + f.DefValue + ")"
+		}
+		if len(name) > 18 {
+			fmt.Fprintf(&b, "  %s\n  %-18s %s\n", name, "", help)
+			return
 		}
 		fmt.Fprintf(&b, "  %-18s %s\n", name, help)
 	})
@@ -233,6 +241,6 @@ func (spec Spec) Usage() string {
 	for _, l := range env {
 		b.WriteString("  " + l + "\n")
 	}
-	b.WriteString("A .env file in the current directory, then in the repository root, is loaded\nfirst; it never overrides variables already set.\n")
+	b.WriteString("\nA .env file in the current directory, then in the repository root, is loaded\nfirst; it never overrides variables already set.\n")
 	return b.String()
 }
