@@ -1,5 +1,10 @@
-// Package cli holds what every example program does the same way: the
-// exit status of an error and the loading of a .env file.
+// Package cli is the one command line of the five examples: the shared
+// flags and variables (-q, -timeout and TIMEOUT, -v, ENV, LOG_LEVEL,
+// -trace-dir) and the usage layout ([Spec], [Parse], [Start]); the printer
+// with the shared marks and colours, which also holds the runtime's log
+// records until a run's events are printed ([Printer]); the model's
+// start-up line without credentials ([NewModel]); the signal context, the
+// .env files and the exit status ([SignalContext], [WithDotEnv], [Exit]).
 package cli
 
 import (
