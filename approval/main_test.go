@@ -13,7 +13,6 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
-	"github.com/nexxia-ai/aigentic-examples/aigentic/openai/openaitest"
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 
 	"go.uber.org/goleak"
@@ -24,7 +23,7 @@ func TestMain(m *testing.M) {
 }
 
 // offlineEnv is an environment without any OpenAI setting: the offline model.
-func offlineEnv(string) string { return "" }
+var offlineEnv = testutil.Offline
 
 // runApp runs the program offline on the given standard input.
 func runApp(t *testing.T, ctx context.Context, args []string, stdin io.Reader, terminal bool) (string, error) {
@@ -212,11 +211,9 @@ func TestRunUsageErrors(t *testing.T) {
 // field: the person sees that the tool will refuse it; denied, nothing is
 // sent and the denial is reported as one.
 func TestNaiveModelOverHTTP(t *testing.T) {
-	const key = "sk-test-naive"
-	srv := openaitest.NewServer(t, aitest.NewNaive(aitest.NaiveOptions{}), openaitest.WithAPIKey(key))
-	env := map[string]string{"OPENAI_API_KEY": key, "OPENAI_BASE_URL": srv.URL(), "OPENAI_MODEL": "naive"}
+	_, env := testutil.NaiveServer(t, aitest.NaiveOptions{})
 	var out testutil.SyncBuffer
-	err := runWith(testContext(t), nil, &out, system{getenv: func(k string) string { return env[k] }})
+	err := runWith(testContext(t), nil, &out, system{getenv: testutil.Getenv(env)})
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
-	"github.com/nexxia-ai/aigentic-examples/aigentic/openai/openaitest"
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 
 	"go.uber.org/goleak"
@@ -208,11 +208,9 @@ func TestCancelledRun(t *testing.T) {
 // the second run tells the truth: it lists what was remembered, and says
 // the model did not look it up.
 func TestNaiveModelOverHTTP(t *testing.T) {
-	const key = "sk-test-naive"
-	srv := openaitest.NewServer(t, aitest.NewNaive(aitest.NaiveOptions{}), openaitest.WithAPIKey(key))
-	env := map[string]string{"OPENAI_API_KEY": key, "OPENAI_BASE_URL": srv.URL(), "OPENAI_MODEL": "naive"}
+	_, env := testutil.NaiveServer(t, aitest.NaiveOptions{})
 	d := testDeps()
-	d.getenv = func(k string) string { return env[k] }
+	d.getenv = testutil.Getenv(env)
 	dir := t.TempDir()
 	var first, second bytes.Buffer
 	if err := runWith(t.Context(), []string{"-store", dir}, &first, d); err != nil {

@@ -19,7 +19,6 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
-	"github.com/nexxia-ai/aigentic-examples/aigentic/openai/openaitest"
 )
 
 func TestMain(m *testing.M) {
@@ -27,7 +26,7 @@ func TestMain(m *testing.M) {
 }
 
 // offlineEnv is an environment without any OpenAI setting: the offline model.
-func offlineEnv(string) string { return "" }
+var offlineEnv = testutil.Offline
 
 func testContext(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -185,16 +184,12 @@ func TestRunHelp(t *testing.T) {
 // and answers "Done." — the coordinator delegates to the researcher once,
 // the researcher searches the notes, and the summary stays short.
 func TestNaiveModelOverHTTP(t *testing.T) {
-	const key = "sk-test-naive"
-	srv := openaitest.NewServer(t, aitest.NewNaive(aitest.NaiveOptions{}), openaitest.WithAPIKey(key))
-	out, err := runApp(t, map[string]string{"OPENAI_API_KEY": key, "OPENAI_BASE_URL": srv.URL(), "OPENAI_MODEL": "naive"})
+	_, env := testutil.NaiveServer(t, aitest.NaiveOptions{})
+	out, err := runApp(t, env)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, out)
 	}
 	assertInOrder(t, out, `→ coordinator delegates to researcher: x`, `    → search_notes {"query":"x"}`, "← researcher answered (5 characters): Done.",
 		"Answer (", "  Done.", "1 delegation (0 failed)")
 	checkStatsMatchTraces(t, out, "coordinator", "Researcher")
-	if v := srv.Violations(); len(v) > 0 {
-		t.Errorf("requests the OpenAI schema rejects: %v", v)
-	}
 }

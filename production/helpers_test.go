@@ -3,20 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
 
 // testDeadline replaces demo 6a's 1s deadline in tests.
 const testDeadline = 50 * time.Millisecond
-
-// envMap is a getenv over a fixed set of variables: no OPENAI_* unless
-// given, so the offline model is used.
-func envMap(kv map[string]string) func(string) string {
-	return func(k string) string { return kv[k] }
-}
 
 // testRun is the outcome of one in-process run.
 type testRun struct {
@@ -36,13 +30,13 @@ func runSys(t *testing.T, ctx context.Context, args []string, env map[string]str
 	for k, v := range env {
 		e[k] = v
 	}
-	sys.getenv = envMap(e)
+	sys.getenv = testutil.Getenv(e)
 	if sys.deadline == 0 {
 		sys.deadline = testDeadline
 	}
-	w := &waits{}
+	w := &testutil.Sleeps{}
 	if sys.sleep == nil {
-		sys.sleep = w.sleep
+		sys.sleep = w.Sleep
 	}
 	if sys.rand == nil {
 		sys.rand = func() float64 { return 0 }
@@ -52,32 +46,13 @@ func runSys(t *testing.T, ctx context.Context, args []string, env map[string]str
 	if testing.Verbose() {
 		t.Logf("output:\n%s", out.String())
 	}
-	return testRun{out: out.String(), err: err, waits: w.all()}
+	return testRun{out: out.String(), err: err, waits: w.All()}
 }
 
 // runTest runs the program offline with args and env.
 func runTest(t *testing.T, args []string, env map[string]string) testRun {
 	t.Helper()
 	return runSys(t, context.Background(), args, env, system{})
-}
-
-// waits records the delays it is asked to sleep and returns at once.
-type waits struct {
-	mu sync.Mutex
-	d  []time.Duration
-}
-
-func (w *waits) sleep(ctx context.Context, d time.Duration) error {
-	w.mu.Lock()
-	w.d = append(w.d, d)
-	w.mu.Unlock()
-	return ctx.Err()
-}
-
-func (w *waits) all() []time.Duration {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]time.Duration(nil), w.d...)
 }
 
 // mustContain fails the test for each want missing from out.
