@@ -10,7 +10,7 @@ import (
 )
 
 // testDeadline replaces demo 6a's 1s deadline in tests.
-const testDeadline = 50 * time.Millisecond
+const testDeadline = 10 * time.Millisecond
 
 // testRun is the outcome of one in-process run.
 type testRun struct {

@@ -56,14 +56,16 @@ func TestDemosOnNaiveModelOverHTTP(t *testing.T) {
 	}
 }
 
-// TestDemosOnSlowNaiveModel scales the case down: a model slower
-// (100ms per response) than demo 6a's session timeout (here 30ms, for
-// 1s). The timeout counts from the tool's start, so the run still reaches
-// the slow tool, and the verdict says where it stopped.
+// TestDemosOnSlowNaiveModel scales the case (1.5s per response,
+// a 1s session timeout) down by 75: a model slower (20ms per response)
+// than demo 6a's session timeout (here 10ms). The timeout counts from the
+// tool's start, so the run still reaches the slow tool, and the verdict
+// says where it stopped. (With the timeout counted from the session's
+// start, 6a stops during model call 1 and this test fails.)
 func TestDemosOnSlowNaiveModel(t *testing.T) {
 	t.Parallel()
-	_, env := naiveServer(t, aitest.NaiveOptions{Latency: 100 * time.Millisecond})
-	r := runSys(t, context.Background(), nil, env, system{deadline: 30 * time.Millisecond})
+	_, env := naiveServer(t, aitest.NaiveOptions{Latency: 20 * time.Millisecond})
+	r := runSys(t, context.Background(), nil, env, system{deadline: 10 * time.Millisecond})
 	if r.err != nil {
 		t.Fatalf("run: %v\n%s", r.err, r.out)
 	}
