@@ -3,11 +3,8 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -18,77 +15,13 @@ import (
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
-	"github.com/nexxia-ai/aigentic-examples/aigentic/provider"
 )
 
-const (
-	defaultPrompt  = `Send an email to alice@example.com with subject "Quarterly report" saying "The Q3 report is ready for review."`
-	defaultTimeout = 2 * time.Minute
-)
+// defaultApprovalTimeout is how long an approval request waits by default.
+const defaultApprovalTimeout = 2 * time.Minute
 
 const instructions = `You are an assistant that sends e-mails for the user with the send_email tool.
 Every e-mail needs the user's approval. If the tool reports that it was not run or that the e-mail was not sent, tell the user plainly that the e-mail was NOT sent and why; never claim otherwise.`
-
-// config is everything the program reads from its flags and environment.
-type config struct {
-	prompt string
-	// approve is the decision when standard input is not a terminal.
-	approve bool
-	// timeout is how long an approval request waits; no answer is a denial.
-	timeout time.Duration
-	model   provider.Settings
-}
-
-// flagValues are the flags as given.
-type flagValues struct {
-	prompt, approve string
-	timeout         time.Duration
-}
-
-func newFlagSet(v *flagValues) *flag.FlagSet {
-	fs := flag.NewFlagSet("approval", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.StringVar(&v.prompt, "prompt", defaultPrompt, "the request for the agent")
-	fs.StringVar(&v.approve, "approve", "no", "the decision when standard input is not a terminal: yes or no")
-	fs.DurationVar(&v.timeout, "timeout", defaultTimeout, "how long an approval request waits for an answer; no answer counts as denied")
-	return fs
-}
-
-// parseConfig reads the flags and the environment (through getenv).
-func parseConfig(args []string, getenv func(string) string) (config, error) {
-	var v flagValues
-	fs := newFlagSet(&v)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return config{}, err
-		}
-		return config{}, cli.Usagef("%v (run with -h for the flags)", err)
-	}
-	if fs.NArg() > 0 {
-		return config{}, cli.Usagef("unexpected argument %q: give the request with -prompt", fs.Arg(0))
-	}
-	cfg := config{prompt: strings.TrimSpace(v.prompt), timeout: v.timeout}
-	if cfg.prompt == "" {
-		return config{}, cli.Usagef("-prompt is empty: give the agent a request")
-	}
-	switch strings.ToLower(strings.TrimSpace(v.approve)) {
-	case "yes":
-		cfg.approve = true
-	case "no":
-		cfg.approve = false
-	default:
-		return config{}, cli.Usagef("-approve=%q: want yes or no", v.approve)
-	}
-	if cfg.timeout <= 0 {
-		return config{}, cli.Usagef("-timeout=%s: want a positive duration such as 30s or 2m", cfg.timeout)
-	}
-	s, err := provider.FromEnv(getenv)
-	if err != nil {
-		return config{}, cli.Usage(err)
-	}
-	cfg.model = s
-	return cfg, nil
-}
 
 // system is what the program takes from its process; tests fake it.
 type system struct {
@@ -96,60 +29,43 @@ type system struct {
 	// stdin answers approval requests when terminal is true.
 	stdin    io.Reader
 	terminal bool
-	// stderr receives the runtime's logs.
-	stderr io.Writer
 }
 
 // run is the program, on the real process.
 func run(ctx context.Context, args []string, out io.Writer) error {
-	if _, err := cli.LoadDotEnv(""); err != nil {
-		return err
-	}
 	fd := os.Stdin.Fd()
-	return runWith(ctx, args, out, system{
-		getenv:   os.Getenv,
-		stdin:    os.Stdin,
-		terminal: isatty.IsTerminal(fd) || isatty.IsCygwinTerminal(fd),
-		stderr:   os.Stderr,
+	return cli.WithDotEnv(func() error {
+		return runWith(ctx, args, out, system{getenv: os.Getenv, stdin: os.Stdin, terminal: isatty.IsTerminal(fd) || isatty.IsCygwinTerminal(fd)})
 	})
 }
 
 // runWith is the program on the given system.
 func runWith(ctx context.Context, args []string, out io.Writer, sys system) error {
-	cfg, err := parseConfig(args, sys.getenv)
-	if errors.Is(err, flag.ErrHelp) {
-		fs := newFlagSet(&flagValues{})
-		fs.SetOutput(out)
-		fmt.Fprintln(out, "Usage: approval [flags]")
-		fs.PrintDefaults()
-		return nil
-	}
-	if err != nil {
+	var cfg config
+	var approve string
+	model, p, err := cli.Start(spec(&cfg, &approve), &cfg.Config, args, sys.getenv, out, func() error { return cfg.check(approve) })
+	if p == nil {
 		return err
 	}
-	model, desc, err := provider.New(cfg.model)
-	if err != nil {
-		return cli.Usage(err)
-	}
-	fmt.Fprintln(out, desc)
 
-	if sys.stderr == nil {
-		sys.stderr = io.Discard
-	}
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
 	box := &outbox{}
 	session := aigentic.NewSession(ctx)
 	defer session.Cancel()
-	logger := slog.New(slog.NewTextHandler(sys.stderr, nil))
-	agent := newAgent(model, session, box, cfg.timeout, logger)
+	agent := newAgent(model, session, box, cfg.approvalTimeout)
+	agent.LogLevel, agent.Logger = cfg.Log.Level, p.Logger(cfg.Log)
 
-	fmt.Fprintf(out, "Request: %s\n", cfg.prompt)
-	ap := &approver{out: out, terminal: sys.terminal, approve: cfg.approve, timeout: cfg.timeout, lines: newLineReader(sys.stdin)}
-	answer, err := converse(agent, cfg.prompt, ap, out)
+	p.Title("Request: %s", cfg.Question)
+	ap := &approver{p: p, terminal: sys.terminal, approve: cfg.approve, timeout: cfg.approvalTimeout, lines: newLineReader(sys.stdin), denied: map[string]string{}}
+	answer, err := converse(agent, cfg.Question, ap)
 	if err == nil {
-		fmt.Fprintf(out, "\nAnswer:\n%s\n", answer)
+		p.Line("")
+		p.Line("Answer:")
+		p.Answer(answer)
 	}
-	fmt.Fprintln(out)
-	box.print(out)
+	p.Line("")
+	box.print(p)
 	if err != nil {
 		return fmt.Errorf("agent run: %w", err)
 	}
@@ -157,8 +73,9 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 }
 
 // newAgent is the e-mail assistant: one tool, send_email, that needs
-// approval, with requests that wait at most timeout for an answer.
-func newAgent(model ai.Model, session *aigentic.Session, box *outbox, timeout time.Duration, logger *slog.Logger) aigentic.Agent {
+// approval, with requests that wait at most timeout for an answer. The
+// caller sets its Logger.
+func newAgent(model ai.Model, session *aigentic.Session, box *outbox, timeout time.Duration) aigentic.Agent {
 	return aigentic.Agent{
 		Model:           model,
 		Name:            "assistant",
@@ -168,49 +85,57 @@ func newAgent(model ai.Model, session *aigentic.Session, box *outbox, timeout ti
 		ApprovalTimeout: timeout,
 		MaxLLMCalls:     6,
 		Retries:         2,
-		LogLevel:        slog.LevelWarn,
-		Logger:          logger,
 	}
 }
 
 // converse runs the agent on prompt, printing its tool calls and results
-// as they happen and having ap answer each approval request.
-func converse(agent aigentic.Agent, prompt string, ap *approver, out io.Writer) (string, error) {
+// as they happen and having ap answer each approval request. A call the
+// person denied is reported as a denial, not as a failure of the tool.
+func converse(agent aigentic.Agent, prompt string, ap *approver) (string, error) {
 	r, err := agent.Start(prompt)
 	if err != nil {
 		return "", err
 	}
-	for ev := range r.Next() {
+	return ap.p.Follow(r, func(ev aigentic.Event) bool {
 		switch e := ev.(type) {
-		case *aigentic.ToolEvent:
-			fmt.Fprintf(out, "\nThe model calls %s %s\n", e.ToolName, e.Arguments)
 		case *aigentic.ApprovalEvent:
 			ap.handle(r, e)
+			return true
 		case *aigentic.ToolResponseEvent:
-			kind := "result"
-			if e.Error {
-				kind = "error"
+			if why, ok := ap.denied[e.ToolCallID]; ok {
+				ap.p.Say("  %s %s was not run (%s), so the e-mail was not sent.", cli.MarkNotSeen, e.ToolName, why)
+				return true
 			}
-			fmt.Fprintf(out, "Tool %s %s: %s\n", e.ToolName, kind, e.Result.String())
 		}
-	}
-	return r.Wait(0)
+		return false
+	})
 }
 
 // approver answers approval requests: at the terminal when standard input
 // is one, from -approve otherwise.
 type approver struct {
-	out      io.Writer
+	p        *cli.Printer
 	terminal bool
 	approve  bool
 	timeout  time.Duration
 	lines    *lineReader
+	// denied holds the IDs of the calls not approved, with why: denied,
+	// or no answer in time.
+	denied map[string]string
 }
 
 // handle shows the request, gets a decision and gives it to the run.
 func (a *approver) handle(r *aigentic.AgentRun, e *aigentic.ApprovalEvent) {
-	fmt.Fprintf(a.out, "Approval needed for %s (call %s): %s\n", e.ToolName, e.ApprovalID, e.ValidationResult.Message)
-	fmt.Fprintf(a.out, "No answer within %s counts as denied.\n", a.timeout)
+	a.p.Line("Approval needed for %s (call %s): %s.", e.ToolName, e.ApprovalID, describeEmail(e.Args))
+	if len(e.ValidationResult.ValidationErrors) == 0 {
+		a.p.Line("The arguments match the tool's schema.")
+	}
+	if err := refusal(e.Args); err != nil {
+		a.p.Line("The tool will refuse this e-mail if approved: %s.", err)
+	}
+	a.p.Line("No answer within %s counts as denied.", a.timeout)
+	// Until an answer arrives, no answer in time is the reason.
+	a.denied[e.ApprovalID] = "no answer within " + a.timeout.String()
 	var approved bool
 	if a.terminal {
 		var ok bool
@@ -221,14 +146,20 @@ func (a *approver) handle(r *aigentic.AgentRun, e *aigentic.ApprovalEvent) {
 	} else {
 		approved = a.approve
 		if approved {
-			fmt.Fprintln(a.out, "Decision: approved (-approve=yes; standard input is not a terminal)")
+			a.p.Line("Decision: approved (-approve=yes; standard input is not a terminal)")
 		} else {
-			fmt.Fprintln(a.out, "Decision: denied (-approve=no, the default when standard input is not a terminal)")
+			a.p.Line("Decision: denied (-approve=no, the default when standard input is not a terminal)")
 		}
 	}
 	if err := r.Approve(e.ApprovalID, approved); err != nil {
 		// The request timed out or the run ended while we decided.
-		fmt.Fprintf(a.out, "Too late: %v\n", err)
+		a.p.Line("Too late: %s", cli.Redacted(err))
+		return
+	}
+	if approved {
+		delete(a.denied, e.ApprovalID)
+	} else {
+		a.denied[e.ApprovalID] = "denied"
 	}
 }
 
@@ -237,7 +168,7 @@ func (a *approver) handle(r *aigentic.AgentRun, e *aigentic.ApprovalEvent) {
 func (a *approver) ask(r *aigentic.AgentRun, e *aigentic.ApprovalEvent) (approved, ok bool) {
 	timer := time.NewTimer(time.Until(e.Deadline))
 	defer timer.Stop()
-	fmt.Fprint(a.out, "Send it? [y/N] ")
+	a.p.Prompt("Send it? [y/N] ")
 	for {
 		select {
 		case res := <-a.lines.next():
@@ -245,30 +176,30 @@ func (a *approver) ask(r *aigentic.AgentRun, e *aigentic.ApprovalEvent) (approve
 			answer := strings.ToLower(strings.TrimSpace(res.line))
 			switch {
 			case answer == "y" || answer == "yes":
-				fmt.Fprintln(a.out, "Decision: approved at the terminal")
+				a.p.Line("Decision: approved at the terminal")
 				return true, true
 			case answer == "n" || answer == "no" || answer == "" && res.err == nil:
-				fmt.Fprintln(a.out, "Decision: denied at the terminal")
+				a.p.Line("Decision: denied at the terminal")
 				return false, true
 			case answer == "":
-				fmt.Fprintln(a.out, "\nDecision: denied (standard input ended)")
+				a.p.Line("\nDecision: denied (standard input ended)")
 				return false, true
 			}
 			if res.err != nil {
-				fmt.Fprintf(a.out, "\nDecision: denied (%q is not y or n, and standard input ended)\n", answer)
+				a.p.Line("\nDecision: denied (%q is not y or n, and standard input ended)", answer)
 				return false, true
 			}
-			fmt.Fprintf(a.out, "Please answer y or n: ")
+			a.p.Prompt("Please answer y or n: ")
 		case <-timer.C:
-			fmt.Fprintf(a.out, "\nDecision: denied (no answer within %s)\n", a.timeout)
+			a.p.Line("\nDecision: denied (no answer within %s)", a.timeout)
 			return false, false
 		case <-r.Context().Done():
 			if !time.Now().Before(e.Deadline) {
 				// The request timed out, and the run went on and ended
 				// before this prompt noticed.
-				fmt.Fprintf(a.out, "\nDecision: denied (no answer within %s)\n", a.timeout)
+				a.p.Line("\nDecision: denied (no answer within %s)", a.timeout)
 			} else {
-				fmt.Fprintln(a.out, "\nThe run ended before an answer.")
+				a.p.Line("\nThe run ended before an answer.")
 			}
 			return false, false
 		}

@@ -32,7 +32,9 @@ func startEmail(t *testing.T, model ai.Model, box *outbox, timeout time.Duration
 	t.Helper()
 	session := aigentic.NewSession(testContext(t))
 	t.Cleanup(session.Cancel)
-	r, err := newAgent(model, session, box, timeout, quietLogger()).Start("send it")
+	agent := newAgent(model, session, box, timeout)
+	agent.Logger = quietLogger()
+	r, err := agent.Start("send it")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,9 +185,9 @@ func TestInvalidEmailIsFlaggedAndRefused(t *testing.T) {
 	box := &outbox{}
 	m := scriptedEmail(`{"to":"alice at example.com","subject":"Hi\r\nBcc: everyone@example.com","body":"x"}`)
 	r, e, _ := startEmail(t, m, box, time.Minute)
-	for _, w := range []string{"WARNING, the tool will refuse it", `"alice at example.com" is not a valid e-mail address`, "the subject contains a line break"} {
-		if !strings.Contains(e.ValidationResult.Message, w) {
-			t.Errorf("ValidationMessage %q lacks %q", e.ValidationResult.Message, w)
+	for _, w := range []string{`"alice at example.com" is not a valid e-mail address`, "the subject contains a line break"} {
+		if err := refusal(e.Args); err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("refusal = %v, lacks %q", err, w)
 		}
 	}
 	if err := r.Approve(e.ApprovalID, true); err != nil {

@@ -3,13 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/mail"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
 // Limits of an e-mail the tool accepts.
@@ -62,15 +62,15 @@ func (o *outbox) noteRun() {
 }
 
 // print writes the outbox for the user.
-func (o *outbox) print(w io.Writer) {
+func (o *outbox) print(p *cli.Printer) {
 	sent := o.Sent()
 	if len(sent) == 0 {
-		fmt.Fprintln(w, "Outbox: empty (nothing was sent)")
+		p.Line("Outbox: empty (nothing was sent)")
 		return
 	}
-	fmt.Fprintf(w, "Outbox: %d e-mail(s) sent (simulated, nothing left this machine)\n", len(sent))
+	p.Line("Outbox: %d e-mail(s) sent (simulated, nothing left this machine)", len(sent))
 	for i, e := range sent {
-		fmt.Fprintf(w, "  [msg-%d] To: %s\n          Subject: %s\n          Body: %s\n", i+1, e.To, e.Subject, e.Body)
+		p.Line("  [msg-%d] To: %s\n          Subject: %s\n          Body: %s", i+1, e.To, e.Subject, e.Body)
 	}
 }
 
@@ -129,15 +129,22 @@ func sendEmailTool(box *outbox) aigentic.AgentTool {
 }
 
 // describeEmail is the note shown with an approval request: what will be
-// sent, and what is wrong with it, if anything, before anyone says yes.
+// sent.
 func describeEmail(args map[string]any) string {
-	e := email{To: argString(args, "to"), Subject: argString(args, "subject"), Body: argString(args, "body")}
-	s := fmt.Sprintf("send an e-mail to %s with subject %q and a %d-byte body: %q",
+	e := emailOf(args)
+	return fmt.Sprintf("send an e-mail to %s with subject %q and a %d-byte body: %q",
 		e.To, e.Subject, len(e.Body), preview(e.Body, 80))
-	if _, err := validate(e); err != nil {
-		s += "; WARNING, the tool will refuse it: " + err.Error()
-	}
-	return s
+}
+
+// refusal is what the tool will refuse in the e-mail of args (nil when it
+// will send it), for the person deciding to see before anyone says yes.
+func refusal(args map[string]any) error {
+	_, err := validate(emailOf(args))
+	return err
+}
+
+func emailOf(args map[string]any) email {
+	return email{To: argString(args, "to"), Subject: argString(args, "subject"), Body: argString(args, "body")}
 }
 
 func argString(args map[string]any, k string) string {

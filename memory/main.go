@@ -11,20 +11,21 @@
 package main
 
 import (
-	"context"
-	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
+// The demo's two questions. A first run (nothing remembered yet) asks
+// both; a later run asks only DemoRecall, answered from what the first
+// run saved.
+const (
+	DemoSave   = "Remember that my favourite colour is blue"
+	DemoRecall = "What is my favourite colour?"
+)
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(cli.ExitCode(err)) // 2 for usage/config errors, 1 otherwise
+	if err := run(cli.SignalContext(), os.Args[1:], os.Stdout); err != nil {
+		cli.Exit(err) // the error on one line; os.Exit(cli.ExitCode(err))
 	}
 }

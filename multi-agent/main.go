@@ -8,20 +8,16 @@
 package main
 
 import (
-	"context"
-	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
+// defaultQuestion is asked when -q is not given.
+const defaultQuestion = "Research what our notes say about cancellation and sub-agents, then write a short summary for the team."
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(cli.ExitCode(err)) // 2 for usage/config errors, 1 otherwise
+	if err := run(cli.SignalContext(), os.Args[1:], os.Stdout); err != nil {
+		cli.Exit(err) // the error on one line; os.Exit(cli.ExitCode(err))
 	}
 }

@@ -2,14 +2,11 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
-	"io"
 	"log/slog"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
 // The sub-agents' names; each is offered to the coordinator as a tool
@@ -76,51 +73,41 @@ func newTeam(tc teamConfig) aigentic.Agent {
 }
 
 // delegate runs the coordinator on request, printing each delegation and
-// its result as it happens, and returns the answer and the stats — which
-// count the sub-agents' LLM calls and tokens too.
-func delegate(coordinator aigentic.Agent, request string, out io.Writer) (string, aigentic.Stats, error) {
+// its result as it happens, one line each, and returns the answer and the
+// stats — which count the sub-agents' LLM calls and tokens too.
+func delegate(coordinator aigentic.Agent, request string, p *cli.Printer) (string, aigentic.Stats, error) {
 	r, err := coordinator.Start(request)
 	if err != nil {
 		return "", aigentic.Stats{}, err
 	}
-	for ev := range r.Next() {
-		printEvent(out, ev, r.ID())
-	}
-	answer, err := r.Wait(0)
+	answer, err := p.Follow(r, func(ev aigentic.Event) bool { return printDelegation(p, ev, r.ID()) })
 	return answer, r.Stats(), err
 }
 
-// printEvent shows one event of the run tree: the coordinator's
-// delegations, and — indented — what the sub-agents do meanwhile (their
-// events arrive on the coordinator's Next() with their own run IDs).
-func printEvent(out io.Writer, ev aigentic.Event, coordinatorRun string) {
+// printDelegation shows the coordinator's delegations and their results;
+// a sub-agent's own events (they arrive on the coordinator's Next() with
+// their own run IDs) are printed by the printer, one level deeper.
+func printDelegation(p *cli.Printer, ev aigentic.Event, coordinatorRun string) bool {
 	if ev.ID() != coordinatorRun {
-		switch e := ev.(type) {
-		case *aigentic.ToolEvent:
-			fmt.Fprintf(out, "   .. sub-agent calls %s %s\n", e.ToolName, e.Arguments)
-		case *aigentic.ToolResponseEvent:
-			status := "ok"
-			if e.Error {
-				status = "error"
-			}
-			fmt.Fprintf(out, "   .. %s returned (%s, %d bytes)\n", e.ToolName, status, len(e.Result.String()))
-		case *aigentic.RetryEvent:
-			fmt.Fprintf(out, "   .. sub-agent retrying %s after: %v\n", e.Step, e.Err)
-		}
-		return
+		indent := p.Indent
+		p.Indent += "  "
+		p.Event(ev)
+		p.Indent = indent
+		return true
 	}
 	switch e := ev.(type) {
 	case *aigentic.ToolEvent:
-		fmt.Fprintf(out, "\n-> coordinator delegates to %s:\n%s\n", e.ToolName, indent(brief(delegationInput(e.Arguments))))
+		p.Say("%s coordinator delegates to %s: %s", cli.ArrowCall, e.ToolName, cli.Clip(delegationInput(e.Arguments), 90))
 	case *aigentic.ToolResponseEvent:
 		if e.Error {
-			fmt.Fprintf(out, "<- %s FAILED (the coordinator gets this error result):\n%s\n", e.ToolName, indent(e.Result.String()))
+			p.Say("%s %s failed; the coordinator gets the error as a tool result: %s", cli.MarkError, e.ToolName, cli.Clip(e.Result.String(), 120))
 		} else {
-			fmt.Fprintf(out, "<- %s answered:\n%s\n", e.ToolName, indent(brief(e.Result.String())))
+			p.Say("%s %s answered (%d characters): %s", cli.ArrowResult, e.ToolName, len(e.Result.String()), cli.Clip(e.Result.String(), 80))
 		}
-	case *aigentic.RetryEvent:
-		fmt.Fprintf(out, "   retrying %s of the coordinator after: %v\n", e.Step, e.Err)
+	default:
+		return false
 	}
+	return true
 }
 
 // delegationInput is the "input" a sub-agent gets, or the raw arguments.
@@ -132,32 +119,4 @@ func delegationInput(arguments string) string {
 		return arguments
 	}
 	return args.Input
-}
-
-// Limits of the text printed for a delegation as it happens; the whole
-// text is in the answer and the trace files.
-const (
-	briefLines = 6
-	briefRunes = 480
-)
-
-// brief shortens s to briefLines lines and briefRunes runes.
-func brief(s string) string {
-	s = strings.TrimRight(s, "\n")
-	total := utf8.RuneCountInString(s)
-	cut := s
-	if lines := strings.SplitN(cut, "\n", briefLines+1); len(lines) > briefLines {
-		cut = strings.Join(lines[:briefLines], "\n")
-	}
-	if r := []rune(cut); len(r) > briefRunes {
-		cut = string(r[:briefRunes])
-	}
-	if cut == s {
-		return s
-	}
-	return fmt.Sprintf("%s… [%d more characters; the trace has it all]", strings.TrimRight(cut, " \n"), total-utf8.RuneCountInString(cut))
-}
-
-func indent(s string) string {
-	return "   " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n   ")
 }

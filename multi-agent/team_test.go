@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 	"io"
 	"log/slog"
 	"os"
@@ -92,7 +93,7 @@ func TestScriptedDelegationOrderAndExactStats(t *testing.T) {
 	coord, researcher, writer := scriptedTeam()
 	agent, _, _ := testTeam(t, testContext(t), models{coord, researcher, writer}, nil, slog.LevelWarn)
 	var out bytes.Buffer
-	answer, stats, err := delegate(agent, "Summarize cancellation for the team.", &out)
+	answer, stats, err := delegate(agent, "Summarize cancellation for the team.", printerTo(&out))
 	if err != nil {
 		t.Fatalf("delegate: %v\n%s", err, out.String())
 	}
@@ -143,10 +144,10 @@ func TestScriptedDelegationOrderAndExactStats(t *testing.T) {
 
 	// The delegation was printed as it happened, in order.
 	assertInOrder(t, out.String(),
-		"-> coordinator delegates to researcher:\n   "+researcherInput,
-		"<- researcher answered:\n   "+researcherFacts,
-		"-> coordinator delegates to writer:\n   Write a short summary",
-		"<- writer answered:\n   "+writerText,
+		"→ coordinator delegates to researcher: "+cli.Clip(researcherInput, 90),
+		"← researcher answered (",
+		"→ coordinator delegates to writer: Write a short summary",
+		"← writer answered (",
 	)
 }
 
@@ -161,7 +162,7 @@ func TestScriptedSubAgentFailureIsAnErrorResult(t *testing.T) {
 	writer := aitest.NewScripted()
 	agent, _, trace := testTeam(t, testContext(t), models{coord, researcher, writer}, nil, slog.LevelWarn)
 	var out bytes.Buffer
-	answer, stats, err := delegate(agent, "Summarize cancellation.", &out)
+	answer, stats, err := delegate(agent, "Summarize cancellation.", printerTo(&out))
 	if err != nil {
 		t.Fatalf("delegate: %v", err)
 	}
@@ -179,7 +180,7 @@ func TestScriptedSubAgentFailureIsAnErrorResult(t *testing.T) {
 	if writer.Calls() != 0 {
 		t.Errorf("writer called %d times", writer.Calls())
 	}
-	if !strings.Contains(out.String(), "<- researcher FAILED (the coordinator gets this error result):") {
+	if !strings.Contains(out.String(), "✗ researcher failed; the coordinator gets the error as a tool result:") {
 		t.Errorf("output lacks the failure:\n%s", out.String())
 	}
 	sums := summaries(t, trace.Files())
@@ -201,7 +202,7 @@ func TestFaultySubAgentExhaustsRetriesAndCoordinatorHandlesIt(t *testing.T) {
 	var logs testutil.SyncBuffer
 	agent, _, _ := testTeam(t, testContext(t), models{coord, faulty, aitest.NewScripted()}, &logs, slog.LevelWarn)
 	agent.RetryPolicy = &aigentic.RetryPolicy{Sleep: func(context.Context, time.Duration) error { return nil }}
-	_, stats, err := delegate(agent, "Summarize cancellation.", io.Discard)
+	_, stats, err := delegate(agent, "Summarize cancellation.", printerTo(io.Discard))
 	if err != nil {
 		t.Fatalf("delegate: %v", err)
 	}
@@ -253,7 +254,7 @@ func TestCancelDuringSlowSubAgentEndsWholeRun(t *testing.T) {
 		<-slow.started
 		session.Cancel()
 	}()
-	_, _, err := delegate(agent, "Summarize cancellation.", io.Discard)
+	_, _, err := delegate(agent, "Summarize cancellation.", printerTo(io.Discard))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -279,7 +280,7 @@ func TestCancelDuringSlowSubAgentEndsWholeRun(t *testing.T) {
 func TestTraceHasSubRuns(t *testing.T) {
 	coord, researcher, writer := scriptedTeam()
 	agent, session, trace := testTeam(t, testContext(t), models{coord, researcher, writer}, nil, slog.LevelWarn)
-	_, stats, err := delegate(agent, "Summarize cancellation.", io.Discard)
+	_, stats, err := delegate(agent, "Summarize cancellation.", printerTo(io.Discard))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -321,7 +322,7 @@ func TestSubAgentsInheritLogLevelAndLogger(t *testing.T) {
 	coord, researcher, writer := scriptedTeam()
 	var debug testutil.SyncBuffer
 	agent, session, _ := testTeam(t, testContext(t), models{coord, researcher, writer}, &debug, slog.LevelDebug)
-	if _, _, err := delegate(agent, "Summarize cancellation.", io.Discard); err != nil {
+	if _, _, err := delegate(agent, "Summarize cancellation.", printerTo(io.Discard)); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"coordinator", researcherName, writerName} {
@@ -333,7 +334,7 @@ func TestSubAgentsInheritLogLevelAndLogger(t *testing.T) {
 	coord, researcher, writer = scriptedTeam()
 	var warn testutil.SyncBuffer
 	agent, _, _ = testTeam(t, testContext(t), models{coord, researcher, writer}, &warn, slog.LevelWarn)
-	if _, _, err := delegate(agent, "Summarize cancellation.", io.Discard); err != nil {
+	if _, _, err := delegate(agent, "Summarize cancellation.", printerTo(io.Discard)); err != nil {
 		t.Fatal(err)
 	}
 	if warn.String() != "" {
@@ -419,7 +420,7 @@ func logged(logs, level, msg, agent string, extra ...string) bool {
 func TestOfflineDelegationOrderResearcherThenWriter(t *testing.T) {
 	m := offline.NewModel()
 	agent, _, trace := testTeam(t, testContext(t), models{m, m, m}, nil, slog.LevelWarn)
-	r, err := agent.Start(defaultPrompt)
+	r, err := agent.Start(defaultQuestion)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,26 +4,23 @@
 //
 //	go run ./tools
 //	go run ./tools -q "What is 2 ^ 10 divided by 8?"
+//	go run ./tools -stream      # the answer printed as it arrives
 //
 // It runs on the built-in offline model unless OPENAI_API_KEY (or
 // OPENAI_BASE_URL) is set.
 package main
 
 import (
-	"context"
-	"fmt"
 	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
+// DefaultQuestion is asked when -q is not given.
+const DefaultQuestion = "What is 15 multiplied by 23, plus 100? Also, what time is it in New York?"
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
-		os.Exit(cli.ExitCode(err)) // 2 for usage/config errors, 1 otherwise
+	if err := run(cli.SignalContext(), os.Args[1:], os.Stdout); err != nil {
+		cli.Exit(err) // the error on one line; os.Exit(cli.ExitCode(err))
 	}
 }

@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
 	"io"
 	"log/slog"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -28,18 +26,21 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // noKey is an environment without OPENAI_*: the offline model.
 func noKey(string) string { return "" }
 
-func testDeps(stderr io.Writer) deps {
-	return deps{getenv: noKey, now: fixedClock, stderr: stderr}
+func testSys() system {
+	return system{getenv: noKey, now: fixedClock}
 }
 
+// quiet prints nothing.
+var quiet = cli.NewPrinter(io.Discard, noKey)
+
 func TestRunOffline(t *testing.T) {
-	var out, logs bytes.Buffer
-	if err := runWith(t.Context(), nil, &out, testDeps(&logs)); err != nil {
+	var out bytes.Buffer
+	if err := runWith(t.Context(), nil, &out, testSys()); err != nil {
 		t.Fatalf("run: %v\n%s", err, out.String())
 	}
 	got := out.String()
 	for _, want := range []string{
-		"Using the built-in offline model",
+		"Model: the built-in offline model",
 		"Question: " + DefaultQuestion,
 		`→ calculator {"expression":"15 * 23 + 100"}`,
 		"← calculator: 15 * 23 + 100 = 445",
@@ -55,8 +56,8 @@ func TestRunOffline(t *testing.T) {
 	if !strings.Contains(answer, "445") || !strings.Contains(answer, "10:04 EST") {
 		t.Errorf("the answer does not quote 445 and the New York time:\n%s", answer)
 	}
-	if logs.Len() > 0 {
-		t.Errorf("unexpected warnings:\n%s", logs.String())
+	if strings.Contains(got, "log: ") {
+		t.Errorf("runtime log records shown without being asked for:\n%s", got)
 	}
 }
 
@@ -65,7 +66,7 @@ func TestRunOffline(t *testing.T) {
 func TestBothToolsInOneTurn(t *testing.T) {
 	agent := newAgent(offline.NewModel(), fixedClock)
 	agent.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	r, err := ask(agent, DefaultQuestion, io.Discard)
+	r, err := ask(agent, DefaultQuestion, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +103,7 @@ func TestBadExpressionReachesTheModel(t *testing.T) {
 	var logs bytes.Buffer
 	agent.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	var out bytes.Buffer
-	r, err := ask(agent, "What is 15 times 23 plus 100?", &out)
+	r, err := ask(agent, "What is 15 times 23 plus 100?", cli.NewPrinter(&out, noKey))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +124,7 @@ func TestBadExpressionReachesTheModel(t *testing.T) {
 	if s := r.run.Stats(); s.ToolErrors != 1 || s.ToolCalls != 2 {
 		t.Fatalf("stats = %+v", s)
 	}
-	if !strings.Contains(out.String(), "← error from calculator:") {
+	if !strings.Contains(out.String(), "✗ calculator error result:") {
 		t.Fatalf("output:\n%s", out.String())
 	}
 	if !strings.Contains(logs.String(), "tool returned an error result") {
@@ -136,13 +137,13 @@ func TestRunOfflineOtherQuestions(t *testing.T) {
 		q     string
 		wants []string
 	}{
-		{"What is 10 divided by 0?", []string{"← error from calculator:", "division by zero", "tool errors: 1"}},
+		{"What is 10 divided by 0?", []string{"✗ calculator error result:", "division by zero", "tool errors: 1"}},
 		{"What time is it in Tokyo?", []string{"Asia/Tokyo: Tuesday, 3 March 2026, 00:04 JST"}},
 		{"What is 2 ^ 10 divided by 8?", []string{"= 128"}},
 	}
 	for _, c := range cases {
 		var out bytes.Buffer
-		if err := runWith(t.Context(), []string{"-q", c.q}, &out, testDeps(io.Discard)); err != nil {
+		if err := runWith(t.Context(), []string{"-q", c.q}, &out, testSys()); err != nil {
 			t.Fatalf("%q: %v", c.q, err)
 		}
 		for _, w := range c.wants {
@@ -155,7 +156,7 @@ func TestRunOfflineOtherQuestions(t *testing.T) {
 
 func TestNowFlag(t *testing.T) {
 	var out bytes.Buffer
-	d := testDeps(io.Discard)
+	d := testSys()
 	d.now = time.Now // the flag wins over the clock
 	if err := runWith(t.Context(), []string{"-now", "2030-07-04T12:00:00Z", "-q", "What time is it in New York?"}, &out, d); err != nil {
 		t.Fatal(err)
@@ -172,8 +173,8 @@ func TestConfigErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"-nope"}, nil, "-nope"},
-		{[]string{"-q", "  "}, nil, "-q: the question is empty"},
-		{[]string{"-timeout", "-1s"}, nil, "-timeout=-1s"},
+		{[]string{"-q", "  "}, nil, "-q is empty"},
+		{[]string{"-timeout", "-1s"}, nil, "-timeout"},
 		{[]string{"-timeout", "soon"}, nil, "-timeout"},
 		{[]string{"-now", "yesterday"}, nil, `-now="yesterday"`},
 		{[]string{"what", "time"}, nil, `unexpected argument "what"`},
@@ -182,13 +183,13 @@ func TestConfigErrors(t *testing.T) {
 	for _, c := range cases {
 		getenv := func(k string) string { return c.env[k] }
 		var out bytes.Buffer
-		err := runWith(t.Context(), c.args, &out, deps{getenv: getenv, now: fixedClock, stderr: io.Discard})
+		err := runWith(t.Context(), c.args, &out, system{getenv: getenv, now: fixedClock})
 		if err == nil || !strings.Contains(err.Error(), c.want) || cli.ExitCode(err) != 2 {
 			t.Errorf("%v %v: err = %v (exit %d), want exit 2 naming %q", c.args, c.env, err, cli.ExitCode(err), c.want)
 		}
 	}
 	var out bytes.Buffer
-	if err := runWith(t.Context(), []string{"-h"}, &out, testDeps(io.Discard)); err != nil || !strings.Contains(out.String(), "usage:") {
+	if err := runWith(t.Context(), []string{"-h"}, &out, testSys()); err != nil || !strings.Contains(out.String(), "usage:") {
 		t.Errorf("-h: %v\n%s", err, out.String())
 	}
 	if cli.ExitCode(errors.New("boom")) != 1 {
@@ -199,62 +200,44 @@ func TestConfigErrors(t *testing.T) {
 func TestCancelledRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	err := runWith(ctx, nil, io.Discard, testDeps(io.Discard))
+	err := runWith(ctx, nil, io.Discard, testSys())
 	var se *aigentic.StoppedError
 	if !errors.As(err, &se) || !errors.Is(err, context.Canceled) || cli.ExitCode(err) != 1 {
 		t.Fatalf("err = %v", err)
 	}
 }
 
-// TestSmoke builds the binary and runs it as a user would.
-func TestSmoke(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
+// TestStream: with -stream the answer is printed from its fragments
+// (ContentEvent with Delta), once, and not again as a whole.
+func TestStream(t *testing.T) {
+	var out bytes.Buffer
+	if err := runWith(t.Context(), []string{"-stream", "-q", "What is 2 ^ 10 divided by 8?"}, &out, testSys()); err != nil {
+		t.Fatal(err)
 	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("go not in PATH: %v (the smoke test builds the binary; run with -short to skip it)", err)
+	got := out.String()
+	if !strings.Contains(got, "Answer (streamed):\n") || strings.Contains(got, "Answer: ") || !strings.Contains(got, "= 128") {
+		t.Errorf("output:\n%s", got)
 	}
-	bin := filepath.Join(t.TempDir(), "tools")
-	build := exec.Command(goBin, "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+	if !strings.Contains(got, "The answer arrived in ") {
+		t.Errorf("no fragment count:\n%s", got)
 	}
-	env := []string{}
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "OPENAI_") {
-			env = append(env, kv)
-		}
-	}
+}
 
-	cmd := exec.Command(bin, "-now", "2026-03-02T15:04:05Z")
-	cmd.Dir = t.TempDir() // no .env
-	cmd.Env = env
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("run: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
-	}
-	for _, want := range []string{
-		"Using the built-in offline model (OPENAI_API_KEY is not set).",
-		"← calculator: 15 * 23 + 100 = 445",
-		"← current_time: America/New_York: Monday, 2 March 2026, 10:04 EST (UTC-05:00)",
-		"Answer: ",
-		"Model turns: 2 (turn 1 called calculator + current_time). Tool calls: 2, tool errors: 0.",
-	} {
-		if !strings.Contains(stdout.String(), want) {
-			t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+// TestNaiveModelOverHTTP: a model that calls the first tool offered (the
+// calculator, with expression "x") and then answers "Done." — the tool's
+// error result is shown and the run ends with the model's answer.
+func TestNaiveModelOverHTTP(t *testing.T) {
+	_, env := testutil.NaiveServer(t, aitest.NaiveOptions{})
+	for _, args := range [][]string{nil, {"-stream"}} {
+		var out bytes.Buffer
+		err := runWith(t.Context(), args, &out, system{getenv: testutil.Getenv(env), now: fixedClock})
+		if err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out.String())
 		}
-	}
-	if stderr.Len() > 0 {
-		t.Errorf("stderr:\n%s", stderr.String())
-	}
-
-	bad := exec.Command(bin, "-timeout", "never")
-	bad.Dir, bad.Env = cmd.Dir, env
-	out, err := bad.CombinedOutput()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), "error: invalid value \"never\" for flag -timeout") {
-		t.Errorf("bad flag: %v\n%s", err, out)
+		for _, want := range []string{`→ calculator {"expression":"x"}`, "✗ calculator error result:", "Done.", "Tool calls: 1, tool errors: 1."} {
+			if !strings.Contains(out.String(), want) {
+				t.Errorf("%v: output lacks %q:\n%s", args, want, out.String())
+			}
+		}
 	}
 }

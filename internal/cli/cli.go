@@ -1,12 +1,20 @@
-// Package cli holds what every example program does the same way: the
-// exit status of an error and the loading of a .env file.
+// Package cli is the one command line of the five examples: the shared
+// flags and variables (-q, -timeout and TIMEOUT, -v, ENV, LOG_LEVEL,
+// -trace-dir) and the usage layout ([Spec], [Parse], [Start]); the printer
+// with the shared marks and colours, which also holds the runtime's log
+// records until a run's events are printed ([Printer]); the model's
+// start-up line without credentials ([NewModel]); the signal context, the
+// .env files and the exit status ([SignalContext], [WithDotEnv], [Exit]).
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"path/filepath"
+	"syscall"
 
 	"github.com/joho/godotenv"
 )
@@ -80,7 +88,31 @@ func LoadDotEnv(dir string) ([]string, error) {
 	return files, nil
 }
 
+// WithDotEnv loads .env files as LoadDotEnv("") does, then runs the
+// program f: what every example's run does on the real process.
+func WithDotEnv(f func() error) error {
+	if _, err := LoadDotEnv(""); err != nil {
+		return err
+	}
+	return f()
+}
+
 func isFile(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && !st.IsDir()
+}
+
+// SignalContext is the context every example runs in: it ends on SIGINT
+// (Ctrl-C) or SIGTERM, so the running session stops cleanly. It lives as
+// long as the process: the signals stay caught until it exits.
+func SignalContext() context.Context {
+	ctx, _ := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM) //nolint:govet // released at exit
+	return ctx
+}
+
+// Exit prints err's one redacted "error:" line on standard error and
+// calls os.Exit(ExitCode(err)): 2 for bad input, 1 for anything else.
+func Exit(err error) {
+	PrintError(os.Stderr, err)
+	os.Exit(ExitCode(err))
 }

@@ -1,0 +1,148 @@
+package cli_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// examples are the five example programs, by folder.
+var examples = []string{"production", "tools", "memory", "multi-agent", "approval"}
+
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildErr  error
+)
+
+// binaries builds the five examples once, into a directory removed at the
+// end of the package's tests (TestMain).
+func binaries(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		binDir, buildErr = os.MkdirTemp("", "aigentic-examples-bin")
+		if buildErr != nil {
+			return
+		}
+		args := []string{"build", "-o", binDir + string(os.PathSeparator)}
+		for _, ex := range examples {
+			args = append(args, "./"+ex)
+		}
+		cmd := exec.Command("go", args...)
+		cmd.Dir = filepath.Join("..", "..")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = errors.New(string(out))
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("go build: %v", buildErr)
+	}
+	return binDir
+}
+
+// cleanEnv is the process environment without the variables the examples
+// read, plus kv, with a home and config directory of the test's own.
+func cleanEnv(t *testing.T, kv ...string) []string {
+	var env []string
+	for _, e := range os.Environ() {
+		switch name, _, _ := strings.Cut(e, "="); name {
+		case "OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", "ENV", "LOG_LEVEL", "TIMEOUT", "NO_COLOR",
+			"AIGENTIC_TRACE_DIR", "HOME", "XDG_CONFIG_HOME", "PRICE_PER_MTOK_IN", "PRICE_PER_MTOK_OUT":
+			continue
+		}
+		env = append(env, e)
+	}
+	home := t.TempDir()
+	return append(append(env, "HOME="+home, "XDG_CONFIG_HOME="+home, "AIGENTIC_TRACE_DIR="+t.TempDir()), kv...)
+}
+
+// runExample runs one built example in an empty directory (no .env) with
+// standard input closed.
+func runExample(t *testing.T, name string, env []string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(binaries(t), name), args...)
+	cmd.Dir = t.TempDir()
+	cmd.Env = env
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		code = ee.ExitCode()
+	case err != nil:
+		t.Fatalf("%s: %v", name, err)
+	}
+	return o.String(), e.String(), code
+}
+
+// TestBadInputAlike: every example answers the same bad input with one
+// line on standard error naming the flag or variable and what it accepts,
+// nothing on standard output, and exit status 2.
+func TestBadInputAlike(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		env  []string
+		want string
+	}{
+		{"unknown flag", []string{"-nope"}, nil, "error: flag provided but not defined: -nope; the flags are "},
+		{"bad ENV", nil, []string{"ENV=staging"}, `error: ENV="staging" is not valid: use dev or prod`},
+		{"bad LOG_LEVEL", nil, []string{"LOG_LEVEL=loud"}, `error: LOG_LEVEL="loud" is not valid: use debug, info, warn or error`},
+		{"bad TIMEOUT", nil, []string{"TIMEOUT=soon"}, `error: TIMEOUT="soon" is not valid: use a Go duration greater than 0, such as 30s or 2m`},
+		{"bad -timeout", []string{"-timeout", "0"}, nil, `error: invalid value "0" for flag -timeout: use a Go duration greater than 0, such as 30s or 2m`},
+		{"empty -q", []string{"-q", " "}, nil, "error: -q is empty: give a question"},
+		{"stray argument", []string{"hello"}, nil, `error: unexpected argument "hello": give the question with -q`},
+		{"bad OPENAI_BASE_URL", nil, []string{"OPENAI_BASE_URL=ftp://x"}, `error: OPENAI_BASE_URL="ftp://x" is not a valid http(s) URL`},
+	}
+	for _, ex := range examples {
+		for _, tc := range cases {
+			t.Run(ex+"/"+tc.name, func(t *testing.T) {
+				t.Parallel()
+				stdout, stderr, code := runExample(t, ex, cleanEnv(t, tc.env...), tc.args...)
+				if code != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 || !strings.HasPrefix(stderr, tc.want) {
+					t.Errorf("exit %d, stdout %q, stderr %q; want exit 2, no output, one line starting %q", code, stdout, stderr, tc.want)
+				}
+			})
+		}
+	}
+}
+
+// TestHelpAlike: -h prints the same layout in every example, and exits 0.
+func TestHelpAlike(t *testing.T) {
+	for _, ex := range examples {
+		stdout, stderr, code := runExample(t, ex, cleanEnv(t), "-h")
+		if code != 0 || stderr != "" {
+			t.Errorf("%s -h: exit %d, stderr %q", ex, code, stderr)
+		}
+		for _, want := range []string{"usage: go run ./" + ex + " [flags]\n\n", "\n\nFlags:\n", "\n  -q text ", "\n  -timeout d ", "\n  -v ",
+			"\nEnvironment:\n  ENV ", "\n  LOG_LEVEL ", "\n  TIMEOUT ", "\n  OPENAI_BASE_URL ", "\n  NO_COLOR "} {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("%s -h lacks %q:\n%s", ex, want, stdout)
+			}
+		}
+	}
+}
+
+// TestOfflineRunsPlain: every example runs offline from a clean
+// environment, exits 0, and prints no colour when standard output is not
+// a terminal.
+func TestOfflineRunsPlain(t *testing.T) {
+	for _, ex := range examples {
+		stdout, stderr, code := runExample(t, ex, cleanEnv(t))
+		if code != 0 || stderr != "" {
+			t.Errorf("%s: exit %d, stderr %q\n%s", ex, code, stderr, stdout)
+		}
+		if !strings.HasPrefix(stdout, "Model: the built-in offline model") && !strings.Contains(stdout, "\nModel: the built-in offline model") {
+			t.Errorf("%s: no model line:\n%s", ex, stdout)
+		}
+		if strings.Contains(stdout, "\x1b[") {
+			t.Errorf("%s: colour escapes on a pipe:\n%q", ex, stdout)
+		}
+	}
+}

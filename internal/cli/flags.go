@@ -1,0 +1,246 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/provider"
+)
+
+// Spec describes one example's command line. Every example shares -q,
+// -timeout and -v, the variables ENV, LOG_LEVEL and TIMEOUT, and the usage
+// layout; Flags and Env add its own.
+type Spec struct {
+	// Name is the example's folder: its command is "go run ./<Name>".
+	Name string
+	// Summary says in a line or two what the example shows.
+	Summary string
+	// Title, when set, is printed first, as a heading (see [Start]).
+	Title string
+	// Question is the default of -q.
+	Question string
+	// QuestionHelp says what -q asks (default "the question to ask").
+	QuestionHelp string
+	// Timeout is the default session timeout (-timeout, TIMEOUT).
+	Timeout time.Duration
+	// TraceDir declares -trace-dir, defaulting to $AIGENTIC_TRACE_DIR,
+	// else aigentic.DefaultTraceDir().
+	TraceDir bool
+	// Flags declares the example's own flags.
+	Flags func(fs *flag.FlagSet)
+	// Env lists the example's own environment variables for the usage,
+	// as "NAME  what it does" lines.
+	Env []string
+}
+
+// Config is what every example reads from its command line and
+// environment.
+type Config struct {
+	// Question is -q, trimmed and never empty.
+	Question string
+	// Timeout is the session timeout: -timeout, else TIMEOUT, else
+	// Spec.Timeout. Always > 0.
+	Timeout time.Duration
+	// Log is the runtime log's level and whether it is shown.
+	Log LogConfig
+	// TraceDir is -trace-dir (Spec.TraceDir only).
+	TraceDir string
+	// Model is what OPENAI_API_KEY, OPENAI_MODEL and OPENAI_BASE_URL select.
+	Model provider.Settings
+	// Set holds the names of the flags given on the command line.
+	Set map[string]bool
+
+	verbose bool // -v
+}
+
+// LogConfig is the runtime log's configuration.
+type LogConfig struct {
+	// Level is the least level of the records kept.
+	Level slog.Level
+	// Show is true when the user asked for the log (ENV, LOG_LEVEL or -v):
+	// only then do the records reach the terminal.
+	Show bool
+	// From says where the level came from, for the start-up line.
+	From string
+}
+
+// Parse reads args and the environment (through getenv) for spec. On -h it
+// writes the usage to out and returns done = true. Every error is a
+// *UsageError of one line that names the flag or variable and what it
+// accepts.
+func Parse(spec Spec, args []string, getenv func(string) string, out io.Writer) (cfg Config, done bool, err error) {
+	fs := spec.flagSet(&cfg)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			io.WriteString(out, spec.Usage())
+			return cfg, true, nil
+		}
+		if strings.HasPrefix(err.Error(), "flag provided but not defined") {
+			return cfg, false, Usagef("%v; the flags are %s (-h for help)", err, flagNames(fs))
+		}
+		return cfg, false, Usagef("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return cfg, false, Usagef("unexpected argument %q: give the question with -q %q", fs.Arg(0), "...")
+	}
+	cfg.Set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { cfg.Set[f.Name] = true })
+
+	cfg.Question = strings.TrimSpace(cfg.Question)
+	if cfg.Question == "" {
+		return cfg, false, Usagef("-q is empty: give a question, such as -q %q", spec.Question)
+	}
+	if cfg.Log, err = parseLog(getenv, cfg.verbose); err != nil {
+		return cfg, false, err
+	}
+	if !cfg.Set["timeout"] {
+		cfg.Timeout = spec.Timeout
+		if raw := strings.TrimSpace(getenv("TIMEOUT")); raw != "" {
+			var d durationValue
+			if err := d.Set(raw); err != nil {
+				return cfg, false, Usagef("TIMEOUT=%q is not valid: %v", raw, err)
+			}
+			cfg.Timeout = time.Duration(d)
+		}
+	}
+	if spec.TraceDir {
+		if cfg.TraceDir == "" {
+			cfg.TraceDir = strings.TrimSpace(getenv("AIGENTIC_TRACE_DIR"))
+		}
+		if cfg.TraceDir == "" {
+			cfg.TraceDir = aigentic.DefaultTraceDir()
+		}
+	}
+	if cfg.Model, err = provider.FromEnv(getenv); err != nil {
+		return cfg, false, Usage(err)
+	}
+	return cfg, false, nil
+}
+
+func (spec Spec) flagSet(cfg *Config) *flag.FlagSet {
+	fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	help := spec.QuestionHelp
+	if help == "" {
+		help = "the question to ask"
+	}
+	fs.StringVar(&cfg.Question, "q", spec.Question, help)
+	fs.Var((*durationValue)(&cfg.Timeout), "timeout", "the session timeout, a Go duration > 0 (default "+spec.Timeout.String()+", or $TIMEOUT)")
+	fs.BoolVar(&cfg.verbose, "v", false, "show the runtime's debug log (as LOG_LEVEL=debug)")
+	if spec.TraceDir {
+		fs.StringVar(&cfg.TraceDir, "trace-dir", "", "where trace files go (default $AIGENTIC_TRACE_DIR, else "+aigentic.DefaultTraceDir()+")")
+	}
+	if spec.Flags != nil {
+		spec.Flags(fs)
+	}
+	return fs
+}
+
+// durationValue is a flag.Value for a duration greater than 0, whose error
+// says what is accepted.
+type durationValue time.Duration
+
+func (d *durationValue) String() string { return time.Duration(*d).String() }
+
+func (d *durationValue) Set(s string) error {
+	v, err := time.ParseDuration(s)
+	if err != nil || v <= 0 {
+		return errors.New("use a Go duration greater than 0, such as 30s or 2m")
+	}
+	*d = durationValue(v)
+	return nil
+}
+
+// parseLog maps ENV (dev → Debug, prod → Warn), LOG_LEVEL (overrides ENV)
+// and -v (Debug, overrides both) to the log configuration. With none of
+// them the level is Info and the log is not shown.
+func parseLog(getenv func(string) string, verbose bool) (LogConfig, error) {
+	c := LogConfig{Level: slog.LevelInfo, From: "off: set ENV=dev, LOG_LEVEL or -v to show it"}
+	envRaw := strings.TrimSpace(getenv("ENV"))
+	switch strings.ToLower(envRaw) {
+	case "":
+	case "dev":
+		c = LogConfig{Level: slog.LevelDebug, Show: true, From: "ENV=dev"}
+	case "prod":
+		c = LogConfig{Level: slog.LevelWarn, Show: true, From: "ENV=prod"}
+	default:
+		return c, Usagef("ENV=%q is not valid: use dev or prod (unset: no runtime log)", envRaw)
+	}
+	if raw := strings.TrimSpace(getenv("LOG_LEVEL")); raw != "" {
+		levels := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
+		l, ok := levels[strings.ToLower(raw)]
+		if !ok {
+			return c, Usagef("LOG_LEVEL=%q is not valid: use debug, info, warn or error", raw)
+		}
+		c = LogConfig{Level: l, Show: true, From: "LOG_LEVEL=" + strings.ToLower(raw)}
+	}
+	if verbose {
+		c = LogConfig{Level: slog.LevelDebug, Show: true, From: "-v"}
+	}
+	return c, nil
+}
+
+func flagNames(fs *flag.FlagSet) string {
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, "-"+f.Name) })
+	return strings.Join(names, ", ")
+}
+
+// argNames name the shared flags' values in the usage.
+var argNames = map[string]string{"q": "text", "timeout": "d", "trace-dir": "dir"}
+
+// Usage is the example's help text, in the layout every example shares.
+func (spec Spec) Usage() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "usage: go run ./%s [flags]\n\n%s\n\nFlags:\n", spec.Name, strings.TrimSpace(spec.Summary))
+	fs := spec.flagSet(&Config{})
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, help := flag.UnquoteUsage(f)
+		if a, ok := argNames[f.Name]; ok {
+			arg = a
+		}
+		name := "-" + f.Name
+		if arg != "" {
+			name += " " + arg
+		}
+		switch {
+		case f.Name == "q":
+			help += fmt.Sprintf(" (default %q)", f.DefValue)
+		case f.Name == "timeout", f.DefValue == "", f.DefValue == "false", f.DefValue == "0":
+		default:
+			help += " (default " + f.DefValue + ")"
+		}
+		if len(name) > 18 {
+			fmt.Fprintf(&b, "  %s\n  %-18s %s\n", name, "", help)
+			return
+		}
+		fmt.Fprintf(&b, "  %-18s %s\n", name, help)
+	})
+	b.WriteString("\nEnvironment:\n")
+	env := []string{
+		"ENV                dev (debug log) or prod (warnings and errors only); unset: no runtime log",
+		"LOG_LEVEL          debug, info, warn or error; overrides ENV",
+		"TIMEOUT            the session timeout, as -timeout (which overrides it)",
+	}
+	if spec.TraceDir {
+		env = append(env, "AIGENTIC_TRACE_DIR where trace files go, as -trace-dir")
+	}
+	env = append(env, spec.Env...)
+	env = append(env,
+		"OPENAI_API_KEY     run on OpenAI instead of the built-in offline model",
+		"OPENAI_MODEL       the model name (default "+provider.DefaultOpenAIModel+")",
+		"OPENAI_BASE_URL    any OpenAI-compatible server, such as http://localhost:11434/v1",
+		"NO_COLOR           plain output (also when standard output is not a terminal)",
+	)
+	for _, l := range env {
+		b.WriteString("  " + l + "\n")
+	}
+	b.WriteString("\nA .env file in the current directory, then in the repository root, is loaded\nfirst; it never overrides variables already set.\n")
+	return b.String()
+}

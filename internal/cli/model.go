@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/provider"
+)
+
+// NewModel builds the model s selects and a start-up line describing it.
+// The line names a compatible server by scheme and host only: a base URL
+// can carry credentials (user:password@, a key in the query), which are
+// never printed.
+func NewModel(s provider.Settings) (ai.Model, string, error) {
+	m, _, err := provider.New(s)
+	if err != nil {
+		return nil, "", Usage(err)
+	}
+	switch {
+	case s.Offline():
+		return m, "Model: the built-in offline model (OPENAI_API_KEY and OPENAI_BASE_URL are unset).", nil
+	case s.BaseURL == "":
+		return m, fmt.Sprintf("Model: %s on OpenAI.", s.Model), nil
+	}
+	return m, fmt.Sprintf("Model: %s on the OpenAI-compatible server %s.", s.Model, ServerName(s.BaseURL)), nil
+}
+
+// ServerName is base's scheme and host ("http://localhost:11434"), without
+// user information, path or query.
+func ServerName(base string) string {
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" {
+		return "(unparsable OPENAI_BASE_URL)"
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// ErrDone is what a Start check returns when it has done all the program
+// has to do (such as printing a list): Start then returns as after -h.
+var ErrDone = errors.New("cli: done")
+
+// Start is how every example begins: it parses args and the environment
+// for spec into cfg (see [Parse]), runs check — the example's own
+// validation of its flags, nil for none, or ErrDone — then builds the model the
+// environment selects and a printer on out, and prints the model's line.
+// After -h it returns a nil printer and no error: the program is done.
+// Errors are as Parse's; nothing is printed before a usage error.
+func Start(spec Spec, cfg *Config, args []string, getenv func(string) string, out io.Writer, check func() error) (ai.Model, *Printer, error) {
+	var done bool
+	var err error
+	if *cfg, done, err = Parse(spec, args, getenv, out); done || err != nil {
+		return nil, nil, err
+	}
+	if check != nil {
+		if err := check(); errors.Is(err, ErrDone) {
+			return nil, nil, nil
+		} else if err != nil {
+			return nil, nil, err
+		}
+	}
+	model, desc, err := NewModel(cfg.Model)
+	if err != nil {
+		return nil, nil, err
+	}
+	p := NewPrinter(out, getenv)
+	if spec.Title != "" {
+		p.Title("%s", spec.Title)
+	}
+	p.Line("%s", desc)
+	return model, p, nil
+}
