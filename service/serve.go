@@ -59,6 +59,9 @@ func runWith(ctx context.Context, args []string, out io.Writer, o options) error
 // newService builds the tenants and their models, opens the database
 // (migrating it) and River's client.
 func newService(ctx context.Context, cfg config, logger *slog.Logger, o options) (*service, error) {
+	if o.getenv == nil {
+		o.getenv = os.Getenv
+	}
 	s := &service{cfg: cfg, logger: logger, logLevel: slog.LevelInfo, afterTool: o.afterTool, eventPoll: o.eventPoll}
 	if s.eventPoll <= 0 {
 		s.eventPoll = 250 * time.Millisecond
