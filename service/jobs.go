@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -18,15 +19,17 @@ import (
 // scheduled, running, retryable, completed, discarded, cancelled,
 // pending) and, from the job's row, how its run ended and what it did.
 type jobView struct {
-	ID      int64      `json:"id"`
-	Tenant  string     `json:"tenant"`
-	State   string     `json:"state"`
-	Attempt int        `json:"attempt"`
-	Outcome string     `json:"outcome,omitempty"`
-	Answer  string     `json:"answer,omitempty"`
-	Error   string     `json:"error,omitempty"`
-	Stats   *statsView `json:"stats,omitempty"`
-	Steps   []stepView `json:"steps"`
+	ID      int64  `json:"id"`
+	Tenant  string `json:"tenant"`
+	State   string `json:"state"`
+	Attempt int    `json:"attempt"`
+	// ScheduledAt is when River will next run the job (a retry, a snooze).
+	ScheduledAt time.Time  `json:"scheduled_at"`
+	Outcome     string     `json:"outcome,omitempty"`
+	Answer      string     `json:"answer,omitempty"`
+	Error       string     `json:"error,omitempty"`
+	Stats       *statsView `json:"stats,omitempty"`
+	Steps       []stepView `json:"steps"`
 }
 
 // stepView is one step of a run's transcript: a model response (text,
@@ -129,7 +132,7 @@ func (s *service) getJob(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *service) viewJob(ctx context.Context, job *rivertype.JobRow, args AskArgs) (*jobView, error) {
-	v := &jobView{ID: job.ID, Tenant: args.Tenant, State: string(job.State), Attempt: job.Attempt, Steps: []stepView{}}
+	v := &jobView{ID: job.ID, Tenant: args.Tenant, State: string(job.State), Attempt: job.Attempt, ScheduledAt: job.ScheduledAt.UTC(), Steps: []stepView{}}
 	row, err := s.store.loadRun(ctx, job.ID)
 	if errors.Is(err, errNoRun) {
 		return v, nil
