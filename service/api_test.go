@@ -82,9 +82,18 @@ tenants:
 // unknown or missing tenant → 403; refused requests reach no model and no
 // tool, and are logged at Info, not as errors.
 func TestAdmissionRefusesBeforeAnyModelCallOrTool(t *testing.T) {
+	admissionTest(t)
+}
+
+// The same on PostgreSQL, where the token usage lives in the shared database.
+func TestAdmissionOnPostgres(t *testing.T) {
+	admissionTest(t, "-db", postgresURL(t))
+}
+
+func admissionTest(t *testing.T, args ...string) {
 	step := aitest.CallTools(ai.ToolCall{ID: "c1", Name: "open_ticket", Arguments: `{"subject":"late"}`})
 	model := aitest.NewScripted(step, aitest.Reply("opened"), step, aitest.Reply("opened"))
-	ts := startService(t, model, "-tenants", writeTenants(t, admissionTenants))
+	ts := startService(t, model, append([]string{"-tenants", writeTenants(t, admissionTenants)}, args...)...)
 	clock := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	ts.admit.now = func() time.Time { return clock }
 	ts.store.now = ts.admit.now
