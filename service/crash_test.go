@@ -117,7 +117,7 @@ tenants:
 // testQueue opens dbURL (migrating it) with an insert-only River client.
 func testQueue(t testing.TB, dbURL string) (*database, queue) {
 	t.Helper()
-	db, err := openDatabase(context.Background(), dbURL)
+	db, err := openDatabase(context.Background(), dbURL, 4)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -29,7 +30,11 @@ type database struct {
 // created (0700) when missing; WAL and a busy timeout let several
 // processes share the file, and one connection per process is what
 // riversqlite asks for. PostgreSQL: a pgx pool.
-func openDatabase(ctx context.Context, url string) (*database, error) {
+//
+// conns is the connections a process needs at most (its workers plus
+// River's own); the pgx pool grows to it unless the URL's pool_max_conns
+// says otherwise.
+func openDatabase(ctx context.Context, url string, conns int) (*database, error) {
 	kind, target, err := splitDatabaseURL(url)
 	if err != nil {
 		return nil, err
@@ -50,7 +55,14 @@ func openDatabase(ctx context.Context, url string) (*database, error) {
 		db.sql = sdb
 		db.queue = riverFactory(riversqlite.New(sdb), false)
 	case dbPostgres:
-		pool, err := pgxpool.New(ctx, target)
+		pc, err := pgxpool.ParseConfig(target)
+		if err != nil {
+			return nil, fmt.Errorf("postgres URL: %w", err)
+		}
+		if !strings.Contains(target, "pool_max_conns") {
+			pc.MaxConns = max(pc.MaxConns, int32(conns))
+		}
+		pool, err := pgxpool.NewWithConfig(ctx, pc)
 		if err != nil {
 			return nil, fmt.Errorf("postgres: %w", err)
 		}

@@ -105,7 +105,7 @@ func newService(ctx context.Context, cfg config, logger *slog.Logger, o options)
 	if s.tenants, err = newTenants(cfgs, cfg.rescueAfter, modelFor); err != nil {
 		return nil, err
 	}
-	if s.db, err = openDatabase(ctx, cfg.dbURL); err != nil {
+	if s.db, err = openDatabase(ctx, cfg.dbURL, cfg.workers+5); err != nil {
 		return nil, err
 	}
 	s.store = &store{db: s.db.sql, now: time.Now}
