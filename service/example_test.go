@@ -19,6 +19,7 @@ func Example_enqueueAndWork() {
 	dir, _ := os.MkdirTemp("", "service-example")
 	defer os.RemoveAll(dir)
 	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
 	addr, done := make(chan string, 1), make(chan error, 1)
 	go func() {
 		args := []string{"-addr", "127.0.0.1:0", "-db", "sqlite://" + filepath.Join(dir, "example.db"), "-poll-interval", "20ms"}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -17,6 +16,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
 )
 
 // TestMain runs a worker process when the crash and load tests re-execute
@@ -29,29 +29,11 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // testService is a service running in this process on a fresh SQLite file.
 type testService struct {
 	*service
 	url  string
-	logs *syncBuffer
+	logs *testutil.SyncBuffer
 	stop func()
 }
 
@@ -61,7 +43,7 @@ func startService(t *testing.T, model ai.Model, args ...string) *testService {
 	t.Helper()
 	base := []string{"-addr", "127.0.0.1:0", "-db", "sqlite://" + filepath.Join(t.TempDir(), "test.db"),
 		"-poll-interval", "10ms", "-shutdown-grace", "100ms", "-rescue-after", "1m"}
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	cfg, err := parseConfig(append(base, args...), func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
