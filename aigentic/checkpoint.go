@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
@@ -112,6 +113,7 @@ func (r *AgentRun) checkpoint(step CheckpointStep) error {
 		Calls:    r.ownCalls,
 		Stats:    r.stats,
 	}
+	cp.Stats.Duration = time.Since(cp.Stats.Started)
 	r.mu.Unlock()
 	if err := r.durable.save(context.WithoutCancel(r.ctx), cp); err != nil {
 		r.logger.Error("checkpoint not saved; run stopped", "step", step, "error", err)
