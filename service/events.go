@@ -14,7 +14,9 @@ import (
 // reconnecting with Last-Event-ID gets only what it missed), then one
 // "end" event with River's final state and the outcome. The steps come
 // from the job's checkpoints, so this works whichever process works the
-// job. Comments keep idle connections alive.
+// job. Comments keep idle connections alive. When the service shuts down
+// the stream ends with a "shutdown" event; reconnect (to another instance)
+// with Last-Event-ID.
 func (s *service) jobEvents(w http.ResponseWriter, r *http.Request) {
 	job, args, err := s.tenantJob(r)
 	if err != nil {
@@ -62,6 +64,10 @@ func (s *service) jobEvents(w http.ResponseWriter, r *http.Request) {
 		}
 		select {
 		case <-r.Context().Done():
+			return
+		case <-s.stopping:
+			fmt.Fprint(w, "event: shutdown\ndata: {}\n\n")
+			_ = rc.Flush()
 			return
 		case <-poll.C:
 		}

@@ -111,3 +111,20 @@ func TestReadiness(t *testing.T) {
 		t.Fatalf("healthz: %d %s", r.status, r.raw)
 	}
 }
+
+// Shutdown ends an event stream of a job still running (so it does not
+// hold up the HTTP shutdown) with a "shutdown" event.
+func TestShutdownEndsEventStreams(t *testing.T) {
+	model := aitest.NewScripted(aitest.Reply("never").After(time.Minute))
+	ts := startService(t, model)
+	r := ts.do(t, "POST", "/v1/jobs", "", "", `{"query":"wait"}`)
+	ts.waitJob(t, "", r.body["id"], "running")
+	go func() {
+		time.Sleep(50 * time.Millisecond) // let the stream open
+		ts.stop()
+	}()
+	evs := readSSE(t, ts.url+"/v1/jobs/"+jsonNumber(r.body["id"])+"/events", "")
+	if len(evs) != 1 || evs[0].event != "shutdown" {
+		t.Fatalf("events %v, want one shutdown event", evs)
+	}
+}

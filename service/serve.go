@@ -62,7 +62,7 @@ func newService(ctx context.Context, cfg config, logger *slog.Logger, o options)
 	if o.getenv == nil {
 		o.getenv = os.Getenv
 	}
-	s := &service{cfg: cfg, logger: logger, logLevel: slog.LevelInfo, afterTool: o.afterTool, eventPoll: o.eventPoll}
+	s := &service{cfg: cfg, logger: logger, logLevel: slog.LevelInfo, afterTool: o.afterTool, eventPoll: o.eventPoll, stopping: make(chan struct{})}
 	if s.eventPoll <= 0 {
 		s.eventPoll = 250 * time.Millisecond
 	}
@@ -184,6 +184,7 @@ func (s *service) serve(ctx context.Context, onListen func(string)) error {
 	case err = <-serveErr:
 	}
 	s.logger.Info("shutting down: no new requests; finishing in-flight requests and jobs", "grace", s.cfg.softStop)
+	close(s.stopping)
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if herr := srv.Shutdown(sctx); herr != nil {

@@ -22,6 +22,9 @@ type service struct {
 	models []ai.Model
 	// eventPoll is how often GET /v1/jobs/{id}/events looks for new steps.
 	eventPoll time.Duration
+	// stopping is closed when shutdown begins: event streams end then, so
+	// they do not hold the HTTP shutdown up.
+	stopping chan struct{}
 	// afterTool, when set (tests), is called after a tool's effect.
 	afterTool func(run *aigentic.AgentRun, tool string)
 }
