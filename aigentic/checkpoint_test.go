@@ -248,3 +248,21 @@ func TestIdempotencyKeyOfPlainRun(t *testing.T) {
 		t.Fatalf("key outside a tool call = %q", k)
 	}
 }
+
+// A sub-agent's tool call is keyed under the parent's key for the
+// delegation.
+func TestIdempotencyKeyInSubAgent(t *testing.T) {
+	tools := &keyedTool{}
+	sub := aigentic.Agent{Name: "helper", Model: aitest.NewScripted(
+		aitest.CallTools(ai.ToolCall{ID: "sub_1", Name: "first", Arguments: `{}`}), aitest.Reply("helped")),
+		AgentTools: []aigentic.AgentTool{tools.tool("first")}}
+	parent := aigentic.Agent{Model: aitest.NewScripted(
+		aitest.CallTools(ai.ToolCall{ID: "del_1", Name: "helper", Arguments: `{"input":"help"}`}), aitest.Reply("done")),
+		Logger: discardLogger(), Agents: []aigentic.Agent{sub}}
+	if _, err := parent.ExecuteDurable("go", aigentic.Durable{Key: "job-9"}); err != nil {
+		t.Fatal(err)
+	}
+	if keys := tools.Keys(); len(keys) != 1 || keys[0] != "job-9/del_1/sub_1" {
+		t.Fatalf("keys %q", keys)
+	}
+}
