@@ -153,3 +153,10 @@ func writeTenants(t *testing.T, yaml string) string {
 	}
 	return p
 }
+
+// ticketCount (tests) counts the tickets with keys starting with prefix.
+func (s *store) ticketCount(ctx context.Context, prefix string) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM aigentic_ticket WHERE idempotency_key LIKE $1`, prefix+"%").Scan(&n)
+	return n, err
+}

@@ -139,10 +139,3 @@ func (s *store) openTicket(ctx context.Context, key, tenant, subject string) (st
 	}
 	return id, n == 1, nil
 }
-
-// ticketCount counts the tickets with keys starting with prefix.
-func (s *store) ticketCount(ctx context.Context, prefix string) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM aigentic_ticket WHERE idempotency_key LIKE $1`, prefix+"%").Scan(&n)
-	return n, err
-}
