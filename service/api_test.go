@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -151,4 +152,27 @@ func ticketsOf(t *testing.T, ts *testService) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// Shutdown lets a request in flight finish with its answer, and takes no
+// new connection.
+func TestShutdownFinishesInFlightRequest(t *testing.T) {
+	model := aitest.NewScripted(aitest.Reply("finished anyway").After(200 * time.Millisecond))
+	ts := startService(t, model)
+	stopped := make(chan struct{})
+	go func() {
+		for model.Calls() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		ts.stop()
+		close(stopped)
+	}()
+	r := ts.do(t, "POST", "/v1/runs", "", "", `{"query":"slow"}`)
+	if r.status != 200 || r.body["answer"] != "finished anyway" {
+		t.Fatalf("in-flight request: %d %s", r.status, r.raw)
+	}
+	<-stopped
+	if _, err := http.Get(ts.url + "/healthz"); err == nil {
+		t.Fatal("a new request was served after shutdown")
+	}
 }
