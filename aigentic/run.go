@@ -33,6 +33,12 @@ type AgentRun struct {
 	schemas []argValidator
 	aiTools []ai.Tool
 
+	// durable is set by StartDurable/ExecuteDurable (checkpoint.go);
+	// toolCallID (under mu) is the tool call being executed
+	// (IdempotencyKey).
+	durable    *durableRun
+	toolCallID string
+
 	// events is ownEvents for a top-level run; a sub-agent's run shares
 	// its root's queue, so one Next() shows the whole tree of runs.
 	events    *eventQueue
@@ -205,6 +211,9 @@ func (r *AgentRun) loop() {
 }
 
 func (r *AgentRun) steps() (string, error) {
+	if result, done, err := r.resumePending(); done {
+		return result, err
+	}
 	for {
 		if r.ownCalls >= r.maxCalls {
 			return "", r.limitError(nil)
@@ -224,6 +233,9 @@ func (r *AgentRun) steps() (string, error) {
 			}
 		}
 		r.appendMessage(msg)
+		if err := r.checkpoint(StepModelResponse); err != nil {
+			return "", err
+		}
 		if msg.Content != "" && !r.agent.Stream {
 			r.obs.content(r.ctx, contentStep{text: msg.Content})
 		}
@@ -234,11 +246,14 @@ func (r *AgentRun) steps() (string, error) {
 			return "", r.limitError(msg.ToolCalls)
 		}
 		for _, tc := range msg.ToolCalls {
-			res, err := r.runTool(tc)
+			res, err := r.runToolKeyed(tc)
 			if err != nil {
 				return "", err
 			}
 			r.appendMessage(ai.Message{Role: ai.RoleTool, ToolCallID: tc.ID, Name: tc.Name, Content: res.String(), IsError: res.Error})
+			if err := r.checkpoint(StepToolResult); err != nil {
+				return "", err
+			}
 		}
 	}
 }

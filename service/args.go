@@ -1,0 +1,20 @@
+package main
+
+import "github.com/riverqueue/river"
+
+// AskArgs is the job payload (Pattern 2's Job): a tenant's question.
+type AskArgs struct {
+	Tenant string `json:"tenant"`
+	Query  string `json:"query"`
+}
+
+// Kind implements river.JobArgs.
+func (AskArgs) Kind() string { return "agent_ask" }
+
+// maxJobAttempts bounds River's whole-job retries (transient failures
+// that outlasted the run's own Retries, or a worker that died). Retries
+// inside a run are Agent.Retries: one retry layer per level.
+const maxJobAttempts = 5
+
+// InsertOpts implements river.JobArgsWithInsertOpts.
+func (AskArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: maxJobAttempts} }

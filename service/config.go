@@ -1,0 +1,120 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
+)
+
+// Roles a process can take (-role).
+const (
+	roleAPI    = "api"    // serves HTTP; inserts jobs, works none
+	roleWorker = "worker" // works jobs; serves only /healthz, /readyz and /metrics
+	roleAll    = "all"    // both, in one process (the default)
+)
+
+// DefaultRescueAfter is -rescue-after's default: how long a job may stay
+// in River's running state without finishing before River's rescuer hands
+// it to another worker. River's own default is an hour; a crashed worker's
+// job should not wait that long. It must exceed every tenant's timeout
+// (the job's River timeout), or a job still working would be rescued.
+const DefaultRescueAfter = 5 * time.Minute
+
+// config is the parsed command line.
+type config struct {
+	role         string
+	addr         string
+	debugAddr    string
+	tenantsFile  string
+	dbURL        string
+	rescueAfter  time.Duration
+	softStop     time.Duration
+	pollInterval time.Duration
+	workers      int
+}
+
+func (c config) serves() bool { return c.role == roleAPI || c.role == roleAll }
+func (c config) works() bool  { return c.role == roleWorker || c.role == roleAll }
+
+// parseConfig reads the flags; DATABASE_URL (through getenv) when -db is
+// absent; the default database is a SQLite file under the user's cache
+// directory. Errors are *cli.UsageError.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (config, error) {
+	var c config
+	fs := flag.NewFlagSet("service", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.role, "role", roleAll, "what this process does: api (HTTP only), worker (jobs only) or all")
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "HTTP listen address")
+	fs.StringVar(&c.debugAddr, "debug-addr", "", "opt-in address for /debug/pprof (empty: off); keep it private")
+	fs.StringVar(&c.tenantsFile, "tenants", "", "tenants file (YAML or JSON); empty: one built-in tenant \"default\"")
+	fs.StringVar(&c.dbURL, "db", "", "database: sqlite:///path/to/file.db or postgres://...; default DATABASE_URL, else a SQLite file in the user cache directory")
+	fs.DurationVar(&c.rescueAfter, "rescue-after", DefaultRescueAfter, "how long a job may run without finishing before River hands it to another worker (River's RescueStuckJobsAfter); must exceed every tenant timeout")
+	fs.DurationVar(&c.softStop, "shutdown-grace", 30*time.Second, "on SIGTERM, how long running jobs may finish before their contexts are cancelled (River's SoftStopTimeout)")
+	fs.DurationVar(&c.pollInterval, "poll-interval", time.Second, "how often workers look for new jobs when not notified (River's FetchPollInterval)")
+	fs.IntVar(&c.workers, "workers", 10, "jobs worked at once by this process")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, err
+		}
+		return c, cli.Usage(err)
+	}
+	if fs.NArg() > 0 {
+		return c, cli.Usagef("unexpected arguments %q", fs.Args())
+	}
+	switch c.role {
+	case roleAPI, roleWorker, roleAll:
+	default:
+		return c, cli.Usagef("-role %q: want api, worker or all", c.role)
+	}
+	if c.rescueAfter <= 0 || c.softStop < 0 || c.pollInterval <= 0 || c.workers < 1 {
+		return c, cli.Usagef("-rescue-after and -poll-interval must be positive, -shutdown-grace not negative, -workers at least 1")
+	}
+	if c.dbURL == "" {
+		c.dbURL = strings.TrimSpace(getenv("DATABASE_URL"))
+	}
+	if c.dbURL == "" {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			return c, cli.Usagef("no -db, no DATABASE_URL, and no user cache directory for the default SQLite file: %v", err)
+		}
+		c.dbURL = "sqlite://" + filepath.Join(dir, "aigentic-examples", "service.db")
+	}
+	if _, _, err := splitDatabaseURL(c.dbURL); err != nil {
+		return c, cli.Usage(err)
+	}
+	return c, nil
+}
+
+// Database kinds.
+const (
+	dbSQLite   = "sqlite"
+	dbPostgres = "postgres"
+)
+
+// splitDatabaseURL returns the kind of database and what its driver
+// opens: a file path for SQLite, the URL itself for PostgreSQL. The URL
+// is never echoed whole in errors (it may hold a password).
+func splitDatabaseURL(u string) (kind, target string, err error) {
+	switch {
+	case strings.HasPrefix(u, "sqlite://"):
+		kind, target = dbSQLite, strings.TrimPrefix(u, "sqlite://")
+	case strings.HasPrefix(u, "sqlite:"):
+		kind, target = dbSQLite, strings.TrimPrefix(u, "sqlite:")
+	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
+		return dbPostgres, u, nil
+	default:
+		scheme, _, _ := strings.Cut(u, ":")
+		return "", "", fmt.Errorf("database URL scheme %q: want sqlite:///path/to/file.db or postgres://", scheme)
+	}
+	if target == "" || strings.ContainsAny(target, "?#") {
+		return "", "", fmt.Errorf("sqlite URL needs a file path without ? or # (example: sqlite:///var/lib/aigentic/service.db)")
+	}
+	return kind, target, nil
+}

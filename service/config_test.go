@@ -1,0 +1,65 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
+)
+
+func TestParseConfig(t *testing.T) {
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+	c, err := parseConfig(nil, env(nil), io.Discard)
+	if err != nil || c.role != roleAll || c.addr != "127.0.0.1:8080" || c.rescueAfter != DefaultRescueAfter ||
+		!strings.HasPrefix(c.dbURL, "sqlite://") || !strings.HasSuffix(c.dbURL, "aigentic-examples/service.db") {
+		t.Fatalf("defaults: %+v %v", c, err)
+	}
+	c, _ = parseConfig(nil, env(map[string]string{"DATABASE_URL": "postgres://u@h/db"}), io.Discard)
+	if c.dbURL != "postgres://u@h/db" {
+		t.Fatalf("DATABASE_URL not read: %q", c.dbURL)
+	}
+	c, _ = parseConfig([]string{"-db", "sqlite:///x.db"}, env(map[string]string{"DATABASE_URL": "postgres://u@h/db"}), io.Discard)
+	if c.dbURL != "sqlite:///x.db" {
+		t.Fatalf("-db does not win over DATABASE_URL: %q", c.dbURL)
+	}
+	for _, args := range [][]string{{"-role", "boss"}, {"-db", "mysql://secret@h/db"}, {"-db", "sqlite://"}, {"-rescue-after", "0s"}, {"extra"}} {
+		_, err := parseConfig(args, env(nil), io.Discard)
+		var ue *cli.UsageError
+		if !errors.As(err, &ue) || strings.Contains(err.Error(), "secret") {
+			t.Errorf("%q: %v, want a usage error without the URL's secrets", args, err)
+		}
+	}
+}
+
+func TestTenantsFile(t *testing.T) {
+	got, err := parseTenants(strings.NewReader("tenants:\n  a:\n    max_llm_calls: 3\n    timeout: 2s\n"))
+	if err != nil || got["a"].MaxLLMCalls != 3 || got["a"].Timeout != 2*time.Second || got["a"].Rate != 5 || got["a"].Burst != 10 {
+		t.Fatalf("%+v %v", got, err)
+	}
+	// JSON is YAML too.
+	if got, err := parseTenants(strings.NewReader(`{"tenants": {"b": {"rate": 2, "burst": 3}}}`)); err != nil || got["b"].Rate != 2 {
+		t.Fatalf("json: %+v %v", got, err)
+	}
+	for name, bad := range map[string]string{
+		"typo":     "tenants:\n  a:\n    max_llm_cals: 3\n",
+		"empty":    "tenants: {}\n",
+		"bad id":   "tenants:\n  \"a b\": {}\n",
+		"negative": "tenants:\n  a:\n    retries: -1\n",
+	} {
+		if _, err := parseTenants(strings.NewReader(bad)); !errors.Is(err, ErrTenantsFile) {
+			t.Errorf("%s: %v, want ErrTenantsFile", name, err)
+		}
+	}
+	model := func(string) (ai.Model, error) { return aitest.NewScripted(), nil }
+	if _, err := newTenants(map[string]TenantConfig{"a": {Timeout: time.Minute}}, time.Minute, model); !errors.Is(err, ErrTenantsFile) {
+		t.Fatalf("timeout not below -rescue-after: %v", err)
+	}
+	if _, err := loadTenants("tenants.example.yaml"); err != nil {
+		t.Fatalf("the example file: %v", err)
+	}
+}

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	_ "modernc.org/sqlite" // database/sql driver "sqlite"
+)
+
+// database is an open database: River's driver (through a queueFactory)
+// and a database/sql handle on the same connections for this service's
+// own tables.
+type database struct {
+	kind  string
+	sql   *sql.DB
+	pool  *pgxpool.Pool // PostgreSQL only
+	queue queueFactory
+}
+
+// openDatabase opens the database the URL names and runs River's
+// migrations and this service's. SQLite: the file and its directory are
+// created (0700) when missing; WAL and a busy timeout let several
+// processes share the file, and one connection per process is what
+// riversqlite asks for. PostgreSQL: a pgx pool.
+//
+// conns is the connections a process needs at most (its workers plus
+// River's own); the pgx pool grows to it unless the URL's pool_max_conns
+// says otherwise.
+func openDatabase(ctx context.Context, url string, conns int) (*database, error) {
+	kind, target, err := splitDatabaseURL(url)
+	if err != nil {
+		return nil, err
+	}
+	db := &database{kind: kind}
+	switch kind {
+	case dbSQLite:
+		if target != ":memory:" {
+			if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
+				return nil, fmt.Errorf("sqlite directory: %w", err)
+			}
+		}
+		sdb, err := sql.Open("sqlite", "file:"+target+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", target, err)
+		}
+		sdb.SetMaxOpenConns(1)
+		db.sql = sdb
+		db.queue = riverFactory(riversqlite.New(sdb), false)
+	case dbPostgres:
+		pc, err := pgxpool.ParseConfig(target)
+		if err != nil {
+			return nil, fmt.Errorf("postgres URL: %w", err)
+		}
+		if !strings.Contains(target, "pool_max_conns") {
+			pc.MaxConns = max(pc.MaxConns, int32(conns))
+		}
+		pool, err := pgxpool.NewWithConfig(ctx, pc)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: %w", err)
+		}
+		db.pool = pool
+		db.sql = stdlib.OpenDBFromPool(pool)
+		db.queue = riverFactory(riverpgxv5.New(pool), true)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Ping reports whether the database answers.
+func (d *database) Ping(ctx context.Context) error { return d.sql.PingContext(ctx) }
+
+// Close closes the connections.
+func (d *database) Close() {
+	_ = d.sql.Close()
+	if d.pool != nil {
+		d.pool.Close()
+	}
+}
+
+// migrate runs River's migrations up, then this service's schema.
+func (d *database) migrate(ctx context.Context) error {
+	if err := d.queue.migrate(ctx); err != nil {
+		return fmt.Errorf("river migrations: %w", err)
+	}
+	for _, stmt := range schema {
+		if _, err := d.sql.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("service schema: %w", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+)
+
+// maxBodyBytes bounds a request body; larger ones get 413.
+const maxBodyBytes = 64 << 10
+
+// readJSON decodes the request's JSON body into v: the content type must
+// be application/json (415 otherwise), the body at most maxBodyBytes
+// (413), one JSON value with no unknown fields (400, naming the field or
+// the byte where the JSON broke). Errors are *httpError.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return &httpError{status: http.StatusUnsupportedMediaType, msg: fmt.Sprintf("Content-Type %q: want application/json", r.Header.Get("Content-Type"))}
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		if err == nil || !isSizeError(err) {
+			return &httpError{status: http.StatusBadRequest, msg: "request body must hold a single JSON object"}
+		}
+		return jsonError(err)
+	}
+	return nil
+}
+
+func isSizeError(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
+}
+
+// jsonError explains a decoding failure to the client.
+func jsonError(err error) *httpError {
+	var (
+		syn *json.SyntaxError
+		typ *json.UnmarshalTypeError
+	)
+	switch {
+	case isSizeError(err):
+		return &httpError{status: http.StatusRequestEntityTooLarge, msg: fmt.Sprintf("request body larger than %d bytes", maxBodyBytes)}
+	case errors.Is(err, io.EOF):
+		return &httpError{status: http.StatusBadRequest, msg: "request body is empty: want a JSON object"}
+	case errors.As(err, &syn):
+		return &httpError{status: http.StatusBadRequest, msg: fmt.Sprintf("malformed JSON at byte %d: %v", syn.Offset, syn)}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &httpError{status: http.StatusBadRequest, msg: "malformed JSON: body ends too early"}
+	case errors.As(err, &typ):
+		return &httpError{status: http.StatusBadRequest, msg: fmt.Sprintf("field %q: want a JSON %s", typ.Field, typ.Type)}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return &httpError{status: http.StatusBadRequest, msg: "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")}
+	default:
+		return &httpError{status: http.StatusBadRequest, msg: "invalid JSON body: " + err.Error()}
+	}
+}
+
+// writeJSON writes v with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}

@@ -1,0 +1,30 @@
+package main
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+)
+
+// service is one process's state, whatever its role.
+type service struct {
+	cfg      config
+	db       *database
+	store    *store
+	queue    queue
+	tenants  map[string]*tenant
+	admit    *admission
+	logger   *slog.Logger
+	logLevel slog.Level
+	// models are the distinct models of the tenants, pinged by /readyz.
+	models []ai.Model
+	// eventPoll is how often GET /v1/jobs/{id}/events looks for new steps.
+	eventPoll time.Duration
+	// stopping is closed when shutdown begins: event streams end then, so
+	// they do not hold the HTTP shutdown up.
+	stopping chan struct{}
+	// afterTool, when set (tests), is called after a tool's effect.
+	afterTool func(run *aigentic.AgentRun, tool string)
+}

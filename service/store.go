@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic"
+)
+
+// store keeps this service's rows (schema.go) in the queue's database.
+// Its SQL uses $n placeholders, which both PostgreSQL and SQLite read.
+type store struct {
+	db  *sql.DB
+	now func() time.Time
+}
+
+// runRow is a job's row: its latest checkpoint and, once ended, how.
+type runRow struct {
+	Checkpoint *aigentic.Checkpoint
+	Outcome    string
+	Answer     string
+	Error      string
+}
+
+// errNoRun: the job has no row yet (it has not reached its first step).
+var errNoRun = errors.New("no run saved for this job")
+
+// saveCheckpoint stores cp as the job's latest checkpoint and adds the
+// tokens used since the previous one to the tenant's day, in one
+// transaction.
+func (s *store) saveCheckpoint(ctx context.Context, jobID int64, tenant string, cp *aigentic.Checkpoint) error {
+	b, err := json.Marshal(cp)
+	if err != nil {
+		return fmt.Errorf("encode checkpoint: %w", err)
+	}
+	tokens := int64(cp.Stats.InputTokens + cp.Stats.OutputTokens)
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	var prevTokens int64
+	if err := tx.QueryRowContext(ctx, `SELECT tokens FROM aigentic_run WHERE job_id = $1`, jobID).Scan(&prevTokens); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	now := s.now()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO aigentic_run (job_id, tenant, checkpoint, tokens, updated_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (job_id) DO UPDATE SET checkpoint = excluded.checkpoint, tokens = excluded.tokens, updated_at = excluded.updated_at`,
+		jobID, tenant, string(b), tokens, now.UnixMilli()); err != nil {
+		return err
+	}
+	if d := tokens - prevTokens; d > 0 {
+		if err := addTokensTx(ctx, tx, tenant, now, d); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func addTokensTx(ctx context.Context, ex execer, tenant string, now time.Time, n int64) error {
+	_, err := ex.ExecContext(ctx, `INSERT INTO aigentic_tenant_usage (tenant, day, tokens) VALUES ($1, $2, $3)
+		ON CONFLICT (tenant, day) DO UPDATE SET tokens = aigentic_tenant_usage.tokens + excluded.tokens`,
+		tenant, now.UTC().Format(time.DateOnly), n)
+	return err
+}
+
+// addTokens adds n tokens to the tenant's day (a run that is not a job).
+func (s *store) addTokens(ctx context.Context, tenant string, n int64) error {
+	return addTokensTx(ctx, s.db, tenant, s.now(), n)
+}
+
+// tokensUsed implements usageReader.
+func (s *store) tokensUsed(ctx context.Context, tenant, day string) (int64, error) {
+	var n int64
+	err := s.db.QueryRowContext(ctx, `SELECT tokens FROM aigentic_tenant_usage WHERE tenant = $1 AND day = $2`, tenant, day).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return n, err
+}
+
+// finishRun records how the job's run ended.
+func (s *store) finishRun(ctx context.Context, jobID int64, tenant, outcome, answer, errMsg string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO aigentic_run (job_id, tenant, outcome, answer, error, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (job_id) DO UPDATE SET outcome = excluded.outcome, answer = excluded.answer, error = excluded.error, updated_at = excluded.updated_at`,
+		jobID, tenant, outcome, answer, errMsg, s.now().UnixMilli())
+	return err
+}
+
+// loadRun reads the job's row; errNoRun when there is none.
+func (s *store) loadRun(ctx context.Context, jobID int64) (*runRow, error) {
+	var cp, outcome, answer, errMsg string
+	err := s.db.QueryRowContext(ctx, `SELECT checkpoint, outcome, answer, error FROM aigentic_run WHERE job_id = $1`, jobID).Scan(&cp, &outcome, &answer, &errMsg)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoRun
+	}
+	if err != nil {
+		return nil, err
+	}
+	row := &runRow{Outcome: outcome, Answer: answer, Error: errMsg}
+	if cp != "" {
+		row.Checkpoint = new(aigentic.Checkpoint)
+		if err := json.Unmarshal([]byte(cp), row.Checkpoint); err != nil {
+			return nil, fmt.Errorf("job %d: stored checkpoint unreadable: %w", jobID, err)
+		}
+	}
+	return row, nil
+}
+
+// openTicket creates the ticket for key once: a second call with the
+// same key (a tool call repeated after a crash) finds the first ticket.
+// It returns the ticket's ID and whether this call created it.
+func (s *store) openTicket(ctx context.Context, key, tenant, subject string) (string, bool, error) {
+	sum := sha256.Sum256([]byte(key))
+	id := "T-" + hex.EncodeToString(sum[:4])
+	res, err := s.db.ExecContext(ctx, `INSERT INTO aigentic_ticket (idempotency_key, ticket_id, tenant, subject, created_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (idempotency_key) DO NOTHING`, key, id, tenant, subject, s.now().UnixMilli())
+	if err != nil {
+		return "", false, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return "", false, err
+	}
+	if n == 0 {
+		if err := s.db.QueryRowContext(ctx, `SELECT ticket_id FROM aigentic_ticket WHERE idempotency_key = $1`, key).Scan(&id); err != nil {
+			return "", false, err
+		}
+	}
+	return id, n == 1, nil
+}
