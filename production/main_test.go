@@ -50,7 +50,7 @@ func TestDemosOnNaiveModelOverHTTP(t *testing.T) {
 	}
 	mustContain(t, r.out, shownAll...)
 	mustContain(t, r.out, `→ check_system_status {"component":"api"}`, "✗ check_system_status error result: api status unavailable",
-		"Model: naive on the OpenAI-compatible server "+strings.TrimSuffix(srv.URL(), "/v1")+".")
+		"Model: naive on the OpenAI-compatible server "+srv.URL()+".")
 	if strings.Contains(r.out, env["OPENAI_API_KEY"]) {
 		t.Error("the API key appears in the output")
 	}
@@ -247,8 +247,8 @@ func TestBaseURLCredentialsNeverPrinted(t *testing.T) {
 	if r.err != nil {
 		t.Fatalf("run: %v\n%s", r.err, r.out)
 	}
-	if strings.Contains(r.out, "s3cret-pass") || strings.Contains(r.out, "operator") {
-		t.Errorf("credentials of the base URL in the output:\n%s", r.out)
+	if strings.Contains(r.out, "s3cret-pass") {
+		t.Errorf("the base URL's password in the output:\n%s", r.out)
 	}
-	mustContain(t, r.out, "Model: naive on the OpenAI-compatible server "+strings.TrimSuffix(srv.URL(), "/v1")+".")
+	mustContain(t, r.out, "Model: naive on the OpenAI-compatible server "+strings.Replace(srv.URL(), "http://", "http://operator:***@", 1)+".")
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"flag"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/provider"
 	"log/slog"
 	"strings"
 	"testing"
@@ -61,11 +62,11 @@ func TestParseTimeoutAndQuestion(t *testing.T) {
 	}
 }
 
-func TestServerNameHidesCredentials(t *testing.T) {
+func TestModelLineHidesCredentials(t *testing.T) {
 	for _, base := range []string{"https://user:s3cret@llm.example.com/v1?key=s3cret", "http://s3cret@llm.example.com"} {
-		got := ServerName(base)
-		if strings.Contains(got, "s3cret") || !strings.Contains(got, "llm.example.com") {
-			t.Errorf("ServerName(%q) = %q", base, got)
+		_, line, err := NewModel(provider.Settings{Model: "m", BaseURL: base})
+		if err != nil || strings.Contains(line, "s3cret") || !strings.Contains(line, "llm.example.com") {
+			t.Errorf("%q: line %q, err %v", base, line, err)
 		}
 	}
 }
