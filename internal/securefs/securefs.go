@@ -100,6 +100,10 @@ func EnsurePrivateDir(path string) error {
 		}
 		p = parent
 	}
+	if len(missing) == 0 {
+		// Another process created it between the two looks.
+		return CheckDir(clean)
+	}
 	if err := checkParent(missing[len(missing)-1]); err != nil {
 		return err
 	}
