@@ -17,6 +17,8 @@ import (
 	"syscall"
 
 	"github.com/joho/godotenv"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 )
 
 // UsageError is a bad flag, argument or environment variable. Programs exit
@@ -84,6 +86,11 @@ func LoadDotEnv(dir string) ([]string, error) {
 		if err := godotenv.Load(f); err != nil {
 			return nil, Usagef("loading %s: %w", f, err)
 		}
+	}
+	if len(files) > 0 {
+		// Credentials a .env brings (…_KEY, …_TOKEN, …) are redacted from
+		// then on, not only the two variables the runtime watches.
+		secret.RegisterEnviron()
 	}
 	return files, nil
 }

@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 )
 
 func TestExitCode(t *testing.T) {
@@ -51,5 +54,29 @@ func TestLoadDotEnv(t *testing.T) {
 	write(filepath.Join(sub, ".env"), "CLI_TEST_D=\"unterminated\n")
 	if _, err := LoadDotEnv(""); ExitCode(err) != 2 {
 		t.Fatalf("malformed .env: err = %v, want a usage error", err)
+	}
+}
+
+// A credential a .env file brings is redacted from then on, whatever its
+// name's prefix, even when the runtime already redacted something before
+// the file was loaded.
+func TestLoadDotEnvRegistersCredentials(t *testing.T) {
+	const token = "tok-7f3a9c2e5b1d8f40aa"
+	_ = secret.Redact("warm up: the environment was read once already")
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "go.mod"), []byte("module x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, ".env"), []byte("CLI_TEST_SERVICE_TOKEN="+token+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(root)
+	os.Unsetenv("CLI_TEST_SERVICE_TOKEN")
+	t.Cleanup(func() { os.Unsetenv("CLI_TEST_SERVICE_TOKEN") })
+	if _, err := LoadDotEnv(""); err != nil {
+		t.Fatal(err)
+	}
+	if got := secret.Redact("calling with " + token); strings.Contains(got, token) {
+		t.Fatalf("Redact after loading .env = %q: the token leaked", got)
 	}
 }
