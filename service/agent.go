@@ -21,5 +21,8 @@ func (s *service) tenantAgent(t *tenant, session *aigentic.Session) aigentic.Age
 		Logger:       s.logger.With("tenant", t.id),
 		LogLevel:     s.logLevel,
 		AgentTools:   s.tools(t.id),
+		// The process's providers (metrics.go): GET /metrics, OTLP export.
+		MeterProvider:  s.telemetry.MeterProvider,
+		TracerProvider: s.telemetry.TracerProvider,
 	}
 }

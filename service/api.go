@@ -19,6 +19,7 @@ func (s *service) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.Handle("GET /metrics", metricsHandler(s.telemetry))
 	if s.cfg.serves() {
 		mux.HandleFunc("POST /v1/runs", s.postRun)
 		mux.HandleFunc("POST /v1/jobs", s.postJob)

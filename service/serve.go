@@ -114,6 +114,10 @@ func newService(ctx context.Context, cfg config, logger *slog.Logger, o options)
 		s.db.Close()
 		return nil, fmt.Errorf("river client: %w", err)
 	}
+	if s.telemetry, err = newTelemetry(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -204,6 +208,7 @@ func (s *service) serve(ctx context.Context, onListen func(string)) error {
 			_ = s.queue.StopAndCancel(cctx)
 		}
 	}
+	s.shutdownTelemetry()
 	s.logger.Info("stopped")
 	return err
 }

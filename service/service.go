@@ -6,6 +6,7 @@ import (
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/internal/telemetry"
 )
 
 // service is one process's state, whatever its role.
@@ -27,4 +28,6 @@ type service struct {
 	stopping chan struct{}
 	// afterTool, when set (tests), is called after a tool's effect.
 	afterTool func(run *aigentic.AgentRun, tool string)
+	// telemetry: the agents' metrics and traces, GET /metrics (metrics.go).
+	telemetry *telemetry.Providers
 }
