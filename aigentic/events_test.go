@@ -126,7 +126,7 @@ func TestNextCalledLate(t *testing.T) {
 	if _, err := run.Wait(0); err != nil {
 		t.Fatal(err)
 	}
-	if run.Next() != run.Next() {
+	if a, b := run.Next(), run.Next(); a != b {
 		t.Fatal("Next returns a different channel each call")
 	}
 	evs := drain(t, run)

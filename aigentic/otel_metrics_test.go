@@ -48,7 +48,7 @@ func collect(t *testing.T, reader *sdkmetric.ManualReader) collected {
 func match(set attribute.Set, want map[string]string) bool {
 	for k, v := range want {
 		got, ok := set.Value(attribute.Key(k))
-		if !ok || got.Emit() != v {
+		if !ok || got.String() != v {
 			return false
 		}
 	}

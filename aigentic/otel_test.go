@@ -332,12 +332,12 @@ func TestOTelMessageContent(t *testing.T) {
 	found := map[string]string{}
 	for _, s := range st {
 		for k, v := range attrs(s.Attributes()) {
-			if strings.Contains(v.Emit(), "sk-proj") {
-				t.Errorf("span %q: %s holds the secret: %s", s.Name(), k, v.Emit())
+			if strings.Contains(v.String(), "sk-proj") {
+				t.Errorf("span %q: %s holds the secret: %s", s.Name(), k, v.String())
 			}
 			for _, ck := range contentKeys {
 				if k == ck {
-					found[k] = v.Emit()
+					found[k] = v.String()
 				}
 			}
 		}
