@@ -151,4 +151,3 @@ func TestApprovalWithoutValidateShowsTheArguments(t *testing.T) {
 		t.Fatalf("ValidationResult = %+v, ran %d", vr, ran)
 	}
 }
-
