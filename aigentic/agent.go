@@ -114,6 +114,11 @@ type Agent struct {
 	// (see otel_metrics.go). Nil uses otel.GetMeterProvider(). Sub-agents
 	// without their own use their parent's.
 	MeterProvider metric.MeterProvider
+	// Budget bounds the model calls, tool calls, tokens and estimated
+	// cost of a whole run tree: this agent's run and its sub-agents' runs
+	// draw from it together. The zero Budget limits nothing (MaxLLMCalls
+	// still applies). See Budget.
+	Budget Budget
 }
 
 // Execute runs the agent on message and returns its final answer. It runs
@@ -154,11 +159,15 @@ func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun,
 	if a.Name == "" {
 		a.Name = "agent"
 	}
+	if err := validateBudgets(&a, nil); err != nil {
+		return nil, err
+	}
 	r := &AgentRun{
 		id:       newID("run"),
 		agent:    a,
 		maxCalls: a.MaxLLMCalls,
 		parent:   parent,
+		budgets:  newBudgets(&a, parent),
 		done:     make(chan struct{}),
 	}
 	if r.maxCalls == 0 {

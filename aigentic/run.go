@@ -28,6 +28,9 @@ type AgentRun struct {
 	policy   *RetryPolicy
 	maxCalls int
 	parent   *AgentRun
+	// budgets are the Budgets the run draws from: its agent's, then its
+	// parent's chain (budget.go).
+	budgets budgets
 
 	tools   []AgentTool
 	schemas []argValidator
@@ -218,6 +221,9 @@ func (r *AgentRun) steps() (string, error) {
 		if r.ownCalls >= r.maxCalls {
 			return "", r.limitError(nil)
 		}
+		if err := r.budgetBeforeModelCall(); err != nil {
+			return "", err
+		}
 		resp, err := r.callModel()
 		if err != nil {
 			return "", err
@@ -239,13 +245,19 @@ func (r *AgentRun) steps() (string, error) {
 		if msg.Content != "" && !r.agent.Stream {
 			r.obs.content(r.ctx, contentStep{text: msg.Content})
 		}
+		if err := r.budgetAfterResponse(resp.Usage, msg.ToolCalls); err != nil {
+			return "", err
+		}
 		if len(msg.ToolCalls) == 0 {
 			return msg.Content, nil
 		}
 		if r.ownCalls >= r.maxCalls {
 			return "", r.limitError(msg.ToolCalls)
 		}
-		for _, tc := range msg.ToolCalls {
+		for i, tc := range msg.ToolCalls {
+			if err := r.budgetBeforeToolCall(msg.ToolCalls[i:]); err != nil {
+				return "", err
+			}
 			res, err := r.runToolKeyed(tc)
 			if err != nil {
 				return "", err
@@ -262,6 +274,10 @@ func (r *AgentRun) limitError(pending []ai.ToolCall) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	le := &LimitError{
+		Exceeded:   LimitMaxLLMCalls,
+		Max:        float64(r.maxCalls),
+		Used:       float64(r.ownCalls),
+		CostUSD:    r.stats.CostUSD,
 		Limit:      r.maxCalls,
 		Calls:      r.ownCalls,
 		ToolCalls:  r.stats.ToolCalls,
