@@ -144,9 +144,49 @@ func (a Agent) Start(message string) (*AgentRun, error) {
 	return r, nil
 }
 
+// ExecuteContext is Execute bound to ctx as well as to the Session, as
+// database/sql's QueryContext is: the run ends when either ctx or the
+// session's context ends, whichever comes first, with a *StoppedError
+// wrapping that context's error and cause. The run's context (what tools
+// get from run.Context()) carries ctx's values and the earlier of the two
+// deadlines. A nil ctx is an error wrapping ErrNilContext; nothing runs.
+func (a Agent) ExecuteContext(ctx context.Context, message string) (string, error) {
+	if ctx == nil {
+		return "", fmt.Errorf("%w: Agent.ExecuteContext needs a context (context.Background() for none)", ErrNilContext)
+	}
+	r, err := a.newRunContext(ctx, message, false, nil)
+	if err != nil {
+		return "", err
+	}
+	r.loop()
+	return r.result, r.err
+}
+
+// StartContext is Start bound to ctx as well as to the Session: the run
+// ends when either ends (see ExecuteContext). A nil ctx is an error
+// wrapping ErrNilContext; nothing starts.
+func (a Agent) StartContext(ctx context.Context, message string) (*AgentRun, error) {
+	if ctx == nil {
+		return nil, fmt.Errorf("%w: Agent.StartContext needs a context (context.Background() for none)", ErrNilContext)
+	}
+	r, err := a.newRunContext(ctx, message, true, nil)
+	if err != nil {
+		return nil, err
+	}
+	go r.loop()
+	return r, nil
+}
+
 // newRun validates the agent and prepares a run; parent is set for a
 // sub-agent's run.
 func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun, error) {
+	return a.newRunContext(nil, message, events, parent)
+}
+
+// newRunContext is newRun for a run bound to ctx as well as to its
+// session (ExecuteContext, StartContext); a nil ctx binds it to the
+// session alone.
+func (a Agent) newRunContext(ctx context.Context, message string, events bool, parent *AgentRun) (*AgentRun, error) {
 	if a.Model == nil {
 		return nil, fmt.Errorf("%w: Model is nil", ErrInvalidAgent)
 	}
@@ -185,7 +225,7 @@ func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun,
 	if r.session == nil || r.session.Context == nil {
 		r.session = &Session{ID: newID("ses"), Context: context.Background()}
 	}
-	r.ctx, r.cancel = context.WithCancelCause(r.session.Context)
+	r.deriveContext(ctx) // runcontext.go
 
 	r.logger = r.runLogger()
 

@@ -29,6 +29,9 @@ var (
 	// ErrWaitTimeout is the cause of a run stopped by Wait(timeout). It
 	// wraps context.DeadlineExceeded.
 	ErrWaitTimeout = fmt.Errorf("aigentic: wait timeout: %w", context.DeadlineExceeded)
+	// ErrNilContext is wrapped by ExecuteContext and StartContext when
+	// given a nil context.
+	ErrNilContext = errors.New("aigentic: nil context")
 	// ErrUnknownApproval is returned by AgentRun.Approve for an ID that is
 	// not awaiting approval (never asked, already answered, timed out).
 	ErrUnknownApproval = errors.New("aigentic: no pending approval with that id")
