@@ -129,4 +129,3 @@ func TestStartContextReachesSubAgents(t *testing.T) {
 		t.Fatalf("err %v, coordinator calls %d", err, coordinator.Calls())
 	}
 }
-
