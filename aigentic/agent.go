@@ -114,6 +114,12 @@ type Agent struct {
 	// (see otel_metrics.go). Nil uses otel.GetMeterProvider(). Sub-agents
 	// without their own use their parent's.
 	MeterProvider metric.MeterProvider
+	// Memory, when set, gives the agent's runs a memory they share,
+	// offered to the model as tools (see package aigentic/memory). Like
+	// the aigentic library, memories are scoped to the Session by default:
+	// give the agent a Session so its runs remember. Sub-agents do not
+	// inherit it; give them their own.
+	Memory Memory
 	// Budget bounds the model calls, tool calls, tokens and estimated
 	// cost of a whole run tree: this agent's run and its sub-agents' runs
 	// draw from it together. The zero Budget limits nothing (MaxLLMCalls
@@ -261,12 +267,17 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 // schemas once per run.
 func (r *AgentRun) prepareTools() error {
 	a := &r.agent
-	n := len(a.AgentTools) + len(a.Agents)
+	var memTools []AgentTool
+	if a.Memory != nil {
+		memTools = a.Memory.Tools()
+	}
+	n := len(a.AgentTools) + len(memTools) + len(a.Agents)
 	if n == 0 {
 		return nil
 	}
 	r.tools = make([]AgentTool, 0, n)
 	r.tools = append(r.tools, a.AgentTools...)
+	r.tools = append(r.tools, memTools...)
 	for i := range a.Agents {
 		r.tools = append(r.tools, subAgentTool(a.Agents[i]))
 	}
