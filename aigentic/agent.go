@@ -58,8 +58,9 @@ type Agent struct {
 	// DefaultMaxLLMCalls. A call counts once however many attempts its
 	// retries took (retries are bounded by Retries, so a run makes at most
 	// MaxLLMCalls × (1+Retries) requests). Sub-agents have limits of their
-	// own. Reaching the limit while the model still asks for tools ends the
-	// run with a *LimitError holding the work done so far.
+	// own; Budget bounds the whole run tree. Reaching the limit while the
+	// model still asks for tools ends the run with a *LimitError holding
+	// the work done so far.
 	MaxLLMCalls int
 	// LogLevel is the least level logged: Debug shows every model request
 	// and tool call; Info (the zero value) run start and end; Warn retries
