@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/joho/godotenv"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 )
 
 // ErrMalformedEnvFile is wrapped by [LoadEnvFile]'s error for a file that
@@ -27,6 +29,10 @@ var ErrMalformedEnvFile = errors.New("utils: malformed env file")
 // quoted in the error, since .env files hold secrets. Nothing is set when
 // the file is malformed.
 //
+// Values of credential-named variables (secret.IsSecretName: OPENAI_API_KEY,
+// …_TOKEN, …) are registered with package secret, so the runtime redacts
+// them wherever they would be printed.
+//
 // Unlike the aigentic library's LoadEnvFile, nothing is logged: programs
 // commonly call it for an optional file and ignore the error.
 func LoadEnvFile(filename string) error {
@@ -40,6 +46,9 @@ func LoadEnvFile(filename string) error {
 		return fmt.Errorf("%w %s: %s", ErrMalformedEnvFile, filename, describeParseError(err))
 	}
 	for key, value := range vars {
+		// A credential the file brings (…_KEY, …_TOKEN, …) is redacted
+		// from logs, traces and errors from now on, set or not.
+		secret.RegisterNamed(key, value)
 		if _, set := os.LookupEnv(key); set {
 			continue
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/utils"
 )
 
@@ -65,5 +66,21 @@ func TestLoadEnvFileMalformedNeverQuotesTheFile(t *testing.T) {
 				t.Errorf("a malformed file set variables")
 			}
 		})
+	}
+}
+
+// A credential the file brings is redacted from then on — even one the
+// environment overrides, so it is not in the environment to be found.
+func TestLoadEnvFileRegistersCredentials(t *testing.T) {
+	const key = "sk-utils-test-credential-0123456789"
+	t.Setenv("UTILS_TEST_API_KEY", "")
+	if err := utils.LoadEnvFile(writeEnv(t, "UTILS_TEST_API_KEY="+key+"\nUTILS_TEST_PLAIN=not-a-secret-value\n")); err != nil {
+		t.Fatal(err)
+	}
+	if got := secret.Redact("sent " + key); strings.Contains(got, key) {
+		t.Fatalf("Redact = %q", got)
+	}
+	if secret.Registered("not-a-secret-value") {
+		t.Fatalf("a plain variable was registered")
 	}
 }
