@@ -19,6 +19,13 @@ import (
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/offline"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/openai/openaitest"
+
+	// The programs' library packages, so that go test's cache, which does
+	// not see into the go build this test runs, reruns it when they change.
+	_ "github.com/nexxia-ai/aigentic-examples/aigentic"
+	_ "github.com/nexxia-ai/aigentic-examples/aigentic/memory"
+	_ "github.com/nexxia-ai/aigentic-examples/aigentic/openai"
+	_ "github.com/nexxia-ai/aigentic-examples/aigentic/utils"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
