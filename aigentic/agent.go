@@ -58,8 +58,9 @@ type Agent struct {
 	// DefaultMaxLLMCalls. A call counts once however many attempts its
 	// retries took (retries are bounded by Retries, so a run makes at most
 	// MaxLLMCalls × (1+Retries) requests). Sub-agents have limits of their
-	// own. Reaching the limit while the model still asks for tools ends the
-	// run with a *LimitError holding the work done so far.
+	// own; Budget bounds the whole run tree. Reaching the limit while the
+	// model still asks for tools ends the run with a *LimitError holding
+	// the work done so far.
 	MaxLLMCalls int
 	// LogLevel is the least level logged: Debug shows every model request
 	// and tool call; Info (the zero value) run start and end; Warn retries
@@ -114,6 +115,17 @@ type Agent struct {
 	// (see otel_metrics.go). Nil uses otel.GetMeterProvider(). Sub-agents
 	// without their own use their parent's.
 	MeterProvider metric.MeterProvider
+	// Memory, when set, gives the agent's runs a memory they share,
+	// offered to the model as tools (see package aigentic/memory). Like
+	// the aigentic library, memories are scoped to the Session by default:
+	// give the agent a Session so its runs remember. Sub-agents do not
+	// inherit it; give them their own.
+	Memory Memory
+	// Budget bounds the model calls, tool calls, tokens and estimated
+	// cost of a whole run tree: this agent's run and its sub-agents' runs
+	// draw from it together. The zero Budget limits nothing (MaxLLMCalls
+	// still applies). See Budget.
+	Budget Budget
 }
 
 // Execute runs the agent on message and returns its final answer. It runs
@@ -139,9 +151,49 @@ func (a Agent) Start(message string) (*AgentRun, error) {
 	return r, nil
 }
 
+// ExecuteContext is Execute bound to ctx as well as to the Session, as
+// database/sql's QueryContext is: the run ends when either ctx or the
+// session's context ends, whichever comes first, with a *StoppedError
+// wrapping that context's error and cause. The run's context (what tools
+// get from run.Context()) carries ctx's values and the earlier of the two
+// deadlines. A nil ctx is an error wrapping ErrNilContext; nothing runs.
+func (a Agent) ExecuteContext(ctx context.Context, message string) (string, error) {
+	if ctx == nil {
+		return "", fmt.Errorf("%w: Agent.ExecuteContext needs a context (context.Background() for none)", ErrNilContext)
+	}
+	r, err := a.newRunContext(ctx, message, false, nil)
+	if err != nil {
+		return "", err
+	}
+	r.loop()
+	return r.result, r.err
+}
+
+// StartContext is Start bound to ctx as well as to the Session: the run
+// ends when either ends (see ExecuteContext). A nil ctx is an error
+// wrapping ErrNilContext; nothing starts.
+func (a Agent) StartContext(ctx context.Context, message string) (*AgentRun, error) {
+	if ctx == nil {
+		return nil, fmt.Errorf("%w: Agent.StartContext needs a context (context.Background() for none)", ErrNilContext)
+	}
+	r, err := a.newRunContext(ctx, message, true, nil)
+	if err != nil {
+		return nil, err
+	}
+	go r.loop()
+	return r, nil
+}
+
 // newRun validates the agent and prepares a run; parent is set for a
 // sub-agent's run.
 func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun, error) {
+	return a.newRunContext(nil, message, events, parent)
+}
+
+// newRunContext is newRun for a run bound to ctx as well as to its
+// session (ExecuteContext, StartContext); a nil ctx binds it to the
+// session alone.
+func (a Agent) newRunContext(ctx context.Context, message string, events bool, parent *AgentRun) (*AgentRun, error) {
 	if a.Model == nil {
 		return nil, fmt.Errorf("%w: Model is nil", ErrInvalidAgent)
 	}
@@ -154,11 +206,15 @@ func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun,
 	if a.Name == "" {
 		a.Name = "agent"
 	}
+	if err := validateBudgets(&a, nil); err != nil {
+		return nil, err
+	}
 	r := &AgentRun{
 		id:       newID("run"),
 		agent:    a,
 		maxCalls: a.MaxLLMCalls,
 		parent:   parent,
+		budgets:  newBudgets(&a, parent),
 		done:     make(chan struct{}),
 	}
 	if r.maxCalls == 0 {
@@ -176,7 +232,7 @@ func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun,
 	if r.session == nil || r.session.Context == nil {
 		r.session = &Session{ID: newID("ses"), Context: context.Background()}
 	}
-	r.ctx, r.cancel = context.WithCancelCause(r.session.Context)
+	r.deriveContext(ctx) // runcontext.go
 
 	r.logger = r.runLogger()
 
@@ -212,12 +268,17 @@ func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun,
 // schemas once per run.
 func (r *AgentRun) prepareTools() error {
 	a := &r.agent
-	n := len(a.AgentTools) + len(a.Agents)
+	var memTools []AgentTool
+	if a.Memory != nil {
+		memTools = a.Memory.Tools()
+	}
+	n := len(a.AgentTools) + len(memTools) + len(a.Agents)
 	if n == 0 {
 		return nil
 	}
 	r.tools = make([]AgentTool, 0, n)
 	r.tools = append(r.tools, a.AgentTools...)
+	r.tools = append(r.tools, memTools...)
 	for i := range a.Agents {
 		r.tools = append(r.tools, subAgentTool(a.Agents[i]))
 	}

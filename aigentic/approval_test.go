@@ -24,8 +24,8 @@ func approvalAgent(model ai.Model, sent *[]emailInput, timeout time.Duration) ai
 		return "sent to " + in.To, nil
 	})
 	tool.RequireApproval = true
-	tool.ApprovalMessage = func(args map[string]any) string {
-		return fmt.Sprintf("will email %v", args["to"])
+	tool.Validate = func(run *aigentic.AgentRun, args map[string]any) (aigentic.ValidationResult, error) {
+		return aigentic.ValidationResult{Message: fmt.Sprintf("will email %v", args["to"])}, nil
 	}
 	return aigentic.Agent{Model: model, Logger: discardLogger(), ApprovalTimeout: timeout, AgentTools: []aigentic.AgentTool{tool}}
 }
@@ -98,7 +98,7 @@ func TestApprovalGranted(t *testing.T) {
 	if ev.ToolName != "send_email" || ev.Args["to"] != "ceo@example.com" || ev.Args["subject"] != "hi" || ev.ApprovalID != "call_0_0" {
 		t.Fatalf("approval event = %+v", ev)
 	}
-	if !strings.Contains(ev.ValidationResult.Message, "will email ceo@example.com") || !strings.Contains(ev.ValidationResult.Message, "arguments match") {
+	if ev.ValidationResult.Message != "will email ceo@example.com" || ev.ValidationResult.Values.(map[string]any)["to"] != "ceo@example.com" {
 		t.Fatalf("validation message = %q", ev.ValidationResult.Message)
 	}
 	if time.Until(ev.Deadline) <= 0 || time.Until(ev.Deadline) > time.Minute {

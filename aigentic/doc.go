@@ -11,7 +11,9 @@
 //     tools returning ai.Transient errors) with capped exponential backoff,
 //     jitter and Retry-After ([RetryPolicy]). Providers never retry.
 //   - Agent.MaxLLMCalls bounds every run (default [DefaultMaxLLMCalls]); the
-//     [*LimitError] keeps the transcript and usage.
+//     [*LimitError] keeps the transcript and usage. Agent.Budget ([Budget])
+//     bounds the model calls, tool calls, tokens and cost of a whole run
+//     tree, sub-agents included.
 //   - Agent.RateLimiter ([RateLimiter]; a *rate.Limiter fits) paces model
 //     requests; the time waited is in Stats.RateLimitWait.
 //   - Cancellation: a [Session]'s context, Session.Cancel, AgentRun.Cancel
@@ -21,7 +23,9 @@
 //     log/slog at Agent.LogLevel, redacted, tagged with agent, session and
 //     run ids.
 //
-// Agent.Execute runs in the calling goroutine and records no events.
+// Agent.Execute runs in the calling goroutine and records no events;
+// Agent.ExecuteContext and Agent.StartContext also end the run with the
+// caller's context.
 // Agent.Start runs in the background: read its events ([*LLMCallEvent], [*ContentEvent],
 // [*ToolEvent], [*ToolResponseEvent], [*RetryEvent], [*ApprovalEvent],
 // [*ErrorEvent]) from AgentRun.Next and its answer from AgentRun.Wait. A

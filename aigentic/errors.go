@@ -12,8 +12,12 @@ import (
 // errors.Is and errors.As work through the whole chain — including
 // context.Canceled and context.DeadlineExceeded when a run was stopped.
 var (
-	// ErrMaxLLMCalls is matched (errors.Is) by a *LimitError.
+	// ErrMaxLLMCalls is matched (errors.Is) by a *LimitError for
+	// Agent.MaxLLMCalls.
 	ErrMaxLLMCalls = errors.New("aigentic: MaxLLMCalls limit reached")
+	// ErrBudgetExceeded is matched by a *LimitError for a limit of a
+	// Budget (Agent.Budget), shared by a run tree.
+	ErrBudgetExceeded = errors.New("aigentic: budget exceeded")
 	// ErrToolPanic is matched by a *PanicError: a tool panicked.
 	ErrToolPanic = errors.New("aigentic: tool panicked")
 	// ErrRetriesExhausted is matched by a *ModelCallError or *ToolError
@@ -25,19 +29,37 @@ var (
 	// ErrWaitTimeout is the cause of a run stopped by Wait(timeout). It
 	// wraps context.DeadlineExceeded.
 	ErrWaitTimeout = fmt.Errorf("aigentic: wait timeout: %w", context.DeadlineExceeded)
+	// ErrNilContext is wrapped by ExecuteContext and StartContext when
+	// given a nil context.
+	ErrNilContext = errors.New("aigentic: nil context")
 	// ErrUnknownApproval is returned by AgentRun.Approve for an ID that is
 	// not awaiting approval (never asked, already answered, timed out).
 	ErrUnknownApproval = errors.New("aigentic: no pending approval with that id")
 )
 
-// LimitError ends a run that reached Agent.MaxLLMCalls while the model still
-// wanted to go on. It keeps the work done so far.
+// LimitError ends a run that reached a limit while the model still wanted
+// to go on: Agent.MaxLLMCalls (errors.Is ErrMaxLLMCalls), or a limit of a
+// Budget shared by the run tree (errors.Is ErrBudgetExceeded). It keeps the
+// work done so far.
 type LimitError struct {
-	// Limit is the MaxLLMCalls in force.
+	// Exceeded names the limit reached: LimitMaxLLMCalls, or one of the
+	// LimitBudget… names ("Budget.MaxTotalTokens", …).
+	Exceeded string
+	// BudgetOwner is the name of the agent whose Budget was exceeded: the
+	// top-level agent's, or a sub-agent's own. Empty for MaxLLMCalls.
+	BudgetOwner string
+	// Max is the limit's value and Used what was used when the run ended,
+	// in the limit's unit (model calls, tool calls, tokens, US dollars).
+	// For a Budget, Used counts every run drawing from it — the whole run
+	// tree — and may pass Max for tokens and cost, known only after a
+	// response.
+	Max, Used float64
+	// Limit is the MaxLLMCalls in force for this run.
 	Limit int
-	// Calls is the number of model calls made (equal to Limit).
+	// Calls is the number of this run's own model calls (equal to Limit
+	// when Exceeded is LimitMaxLLMCalls).
 	Calls int
-	// ToolCalls is the number of tool calls executed.
+	// ToolCalls is the number of this run's tool calls executed.
 	ToolCalls int
 	// Transcript is the conversation so far: every message sent and
 	// received, tool results included.
@@ -45,16 +67,35 @@ type LimitError struct {
 	// Pending are the tool calls the last response asked for; they were not
 	// executed, since no model call was left to read their results.
 	Pending []ai.ToolCall
-	// Usage is the tokens used so far.
+	// Usage is the tokens this run (sub-agents included) used so far.
 	Usage ai.Usage
+	// CostUSD is the estimated cost of Usage, when the agent has Pricing.
+	CostUSD float64
 	// Partial is the last text the model produced, if any.
 	Partial string
 }
 
 // Error implements error.
 func (e *LimitError) Error() string {
-	return fmt.Sprintf("aigentic: MaxLLMCalls limit reached: %d of %d model calls made, %s executed, %s pending",
-		e.Calls, e.Limit, plural(e.ToolCalls, "tool call"), plural(len(e.Pending), "tool call"))
+	if e.Exceeded == "" || e.Exceeded == LimitMaxLLMCalls {
+		return fmt.Sprintf("aigentic: MaxLLMCalls limit reached: %d of %d model calls made, %s executed, %s pending",
+			e.Calls, e.Limit, plural(e.ToolCalls, "tool call"), plural(len(e.Pending), "tool call"))
+	}
+	return fmt.Sprintf("aigentic: budget exceeded: %s of agent %q: %s used by the run tree; this run made %s, %s executed, %s pending",
+		e.Exceeded, e.BudgetOwner, e.usedText(), plural(e.Calls, "model call"), plural(e.ToolCalls, "tool call"), plural(len(e.Pending), "tool call"))
+}
+
+// usedText is "6 of 6 model calls", "1200 of 1000 total tokens", "$0.0123
+// of $0.01".
+func (e *LimitError) usedText() string {
+	unit := map[string]string{
+		LimitBudgetLLMCalls: "model calls", LimitBudgetToolCalls: "tool calls", LimitBudgetInputTokens: "input tokens",
+		LimitBudgetOutputTokens: "output tokens", LimitBudgetTotalTokens: "total tokens",
+	}[e.Exceeded]
+	if unit == "" {
+		return fmt.Sprintf("$%.6g of $%.6g", e.Used, e.Max)
+	}
+	return fmt.Sprintf("%.0f of %.0f %s", e.Used, e.Max, unit)
 }
 
 // plural is "1 thing" or "n things".
@@ -65,8 +106,14 @@ func plural(n int, thing string) string {
 	return fmt.Sprintf("%d %ss", n, thing)
 }
 
-// Is matches ErrMaxLLMCalls.
-func (e *LimitError) Is(target error) bool { return target == ErrMaxLLMCalls }
+// Is matches ErrMaxLLMCalls for Agent.MaxLLMCalls and ErrBudgetExceeded
+// for a Budget limit.
+func (e *LimitError) Is(target error) bool {
+	if e.Exceeded == "" || e.Exceeded == LimitMaxLLMCalls {
+		return target == ErrMaxLLMCalls
+	}
+	return target == ErrBudgetExceeded
+}
 
 // ModelCallError is a model call that failed: permanently at once, or
 // transiently on every attempt the retry budget allowed.

@@ -130,13 +130,15 @@ type toolEnd struct {
 
 // approvalAsked: tc waits for AgentRun.Approve(id) until deadline.
 type approvalAsked struct {
-	tool     *AgentTool
-	tc       ai.ToolCall
-	id       string
-	message  string
-	args     map[string]any
-	timeout  time.Duration
-	deadline time.Time
+	tool    *AgentTool
+	tc      ai.ToolCall
+	id      string
+	message string
+	// validation is the tool's ValidationResult (AgentTool.Validate).
+	validation ValidationResult
+	args       map[string]any
+	timeout    time.Duration
+	deadline   time.Time
 }
 
 // approvalHow is how an approval was settled.

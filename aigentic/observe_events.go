@@ -55,5 +55,5 @@ func (o *eventObserver) toolEnd(_ context.Context, s toolEnd) {
 
 func (o *eventObserver) approvalAsked(_ context.Context, s approvalAsked) {
 	o.push(&ApprovalEvent{EventInfo: o.r.eventInfo(), ApprovalID: s.id, ToolName: s.tool.Name, Args: s.args,
-		ValidationResult: ValidationResult{Values: s.args, Message: s.message}, Deadline: s.deadline})
+		ValidationResult: s.validation, Deadline: s.deadline})
 }

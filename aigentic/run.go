@@ -28,6 +28,9 @@ type AgentRun struct {
 	policy   *RetryPolicy
 	maxCalls int
 	parent   *AgentRun
+	// budgets are the Budgets the run draws from: its agent's, then its
+	// parent's chain (budget.go).
+	budgets budgets
 
 	tools   []AgentTool
 	schemas []argValidator
@@ -218,6 +221,9 @@ func (r *AgentRun) steps() (string, error) {
 		if r.ownCalls >= r.maxCalls {
 			return "", r.limitError(nil)
 		}
+		if err := r.budgetBeforeModelCall(); err != nil {
+			return "", err
+		}
 		resp, err := r.callModel()
 		if err != nil {
 			return "", err
@@ -239,13 +245,19 @@ func (r *AgentRun) steps() (string, error) {
 		if msg.Content != "" && !r.agent.Stream {
 			r.obs.content(r.ctx, contentStep{text: msg.Content})
 		}
+		if err := r.budgetAfterResponse(resp.Usage, msg.ToolCalls); err != nil {
+			return "", err
+		}
 		if len(msg.ToolCalls) == 0 {
 			return msg.Content, nil
 		}
 		if r.ownCalls >= r.maxCalls {
 			return "", r.limitError(msg.ToolCalls)
 		}
-		for _, tc := range msg.ToolCalls {
+		for i, tc := range msg.ToolCalls {
+			if err := r.budgetBeforeToolCall(msg.ToolCalls[i:]); err != nil {
+				return "", err
+			}
 			res, err := r.runToolKeyed(tc)
 			if err != nil {
 				return "", err
@@ -262,6 +274,10 @@ func (r *AgentRun) limitError(pending []ai.ToolCall) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	le := &LimitError{
+		Exceeded:   LimitMaxLLMCalls,
+		Max:        float64(r.maxCalls),
+		Used:       float64(r.ownCalls),
+		CostUSD:    r.stats.CostUSD,
 		Limit:      r.maxCalls,
 		Calls:      r.ownCalls,
 		ToolCalls:  r.stats.ToolCalls,
@@ -431,7 +447,7 @@ func (r *AgentRun) answerTool(ctx context.Context, tc ai.ToolCall, idx int) (*ai
 	t := &r.tools[idx]
 	var args map[string]any
 	var verr error
-	if fv, ok := r.schemas[idx].(*flatValidator); ok && t.executeRaw != nil && !t.RequireApproval && fv.quickValid(tc.Arguments) {
+	if fv, ok := r.schemas[idx].(*flatValidator); ok && t.executeRaw != nil && !t.RequireApproval && t.Validate == nil && fv.quickValid(tc.Arguments) {
 		// Plainly valid arguments for a typed tool: it decodes the raw
 		// JSON itself, so no map is built.
 	} else {
@@ -440,8 +456,12 @@ func (r *AgentRun) answerTool(ctx context.Context, tc ai.ToolCall, idx int) (*ai
 	if verr != nil {
 		return ai.ErrorText(fmt.Sprintf("invalid arguments for tool %q: %v", tc.Name, verr)), nil
 	}
+	vr, refusal, err := r.validateCall(ctx, t, tc, args)
+	if err != nil || refusal != nil {
+		return refusal, err
+	}
 	if t.RequireApproval {
-		approved, reason, err := r.awaitApproval(ctx, t, tc, args)
+		approved, reason, err := r.awaitApproval(ctx, t, tc, args, vr)
 		if err != nil {
 			return nil, err
 		}
@@ -509,9 +529,9 @@ func (r *AgentRun) execTool(t *AgentTool, raw string, args map[string]any) (res 
 	return t.Execute(r, args)
 }
 
-// awaitApproval asks for an approval (an *ApprovalEvent) and waits for
-// Approve, the approval timeout, or the end of the run.
-func (r *AgentRun) awaitApproval(ctx context.Context, t *AgentTool, tc ai.ToolCall, args map[string]any) (bool, string, error) {
+// awaitApproval asks for an approval (an *ApprovalEvent showing vr) and
+// waits for Approve, the approval timeout, or the end of the run.
+func (r *AgentRun) awaitApproval(ctx context.Context, t *AgentTool, tc ai.ToolCall, args map[string]any, vr ValidationResult) (bool, string, error) {
 	if !r.events.enabled {
 		// An Execute run (or a sub-agent of one) has no event stream:
 		// nobody can see the request, so waiting would only delay the denial.
@@ -543,11 +563,7 @@ func (r *AgentRun) awaitApproval(ctx context.Context, t *AgentTool, tc ai.ToolCa
 		root.mu.Unlock()
 	}()
 
-	msg := "arguments match the tool's schema"
-	if t.ApprovalMessage != nil {
-		msg = t.ApprovalMessage(args) + " (" + msg + ")"
-	}
-	r.obs.approvalAsked(ctx, approvalAsked{tool: t, tc: tc, id: id, message: msg, args: args, timeout: timeout, deadline: time.Now().Add(timeout)})
+	r.obs.approvalAsked(ctx, approvalAsked{tool: t, tc: tc, id: id, message: vr.Message, validation: vr, args: args, timeout: timeout, deadline: time.Now().Add(timeout)})
 
 	answered := approvalAnswered{tool: t, tc: tc, timeout: timeout}
 	timer := time.NewTimer(timeout)

@@ -25,6 +25,10 @@ type Stats struct {
 	// sub-agents included.
 	InputTokens  int
 	OutputTokens int
+	// CostUSD is the estimated cost of those tokens in US dollars, priced
+	// with Agent.Pricing (sub-agents included, each priced with its own
+	// Pricing or its parent's); 0 without Pricing.
+	CostUSD float64
 	// RateLimitWait is the time spent waiting for Agent.RateLimiter,
 	// sub-agents' included.
 	RateLimitWait time.Duration
@@ -62,6 +66,7 @@ func (o *statsObserver) modelEnd(_ context.Context, s modelEnd) {
 		o.r.mu.Lock()
 		o.r.stats.InputTokens += s.resp.Usage.InputTokens
 		o.r.stats.OutputTokens += s.resp.Usage.OutputTokens
+		o.r.stats.CostUSD += o.r.agent.Pricing.Cost(s.resp.Usage)
 		o.r.mu.Unlock()
 	}
 	if s.willRetry {
@@ -90,7 +95,7 @@ func (o *statsObserver) toolEnd(_ context.Context, s toolEnd) {
 	}
 }
 
-// subAgentEnd adds the sub-agent's model calls, retries, tokens and
+// subAgentEnd adds the sub-agent's model calls, retries, tokens, cost and
 // rate-limit wait to this run's (its tool calls stay its own).
 func (o *statsObserver) subAgentEnd(_ context.Context, s subAgentEnd) {
 	o.r.mu.Lock()
@@ -99,6 +104,7 @@ func (o *statsObserver) subAgentEnd(_ context.Context, s subAgentEnd) {
 	o.r.stats.RateLimitWait += s.stats.RateLimitWait
 	o.r.stats.InputTokens += s.stats.InputTokens
 	o.r.stats.OutputTokens += s.stats.OutputTokens
+	o.r.stats.CostUSD += s.stats.CostUSD
 	o.r.mu.Unlock()
 }
 

@@ -45,9 +45,18 @@ type AgentTool struct {
 	// started by Execute, or a sub-agent of one) cannot ask: it denies at
 	// once.
 	RequireApproval bool
-	// ApprovalMessage, when set, writes the human-readable note shown with
-	// an approval request (what will happen, warnings about the arguments).
-	ApprovalMessage func(args map[string]interface{}) string
+	// Validate, when set, checks a call's arguments after they passed the
+	// schema and before anything else happens (as in the aigentic
+	// library): its ValidationResult is shown in the *ApprovalEvent of a
+	// RequireApproval tool — Message is the human-readable note (what will
+	// happen, warnings), Values what to display (nil shows the arguments).
+	// A returned error becomes an error result the model sees ("invalid
+	// arguments for tool ...") and the tool does not run; so do
+	// ValidationErrors on a tool without RequireApproval (with it, the
+	// person deciding sees them). A panic stops the run like a panic in
+	// Execute. Validate does not rewrite the arguments: Execute gets the
+	// model's arguments.
+	Validate func(run *AgentRun, args map[string]interface{}) (ValidationResult, error)
 
 	// compiled is set by NewTool; hand-built tools compile on first use.
 	compiled argValidator

@@ -124,7 +124,9 @@ func sendEmailTool(box *outbox) aigentic.AgentTool {
 			return fmt.Sprintf("E-mail %s sent to %s with subject %q (simulated: it is in the outbox).", id, to, in.Subject), nil
 		})
 	t.RequireApproval = true
-	t.ApprovalMessage = describeEmail
+	t.Validate = func(_ *aigentic.AgentRun, args map[string]any) (aigentic.ValidationResult, error) {
+		return aigentic.ValidationResult{Values: args, Message: describeEmail(args)}, nil
+	}
 	return t
 }
 

@@ -9,11 +9,12 @@
 //
 // # Configuration
 //
-// The API key is the explicit apiKey argument; the package never reads
-// OPENAI_API_KEY itself. The base URL is [WithBaseURL], or else
-// OPENAI_BASE_URL from the environment (read once, in [NewModel]), or else
-// https://api.openai.com/v1. A base URL without a key is a local server:
-// no Authorization header is sent at all. No key and no base URL is a
+// The API key is the apiKey argument or, when it is empty and requests go
+// to OpenAI's own API, OPENAI_API_KEY (read once, in [NewModel]). The
+// base URL is [WithBaseURL], or else OPENAI_BASE_URL from the environment
+// (read once, in [NewModel]), or else https://api.openai.com/v1. A base URL
+// without a key is a local server: no Authorization header is sent at all
+// (OPENAI_API_KEY is not read for it). No key and no base URL is a
 // configuration error ([ErrNoAPIKey]). Unlike the SDK's NewClient, no other
 // OPENAI_* variable (organization, project, admin key, custom headers) is
 // picked up from the environment: what is sent is what the options say.

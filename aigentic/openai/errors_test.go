@@ -402,6 +402,7 @@ func TestSlowServerAndContext(t *testing.T) {
 
 func TestConfigurationErrors(t *testing.T) {
 	t.Setenv(openai.EnvBaseURL, "")
+	t.Setenv(openai.EnvAPIKey, "") // NewModel(name, "") reads it
 	t.Run("no key, no base URL", func(t *testing.T) {
 		_, err := openai.New("gpt-4o-mini", "")
 		if !errors.Is(err, openai.ErrNoAPIKey) || !errors.Is(err, ai.ErrPermanent) {

@@ -138,8 +138,11 @@ func New(modelName, apiKey string, opts ...Option) (*Model, error) {
 // *ai.ModelError, from every Generate and Ping.
 //
 // The base URL is [WithBaseURL], else OPENAI_BASE_URL (read here, once),
-// else [DefaultBaseURL]. An empty apiKey with a base URL sends no
-// Authorization header, as local servers expect.
+// else [DefaultBaseURL]. An empty apiKey reads the key from OPENAI_API_KEY
+// ([EnvAPIKey], here, once), as the aigentic library does — but only for
+// requests to [DefaultBaseURL]: with a base URL, an empty apiKey sends no
+// Authorization header, as local servers expect, so an OpenAI key in the
+// environment never reaches another server unless passed explicitly.
 func NewModel(modelName, apiKey string, opts ...Option) *Model {
 	var c config
 	for _, o := range opts {
@@ -166,7 +169,15 @@ func NewModel(modelName, apiKey string, opts ...Option) *Model {
 	}
 	m.baseURL = strings.TrimRight(base, "/")
 
+	noKey := ""
+	if apiKey == "" && !m.local {
+		apiKey, noKey = apiKeyFromEnv()
+		m.hasKey, m.redact = apiKey != "", newRedactor(apiKey)
+	}
 	if err := m.validate(&c, apiKey); err != nil {
+		if errors.Is(err, ErrNoAPIKey) && noKey != "" {
+			err = configError(ErrNoAPIKey, noKey)
+		}
 		m.cfgErr = err
 		return m
 	}
@@ -199,6 +210,24 @@ func NewModel(modelName, apiKey string, opts ...Option) *Model {
 	m.chat = oai.NewChatService(sdkOpts...)
 	m.models = oai.NewModelService(sdkOpts...)
 	return m
+}
+
+// EnvAPIKey is the environment variable [NewModel] reads for the API key
+// when its apiKey argument is empty and requests go to [DefaultBaseURL].
+const EnvAPIKey = "OPENAI_API_KEY"
+
+// apiKeyFromEnv returns OPENAI_API_KEY, trimmed, or "" and the message of
+// the configuration error saying why there is no key: unset (or empty), or
+// set to nothing but white space.
+func apiKeyFromEnv() (key, noKey string) {
+	v, ok := os.LookupEnv(EnvAPIKey)
+	if key = strings.TrimSpace(v); key != "" {
+		return key, ""
+	}
+	if ok && v != "" {
+		return "", "no API key: OPENAI_API_KEY is set but holds only white space; set it to your key, or set OPENAI_BASE_URL for a local OpenAI-compatible server"
+	}
+	return "", "no API key: set OPENAI_API_KEY, or OPENAI_BASE_URL for a local OpenAI-compatible server (the apiKey argument is empty and OPENAI_API_KEY is not set)"
 }
 
 func (m *Model) validate(c *config, apiKey string) *ai.ModelError {
