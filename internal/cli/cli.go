@@ -16,9 +16,7 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"github.com/joho/godotenv"
-
-	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/utils"
 )
 
 // UsageError is a bad flag, argument or environment variable. Programs exit
@@ -83,14 +81,11 @@ func LoadDotEnv(dir string) ([]string, error) {
 		}
 	}
 	for _, f := range files {
-		if err := godotenv.Load(f); err != nil {
-			return nil, Usagef("loading %s: %w", f, err)
+		// LoadEnvFile never quotes a malformed line (it may hold a key),
+		// and registers the credentials the file brings for redaction.
+		if err := utils.LoadEnvFile(f); err != nil {
+			return nil, Usage(err)
 		}
-	}
-	if len(files) > 0 {
-		// Credentials a .env brings (…_KEY, …_TOKEN, …) are redacted from
-		// then on, not only the two variables the runtime watches.
-		secret.RegisterEnviron()
 	}
 	return files, nil
 }

@@ -51,9 +51,13 @@ func TestLoadDotEnv(t *testing.T) {
 		t.Fatalf("A=%q B=%q C=%q: the local file wins, the root fills in, set variables stay", os.Getenv("CLI_TEST_A"), os.Getenv("CLI_TEST_B"), os.Getenv("CLI_TEST_C"))
 	}
 
-	write(filepath.Join(sub, ".env"), "CLI_TEST_D=\"unterminated\n")
-	if _, err := LoadDotEnv(""); ExitCode(err) != 2 {
+	write(filepath.Join(sub, ".env"), "CLI_TEST_D=\"unterminated-k3y-material\n")
+	_, err = LoadDotEnv("")
+	if ExitCode(err) != 2 {
 		t.Fatalf("malformed .env: err = %v, want a usage error", err)
+	}
+	if msg := err.Error(); strings.Contains(msg, "k3y-material") || !strings.Contains(msg, filepath.Join(sub, ".env")) {
+		t.Fatalf("malformed .env: %q must name the file and never quote its line", msg)
 	}
 }
 
