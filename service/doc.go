@@ -23,7 +23,8 @@
 //   - args.go, worker.go, outcome.go: the River job, its worker (a durable
 //     run resumed from its checkpoint), and how a run's end maps onto
 //     River (complete, retry later, snooze, cancel).
-//   - api.go, jobs.go, events.go, json.go, errors.go: the HTTP API.
+//   - api.go, jobs.go, events.go, json.go, errors.go: the HTTP API;
+//     GET /metrics is internal/telemetry's Prometheus handler.
 //   - serve.go: start-up by role and graceful shutdown.
 //
 // See README.md for the endpoints with real output, two workers on
