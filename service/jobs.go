@@ -158,9 +158,10 @@ func finalized(st rivertype.JobState) bool {
 }
 
 // cancelJob cancels a job through River: a queued job is cancelled at
-// once; a running one gets its context cancelled (at once on PostgreSQL,
-// within River's two-second poll on SQLite) and its run stops. A job that
-// already ended is a 409.
+// once; a running one gets its context cancelled through River's control
+// notification (LISTEN/NOTIFY on PostgreSQL; on SQLite riversqlite polls a
+// notification table, and River also polls for cancellations every two
+// seconds) and its run stops. A job that already ended is a 409.
 func (s *service) cancelJob(w http.ResponseWriter, r *http.Request) {
 	job, _, err := s.tenantJob(r)
 	if err != nil {

@@ -83,7 +83,7 @@ func TestCancelRunningJob(t *testing.T) {
 	if job.body["outcome"] != "canceled" {
 		t.Fatalf("job %s", job.raw)
 	}
-	t.Logf("cancelled after %s (River polls for cancellation every 2s on SQLite)", time.Since(start).Round(time.Millisecond))
+	t.Logf("cancelled after %s", time.Since(start).Round(time.Millisecond))
 }
 
 // Shutdown with a job running: the job goes back to available (no attempt
