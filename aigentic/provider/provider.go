@@ -54,7 +54,11 @@ func DisplayURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.User == nil && strings.Contains(raw, "@") {
 		// Not a URL, or one whose "@" is not in a userinfo (a missing
-		// "://"): the "@" may still end a credential.
+		// "://"): the "@" may still end a credential, and a query or
+		// fragment may still hold one.
+		if i := strings.IndexAny(raw, "?#"); i >= 0 {
+			raw = raw[:i] + string(raw[i]) + "***"
+		}
 		if i := strings.LastIndex(raw, "@"); i >= 0 {
 			return "***@" + raw[i+1:]
 		}

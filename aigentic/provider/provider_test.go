@@ -116,6 +116,10 @@ func TestDisplayURLHidesCredentials(t *testing.T) {
 		{"", ""},
 		{"http//user:pass@host\x7f/v1", "***@host\x7f/v1"},
 		{"http//user:pass@host/v1", "***@host/v1"},
+		// Not parseable (a bad port): the query and fragment still hide.
+		{"http://127.0.0.1:port/v1?key=QSECRET9", "http://127.0.0.1:port/v1?***"},
+		{"http://127.0.0.1:port/v1#QSECRET9", "http://127.0.0.1:port/v1#***"},
+		{"http://u:p@127.0.0.1:port/v1?sig=QSECRET9", "***@127.0.0.1:port/v1?***"},
 	}
 	for _, c := range cases {
 		if got := provider.DisplayURL(c.in); got != c.want {
