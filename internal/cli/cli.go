@@ -16,6 +16,8 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"golang.org/x/mod/modfile"
+
 	"github.com/nexxia-ai/aigentic-examples/aigentic/utils"
 )
 
@@ -54,7 +56,9 @@ func ExitCode(err error) int {
 }
 
 // LoadDotEnv loads .env from dir (the working directory when dir is ""),
-// then from the repository root (the nearest directory up holding go.mod),
+// then from this repository's root (the nearest directory up whose go.mod
+// declares [ModulePath]; another project's root is never read, so running
+// an example from inside your own module does not pick up its secrets),
 // never overriding variables already set. It returns the files loaded; an
 // unreadable or malformed file is a usage error naming it.
 func LoadDotEnv(dir string) ([]string, error) {
@@ -71,7 +75,7 @@ func LoadDotEnv(dir string) ([]string, error) {
 	}
 	for d := wd; ; d = filepath.Dir(d) {
 		if isFile(filepath.Join(d, "go.mod")) {
-			if p := filepath.Join(d, ".env"); d != wd && isFile(p) {
+			if p := filepath.Join(d, ".env"); d != wd && isOurModule(filepath.Join(d, "go.mod")) && isFile(p) {
 				files = append(files, p)
 			}
 			break
@@ -97,6 +101,18 @@ func WithDotEnv(f func() error) error {
 		return err
 	}
 	return f()
+}
+
+// ModulePath is this repository's module path.
+const ModulePath = "github.com/nexxia-ai/aigentic-examples"
+
+// isOurModule reports whether the go.mod at p declares ModulePath.
+func isOurModule(p string) bool {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return false
+	}
+	return modfile.ModulePath(b) == ModulePath
 }
 
 func isFile(p string) bool {

@@ -34,7 +34,7 @@ func TestLoadDotEnv(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write(filepath.Join(root, "go.mod"), "module x\n")
+	write(filepath.Join(root, "go.mod"), "module "+ModulePath+"\n")
 	write(filepath.Join(root, ".env"), "CLI_TEST_A=root\nCLI_TEST_B=root\n")
 	write(filepath.Join(sub, ".env"), "CLI_TEST_A=local\n")
 	t.Chdir(sub)
@@ -64,6 +64,28 @@ func TestLoadDotEnv(t *testing.T) {
 // A credential a .env file brings is redacted from then on, whatever its
 // name's prefix, even when the runtime already redacted something before
 // the file was loaded.
+// Another project's root .env is never read: only this module's.
+func TestLoadDotEnvSkipsAnotherModulesRoot(t *testing.T) {
+	root := t.TempDir()
+	sub := filepath.Join(root, "sub")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "go.mod"), []byte("module example.com/other\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, ".env"), []byte("CLI_TEST_OTHER=leaked\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(sub)
+	os.Unsetenv("CLI_TEST_OTHER")
+	t.Cleanup(func() { os.Unsetenv("CLI_TEST_OTHER") })
+	files, err := LoadDotEnv("")
+	if err != nil || len(files) != 0 || os.Getenv("CLI_TEST_OTHER") != "" {
+		t.Fatalf("files = %v, err = %v, CLI_TEST_OTHER = %q: another module's .env was read", files, err, os.Getenv("CLI_TEST_OTHER"))
+	}
+}
+
 func TestLoadDotEnvRegistersCredentials(t *testing.T) {
 	const token = "tok-7f3a9c2e5b1d8f40aa"
 	_ = secret.Redact("warm up: the environment was read once already")
