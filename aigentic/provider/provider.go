@@ -6,6 +6,7 @@ package provider
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 
@@ -130,5 +131,29 @@ func New(s Settings) (ai.Model, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("model: %w", err)
 	}
-	return m, fmt.Sprintf("Using %s, model %s.", where, s.Model), nil
+	return m, fmt.Sprintf("Using %s, model %s.", where, s.Model) + KeyNotice(s), nil
+}
+
+// KeyNotice says, for a compatible server, whether OPENAI_API_KEY is sent
+// to it: like OpenAI's SDKs, the examples send the key to whatever
+// OPENAI_BASE_URL names, so the start-up line makes that visible — and
+// says so louder when the key would cross the network unencrypted.
+func KeyNotice(s Settings) string {
+	if s.BaseURL == "" || s.APIKey == "" {
+		return ""
+	}
+	u, err := url.Parse(s.BaseURL)
+	if err == nil && u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return " OPENAI_API_KEY is sent to it UNENCRYPTED (plain http); unset it if the server needs no key."
+	}
+	return " OPENAI_API_KEY is sent to it; unset it if the server needs no key."
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

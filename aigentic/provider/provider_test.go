@@ -76,14 +76,39 @@ func TestNewOpenAICompatibleServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(desc, "sk-test") || !strings.Contains(desc, srv.URL()) {
-		t.Fatalf("description %q", desc)
+	if strings.Contains(desc, "sk-test") || !strings.Contains(desc, srv.URL()) || !strings.Contains(desc, "OPENAI_API_KEY is sent to it;") {
+		t.Fatalf("description %q: want the URL and a notice that the key is sent, never the key", desc)
 	}
 	if _, err := m.Ping(context.Background()); err != nil {
 		t.Fatalf("Ping: %v", err)
 	}
 	if srv.Hits() == 0 {
 		t.Fatal("the server was not reached")
+	}
+}
+
+// Where the key goes is said at start-up: never for OpenAI itself or a
+// keyless server, loudly when it would cross the network unencrypted.
+func TestNewSaysWhereTheKeyGoes(t *testing.T) {
+	cases := []struct {
+		s    provider.Settings
+		want string
+	}{
+		{provider.Settings{APIKey: "sk-x", Model: "m"}, ""},
+		{provider.Settings{Model: "m", BaseURL: "http://gw.example/v1"}, ""},
+		{provider.Settings{APIKey: "sk-x", Model: "m", BaseURL: "http://localhost:11434/v1"}, "OPENAI_API_KEY is sent to it;"},
+		{provider.Settings{APIKey: "sk-x", Model: "m", BaseURL: "http://[::1]:8000/v1"}, "OPENAI_API_KEY is sent to it;"},
+		{provider.Settings{APIKey: "sk-x", Model: "m", BaseURL: "https://gw.example/v1"}, "OPENAI_API_KEY is sent to it;"},
+		{provider.Settings{APIKey: "sk-x", Model: "m", BaseURL: "http://gw.example/v1"}, "UNENCRYPTED"},
+	}
+	for _, c := range cases {
+		_, desc, err := provider.New(c.s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.want == "" && strings.Contains(desc, "OPENAI_API_KEY is sent") || c.want != "" && !strings.Contains(desc, c.want) {
+			t.Errorf("New(%+v) description = %q, want notice %q", c.s.BaseURL, desc, c.want)
+		}
 	}
 }
 

@@ -24,7 +24,7 @@ func NewModel(s provider.Settings) (ai.Model, string, error) {
 	case s.BaseURL == "":
 		return m, fmt.Sprintf("Model: %s on OpenAI.", s.Model), nil
 	}
-	return m, fmt.Sprintf("Model: %s on the OpenAI-compatible server %s.", s.Model, provider.DisplayURL(s.BaseURL)), nil
+	return m, fmt.Sprintf("Model: %s on the OpenAI-compatible server %s.", s.Model, provider.DisplayURL(s.BaseURL)) + provider.KeyNotice(s), nil
 }
 
 // ErrDone is what a Start check returns when it has done all the program
