@@ -11,6 +11,7 @@ import (
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/provider"
+	"github.com/nexxia-ai/aigentic-examples/internal/securefs"
 )
 
 // Spec describes one example's command line. Every example shares -q,
@@ -110,11 +111,8 @@ func Parse(spec Spec, args []string, getenv func(string) string, out io.Writer) 
 		}
 	}
 	if spec.TraceDir {
-		if cfg.TraceDir == "" {
-			cfg.TraceDir = strings.TrimSpace(getenv("AIGENTIC_TRACE_DIR"))
-		}
-		if cfg.TraceDir == "" {
-			cfg.TraceDir = aigentic.DefaultTraceDir()
+		if err := resolveTraceDir(&cfg, getenv); err != nil {
+			return cfg, false, err
 		}
 	}
 	if cfg.Model, err = provider.FromEnv(getenv); err != nil {
@@ -243,4 +241,33 @@ func (spec Spec) Usage() string {
 	}
 	b.WriteString("\nA .env file in the current directory, then in the repository root, is loaded\nfirst; it never overrides variables already set.\n")
 	return b.String()
+}
+
+// resolveTraceDir settles cfg.TraceDir: -trace-dir, else
+// $AIGENTIC_TRACE_DIR, else aigentic.DefaultTraceDir(). A directory the
+// user named must pass securefs.EnsurePrivateDir (a real directory of
+// ours, no group or other write; created 0700 when missing), else it is a
+// usage error naming the flag or variable and the reason — the runtime
+// would refuse it anyway, and a run without its trace is no place to find
+// out. An unsafe default gives way to aigentic.FallbackTraceDir(), as the
+// runtime does, so what the program prints is where traces really go.
+func resolveTraceDir(cfg *Config, getenv func(string) string) error {
+	name := "-trace-dir"
+	if cfg.TraceDir == "" {
+		cfg.TraceDir, name = strings.TrimSpace(getenv("AIGENTIC_TRACE_DIR")), "AIGENTIC_TRACE_DIR"
+	}
+	if cfg.TraceDir == "" {
+		cfg.TraceDir, name = aigentic.DefaultTraceDir(), ""
+	}
+	err := securefs.EnsurePrivateDir(cfg.TraceDir)
+	switch {
+	case err == nil:
+		return nil
+	case name != "":
+		return Usagef("%s=%s cannot hold trace files: %v", name, cfg.TraceDir, err)
+	case errors.Is(err, securefs.ErrUnsafe):
+		cfg.TraceDir = aigentic.FallbackTraceDir()
+		return nil
+	}
+	return Usagef("trace directory %s: %v", cfg.TraceDir, err)
 }

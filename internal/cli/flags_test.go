@@ -3,11 +3,14 @@ package cli
 import (
 	"bytes"
 	"flag"
-	"github.com/nexxia-ai/aigentic-examples/aigentic/provider"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/provider"
 )
 
 func env(kv ...string) func(string) string {
@@ -96,5 +99,36 @@ func TestPrinterPlainAndLogHeld(t *testing.T) {
 	second := strings.Index(got, `  log: level=WARN msg=second`)
 	if !(story < first && first < second) {
 		t.Errorf("want the story, then the records in order:\n%s", got)
+	}
+}
+
+// A trace directory the user names must be one the runtime will use: an
+// unsafe one is a usage error naming the flag or variable, not a run that
+// silently writes no trace.
+func TestTraceDirChecked(t *testing.T) {
+	spec := testSpec
+	spec.TraceDir = true
+	shared := filepath.Join(t.TempDir(), "shared")
+	if err := os.Mkdir(shared, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(shared, 0o777); err != nil { // past the umask
+		t.Fatal(err)
+	}
+	_, _, err := Parse(spec, nil, env("AIGENTIC_TRACE_DIR", shared), nil)
+	if ExitCode(err) != 2 || !strings.Contains(err.Error(), "AIGENTIC_TRACE_DIR="+shared) || !strings.Contains(err.Error(), "writable by group or others") {
+		t.Fatalf("unsafe AIGENTIC_TRACE_DIR: err = %v, want a usage error naming the variable and the reason", err)
+	}
+	_, _, err = Parse(spec, []string{"-trace-dir", shared}, env(), nil)
+	if ExitCode(err) != 2 || !strings.Contains(err.Error(), "-trace-dir="+shared) {
+		t.Fatalf("unsafe -trace-dir: err = %v", err)
+	}
+	private := filepath.Join(t.TempDir(), "traces")
+	cfg, _, err := Parse(spec, []string{"-trace-dir", private}, env(), nil)
+	if err != nil || cfg.TraceDir != private {
+		t.Fatalf("fresh -trace-dir: %q, %v", cfg.TraceDir, err)
+	}
+	if fi, err := os.Stat(private); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("fresh -trace-dir not created 0700: %v %v", fi, err)
 	}
 }
