@@ -56,7 +56,14 @@ func TestTenantsFile(t *testing.T) {
 		}
 	}
 	model := func(string) (ai.Model, error) { return aitest.NewScripted(), nil }
-	if _, err := newTenants(map[string]TenantConfig{"a": {Timeout: time.Minute}}, time.Minute, model); !errors.Is(err, ErrTenantsFile) {
+	for field, yaml := range map[string]string{"timeout": "timeout: -5s", "rate": "rate: -1", "daily_token_budget": "daily_token_budget: -2"} {
+		if _, err := parseTenants(strings.NewReader("tenants:\n  a:\n    " + yaml + "\n")); err == nil || !strings.Contains(err.Error(), field+" is negative") {
+			t.Errorf("negative %s: %v, want an error naming the field", field, err)
+		}
+	}
+	// Not a tenants-file error: the built-in tenant has no file. It names
+	// the flag to change.
+	if _, err := newTenants(map[string]TenantConfig{"a": {Timeout: time.Minute}}, time.Minute, model); err == nil || errors.Is(err, ErrTenantsFile) || !strings.Contains(err.Error(), "-rescue-after 1m0s must be longer") {
 		t.Fatalf("timeout not below -rescue-after: %v", err)
 	}
 	if _, err := loadTenants("tenants.example.yaml"); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 	"io"
 	"log/slog"
 	"net"
@@ -36,7 +37,9 @@ type options struct {
 // run is the service: parse flags, open the database, start the roles,
 // and stop cleanly when ctx ends (SIGINT/SIGTERM).
 func run(ctx context.Context, args []string, out io.Writer) error {
-	return runWith(ctx, args, out, options{})
+	// Like every example, a .env in the working directory or this
+	// repository's root supplies what the environment does not.
+	return cli.WithDotEnv(func() error { return runWith(ctx, args, out, options{}) })
 }
 
 func runWith(ctx context.Context, args []string, out io.Writer, o options) error {
@@ -70,7 +73,7 @@ func newService(ctx context.Context, cfg config, logger *slog.Logger, o options)
 	if cfg.tenantsFile != "" {
 		var err error
 		if cfgs, err = loadTenants(cfg.tenantsFile); err != nil {
-			return nil, err
+			return nil, cli.Usage(err)
 		}
 		fallback = ""
 	}
@@ -103,7 +106,7 @@ func newService(ctx context.Context, cfg config, logger *slog.Logger, o options)
 		return m, nil
 	}
 	if s.tenants, err = newTenants(cfgs, cfg.rescueAfter, modelFor); err != nil {
-		return nil, err
+		return nil, cli.Usage(err)
 	}
 	if s.db, err = openDatabase(ctx, cfg.dbURL, cfg.workers+5); err != nil {
 		return nil, err

@@ -86,8 +86,16 @@ func parseTenants(r io.Reader) (map[string]TenantConfig, error) {
 			return nil, fmt.Errorf("%w: tenant ID %q: use 1-64 letters, digits, '.', '_' or '-'", ErrTenantsFile, id)
 		}
 		c = c.withDefaults()
-		if c.MaxLLMCalls < 0 || c.Retries < 0 || c.Timeout < 0 || c.Rate < 0 || c.Burst < 0 || c.DailyTokenBudget < 0 {
-			return nil, fmt.Errorf("%w: tenant %q: negative limit", ErrTenantsFile, id)
+		for _, f := range []struct {
+			name     string
+			negative bool
+		}{
+			{"max_llm_calls", c.MaxLLMCalls < 0}, {"retries", c.Retries < 0}, {"timeout", c.Timeout < 0},
+			{"rate", c.Rate < 0}, {"burst", c.Burst < 0}, {"daily_token_budget", c.DailyTokenBudget < 0},
+		} {
+			if f.negative {
+				return nil, fmt.Errorf("%w: tenant %q: %s is negative; want 0 (the default) or more", ErrTenantsFile, id, f.name)
+			}
 		}
 		f.Tenants[id] = c
 	}
@@ -129,7 +137,7 @@ func newTenants(cfgs map[string]TenantConfig, rescueAfter time.Duration, modelFo
 	for _, id := range ids {
 		c := cfgs[id].withDefaults()
 		if c.Timeout >= rescueAfter {
-			return nil, fmt.Errorf("%w: tenant %q: timeout %s must be below -rescue-after %s, or River would rescue jobs still running", ErrTenantsFile, id, c.Timeout, rescueAfter)
+			return nil, fmt.Errorf("-rescue-after %s must be longer than tenant %q's run timeout %s, or River would rescue jobs still running", rescueAfter, id, c.Timeout)
 		}
 		m, err := modelFor(c.Model)
 		if err != nil {
