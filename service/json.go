@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 )
 
@@ -57,7 +58,12 @@ func jsonError(err error) *httpError {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return &httpError{status: http.StatusBadRequest, msg: "malformed JSON: body ends too early"}
 	case errors.As(err, &typ):
-		return &httpError{status: http.StatusBadRequest, msg: fmt.Sprintf("field %q: want a JSON %s", typ.Field, typ.Type)}
+		if typ.Field == "" {
+			// The body itself has the wrong shape ([], "x", 3): name the
+			// JSON kind wanted, never the Go type behind it.
+			return &httpError{status: http.StatusBadRequest, msg: "request body must be a JSON object, not a JSON " + typ.Value}
+		}
+		return &httpError{status: http.StatusBadRequest, msg: fmt.Sprintf("field %q: want a JSON %s, not a JSON %s", typ.Field, jsonKind(typ.Type), typ.Value)}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		return &httpError{status: http.StatusBadRequest, msg: "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")}
 	default:
@@ -75,4 +81,21 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(v)
+}
+
+// jsonKind names the JSON kind a Go type decodes from, for error messages.
+func jsonKind(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	}
+	return "object"
 }
