@@ -67,7 +67,14 @@ func demoSetup(ctx context.Context, e *demoEnv) error {
 		"session", session.ID, "trace_file", run.TraceFilepath(),
 		"duration_ms", st.Duration.Milliseconds(), "llm_calls", st.LLMCalls, "tool_calls", st.ToolCalls,
 		"tool_errors", st.ToolErrors, "retries", st.Retries, "rate_limit_wait_ms", st.RateLimitWait.Milliseconds(),
-		"tokens_in", st.InputTokens, "tokens_out", st.OutputTokens, "cost_usd", e.pricing.cost(st),
+		"tokens_in", st.InputTokens, "tokens_out", st.OutputTokens,
+	}
+	// cost_usd is always a number, so a log pipeline can type it; an
+	// unknown price leaves it out and says so.
+	if usd, known := e.pricing.cost(st); known {
+		figures = append(figures, "cost_usd", usd)
+	} else {
+		figures = append(figures, "cost_known", false)
 	}
 	// The program's own record, at the program's log level: ENV=prod keeps
 	// the failure (Error) and drops the success (Info).

@@ -50,7 +50,11 @@ func TestDemosOnNaiveModelOverHTTP(t *testing.T) {
 	}
 	mustContain(t, r.out, shownAll...)
 	mustContain(t, r.out, `→ check_system_status {"component":"api"}`, "✗ check_system_status error result: api status unavailable",
-		"Model: naive on the OpenAI-compatible server "+srv.URL()+".")
+		"Model: naive on the OpenAI-compatible server "+srv.URL()+".",
+		`"cost_known":false`)
+	if strings.Contains(r.out, `"cost_usd"`) {
+		t.Error(`an unknown price gave a "cost_usd" field: it must stay a number or be absent`)
+	}
 	if strings.Contains(r.out, env["OPENAI_API_KEY"]) {
 		t.Error("the API key appears in the output")
 	}

@@ -63,11 +63,11 @@ func (p pricing) String() string {
 	return fmt.Sprintf("$%g per 1M input tokens, $%g per 1M output tokens (%s)", p.price.InputPerMTok, p.price.OutputPerMTok, p.source)
 }
 
-// cost is a run's estimated cost for a log record: US dollars, or
-// "unknown".
-func (p pricing) cost(st aigentic.Stats) any {
+// cost is a run's estimated cost in US dollars; known is false when the
+// model's price is not known.
+func (p pricing) cost(st aigentic.Stats) (usd float64, known bool) {
 	if p.price == nil {
-		return "unknown"
+		return 0, false
 	}
-	return p.price.Cost(ai.Usage{InputTokens: st.InputTokens, OutputTokens: st.OutputTokens})
+	return p.price.Cost(ai.Usage{InputTokens: st.InputTokens, OutputTokens: st.OutputTokens}), true
 }
