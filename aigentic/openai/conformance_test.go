@@ -71,6 +71,13 @@ func runWireCases(t *testing.T, cases []wireCase) {
 				if err != nil {
 					t.Fatalf("error %v; want %+v\n(source: %s)", err, tc.want, tc.source)
 				}
+				// Every recorded answer names the model that answered;
+				// the id and model are checked exactly in
+				// TestResponseIDAndModel, the rest of the answer here.
+				if resp.Model == "" {
+					t.Errorf("response model empty: the answer's \"model\" was dropped")
+				}
+				resp.ID, resp.Model = "", ""
 				if !reflect.DeepEqual(resp, tc.want) {
 					t.Fatalf("response\n got %+v\nwant %+v\n(source: %s)", resp, tc.want, tc.source)
 				}
@@ -109,3 +116,31 @@ var (
 )
 
 func call(id, name, args string) ai.ToolCall { return ai.ToolCall{ID: id, Name: name, Arguments: args} }
+
+// The response's id and model reach ai.Response (and from there the chat
+// span's gen_ai.response.id and gen_ai.response.model), streamed or not.
+func TestResponseIDAndModel(t *testing.T) {
+	defer openai.SetStreamWaits(20*time.Millisecond, 5*time.Millisecond)()
+	for _, stream := range []bool{false, true} {
+		reply := openaitest.JSONBody(200, `{"id":"chatcmpl-XYZ","object":"chat.completion","created":1,"model":"gpt-4o-2024-08-06",`+
+			`"choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}]}`)
+		if stream {
+			reply = sse(
+				`{"id":"chatcmpl-XYZ","object":"chat.completion.chunk","created":1,"model":"gpt-4o-2024-08-06","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"}}]}`,
+				`{"id":"chatcmpl-XYZ","object":"chat.completion.chunk","created":1,"model":"gpt-4o-2024-08-06","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}`,
+				"[DONE]")
+		}
+		srv := openaitest.NewServer(t, aitest.NewScripted(), openaitest.WithFaults(reply))
+		req := ai.Request{Messages: hello.Messages}
+		if stream {
+			req.OnDelta = func(string) {}
+		}
+		resp, err := newModel(t, srv.URL()).Generate(context.Background(), req)
+		if err != nil {
+			t.Fatalf("stream=%t: %v", stream, err)
+		}
+		if resp.ID != "chatcmpl-XYZ" || resp.Model != "gpt-4o-2024-08-06" || resp.Message.Content != "Hi" {
+			t.Errorf("stream=%t: ID %q Model %q content %q, want chatcmpl-XYZ, gpt-4o-2024-08-06, Hi", stream, resp.ID, resp.Model, resp.Message.Content)
+		}
+	}
+}

@@ -128,7 +128,11 @@ func (m *Model) response(res *oai.ChatCompletion, status int) (*ai.Response, err
 	if f, ok := c.JSON.ExtraFields["content_filter_results"]; ok {
 		filters = filteredCategories([]byte(f.Raw()))
 	}
-	return m.answer(msg, c.FinishReason, filters, usage(res.Usage))
+	resp, err := m.answer(msg, c.FinishReason, filters, usage(res.Usage))
+	if resp != nil {
+		resp.ID, resp.Model = res.ID, res.Model
+	}
+	return resp, err
 }
 
 // answer is the Response of an assembled message, or the error its finish

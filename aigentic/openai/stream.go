@@ -55,10 +55,18 @@ type assembler struct {
 	finish  string
 	filters string // content filter categories, from content_filter_results
 	usage   *oai.CompletionUsage
+	id      string // the response's id ("chatcmpl-…"), from the first chunk that has one
+	model   string // the model that answered, likewise
 }
 
 // add folds one chunk in and returns its new text, if any.
 func (a *assembler) add(ch *oai.ChatCompletionChunk) string {
+	if a.id == "" {
+		a.id = ch.ID
+	}
+	if a.model == "" {
+		a.model = ch.Model
+	}
 	if ch.JSON.Usage.Valid() {
 		u := ch.Usage // the last usage wins: some servers report a running total
 		a.usage = &u
@@ -254,7 +262,11 @@ func (m *Model) generateStream(ctx context.Context, params oai.ChatCompletionNew
 	if a.usage != nil {
 		u = usage(*a.usage)
 	}
-	return m.answer(a.message(), a.finish, a.filters, u)
+	resp, err := m.answer(a.message(), a.finish, a.filters, u)
+	if resp != nil {
+		resp.ID, resp.Model = a.id, a.model
+	}
+	return resp, err
 }
 
 // jsonAnswerToStream reads a JSON body that answered a streaming request:
