@@ -59,7 +59,9 @@ type LimitError struct {
 	// Calls is the number of this run's own model calls (equal to Limit
 	// when Exceeded is LimitMaxLLMCalls).
 	Calls int
-	// ToolCalls is the number of this run's tool calls executed.
+	// ToolCalls is the number of this run's tool calls answered: run, or
+	// refused with an error result the model saw (an unknown tool, invalid
+	// arguments, a denied approval) — as Stats.ToolCalls counts them.
 	ToolCalls int
 	// Transcript is the conversation so far: every message sent and
 	// received, tool results included.
@@ -78,10 +80,10 @@ type LimitError struct {
 // Error implements error.
 func (e *LimitError) Error() string {
 	if e.Exceeded == "" || e.Exceeded == LimitMaxLLMCalls {
-		return fmt.Sprintf("aigentic: MaxLLMCalls limit reached: %d of %d model calls made, %s executed, %s pending",
+		return fmt.Sprintf("aigentic: MaxLLMCalls limit reached: %d of %d model calls made, %s answered, %s pending",
 			e.Calls, e.Limit, plural(e.ToolCalls, "tool call"), plural(len(e.Pending), "tool call"))
 	}
-	return fmt.Sprintf("aigentic: budget exceeded: %s of agent %q: %s used by the run tree; this run made %s, %s executed, %s pending",
+	return fmt.Sprintf("aigentic: budget exceeded: %s of agent %q: %s used by the run tree; this run made %s, %s answered, %s pending",
 		e.Exceeded, e.BudgetOwner, e.usedText(), plural(e.Calls, "model call"), plural(e.ToolCalls, "tool call"), plural(len(e.Pending), "tool call"))
 }
 
