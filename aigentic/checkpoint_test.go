@@ -266,3 +266,30 @@ func TestIdempotencyKeyInSubAgent(t *testing.T) {
 		t.Fatalf("keys %q", keys)
 	}
 }
+
+// A resumed run's Budget counts the work done before the resume: with one
+// tool call allowed and one already made, the next one is refused.
+func TestResumeCountsEarlierWorkAgainstBudget(t *testing.T) {
+	var rec recorder
+	tools := &keyedTool{}
+	agent := aigentic.Agent{Model: aitest.NewScripted(threeSteps()...), Logger: discardLogger(),
+		AgentTools: []aigentic.AgentTool{tools.tool("first"), tools.tool("second")}}
+	if _, err := agent.ExecuteDurable("go", aigentic.Durable{Key: "k", Save: rec.Save}); err != nil {
+		t.Fatal(err)
+	}
+	again := &keyedTool{}
+	agent.AgentTools = []aigentic.AgentTool{again.tool("first"), again.tool("second")}
+	agent.Model = aitest.NewScripted(threeSteps()[1:]...)
+	agent.Budget = aigentic.Budget{MaxToolCalls: 1}
+	_, err := agent.ExecuteDurable("", aigentic.Durable{Key: "k", From: rec.At(t, 1)})
+	var le *aigentic.LimitError
+	if !errors.As(err, &le) || le.Exceeded != aigentic.LimitBudgetToolCalls || len(again.Keys()) != 0 {
+		t.Fatalf("err %v, tools run %q; want the tool-call budget to hold", err, again.Keys())
+	}
+	// Resumed with the second call pending: the budget refuses it too.
+	agent.Model = aitest.NewScripted(threeSteps()[2:]...)
+	_, err = agent.ExecuteDurable("", aigentic.Durable{Key: "k", From: rec.At(t, 2)})
+	if !errors.As(err, &le) || le.Exceeded != aigentic.LimitBudgetToolCalls || len(again.Keys()) != 0 {
+		t.Fatalf("pending call: err %v, tools run %q", err, again.Keys())
+	}
+}

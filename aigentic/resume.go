@@ -53,6 +53,13 @@ func (a Agent) newDurableRun(message string, events bool, d Durable) (*AgentRun,
 		started := r.stats.Started
 		r.stats = cp.Stats
 		r.stats.Started, r.stats.Duration = started, 0
+		// The run tree's Budget counts what the run used before, too.
+		for _, b := range r.budgets {
+			b.mu.Lock()
+			b.calls, b.tools, b.costUSD = cp.Stats.LLMCalls, cp.Stats.ToolCalls, cp.Stats.CostUSD
+			b.usage = ai.Usage{InputTokens: cp.Stats.InputTokens, OutputTokens: cp.Stats.OutputTokens}
+			b.mu.Unlock()
+		}
 		r.logger.Info("run resumed from checkpoint", "key", r.durable.key, "step", cp.Step, "messages", len(cp.Messages), "llm_calls", cp.Calls)
 	}
 	return r, nil
@@ -145,7 +152,10 @@ func (r *AgentRun) resumePending() (result string, done bool, err error) {
 		// The run had stopped at its limit with these calls pending.
 		return "", true, r.limitError(pending)
 	}
-	for _, tc := range pending {
+	for i, tc := range pending {
+		if err := r.budgetBeforeToolCall(pending[i:]); err != nil {
+			return "", true, err
+		}
 		if err := r.answerAndSave(tc); err != nil {
 			return "", true, err
 		}
