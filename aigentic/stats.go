@@ -2,7 +2,10 @@ package aigentic
 
 import (
 	"context"
+	"errors"
 	"time"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
 
 // Stats are a run's counters. They are complete after the run ends —
@@ -62,11 +65,20 @@ func (o *statsObserver) modelStart(ctx context.Context, s modelStart) context.Co
 }
 
 func (o *statsObserver) modelEnd(_ context.Context, s modelEnd) {
-	if s.err == nil {
+	var u ai.Usage
+	var te *ai.TruncatedError
+	switch {
+	case s.err == nil:
+		u = s.resp.Usage
+	case errors.As(s.err, &te):
+		// A truncated answer was paid for: its tokens count.
+		u = te.Usage
+	}
+	if u != (ai.Usage{}) {
 		o.r.mu.Lock()
-		o.r.stats.InputTokens += s.resp.Usage.InputTokens
-		o.r.stats.OutputTokens += s.resp.Usage.OutputTokens
-		o.r.stats.CostUSD += o.r.agent.Pricing.Cost(s.resp.Usage)
+		o.r.stats.InputTokens += u.InputTokens
+		o.r.stats.OutputTokens += u.OutputTokens
+		o.r.stats.CostUSD += o.r.agent.Pricing.Cost(u)
 		o.r.mu.Unlock()
 	}
 	if s.willRetry {

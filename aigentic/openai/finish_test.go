@@ -96,6 +96,9 @@ func TestFinishReasonsThatAreNotAnswers(t *testing.T) {
 					}
 				}
 			}
+			if te != nil && tc.stream && (te.Usage != ai.Usage{InputTokens: 17, OutputTokens: 8} || s.InputTokens != 17 || s.OutputTokens != 8) {
+				t.Fatalf("truncated call's usage %+v, stats tokens %d/%d: a truncated answer was paid for, its tokens count (want 17/8)", te.Usage, s.InputTokens, s.OutputTokens)
+			}
 			var fe *ai.ContentFilterError
 			if errors.As(err, &fe) && fe.Filter != tc.want.filter {
 				t.Fatalf("filter %q, want %q", fe.Filter, tc.want.filter)
