@@ -187,6 +187,7 @@ func (a Agent) StartContext(ctx context.Context, message string) (*AgentRun, err
 // newRun validates the agent and prepares a run; parent is set for a
 // sub-agent's run.
 func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun, error) {
+	//lint:ignore SA1012 nil is newRunContext's documented "bound to the session alone"
 	return a.newRunContext(nil, message, events, parent)
 }
 

@@ -3,6 +3,7 @@ package compat_test
 import (
 	"bytes"
 	"context"
+	"go/build"
 	"go/parser"
 	"go/token"
 	"os"
@@ -52,7 +53,7 @@ func goTool(t *testing.T) string {
 	if p, err := exec.LookPath("go"); err == nil {
 		return p
 	}
-	return filepath.Join(runtime.GOROOT(), "bin", "go")
+	return filepath.Join(build.Default.GOROOT, "bin", "go")
 }
 
 // Every program imports only the standard library and the library's
