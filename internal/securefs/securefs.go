@@ -154,8 +154,17 @@ func OpenFile(path string, flag int, perm fs.FileMode) (*os.File, error) {
 // what [OpenFile] adds) with permission perm. When path already exists — a
 // file, a directory or a symbolic link, dangling or not — it fails with an
 // error wrapping fs.ErrExist and touches nothing.
+//
+// On Unix the open alone is the check: O_CREAT|O_EXCL|O_NOFOLLOW succeeds
+// only by creating a new regular file, owned by the process's user, with
+// perm (less the umask) — POSIX open(2) — so no fstat follows. Elsewhere
+// the file is checked as [OpenFile] does.
 func CreateExclusive(path string, perm fs.FileMode) (*os.File, error) {
-	return OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	const flag = os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	if exclusiveCreateIsChecked {
+		return openNoFollow(path, flag, perm)
+	}
+	return OpenFile(path, flag, perm)
 }
 
 // checkInfo applies the rules to fi, which describes path (from Lstat or

@@ -12,6 +12,10 @@ import (
 // this system (see the package documentation).
 func checkOwner(path string, fi fs.FileInfo) error { return nil }
 
+// exclusiveCreateIsChecked: an O_CREAT|O_EXCL|O_NOFOLLOW open proves the
+// file new, regular and ours, so CreateExclusive needs no fstat.
+const exclusiveCreateIsChecked = false
+
 // openNoFollow refuses a symbolic link found by Lstat before opening (racy:
 // there is no O_NOFOLLOW here); O_CREATE|O_EXCL still never follows one.
 func openNoFollow(path string, flag int, perm fs.FileMode) (*os.File, error) {

@@ -27,6 +27,10 @@ func checkOwner(path string, fi fs.FileInfo) error {
 	return nil
 }
 
+// exclusiveCreateIsChecked: an O_CREAT|O_EXCL|O_NOFOLLOW open proves the
+// file new, regular and ours, so CreateExclusive needs no fstat.
+const exclusiveCreateIsChecked = true
+
 // openNoFollow opens with O_NOFOLLOW, O_CLOEXEC and O_NONBLOCK (a FIFO must
 // not block the open; it is refused afterwards as not a regular file). The
 // ELOOP that O_NOFOLLOW gives for a symbolic link becomes an [*UnsafeError].
