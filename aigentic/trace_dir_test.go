@@ -8,26 +8,17 @@ import (
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
+	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
 )
-
-const nobody = 65534
 
 // fakeSharedTemp points os.TempDir at a fresh sticky world-writable
 // directory (like /tmp) and the user cache directory at a private one, and
 // returns the shared directory. Acting as another user needs root (chown
-// to nobody); CI runs the tests as root.
+// to testutil.Nobody); CI runs the tests as root.
 func fakeSharedTemp(t *testing.T) string {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to chown files to nobody (65534); run the tests as root (CI does)")
-	}
-	shared := filepath.Join(t.TempDir(), "tmp")
-	if err := os.Mkdir(shared, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(shared, 0o777|os.ModeSticky); err != nil {
-		t.Fatal(err)
-	}
+	testutil.AsRoot(t, "./aigentic")
+	shared := testutil.SharedTmp(t)
 	t.Setenv("TMPDIR", shared)
 	t.Setenv("XDG_CACHE_HOME", filepath.Join(t.TempDir(), "cache"))
 	return shared
@@ -110,13 +101,13 @@ func TestTraceDirSymlinkPlantedByAnotherUser(t *testing.T) {
 	if err := os.Mkdir(victim, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Chown(victim, nobody, nobody); err != nil {
+	if err := os.Chown(victim, testutil.Nobody, testutil.Nobody); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Symlink(victim, aigentic.DefaultTraceDir()); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Lchown(aigentic.DefaultTraceDir(), nobody, nobody); err != nil {
+	if err := os.Lchown(aigentic.DefaultTraceDir(), testutil.Nobody, testutil.Nobody); err != nil {
 		t.Fatal(err)
 	}
 	_, runs, recs := tracedRuns(t, 2)
@@ -132,7 +123,7 @@ func TestTraceDirOwnedByAnotherUser(t *testing.T) {
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Chown(dir, nobody, nobody); err != nil {
+	if err := os.Chown(dir, testutil.Nobody, testutil.Nobody); err != nil {
 		t.Fatal(err)
 	}
 	_, runs, recs := tracedRuns(t, 2)

@@ -12,30 +12,14 @@ import (
 	"testing"
 
 	"github.com/nexxia-ai/aigentic-examples/internal/securefs"
+	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
 )
-
-// nobody is the uid (and gid) tests give files "another user" created.
-const nobody = 65534
-
-// asRoot skips tests that must chown files to another user.
-func asRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("acts as another user by chowning files to uid 65534: run as root (CI does), e.g. sudo go test ./internal/securefs")
-	}
-}
 
 // sharedTmp returns a fake shared temporary directory: world-writable with
 // the sticky bit, like /tmp.
 func sharedTmp(t *testing.T) string {
 	t.Helper()
-	d := filepath.Join(t.TempDir(), "tmp")
-	if err := os.Mkdir(d, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(d, os.ModeSticky|0o777); err != nil {
-		t.Fatal(err)
-	}
+	d := testutil.SharedTmp(t)
 	if m := mode(t, d); m&fs.ModeSticky == 0 || m.Perm() != 0o777 {
 		t.Fatalf("shared tmp mode %s, want dtrwxrwxrwx", m)
 	}
@@ -83,13 +67,13 @@ func TestEnsurePrivateDirCreates0700WithParents(t *testing.T) {
 }
 
 func TestEnsurePrivateDirRefusesDirOwnedByAnotherUser(t *testing.T) {
-	asRoot(t)
+	testutil.AsRoot(t, "./internal/securefs")
 	base := sharedTmp(t)
 	dir := filepath.Join(base, "aigentic-traces")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Chown(dir, nobody, nobody); err != nil {
+	if err := os.Chown(dir, testutil.Nobody, testutil.Nobody); err != nil {
 		t.Fatal(err)
 	}
 	wantUnsafe(t, securefs.EnsurePrivateDir(dir), dir, "owned by uid 65534")
@@ -181,12 +165,12 @@ func TestOpenFileRefusesSymlinkWithoutTouchingTarget(t *testing.T) {
 }
 
 func TestOpenFileRefusesAnotherUsersFileAndKeepsItsContent(t *testing.T) {
-	asRoot(t)
+	testutil.AsRoot(t, "./internal/securefs")
 	p := filepath.Join(t.TempDir(), "ns.json")
 	if err := os.WriteFile(p, []byte("planted"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Chown(p, nobody, nobody); err != nil {
+	if err := os.Chown(p, testutil.Nobody, testutil.Nobody); err != nil {
 		t.Fatal(err)
 	}
 	f, err := securefs.OpenFile(p, os.O_RDWR|os.O_TRUNC, 0)
@@ -279,12 +263,12 @@ func TestUnsafeErrorShape(t *testing.T) {
 }
 
 func TestParentAnotherUserCouldRenameFromIsRefused(t *testing.T) {
-	asRoot(t)
+	testutil.AsRoot(t, "./internal/securefs")
 	theirs := filepath.Join(sharedTmp(t), "theirs")
 	if err := os.Mkdir(theirs, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Chown(theirs, nobody, nobody); err != nil {
+	if err := os.Chown(theirs, testutil.Nobody, testutil.Nobody); err != nil {
 		t.Fatal(err)
 	}
 	inside := filepath.Join(theirs, "mine")

@@ -13,38 +13,8 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 	"github.com/nexxia-ai/aigentic-examples/internal/securefs"
+	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
 )
-
-// nobody is the uid (and gid) these tests give what "another user" made.
-const nobody = 65534
-
-// asRoot skips the tests that act as another user by chowning to nobody.
-func asRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("acts as another user by chowning files to uid 65534: run as root (CI does), e.g. sudo go test ./memory/memstore")
-	}
-}
-
-// sharedTmp returns a fake shared temporary directory, mode 1777 like /tmp.
-func sharedTmp(t *testing.T) string {
-	t.Helper()
-	d := filepath.Join(t.TempDir(), "tmp")
-	if err := os.Mkdir(d, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(d, os.ModeSticky|0o777); err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
-
-func chownNobody(t *testing.T, path string) {
-	t.Helper()
-	if err := os.Lchown(path, nobody, nobody); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // wantRefused checks err matches ErrUnsafe and names path and reason.
 func wantRefused(t *testing.T, err error, path, reason string) {
@@ -71,16 +41,16 @@ func permOf(t *testing.T, path string) fs.FileMode {
 const planted = `{"version":1,"memories":[{"name":"favourite colour","value":"PLANTED-red","updated":"2026-03-02T15:04:05Z"}]}`
 
 func TestStoreDirOwnedByAnotherUserIsRefused(t *testing.T) {
-	asRoot(t)
-	dir := filepath.Join(sharedTmp(t), "memory")
+	testutil.AsRoot(t, "./memory/memstore")
+	dir := filepath.Join(testutil.SharedTmp(t), "memory")
 	if err := os.Mkdir(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "alice.json"), []byte(planted), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	chownNobody(t, filepath.Join(dir, "alice.json"))
-	chownNobody(t, dir)
+	testutil.ChownNobody(t, filepath.Join(dir, "alice.json"))
+	testutil.ChownNobody(t, dir)
 	_, err := OpenFileStore(dir)
 	wantRefused(t, err, dir, "owned by uid 65534")
 	if !strings.Contains(err.Error(), "memstore: store directory") {
@@ -110,7 +80,7 @@ func TestStoreDirWritableByGroupOrOthersIsRefused(t *testing.T) {
 
 func TestStoreDirThatIsASymlinkIsRefused(t *testing.T) {
 	theirs := t.TempDir()
-	link := filepath.Join(sharedTmp(t), "memory")
+	link := filepath.Join(testutil.SharedTmp(t), "memory")
 	if err := os.Symlink(theirs, link); err != nil {
 		t.Fatal(err)
 	}
@@ -119,11 +89,11 @@ func TestStoreDirThatIsASymlinkIsRefused(t *testing.T) {
 }
 
 func TestStoreDirThatChangesHandsAfterOpenIsNotUsed(t *testing.T) {
-	asRoot(t)
+	testutil.AsRoot(t, "./memory/memstore")
 	dir := filepath.Join(t.TempDir(), "memory")
 	s := openFile(t, dir)
 	mustSave(t, s, "alice", "pet", "cat")
-	chownNobody(t, dir)
+	testutil.ChownNobody(t, dir)
 	_, _, err := s.Get(ctx, "alice", "pet")
 	wantRefused(t, err, dir, "owned by uid 65534")
 	_, err = s.List(ctx, "alice")
@@ -132,14 +102,14 @@ func TestStoreDirThatChangesHandsAfterOpenIsNotUsed(t *testing.T) {
 }
 
 func TestPlantedMemoryFileIsNotRead(t *testing.T) {
-	asRoot(t)
+	testutil.AsRoot(t, "./memory/memstore")
 	dir := t.TempDir()
 	s := openFile(t, dir)
 	path := filepath.Join(dir, "alice.json")
 	if err := os.WriteFile(path, []byte(planted), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	chownNobody(t, path)
+	testutil.ChownNobody(t, path)
 
 	e, _, err := s.Get(ctx, "alice", "favourite colour")
 	wantRefused(t, err, path, "owned by uid 65534")
@@ -237,14 +207,14 @@ func TestLockFileSymlinkIsNotFollowed(t *testing.T) {
 }
 
 func TestLockFileOwnedByAnotherUserIsRefused(t *testing.T) {
-	asRoot(t)
+	testutil.AsRoot(t, "./memory/memstore")
 	dir := t.TempDir()
 	s := openFile(t, dir)
 	lock := filepath.Join(dir, lockName)
 	if err := os.WriteFile(lock, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	chownNobody(t, lock)
+	testutil.ChownNobody(t, lock)
 	wantRefused(t, s.Save(ctx, "alice", "pet", "cat"), lock, "owned by uid 65534")
 }
 
@@ -253,8 +223,8 @@ func TestLockFileOwnedByAnotherUserIsRefused(t *testing.T) {
 // error naming it; then, in a fresh shared directory, the store is created
 // 0700 and an agent saves and recalls through it.
 func TestEndToEndStoreInSharedTmp(t *testing.T) {
-	asRoot(t)
-	shared := sharedTmp(t)
+	testutil.AsRoot(t, "./memory/memstore")
+	shared := testutil.SharedTmp(t)
 	dir := filepath.Join(shared, "aigentic-examples", "memory")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -263,7 +233,7 @@ func TestEndToEndStoreInSharedTmp(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range []string{filepath.Join(dir, "default.json"), dir, filepath.Dir(dir)} {
-		chownNobody(t, p)
+		testutil.ChownNobody(t, p)
 	}
 	_, err := OpenFileStore(dir)
 	wantRefused(t, err, dir, "owned by uid 65534")
@@ -274,7 +244,7 @@ func TestEndToEndStoreInSharedTmp(t *testing.T) {
 		t.Fatal("a store directory was created inside another user's directory")
 	}
 
-	fresh := filepath.Join(sharedTmp(t), "aigentic-examples", "memory")
+	fresh := filepath.Join(testutil.SharedTmp(t), "aigentic-examples", "memory")
 	store, err := OpenFileStore(fresh)
 	if err != nil {
 		t.Fatal(err)
