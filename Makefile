@@ -15,10 +15,11 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./aigentic/
 
-## lint: formatting and vet
+## lint: formatting, vet and staticcheck (as CI)
 lint:
 	@test -z "$$(gofmt -l .)" || (echo "gofmt would change:"; gofmt -l .; exit 1)
 	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 ## smoke: build all five examples; bad input, -h and an offline run, alike in each
 smoke:
