@@ -63,21 +63,31 @@ type admission struct {
 	now      func() time.Time
 }
 
-// admit returns the request's tenant, or a *RefusalError, or an error
-// reading the usage. The budget is checked before the rate, so a request
-// refused for its budget does not use up a rate token.
-func (a *admission) admit(ctx context.Context, tenantHeader string) (*tenant, error) {
+// lookup is the tenant a request names in its X-Tenant-ID header (the
+// fallback tenant when it names none), or a *RefusalError: 403, saying
+// whether the header was missing or named an unknown tenant.
+func (a *admission) lookup(tenantHeader string) (*tenant, error) {
 	id := tenantHeader
 	if id == "" {
 		id = a.fallback
 	}
-	t, ok := a.tenants[id]
-	if !ok {
-		detail := fmt.Sprintf("unknown tenant %q (send a configured tenant ID in X-Tenant-ID)", id)
-		if id == "" {
-			detail = "missing X-Tenant-ID header"
-		}
-		return nil, &RefusalError{Tenant: id, Reason: ErrUnknownTenant, Detail: detail}
+	if t, ok := a.tenants[id]; ok {
+		return t, nil
+	}
+	detail := fmt.Sprintf("unknown tenant %q (send a configured tenant ID in X-Tenant-ID)", id)
+	if id == "" {
+		detail = "missing X-Tenant-ID header"
+	}
+	return nil, &RefusalError{Tenant: id, Reason: ErrUnknownTenant, Detail: detail}
+}
+
+// admit returns the request's tenant, or a *RefusalError, or an error
+// reading the usage. The budget is checked before the rate, so a request
+// refused for its budget does not use up a rate token.
+func (a *admission) admit(ctx context.Context, tenantHeader string) (*tenant, error) {
+	t, err := a.lookup(tenantHeader)
+	if err != nil {
+		return nil, err
 	}
 	now := a.now().UTC()
 	if b := t.cfg.DailyTokenBudget; b > 0 {

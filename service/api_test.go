@@ -122,6 +122,10 @@ func admissionTest(t *testing.T, args ...string) {
 	if r := ts.do(t, "POST", "/v1/runs", "", "", `{"query":"x"}`); r.status != 403 || r.body["error"] != "missing X-Tenant-ID header" {
 		t.Fatalf("no tenant header: %d %s", r.status, r.raw)
 	}
+	// Reads say the same as writes.
+	if r := ts.do(t, "GET", "/v1/jobs/1", "", "", ``); r.status != 403 || r.body["error"] != "missing X-Tenant-ID header" {
+		t.Fatalf("no tenant header on a read: %d %s", r.status, r.raw)
+	}
 
 	// Budget: the first run used 30 tokens; add 70 more today.
 	if err := ts.store.addTokens(context.Background(), "trial", 70); err != nil {
@@ -141,8 +145,8 @@ func admissionTest(t *testing.T, args ...string) {
 		t.Fatalf("next day: %d %s", r.status, r.raw)
 	}
 	logs := ts.logs.String()
-	if n := strings.Count(logs, `"msg":"request refused"`); n != 5 || strings.Contains(logs, `"level":"ERROR"`) {
-		t.Fatalf("refusals logged %d times (want 5), or logged as errors:\n%s", n, logs)
+	if n := strings.Count(logs, `"msg":"request refused"`); n != 6 || strings.Contains(logs, `"level":"ERROR"`) {
+		t.Fatalf("refusals logged %d times (want 6: five writes, one read), or logged as errors:\n%s", n, logs)
 	}
 }
 

@@ -107,14 +107,7 @@ func (s *service) tenantJob(r *http.Request) (*rivertype.JobRow, AskArgs, error)
 
 // lookupTenant is the request's tenant without admission (for reads).
 func (s *service) lookupTenant(r *http.Request) (*tenant, error) {
-	id := r.Header.Get("X-Tenant-ID")
-	if id == "" {
-		id = s.admit.fallback
-	}
-	if t, ok := s.tenants[id]; ok {
-		return t, nil
-	}
-	return nil, &RefusalError{Tenant: id, Reason: ErrUnknownTenant, Detail: fmt.Sprintf("unknown tenant %q (send a configured tenant ID in X-Tenant-ID)", id)}
+	return s.admit.lookup(r.Header.Get("X-Tenant-ID"))
 }
 
 func (s *service) getJob(w http.ResponseWriter, r *http.Request) {
