@@ -35,6 +35,11 @@ var (
 	// ErrUnknownApproval is returned by AgentRun.Approve for an ID that is
 	// not awaiting approval (never asked, already answered, timed out).
 	ErrUnknownApproval = errors.New("aigentic: no pending approval with that id")
+	// ErrRateLimited ends a run whose Agent.RateLimiter refused a model
+	// request (for rate.Limiter: the wait would outlast the run's
+	// deadline); the limiter's own error is wrapped too. Its outcome in
+	// metrics is "rate_limited", not a model error.
+	ErrRateLimited = errors.New("aigentic: rate limiter refused a model request")
 )
 
 // LimitError ends a run that reached a limit while the model still wanted

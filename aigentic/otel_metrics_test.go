@@ -159,14 +159,17 @@ func TestOTelMetrics(t *testing.T) {
 	canceled.Session = aigentic.NewSession(context.Background())
 	canceled.Session.Cancel()
 	canceled.Model = aitest.NewScripted()
-	for _, a := range []aigentic.Agent{toolErr, modelErr, limit, timeout, canceled} {
+	rateLimited := base
+	rateLimited.RateLimiter = &countingLimiter{err: errors.New("rate: Wait(n=1) would exceed context deadline")}
+	rateLimited.Model = aitest.NewScripted()
+	for _, a := range []aigentic.Agent{toolErr, modelErr, limit, timeout, canceled, rateLimited} {
 		if _, err := a.Execute("go"); err == nil {
 			t.Fatal("run succeeded")
 		}
 	}
 
 	c := collect(t, reader)
-	for _, outcome := range []string{"ok", "tool_error", "model_error", "limit", "timeout", "canceled"} {
+	for _, outcome := range []string{"ok", "tool_error", "model_error", "limit", "timeout", "canceled", "rate_limited"} {
 		want := map[string]string{"outcome": outcome, "gen_ai.agent.name": "metered"}
 		if n := c.count(t, "aigentic.runs", want); n != 1 {
 			t.Errorf("aigentic.runs{outcome=%s} = %v, want 1", outcome, n)
@@ -208,9 +211,10 @@ func TestOTelMetrics(t *testing.T) {
 			t.Errorf("tool.calls{%s,%s} = %v, want %v", tc.tool, tc.outcome, n, tc.want)
 		}
 	}
-	// One wait per attempt that got past the start: 3 + 1 + 2 + 1.
-	if n := c.count(t, "aigentic.rate_limit.wait.duration", nil); n != 7 {
-		t.Errorf("rate-limit waits = %v, want 7", n)
+	// One wait per attempt that got past the start: 3 + 1 + 2 + 1, and the
+	// refused one.
+	if n := c.count(t, "aigentic.rate_limit.wait.duration", nil); n != 8 {
+		t.Errorf("rate-limit waits = %v, want 8", n)
 	}
 	if _, ok := c["aigentic.cost"]; ok {
 		t.Error("aigentic.cost recorded without Pricing")

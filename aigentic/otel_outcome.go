@@ -18,12 +18,15 @@ const (
 	outcomeLimit      = "limit"
 	outcomeTimeout    = "timeout"
 	outcomeCanceled   = "canceled"
+	// outcomeRateLimited: Agent.RateLimiter refused a request
+	// (ErrRateLimited) — back-pressure, not a failure of the model.
+	outcomeRateLimited = "rate_limited"
 )
 
 // outcomeOf classifies how a run ended: stopped by its context (timeout
 // when a deadline passed, canceled otherwise), out of model calls (limit),
-// failed by a tool (tool_error), or by the model or the rate limiter
-// (model_error).
+// failed by a tool (tool_error), refused by the rate limiter
+// (rate_limited), or failed by the model (model_error).
 func outcomeOf(err error) string {
 	var le *LimitError
 	var te *ToolError
@@ -39,6 +42,8 @@ func outcomeOf(err error) string {
 		return outcomeLimit
 	case errors.As(err, &te):
 		return outcomeToolError
+	case errors.Is(err, ErrRateLimited):
+		return outcomeRateLimited
 	default:
 		return outcomeModelError
 	}

@@ -55,7 +55,7 @@ func TestRateLimiterRefusalFailsTheRun(t *testing.T) {
 	refused := errors.New("rate: Wait(n=1) would exceed context deadline")
 	m := aitest.NewScripted(aitest.Reply("never"))
 	_, err := aigentic.Agent{Model: m, Logger: discardLogger(), RateLimiter: &countingLimiter{err: refused}}.Execute("go")
-	if !errors.Is(err, refused) || m.Calls() != 0 {
+	if !errors.Is(err, refused) || !errors.Is(err, aigentic.ErrRateLimited) || m.Calls() != 0 {
 		t.Fatalf("err = %v, model calls = %d; want the limiter's error and no call", err, m.Calls())
 	}
 }

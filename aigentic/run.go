@@ -386,7 +386,7 @@ func (r *AgentRun) waitRateLimit(call int) error {
 		if r.ctx.Err() != nil {
 			return stopped(r.ctx, "rate-limit wait before model call "+strconv.Itoa(call))
 		}
-		return fmt.Errorf("aigentic: rate limiter refused model call %d: %w", call, err)
+		return fmt.Errorf("%w: model call %d: %w", ErrRateLimited, call, err)
 	}
 	return nil
 }
