@@ -279,6 +279,16 @@ func TestInvalidBudgetsFailAtStart(t *testing.T) {
 			}
 		})
 	}
+	// A part equal to the whole is reachable, so not contradictory.
+	for _, b := range []aigentic.Budget{{MaxInputTokens: 1000, MaxTotalTokens: 1000}, {MaxOutputTokens: 1000, MaxTotalTokens: 1000}} {
+		a := team(toolLooper("researcher", "writer"), &countingTool{}, b)
+		run, err := a.Start("go")
+		if err != nil {
+			t.Fatalf("Budget %+v refused at Start: %v", b, err)
+		}
+		run.Cancel()
+		_, _ = run.Wait(0)
+	}
 	// A sub-agent inheriting its parent's Pricing may have a cost budget.
 	a := team(toolLooper("researcher", "writer"), &countingTool{}, aigentic.Budget{MaxLLMCalls: 1})
 	a.Pricing = &aigentic.Pricing{InputPerMTok: 1}
