@@ -221,24 +221,34 @@ func (b *budgetState) spentLocked(atOrPast bool) string {
 // reserveModelCall takes one model call from every budget of the chain,
 // or takes none and says which budget refuses it.
 func (c budgets) reserveModelCall() *budgetStop {
+	return c.reserve(func(b *budgetState) string {
+		if b.limits.MaxLLMCalls > 0 && b.calls >= b.limits.MaxLLMCalls {
+			return LimitBudgetLLMCalls
+		}
+		if l := b.spentLocked(true); l != "" {
+			return l
+		}
+		b.calls++
+		return ""
+	}, func(b *budgetState) { b.calls-- })
+}
+
+// reserve takes one unit from every budget of the chain, or none: take,
+// called under each budget's lock, takes the unit and returns "", or
+// returns the limit that refuses it; undo gives back what the budgets
+// before a refusing one took. A budget already exceeded refuses at once.
+func (c budgets) reserve(take func(*budgetState) string, undo func(*budgetState)) *budgetStop {
 	for _, b := range c {
 		b.mu.Lock()
 		var stop *budgetStop
-		switch {
-		case b.exceeded != "":
+		if b.exceeded != "" {
 			stop = b.stopLocked(b.exceeded)
-		case b.limits.MaxLLMCalls > 0 && b.calls >= b.limits.MaxLLMCalls:
-			stop = b.stopLocked(LimitBudgetLLMCalls)
-		default:
-			if l := b.spentLocked(true); l != "" {
-				stop = b.stopLocked(l)
-			} else {
-				b.calls++
-			}
+		} else if l := take(b); l != "" {
+			stop = b.stopLocked(l)
 		}
 		b.mu.Unlock()
 		if stop != nil {
-			c.release(b, func(x *budgetState) { x.calls-- })
+			c.release(b, undo)
 			return stop
 		}
 	}
@@ -262,24 +272,13 @@ func (c budgets) release(upto *budgetState, undo func(*budgetState)) {
 // in the tree refuses it, so a budget a sub-agent exhausted stops its
 // parent before the parent's next tool call.
 func (c budgets) reserveToolCall() *budgetStop {
-	for _, b := range c {
-		b.mu.Lock()
-		var stop *budgetStop
-		switch {
-		case b.exceeded != "":
-			stop = b.stopLocked(b.exceeded)
-		case b.limits.MaxToolCalls > 0 && b.tools >= b.limits.MaxToolCalls:
-			stop = b.stopLocked(LimitBudgetToolCalls)
-		default:
-			b.tools++
+	return c.reserve(func(b *budgetState) string {
+		if b.limits.MaxToolCalls > 0 && b.tools >= b.limits.MaxToolCalls {
+			return LimitBudgetToolCalls
 		}
-		b.mu.Unlock()
-		if stop != nil {
-			c.release(b, func(x *budgetState) { x.tools-- })
-			return stop
-		}
-	}
-	return nil
+		b.tools++
+		return ""
+	}, func(b *budgetState) { b.tools-- })
 }
 
 // charge adds a response's usage and cost to every budget of the chain,
