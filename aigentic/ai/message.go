@@ -49,13 +49,30 @@ type Tool struct {
 
 // Usage counts the tokens of one model call.
 type Usage struct {
-	InputTokens  int `json:"input_tokens"`
+	// InputTokens counts the prompt's tokens, CachedInputTokens among them.
+	InputTokens int `json:"input_tokens"`
+	// OutputTokens counts the answer's tokens, ReasoningTokens among them.
 	OutputTokens int `json:"output_tokens"`
+	// ReasoningTokens is the part of OutputTokens a reasoning model spent
+	// thinking (OpenAI's completion_tokens_details.reasoning_tokens,
+	// output_tokens_details.reasoning_tokens in the Responses API); 0 when
+	// the provider did not say.
+	ReasoningTokens int `json:"reasoning_tokens,omitempty"`
+	// CachedInputTokens is the part of InputTokens the provider served from
+	// its prompt cache (OpenAI's prompt_tokens_details.cached_tokens,
+	// input_tokens_details.cached_tokens in the Responses API), usually
+	// billed at a lower rate; 0 when the provider did not say.
+	CachedInputTokens int `json:"cached_input_tokens,omitempty"`
 }
 
-// Add returns the sum of two usages.
+// Add returns the sum of two usages, field by field.
 func (u Usage) Add(o Usage) Usage {
-	return Usage{InputTokens: u.InputTokens + o.InputTokens, OutputTokens: u.OutputTokens + o.OutputTokens}
+	return Usage{
+		InputTokens:       u.InputTokens + o.InputTokens,
+		OutputTokens:      u.OutputTokens + o.OutputTokens,
+		ReasoningTokens:   u.ReasoningTokens + o.ReasoningTokens,
+		CachedInputTokens: u.CachedInputTokens + o.CachedInputTokens,
+	}
 }
 
 // Total is InputTokens + OutputTokens.
@@ -71,6 +88,29 @@ type Request struct {
 	// by Generate. Models that cannot stream call it once with the whole
 	// text.
 	OnDelta func(text string)
+	// ResponseFormat, when set, asks for an answer that is a JSON value
+	// matching a schema (a typed answer): natively where the provider
+	// supports it (OpenAI's response_format {type: json_schema}), by
+	// instructions where it does not. Tool calls may still come first; the
+	// final answer's Content is then the JSON text.
+	ResponseFormat *ResponseFormat
+}
+
+// ResponseFormat describes the JSON answer a [Request] asks for.
+type ResponseFormat struct {
+	// Name names the schema, as OpenAI's json_schema.name: 1-64 letters,
+	// digits, _ or -.
+	Name string
+	// Description says what the answer is for; optional.
+	Description string
+	// Schema is the JSON schema (draft 2020-12) the answer must match: an
+	// object schema.
+	Schema map[string]any
+	// Strict asks the provider to enforce the schema while generating
+	// (OpenAI's strict: true). OpenAI's strict mode accepts only schemas
+	// whose every property is required and whose objects set
+	// additionalProperties to false.
+	Strict bool
 }
 
 // Response is a model's answer to one [Request].
