@@ -127,6 +127,11 @@ type Response struct {
 	// differ from the one requested, e.g. a dated version); "" when
 	// unknown.
 	Model string
+	// Provider names the provider that answered, as gen_ai.provider.name
+	// does ("openai", "offline"); "" means the model's own. A model that
+	// routes a request among several (a failover list) sets it, with Model,
+	// to say which one answered.
+	Provider string
 }
 
 // PingResult is what a successful health check learned.
