@@ -319,7 +319,7 @@ func (c budgets) noModelCallLeft() *budgetStop {
 // budgetError is the *LimitError of a run stopped by a budget, with
 // pending the tool calls left unexecuted.
 func (r *AgentRun) budgetError(s *budgetStop, pending []ai.ToolCall) error {
-	le := r.limitError(pending).(*LimitError)
+	le := r.limitError(pending)
 	le.Exceeded, le.Max, le.Used, le.BudgetOwner = s.limit, s.max, s.used, s.state.owner
 	return le
 }

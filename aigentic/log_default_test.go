@@ -26,7 +26,7 @@ func useDefaultLogger(t *testing.T) *logBuffer {
 func TestLogThroughSlogDefault(t *testing.T) {
 	buf := useDefaultLogger(t)
 	const secret = "sk-live-0123456789abcdef"
-	broken := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return ai.ErrorText("bad key " + secret), nil }}
+	broken := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { return ai.ErrorText("bad key " + secret), nil }}
 	model := aitest.NewScripted(aitest.CallTools(aitest.Call("broken", `{}`)), aitest.Reply("done"))
 	run, err := aigentic.Agent{Model: model, Name: "defaulted", LogLevel: slog.LevelWarn,
 		AgentTools: []aigentic.AgentTool{broken.Tool("broken", nil)}}.Start("go")

@@ -20,8 +20,8 @@ func levelRun(t *testing.T, level slog.Level) (map[string]int, []map[string]any,
 	logger, buf := newJSONLogger()
 	s := &sleeper{}
 	okTool := &countingTool{}
-	broken := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return ai.ErrorText("nothing found"), nil }}
-	panicky := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { panic("tool bug") }}
+	broken := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { return ai.ErrorText("nothing found"), nil }}
+	panicky := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { panic("tool bug") }}
 	inner := aitest.NewScripted(
 		aitest.CallTools(aitest.Call("ok", `{}`), aitest.Call("broken", `{}`)),
 		aitest.CallTools(aitest.Call("panicky", `{}`)),
@@ -30,7 +30,7 @@ func levelRun(t *testing.T, level slog.Level) (map[string]int, []map[string]any,
 	run, err := aigentic.Agent{
 		Model: model, Name: "leveller", Logger: logger, LogLevel: level,
 		Session: aigentic.NewSession(context.Background()),
-		Retries: 1, RetryPolicy: s.policy(),
+		Retries: 1, RetryPolicy: s.Policy(),
 		AgentTools: []aigentic.AgentTool{okTool.Tool("ok", nil), broken.Tool("broken", nil), panicky.Tool("panicky", nil)},
 	}.Start("go")
 	if err != nil {
@@ -152,14 +152,14 @@ func TestLogStoppedRunAtWarn(t *testing.T) {
 func TestStatsAfterFailure(t *testing.T) {
 	s := &sleeper{}
 	okTool := &countingTool{}
-	broken := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return ai.ErrorText("no"), nil }}
+	broken := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { return ai.ErrorText("no"), nil }}
 	inner := aitest.NewScripted(
 		aitest.CallTools(aitest.Call("ok", `{}`), aitest.Call("broken", `{}`), aitest.Call("ok", `{}`)),
 		aitest.Fail(aitest.StatusError(401, 0)),
 	)
 	model := aitest.Inject(inner).FailNext(aitest.StatusError(429, 0), aitest.StatusError(503, 0))
 	run, err := aigentic.Agent{
-		Model: model, Logger: discardLogger(), Retries: 2, RetryPolicy: s.policy(),
+		Model: model, Logger: discardLogger(), Retries: 2, RetryPolicy: s.Policy(),
 		AgentTools: []aigentic.AgentTool{okTool.Tool("ok", nil), broken.Tool("broken", nil)},
 	}.Start("go")
 	if err != nil {

@@ -1,10 +1,11 @@
-package aigentic
+package tracefile
 
 import (
 	"fmt"
 	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
 )
 
 // The sections of a trace file, one method per step the run reports. The
@@ -41,7 +42,7 @@ type resultKey struct {
 	id, content string
 }
 
-func (tr *traceRun) header(t *Trace, r *AgentRun) {
+func (tr *writer) header(t *Trace, r *hook.RunInfo) {
 	if tr.off() {
 		return
 	}
@@ -49,19 +50,19 @@ func (tr *traceRun) header(t *Trace, r *AgentRun) {
 	tr.str("=== aigentic trace ===\ntrace session: ")
 	tr.name(t.SessionID)
 	tr.str("\nsession: ")
-	tr.name(r.session.ID)
+	tr.name(r.SessionID)
 	tr.str("\nrun: ") // summary
-	tr.name(r.id)
+	tr.name(r.ID)
 	tr.str("\nagent: ") // summary
-	tr.name(r.agent.Name)
+	tr.name(r.AgentName)
 	tr.str("\nmodel: ")
-	tr.name(r.agent.Model.ModelName())
+	tr.name(r.Model)
 	tr.str("\nstarted: ")
-	tr.buf = r.stats.Started.AppendFormat(tr.buf, time.RFC3339Nano)
+	tr.buf = r.Started.AppendFormat(tr.buf, time.RFC3339Nano)
 	tr.str("\nmax_llm_calls: ")
-	tr.num(r.maxCalls)
+	tr.num(r.MaxLLMCalls)
 	tr.str("\nretries: ")
-	tr.num(r.agent.Retries)
+	tr.num(r.Retries)
 	tr.str("\n\n")
 	tr.end(false)
 }
@@ -69,7 +70,7 @@ func (tr *traceRun) header(t *Trace, r *AgentRun) {
 // modelRequest records a request: the tools offered when they changed,
 // and the messages not yet in the file. Those already written are
 // referred to: "messages sent (8): 1-6 as above, new 7-8".
-func (tr *traceRun) modelRequest(call, attempt int, req *ai.Request) {
+func (tr *writer) modelRequest(call, attempt int, req *ai.Request) {
 	if tr.off() {
 		return
 	}
@@ -127,13 +128,13 @@ func (tr *traceRun) modelRequest(call, attempt int, req *ai.Request) {
 	tr.results = tr.results[:0]
 	// A step starts: what the previous ones recorded goes to disk now,
 	// before the wait for the model — unless the last write is less than
-	// traceFlushEvery old (steps that fast need no write each).
-	tr.end(time.Since(tr.lastFlush) >= traceFlushEvery)
+	// flushEvery old (steps that fast need no write each).
+	tr.end(time.Since(tr.lastFlush) >= flushEvery)
 }
 
 // toolsChanged reports whether tools differ from the list last recorded,
 // and remembers them.
-func (tr *traceRun) toolsChanged(tools []ai.Tool) bool {
+func (tr *writer) toolsChanged(tools []ai.Tool) bool {
 	same := tr.tools != nil && len(tr.tools) == len(tools)
 	for i := 0; same && i < len(tools); i++ {
 		same = tr.tools[i] == tools[i].Name
@@ -153,7 +154,7 @@ func (tr *traceRun) toolsChanged(tools []ai.Tool) bool {
 
 // message records message number n of a request: by reference when it is
 // the response or a tool result already written, in full otherwise.
-func (tr *traceRun) message(n int, m *ai.Message) {
+func (tr *writer) message(n int, m *ai.Message) {
 	tr.str("  #")
 	tr.num(n)
 	tr.str(" ")
@@ -201,7 +202,7 @@ func (tr *traceRun) message(n int, m *ai.Message) {
 }
 
 // body records a message's text and tool calls, indented.
-func (tr *traceRun) body(m *ai.Message) {
+func (tr *writer) body(m *ai.Message) {
 	if m.Content != "" {
 		tr.str("    ")
 		tr.text(m.Content, tr.lim.response, "MaxResponseBytes", "    ")
@@ -219,7 +220,7 @@ func (tr *traceRun) body(m *ai.Message) {
 	}
 }
 
-func (tr *traceRun) isRecordedResponse(m *ai.Message) bool {
+func (tr *writer) isRecordedResponse(m *ai.Message) bool {
 	if tr.respCall == 0 || m.Content != tr.resp.content || len(m.ToolCalls) != len(tr.resp.calls) {
 		return false
 	}
@@ -231,7 +232,7 @@ func (tr *traceRun) isRecordedResponse(m *ai.Message) bool {
 	return true
 }
 
-func (tr *traceRun) resultRecorded(m *ai.Message) bool {
+func (tr *writer) resultRecorded(m *ai.Message) bool {
 	for _, r := range tr.results {
 		if r.id == m.ToolCallID && r.content == m.Content {
 			return true
@@ -240,7 +241,7 @@ func (tr *traceRun) resultRecorded(m *ai.Message) bool {
 	return false
 }
 
-func (tr *traceRun) modelResponse(call, attempt int, resp *ai.Response, d time.Duration) {
+func (tr *writer) modelResponse(call, attempt int, resp *ai.Response, d time.Duration) {
 	if tr.off() {
 		return
 	}
@@ -265,7 +266,7 @@ func (tr *traceRun) modelResponse(call, attempt int, resp *ai.Response, d time.D
 	tr.end(false)
 }
 
-func (tr *traceRun) modelError(call, attempt int, err error, d time.Duration, retryIn time.Duration, willRetry bool) {
+func (tr *writer) modelError(call, attempt int, err error, d time.Duration, retryIn time.Duration, willRetry bool) {
 	if tr.off() {
 		return
 	}
@@ -288,7 +289,7 @@ func (tr *traceRun) modelError(call, attempt int, err error, d time.Duration, re
 
 // toolCall records a tool call attempt. Arguments longer than referAbove
 // that the recorded response holds are referred to, not repeated.
-func (tr *traceRun) toolCall(tc ai.ToolCall, attempt int) {
+func (tr *writer) toolCall(tc ai.ToolCall, attempt int) {
 	if tr.off() {
 		return
 	}
@@ -311,7 +312,7 @@ func (tr *traceRun) toolCall(tc ai.ToolCall, attempt int) {
 	tr.end(false)
 }
 
-func (tr *traceRun) inResponse(tc ai.ToolCall) bool {
+func (tr *writer) inResponse(tc ai.ToolCall) bool {
 	for i := range tr.resp.calls {
 		if c := &tr.resp.calls[i]; c.ID == tc.ID && c.Arguments == tc.Arguments {
 			return true
@@ -320,7 +321,7 @@ func (tr *traceRun) inResponse(tc ai.ToolCall) bool {
 	return false
 }
 
-func (tr *traceRun) toolResult(tc ai.ToolCall, res *ai.ToolResult, d time.Duration) {
+func (tr *writer) toolResult(tc ai.ToolCall, res *ai.ToolResult, d time.Duration) {
 	if tr.off() {
 		return
 	}
@@ -340,7 +341,7 @@ func (tr *traceRun) toolResult(tc ai.ToolCall, res *ai.ToolResult, d time.Durati
 	tr.end(false)
 }
 
-func (tr *traceRun) toolFailure(tc ai.ToolCall, err error, d time.Duration, retryIn time.Duration, willRetry bool) {
+func (tr *writer) toolFailure(tc ai.ToolCall, err error, d time.Duration, retryIn time.Duration, willRetry bool) {
 	if tr.off() {
 		return
 	}
@@ -362,7 +363,7 @@ func (tr *traceRun) toolFailure(tc ai.ToolCall, err error, d time.Duration, retr
 // note records a free-form line of the run loop (a rate-limit wait, an
 // approval asked or answered), capped like tool arguments, which it may
 // quote. It is flushed: what follows may wait long.
-func (tr *traceRun) note(format string, args ...any) {
+func (tr *writer) note(format string, args ...any) {
 	if tr.off() {
 		return
 	}
@@ -375,7 +376,7 @@ func (tr *traceRun) note(format string, args ...any) {
 	tr.end(true)
 }
 
-func (tr *traceRun) outcome(s Stats, result string, err error) {
+func (tr *writer) outcome(s hook.Stats, result string, err error) {
 	if tr.off() {
 		return
 	}

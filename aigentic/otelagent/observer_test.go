@@ -1,4 +1,4 @@
-package aigentic_test
+package otelagent_test
 
 import (
 	"context"
@@ -12,7 +12,6 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
@@ -23,14 +22,6 @@ import (
 
 // spanRecorder returns a tracer provider whose ended spans the recorder
 // keeps (synchronously: no batching, nothing to flush).
-func spanRecorder(t *testing.T) (*sdktrace.TracerProvider, *tracetest.SpanRecorder) {
-	t.Helper()
-	sr := tracetest.NewSpanRecorder()
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(sr))
-	t.Cleanup(func() { _ = tp.Shutdown(context.Background()) })
-	return tp, sr
-}
-
 // spanTree indexes recorded spans by name and parent.
 type spanTree []sdktrace.ReadOnlySpan
 
@@ -125,7 +116,7 @@ func TestOTelSpansRetryAndTool(t *testing.T) {
 	session := aigentic.NewSession(context.Background())
 	run, err := aigentic.Agent{
 		Model: model, Name: "planner", Logger: discardLogger(), Session: session, TracerProvider: tp,
-		Retries: 1, RetryPolicy: s.policy(), AgentTools: []aigentic.AgentTool{tool.Tool("lookup", nil)},
+		Retries: 1, RetryPolicy: s.Policy(), AgentTools: []aigentic.AgentTool{tool.Tool("lookup", nil)},
 	}.Start("plan")
 	if err != nil {
 		t.Fatal(err)
@@ -203,7 +194,7 @@ func TestOTelChatSpanInGenerateContext(t *testing.T) {
 	for _, timeout := range []time.Duration{0, 5 * time.Second} {
 		tp, sr := spanRecorder(t)
 		var seen []trace.SpanContext
-		model := &funcModel{name: "m", fn: func(ctx context.Context, req ai.Request) (*ai.Response, error) {
+		model := &funcModel{Name: "m", Fn: func(ctx context.Context, req ai.Request) (*ai.Response, error) {
 			seen = append(seen, trace.SpanFromContext(ctx).SpanContext())
 			return &ai.Response{Message: ai.Message{Role: ai.RoleAssistant, Content: "hi"}}, nil
 		}}
@@ -221,8 +212,8 @@ func TestOTelChatSpanInGenerateContext(t *testing.T) {
 // A tool's error result and a tool's failure mark its span as failed.
 func TestOTelToolErrorSpans(t *testing.T) {
 	tp, sr := spanRecorder(t)
-	broken := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return ai.ErrorText("no such city"), nil }}
-	crash := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return nil, errors.New("disk on fire") }}
+	broken := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { return ai.ErrorText("no such city"), nil }}
+	crash := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { return nil, errors.New("disk on fire") }}
 	model := aitest.NewScripted(aitest.CallTools(aitest.Call("weather", `{}`), aitest.Call("crash", `{}`)))
 	_, err := aigentic.Agent{Model: model, Logger: discardLogger(), TracerProvider: tp,
 		AgentTools: []aigentic.AgentTool{broken.Tool("weather", nil), crash.Tool("crash", nil)}}.Execute("go")
@@ -309,7 +300,7 @@ func TestOTelMessageContent(t *testing.T) {
 	runOnce := func() spanTree {
 		tp, sr := spanRecorder(t)
 		model := aitest.NewScripted(aitest.CallTools(aitest.Call("echo", `{"key":"`+secret+`"}`)), aitest.Reply("used "+secret))
-		tool := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return ai.Text("echo " + secret), nil }}
+		tool := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { return ai.Text("echo " + secret), nil }}
 		if _, err := (aigentic.Agent{Model: model, Logger: discardLogger(), TracerProvider: tp, Instructions: "be brief",
 			AgentTools: []aigentic.AgentTool{tool.Tool("echo", nil)}}).Execute("my key is " + secret); err != nil {
 			t.Fatal(err)
@@ -406,5 +397,21 @@ func TestOTelApprovalEvents(t *testing.T) {
 	}
 	if a := attrs(span.Events()[1].Attributes); !a["aigentic.approval.approved"].AsBool() || a["aigentic.approval.how"].AsString() != "answered" {
 		t.Fatalf("answer event = %v", a)
+	}
+}
+
+// ExecuteContext's run span is a child of the caller's span: an HTTP
+// handler's trace continues into the agent.
+func TestExecuteContextContinuesTheCallersTrace(t *testing.T) {
+	tp, sr := spanRecorder(t)
+	ctx, request := tp.Tracer("test").Start(context.Background(), "POST /ask")
+	model := aitest.NewScripted(aitest.Reply("hi"))
+	if _, err := (aigentic.Agent{Model: model, Name: "helper", Logger: discardLogger(), TracerProvider: tp}).ExecuteContext(ctx, "hello"); err != nil {
+		t.Fatal(err)
+	}
+	request.End()
+	st := spanTree(sr.Ended())
+	if run, req := st.one(t, "invoke_agent helper"), st.one(t, "POST /ask"); !childOf(run, req) {
+		t.Fatalf("run span parent %v, want the caller's span %v", run.Parent().SpanID(), req.SpanContext().SpanID())
 	}
 }

@@ -1,6 +1,7 @@
-package aigentic
+package tracefile
 
 import (
+	"context"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -13,36 +14,36 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
-	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
 )
 
+// runSteps drives t as an observer through one run of steps, as the
+// runtime does: the run's start, then each step, then its end; it returns
+// the run's context (holding the run's writer).
+func startRun(t *Trace, id string, logger *slog.Logger) (context.Context, *hook.RunInfo) {
+	info := &hook.RunInfo{ID: id, AgentName: "a", SessionID: "ses", Model: "m", Started: time.Now(), Logger: logger}
+	return t.Observe(context.Background(), &hook.RunStart{Run: info, Message: "hi"}), info
+}
+
 // The trace file failing in the middle of a run (a full disk, a revoked
-// mount) logs one warning and stops tracing; the run completes.
+// mount) logs one warning and stops tracing; the run goes on.
 func TestTraceWriteFailureMidRun(t *testing.T) {
-	trace := NewTrace()
+	trace := New()
 	trace.Directory = filepath.Join(t.TempDir(), "traces")
 	buf := &testutil.SyncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	breakTrace := AgentTool{
-		Name: "break_trace",
-		Execute: func(run *AgentRun, args map[string]any) (*ai.ToolResult, error) {
-			_ = run.trace.f.Close() // every later write fails
-			return ai.Text("broken"), nil
-		},
+	ctx, info := startRun(trace, "run_1", logger)
+	w := ctx.Value(writerKey{trace}).(*writer)
+	req := &ai.Request{Messages: []ai.Message{{Role: ai.RoleUser, Content: "hi"}}}
+	for call := 1; call <= 3; call++ {
+		trace.Observe(ctx, &hook.ModelStart{Run: info, Call: call, Attempt: 1, Request: req})
+		trace.Observe(ctx, &hook.ModelEnd{Run: info, Call: call, Attempt: 1, Response: &ai.Response{Message: ai.Message{Content: "ok"}}})
+		if call == 1 {
+			_ = w.f.Close() // every later write fails
+		}
+		w.flush()
 	}
-	model := aitest.NewScripted(
-		aitest.CallTools(aitest.Call("break_trace", `{}`)),
-		aitest.CallTools(aitest.Call("break_trace", `{}`)),
-		aitest.Reply("still fine"),
-	)
-	run, err := Agent{Model: model, Logger: logger, Trace: trace, AgentTools: []AgentTool{breakTrace}}.Start("hi")
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := run.Wait(0)
-	if err != nil || got != "still fine" {
-		t.Fatalf("run = %q, %v", got, err)
-	}
+	trace.Observe(ctx, &hook.RunEnd{Run: info, Result: "still fine", Outcome: "ok"})
 	logs := buf.String()
 	if n := strings.Count(logs, "trace write failed"); n != 1 {
 		t.Fatalf("%d trace warnings, want exactly 1:\n%s", n, logs)
@@ -50,7 +51,7 @@ func TestTraceWriteFailureMidRun(t *testing.T) {
 	if !strings.Contains(logs, `"level":"WARN","msg":"trace write failed`) {
 		t.Fatalf("trace failure not logged at Warn:\n%s", logs)
 	}
-	if !run.trace.failed {
+	if !w.failed {
 		t.Fatal("trace not marked failed")
 	}
 }
@@ -138,22 +139,21 @@ func TestTracePruneKeepsNewestDropsOld(t *testing.T) {
 }
 
 // Retention runs when a Trace opens its first file, then at most once per
-// tracePruneInterval: not a directory scan per run.
+// pruneInterval: not a directory scan per run.
 func TestTracePruneAtMostOncePerInterval(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
 	clock := now
 	tr := &Trace{Directory: dir, MaxAge: 24 * time.Hour, now: func() time.Time { return clock }}
 	old := func(n int) string { return "trace_" + stampDaysAgo(now, 3) + "_old" + strconv.Itoa(n) + ".txt" }
+	n := 0
 	run := func() {
-		t.Helper()
-		r, err := Agent{Model: aitest.NewScripted(aitest.Reply("ok")), Logger: slog.New(slog.DiscardHandler), Trace: tr}.Start("hi")
-		if err != nil {
-			t.Fatal(err)
+		n++
+		ctx, info := startRun(tr, "run_"+strconv.Itoa(n), slog.New(slog.DiscardHandler))
+		if Path(ctx, tr) == "" {
+			t.Fatal("no trace file")
 		}
-		if _, err := r.Wait(0); err != nil {
-			t.Fatal(err)
-		}
+		tr.Observe(ctx, &hook.RunEnd{Run: info, Result: "ok", Outcome: "ok"})
 	}
 	exists := func(name string) bool {
 		_, err := os.Lstat(filepath.Join(dir, name))
@@ -165,7 +165,7 @@ func TestTracePruneAtMostOncePerInterval(t *testing.T) {
 		t.Fatal("first open did not prune")
 	}
 	touchTraces(t, dir, old(2))
-	clock = clock.Add(tracePruneInterval - time.Second)
+	clock = clock.Add(pruneInterval - time.Second)
 	run()
 	run()
 	if !exists(old(2)) {
@@ -189,7 +189,7 @@ func TestTraceRewrittenConversationWrittenInFull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := newTraceRun(f, path, (&Trace{}).limits())
+	tr := newWriter(f, path, (&Trace{}).limits())
 	msgs := []ai.Message{{Role: ai.RoleUser, Content: "first question"}}
 	tr.modelRequest(1, 1, &ai.Request{Messages: msgs})
 	resp := &ai.Response{Message: ai.Message{Role: ai.RoleAssistant, Content: "first answer"}}
@@ -220,8 +220,8 @@ func TestTraceFileName(t *testing.T) {
 		"run_0123456789ab": "trace_20261129120405_run_0123456789ab.txt", // UTC
 		"../../etc/x y":    "trace_20261129120405_______etc_x_y.txt",
 	} {
-		if got := traceFileName(at, id); got != want {
-			t.Errorf("traceFileName(%q) = %q, want %q", id, got, want)
+		if got := fileName(at, id); got != want {
+			t.Errorf("fileName(%q) = %q, want %q", id, got, want)
 		}
 	}
 }
@@ -234,7 +234,7 @@ func TestTraceRecordsAfterCloseIgnored(t *testing.T) {
 		t.Fatal(err)
 	}
 	buf := &testutil.SyncBuffer{}
-	tr := newTraceRun(f, path, (&Trace{}).limits())
+	tr := newWriter(f, path, (&Trace{}).limits())
 	tr.logger = slog.New(slog.NewTextHandler(buf, nil))
 	tr.note("before\n")
 	tr.close()

@@ -1,4 +1,4 @@
-package aigentic
+package tracefile
 
 import (
 	"log/slog"
@@ -8,21 +8,23 @@ import (
 	"time"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 )
 
-// traceLimits are a file's caps in bytes; a value ≤ 0 means no cap.
-type traceLimits struct {
+// limits are a file's caps in bytes; a value ≤ 0 means no cap.
+type limits struct {
 	file                       int64
 	argument, result, response int
 }
 
-// traceRun writes one run's file. Its methods are called from the run's
-// goroutine only; a nil *traceRun (no trace) ignores every call.
+// writer writes one run's file. Its methods are called from the run's
+// goroutine only; a nil *writer (no trace) ignores every call.
 //
 // Sections are appended to buf and reach the file at flush points only
-// (before a model request when the last write is traceFlushEvery old,
+// (before a model request when the last write is flushEvery old,
 // after a note, at close): see [Trace] for what a crash may lose.
-type traceRun struct {
+type writer struct {
 	f       *os.File
 	path    string
 	buf     []byte
@@ -34,7 +36,7 @@ type traceRun struct {
 	flushed int64 // bytes already written to f
 	// lastFlush is when buf was last written out (or the file opened).
 	lastFlush time.Time
-	lim       traceLimits
+	lim       limits
 	failed    bool // a write failed: nothing more is written
 	cut       bool // the file reached lim.file: nothing more is written
 	logger    *slog.Logger
@@ -47,43 +49,46 @@ type traceRun struct {
 	resp      respKey
 	results   []resultKey // tool results recorded since the last request
 	resultBuf [8]resultKey
+	// ran is set once the current tool call has an attempt or a denial
+	// written.
+	ran bool
 }
 
-// traceBufPool and traceDynPool recycle the per-run buffers (buf and
-// dyn); buffers grown past maxPooledTraceBuf by an uncapped section are
+// bufPool and dynPool recycle the per-run buffers (buf and
+// dyn); buffers grown past maxPooledBuf by an uncapped section are
 // left to the collector.
 var (
-	traceBufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
-	traceDynPool = sync.Pool{New: func() any { b := make([]byte, 0, 1<<10); return &b }}
+	bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
+	dynPool = sync.Pool{New: func() any { b := make([]byte, 0, 1<<10); return &b }}
 )
 
-const maxPooledTraceBuf = 64 << 10
+const maxPooledBuf = 64 << 10
 
-// traceFlushEvery is the least time between two writes at step
+// flushEvery is the least time between two writes at step
 // boundaries: a write costs microseconds, so after a millisecond it is
 // cheap; steps faster than that are written together (see Trace).
-const traceFlushEvery = time.Millisecond
+const flushEvery = time.Millisecond
 
-func newTraceRun(f *os.File, path string, lim traceLimits) *traceRun {
-	tr := &traceRun{f: f, path: path, lim: lim, lastFlush: time.Now()}
-	tr.buf = (*traceBufPool.Get().(*[]byte))[:0]
-	tr.dyn = (*traceDynPool.Get().(*[]byte))[:0]
+func newWriter(f *os.File, path string, lim limits) *writer {
+	tr := &writer{f: f, path: path, lim: lim, lastFlush: time.Now()}
+	tr.buf = (*bufPool.Get().(*[]byte))[:0]
+	tr.dyn = (*dynPool.Get().(*[]byte))[:0]
 	tr.results = tr.resultBuf[:0]
 	return tr
 }
 
 // off reports whether nothing should be recorded: no trace, a write
 // failed, the file was cut, or it is closed.
-func (tr *traceRun) off() bool { return tr == nil || tr.f == nil || tr.failed || tr.cut }
+func (tr *writer) off() bool { return tr == nil || tr.f == nil || tr.failed || tr.cut }
 
 // str appends s as is (a label; redacted with its section like the rest).
-func (tr *traceRun) str(s string) { tr.buf = append(tr.buf, s...) }
+func (tr *writer) str(s string) { tr.buf = append(tr.buf, s...) }
 
 // num appends n in decimal.
-func (tr *traceRun) num(n int) { tr.buf = strconv.AppendInt(tr.buf, int64(n), 10) }
+func (tr *writer) num(n int) { tr.buf = strconv.AppendInt(tr.buf, int64(n), 10) }
 
 // begin starts a section: a record of one step.
-func (tr *traceRun) begin() { tr.section, tr.dyn = len(tr.buf), tr.dyn[:0] }
+func (tr *writer) begin() { tr.section, tr.dyn = len(tr.buf), tr.dyn[:0] }
 
 // end closes a section: it redacts it, applies the file cap and, when
 // flush is set, writes the buffer out.
@@ -94,10 +99,10 @@ func (tr *traceRun) begin() { tr.section, tr.dyn = len(tr.buf), tr.dyn[:0] }
 // redacted. Redact returns its argument or a new string, and buf and dyn
 // are not touched until its result has been used, so viewing them as
 // strings saves a copy of every section.
-func (tr *traceRun) end(flush bool) {
+func (tr *writer) end(flush bool) {
 	if len(tr.dyn) > 0 && redacts(tr.dyn) && len(tr.buf) > tr.section {
 		s := unsafe.String(&tr.buf[tr.section], len(tr.buf)-tr.section)
-		if r := Redact(s); !sameString(r, s) {
+		if r := secret.Redact(s); !sameString(r, s) {
 			tr.buf = append(tr.buf[:tr.section], r...)
 		}
 	}
@@ -119,7 +124,7 @@ const (
 )
 
 // cutFile trims the buffer so that it and the marker fit in lim.file.
-func (tr *traceRun) cutFile() {
+func (tr *writer) cutFile() {
 	keep := tr.lim.file - tr.flushed - int64(fileCutMarkerRoom)
 	keep = max(keep, 0)
 	if keep < int64(len(tr.buf)) {
@@ -133,7 +138,7 @@ func (tr *traceRun) cutFile() {
 
 // recycle puts b back in pool unless an uncapped section grew it big.
 func recycle(pool *sync.Pool, b []byte) {
-	if cap(b) > 0 && cap(b) <= maxPooledTraceBuf {
+	if cap(b) > 0 && cap(b) <= maxPooledBuf {
 		b = b[:0]
 		pool.Put(&b)
 	}
@@ -142,7 +147,7 @@ func recycle(pool *sync.Pool, b []byte) {
 // redacts reports whether Redact changes b.
 func redacts(b []byte) bool {
 	s := unsafe.String(&b[0], len(b))
-	return !sameString(Redact(s), s)
+	return !sameString(secret.Redact(s), s)
 }
 
 // sameString reports whether a and b are the same string in memory.
@@ -163,7 +168,7 @@ func runeStartBefore(b []byte, n int) int {
 }
 
 // flush writes the buffer; a failure stops the trace with one warning.
-func (tr *traceRun) flush() {
+func (tr *writer) flush() {
 	if tr == nil || tr.failed || len(tr.buf) == 0 {
 		return
 	}
@@ -176,14 +181,14 @@ func (tr *traceRun) flush() {
 	}
 }
 
-func (tr *traceRun) fail(err error) {
+func (tr *writer) fail(err error) {
 	tr.failed = true
 	if tr.logger != nil {
 		tr.logger.Warn("trace write failed; tracing of this run stopped", "trace_file", tr.path, "error", err)
 	}
 }
 
-func (tr *traceRun) close() {
+func (tr *writer) close() {
 	if tr == nil || tr.f == nil {
 		return
 	}
@@ -192,7 +197,7 @@ func (tr *traceRun) close() {
 		tr.fail(err)
 	}
 	tr.f = nil
-	recycle(&traceBufPool, tr.buf)
-	recycle(&traceDynPool, tr.dyn)
+	recycle(&bufPool, tr.buf)
+	recycle(&dynPool, tr.dyn)
 	tr.buf, tr.dyn = nil, nil
 }

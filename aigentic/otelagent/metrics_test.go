@@ -1,4 +1,4 @@
-package aigentic_test
+package otelagent_test
 
 import (
 	"context"
@@ -117,17 +117,17 @@ func (okLimiter) Wait(context.Context) error { return nil }
 func TestOTelMetrics(t *testing.T) {
 	mp, reader := meterReader(t)
 	s := &sleeper{}
-	base := aigentic.Agent{Name: "metered", Logger: discardLogger(), MeterProvider: mp, RetryPolicy: s.policy(), RateLimiter: okLimiter{}}
+	base := aigentic.Agent{Name: "metered", Logger: discardLogger(), MeterProvider: mp, RetryPolicy: s.Policy(), RateLimiter: okLimiter{}}
 
 	// ok: one model retry, a tool retried once, a tool with an error result.
 	flaky := 0
-	flakyTool := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) {
+	flakyTool := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) {
 		if flaky++; flaky == 1 {
 			return nil, ai.Transient(errors.New("busy"))
 		}
 		return ai.Text("ok"), nil
 	}}
-	broken := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return ai.ErrorText("nothing"), nil }}
+	broken := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { return ai.ErrorText("nothing"), nil }}
 	ok := base
 	ok.Retries = 1
 	ok.Model = aitest.Inject(aitest.NewScripted(
@@ -142,7 +142,7 @@ func TestOTelMetrics(t *testing.T) {
 	// tool_error, model_error (retries exhausted), limit, timeout, canceled.
 	toolErr := base
 	toolErr.Model = aitest.NewScripted(aitest.CallTools(aitest.Call("crash", `{}`)))
-	toolErr.AgentTools = []aigentic.AgentTool{(&countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return nil, errors.New("bug") }}).Tool("crash", nil)}
+	toolErr.AgentTools = []aigentic.AgentTool{(&countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { return nil, errors.New("bug") }}).Tool("crash", nil)}
 	modelErr := base
 	modelErr.Retries = 1
 	modelErr.Model = aitest.Inject(aitest.NewScripted()).FailNext(aitest.StatusError(503, 0), aitest.StatusError(503, 0))
@@ -160,7 +160,7 @@ func TestOTelMetrics(t *testing.T) {
 	canceled.Session.Cancel()
 	canceled.Model = aitest.NewScripted()
 	rateLimited := base
-	rateLimited.RateLimiter = &countingLimiter{err: errors.New("rate: Wait(n=1) would exceed context deadline")}
+	rateLimited.RateLimiter = &countingLimiter{Err: errors.New("rate: Wait(n=1) would exceed context deadline")}
 	rateLimited.Model = aitest.NewScripted()
 	for _, a := range []aigentic.Agent{toolErr, modelErr, limit, timeout, canceled, rateLimited} {
 		if _, err := a.Execute("go"); err == nil {

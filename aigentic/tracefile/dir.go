@@ -1,4 +1,4 @@
-package aigentic
+package tracefile
 
 import (
 	"errors"
@@ -9,8 +9,8 @@ import (
 )
 
 // directory returns the directory files go to, deciding it once per Trace:
-// Directory (or DefaultTraceDir) when it passes securefs.EnsurePrivateDir,
-// else, for the default directory only, FallbackTraceDir — logged once,
+// Directory (or DefaultDir) when it passes securefs.EnsurePrivateDir,
+// else, for the default directory only, FallbackDir — logged once,
 // at Warn, through logger. A directory decided is kept, so later runs pay
 // no check; an error is not (the next run tries again, and logs again).
 func (t *Trace) directory(logger *slog.Logger) (string, error) {
@@ -20,9 +20,9 @@ func (t *Trace) directory(logger *slog.Logger) (string, error) {
 		return t.dir, nil
 	}
 	want := t.Directory
-	isDefault := want == "" || want == DefaultTraceDir()
+	isDefault := want == "" || want == DefaultDir()
 	if want == "" {
-		want = DefaultTraceDir()
+		want = DefaultDir()
 	}
 	err := securefs.EnsurePrivateDir(want)
 	if err == nil {
@@ -32,7 +32,7 @@ func (t *Trace) directory(logger *slog.Logger) (string, error) {
 	if !isDefault || !errors.Is(err, securefs.ErrUnsafe) {
 		return "", fmt.Errorf("trace directory: %w", err)
 	}
-	fallback := FallbackTraceDir()
+	fallback := FallbackDir()
 	if ferr := securefs.EnsurePrivateDir(fallback); ferr != nil {
 		return "", fmt.Errorf("trace directory: %w; fallback %s: %w", err, fallback, ferr)
 	}

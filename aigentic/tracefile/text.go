@@ -1,9 +1,11 @@
-package aigentic
+package tracefile
 
 import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 )
 
 // redactMargin is how far on each side of a cap text is checked for a
@@ -25,20 +27,20 @@ const textCutMarker = " …[cut by Trace."
 // first (see end). Here s is redacted first only when the section could not see a secret whole: when
 // indenting splits it (a multi-line secret, such as a PEM key), or when
 // the cap cuts it (the kilobyte on each side of the cut is checked).
-func (tr *traceRun) text(s string, limit int, field, indent string) {
+func (tr *writer) text(s string, limit int, field, indent string) {
 	total := len(s)
 	cut := limit > 0 && len(s) > limit
 	multiline := indent != "" && strings.IndexByte(s, '\n') >= 0
 	if cut {
 		n := cutPoint(s, limit)
 		lo, hi := cutPoint(s, max(n-redactMargin, 0)), cutPoint(s, n+redactMargin)
-		if w := s[lo:hi]; multiline || Redact(w) != w {
-			s = Redact(s[:hi])
+		if w := s[lo:hi]; multiline || secret.Redact(w) != w {
+			s = secret.Redact(s[:hi])
 			n = cutPoint(s, min(limit, len(s)))
 		}
 		s = s[:n]
 	} else if multiline {
-		s = Redact(s)
+		s = secret.Redact(s)
 	}
 	tr.lines(s, indent)
 	tr.dyn = append(tr.dyn, s...)
@@ -55,7 +57,7 @@ func (tr *traceRun) text(s string, limit int, field, indent string) {
 }
 
 // lines appends s with indent after each line break.
-func (tr *traceRun) lines(s, indent string) {
+func (tr *writer) lines(s, indent string) {
 	for {
 		i := strings.IndexByte(s, '\n')
 		if i < 0 {
@@ -69,7 +71,7 @@ func (tr *traceRun) lines(s, indent string) {
 }
 
 // name appends a name (tool, agent, id), cut at 256 bytes.
-func (tr *traceRun) name(s string) { tr.text(s, 256, "name", "    ") }
+func (tr *writer) name(s string) { tr.text(s, 256, "name", "    ") }
 
 // cutPoint returns the largest n' ≤ n at which s can be cut without
 // splitting a UTF-8 sequence.

@@ -1,4 +1,4 @@
-package aigentic
+package tracefile
 
 import (
 	"os"
@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// maybePrune runs retention on dir when none ran for tracePruneInterval
+// maybePrune runs retention on dir when none ran for pruneInterval
 // (so on a Trace's first file, then at most once a minute), in the
 // goroutine of the run that opened the file; concurrent opens skip it.
 func (t *Trace) maybePrune(dir string) {
@@ -18,7 +18,7 @@ func (t *Trace) maybePrune(dir string) {
 		return
 	}
 	t.pruning = true
-	t.nextPrune = now.Add(tracePruneInterval)
+	t.nextPrune = now.Add(pruneInterval)
 	t.mu.Unlock()
 
 	t.prune(dir, now)
@@ -35,10 +35,10 @@ func (t *Trace) maybePrune(dir string) {
 // files are left alone. It returns the names removed; failures to remove
 // (a file another process just removed) are skipped.
 func (t *Trace) prune(dir string, now time.Time) []string {
-	maxFiles := orDefault(t.MaxFiles, DefaultTraceMaxFiles)
+	maxFiles := orDefault(t.MaxFiles, DefaultMaxFiles)
 	maxAge := t.MaxAge
 	if maxAge == 0 {
-		maxAge = DefaultTraceMaxAge
+		maxAge = DefaultMaxAge
 	}
 	entries, err := os.ReadDir(dir) // sorted by name: oldest first
 	if err != nil {

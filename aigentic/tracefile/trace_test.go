@@ -1,4 +1,4 @@
-package aigentic_test
+package tracefile_test
 
 import (
 	"errors"
@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,17 +19,11 @@ import (
 
 var traceName = regexp.MustCompile(`^trace_\d{14}_(run_[0-9a-f]{12})\.txt$`)
 
-func newTestTrace(t *testing.T) *aigentic.Trace {
-	tr := aigentic.NewTrace()
-	tr.Directory = filepath.Join(t.TempDir(), "traces") // created by the trace
-	return tr
-}
-
 func TestTraceRecordsRun(t *testing.T) {
 	trace := newTestTrace(t)
 	s := &sleeper{}
-	lookup := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return ai.Text("found: 42"), nil }}
-	broken := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return ai.ErrorText("backend down"), nil }}
+	lookup := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { return ai.Text("found: 42"), nil }}
+	broken := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { return ai.ErrorText("backend down"), nil }}
 	inner := aitest.NewScripted(
 		aitest.CallTools(aitest.Call("lookup", `{"q":"answer"}`), aitest.Call("broken", `{}`)),
 		aitest.Reply("The answer is 42."),
@@ -36,7 +31,7 @@ func TestTraceRecordsRun(t *testing.T) {
 	model := aitest.Inject(inner).FailNext(aitest.StatusError(503, 0))
 	run, err := aigentic.Agent{
 		Model: model, Name: "tracer", Logger: discardLogger(), Trace: trace,
-		Retries: 2, RetryPolicy: s.policy(), Instructions: "answer well",
+		Retries: 2, RetryPolicy: s.Policy(), Instructions: "answer well",
 		AgentTools: []aigentic.AgentTool{lookup.Tool("lookup", nil), broken.Tool("broken", nil)},
 	}.Start("what is the answer?")
 	if err != nil {
@@ -133,7 +128,7 @@ func TestTraceRecordsFailure(t *testing.T) {
 	trace := newTestTrace(t)
 	s := &sleeper{}
 	model := aitest.Inject(aitest.NewScripted()).FailNext(aitest.StatusError(503, 0), aitest.StatusError(503, 0))
-	run, err := aigentic.Agent{Model: model, Logger: discardLogger(), Trace: trace, Retries: 1, RetryPolicy: s.policy()}.Start("hi")
+	run, err := aigentic.Agent{Model: model, Logger: discardLogger(), Trace: trace, Retries: 1, RetryPolicy: s.Policy()}.Start("hi")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +155,7 @@ func TestTraceSummaryCountsEveryToolCall(t *testing.T) {
 	trace := newTestTrace(t)
 	s := &sleeper{}
 	flaky := &countingTool{}
-	flaky.res = func(map[string]any) (*ai.ToolResult, error) {
+	flaky.Res = func(map[string]any) (*ai.ToolResult, error) {
 		if flaky.Count() == 1 {
 			return nil, ai.Transient(errors.New("flake"))
 		}
@@ -178,7 +173,7 @@ func TestTraceSummaryCountsEveryToolCall(t *testing.T) {
 		aitest.Reply("done"),
 	)
 	run, err := aigentic.Agent{
-		Model: model, Logger: discardLogger(), Trace: trace, Retries: 1, RetryPolicy: s.policy(),
+		Model: model, Logger: discardLogger(), Trace: trace, Retries: 1, RetryPolicy: s.Policy(),
 		AgentTools: []aigentic.AgentTool{flaky.Tool("flaky", nil), guarded},
 	}.Start("go")
 	if err != nil {
@@ -219,7 +214,7 @@ func TestTraceUniqueFilesForConcurrentRuns(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			<-start
-			run, err := aigentic.Agent{Model: aitest.NewScripted(aitest.Reply("r" + itoa(i))), Logger: discardLogger(), Trace: trace}.Start("q" + itoa(i))
+			run, err := aigentic.Agent{Model: aitest.NewScripted(aitest.Reply("r" + strconv.Itoa(i))), Logger: discardLogger(), Trace: trace}.Start("q" + strconv.Itoa(i))
 			if err != nil {
 				errs[i] = err
 				return
@@ -246,7 +241,7 @@ func TestTraceUniqueFilesForConcurrentRuns(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Each file holds exactly its own run.
-		if strings.Count(string(b), "=== aigentic trace ===") != 1 || !strings.Contains(string(b), "r"+itoa(i)) ||
+		if strings.Count(string(b), "=== aigentic trace ===") != 1 || !strings.Contains(string(b), "r"+strconv.Itoa(i)) ||
 			!strings.Contains(string(b), "run: "+run.ID()+"\n") {
 			t.Fatalf("run %d: file %s holds:\n%s", i, p, b)
 		}
@@ -308,10 +303,10 @@ func TestTraceAndLogsNeverHoldAPIKey(t *testing.T) {
 	s := &sleeper{}
 	logger, buf := newJSONLogger()
 	leak := "key=" + key + " Authorization: Bearer " + key + " token " + opaque
-	echo := &countingTool{res: func(args map[string]any) (*ai.ToolResult, error) {
+	echo := &countingTool{Res: func(args map[string]any) (*ai.ToolResult, error) {
 		return ai.ErrorText("tool saw " + leak), nil
 	}}
-	failing := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) {
+	failing := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) {
 		return nil, errors.New("request failed: Authorization: Bearer " + key)
 	}}
 	inner := aitest.NewScripted(
@@ -323,7 +318,7 @@ func TestTraceAndLogsNeverHoldAPIKey(t *testing.T) {
 	model := aitest.Inject(inner).FailNext(modelErr)
 	run, err := aigentic.Agent{
 		Model: model, Logger: logger, LogLevel: slog.LevelDebug, Trace: trace,
-		Retries: 1, RetryPolicy: s.policy(),
+		Retries: 1, RetryPolicy: s.Policy(),
 		AgentTools: []aigentic.AgentTool{echo.Tool("echo", nil), failing.Tool("failing", nil)},
 	}.Start("my key is " + key)
 	if err != nil {

@@ -1,16 +1,17 @@
-package aigentic
+package otelagent
 
 import (
 	"encoding/json"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 )
 
 // Message content on spans, in the JSON shapes of the GenAI semantic
 // conventions (gen_ai.input.messages, gen_ai.output.messages,
 // gen_ai.system_instructions): a message is a role and its parts, a part
 // is text, a tool call or a tool call's response. Every string is passed
-// through Redact first. Recorded only when CaptureContentEnv is "true".
+// through secret.Redact first. Recorded only when CaptureContentEnv is "true".
 
 type otelPart struct {
 	Type      string `json:"type"`
@@ -30,13 +31,13 @@ type otelMessage struct {
 func messageParts(m ai.Message) []otelPart {
 	parts := []otelPart{}
 	if m.Role == ai.RoleTool {
-		return append(parts, otelPart{Type: "tool_call_response", ID: Redact(m.ToolCallID), Response: Redact(m.Content)})
+		return append(parts, otelPart{Type: "tool_call_response", ID: secret.Redact(m.ToolCallID), Response: secret.Redact(m.Content)})
 	}
 	if m.Content != "" {
-		parts = append(parts, otelPart{Type: "text", Content: Redact(m.Content)})
+		parts = append(parts, otelPart{Type: "text", Content: secret.Redact(m.Content)})
 	}
 	for _, tc := range m.ToolCalls {
-		parts = append(parts, otelPart{Type: "tool_call", ID: Redact(tc.ID), Name: Redact(tc.Name), Arguments: arguments(tc.Arguments)})
+		parts = append(parts, otelPart{Type: "tool_call", ID: secret.Redact(tc.ID), Name: secret.Redact(tc.Name), Arguments: arguments(tc.Arguments)})
 	}
 	return parts
 }
@@ -44,7 +45,7 @@ func messageParts(m ai.Message) []otelPart {
 // arguments is a tool call's arguments as the JSON object they are, or as
 // a string when the model sent something else.
 func arguments(raw string) any {
-	raw = Redact(raw)
+	raw = secret.Redact(raw)
 	if json.Valid([]byte(raw)) {
 		return json.RawMessage(raw)
 	}
@@ -67,7 +68,7 @@ func outputMessagesJSON(resp *ai.Response) string {
 }
 
 func systemInstructionsJSON(s string) string {
-	return marshal([]otelPart{{Type: "text", Content: Redact(s)}})
+	return marshal([]otelPart{{Type: "text", Content: secret.Redact(s)}})
 }
 
 func marshal(v any) string {

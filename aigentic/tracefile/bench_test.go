@@ -1,4 +1,4 @@
-package aigentic_test
+package tracefile_test
 
 import (
 	"testing"

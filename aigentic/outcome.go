@@ -9,8 +9,9 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
 
-// The outcomes of a run (attribute "outcome" of aigentic.runs and
-// aigentic.run.duration, and error.type of a failed invoke_agent span).
+// The outcomes of a run (hook.RunEnd.Outcome: attribute "outcome" of
+// aigentic.runs and aigentic.run.duration, and error.type of a failed
+// invoke_agent span).
 const (
 	outcomeOK         = "ok"
 	outcomeToolError  = "tool_error"
@@ -21,15 +22,18 @@ const (
 	// outcomeRateLimited: Agent.RateLimiter refused a request
 	// (ErrRateLimited) — back-pressure, not a failure of the model.
 	outcomeRateLimited = "rate_limited"
+	// outcomeHalted: an interceptor stopped the run (*HaltError).
+	outcomeHalted = "halted"
+	// outcomeCheckpoint: a durable run's checkpoint could not be saved.
+	outcomeCheckpoint = "checkpoint_error"
 )
 
 // outcomeOf classifies how a run ended: stopped by its context (timeout
 // when a deadline passed, canceled otherwise), out of model calls (limit),
-// failed by a tool (tool_error), refused by the rate limiter
+// failed by a tool (tool_error), halted by an interceptor (halted), out of
+// checkpoints (checkpoint_error), refused by the rate limiter
 // (rate_limited), or failed by the model (model_error).
 func outcomeOf(err error) string {
-	var le *LimitError
-	var te *ToolError
 	switch {
 	case err == nil:
 		return outcomeOK
@@ -38,9 +42,13 @@ func outcomeOf(err error) string {
 			return outcomeTimeout
 		}
 		return outcomeCanceled
-	case errors.As(err, &le):
+	case errors.Is(err, ErrMaxLLMCalls), errors.Is(err, ErrBudgetExceeded):
 		return outcomeLimit
-	case errors.As(err, &te):
+	case errors.Is(err, ErrHalted):
+		return outcomeHalted
+	case errors.Is(err, ErrCheckpoint):
+		return outcomeCheckpoint
+	case isToolError(err):
 		return outcomeToolError
 	case errors.Is(err, ErrRateLimited):
 		return outcomeRateLimited
@@ -49,15 +57,11 @@ func outcomeOf(err error) string {
 	}
 }
 
-// toolErrorResult is error.type of a tool call whose result was an error
-// result (and outcome "error_result" of aigentic.tool.calls).
-const toolErrorResult = "error_result"
-
 // errorType is error.type for a failed step: the HTTP status of a
 // provider's error, "timeout" or "canceled" for a context's end, "panic"
 // for a tool's panic, else the error's Go type.
 func errorType(err error) string {
-	var me *ai.ModelError
+	me, isModel := errors.AsType[*ai.ModelError](err)
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		return outcomeTimeout
@@ -65,7 +69,7 @@ func errorType(err error) string {
 		return outcomeCanceled
 	case errors.Is(err, ErrToolPanic):
 		return "panic"
-	case errors.As(err, &me) && me.StatusCode != 0:
+	case isModel && me.StatusCode != 0:
 		return strconv.Itoa(me.StatusCode)
 	}
 	for {
@@ -88,4 +92,15 @@ func isPlainWrapper(err error) bool {
 	}
 	t := fmt.Sprintf("%T", err)
 	return t == "*fmt.wrapError" || t == "*fmt.wrapErrors"
+}
+
+// isToolError reports whether err holds a *ToolError.
+func isToolError(err error) bool {
+	_, ok := errors.AsType[*ToolError](err)
+	return ok
+}
+
+// asTruncated finds a *ai.TruncatedError in err.
+func asTruncated(err error) (*ai.TruncatedError, bool) {
+	return errors.AsType[*ai.TruncatedError](err)
 }

@@ -1,4 +1,4 @@
-package aigentic_test
+package otelagent_test
 
 import (
 	"context"

@@ -1,6 +1,6 @@
 //go:build unix
 
-package aigentic_test
+package tracefile_test
 
 import (
 	"syscall"

@@ -1,4 +1,4 @@
-package aigentic
+package tracefile
 
 import (
 	"bufio"
@@ -8,8 +8,8 @@ import (
 	"strings"
 )
 
-// TraceSummary is what [ReadTraceSummary] learns from a trace file.
-type TraceSummary struct {
+// Summary is what [ReadSummary] learns from a trace file.
+type Summary struct {
 	Path      string
 	Run       string
 	Agent     string
@@ -27,16 +27,16 @@ type TraceSummary struct {
 	Cut bool
 }
 
-// ReadTraceSummary reads a trace file back and counts what it recorded.
+// ReadSummary reads a trace file back and counts what it recorded.
 // It reads line by line, so a file of any size costs 64 KiB of memory
 // (longer lines are recorded text, not structure, and are skipped).
-func ReadTraceSummary(path string) (TraceSummary, error) {
+func ReadSummary(path string) (Summary, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return TraceSummary{}, fmt.Errorf("read trace: %w", err)
+		return Summary{}, fmt.Errorf("read trace: %w", err)
 	}
 	defer f.Close()
-	s := TraceSummary{Path: path}
+	s := Summary{Path: path}
 	calls := map[string]bool{}
 	var in, out string
 	rd := bufio.NewReaderSize(f, 64<<10)

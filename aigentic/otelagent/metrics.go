@@ -1,4 +1,4 @@
-package aigentic
+package otelagent
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	semconv "go.opentelemetry.io/otel/semconv/v1.41.0"
 	"go.opentelemetry.io/otel/semconv/v1.41.0/genaiconv"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
 )
 
 // The metrics of the agents' runs (names agreed with the alert rules and
@@ -18,7 +20,8 @@ import (
 //	gen_ai.client.token.usage          histogram {token}  gen_ai.token.type=input|output, gen_ai.operation.name,
 //	                                                      gen_ai.provider.name, gen_ai.request.model, gen_ai.response.model
 //	gen_ai.client.operation.duration   histogram s        per model attempt; + error.type on failure
-//	aigentic.runs                      counter {run}      outcome=ok|tool_error|model_error|limit|timeout|canceled|rate_limited, gen_ai.agent.name
+//	aigentic.runs                      counter {run}      outcome=ok|tool_error|model_error|limit|timeout|canceled|rate_limited|halted|checkpoint_error,
+//	                                                      gen_ai.agent.name
 //	aigentic.run.duration              histogram s        outcome, gen_ai.agent.name
 //	aigentic.tool.calls                counter {call}     gen_ai.tool.name ("_OTHER" for a name no tool has), outcome=ok|error_result|failed
 //	aigentic.retries                   counter {retry}    aigentic.step=model|tool
@@ -29,12 +32,29 @@ import (
 //
 // The two gen_ai histograms use the bucket boundaries the GenAI semantic
 // conventions recommend.
+//
+// Every label value is bounded: outcomes, steps and token types are closed
+// sets; gen_ai.request.model and gen_ai.agent.name come from the program's
+// own configuration; gen_ai.tool.name is a tool the agent offers, or
+// "_OTHER"; gen_ai.response.model — a value the provider sends — is kept
+// only when it is the model asked for or a dated version of it
+// ("gpt-4o-mini-2024-07-18" for "gpt-4o-mini"), or one of the names the
+// program allows (AllowResponseModels), and is "_OTHER" otherwise; the
+// provider name is the model's own, or "_OTHER" when a response names
+// another one the program did not allow.
 
 // Outcomes of aigentic.tool.calls.
 const (
 	toolOutcomeOK     = "ok"
 	toolOutcomeFailed = "failed"
+	// ToolErrorResult is error.type of a tool call whose result was an
+	// error result, and outcome "error_result" of aigentic.tool.calls.
+	ToolErrorResult = "error_result"
 )
+
+// Other is the label value that stands for any value outside a bounded
+// set (OpenTelemetry's own convention for an unknown enum value).
+const Other = "_OTHER"
 
 var (
 	outcomeKey = attribute.Key("outcome")
@@ -78,7 +98,7 @@ func instrumentsFor(mp metric.MeterProvider) *instruments {
 // is reported to otel.Handle and replaced by the no-op one the API returns
 // with the error, so metrics never fail a run.
 func newInstruments(mp metric.MeterProvider) *instruments {
-	m := mp.Meter(instrumentationName, metric.WithSchemaURL(semconv.SchemaURL))
+	m := mp.Meter(InstrumentationName, metric.WithSchemaURL(semconv.SchemaURL))
 	in := &instruments{mp: mp}
 	var errs [9]error
 	var tu genaiconv.ClientTokenUsage
@@ -117,65 +137,60 @@ func (in *instruments) enabled(ctx context.Context) bool {
 	return in.runs.Enabled(ctx) || in.opDuration.Enabled(ctx) || in.tokenUsage.Enabled(ctx)
 }
 
-func (in *instruments) recordRun(ctx context.Context, o *otelObserver, outcome string, seconds float64) {
-	attrs := metric.WithAttributes(o.runAttrs[0], outcomeKey.String(outcome))
-	in.runs.Add(ctx, 1, attrs)
-	in.runDuration.Record(ctx, seconds, attrs)
-}
-
-func (in *instruments) recordRateLimitWait(ctx context.Context, o *otelObserver, seconds float64) {
-	in.rateLimitWait.Record(ctx, seconds, metric.WithAttributes(o.runAttrs...))
-}
-
-func (in *instruments) recordModel(ctx context.Context, o *otelObserver, s modelEnd) {
-	attrs := []attribute.KeyValue{
-		semconv.GenAIOperationNameChat,
-		semconv.GenAIProviderNameKey.String(o.provider),
-		semconv.GenAIRequestModel(o.model),
+func (in *instruments) recordModel(ctx context.Context, st *runState, s *hook.ModelEnd) {
+	r := s.Run
+	attrs := make([]attribute.KeyValue, 3, 6)
+	attrs[0] = semconv.GenAIOperationNameChat
+	attrs[1] = semconv.GenAIProviderNameKey.String(r.Provider)
+	attrs[2] = semconv.GenAIRequestModel(r.Model)
+	if s.Err != nil {
+		attrs = append(attrs, semconv.ErrorTypeKey.String(s.ErrorType))
+	} else {
+		if p := s.Response.Provider; p != "" && p != r.Provider {
+			attrs[1] = semconv.GenAIProviderNameKey.String(boundedName(p, "", &allowedProviders))
+		}
+		if m := s.Response.Model; m != "" {
+			attrs = append(attrs, semconv.GenAIResponseModel(boundedName(m, r.Model, &allowedModels)))
+		}
 	}
-	if s.err != nil {
-		attrs = append(attrs, semconv.ErrorTypeKey.String(errorType(s.err)))
-	} else if s.resp.Model != "" {
-		attrs = append(attrs, semconv.GenAIResponseModel(s.resp.Model))
-	}
-	in.opDuration.Record(ctx, s.d.Seconds(), metric.WithAttributes(attrs...))
-	if s.willRetry {
+	in.opDuration.Record(ctx, s.Duration.Seconds(), metric.WithAttributes(attrs...))
+	if s.WillRetry {
 		in.retries.Add(ctx, 1, metric.WithAttributes(stepModel...))
 	}
-	if s.exhausted {
+	if s.Exhausted {
 		in.exhausted.Add(ctx, 1, metric.WithAttributes(stepModel...))
 	}
-	if s.err != nil {
+	if s.Err != nil {
 		return
 	}
-	u := s.resp.Usage
+	u := s.Response.Usage
 	in.tokenUsage.Record(ctx, int64(u.InputTokens), metric.WithAttributes(append(attrs, semconv.GenAITokenTypeInput)...))
 	in.tokenUsage.Record(ctx, int64(u.OutputTokens), metric.WithAttributes(append(attrs, semconv.GenAITokenTypeOutput)...))
-	if p := o.r.agent.Pricing; p != nil {
-		in.cost.Add(ctx, p.Cost(u), metric.WithAttributes(semconv.GenAIRequestModel(o.model), o.runAttrs[0]))
+	if r.Priced {
+		in.cost.Add(ctx, s.CostUSD, metric.WithAttributes(semconv.GenAIRequestModel(r.Model), st.attrs[0]))
 	}
 }
 
-func (in *instruments) recordToolAttempt(ctx context.Context, s toolAttemptEnd) {
-	if s.willRetry {
+func (in *instruments) recordToolAttempt(ctx context.Context, s *hook.ToolAttemptEnd) {
+	if s.WillRetry {
 		in.retries.Add(ctx, 1, metric.WithAttributes(stepTool...))
 	}
-	if s.exhausted {
+	if s.Exhausted {
 		in.exhausted.Add(ctx, 1, metric.WithAttributes(stepTool...))
 	}
 }
 
-func (in *instruments) recordTool(ctx context.Context, o *otelObserver, s toolEnd) {
+func (in *instruments) recordTool(ctx context.Context, s *hook.ToolEnd) {
 	outcome := toolOutcomeOK
 	switch {
-	case s.err != nil:
+	case s.Err != nil:
 		outcome = toolOutcomeFailed
-	case s.res.Error:
-		outcome = toolErrorResult
+	case s.Result.Error:
+		outcome = ToolErrorResult
 	}
-	name := "_OTHER" // a name the model made up: not a label value
-	if o.r.toolIndex(s.tc.Name) >= 0 {
-		name = s.tc.Name
+	name := Other // a name the model made up: not a label value
+	if s.Tool != nil {
+		name = s.Tool.Name
 	}
 	in.toolCalls.Add(ctx, 1, metric.WithAttributes(semconv.GenAIToolName(name), outcomeKey.String(outcome)))
 }

@@ -1,7 +1,8 @@
-package aigentic_test
+package tracefile_test
 
 import (
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -81,7 +82,7 @@ func TestTraceCapsMarkTheCut(t *testing.T) {
 	arg := `{"text":"` + strings.Repeat("é", 500) + `"}` // 1011 bytes
 	result := strings.Repeat("r", 5000)
 	answer := strings.Repeat("a", 7000)
-	echo := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return ai.Text(result), nil }}
+	echo := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { return ai.Text(result), nil }}
 	model := aitest.NewScripted(aitest.CallTools(aitest.Call("echo", arg)), aitest.Reply(answer))
 	_, text := runTraced(t, aigentic.Agent{Model: model, Trace: trace, AgentTools: []aigentic.AgentTool{echo.Tool("echo", nil)}}, "go")
 	if !utf8.ValidString(text) {
@@ -115,7 +116,7 @@ func TestTraceCapNeverSplitsASecret(t *testing.T) {
 	trace.MaxToolResultBytes = 100
 	pad := `{"x":"` + strings.Repeat("p", 90) // the secret starts at byte 96
 	arg := pad + opaque + `"}`
-	echo := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) {
+	echo := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) {
 		return ai.Text(pad + opaque + strings.Repeat("q", 500)), nil
 	}}
 	model := aitest.NewScripted(aitest.CallTools(aitest.Call("echo", arg)), aitest.Reply("ok"))
@@ -138,7 +139,7 @@ func TestTraceDefaultCapsBoundHugeArgument(t *testing.T) {
 	if len(text) > 2*aigentic.DefaultTraceMaxToolArgumentBytes+8<<10 {
 		t.Fatalf("file is %d bytes for a 10 MiB argument", len(text))
 	}
-	if !strings.Contains(text, " …[cut by Trace.MaxToolArgumentBytes: 16384 of "+itoa(len(arg))+" bytes shown]") {
+	if !strings.Contains(text, " …[cut by Trace.MaxToolArgumentBytes: 16384 of "+strconv.Itoa(len(arg))+" bytes shown]") {
 		t.Fatalf("no cut marker:\n%.2000s", text)
 	}
 }
@@ -150,7 +151,7 @@ func TestTraceFileSizeCap(t *testing.T) {
 	trace.MaxFileBytes = 4096
 	steps := []aitest.Step{}
 	for i := 0; i < 20; i++ {
-		steps = append(steps, aitest.CallTools(aitest.Call("step", `{"n":`+itoa(i)+`,"pad":"`+strings.Repeat("p", 200)+`"}`)))
+		steps = append(steps, aitest.CallTools(aitest.Call("step", `{"n":`+strconv.Itoa(i)+`,"pad":"`+strings.Repeat("p", 200)+`"}`)))
 	}
 	steps = append(steps, aitest.Reply("finished"))
 	model := aitest.NewScripted(steps...)
@@ -185,7 +186,7 @@ func TestTraceFlushesAtStepBoundaries(t *testing.T) {
 			return nil, err
 		}
 		seen = append(seen, string(b))
-		return ai.Text("peeked " + itoa(len(seen))), nil
+		return ai.Text("peeked " + strconv.Itoa(len(seen))), nil
 	}}
 	// Each model call takes 2ms: long enough that a write at the step
 	// boundary is due (steps under 1ms are written together).
@@ -216,7 +217,7 @@ func TestTraceMultilineSecretRedacted(t *testing.T) {
 	const pem = "-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n-----END KEY-----"
 	t.Setenv("AIGENTIC_API_KEY", pem)
 	trace := newTestTrace(t)
-	echo := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return ai.Text("the key is\n" + pem + "\nuse it"), nil }}
+	echo := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { return ai.Text("the key is\n" + pem + "\nuse it"), nil }}
 	model := aitest.NewScripted(aitest.CallTools(aitest.Call("echo", `{}`)), aitest.Reply("here:\n"+pem))
 	_, text := runTraced(t, aigentic.Agent{Model: model, Trace: trace, AgentTools: []aigentic.AgentTool{echo.Tool("echo", nil)}}, "go")
 	for _, line := range strings.Split(pem, "\n")[1:3] {
