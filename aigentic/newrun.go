@@ -10,6 +10,7 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/otelagent"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/schema"
 )
 
 // newRun validates the agent and prepares a run; parent is set for a
@@ -110,7 +111,7 @@ func (r *AgentRun) prepareTools() error {
 	for i := range a.Agents {
 		r.tools = append(r.tools, subAgentTool(a.Agents[i]))
 	}
-	r.schemas = make([]argValidator, len(r.tools))
+	r.schemas = make([]*schema.Validator, len(r.tools))
 	r.aiTools = make([]ai.Tool, len(r.tools))
 	for i := range r.tools {
 		t := &r.tools[i]

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/schema"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/tracefile"
 )
 
@@ -30,7 +31,7 @@ type AgentRun struct {
 	budgets budgets
 
 	tools   []AgentTool
-	schemas []argValidator
+	schemas []*schema.Validator
 	aiTools []ai.Tool
 
 	// durable is set by StartDurable/ExecuteDurable (checkpoint.go).

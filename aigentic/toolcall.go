@@ -104,11 +104,11 @@ func (r *AgentRun) answerTool(ctx context.Context, call *hook.ToolCall) (res *ai
 	t := &r.tools[idx]
 	var args map[string]any
 	var verr error
-	if fv, ok := r.schemas[idx].(*flatValidator); ok && t.executeRaw != nil && !t.RequireApproval && t.Validate == nil && fv.quickValid(tc.Arguments) {
+	if t.executeRaw != nil && !t.RequireApproval && t.Validate == nil && r.schemas[idx].PlainlyValid(tc.Arguments) {
 		// Plainly valid arguments for a typed tool: it decodes the raw
 		// JSON itself, so no map is built.
 	} else {
-		args, verr = validateArgs(r.schemas[idx], tc.Arguments)
+		args, verr = r.schemas[idx].Args(tc.Arguments)
 	}
 	if verr != nil {
 		return ai.ErrorText(fmt.Sprintf("invalid arguments for tool %q: %v", tc.Name, verr)), nil

@@ -1,4 +1,4 @@
-package aigentic
+package schema
 
 import (
 	"encoding/json"
@@ -30,7 +30,7 @@ func flatFor(t testing.TB, src string) *flatValidator {
 func checkQuick(t testing.TB, fv *flatValidator, raw string) bool {
 	t.Helper()
 	quick := fv.quickValid(raw)
-	_, err := validateArgs(fv, raw)
+	_, err := (&Validator{flat: fv}).Args(raw)
 	if quick && err != nil {
 		t.Fatalf("quickValid accepted %q, the full path says: %v", raw, err)
 	}

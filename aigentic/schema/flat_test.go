@@ -1,7 +1,8 @@
-package aigentic
+package schema
 
 import (
 	"encoding/json"
+	"errors"
 	"math/rand/v2"
 	"testing"
 )
@@ -28,11 +29,12 @@ func TestFlatValidatorAgreesWithLibrary(t *testing.T) {
 		if !ok {
 			t.Fatalf("schema %d: want the flat fast path", si)
 		}
-		sch, err := compileSchema(schema)
+		raw, _ := json.Marshal(schema)
+		v, err := compile(raw, schema)
 		if err != nil {
 			t.Fatal(err)
 		}
-		lib := libValidator{sch}
+		lib := &Validator{lib: v.lib} // the library alone
 		for i := 0; i < 3000; i++ {
 			args := map[string]any{}
 			for _, k := range keys {
@@ -40,7 +42,7 @@ func TestFlatValidatorAgreesWithLibrary(t *testing.T) {
 					args[k] = values[rng.IntN(len(values))]
 				}
 			}
-			fe, le := flat.validate(args), lib.validate(args)
+			fe, le := flat.validate(args), lib.Validate(args)
 			if (fe == nil) != (le == nil) {
 				t.Fatalf("schema %d, args %v: flat says %v, library says %v", si, args, fe, le)
 			}
@@ -66,15 +68,15 @@ func TestCompileFlatFallsBack(t *testing.T) {
 		if _, ok := compileFlat(schema); ok {
 			t.Errorf("%s: fast path accepted a schema it cannot check", src)
 		}
-		v, err := newValidator(schema)
+		v, err := Compile(schema)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, ok := v.(libValidator); !ok {
-			t.Errorf("%s: got %T, want the library validator", src, v)
+		if v.flat != nil {
+			t.Errorf("%s: compiled with the fast path, want the library alone", src)
 		}
 	}
-	if _, err := newValidator(map[string]any{"type": 12}); err == nil {
-		t.Error("an invalid schema compiled")
+	if _, err := Compile(map[string]any{"type": 12}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("an invalid schema: err %v, want ErrInvalid", err)
 	}
 }

@@ -1,32 +1,11 @@
-package aigentic
+package schema
 
 import (
 	"fmt"
 	"math"
 	"sort"
 	"strings"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
 )
-
-// argValidator checks decoded tool arguments against a tool's schema.
-type argValidator interface {
-	validate(args map[string]any) error
-}
-
-// libValidator validates with the JSON-schema library: any schema, any
-// keyword.
-type libValidator struct{ sch *jsonschema.Schema }
-
-func (v libValidator) validate(args map[string]any) error {
-	if err := v.sch.Validate(args); err != nil {
-		if ve, ok := err.(*jsonschema.ValidationError); ok {
-			return fmt.Errorf("%s", flattenValidation(ve))
-		}
-		return err
-	}
-	return nil
-}
 
 // flatValidator is an allocation-free fast path for the schema shape most
 // tools have — and the one NewTool derives: an object whose properties are

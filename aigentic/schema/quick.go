@@ -1,4 +1,4 @@
-package aigentic
+package schema
 
 // quickValid reports whether raw is, for certain, a JSON object that the
 // flat schema accepts, without building a map. It answers false whenever
