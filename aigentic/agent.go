@@ -64,8 +64,9 @@ type Agent struct {
 	// the work done so far.
 	MaxLLMCalls int
 	// LogLevel is the least level logged: Debug shows every model request
-	// and tool call; Info (the zero value) run start and end; Warn retries
-	// and tool errors; Error failures.
+	// and tool call, and each run's start; Info (the zero value) one record
+	// per run, at its end ("run finished", with the model and the counts);
+	// Warn retries, tool errors and stops; Error failures.
 	LogLevel slog.Level
 	// Logger, when set, receives the records (filtered at LogLevel and
 	// redacted, with the agent, session and run ids); nil logs through

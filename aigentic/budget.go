@@ -324,7 +324,7 @@ func (r *AgentRun) budgetError(s *budgetStop, pending []ai.ToolCall) error {
 	return le
 }
 
-// Hooks called by the run loop (run.go). Each returns nil when the run may
+// Hooks called by the run loop (loop.go). Each returns nil when the run may
 // go on, or the *LimitError that ends it.
 
 // budgetBeforeModelCall reserves the next model call.

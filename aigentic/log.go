@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 )
 
 // minReportedWait is the shortest rate-limit wait logged and traced:
@@ -20,6 +21,8 @@ const minReportedWait = time.Millisecond
 // slog.Default()'s when Logger is nil (read when the run starts, so
 // slog.SetDefault works), filtered at Agent.LogLevel, with the agent,
 // session and run ids on every record, and redacted.
+// The handler and the logger live in the run: making them allocates
+// nothing.
 func (r *AgentRun) runLogger() *slog.Logger {
 	var h slog.Handler
 	if r.agent.Logger != nil {
@@ -27,12 +30,15 @@ func (r *AgentRun) runLogger() *slog.Logger {
 	} else {
 		h = slog.Default().Handler()
 	}
-	return slog.New(&runHandler{level: r.agent.LogLevel, next: h, ids: [3]slog.Attr{
-		slog.String("agent", Redact(r.agent.Name)), slog.String("session", Redact(r.session.ID)), slog.String("run", r.id)}})
+	r.handler = runHandler{level: r.agent.LogLevel, next: h, ids: [3]slog.Attr{
+		slog.String("agent", Redact(r.agent.Name)), slog.String("session", Redact(r.session.ID)), slog.String("run", r.id)}}
+	r.loggerVal = *slog.New(&r.handler)
+	return &r.loggerVal
 }
 
-// logObserver writes the run's steps to its slog logger: start and end at
-// Info (a failure at Error, a stop or a sub-agent's failure at Warn),
+// logObserver writes the run's steps to its slog logger: one record per run
+// at Info, when it ends, with its model and counts (a failure at Error, a
+// stop or a sub-agent's failure at Warn; the start is at Debug),
 // retries, tool error results and refused approvals at Warn, every model
 // attempt and tool call at Debug. The Debug-only work (truncating content)
 // is done only when Debug is enabled.
@@ -41,7 +47,7 @@ type logObserver struct {
 }
 
 func (o *logObserver) debug(ctx context.Context) bool {
-	return o.r.logger.Enabled(ctx, slog.LevelDebug)
+	return o.r.agent.LogLevel <= slog.LevelDebug && o.r.handler.next.Enabled(ctx, slog.LevelDebug)
 }
 
 func (o *logObserver) Observe(ctx context.Context, step hook.Step) context.Context {
@@ -49,7 +55,7 @@ func (o *logObserver) Observe(ctx context.Context, step hook.Step) context.Conte
 	switch s := step.(type) {
 	case *hook.RunStart:
 		r := o.r
-		l.InfoContext(ctx, "run started", "model", s.Run.Model, "max_llm_calls", r.maxCalls, "retries", r.agent.Retries, "tools", len(r.tools))
+		l.DebugContext(ctx, "run started", "model", s.Run.Model, "max_llm_calls", r.maxCalls, "retries", r.agent.Retries, "tools", len(r.tools))
 	case *hook.RunEnd:
 		o.runEnd(ctx, s)
 	case *hook.RateLimitWait:
@@ -113,22 +119,42 @@ func (o *logObserver) Observe(ctx context.Context, step hook.Step) context.Conte
 	return ctx
 }
 
+// runEnd logs the run's one record at Info or above. It is built here
+// rather than through slog.Logger: no caller's PC to look up (it would be
+// this file's), and its values are clean already — numbers, the model's
+// name redacted once per run, the error redacted by finish — so the
+// handler's redaction pass is skipped.
 func (o *logObserver) runEnd(ctx context.Context, s *hook.RunEnd) {
 	st, err := s.Stats, s.Err
-	attrs := []any{"duration", st.Duration, "llm_calls", st.LLMCalls, "tool_calls", st.ToolCalls,
-		"tool_errors", st.ToolErrors, "retries", st.Retries, "tokens_in", st.InputTokens, "tokens_out", st.OutputTokens}
-	l := o.r.logger
+	level, msg := slog.LevelInfo, "run finished"
 	switch {
 	case err == nil:
-		l.InfoContext(ctx, "run finished", attrs...)
 	case isStopped(err):
-		l.WarnContext(ctx, "run stopped", append(attrs, "error", err)...)
+		level, msg = slog.LevelWarn, "run stopped"
 	case o.r.parent != nil:
 		// The parent sees this failure as a tool error result and decides.
-		l.WarnContext(ctx, "sub-agent run failed; its parent gets the error as a tool result", append(attrs, "error", err)...)
+		level, msg = slog.LevelWarn, "sub-agent run failed; its parent gets the error as a tool result"
 	default:
-		l.ErrorContext(ctx, "run failed", append(attrs, "error", err)...)
+		level, msg = slog.LevelError, "run failed"
 	}
+	h := &o.r.handler
+	if !h.Enabled(ctx, level) {
+		return
+	}
+	rec := slog.NewRecord(time.Now(), level, msg, 0)
+	rec.AddAttrs(slog.String("model", o.r.modelName), slog.Duration("duration", st.Duration), slog.Int("llm_calls", st.LLMCalls),
+		slog.Int("tool_calls", st.ToolCalls), slog.Int("tokens_in", st.InputTokens), slog.Int("tokens_out", st.OutputTokens))
+	// The counters of what went wrong, only when something did.
+	if st.ToolErrors > 0 {
+		rec.AddAttrs(slog.Int("tool_errors", st.ToolErrors))
+	}
+	if st.Retries > 0 {
+		rec.AddAttrs(slog.Int("retries", st.Retries))
+	}
+	if err != nil {
+		rec.AddAttrs(slog.String("error", secret.LogValue(err.Error())))
+	}
+	h.handleClean(ctx, rec)
 }
 
 func (o *logObserver) retry(ctx context.Context, step string, attempt int, delay time.Duration, err error) {

@@ -34,22 +34,16 @@ type Stats = hook.Stats
 // reused, so reporting a step allocates nothing. Observers may not keep
 // them (hook.Observer says so).
 
-// stepValues are a run's reusable step values.
+// stepValues are a run's reusable step values (those of a tool call are
+// in its toolFrame).
 type stepValues struct {
-	runStart         hook.RunStart
-	runEnd           hook.RunEnd
-	rateLimitWait    hook.RateLimitWait
-	modelStart       hook.ModelStart
-	modelEnd         hook.ModelEnd
-	content          hook.Content
-	toolStart        hook.ToolStart
-	toolAttempt      hook.ToolAttempt
-	toolAttemptEnd   hook.ToolAttemptEnd
-	toolEnd          hook.ToolEnd
-	approvalAsked    hook.ApprovalAsked
-	approvalAnswered hook.ApprovalAnswered
-	subAgentStart    hook.SubAgentStart
-	subAgentEnd      hook.SubAgentEnd
+	runStart      hook.RunStart
+	runEnd        hook.RunEnd
+	rateLimitWait hook.RateLimitWait
+	modelStart    hook.ModelStart
+	modelEnd      hook.ModelEnd
+	content       hook.Content
+	// The steps of a tool call are its toolFrame's.
 }
 
 // observe reports a step that begins something and returns the context

@@ -59,7 +59,11 @@ func (h *runHandler) Enabled(ctx context.Context, l slog.Level) bool {
 }
 
 func (h *runHandler) Handle(ctx context.Context, r slog.Record) error {
-	r = secret.CleanRecord(r)
+	return h.handleClean(ctx, secret.CleanRecord(r))
+}
+
+// handleClean adds the ids to a record known to be clean and passes it on.
+func (h *runHandler) handleClean(ctx context.Context, r slog.Record) error {
 	r.AddAttrs(h.ids[:]...)
 	return h.next.Handle(ctx, r)
 }

@@ -15,15 +15,20 @@ import (
 // AgentRun is one execution of an Agent. Its methods are safe for
 // concurrent use.
 type AgentRun struct {
-	id       string
-	agent    Agent
-	session  *Session
-	ctx      context.Context
-	cancel   context.CancelCauseFunc
-	logger   *slog.Logger
-	policy   *RetryPolicy
-	maxCalls int
-	parent   *AgentRun
+	id      string
+	agent   Agent
+	session *Session
+	ctx     context.Context
+	cancel  context.CancelCauseFunc
+	logger  *slog.Logger
+	// handler and loggerVal are what logger is made of (log.go);
+	// modelName is the model's name, redacted, for the log.
+	handler   runHandler
+	loggerVal slog.Logger
+	modelName string
+	policy    *RetryPolicy
+	maxCalls  int
+	parent    *AgentRun
 	// info describes the run to observers and interceptors.
 	info hook.RunInfo
 	// budgets are the Budgets the run draws from: its agent's, then its
