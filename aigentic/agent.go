@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"go.opentelemetry.io/otel/metric"
@@ -47,7 +46,9 @@ type Agent struct {
 	// Session groups runs under one context (timeout, cancellation). Nil
 	// gives each run a session of its own on context.Background().
 	Session *Session
-	// Trace, when set, records each run in a text file of its own.
+	// Trace, when set, records each run in a text file of its own
+	// (package aigentic/tracefile). Sub-agents without their own use
+	// their parent's.
 	Trace *Trace
 	// Retries is how many more attempts a failed step gets when its
 	// failure is transient: a model call (network error, attempt timeout,
@@ -63,8 +64,9 @@ type Agent struct {
 	// the work done so far.
 	MaxLLMCalls int
 	// LogLevel is the least level logged: Debug shows every model request
-	// and tool call; Info (the zero value) run start and end; Warn retries
-	// and tool errors; Error failures.
+	// and tool call, and each run's start; Info (the zero value) one record
+	// per run, at its end ("run finished", with the model and the counts);
+	// Warn retries, tool errors and stops; Error failures.
 	LogLevel slog.Level
 	// Logger, when set, receives the records (filtered at LogLevel and
 	// redacted, with the agent, session and run ids); nil logs through
@@ -104,7 +106,7 @@ type Agent struct {
 	// named and shaped by the GenAI semantic conventions: "invoke_agent
 	// {Name}" per run (a sub-agent's nests under its parent's tool call),
 	// "chat {model}" per model attempt and "execute_tool {tool}" per tool
-	// call (see otel.go). Nil uses otel.GetTracerProvider(), the global one,
+	// call (package aigentic/otelagent). Nil uses otel.GetTracerProvider(), the global one,
 	// which records nothing until the program sets one. Sub-agents without
 	// their own use their parent's.
 	TracerProvider trace.TracerProvider
@@ -112,7 +114,7 @@ type Agent struct {
 	// gen_ai.client.operation.duration, aigentic.runs, aigentic.run.duration,
 	// aigentic.tool.calls, aigentic.retries, aigentic.retries.exhausted,
 	// aigentic.rate_limit.wait.duration and, with Pricing, aigentic.cost
-	// (see otel_metrics.go). Nil uses otel.GetMeterProvider(). Sub-agents
+	// (package aigentic/otelagent). Nil uses otel.GetMeterProvider(). Sub-agents
 	// without their own use their parent's.
 	MeterProvider metric.MeterProvider
 	// Memory, when set, gives the agent's runs a memory they share,
@@ -126,6 +128,17 @@ type Agent struct {
 	// draw from it together. The zero Budget limits nothing (MaxLLMCalls
 	// still applies). See Budget.
 	Budget Budget
+	// Observers see every step of the agent's runs, read-only, after the
+	// runtime's own (Stats, OpenTelemetry, the trace file, slog, events):
+	// see package aigentic/hook. Sub-agents without their own use their
+	// parent's.
+	Observers []Observer
+	// Interceptors wrap the model calls and tool calls of the agent's
+	// runs, the first one outermost: they may rewrite a request or a
+	// result, or refuse the step, which ends the run with a *HaltError
+	// keeping the work done. See package aigentic/hook. Sub-agents without
+	// their own use their parent's.
+	Interceptors []Interceptor
 }
 
 // Execute runs the agent on message and returns its final answer. It runs
@@ -182,178 +195,4 @@ func (a Agent) StartContext(ctx context.Context, message string) (*AgentRun, err
 	}
 	go r.loop()
 	return r, nil
-}
-
-// newRun validates the agent and prepares a run; parent is set for a
-// sub-agent's run.
-func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun, error) {
-	//lint:ignore SA1012 nil is newRunContext's documented "bound to the session alone"
-	return a.newRunContext(nil, message, events, parent)
-}
-
-// newRunContext is newRun for a run bound to ctx as well as to its
-// session (ExecuteContext, StartContext); a nil ctx binds it to the
-// session alone.
-func (a Agent) newRunContext(ctx context.Context, message string, events bool, parent *AgentRun) (*AgentRun, error) {
-	if a.Model == nil {
-		return nil, fmt.Errorf("%w: Model is nil", ErrInvalidAgent)
-	}
-	if a.Retries < 0 {
-		return nil, fmt.Errorf("%w: Retries is %d, want 0 or more", ErrInvalidAgent, a.Retries)
-	}
-	if a.MaxLLMCalls < 0 {
-		return nil, fmt.Errorf("%w: MaxLLMCalls is %d, want 0 (default %d) or more", ErrInvalidAgent, a.MaxLLMCalls, DefaultMaxLLMCalls)
-	}
-	if a.Name == "" {
-		a.Name = "agent"
-	}
-	if err := validateBudgets(&a, nil); err != nil {
-		return nil, err
-	}
-	r := &AgentRun{
-		id:       newID("run"),
-		agent:    a,
-		maxCalls: a.MaxLLMCalls,
-		parent:   parent,
-		budgets:  newBudgets(&a, parent),
-		done:     make(chan struct{}),
-	}
-	if r.maxCalls == 0 {
-		r.maxCalls = DefaultMaxLLMCalls
-	}
-	r.policy = a.RetryPolicy
-	if r.policy == nil {
-		r.policy = &RetryPolicy{}
-	}
-	if err := r.prepareTools(); err != nil {
-		return nil, err
-	}
-
-	r.session = a.Session
-	if r.session == nil || r.session.Context == nil {
-		r.session = &Session{ID: newID("ses"), Context: context.Background()}
-	}
-	r.deriveContext(ctx) // runcontext.go
-
-	r.logger = r.runLogger()
-
-	if parent != nil {
-		r.events = parent.events
-	} else {
-		r.events = &r.ownEvents
-		r.events.init(events)
-	}
-	r.stats.Started = time.Now()
-	// Room for the prompt and seven tool turns before the first growth.
-	r.messages = make([]ai.Message, 0, 16)
-	if a.Instructions != "" {
-		r.messages = append(r.messages, ai.Message{Role: ai.RoleSystem, Content: a.Instructions})
-	}
-	r.messages = append(r.messages, ai.Message{Role: ai.RoleUser, Content: message})
-
-	if a.Trace != nil {
-		tr, err := a.Trace.open(r.stats.Started, r.id, r.logger)
-		if err != nil {
-			r.logger.Warn("trace disabled for this run", "error", err)
-		} else {
-			tr.logger = r.logger
-			r.trace = tr
-		}
-	}
-	r.observeRun()
-	r.ctx = r.obs.runStart(r.ctx, runStart{})
-	return r, nil
-}
-
-// prepareTools resolves tools and sub-agents, checks names, and compiles
-// schemas once per run.
-func (r *AgentRun) prepareTools() error {
-	a := &r.agent
-	var memTools []AgentTool
-	if a.Memory != nil {
-		memTools = a.Memory.Tools()
-	}
-	n := len(a.AgentTools) + len(memTools) + len(a.Agents)
-	if n == 0 {
-		return nil
-	}
-	r.tools = make([]AgentTool, 0, n)
-	r.tools = append(r.tools, a.AgentTools...)
-	r.tools = append(r.tools, memTools...)
-	for i := range a.Agents {
-		r.tools = append(r.tools, subAgentTool(a.Agents[i]))
-	}
-	r.schemas = make([]argValidator, len(r.tools))
-	r.aiTools = make([]ai.Tool, len(r.tools))
-	for i := range r.tools {
-		t := &r.tools[i]
-		if !validToolName(t.Name) {
-			return fmt.Errorf("%w: tool name %q: use 1-64 letters, digits, _ or -", ErrInvalidAgent, t.Name)
-		}
-		for j := 0; j < i; j++ {
-			if r.tools[j].Name == t.Name {
-				return fmt.Errorf("%w: two tools named %q", ErrInvalidAgent, t.Name)
-			}
-		}
-		if t.Execute == nil && t.executeRaw == nil {
-			return fmt.Errorf("%w: tool %q has no Execute function", ErrInvalidAgent, t.Name)
-		}
-		sch, err := compiledFor(t)
-		if err != nil {
-			return fmt.Errorf("%w: tool %q: %w", ErrInvalidAgent, t.Name, err)
-		}
-		r.schemas[i] = sch
-		schema := t.InputSchema
-		if schema == nil {
-			schema = map[string]any{"type": "object", "properties": map[string]any{}}
-		}
-		r.aiTools[i] = ai.Tool{Name: t.Name, Description: t.Description, InputSchema: schema}
-	}
-	return nil
-}
-
-// subAgentTool exposes sub as a tool.
-func subAgentTool(sub Agent) AgentTool {
-	name := toolNameFor(sub.Name)
-	desc := sub.Description
-	if desc == "" {
-		desc = "Delegate a task to the " + sub.Name + " agent and get its answer."
-	}
-	return AgentTool{
-		Name:        name,
-		Description: desc,
-		InputSchema: map[string]any{
-			"type": "object",
-			"properties": map[string]any{
-				"input": map[string]any{"type": "string", "description": "The task or question for the " + sub.Name + " agent, with the context it needs."},
-			},
-			"required":             []any{"input"},
-			"additionalProperties": false,
-		},
-		Execute: func(run *AgentRun, args map[string]any) (*ai.ToolResult, error) {
-			input, _ := args["input"].(string)
-			return run.delegate(sub, input)
-		},
-	}
-}
-
-// toolNameFor turns an agent name into a tool name.
-func toolNameFor(name string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(strings.TrimSpace(name)) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_', r == '-':
-			b.WriteRune(r)
-		default:
-			b.WriteByte('_')
-		}
-	}
-	if b.Len() == 0 {
-		return "agent"
-	}
-	s := b.String()
-	if len(s) > 64 {
-		s = s[:64]
-	}
-	return s
 }

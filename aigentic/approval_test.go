@@ -3,65 +3,13 @@ package aigentic_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
-	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 )
-
-type emailInput struct {
-	To      string `json:"to" description:"recipient"`
-	Subject string `json:"subject"`
-}
-
-func approvalAgent(model ai.Model, sent *[]emailInput, timeout time.Duration) aigentic.Agent {
-	tool := aigentic.NewTool("send_email", "Send an email.", func(run *aigentic.AgentRun, in emailInput) (string, error) {
-		*sent = append(*sent, in)
-		return "sent to " + in.To, nil
-	})
-	tool.RequireApproval = true
-	tool.Validate = func(run *aigentic.AgentRun, args map[string]any) (aigentic.ValidationResult, error) {
-		return aigentic.ValidationResult{Message: fmt.Sprintf("will email %v", args["to"])}, nil
-	}
-	return aigentic.Agent{Model: model, Logger: discardLogger(), ApprovalTimeout: timeout, AgentTools: []aigentic.AgentTool{tool}}
-}
-
-// answerApprovals drains the run's events, answering each approval with
-// answer; it returns the approval events seen.
-func answerApprovals(t *testing.T, run *aigentic.AgentRun, answer func(ev *aigentic.ApprovalEvent)) []*aigentic.ApprovalEvent {
-	t.Helper()
-	var seen []*aigentic.ApprovalEvent
-	drainWith(t, run, func(ev aigentic.Event) {
-		if ae, ok := ev.(*aigentic.ApprovalEvent); ok {
-			seen = append(seen, ae)
-			answer(ae)
-		}
-	})
-	return seen
-}
-
-// drainWith is drain calling fn on each event as it arrives.
-func drainWith(t *testing.T, run *aigentic.AgentRun, fn func(aigentic.Event)) []aigentic.Event {
-	t.Helper()
-	var evs []aigentic.Event
-	timeout := time.After(5 * time.Second)
-	for {
-		select {
-		case e, ok := <-run.Next():
-			if !ok {
-				return evs
-			}
-			evs = append(evs, e)
-			fn(e)
-		case <-timeout:
-			t.Fatal("events did not close within 5s")
-		}
-	}
-}
 
 func emailScript() *aitest.Scripted {
 	return aitest.NewScripted(

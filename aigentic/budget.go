@@ -319,12 +319,12 @@ func (c budgets) noModelCallLeft() *budgetStop {
 // budgetError is the *LimitError of a run stopped by a budget, with
 // pending the tool calls left unexecuted.
 func (r *AgentRun) budgetError(s *budgetStop, pending []ai.ToolCall) error {
-	le := r.limitError(pending).(*LimitError)
+	le := r.limitError(pending)
 	le.Exceeded, le.Max, le.Used, le.BudgetOwner = s.limit, s.max, s.used, s.state.owner
 	return le
 }
 
-// Hooks called by the run loop (run.go). Each returns nil when the run may
+// Hooks called by the run loop (loop.go). Each returns nil when the run may
 // go on, or the *LimitError that ends it.
 
 // budgetBeforeModelCall reserves the next model call.

@@ -21,7 +21,7 @@ func toolLooper(subAgents ...string) *funcModel {
 	for _, s := range subAgents {
 		isSub[s] = true
 	}
-	return &funcModel{name: "looper", fn: func(ctx context.Context, req ai.Request) (*ai.Response, error) {
+	return &funcModel{Name: "looper", Fn: func(ctx context.Context, req ai.Request) (*ai.Response, error) {
 		turn := 0
 		for _, m := range req.Messages {
 			if m.Role == ai.RoleAssistant {
@@ -220,7 +220,7 @@ func TestBudgetToolCallsAcrossASubAgentTree(t *testing.T) {
 func TestSubAgentOwnBudgetStopsOnlyItsSubtree(t *testing.T) {
 	lookup := &countingTool{}
 	var coordinatorCalls int
-	model := &funcModel{fn: func(ctx context.Context, req ai.Request) (*ai.Response, error) {
+	model := &funcModel{Fn: func(ctx context.Context, req ai.Request) (*ai.Response, error) {
 		last := req.Messages[len(req.Messages)-1]
 		if req.Tools[0].Name == "researcher" {
 			coordinatorCalls++
@@ -340,7 +340,7 @@ func TestBudgetConcurrentRunsAreIndependent(t *testing.T) {
 func TestBudgetExhaustedBySubAgentStopsParentBeforeNextTool(t *testing.T) {
 	notify := &countingTool{}
 	lookup := &countingTool{}
-	model := &funcModel{fn: func(ctx context.Context, req ai.Request) (*ai.Response, error) {
+	model := &funcModel{Fn: func(ctx context.Context, req ai.Request) (*ai.Response, error) {
 		if len(req.Tools) == 2 { // the coordinator: notify and researcher
 			return &ai.Response{Message: ai.Message{Role: ai.RoleAssistant, ToolCalls: []ai.ToolCall{
 				{ID: "c1", Name: "researcher", Arguments: `{"input":"x"}`}, {ID: "c2", Name: "notify", Arguments: `{}`}}}}, nil

@@ -43,9 +43,9 @@ func TestEventsInOrderAndChannelCloses(t *testing.T) {
 		aitest.Fail(aitest.StatusError(503, 0)),
 		aitest.Fail(fatal),
 	)
-	tool := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return ai.Text("found"), nil }}
+	tool := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { return ai.Text("found"), nil }}
 	run, err := aigentic.Agent{
-		Model: model, Logger: discardLogger(), Retries: 3, RetryPolicy: s.policy(),
+		Model: model, Logger: discardLogger(), Retries: 3, RetryPolicy: s.Policy(),
 		AgentTools: []aigentic.AgentTool{tool.Tool("lookup", nil)},
 	}.Start("go")
 	if err != nil {
@@ -178,7 +178,7 @@ func TestExecuteRecordsNoEvents(t *testing.T) {
 func TestStreamingDeltas(t *testing.T) {
 	fragments := []string{"Hel", "lo, ", "wor", "ld"}
 	var sawOnDelta []bool
-	model := &funcModel{fn: func(ctx context.Context, req ai.Request) (*ai.Response, error) {
+	model := &funcModel{Fn: func(ctx context.Context, req ai.Request) (*ai.Response, error) {
 		sawOnDelta = append(sawOnDelta, req.OnDelta != nil)
 		if req.OnDelta != nil {
 			for _, f := range fragments {

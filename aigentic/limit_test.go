@@ -13,7 +13,7 @@ import (
 // A model that never stops calling tools is stopped at MaxLLMCalls, and the
 // *LimitError keeps the work done so far.
 func TestMaxLLMCallsStopsEndlessToolLoop(t *testing.T) {
-	tool := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return ai.Text("more"), nil }}
+	tool := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { return ai.Text("more"), nil }}
 	model := aitest.Inject(chattyModel()).EndlessToolCalls("lookup", `{"q":"again"}`)
 	run, err := aigentic.Agent{
 		Model: model, Logger: discardLogger(), MaxLLMCalls: 3,
@@ -120,7 +120,7 @@ func TestRetriesDoNotCountAgainstLimit(t *testing.T) {
 		FailNext(aitest.StatusError(503, 0), aitest.StatusError(503, 0))
 	tool := &countingTool{}
 	run, err := aigentic.Agent{
-		Model: model, Logger: discardLogger(), MaxLLMCalls: 3, Retries: 2, RetryPolicy: s.policy(),
+		Model: model, Logger: discardLogger(), MaxLLMCalls: 3, Retries: 2, RetryPolicy: s.Policy(),
 		AgentTools: []aigentic.AgentTool{tool.Tool("lookup", nil)},
 	}.Start("go")
 	if err != nil {

@@ -7,6 +7,10 @@ import (
 	"log/slog"
 	"strconv"
 	"time"
+	"unicode/utf8"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 )
 
 // minReportedWait is the shortest rate-limit wait logged and traced:
@@ -17,6 +21,8 @@ const minReportedWait = time.Millisecond
 // slog.Default()'s when Logger is nil (read when the run starts, so
 // slog.SetDefault works), filtered at Agent.LogLevel, with the agent,
 // session and run ids on every record, and redacted.
+// The handler and the logger live in the run: making them allocates
+// nothing.
 func (r *AgentRun) runLogger() *slog.Logger {
 	var h slog.Handler
 	if r.agent.Logger != nil {
@@ -24,123 +30,146 @@ func (r *AgentRun) runLogger() *slog.Logger {
 	} else {
 		h = slog.Default().Handler()
 	}
-	return slog.New(&runHandler{level: r.agent.LogLevel, next: h, ids: [3]slog.Attr{
-		slog.String("agent", Redact(r.agent.Name)), slog.String("session", Redact(r.session.ID)), slog.String("run", r.id)}})
+	r.handler = runHandler{level: r.agent.LogLevel, next: h, ids: [3]slog.Attr{
+		slog.String("agent", Redact(r.agent.Name)), slog.String("session", Redact(r.session.ID)), slog.String("run", r.id)}}
+	r.loggerVal = *slog.New(&r.handler)
+	return &r.loggerVal
 }
 
-// logObserver writes the run's steps to its slog logger: start and end at
-// Info (a failure at Error, a stop or a sub-agent's failure at Warn),
+// logObserver writes the run's steps to its slog logger: one record per run
+// at Info, when it ends, with its model and counts (a failure at Error, a
+// stop or a sub-agent's failure at Warn; the start is at Debug),
 // retries, tool error results and refused approvals at Warn, every model
 // attempt and tool call at Debug. The Debug-only work (truncating content)
 // is done only when Debug is enabled.
 type logObserver struct {
-	baseObserver
 	r *AgentRun
 }
 
 func (o *logObserver) debug(ctx context.Context) bool {
-	return o.r.logger.Enabled(ctx, slog.LevelDebug)
+	return o.r.agent.LogLevel <= slog.LevelDebug && o.r.handler.next.Enabled(ctx, slog.LevelDebug)
 }
 
-func (o *logObserver) runStart(ctx context.Context, _ runStart) context.Context {
-	r := o.r
-	r.logger.InfoContext(ctx, "run started", "model", r.agent.Model.ModelName(), "max_llm_calls", r.maxCalls, "retries", r.agent.Retries, "tools", len(r.tools))
+func (o *logObserver) Observe(ctx context.Context, step hook.Step) context.Context {
+	l := o.r.logger
+	switch s := step.(type) {
+	case *hook.RunStart:
+		r := o.r
+		l.DebugContext(ctx, "run started", "model", s.Run.Model, "max_llm_calls", r.maxCalls, "retries", r.agent.Retries, "tools", len(r.tools))
+	case *hook.RunEnd:
+		o.runEnd(ctx, s)
+	case *hook.RateLimitWait:
+		if s.Err == nil && s.Wait >= minReportedWait {
+			l.DebugContext(ctx, "rate limited", "call", s.Call, "waited", s.Wait)
+		}
+	case *hook.ModelStart:
+		if o.debug(ctx) {
+			msgs := s.Request.Messages
+			l.DebugContext(ctx, "model request", "call", s.Call, "attempt", s.Attempt, "messages", len(msgs), "tools", len(s.Request.Tools),
+				"last_message", truncate(msgs[len(msgs)-1].Content, 200))
+		}
+	case *hook.ModelEnd:
+		switch {
+		case s.Err == nil:
+			if o.debug(ctx) {
+				resp := s.Response
+				l.DebugContext(ctx, "model response", "call", s.Call, "attempt", s.Attempt, "duration", s.Duration,
+					"tool_calls", len(resp.Message.ToolCalls), "tokens_in", resp.Usage.InputTokens, "tokens_out", resp.Usage.OutputTokens,
+					"content", truncate(resp.Message.Content, 200))
+			}
+		case s.WillRetry:
+			o.retry(ctx, "model call "+strconv.Itoa(s.Call), s.Attempt, s.RetryIn, s.Err)
+		}
+	case *hook.ToolAttempt:
+		if s.Attempt == 1 && o.debug(ctx) {
+			l.DebugContext(ctx, "tool call", "tool", s.Call.Name, "call_id", s.Call.ID, "arguments", truncate(s.Call.Arguments, 300))
+		}
+	case *hook.ToolAttemptEnd:
+		if s.Err == nil {
+			break
+		}
+		if pe, ok := errors.AsType[*PanicError](s.Err); ok {
+			l.ErrorContext(ctx, "tool panicked", "tool", s.Call.Name, "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
+		}
+		if s.WillRetry {
+			o.retry(ctx, "tool "+s.Call.Name, s.Attempt, s.RetryIn, s.Err)
+		}
+	case *hook.ToolEnd:
+		switch {
+		case s.Err != nil:
+		case s.Result.Error:
+			l.WarnContext(ctx, "tool returned an error result", "tool", s.Call.Name, "call_id", s.Call.ID, "result", truncate(s.Result.String(), 300))
+		case o.debug(ctx):
+			l.DebugContext(ctx, "tool result", "tool", s.Call.Name, "call_id", s.Call.ID, "duration", s.Duration, "result", truncate(s.Result.String(), 200))
+		}
+	case *hook.ApprovalAsked:
+		l.InfoContext(ctx, "approval requested", "tool", s.Call.Name, "call_id", s.Call.ID, "timeout", s.Timeout)
+	case *hook.ApprovalAnswered:
+		switch s.How {
+		case hook.ApprovalByUser:
+			l.InfoContext(ctx, "approval answered", "tool", s.Call.Name, "call_id", s.Call.ID, "approved", s.Approved)
+		case hook.ApprovalTimedOut:
+			l.WarnContext(ctx, "approval timed out; treated as denied", "tool", s.Call.Name, "call_id", s.Call.ID, "timeout", s.Timeout)
+		case hook.ApprovalNotAskable:
+			l.WarnContext(ctx, "approval impossible; treated as denied", "tool", s.Call.Name, "call_id", s.Call.ID)
+		}
+	case *hook.SubAgentStart:
+		l.DebugContext(ctx, "sub-agent run started", "sub_agent", s.Child.AgentName, "sub_run", s.Child.ID)
+	}
 	return ctx
 }
 
-func (o *logObserver) runEnd(ctx context.Context, s runEnd) {
-	st, err := s.stats, s.err
-	attrs := []any{"duration", st.Duration, "llm_calls", st.LLMCalls, "tool_calls", st.ToolCalls,
-		"tool_errors", st.ToolErrors, "retries", st.Retries, "tokens_in", st.InputTokens, "tokens_out", st.OutputTokens}
-	l := o.r.logger
+// runEnd logs the run's one record at Info or above. It is built here
+// rather than through slog.Logger: no caller's PC to look up (it would be
+// this file's), and its values are clean already — numbers, the model's
+// name redacted once per run, the error redacted by finish — so the
+// handler's redaction pass is skipped.
+func (o *logObserver) runEnd(ctx context.Context, s *hook.RunEnd) {
+	st, err := s.Stats, s.Err
+	level, msg := slog.LevelInfo, "run finished"
 	switch {
 	case err == nil:
-		l.InfoContext(ctx, "run finished", attrs...)
 	case isStopped(err):
-		l.WarnContext(ctx, "run stopped", append(attrs, "error", err)...)
+		level, msg = slog.LevelWarn, "run stopped"
 	case o.r.parent != nil:
 		// The parent sees this failure as a tool error result and decides.
-		l.WarnContext(ctx, "sub-agent run failed; its parent gets the error as a tool result", append(attrs, "error", err)...)
+		level, msg = slog.LevelWarn, "sub-agent run failed; its parent gets the error as a tool result"
 	default:
-		l.ErrorContext(ctx, "run failed", append(attrs, "error", err)...)
+		level, msg = slog.LevelError, "run failed"
 	}
-}
-
-func (o *logObserver) rateLimitWait(ctx context.Context, s rateLimitWait) {
-	if s.err == nil && s.d >= minReportedWait {
-		o.r.logger.DebugContext(ctx, "rate limited", "call", s.call, "waited", s.d)
+	h := &o.r.handler
+	if !h.Enabled(ctx, level) {
+		return
 	}
-}
-
-func (o *logObserver) modelStart(ctx context.Context, s modelStart) context.Context {
-	if o.debug(ctx) {
-		o.r.logger.DebugContext(ctx, "model request", "call", s.call, "attempt", s.attempt, "messages", len(s.req.Messages), "tools", len(s.req.Tools),
-			"last_message", truncate(s.req.Messages[len(s.req.Messages)-1].Content, 200))
+	rec := slog.NewRecord(time.Now(), level, msg, 0)
+	rec.AddAttrs(slog.String("model", o.r.modelName), slog.Duration("duration", st.Duration), slog.Int("llm_calls", st.LLMCalls),
+		slog.Int("tool_calls", st.ToolCalls), slog.Int("tokens_in", st.InputTokens), slog.Int("tokens_out", st.OutputTokens))
+	// The counters of what went wrong, only when something did.
+	if st.ToolErrors > 0 {
+		rec.AddAttrs(slog.Int("tool_errors", st.ToolErrors))
 	}
-	return ctx
-}
-
-func (o *logObserver) modelEnd(ctx context.Context, s modelEnd) {
-	switch {
-	case s.err == nil:
-		if o.debug(ctx) {
-			o.r.logger.DebugContext(ctx, "model response", "call", s.call, "attempt", s.attempt, "duration", s.d,
-				"tool_calls", len(s.resp.Message.ToolCalls), "tokens_in", s.resp.Usage.InputTokens, "tokens_out", s.resp.Usage.OutputTokens,
-				"content", truncate(s.resp.Message.Content, 200))
-		}
-	case s.willRetry:
-		o.retry(ctx, "model call "+strconv.Itoa(s.call), s.attempt, s.retryIn, s.err)
+	if st.Retries > 0 {
+		rec.AddAttrs(slog.Int("retries", st.Retries))
 	}
+	if err != nil {
+		rec.AddAttrs(slog.String("error", secret.LogValue(err.Error())))
+	}
+	h.handleClean(ctx, rec)
 }
 
 func (o *logObserver) retry(ctx context.Context, step string, attempt int, delay time.Duration, err error) {
 	o.r.logger.WarnContext(ctx, "retrying after transient failure", "step", step, "attempt", attempt, "next_attempt", attempt+1, "delay", delay, "error", err)
 }
 
-func (o *logObserver) toolAttempt(ctx context.Context, s toolAttempt) {
-	if s.attempt == 1 && o.debug(ctx) {
-		o.r.logger.DebugContext(ctx, "tool call", "tool", s.tc.Name, "call_id", s.tc.ID, "arguments", truncate(s.tc.Arguments, 300))
+// truncate shortens s to at most n bytes, on a UTF-8 boundary, after
+// redacting it (a secret cut in two would escape redaction).
+func truncate(s string, n int) string {
+	s = Redact(s)
+	if len(s) <= n {
+		return s
 	}
-}
-
-func (o *logObserver) toolAttemptEnd(ctx context.Context, s toolAttemptEnd) {
-	if s.err == nil {
-		return
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
-	if pe := (*PanicError)(nil); errors.As(s.err, &pe) {
-		o.r.logger.ErrorContext(ctx, "tool panicked", "tool", s.tc.Name, "panic", fmt.Sprint(pe.Value), "stack", string(pe.Stack))
-	}
-	if s.willRetry {
-		o.retry(ctx, "tool "+s.tc.Name, s.attempt, s.retryIn, s.err)
-	}
-}
-
-func (o *logObserver) toolEnd(ctx context.Context, s toolEnd) {
-	switch {
-	case s.err != nil:
-	case s.res.Error:
-		o.r.logger.WarnContext(ctx, "tool returned an error result", "tool", s.tc.Name, "call_id", s.tc.ID, "result", truncate(s.res.String(), 300))
-	case o.debug(ctx):
-		o.r.logger.DebugContext(ctx, "tool result", "tool", s.tc.Name, "call_id", s.tc.ID, "duration", s.d, "result", truncate(s.res.String(), 200))
-	}
-}
-
-func (o *logObserver) approvalAsked(ctx context.Context, s approvalAsked) {
-	o.r.logger.InfoContext(ctx, "approval requested", "tool", s.tool.Name, "call_id", s.tc.ID, "timeout", s.timeout)
-}
-
-func (o *logObserver) approvalAnswered(ctx context.Context, s approvalAnswered) {
-	l := o.r.logger
-	switch s.how {
-	case approvalAnsweredByUser:
-		l.InfoContext(ctx, "approval answered", "tool", s.tool.Name, "call_id", s.tc.ID, "approved", s.approved)
-	case approvalTimedOut:
-		l.WarnContext(ctx, "approval timed out; treated as denied", "tool", s.tool.Name, "call_id", s.tc.ID, "timeout", s.timeout)
-	case approvalImpossible:
-		l.WarnContext(ctx, "approval impossible; treated as denied", "tool", s.tool.Name, "call_id", s.tc.ID)
-	}
-}
-
-func (o *logObserver) subAgentStart(ctx context.Context, s subAgentStart) {
-	o.r.logger.DebugContext(ctx, "sub-agent run started", "sub_agent", s.child.agent.Name, "sub_run", s.child.id)
+	return s[:n] + "…"
 }

@@ -13,15 +13,15 @@ import (
 )
 
 // levelRun runs, at level, an agent whose run produces records of every
-// level: model requests and tool calls (Debug), start (Info), a retry and a
+// level but Info: start, model requests and tool calls (Debug), a retry and a
 // tool error result (Warn), a tool panic and the failure (Error).
 func levelRun(t *testing.T, level slog.Level) (map[string]int, []map[string]any, *aigentic.AgentRun) {
 	t.Helper()
 	logger, buf := newJSONLogger()
 	s := &sleeper{}
 	okTool := &countingTool{}
-	broken := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return ai.ErrorText("nothing found"), nil }}
-	panicky := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { panic("tool bug") }}
+	broken := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { return ai.ErrorText("nothing found"), nil }}
+	panicky := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { panic("tool bug") }}
 	inner := aitest.NewScripted(
 		aitest.CallTools(aitest.Call("ok", `{}`), aitest.Call("broken", `{}`)),
 		aitest.CallTools(aitest.Call("panicky", `{}`)),
@@ -30,7 +30,7 @@ func levelRun(t *testing.T, level slog.Level) (map[string]int, []map[string]any,
 	run, err := aigentic.Agent{
 		Model: model, Name: "leveller", Logger: logger, LogLevel: level,
 		Session: aigentic.NewSession(context.Background()),
-		Retries: 1, RetryPolicy: s.policy(),
+		Retries: 1, RetryPolicy: s.Policy(),
 		AgentTools: []aigentic.AgentTool{okTool.Tool("ok", nil), broken.Tool("broken", nil), panicky.Tool("panicky", nil)},
 	}.Start("go")
 	if err != nil {
@@ -54,7 +54,9 @@ func levelRun(t *testing.T, level slog.Level) (map[string]int, []map[string]any,
 func TestLogLevels(t *testing.T) {
 	const D, I, W, E = "DEBUG", "INFO", "WARN", "ERROR"
 	debug, recs, _ := levelRun(t, slog.LevelDebug)
-	if debug[D] == 0 || debug[I] == 0 || debug[W] == 0 || debug[E] == 0 {
+	// A failed run has no Info record (its one Info record, at the end,
+	// is at Error): TestLogOneRecordPerRunAtInfo covers Info.
+	if debug[D] == 0 || debug[W] == 0 || debug[E] == 0 {
 		t.Fatalf("at Debug, counts = %v: want records of every level", debug)
 	}
 	// Debug: each model request/response and tool call.
@@ -67,7 +69,7 @@ func TestLogLevels(t *testing.T) {
 		D + " model response":                   2,
 		D + " tool call":                        3,
 		D + " tool result":                      1,
-		I + " run started":                      1,
+		D + " run started":                      1,
 		W + " retrying after transient failure": 1,
 		W + " tool returned an error result":    1,
 		E + " tool panicked":                    1,
@@ -91,7 +93,7 @@ func TestLogLevels(t *testing.T) {
 	warn, _, _ := levelRun(t, slog.LevelWarn)
 	errs, _, _ := levelRun(t, slog.LevelError)
 	total := func(c map[string]int) int { return c[D] + c[I] + c[W] + c[E] }
-	if !(total(debug) > total(info) && total(info) > total(warn) && total(warn) > total(errs) && total(errs) > 0) {
+	if !(total(debug) > total(info) && total(info) >= total(warn) && total(warn) > total(errs) && total(errs) > 0) {
 		t.Fatalf("totals not decreasing: debug %v info %v warn %v error %v", debug, info, warn, errs)
 	}
 	// Nothing below the level; everything at or above it, unchanged.
@@ -106,7 +108,7 @@ func TestLogLevels(t *testing.T) {
 	}
 }
 
-func TestLogRunFinishedAtInfo(t *testing.T) {
+func TestLogOneRecordPerRunAtInfo(t *testing.T) {
 	logger, buf := newJSONLogger()
 	tool := &countingTool{}
 	model := aitest.NewScripted(aitest.CallTools(aitest.Call("t", `{}`)), aitest.Reply("done"))
@@ -118,11 +120,12 @@ func TestLogRunFinishedAtInfo(t *testing.T) {
 		t.Fatal(err)
 	}
 	recs := records(t, buf)
-	start, end := findRecord(recs, "run started"), findRecord(recs, "run finished")
-	if start == nil || start["level"] != "INFO" || start["model"] != "scripted" {
-		t.Fatalf("start record = %v", start)
+	// One record per run at Info: its end, with the model and the counts.
+	if start := findRecord(recs, "run started"); start != nil {
+		t.Fatalf("a start record at Info: %v", start)
 	}
-	if end == nil || end["level"] != "INFO" || end["llm_calls"] != float64(2) || end["tool_calls"] != float64(1) ||
+	end := findRecord(recs, "run finished")
+	if end == nil || end["level"] != "INFO" || end["model"] != "scripted" || end["llm_calls"] != float64(2) || end["tool_calls"] != float64(1) ||
 		end["duration"] == nil || end["tokens_in"] != float64(20) {
 		t.Fatalf("end record = %v", end)
 	}
@@ -152,14 +155,14 @@ func TestLogStoppedRunAtWarn(t *testing.T) {
 func TestStatsAfterFailure(t *testing.T) {
 	s := &sleeper{}
 	okTool := &countingTool{}
-	broken := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return ai.ErrorText("no"), nil }}
+	broken := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { return ai.ErrorText("no"), nil }}
 	inner := aitest.NewScripted(
 		aitest.CallTools(aitest.Call("ok", `{}`), aitest.Call("broken", `{}`), aitest.Call("ok", `{}`)),
 		aitest.Fail(aitest.StatusError(401, 0)),
 	)
 	model := aitest.Inject(inner).FailNext(aitest.StatusError(429, 0), aitest.StatusError(503, 0))
 	run, err := aigentic.Agent{
-		Model: model, Logger: discardLogger(), Retries: 2, RetryPolicy: s.policy(),
+		Model: model, Logger: discardLogger(), Retries: 2, RetryPolicy: s.Policy(),
 		AgentTools: []aigentic.AgentTool{okTool.Tool("ok", nil), broken.Tool("broken", nil)},
 	}.Start("go")
 	if err != nil {

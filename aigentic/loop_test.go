@@ -46,10 +46,10 @@ func itoa(n int) string {
 // with the matching ToolCallID/Name/IsError, another turn, then final text.
 func TestLoopSeveralToolCallsPerTurnThenFinalText(t *testing.T) {
 	var adds int
-	echo := &countingTool{res: func(args map[string]any) (*ai.ToolResult, error) {
+	echo := &countingTool{Res: func(args map[string]any) (*ai.ToolResult, error) {
 		return ai.Text(args["text"].(string)), nil
 	}}
-	broken := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) {
+	broken := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) {
 		return ai.ErrorText("record not found"), nil
 	}}
 	model := aitest.NewScripted(

@@ -3,57 +3,47 @@ package aigentic
 import (
 	"context"
 	"strconv"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
 )
 
 // eventObserver turns the run's steps into the events of Next(). It is
 // registered only for runs whose queue is enabled (Start, and the
 // sub-agents of a Start run, which share their root's queue).
 type eventObserver struct {
-	baseObserver
 	r *AgentRun
 }
 
-func (o *eventObserver) push(e Event) { o.r.events.push(e) }
-
-func (o *eventObserver) runEnd(_ context.Context, s runEnd) {
-	if s.err != nil {
-		o.push(&ErrorEvent{EventInfo: o.r.eventInfo(), Err: s.err})
+func (o *eventObserver) Observe(ctx context.Context, step hook.Step) context.Context {
+	q, info := o.r.events, o.r.eventInfo()
+	switch s := step.(type) {
+	case *hook.RunEnd:
+		if s.Err != nil {
+			q.push(&ErrorEvent{EventInfo: info, Err: s.Err})
+		}
+	case *hook.ModelStart:
+		msgs := s.Request.Messages
+		q.push(&LLMCallEvent{EventInfo: info, Call: s.Call, Attempt: s.Attempt, Message: msgs[len(msgs)-1].Content, Tools: s.Request.Tools})
+	case *hook.ModelEnd:
+		if s.WillRetry {
+			q.push(&RetryEvent{EventInfo: info, Step: "model call " + strconv.Itoa(s.Call), Attempt: s.Attempt, Delay: s.RetryIn, Err: s.Err})
+		}
+	case *hook.Content:
+		q.push(&ContentEvent{EventInfo: info, Content: s.Text, Delta: s.Delta})
+	case *hook.ToolStart:
+		q.push(&ToolEvent{EventInfo: info, ToolCallID: s.Call.ID, ToolName: s.Call.Name, Arguments: s.Call.Arguments})
+	case *hook.ToolAttemptEnd:
+		if s.WillRetry {
+			q.push(&RetryEvent{EventInfo: info, Step: "tool " + s.Call.Name, Attempt: s.Attempt, Delay: s.RetryIn, Err: s.Err})
+		}
+	case *hook.ToolEnd:
+		if s.Err == nil {
+			q.push(&ToolResponseEvent{EventInfo: info, ToolCallID: s.Call.ID, ToolName: s.Call.Name, Content: s.Result.String(),
+				Result: s.Result, Error: s.Result.Error, Duration: s.Duration})
+		}
+	case *hook.ApprovalAsked:
+		q.push(&ApprovalEvent{EventInfo: info, ApprovalID: s.ID, ToolName: s.Call.Name, Args: s.Args,
+			ValidationResult: ValidationResult{Values: s.Values, Message: s.Message, ValidationErrors: s.ValidationErrors}, Deadline: s.Deadline})
 	}
-}
-
-func (o *eventObserver) modelStart(ctx context.Context, s modelStart) context.Context {
-	o.push(&LLMCallEvent{EventInfo: o.r.eventInfo(), Call: s.call, Attempt: s.attempt, Message: s.req.Messages[len(s.req.Messages)-1].Content, Tools: s.req.Tools})
 	return ctx
-}
-
-func (o *eventObserver) modelEnd(_ context.Context, s modelEnd) {
-	if s.willRetry {
-		o.push(&RetryEvent{EventInfo: o.r.eventInfo(), Step: "model call " + strconv.Itoa(s.call), Attempt: s.attempt, Delay: s.retryIn, Err: s.err})
-	}
-}
-
-func (o *eventObserver) content(_ context.Context, s contentStep) {
-	o.push(&ContentEvent{EventInfo: o.r.eventInfo(), Content: s.text, Delta: s.delta})
-}
-
-func (o *eventObserver) toolStart(ctx context.Context, s toolStart) context.Context {
-	o.push(&ToolEvent{EventInfo: o.r.eventInfo(), ToolCallID: s.tc.ID, ToolName: s.tc.Name, Arguments: s.tc.Arguments})
-	return ctx
-}
-
-func (o *eventObserver) toolAttemptEnd(_ context.Context, s toolAttemptEnd) {
-	if s.willRetry {
-		o.push(&RetryEvent{EventInfo: o.r.eventInfo(), Step: "tool " + s.tc.Name, Attempt: s.attempt, Delay: s.retryIn, Err: s.err})
-	}
-}
-
-func (o *eventObserver) toolEnd(_ context.Context, s toolEnd) {
-	if s.err == nil {
-		o.push(&ToolResponseEvent{EventInfo: o.r.eventInfo(), ToolCallID: s.tc.ID, ToolName: s.tc.Name, Content: s.res.String(), Result: s.res, Error: s.res.Error, Duration: s.d})
-	}
-}
-
-func (o *eventObserver) approvalAsked(_ context.Context, s approvalAsked) {
-	o.push(&ApprovalEvent{EventInfo: o.r.eventInfo(), ApprovalID: s.id, ToolName: s.tool.Name, Args: s.args,
-		ValidationResult: s.validation, Deadline: s.deadline})
 }

@@ -3,7 +3,6 @@ package aigentic_test
 import (
 	"context"
 	"errors"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,23 +11,6 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 )
-
-// countingLimiter counts waits and answers with err, or blocks until ctx
-// ends when block is set.
-type countingLimiter struct {
-	waits atomic.Int32
-	err   error
-	block bool
-}
-
-func (l *countingLimiter) Wait(ctx context.Context) error {
-	l.waits.Add(1)
-	if l.block {
-		<-ctx.Done()
-		return ctx.Err()
-	}
-	return l.err
-}
 
 func TestRateLimiterPacesEveryAttempt(t *testing.T) {
 	lim := &countingLimiter{}
@@ -46,7 +28,7 @@ func TestRateLimiterPacesEveryAttempt(t *testing.T) {
 	if err != nil || out != "done" {
 		t.Fatalf("%q, %v", out, err)
 	}
-	if got, want := int(lim.waits.Load()), m.Calls(); got != want || want != 3 {
+	if got, want := lim.Waits(), m.Calls(); got != want || want != 3 {
 		t.Fatalf("limiter waited %d times for %d model requests, want 3 each", got, want)
 	}
 }
@@ -54,7 +36,7 @@ func TestRateLimiterPacesEveryAttempt(t *testing.T) {
 func TestRateLimiterRefusalFailsTheRun(t *testing.T) {
 	refused := errors.New("rate: Wait(n=1) would exceed context deadline")
 	m := aitest.NewScripted(aitest.Reply("never"))
-	_, err := aigentic.Agent{Model: m, Logger: discardLogger(), RateLimiter: &countingLimiter{err: refused}}.Execute("go")
+	_, err := aigentic.Agent{Model: m, Logger: discardLogger(), RateLimiter: &countingLimiter{Err: refused}}.Execute("go")
 	if !errors.Is(err, refused) || !errors.Is(err, aigentic.ErrRateLimited) || m.Calls() != 0 {
 		t.Fatalf("err = %v, model calls = %d; want the limiter's error and no call", err, m.Calls())
 	}
@@ -63,7 +45,7 @@ func TestRateLimiterRefusalFailsTheRun(t *testing.T) {
 func TestRateLimiterWaitEndsWithTheSession(t *testing.T) {
 	session := aigentic.NewSession(context.Background())
 	m := aitest.NewScripted(aitest.Reply("never"))
-	run, err := aigentic.Agent{Model: m, Session: session, Logger: discardLogger(), RateLimiter: &countingLimiter{block: true}}.Start("go")
+	run, err := aigentic.Agent{Model: m, Session: session, Logger: discardLogger(), RateLimiter: &countingLimiter{Block: true}}.Start("go")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package aigentic
 
 import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 )
 
 // redactEvent returns e with its text redacted ([Redact]) before it is
@@ -31,11 +32,11 @@ func redactEvent(e Event) Event {
 	case *ErrorEvent:
 		ev.Err = redactError(ev.Err)
 	case *ApprovalEvent:
-		args, changed := redactValue(ev.Args)
+		args, changed := secret.Value(ev.Args)
 		if changed {
 			ev.Args = args.(map[string]any)
 		}
-		if v, changed := redactValue(ev.ValidationResult.Values); changed {
+		if v, changed := secret.Value(ev.ValidationResult.Values); changed {
 			ev.ValidationResult.Values = v
 		}
 		ev.ValidationResult.Message = Redact(ev.ValidationResult.Message)
@@ -71,46 +72,4 @@ func redactToolResult(r *ai.ToolResult) *ai.ToolResult {
 		return r
 	}
 	return out
-}
-
-// redactValue redacts the strings in a decoded JSON value (maps, slices,
-// strings), copying only what changes; it reports whether anything did.
-func redactValue(v any) (any, bool) {
-	switch x := v.(type) {
-	case string:
-		clean := Redact(x)
-		return clean, clean != x
-	case map[string]any:
-		var out map[string]any
-		for k, val := range x {
-			if clean, changed := redactValue(val); changed {
-				if out == nil {
-					out = make(map[string]any, len(x))
-					for k2, v2 := range x {
-						out[k2] = v2
-					}
-				}
-				out[k] = clean
-			}
-		}
-		if out == nil {
-			return v, false
-		}
-		return out, true
-	case []any:
-		var out []any
-		for i, val := range x {
-			if clean, changed := redactValue(val); changed {
-				if out == nil {
-					out = append([]any(nil), x...)
-				}
-				out[i] = clean
-			}
-		}
-		if out == nil {
-			return v, false
-		}
-		return out, true
-	}
-	return v, false
 }

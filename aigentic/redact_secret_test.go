@@ -65,11 +65,11 @@ func TestCodeKeyNeverReachesTraceLogsErrorsOrEvents(t *testing.T) {
 		"key": key, "url": "https://api.example.com/v1?token=" + url.QueryEscape(key), "nested": string(nested),
 	})
 	var toolSaw string
-	echo := &countingTool{res: func(a map[string]any) (*ai.ToolResult, error) {
+	echo := &countingTool{Res: func(a map[string]any) (*ai.ToolResult, error) {
 		toolSaw = a["key"].(string)
 		return ai.Text("echo " + key + " " + url.QueryEscape(key) + " " + string(nested)), nil
 	}}
-	failing := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) {
+	failing := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) {
 		return nil, fmt.Errorf("upstream said: Authorization: Token %s rejected", key)
 	}}
 	model := aitest.NewScripted(
@@ -152,7 +152,7 @@ func TestRedactedErrorKeepsTheChain(t *testing.T) {
 	t.Run("canceled with a cause", func(t *testing.T) {
 		ctx, cancel := context.WithCancelCause(context.Background())
 		defer cancel(nil)
-		stopper := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) {
+		stopper := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) {
 			cancel(errors.New("operator stopped the run holding " + key))
 			return ai.Text("ok"), nil
 		}}
@@ -176,7 +176,7 @@ func TestRedactedErrorKeepsTheChain(t *testing.T) {
 		assertNoKey(t, "error", err.Error(), key)
 	})
 	t.Run("tool panic", func(t *testing.T) {
-		panicky := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { panic("bad key " + key) }}
+		panicky := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { panic("bad key " + key) }}
 		model := aitest.NewScripted(aitest.CallTools(aitest.Call("p", `{}`)))
 		_, err := aigentic.Agent{Model: model, Logger: discardLogger(), AgentTools: []aigentic.AgentTool{panicky.Tool("p", nil)}}.Execute("go")
 		var pe *aigentic.PanicError
@@ -247,7 +247,7 @@ func TestLogValuesAreCapped(t *testing.T) {
 	huge := strings.Repeat("é", 2029) + "x" + key + strings.Repeat("y", 10<<10)
 	runWithError := func() string {
 		logger, buf := newJSONLogger()
-		failing := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return nil, errors.New(huge) }}
+		failing := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { return nil, errors.New(huge) }}
 		model := aitest.NewScripted(aitest.CallTools(aitest.Call("f", `{}`)))
 		_, _ = aigentic.Agent{Model: model, Logger: logger, AgentTools: []aigentic.AgentTool{failing.Tool("f", nil)}}.Execute("go")
 		for _, r := range records(t, buf) {

@@ -85,7 +85,7 @@ func TestLoggerRedactsAttributes(t *testing.T) {
 func TestLoggerRedactsGroupsAndWith(t *testing.T) {
 	const key = "sk-test-0123456789abcdef"
 	logger, buf := newJSONLogger()
-	tool := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) {
+	tool := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) {
 		return ai.ErrorText("upstream said: api_key=" + key), nil // logged at Warn
 	}}
 	model := aitest.NewScripted(aitest.CallTools(aitest.Call("t", `{"auth":"Bearer `+key+`"}`)), aitest.Reply("ok"))

@@ -77,7 +77,10 @@ func (a Agent) newDurableRun(message string, events bool, d Durable) (*AgentRun,
 // model does; hosted models generally do not). "" outside a tool call.
 func (r *AgentRun) IdempotencyKey() string {
 	r.mu.Lock()
-	call := r.toolCallID
+	var call string
+	if r.call != nil {
+		call = r.call.start.Call.ID
+	}
 	durable := r.durable
 	r.mu.Unlock()
 	if call == "" {
@@ -92,20 +95,6 @@ func (r *AgentRun) IdempotencyKey() string {
 		}
 	}
 	return r.id + "/" + call
-}
-
-// setToolCall records the tool call being executed (IdempotencyKey).
-func (r *AgentRun) setToolCall(id string) {
-	r.mu.Lock()
-	r.toolCallID = id
-	r.mu.Unlock()
-}
-
-// runToolKeyed is runTool with the call recorded for IdempotencyKey.
-func (r *AgentRun) runToolKeyed(tc ai.ToolCall) (*ai.ToolResult, error) {
-	r.setToolCall(tc.ID)
-	defer r.setToolCall("")
-	return r.runTool(tc)
 }
 
 // resumePending finishes the step a resumed run stopped in: it returns a
@@ -161,15 +150,4 @@ func (r *AgentRun) resumePending() (result string, done bool, err error) {
 		}
 	}
 	return "", false, nil
-}
-
-// answerAndSave runs one tool call, appends its result and saves a
-// checkpoint.
-func (r *AgentRun) answerAndSave(tc ai.ToolCall) error {
-	res, err := r.runToolKeyed(tc)
-	if err != nil {
-		return err
-	}
-	r.appendMessage(ai.Message{Role: ai.RoleTool, ToolCallID: tc.ID, Name: tc.Name, Content: res.String(), IsError: res.Error})
-	return r.checkpoint(StepToolResult)
 }

@@ -103,7 +103,7 @@ func TestModelTransientFailuresRetried(t *testing.T) {
 			s := &sleeper{}
 			inner := aitest.NewScripted(aitest.Reply("ok"))
 			model := aitest.Inject(inner).FailNext(fault, fault)
-			run, err := aigentic.Agent{Model: model, Logger: discardLogger(), Retries: 2, RetryPolicy: s.policy()}.Start("hi")
+			run, err := aigentic.Agent{Model: model, Logger: discardLogger(), Retries: 2, RetryPolicy: s.Policy()}.Start("hi")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -127,7 +127,7 @@ func TestModelTransientFailuresRetried(t *testing.T) {
 // An attempt that exceeds RetryPolicy.AttemptTimeout is a transient failure.
 func TestAttemptTimeoutRetried(t *testing.T) {
 	s := &sleeper{}
-	pol := s.policy()
+	pol := s.Policy()
 	pol.AttemptTimeout = 20 * time.Millisecond
 	model := aitest.NewScripted(aitest.Reply("too slow").After(10*time.Second), aitest.Reply("fast"))
 	var got string
@@ -165,7 +165,7 @@ func TestRetryAfterHonouredAndCapped(t *testing.T) {
 		{10 * time.Minute, 30 * time.Second, 30 * time.Second},
 	} {
 		s := &sleeper{}
-		pol := s.policy()
+		pol := s.Policy()
 		pol.MaxRetryAfter = tc.max
 		model := aitest.Inject(aitest.NewScripted(aitest.Reply("ok"))).FailNext(aitest.StatusError(429, tc.retryAfter))
 		if _, err := (aigentic.Agent{Model: model, Logger: discardLogger(), Retries: 1, RetryPolicy: pol}).Execute("hi"); err != nil {
@@ -233,7 +233,7 @@ func TestPermanentModelErrorsFailAtOnce(t *testing.T) {
 		s := &sleeper{}
 		fault := aitest.StatusError(code, 0)
 		model := aitest.Inject(aitest.NewScripted(aitest.Reply("never"))).FailNext(fault)
-		run, err := aigentic.Agent{Model: model, Logger: discardLogger(), Retries: 5, RetryPolicy: s.policy()}.Start("hi")
+		run, err := aigentic.Agent{Model: model, Logger: discardLogger(), Retries: 5, RetryPolicy: s.Policy()}.Start("hi")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -264,7 +264,7 @@ func TestRetriesExhausted(t *testing.T) {
 	s := &sleeper{}
 	e1, e2, e3 := aitest.StatusError(503, 0), aitest.StatusError(502, 0), aitest.StatusError(504, 0)
 	model := aitest.Inject(aitest.NewScripted(aitest.Reply("never"))).FailNext(e1, e2, e3, aitest.StatusError(500, 0))
-	run, err := aigentic.Agent{Model: model, Logger: discardLogger(), Retries: 2, RetryPolicy: s.policy()}.Start("hi")
+	run, err := aigentic.Agent{Model: model, Logger: discardLogger(), Retries: 2, RetryPolicy: s.Policy()}.Start("hi")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +288,7 @@ func TestRetriesExhausted(t *testing.T) {
 
 	// Retries 0: one attempt, and the message reads right.
 	model = aitest.Inject(aitest.NewScripted(aitest.Reply("never"))).FailNext(e1)
-	_, err = aigentic.Agent{Model: model, Logger: discardLogger(), RetryPolicy: s.policy()}.Execute("hi")
+	_, err = aigentic.Agent{Model: model, Logger: discardLogger(), RetryPolicy: s.Policy()}.Execute("hi")
 	if model.Calls() != 1 || !errors.Is(err, aigentic.ErrRetriesExhausted) || !strings.Contains(err.Error(), "after 1 attempt:") {
 		t.Fatalf("Retries 0: calls %d, err %v", model.Calls(), err)
 	}
@@ -299,7 +299,7 @@ func TestTransientToolErrorRetried(t *testing.T) {
 	s := &sleeper{}
 	errFlaky := errors.New("upstream flaked")
 	tool := &countingTool{}
-	tool.res = func(map[string]any) (*ai.ToolResult, error) {
+	tool.Res = func(map[string]any) (*ai.ToolResult, error) {
 		if tool.Count() < 3 {
 			return nil, ai.Transient(errFlaky)
 		}
@@ -307,7 +307,7 @@ func TestTransientToolErrorRetried(t *testing.T) {
 	}
 	model := aitest.NewScripted(aitest.CallTools(aitest.Call("fetch", `{}`)), aitest.Reply("done"))
 	run, err := aigentic.Agent{
-		Model: model, Logger: discardLogger(), Retries: 2, RetryPolicy: s.policy(),
+		Model: model, Logger: discardLogger(), Retries: 2, RetryPolicy: s.Policy(),
 		AgentTools: []aigentic.AgentTool{tool.Tool("fetch", nil)},
 	}.Start("go")
 	if err != nil {
@@ -329,10 +329,10 @@ func TestTransientToolErrorRetried(t *testing.T) {
 
 	// Budget exhausted: Retries 1 = 2 runs, then a *ToolError.
 	s2 := &sleeper{}
-	always := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return nil, ai.Transient(errFlaky) }}
+	always := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { return nil, ai.Transient(errFlaky) }}
 	model = aitest.NewScripted(aitest.CallTools(aitest.Call("fetch", `{}`)), aitest.Reply("never"))
 	_, err = aigentic.Agent{
-		Model: model, Logger: discardLogger(), Retries: 1, RetryPolicy: s2.policy(),
+		Model: model, Logger: discardLogger(), Retries: 1, RetryPolicy: s2.Policy(),
 		AgentTools: []aigentic.AgentTool{always.Tool("fetch", nil)},
 	}.Execute("go")
 	var te *aigentic.ToolError
@@ -357,7 +357,7 @@ func TestTransientNewToolRetried(t *testing.T) {
 		return "ok", nil
 	})
 	model := aitest.NewScripted(aitest.CallTools(aitest.Call("fetch", `{}`)), aitest.Reply("done"))
-	_, err := aigentic.Agent{Model: model, Logger: discardLogger(), Retries: 1, RetryPolicy: s.policy(), AgentTools: []aigentic.AgentTool{tool}}.Execute("go")
+	_, err := aigentic.Agent{Model: model, Logger: discardLogger(), Retries: 1, RetryPolicy: s.Policy(), AgentTools: []aigentic.AgentTool{tool}}.Execute("go")
 	if err != nil || n != 2 {
 		t.Fatalf("err %v, ran %d", err, n)
 	}

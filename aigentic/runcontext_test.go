@@ -129,19 +129,3 @@ func TestStartContextReachesSubAgents(t *testing.T) {
 		t.Fatalf("err %v, coordinator calls %d", err, coordinator.Calls())
 	}
 }
-
-// ExecuteContext's run span is a child of the caller's span: an HTTP
-// handler's trace continues into the agent.
-func TestExecuteContextContinuesTheCallersTrace(t *testing.T) {
-	tp, sr := spanRecorder(t)
-	ctx, request := tp.Tracer("test").Start(context.Background(), "POST /ask")
-	model := aitest.NewScripted(aitest.Reply("hi"))
-	if _, err := (aigentic.Agent{Model: model, Name: "helper", Logger: discardLogger(), TracerProvider: tp}).ExecuteContext(ctx, "hello"); err != nil {
-		t.Fatal(err)
-	}
-	request.End()
-	st := spanTree(sr.Ended())
-	if run, req := st.one(t, "invoke_agent helper"), st.one(t, "POST /ask"); !childOf(run, req) {
-		t.Fatalf("run span parent %v, want the caller's span %v", run.Parent().SpanID(), req.SpanContext().SpanID())
-	}
-}

@@ -2,8 +2,7 @@ package aigentic
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
+	"math/rand/v2"
 )
 
 // Session groups runs under one context: cancelling the session, or its
@@ -43,13 +42,20 @@ func (s *Session) Err() error {
 	return s.Context.Err()
 }
 
-// newID returns prefix_ and 12 random hex digits.
+// newID returns prefix_ and 12 random hex digits (48 bits from
+// math/rand/v2's runtime source: ChaCha8, seeded by the system's
+// randomness). IDs name runs and sessions in logs and traces; they grant
+// nothing, so they need to be unique, not secret.
 func newID(prefix string) string {
-	var b [6]byte
-	_, _ = rand.Read(b[:])
 	var out [19]byte
 	n := copy(out[:], prefix)
 	out[n] = '_'
-	hex.Encode(out[n+1:], b[:])
+	v := rand.Uint64()
+	for i := n + 12; i > n; i-- {
+		out[i] = hexDigits[v&0xf]
+		v >>= 4
+	}
 	return string(out[:n+13])
 }
+
+const hexDigits = "0123456789abcdef"

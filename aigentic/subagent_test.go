@@ -61,7 +61,7 @@ func TestSubAgentFailureIsAnErrorResult(t *testing.T) {
 		aitest.Reply("The search agent is unavailable."),
 	)
 	run, err := aigentic.Agent{
-		Model: coord, Logger: discardLogger(), Retries: 3, RetryPolicy: (&sleeper{}).policy(),
+		Model: coord, Logger: discardLogger(), Retries: 3, RetryPolicy: (&sleeper{}).Policy(),
 		Agents: []aigentic.Agent{{Name: "Web Search", Model: sub}},
 	}.Start("news?")
 	if err != nil {
@@ -114,7 +114,7 @@ func TestCancellingParentStopsSubAgent(t *testing.T) {
 
 // A sub-agent uses its own tools and limits; its tool call is its own.
 func TestSubAgentWithTools(t *testing.T) {
-	tool := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { return ai.Text("21"), nil }}
+	tool := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { return ai.Text("21"), nil }}
 	sub := aitest.NewScripted(aitest.CallTools(aitest.Call("half", `{}`)), aitest.Reply("half is 21"))
 	coord := aitest.NewScripted(aitest.CallTools(aitest.Call("math", `{"input":"half of 42"}`)), aitest.Reply("21"))
 	got, err := aigentic.Agent{

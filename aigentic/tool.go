@@ -1,20 +1,13 @@
 package aigentic
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
-	"strings"
-	"sync"
-
-	invopop "github.com/invopop/jsonschema"
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"golang.org/x/text/language"
-	"golang.org/x/text/message"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/schema"
 )
 
 // AgentTool is a tool the agent offers to its model.
@@ -59,7 +52,7 @@ type AgentTool struct {
 	Validate func(run *AgentRun, args map[string]interface{}) (ValidationResult, error)
 
 	// compiled is set by NewTool; hand-built tools compile on first use.
-	compiled argValidator
+	compiled *schema.Validator
 	// executeRaw, set by NewTool, decodes the raw arguments straight into
 	// the typed input instead of going through the map.
 	executeRaw func(run *AgentRun, raw []byte) (*ai.ToolResult, error)
@@ -107,11 +100,11 @@ func NewTool[T any](name, description string, fn func(run *AgentRun, input T) (s
 	if t == nil || t.Kind() != reflect.Struct {
 		panic(fmt.Sprintf("aigentic.NewTool(%q): input type %T must be a struct", name, zero))
 	}
-	schema, err := SchemaFor(t)
+	sch, err := schema.For(t)
 	if err != nil {
 		panic(fmt.Sprintf("aigentic.NewTool(%q): %v", name, err))
 	}
-	compiled, err := newValidator(schema)
+	compiled, err := schema.Compile(sch)
 	if err != nil {
 		panic(fmt.Sprintf("aigentic.NewTool(%q): %v", name, err))
 	}
@@ -129,7 +122,7 @@ func NewTool[T any](name, description string, fn func(run *AgentRun, input T) (s
 	return AgentTool{
 		Name:        name,
 		Description: description,
-		InputSchema: schema,
+		InputSchema: sch,
 		compiled:    compiled,
 		Execute: func(run *AgentRun, args map[string]interface{}) (*ai.ToolResult, error) {
 			raw, err := json.Marshal(args)
@@ -153,155 +146,8 @@ func decodeAndCall[T any](run *AgentRun, raw []byte, call func(*AgentRun, T) (*a
 }
 
 // SchemaFor derives the JSON object schema of a Go struct type the way
-// [NewTool] does, as a map ready for AgentTool.InputSchema.
-func SchemaFor(t reflect.Type) (map[string]any, error) {
-	r := invopop.Reflector{
-		Anonymous:      true,
-		DoNotReference: true,
-		ExpandedStruct: true,
-		LookupComment: func(st reflect.Type, field string) string {
-			if field == "" || st.Kind() != reflect.Struct {
-				return ""
-			}
-			if f, ok := st.FieldByName(field); ok {
-				return f.Tag.Get("description")
-			}
-			return ""
-		},
-	}
-	s := r.ReflectFromType(t)
-	s.Version = ""
-	b, err := json.Marshal(s)
-	if err != nil {
-		return nil, fmt.Errorf("schema for %s: %w", t, err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("schema for %s: %w", t, err)
-	}
-	if m["type"] != "object" {
-		return nil, fmt.Errorf("schema for %s is not an object schema", t)
-	}
-	return m, nil
-}
-
-// compileSchema compiles an object schema for validation.
-func compileSchema(schema map[string]any) (*jsonschema.Schema, error) {
-	if schema == nil {
-		schema = map[string]any{"type": "object"}
-	}
-	raw, err := json.Marshal(schema)
-	if err != nil {
-		return nil, fmt.Errorf("input schema: %w", err)
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
-		return nil, fmt.Errorf("input schema: %w", err)
-	}
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
-	if err := c.AddResource("tool-input.json", doc); err != nil {
-		return nil, fmt.Errorf("input schema: %w", err)
-	}
-	sch, err := c.Compile("tool-input.json")
-	if err != nil {
-		return nil, fmt.Errorf("input schema: %w", err)
-	}
-	return sch, nil
-}
-
-// schemaCache holds compiled schemas of hand-built tools, keyed by the
-// schema's canonical JSON, so a tool defined once is compiled once.
-var schemaCache struct {
-	sync.Mutex
-	m map[string]argValidator
-}
-
-const schemaCacheMax = 1024
-
-// newValidator compiles schema with the library — which also checks that
-// the schema is valid — and uses the flat fast path when the schema allows.
-func newValidator(schema map[string]any) (argValidator, error) {
-	sch, err := compileSchema(schema)
-	if err != nil {
-		return nil, err
-	}
-	if fv, ok := compileFlat(schema); ok {
-		return fv, nil
-	}
-	return libValidator{sch}, nil
-}
-
-func compiledFor(t *AgentTool) (argValidator, error) {
-	if t.compiled != nil {
-		return t.compiled, nil
-	}
-	schema := t.InputSchema
-	if schema == nil {
-		schema = map[string]any{"type": "object"}
-	}
-	key, err := json.Marshal(schema)
-	if err != nil {
-		return nil, fmt.Errorf("input schema: %w", err)
-	}
-	schemaCache.Lock()
-	sch, ok := schemaCache.m[string(key)]
-	schemaCache.Unlock()
-	if ok {
-		return sch, nil
-	}
-	sch, err = newValidator(schema)
-	if err != nil {
-		return nil, err
-	}
-	schemaCache.Lock()
-	if schemaCache.m == nil {
-		schemaCache.m = make(map[string]argValidator)
-	}
-	if len(schemaCache.m) < schemaCacheMax {
-		schemaCache.m[string(key)] = sch
-	}
-	schemaCache.Unlock()
-	return sch, nil
-}
-
-// validateArgs parses the model's raw arguments and checks them against
-// the tool's schema. The error is for the model to read.
-func validateArgs(v argValidator, raw string) (map[string]any, error) {
-	var args map[string]any
-	if strings.TrimSpace(raw) == "" {
-		args = map[string]any{}
-	} else if err := json.Unmarshal([]byte(raw), &args); err != nil {
-		return nil, fmt.Errorf("arguments are not a JSON object: %w", err)
-	}
-	if args == nil {
-		args = map[string]any{}
-	}
-	if err := v.validate(args); err != nil {
-		return nil, fmt.Errorf("arguments do not match the schema: %w", err)
-	}
-	return args, nil
-}
-
-// flattenValidation turns a validation error tree into one line.
-func flattenValidation(ve *jsonschema.ValidationError) string {
-	var parts []string
-	var walk func(e *jsonschema.ValidationError)
-	walk = func(e *jsonschema.ValidationError) {
-		if len(e.Causes) == 0 {
-			loc := "/" + strings.Join(e.InstanceLocation, "/")
-			parts = append(parts, loc+": "+e.ErrorKind.LocalizedString(englishPrinter))
-			return
-		}
-		for _, c := range e.Causes {
-			walk(c)
-		}
-	}
-	walk(ve)
-	return strings.Join(parts, "; ")
-}
-
-var englishPrinter = message.NewPrinter(language.English)
+// [NewTool] does, as a map ready for AgentTool.InputSchema (schema.For).
+func SchemaFor(t reflect.Type) (map[string]any, error) { return schema.For(t) }
 
 // validToolName reports whether name is acceptable to model APIs.
 func validToolName(name string) bool {
@@ -314,4 +160,12 @@ func validToolName(name string) bool {
 		}
 	}
 	return true
+}
+
+// compiledFor is t's compiled input schema.
+func compiledFor(t *AgentTool) (*schema.Validator, error) {
+	if t.compiled != nil {
+		return t.compiled, nil
+	}
+	return schema.Compile(t.InputSchema)
 }

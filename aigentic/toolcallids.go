@@ -20,6 +20,9 @@ func (r *AgentRun) uniqueToolCallIDs(msg *ai.Message) {
 	if len(msg.ToolCalls) == 0 {
 		return
 	}
+	if r.idsUnique(msg.ToolCalls) {
+		return // the common case: every call has an ID never used before
+	}
 	used := make(map[string]bool, len(msg.ToolCalls))
 	r.mu.Lock()
 	for i := range r.messages {
@@ -47,4 +50,29 @@ func (r *AgentRun) uniqueToolCallIDs(msg *ai.Message) {
 		}
 		tc.ID = id
 	}
+}
+
+// idsUnique reports whether every call has an ID, none repeated among
+// calls nor used by a call of the transcript: a scan with no map, for the
+// run's goroutine (the only writer of the transcript).
+func (r *AgentRun) idsUnique(calls []ai.ToolCall) bool {
+	for i := range calls {
+		id := calls[i].ID
+		if id == "" {
+			return false
+		}
+		for j := 0; j < i; j++ {
+			if calls[j].ID == id {
+				return false
+			}
+		}
+		for k := range r.messages {
+			for _, tc := range r.messages[k].ToolCalls {
+				if tc.ID == id {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }

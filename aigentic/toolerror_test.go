@@ -15,7 +15,7 @@ import (
 // ToolResult{Error: true} is for the model: it sees IsError and the run
 // goes on.
 func TestToolErrorResultReachesModelAndRunContinues(t *testing.T) {
-	tool := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) {
+	tool := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) {
 		return &ai.ToolResult{Content: []ai.ToolContent{{Type: "text", Content: "quota exceeded"}}, Error: true}, nil
 	}}
 	model := aitest.NewScripted(aitest.CallTools(aitest.Call("quota", `{}`)), aitest.Reply("I could not check the quota"))
@@ -44,13 +44,13 @@ func TestToolErrorResultReachesModelAndRunContinues(t *testing.T) {
 // A Go error from Execute stops the run with a *ToolError wrapping it.
 func TestToolGoErrorStopsRun(t *testing.T) {
 	errDisk := errors.New("disk on fire")
-	tool := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) {
+	tool := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) {
 		return nil, fmt.Errorf("writing report: %w", errDisk)
 	}}
 	s := &sleeper{}
 	model := aitest.NewScripted(aitest.CallTools(aitest.Call("write_report", `{}`)), aitest.Reply("never reached"))
 	run, err := aigentic.Agent{
-		Model: model, Logger: discardLogger(), Retries: 3, RetryPolicy: s.policy(),
+		Model: model, Logger: discardLogger(), Retries: 3, RetryPolicy: s.Policy(),
 		AgentTools: []aigentic.AgentTool{tool.Tool("write_report", nil)},
 	}.Start("go")
 	if err != nil {
@@ -92,12 +92,12 @@ func TestToolPanicRecovered(t *testing.T) {
 		{"transient error", ai.Transient(errInner)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tool := &countingTool{res: func(map[string]any) (*ai.ToolResult, error) { panic(tc.value) }}
+			tool := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) { panic(tc.value) }}
 			s := &sleeper{}
 			logger, buf := newJSONLogger()
 			model := aitest.NewScripted(aitest.CallTools(aitest.Call("panicky", `{}`)), aitest.Reply("never"))
 			run, err := aigentic.Agent{
-				Model: model, Logger: logger, Retries: 3, RetryPolicy: s.policy(),
+				Model: model, Logger: logger, Retries: 3, RetryPolicy: s.Policy(),
 				AgentTools: []aigentic.AgentTool{tool.Tool("panicky", nil)},
 			}.Start("go")
 			if err != nil {

@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
 )
 
 // schemaPassed is the ValidationResult.Message of a call whose tool has no
@@ -17,7 +18,7 @@ const schemaPassed = "arguments match the tool's schema"
 // returns the ValidationResult to show in an approval request, or a
 // refusal — an error result for the model, the tool not run — or an error
 // that stops the run (the run's context ended, Validate panicked).
-func (r *AgentRun) validateCall(ctx context.Context, t *AgentTool, tc ai.ToolCall, args map[string]any) (ValidationResult, *ai.ToolResult, error) {
+func (r *AgentRun) validateCall(ctx context.Context, f *toolFrame, t *AgentTool, tc ai.ToolCall, args map[string]any) (ValidationResult, *ai.ToolResult, error) {
 	if t.Validate == nil {
 		return ValidationResult{Values: args, Message: schemaPassed}, nil, nil
 	}
@@ -27,7 +28,8 @@ func (r *AgentRun) validateCall(ctx context.Context, t *AgentTool, tc ai.ToolCal
 	case errors.As(err, &pe):
 		// Observed as a failed attempt: logged, traced and counted like a
 		// panic in Execute.
-		r.obs.toolAttemptEnd(ctx, toolAttemptEnd{tc: tc, attempt: 1, err: err})
+		f.attemptEnd = hook.ToolAttemptEnd{Run: &r.info, Call: tc, Attempt: 1, Err: err, ErrorType: errorType(err)}
+		r.note(ctx, &f.attemptEnd)
 		return vr, nil, &ToolError{Tool: tc.Name, CallID: tc.ID, Attempts: 1, Err: err}
 	case err != nil && r.ctx.Err() != nil:
 		return vr, nil, stopped(r.ctx, fmt.Sprintf("validation of %q", tc.Name))

@@ -169,7 +169,7 @@ func TestLogThroughPrinter(t *testing.T) {
 		want, not_ []string
 	}{
 		{nil, nil, []string{"log: level="}},
-		{map[string]string{"ENV": "dev"}, []string{"    log: level=DEBUG msg=\"model request\"", "log: level=INFO msg=\"run started\""}, nil},
+		{map[string]string{"ENV": "dev"}, []string{"    log: level=DEBUG msg=\"model request\"", "log: level=INFO msg=\"run finished\""}, nil},
 		{map[string]string{"ENV": "prod"}, []string{"log: level=WARN msg=\"retrying after transient failure\""}, []string{"log: level=INFO", "log: level=DEBUG", `"level":"INFO"`}},
 		{map[string]string{"ENV": "prod", "LOG_LEVEL": "error"}, []string{"log: level=ERROR msg=\"run failed\""}, []string{"log: level=WARN"}},
 	} {

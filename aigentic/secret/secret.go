@@ -158,7 +158,9 @@ func isASCII(s string) bool {
 // documentation). Text without secrets is returned as it is, unallocated.
 // Safe for concurrent use.
 func Redact(s string) string {
-	if s == "" {
+	if len(s) < MinLen {
+		// No registered value is this short, and no pattern matches
+		// fewer than MinLen bytes ("apikey=x" is the shortest).
 		return s
 	}
 	environ.Do(RegisterEnviron)

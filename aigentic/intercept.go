@@ -1,0 +1,90 @@
+package aigentic
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
+)
+
+// ErrHalted is matched (errors.Is) by a *HaltError: an interceptor (a
+// guardrail, a policy) stopped the run.
+var ErrHalted = errors.New("aigentic: run halted by an interceptor")
+
+// HaltError ends a run an Interceptor stopped: it refused a model call or
+// a tool call, or rejected what one returned, or panicked. It names the
+// step, wraps the interceptor's error (its reason), and keeps the work
+// done so far, as *LimitError does.
+type HaltError struct {
+	// Step is the step refused: "model call 2", `tool "send_email"`.
+	Step string
+	// Err is the interceptor's error, or a *PanicError when it panicked.
+	Err error
+	// Transcript is the conversation up to the step, as the run's
+	// Messages: every message sent and received, tool results included.
+	Transcript []ai.Message
+	// Partial is the last text the model produced, if any.
+	Partial string
+}
+
+// Error implements error.
+func (e *HaltError) Error() string {
+	return fmt.Sprintf("aigentic: run halted at %s: %v", e.Step, e.Err)
+}
+
+// Unwrap returns the interceptor's error.
+func (e *HaltError) Unwrap() error { return e.Err }
+
+// Is matches ErrHalted.
+func (e *HaltError) Is(target error) bool { return target == ErrHalted }
+
+// chain builds the run's interceptor chains, outermost first; nil chains
+// (no interceptors) cost the run nothing.
+func (r *AgentRun) chain() {
+	ics := r.agent.Interceptors
+	if len(ics) == 0 {
+		return
+	}
+	model := hook.ModelNext(r.modelAttempts)
+	tool := hook.ToolNext(r.answerTool)
+	for i := len(ics) - 1; i >= 0; i-- {
+		ic, mnext, tnext := ics[i], model, tool
+		if ic == nil {
+			continue
+		}
+		model = func(ctx context.Context, call *hook.ModelCall) (resp *ai.Response, err error) {
+			defer recoverInterceptor(&err)
+			return ic.InterceptModel(ctx, call, mnext)
+		}
+		tool = func(ctx context.Context, call *hook.ToolCall) (res *ai.ToolResult, err error) {
+			defer recoverInterceptor(&err)
+			return ic.InterceptTool(ctx, call, tnext)
+		}
+	}
+	r.modelNext, r.toolNext = model, tool
+}
+
+// recoverInterceptor turns an interceptor's panic into a *PanicError.
+func recoverInterceptor(err *error) {
+	if v := recover(); v != nil {
+		*err = &PanicError{Value: v, Stack: debug.Stack()}
+	}
+}
+
+// halted returns err as the chain around step returned it: an error of the
+// step itself (the innermost call's, passed on) as it is, an
+// interceptor's own wrapped in a *HaltError — or, when the run's context
+// has ended meanwhile, a *StoppedError.
+func (r *AgentRun) halted(err error, step string) error {
+	if r.innerErr != nil && errors.Is(err, r.innerErr) {
+		return err
+	}
+	if r.ctx.Err() != nil {
+		// The run was stopped while an interceptor worked.
+		return stopped(r.ctx, step)
+	}
+	return &HaltError{Step: step, Err: err, Transcript: r.transcript(), Partial: r.partial()}
+}

@@ -1,0 +1,170 @@
+package aigentic
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/otelagent"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/schema"
+)
+
+// newRun validates the agent and prepares a run; parent is set for a
+// sub-agent's run.
+func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun, error) {
+	//lint:ignore SA1012 nil is newRunContext's documented "bound to the session alone"
+	return a.newRunContext(nil, message, events, parent)
+}
+
+// newRunContext is newRun for a run bound to ctx as well as to its
+// session (ExecuteContext, StartContext); a nil ctx binds it to the
+// session alone.
+func (a Agent) newRunContext(ctx context.Context, message string, events bool, parent *AgentRun) (*AgentRun, error) {
+	if a.Model == nil {
+		return nil, fmt.Errorf("%w: Model is nil", ErrInvalidAgent)
+	}
+	if a.Retries < 0 {
+		return nil, fmt.Errorf("%w: Retries is %d, want 0 or more", ErrInvalidAgent, a.Retries)
+	}
+	if a.MaxLLMCalls < 0 {
+		return nil, fmt.Errorf("%w: MaxLLMCalls is %d, want 0 (default %d) or more", ErrInvalidAgent, a.MaxLLMCalls, DefaultMaxLLMCalls)
+	}
+	if a.Name == "" {
+		a.Name = "agent"
+	}
+	if err := validateBudgets(&a, nil); err != nil {
+		return nil, err
+	}
+	r := &AgentRun{
+		id:       newID("run"),
+		agent:    a,
+		maxCalls: a.MaxLLMCalls,
+		parent:   parent,
+		budgets:  newBudgets(&a, parent),
+		done:     make(chan struct{}),
+	}
+	if r.maxCalls == 0 {
+		r.maxCalls = DefaultMaxLLMCalls
+	}
+	r.policy = a.RetryPolicy
+	if r.policy == nil {
+		r.policy = &RetryPolicy{}
+	}
+	if err := r.prepareTools(); err != nil {
+		return nil, err
+	}
+
+	r.session = a.Session
+	if r.session == nil || r.session.Context == nil {
+		r.session = &Session{ID: newID("ses"), Context: context.Background()}
+	}
+	r.deriveContext(ctx) // runcontext.go
+
+	r.logger = r.runLogger()
+
+	if parent != nil {
+		r.events = parent.events
+	} else {
+		r.events = &r.ownEvents
+		r.events.init(events)
+	}
+	r.stats.Started = time.Now()
+	// Room for the prompt and seven tool turns before the first growth.
+	r.messages = make([]ai.Message, 0, 16)
+	if a.Instructions != "" {
+		r.messages = append(r.messages, ai.Message{Role: ai.RoleSystem, Content: a.Instructions})
+	}
+	r.messages = append(r.messages, ai.Message{Role: ai.RoleUser, Content: message})
+
+	r.modelName = Redact(a.Model.ModelName())
+	r.info = hook.RunInfo{ID: r.id, AgentName: a.Name, SessionID: r.session.ID, Model: a.Model.ModelName(),
+		Provider: providerName(a.Model), Tools: r.aiTools, MaxLLMCalls: r.maxCalls, Retries: a.Retries,
+		Started: r.stats.Started, Logger: r.logger, Priced: a.Pricing != nil}
+	if parent != nil {
+		r.info.Parent = &parent.info
+	}
+	r.observeRun()
+	r.chain()
+	r.st.runStart = hook.RunStart{Run: &r.info, Message: message}
+	r.ctx = r.observe(r.ctx, &r.st.runStart)
+	return r, nil
+}
+
+// prepareTools resolves tools and sub-agents, checks names, and compiles
+// schemas once per run.
+func (r *AgentRun) prepareTools() error {
+	a := &r.agent
+	var memTools []AgentTool
+	if a.Memory != nil {
+		memTools = a.Memory.Tools()
+	}
+	n := len(a.AgentTools) + len(memTools) + len(a.Agents)
+	if n == 0 {
+		return nil
+	}
+	r.tools = make([]AgentTool, 0, n)
+	r.tools = append(r.tools, a.AgentTools...)
+	r.tools = append(r.tools, memTools...)
+	for i := range a.Agents {
+		r.tools = append(r.tools, subAgentTool(a.Agents[i]))
+	}
+	r.schemas = make([]*schema.Validator, len(r.tools))
+	r.aiTools = make([]ai.Tool, len(r.tools))
+	for i := range r.tools {
+		t := &r.tools[i]
+		if !validToolName(t.Name) {
+			return fmt.Errorf("%w: tool name %q: use 1-64 letters, digits, _ or -", ErrInvalidAgent, t.Name)
+		}
+		for j := 0; j < i; j++ {
+			if r.tools[j].Name == t.Name {
+				return fmt.Errorf("%w: two tools named %q", ErrInvalidAgent, t.Name)
+			}
+		}
+		if t.Execute == nil && t.executeRaw == nil {
+			return fmt.Errorf("%w: tool %q has no Execute function", ErrInvalidAgent, t.Name)
+		}
+		sch, err := compiledFor(t)
+		if err != nil {
+			return fmt.Errorf("%w: tool %q: %w", ErrInvalidAgent, t.Name, err)
+		}
+		r.schemas[i] = sch
+		schema := t.InputSchema
+		if schema == nil {
+			schema = map[string]any{"type": "object", "properties": map[string]any{}}
+		}
+		r.aiTools[i] = ai.Tool{Name: t.Name, Description: t.Description, InputSchema: schema}
+	}
+	return nil
+}
+
+// providerName is gen_ai.provider.name for m: its ProviderName() when it
+// has that method, else the last element of its package path ("openai"
+// for aigentic/openai, "offline" for the built-in model).
+func providerName(m ai.Model) string {
+	if p, ok := m.(interface{ ProviderName() string }); ok {
+		return p.ProviderName()
+	}
+	t := reflect.TypeOf(m)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	path := t.PkgPath()
+	return path[strings.LastIndexByte(path, '/')+1:]
+}
+
+// CaptureContentEnv is the environment variable that, set to "true", adds
+// message content to the runs' spans, redacted (otelagent.CaptureContentEnv).
+const CaptureContentEnv = otelagent.CaptureContentEnv
+
+// otelObserver is the run's OpenTelemetry observer, or nil when neither
+// its agent's tracer records nor its meter measures.
+func (r *AgentRun) otelObserver() hook.Observer {
+	if o := otelagent.For(r.ctx, r.agent.TracerProvider, r.agent.MeterProvider); o != nil {
+		return o
+	}
+	return nil
+}

@@ -1,0 +1,60 @@
+package otelagent
+
+import (
+	"strings"
+	"sync"
+)
+
+// The label values a program allows beyond its own configuration: names of
+// response models and providers it expects servers to send.
+var (
+	allowedModels    sync.Map // string → struct{}
+	allowedProviders sync.Map // string → struct{}
+)
+
+// AllowResponseModels adds names to the response models kept as
+// gen_ai.response.model label values (beyond the model asked for and its
+// dated versions). Use it for a gateway or a failover list that answers
+// with models of other names. Safe for concurrent use.
+func AllowResponseModels(names ...string) {
+	for _, n := range names {
+		allowedModels.Store(n, struct{}{})
+	}
+}
+
+// AllowProviders adds names to the providers kept as gen_ai.provider.name
+// label values when a response names a provider other than the model's
+// own (a failover list). Safe for concurrent use.
+func AllowProviders(names ...string) {
+	for _, n := range names {
+		allowedProviders.Store(n, struct{}{})
+	}
+}
+
+// boundedName is v as a label value: v when it is asked (the configured
+// name) or asked followed by "-" and a version ("gpt-4o-mini-2024-07-18"),
+// or a name in allowed; Other otherwise. Values come from a provider's
+// answer, so they must not become label values unbounded.
+func boundedName(v, asked string, allowed *sync.Map) string {
+	if asked != "" && (v == asked || strings.HasPrefix(v, asked+"-") && isVersion(v[len(asked)+1:])) {
+		return v
+	}
+	if _, ok := allowed.Load(v); ok {
+		return v
+	}
+	return Other
+}
+
+// isVersion reports whether s looks like a model version suffix: digits
+// and dashes ("2024-07-18", "0613"), at most 16 bytes.
+func isVersion(s string) bool {
+	if s == "" || len(s) > 16 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < '0' || c > '9') && c != '-' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,210 @@
+// Package schema derives JSON schemas from Go types and checks JSON values
+// against them: the one place where the runtime's tool arguments, typed
+// answers and MCP tools' inputs are validated (JSON Schema draft 2020-12,
+// with github.com/santhosh-tekuri/jsonschema/v6; schemas from Go types with
+// github.com/invopop/jsonschema).
+//
+// Validation errors are one line, each problem as "/path: what is wrong",
+// for a model to read and correct.
+package schema
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+
+	invopop "github.com/invopop/jsonschema"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// ErrInvalid is matched (errors.Is) by every error Compile returns for a
+// schema that is not one: not JSON, not a valid JSON Schema, or a
+// reference that cannot be resolved.
+var ErrInvalid = errors.New("schema: invalid JSON schema")
+
+// For derives the JSON object schema of a Go struct type: field names from
+// `json` tags, descriptions from `description` (or
+// `jsonschema_description`) tags, fields without `omitempty` required,
+// extra properties rejected, no $ref (every type expanded in place). It
+// fails for a type that is not a struct (after pointers).
+func For(t reflect.Type) (map[string]any, error) {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("schema: %v is not a struct type", t)
+	}
+	r := invopop.Reflector{
+		Anonymous:      true,
+		DoNotReference: true,
+		ExpandedStruct: true,
+		LookupComment: func(st reflect.Type, field string) string {
+			if field == "" || st.Kind() != reflect.Struct {
+				return ""
+			}
+			if f, ok := st.FieldByName(field); ok {
+				return f.Tag.Get("description")
+			}
+			return ""
+		},
+	}
+	s := r.ReflectFromType(t)
+	s.Version = ""
+	b, err := json.Marshal(s)
+	if err != nil {
+		return nil, fmt.Errorf("schema for %s: %w", t, err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("schema for %s: %w", t, err)
+	}
+	if m["type"] != "object" {
+		return nil, fmt.Errorf("schema for %s is not an object schema", t)
+	}
+	return m, nil
+}
+
+// Validator checks decoded JSON values against one compiled schema. It is
+// safe for concurrent use.
+type Validator struct {
+	lib *jsonschema.Schema
+	// flat is an allocation-free fast path for the schema shape most tools
+	// have (see flatValidator); nil when the schema holds more.
+	flat *flatValidator
+}
+
+// Compile checks and compiles schema (nil means any object). Compiling
+// the same schema again returns the same Validator from a bounded cache, so
+// a tool defined once is compiled once. Errors wrap ErrInvalid.
+func Compile(schema map[string]any) (*Validator, error) {
+	if schema == nil {
+		schema = map[string]any{"type": "object"}
+	}
+	key, err := json.Marshal(schema)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	cache.Lock()
+	v, ok := cache.m[string(key)]
+	cache.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err = compile(key, schema)
+	if err != nil {
+		return nil, err
+	}
+	cache.Lock()
+	if cache.m == nil {
+		cache.m = make(map[string]*Validator)
+	}
+	if len(cache.m) < cacheMax {
+		cache.m[string(key)] = v
+	}
+	cache.Unlock()
+	return v, nil
+}
+
+// cache holds compiled schemas keyed by their canonical JSON.
+var cache struct {
+	sync.Mutex
+	m map[string]*Validator
+}
+
+// cacheMax bounds the cache: a program defines its tools once, but MCP
+// servers and typed answers may bring schemas of their own.
+const cacheMax = 1024
+
+func compile(raw []byte, schema map[string]any) (*Validator, error) {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	if err := c.AddResource("schema.json", doc); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	sch, err := c.Compile("schema.json")
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	v := &Validator{lib: sch}
+	if fv, ok := compileFlat(schema); ok {
+		v.flat = fv
+	}
+	return v, nil
+}
+
+// Validate checks a decoded JSON value (from encoding/json: map[string]any,
+// []any, string, float64, bool, nil). The error is one line naming every
+// problem.
+func (v *Validator) Validate(value any) error {
+	if v.flat != nil {
+		if args, ok := value.(map[string]any); ok {
+			return v.flat.validate(args)
+		}
+	}
+	if err := v.lib.Validate(value); err != nil {
+		if ve, ok := err.(*jsonschema.ValidationError); ok {
+			return errors.New(Flatten(ve))
+		}
+		return err
+	}
+	return nil
+}
+
+// Args parses a model's raw tool arguments — a JSON object; empty means
+// {} — and checks them. The error is for the model to read.
+func (v *Validator) Args(raw string) (map[string]any, error) {
+	var args map[string]any
+	if strings.TrimSpace(raw) == "" {
+		args = map[string]any{}
+	} else if err := json.Unmarshal([]byte(raw), &args); err != nil {
+		return nil, fmt.Errorf("arguments are not a JSON object: %w", err)
+	}
+	if args == nil {
+		args = map[string]any{}
+	}
+	if err := v.Validate(args); err != nil {
+		return nil, fmt.Errorf("arguments do not match the schema: %w", err)
+	}
+	return args, nil
+}
+
+// PlainlyValid reports whether raw, a JSON object, is valid by a check of
+// the raw text alone, with no decoding: true only for the flat schema
+// shape (an object of strings, numbers, integers and booleans, with enums,
+// required and additionalProperties) and arguments that plainly satisfy it.
+// False means "decode and Validate", never "invalid". A typed tool uses it
+// to skip building a map it does not need.
+func (v *Validator) PlainlyValid(raw string) bool {
+	return v.flat != nil && v.flat.quickValid(raw)
+}
+
+// Flatten turns a validation error tree into one line: each failing leaf
+// as "/path: message", joined with "; ".
+func Flatten(ve *jsonschema.ValidationError) string {
+	var parts []string
+	var walk func(e *jsonschema.ValidationError)
+	walk = func(e *jsonschema.ValidationError) {
+		if len(e.Causes) == 0 {
+			loc := "/" + strings.Join(e.InstanceLocation, "/")
+			parts = append(parts, loc+": "+e.ErrorKind.LocalizedString(englishPrinter))
+			return
+		}
+		for _, c := range e.Causes {
+			walk(c)
+		}
+	}
+	walk(ve)
+	return strings.Join(parts, "; ")
+}
+
+var englishPrinter = message.NewPrinter(language.English)

@@ -1,0 +1,123 @@
+package aigentic
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
+)
+
+// subAgentTool exposes sub as a tool taking {"input": "..."}.
+func subAgentTool(sub Agent) AgentTool {
+	name := toolNameFor(sub.Name)
+	desc := sub.Description
+	if desc == "" {
+		desc = "Delegate a task to the " + sub.Name + " agent and get its answer."
+	}
+	return AgentTool{
+		Name:        name,
+		Description: desc,
+		InputSchema: map[string]any{
+			"type": "object",
+			"properties": map[string]any{
+				"input": map[string]any{"type": "string", "description": "The task or question for the " + sub.Name + " agent, with the context it needs."},
+			},
+			"required":             []any{"input"},
+			"additionalProperties": false,
+		},
+		Execute: func(run *AgentRun, args map[string]any) (*ai.ToolResult, error) {
+			input, _ := args["input"].(string)
+			return run.delegate(sub, input)
+		},
+	}
+}
+
+// toolNameFor turns an agent name into a tool name.
+func toolNameFor(name string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(strings.TrimSpace(name)) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '_', r == '-':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	if b.Len() == 0 {
+		return "agent"
+	}
+	s := b.String()
+	if len(s) > 64 {
+		s = s[:64]
+	}
+	return s
+}
+
+// inherit gives sub what it does not set of its own from its parent
+// agent a: the settings a sub-agent's run shares with its parent's.
+func (a *Agent) inherit(sub *Agent) {
+	if sub.Model == nil {
+		sub.Model = a.Model
+	}
+	if sub.Trace == nil {
+		sub.Trace = a.Trace
+	}
+	sub.LogLevel = a.LogLevel
+	if sub.Logger == nil {
+		sub.Logger = a.Logger
+	}
+	if sub.RetryPolicy == nil {
+		sub.RetryPolicy = a.RetryPolicy
+	}
+	if sub.RateLimiter == nil {
+		sub.RateLimiter = a.RateLimiter
+	}
+	if sub.ApprovalTimeout == 0 {
+		sub.ApprovalTimeout = a.ApprovalTimeout
+	}
+	if sub.Pricing == nil {
+		sub.Pricing = a.Pricing
+	}
+	if sub.TracerProvider == nil {
+		sub.TracerProvider = a.TracerProvider
+	}
+	if sub.MeterProvider == nil {
+		sub.MeterProvider = a.MeterProvider
+	}
+	if sub.Observers == nil {
+		sub.Observers = a.Observers
+	}
+	if sub.Interceptors == nil {
+		sub.Interceptors = a.Interceptors
+	}
+}
+
+// delegate runs a sub-agent inside this run's context: in the tool call's
+// context when a tool call is in progress, so the sub-agent's run is part
+// of it (its OpenTelemetry span nests under the call's).
+func (r *AgentRun) delegate(sub Agent, input string) (*ai.ToolResult, error) {
+	r.agent.inherit(&sub)
+	sub.Session = &Session{ID: r.session.ID, Context: r.Context()}
+	child, err := sub.newRun(input, false, r)
+	if err != nil {
+		return ai.ErrorText(fmt.Sprintf("sub-agent %q cannot run: %v", sub.Name, err)), nil
+	}
+	f := r.call
+	if f == nil {
+		f = &toolFrame{} // delegate called outside a tool call
+	}
+	ctx := sub.Session.Context
+	f.subStart = hook.SubAgentStart{Run: &r.info, Child: &child.info}
+	r.note(ctx, &f.subStart)
+	child.loop()
+	f.subEnd = hook.SubAgentEnd{Run: &r.info, Child: &child.info, ChildStats: child.Stats(), Err: child.err}
+	r.note(ctx, &f.subEnd)
+	if child.err != nil {
+		if r.ctx.Err() != nil {
+			return nil, child.err
+		}
+		return ai.ErrorText(fmt.Sprintf("sub-agent %q failed: %v", sub.Name, child.err)), nil
+	}
+	return ai.Text(child.result), nil
+}
