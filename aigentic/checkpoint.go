@@ -19,6 +19,9 @@ const (
 	StepModelResponse CheckpointStep = "model_response"
 	// StepToolResult: a tool result was appended to the transcript.
 	StepToolResult CheckpointStep = "tool_result"
+	// StepFollowUp: messages an interceptor asked to follow an answer with
+	// (hook.ModelCall.FollowUp) were appended; a model call comes next.
+	StepFollowUp CheckpointStep = "follow_up"
 )
 
 // ErrCheckpoint is matched (errors.Is) by a *CheckpointError: saving a

@@ -10,7 +10,8 @@ import (
 // Event is something that happened in a run, delivered in order on
 // AgentRun.Next(). The concrete types, as the aigentic library names them,
 // are *LLMCallEvent, *ContentEvent, *ToolEvent, *ToolResponseEvent,
-// *ApprovalEvent and *ErrorEvent; this runtime adds *RetryEvent. Switch on
+// *ApprovalEvent and *ErrorEvent; this runtime adds *RetryEvent and
+// *DecisionEvent. Switch on
 // them with a default case: new event types may be added.
 type Event interface {
 	// ID is the ID of the run that emitted the event (its RunID).
@@ -113,6 +114,17 @@ type ApprovalEvent struct {
 	ValidationResult ValidationResult
 	// Deadline is when an unanswered request counts as denied.
 	Deadline time.Time
+}
+
+// DecisionEvent says what an interceptor decided about a step (a
+// hook.Decision): a guardrail passed, rewrote or tripped, a typed answer
+// was asked for again, a conversation was compacted.
+type DecisionEvent struct {
+	EventInfo
+	// By names the guard or interceptor; Step what it decided about
+	// ("input", "output", "model call 2", `tool "x"`); Action what it did
+	// ("pass", "rewrite", "trip", "retry", "compact"); Reason why.
+	By, Step, Action, Reason string
 }
 
 // ErrorEvent carries the error that ended the run.

@@ -115,6 +115,12 @@ func (o *logObserver) Observe(ctx context.Context, step hook.Step) context.Conte
 		}
 	case *hook.SubAgentStart:
 		l.DebugContext(ctx, "sub-agent run started", "sub_agent", s.Child.AgentName, "sub_run", s.Child.ID)
+	case *hook.Decision:
+		level := slog.LevelInfo
+		if s.Action == "trip" {
+			level = slog.LevelWarn
+		}
+		l.Log(ctx, level, "interceptor decision", "by", s.By, "step", s.Step, "action", s.Action, "reason", s.Reason)
 	}
 	return ctx
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/untrusted"
 )
 
 // loop is the run: model call → tool calls → results → … → final text.
@@ -54,7 +55,13 @@ func (r *AgentRun) turns() (string, error) {
 			return "", err
 		}
 		if len(msg.ToolCalls) == 0 {
-			return msg.Content, nil
+			if len(r.mcall.FollowUp) == 0 || r.modelNext == nil {
+				return msg.Content, nil
+			}
+			if err := r.followUp(r.mcall.FollowUp); err != nil {
+				return "", err
+			}
+			continue
 		}
 		if r.ownCalls >= r.maxCalls {
 			return "", r.limitError(msg.ToolCalls)
@@ -77,8 +84,22 @@ func (r *AgentRun) answerAndSave(tc ai.ToolCall) error {
 	if err != nil {
 		return err
 	}
-	r.appendMessage(ai.Message{Role: ai.RoleTool, ToolCallID: tc.ID, Name: tc.Name, Content: res.String(), IsError: res.Error})
+	content := res.String()
+	if res.Untrusted {
+		content = untrusted.Delimit(tc.Name, content)
+	}
+	r.appendMessage(ai.Message{Role: ai.RoleTool, ToolCallID: tc.ID, Name: tc.Name, Content: content, IsError: res.Error})
 	return r.checkpoint(StepToolResult)
+}
+
+// followUp appends the messages an interceptor asked to follow an answer
+// with (hook.ModelCall.FollowUp), so the loop calls the model again.
+func (r *AgentRun) followUp(msgs []ai.Message) error {
+	r.mu.Lock()
+	r.messages = append(r.messages, msgs...)
+	r.stats.FollowUps++
+	r.mu.Unlock()
+	return r.checkpoint(StepFollowUp)
 }
 
 // limitError is the *LimitError of a run out of model calls, with pending

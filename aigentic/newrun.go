@@ -84,6 +84,7 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 	r.info = hook.RunInfo{ID: r.id, AgentName: a.Name, SessionID: r.session.ID, Model: a.Model.ModelName(),
 		Provider: providerName(a.Model), Tools: r.aiTools, MaxLLMCalls: r.maxCalls, Retries: a.Retries,
 		Started: r.stats.Started, Logger: r.logger, Priced: a.Pricing != nil}
+	r.info.Reporter = r
 	if parent != nil {
 		r.info.Parent = &parent.info
 	}

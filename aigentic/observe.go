@@ -46,6 +46,16 @@ type stepValues struct {
 	// The steps of a tool call are its toolFrame's.
 }
 
+// Report reports a step of an interceptor's own — a *hook.Decision — to
+// the run's observers, as the run reports its own (hook.Reporter; it is
+// RunInfo.Reporter). Call it from the run's goroutine: from an
+// interceptor's call, or a tool.
+func (r *AgentRun) Report(ctx context.Context, s hook.Step) {
+	if s != nil {
+		r.note(ctx, s)
+	}
+}
+
 // observe reports a step that begins something and returns the context
 // the observers derived: each gets the one the previous returned.
 func (r *AgentRun) observe(ctx context.Context, s hook.Step) context.Context {

@@ -41,6 +41,8 @@ func (o *eventObserver) Observe(ctx context.Context, step hook.Step) context.Con
 			q.push(&ToolResponseEvent{EventInfo: info, ToolCallID: s.Call.ID, ToolName: s.Call.Name, Content: s.Result.String(),
 				Result: s.Result, Error: s.Result.Error, Duration: s.Duration})
 		}
+	case *hook.Decision:
+		q.push(&DecisionEvent{EventInfo: info, By: s.By, Step: s.Step, Action: s.Action, Reason: s.Reason})
 	case *hook.ApprovalAsked:
 		q.push(&ApprovalEvent{EventInfo: info, ApprovalID: s.ID, ToolName: s.Call.Name, Args: s.Args,
 			ValidationResult: ValidationResult{Values: s.Values, Message: s.Message, ValidationErrors: s.ValidationErrors}, Deadline: s.Deadline})

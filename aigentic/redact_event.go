@@ -31,6 +31,8 @@ func redactEvent(e Event) Event {
 		ev.Err = redactError(ev.Err)
 	case *ErrorEvent:
 		ev.Err = redactError(ev.Err)
+	case *DecisionEvent:
+		ev.Step, ev.Reason = Redact(ev.Step), Redact(ev.Reason)
 	case *ApprovalEvent:
 		args, changed := secret.Value(ev.Args)
 		if changed {

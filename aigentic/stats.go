@@ -55,6 +55,7 @@ func (o *statsObserver) Observe(ctx context.Context, step hook.Step) context.Con
 		r.stats.InputTokens += c.InputTokens
 		r.stats.OutputTokens += c.OutputTokens
 		r.stats.CostUSD += c.CostUSD
+		r.stats.FollowUps += c.FollowUps
 		r.mu.Unlock()
 	}
 	return ctx

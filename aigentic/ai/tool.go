@@ -18,6 +18,12 @@ type ToolContent struct {
 type ToolResult struct {
 	Content []ToolContent `json:"content"`
 	Error   bool          `json:"error,omitempty"`
+	// Untrusted marks content that came from outside the program — a web
+	// page, an e-mail, an MCP server's answer — and may carry instructions
+	// aimed at the model (prompt injection). The runtime sends it to the
+	// model delimited as data, with text imitating the delimiters
+	// neutralised, and guards may refuse it.
+	Untrusted bool `json:"untrusted,omitempty"`
 }
 
 // textResult holds a result and its one content in a single allocation.

@@ -40,7 +40,7 @@ import (
 // of the agents it is registered on, with a *RunStart, *RunEnd,
 // *ModelStart, *ModelEnd, *Content, *ToolStart, *ToolAttempt,
 // *ToolAttemptEnd, *ToolEnd, *ApprovalAsked, *ApprovalAnswered,
-// *SubAgentStart, *SubAgentEnd or *RateLimitWait; switch on the type and
+// *SubAgentStart, *SubAgentEnd, *RateLimitWait or *Decision; switch on the type and
 // keep a default case: new step types may be added.
 //
 // The rules:
@@ -126,6 +126,15 @@ type ModelCall struct {
 	Call int
 	// Request is what will be sent.
 	Request ai.Request
+	// FollowUp, set by an interceptor on a response that is a final answer
+	// (no tool calls), turns it into a turn of the conversation: the run
+	// appends the answer, then these messages (a user message saying what
+	// was wrong with it, say), and calls the model again instead of ending.
+	// That call counts like any other (Agent.MaxLLMCalls, budgets,
+	// Stats.LLMCalls and Stats.FollowUps). Typed answers ask again this way
+	// when an answer does not match its schema. Ignored on a response with
+	// tool calls.
+	FollowUp []ai.Message
 }
 
 // ToolCall is a tool call an interceptor wraps: the model's call (its ID,
@@ -196,6 +205,22 @@ type RunInfo struct {
 	// something to say about the run (a trace that could not be written)
 	// says it here.
 	Logger *slog.Logger
+	// Reporter reports steps of an interceptor's own (a *Decision) to the
+	// run's observers, as the run reports its own; nil for a RunInfo the
+	// runtime did not make. Call it from the call the interceptor wraps.
+	Reporter Reporter
+}
+
+// Reporter reports a step to a run's observers. *aigentic.AgentRun is one.
+type Reporter interface {
+	Report(ctx context.Context, step Step)
+}
+
+// Report reports step through r.Reporter, if it has one.
+func (r *RunInfo) Report(ctx context.Context, step Step) {
+	if r != nil && r.Reporter != nil {
+		r.Reporter.Report(ctx, step)
+	}
 }
 
 // Step is one step of a run, as an Observer sees it: one of the pointer
@@ -239,4 +264,8 @@ type Stats struct {
 	Started time.Time
 	// Duration is how long the run took (so far, while it runs).
 	Duration time.Duration
+	// FollowUps is the number of model calls an interceptor asked for after
+	// an answer it did not accept (ModelCall.FollowUp): a typed answer
+	// that did not match its schema, an output guard asking again.
+	FollowUps int
 }

@@ -209,6 +209,31 @@ type SubAgentEnd struct {
 	Err        error
 }
 
+// Decision: an interceptor decided something about a step of the run and
+// says so (RunInfo.Report): a guardrail passed, rewrote or tripped; a typed
+// answer was asked for again; a conversation was compacted. Observers show
+// it: the log (Warn for "trip", Info otherwise), the trace file, a span
+// event, an *aigentic.DecisionEvent.
+type Decision struct {
+	Run *RunInfo
+	// By names who decided: a guard's or an interceptor's name.
+	By string
+	// Step is what the decision is about: "input", "output", "model call
+	// 2", `tool "fetch_page"`.
+	Step string
+	// Action is what was done, one short word from a small set the
+	// decider documents ("pass", "rewrite", "trip", "retry", "compact"):
+	// it may become a metric label.
+	Action string
+	// Reason says why, briefly, for a person.
+	Reason string
+}
+
+// RunInfo implements Step.
+func (s *Decision) RunInfo() *RunInfo { return s.Run }
+
+func (*Decision) step() {}
+
 // RunInfo implements Step.
 func (s *RunStart) RunInfo() *RunInfo { return s.Run }
 

@@ -58,3 +58,15 @@ func isVersion(s string) bool {
 	}
 	return true
 }
+
+// decisionActions are the actions kept as aigentic.decisions label values.
+var decisionActions = map[string]bool{"pass": true, "rewrite": true, "trip": true, "retry": true, "compact": true}
+
+// boundedAction is a decision's action as a label value: one of
+// decisionActions, or Other.
+func boundedAction(a string) string {
+	if decisionActions[a] {
+		return a
+	}
+	return Other
+}

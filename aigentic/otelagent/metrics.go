@@ -27,6 +27,8 @@ import (
 //	aigentic.retries                   counter {retry}    aigentic.step=model|tool
 //	aigentic.retries.exhausted         counter {failure}  aigentic.step: a transient failure with no retry left
 //	aigentic.rate_limit.wait.duration  histogram s        each wait for Agent.RateLimiter
+//	aigentic.decisions                 counter {decision} aigentic.decision.action (pass|rewrite|trip|retry|compact, else _OTHER):
+//	                                                      what interceptors decided (hook.Decision)
 //	aigentic.cost                      counter USD        estimated from Agent.Pricing, only when it is set;
 //	                                                      gen_ai.request.model, gen_ai.agent.name
 //
@@ -76,6 +78,7 @@ type instruments struct {
 	exhausted     metric.Int64Counter
 	rateLimitWait metric.Float64Histogram
 	cost          metric.Float64Counter
+	decisions     metric.Int64Counter
 }
 
 // lastInstruments caches the instruments of the last provider used: a
@@ -100,7 +103,7 @@ func instrumentsFor(mp metric.MeterProvider) *instruments {
 func newInstruments(mp metric.MeterProvider) *instruments {
 	m := mp.Meter(InstrumentationName, metric.WithSchemaURL(semconv.SchemaURL))
 	in := &instruments{mp: mp}
-	var errs [9]error
+	var errs [10]error
 	var tu genaiconv.ClientTokenUsage
 	tu, errs[0] = genaiconv.NewClientTokenUsage(m, metric.WithExplicitBucketBoundaries(
 		1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864))
@@ -123,6 +126,8 @@ func newInstruments(mp metric.MeterProvider) *instruments {
 		metric.WithDescription("Time model requests waited for the agent's rate limiter."))
 	in.cost, errs[8] = m.Float64Counter("aigentic.cost", metric.WithUnit("USD"),
 		metric.WithDescription("Estimated cost of the model's tokens, from Agent.Pricing."))
+	in.decisions, errs[9] = m.Int64Counter("aigentic.decisions", metric.WithUnit("{decision}"),
+		metric.WithDescription("Decisions interceptors reported (guardrails, typed answers, compaction), by action."))
 	for _, err := range errs {
 		if err != nil {
 			otel.Handle(err)

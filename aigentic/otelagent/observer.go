@@ -60,6 +60,10 @@ const (
 	approvalApprovedKey = attribute.Key("aigentic.approval.approved")
 	approvalHowKey      = attribute.Key("aigentic.approval.how")
 	rateLimitWaitKey    = attribute.Key("aigentic.rate_limit.wait") // seconds
+	decisionByKey       = attribute.Key("aigentic.decision.by")
+	decisionStepKey     = attribute.Key("aigentic.decision.step")
+	decisionActionKey   = attribute.Key("aigentic.decision.action")
+	decisionReasonKey   = attribute.Key("aigentic.decision.reason")
 )
 
 // minReportedWait is the shortest rate-limit wait put on a span: shorter
@@ -194,6 +198,15 @@ func (o *Observer) Observe(ctx context.Context, step hook.Step) context.Context 
 		}
 	case *hook.ToolEnd:
 		o.toolEnd(ctx, st, s)
+	case *hook.Decision:
+		if st.tracing {
+			trace.SpanFromContext(ctx).AddEvent("aigentic.decision", trace.WithAttributes(
+				decisionByKey.String(secret.Redact(clip(s.By))), decisionStepKey.String(secret.Redact(clip(s.Step))),
+				decisionActionKey.String(clip(s.Action)), decisionReasonKey.String(secret.Redact(clip(s.Reason)))))
+		}
+		if st.metrics {
+			o.inst.decisions.Add(ctx, 1, metric.WithAttributes(decisionActionKey.String(boundedAction(s.Action))))
+		}
 	case *hook.ApprovalAsked:
 		if st.tracing {
 			trace.SpanFromContext(ctx).AddEvent("aigentic.approval.requested")

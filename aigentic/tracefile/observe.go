@@ -82,6 +82,8 @@ func (tr *writer) observe(step hook.Step) {
 		tr.toolResult(s.Call, s.Result, s.Duration)
 	case *hook.ApprovalAsked:
 		tr.note("--- approval requested for %s (%s): %s ---\narguments: %s\n", s.Call.Name, s.Call.ID, s.Message, s.Call.Arguments)
+	case *hook.Decision:
+		tr.note("--- %s: %s on %s: %s ---\n", s.By, s.Action, s.Step, s.Reason)
 	case *hook.ApprovalAnswered:
 		switch s.How {
 		case hook.ApprovalByUser:
