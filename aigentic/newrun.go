@@ -137,7 +137,7 @@ func (r *AgentRun) prepareTools() error {
 		if schema == nil {
 			schema = map[string]any{"type": "object", "properties": map[string]any{}}
 		}
-		r.aiTools[i] = ai.Tool{Name: t.Name, Description: t.Description, InputSchema: schema}
+		r.aiTools[i] = ai.Tool{Name: t.Name, Description: t.Description, InputSchema: schema, Meta: t.Meta}
 	}
 	return nil
 }

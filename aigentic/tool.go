@@ -51,6 +51,10 @@ type AgentTool struct {
 	// model's arguments.
 	Validate func(run *AgentRun, args map[string]interface{}) (ValidationResult, error)
 
+	// Meta holds facts about the tool for observers, never sent to the
+	// model (ai.Tool.Meta): an MCP tool names its server here.
+	Meta map[string]string
+
 	// compiled is set by NewTool; hand-built tools compile on first use.
 	compiled *schema.Validator
 	// executeRaw, set by NewTool, decodes the raw arguments straight into

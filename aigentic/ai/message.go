@@ -45,6 +45,12 @@ type Tool struct {
 	Description string `json:"description,omitempty"`
 	// InputSchema is the JSON schema (an object schema) of the arguments.
 	InputSchema map[string]any `json:"input_schema,omitempty"`
+	// Meta holds facts about the tool for observers, never sent to a
+	// model: where it runs, in OpenTelemetry's attribute names where they
+	// exist ("mcp.method.name", "server.address", "network.transport";
+	// "aigentic.mcp.server" names an MCP server). Observers may put them
+	// on the tool call's span; keep values short and free of secrets.
+	Meta map[string]string `json:"-"`
 }
 
 // Usage counts the tokens of one model call.

@@ -1,8 +1,12 @@
 package otelagent
 
 import (
+	"sort"
 	"strings"
 	"sync"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
+	"go.opentelemetry.io/otel/attribute"
 )
 
 // The label values a program allows beyond its own configuration: names of
@@ -69,4 +73,31 @@ func boundedAction(a string) string {
 		return a
 	}
 	return Other
+}
+
+// metaPrefixes are the ai.Tool.Meta keys put on a tool call's span: the
+// OpenTelemetry namespaces of where a tool runs (MCP, the server, the
+// network) and the runtime's own. Other keys are ignored.
+var metaPrefixes = []string{"mcp.", "server.", "network.", "aigentic."}
+
+// appendMeta adds a tool's Meta to a span's attributes: keys in
+// metaPrefixes, values redacted and clipped, in key order.
+func appendMeta(attrs []attribute.KeyValue, meta map[string]string) []attribute.KeyValue {
+	if len(meta) == 0 {
+		return attrs
+	}
+	keys := make([]string, 0, len(meta))
+	for k := range meta {
+		for _, p := range metaPrefixes {
+			if strings.HasPrefix(k, p) && len(k) <= 64 {
+				keys = append(keys, k)
+				break
+			}
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		attrs = append(attrs, attribute.String(k, secret.Redact(clip(meta[k]))))
+	}
+	return attrs
 }

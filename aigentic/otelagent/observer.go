@@ -349,6 +349,9 @@ func (o *Observer) toolStart(ctx context.Context, st *runState, s *hook.ToolStar
 	if s.Tool != nil && s.Tool.Description != "" {
 		attrs = append(attrs, semconv.GenAIToolDescription(secret.Redact(s.Tool.Description)))
 	}
+	if s.Tool != nil {
+		attrs = appendMeta(attrs, s.Tool.Meta)
+	}
 	if st.capture {
 		attrs = append(attrs, semconv.GenAIToolCallArgumentsKey.String(secret.Redact(s.Call.Arguments)))
 	}

@@ -415,3 +415,25 @@ func TestExecuteContextContinuesTheCallersTrace(t *testing.T) {
 		t.Fatalf("run span parent %v, want the caller's span %v", run.Parent().SpanID(), req.SpanContext().SpanID())
 	}
 }
+
+// A tool's Meta in OpenTelemetry's namespaces reaches its span; other keys
+// do not, and values are redacted.
+func TestOTelToolMetaOnSpan(t *testing.T) {
+	tp, sr := spanRecorder(t)
+	tool := (&countingTool{}).Tool("orders_lookup", nil)
+	tool.Meta = map[string]string{"mcp.method.name": "tools/call", "aigentic.mcp.server": "orders", "network.transport": "pipe",
+		"internal.note": "not a span attribute"}
+	model := aitest.NewScripted(aitest.CallTools(aitest.Call("orders_lookup", `{}`)), aitest.Reply("done"))
+	if _, err := (aigentic.Agent{Model: model, Logger: discardLogger(), TracerProvider: tp, AgentTools: []aigentic.AgentTool{tool}}).Execute("go"); err != nil {
+		t.Fatal(err)
+	}
+	ts := spanTree(sr.Ended()).one(t, "execute_tool orders_lookup")
+	wantAttr(t, ts, "mcp.method.name", "tools/call")
+	wantAttr(t, ts, "aigentic.mcp.server", "orders")
+	wantAttr(t, ts, "network.transport", "pipe")
+	for _, kv := range ts.Attributes() {
+		if kv.Key == "internal.note" {
+			t.Fatal("a Meta key outside the allowed namespaces reached the span")
+		}
+	}
+}
