@@ -187,7 +187,7 @@ func TestWantErrorAndTimeout(t *testing.T) {
 // by Value[T]; the default runner has none and says so.
 func TestTypedValueExtension(t *testing.T) {
 	type forecast struct {
-		City string
+		City  string
 		TempC int
 	}
 	check := eval.Value(func(f forecast) error {
@@ -196,7 +196,9 @@ func TestTypedValueExtension(t *testing.T) {
 		}
 		return nil
 	})
-	good := func() aigentic.Agent { return agentOn(aitest.NewScripted(aitest.Reply(`{"City":"Paris","TempC":21}`)), nil) }
+	good := func() aigentic.Agent {
+		return agentOn(aitest.NewScripted(aitest.Reply(`{"City":"Paris","TempC":21}`)), nil)
+	}
 	typed := func(ctx context.Context, a aigentic.Agent, in string, ap func(*aigentic.ApprovalEvent) bool) *eval.Observed {
 		o := eval.StartRunner(ctx, a, in, ap)
 		var f forecast
@@ -267,7 +269,9 @@ func TestNilPieces(t *testing.T) {
 	if rep.Passed() != 0 || !strings.Contains(rep.Results[0].Failures[0], "Suite.Agent is nil") {
 		t.Fatalf("%s", rep)
 	}
-	nothing := func(context.Context, aigentic.Agent, string, func(*aigentic.ApprovalEvent) bool) *eval.Observed { return nil }
+	nothing := func(context.Context, aigentic.Agent, string, func(*aigentic.ApprovalEvent) bool) *eval.Observed {
+		return nil
+	}
 	rep = eval.Evaluate(eval.Suite{Agent: func() aigentic.Agent { return agentOn(aitest.NewNaive(aitest.NaiveOptions{}), nil) }, Runner: nothing,
 		Cases: []eval.Case{{Input: "x", Answer: []eval.Check{nil}}}})
 	if f := strings.Join(rep.Results[0].Failures, "\n"); !strings.Contains(f, "the Runner returned nothing") || !strings.Contains(f, "answer check 1 is nil") {

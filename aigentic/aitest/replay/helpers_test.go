@@ -37,7 +37,7 @@ type captureTB struct {
 
 func capture(t *testing.T) *captureTB { return &captureTB{TB: t} }
 
-func (c *captureTB) Helper() {}
+func (c *captureTB) Helper()             {}
 func (c *captureTB) Logf(string, ...any) {}
 func (c *captureTB) Errorf(format string, args ...any) {
 	c.mu.Lock()

@@ -75,6 +75,7 @@ type Recorder struct {
 	file   string
 	mode   Mode // ModeReplay or ModeRecord: ModeRecordMissing resolved
 	vcr    *recorder.Recorder
+	real   http.RoundTripper // recording: the transport to the server
 	xs     []*exchange
 	byBody map[string]body // recorded raw body → normalised
 	ignore [][]string
@@ -156,6 +157,7 @@ func Open(file string, opts ...Option) (*Recorder, error) {
 		if real == nil {
 			real = openai.NewTransport()
 		}
+		r.real = real
 		vcrOpts = append(vcrOpts, recorder.WithMode(recorder.ModeRecordOnly), recorder.WithRealTransport(real))
 	default:
 		return nil, fmt.Errorf("%w: %v", ErrBadMode, mode)
@@ -309,7 +311,8 @@ func (r *Recorder) mismatch(req *http.Request, n int, live body) *http.Response 
 }
 
 // Stop ends the Recorder (once; later calls return the first result).
-// Recording, it writes the file — after removing the secrets, and never
+// Recording, it closes the real transport's idle connections and writes
+// the file — after removing the secrets, and never
 // if one is left ([ErrSecretInRecording]). Replaying, it returns
 // [ErrUnplayed] naming the recorded exchanges never requested (unless
 // [AllowUnplayed], or requests already mismatched).
@@ -320,6 +323,9 @@ func (r *Recorder) Stop() error {
 		return r.stopErr
 	}
 	r.stopped = true
+	if c, ok := r.real.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections() // no connection outlives the test
+	}
 	if err := r.vcr.Stop(); err != nil {
 		r.stopErr = fmt.Errorf("replay: writing %s: %w", r.file, err)
 		return r.stopErr

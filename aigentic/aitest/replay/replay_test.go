@@ -308,4 +308,3 @@ func TestOpenAIRecordNeedsAServer(t *testing.T) {
 	}
 	_ = rec.Stop()
 }
-
