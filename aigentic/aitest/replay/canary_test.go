@@ -48,7 +48,7 @@ func TestRecordingNeverHoldsTheCanaryKey(t *testing.T) {
 	}
 	agent := agentOn(m, false)
 	agent.Instructions += " Never say " + canary + "."
-	answer, err, msgs, _ := runOnce(t, agent, "Weather in Paris?")
+	answer, msgs, _, err := runOnce(t, agent, "Weather in Paris?")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func TestRecordingNeverHoldsTheCanaryKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	agent.Model = m2
-	if got, err, _, _ := runOnce(t, agent, "Weather in Paris?"); err != nil || got != answer {
+	if got, _, _, err := runOnce(t, agent, "Weather in Paris?"); err != nil || got != answer {
 		t.Fatalf("replay: %q, %v", got, err)
 	}
 }
@@ -129,7 +129,7 @@ func TestURLCredentialsAreNotRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Body.Close()
-	if _, err, _, _ := runOnce(t, agentOn(m, false), "Weather in Paris?"); err != nil {
+	if _, _, _, err := runOnce(t, agentOn(m, false), "Weather in Paris?"); err != nil {
 		t.Fatal(err)
 	}
 	if err := rec.Stop(); err != nil {

@@ -67,6 +67,8 @@
 // given to [WithSecrets] or secret.Register, and sk-…/Bearer/api_key=
 // patterns — replaced by "[REDACTED]". Writing checks again: a recording
 // that would still hold one is not written ([ErrSecretInRecording]).
+// The response is redacted before the client reads it, so a recording run
+// sees exactly what its replays will.
 // What redaction cannot catch (a secret re-encoded before it reached the
 // wire) is listed in package aigentic/secret.
 //

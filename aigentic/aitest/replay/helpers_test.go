@@ -1,9 +1,7 @@
 package replay_test
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"path/filepath"
 	"strings"
@@ -104,8 +102,8 @@ func agentOn(model ai.Model, stream bool) aigentic.Agent {
 }
 
 // runOnce runs agent on question, reading every event; it returns the
-// answer, the error, the transcript and the number of streamed fragments.
-func runOnce(t testing.TB, agent aigentic.Agent, question string) (string, error, []ai.Message, int) {
+// answer, the transcript, the number of streamed fragments and the error.
+func runOnce(t testing.TB, agent aigentic.Agent, question string) (string, []ai.Message, int, error) {
 	t.Helper()
 	r, err := agent.Start(question)
 	if err != nil {
@@ -118,7 +116,7 @@ func runOnce(t testing.TB, agent aigentic.Agent, question string) (string, error
 		}
 	}
 	answer, err := r.Wait(0)
-	return answer, err, r.Messages(), deltas
+	return answer, r.Messages(), deltas, err
 }
 
 // record runs the agent once against a fake server backed by model,
@@ -136,7 +134,7 @@ func record(t *testing.T, model ai.Model, stream bool, question string) (string,
 	if err != nil {
 		t.Fatal(err)
 	}
-	answer, err, _, deltas := runOnce(t, agentOn(m, stream), question)
+	answer, _, deltas, err := runOnce(t, agentOn(m, stream), question)
 	if err != nil {
 		t.Fatalf("recording run: %v", err)
 	}
@@ -155,6 +153,3 @@ func mustContain(t *testing.T, what, s string, wants ...string) {
 		}
 	}
 }
-
-var _ = errors.Is
-var _ io.Reader

@@ -145,3 +145,13 @@ func TestStringChangeShowsTheDifference(t *testing.T) {
 		t.Fatalf("%s", got)
 	}
 }
+
+// TestRefuseNeverConnects: the real transport of a replaying Recorder
+// refuses, naming the request without its credentials.
+func TestRefuseNeverConnects(t *testing.T) {
+	req, _ := http.NewRequest("POST", "https://user:hunter2-secret@api.example.com/v1/chat/completions", nil)
+	_, err := refuse{}.RoundTrip(req)
+	if !errors.Is(err, ErrNetworkRefused) || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "POST https://user:xxxxx@api.example.com/v1/chat/completions") {
+		t.Fatalf("refuse = %v", err)
+	}
+}

@@ -48,7 +48,7 @@ func TestRecordThenReplay(t *testing.T) {
 			if model.ModelName() != "gpt-test" || model.BaseURL() != replay.ReplayBaseURL {
 				t.Fatalf("replay model %s at %s", model.ModelName(), model.BaseURL())
 			}
-			got, err, msgs, gotDeltas := runOnce(t, agentOn(model, stream), "Weather in Paris?")
+			got, msgs, gotDeltas, err := runOnce(t, agentOn(model, stream), "Weather in Paris?")
 			if err != nil || got != answer {
 				t.Fatalf("replayed: %q, %v", got, err)
 			}
@@ -82,10 +82,10 @@ func TestReplayNeverConnects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err, _, _ := runOnce(t, agentOn(m, false), "Weather in Paris?"); err != nil {
+	if _, _, _, err := runOnce(t, agentOn(m, false), "Weather in Paris?"); err != nil {
 		t.Fatalf("matched run: %v", err)
 	}
-	_, err, _, _ = runOnce(t, agentOn(m, false), "Weather in Rome?") // not recorded
+	_, _, _, err = runOnce(t, agentOn(m, false), "Weather in Rome?") // not recorded
 	if err == nil || !strings.Contains(err.Error(), "replay_mismatch") && !strings.Contains(err.Error(), "matches no exchange") {
 		t.Fatalf("unrecorded run: %v", err)
 	}
@@ -113,7 +113,7 @@ func TestChangedPromptFailsWithDiff(t *testing.T) {
 	}
 	agent := agentOn(model, false)
 	agent.Instructions = strings.Replace(agent.Instructions, "precise", "careful", 1)
-	_, runErr, _, _ := runOnce(t, agent, "Weather in Paris?")
+	_, _, _, runErr := runOnce(t, agent, "Weather in Paris?")
 	fails := tb.finish()
 	if len(fails) != 1 {
 		t.Fatalf("%d failures, want 1 (the mismatch; no unplayed report on top):\n%s", len(fails), strings.Join(fails, "\n---\n"))
@@ -152,7 +152,7 @@ func TestChangedToolsAndParameters(t *testing.T) {
 	}
 	agent := agentOn(model, false)
 	agent.AgentTools = nil
-	if _, err, _, _ := runOnce(t, agent, "Weather in Paris?"); err == nil {
+	if _, _, _, err := runOnce(t, agent, "Weather in Paris?"); err == nil {
 		t.Fatal("changed request replayed")
 	}
 	var me *replay.MismatchError
@@ -191,7 +191,7 @@ func TestKeyOrderAndSpacingDoNotMatter(t *testing.T) {
 	}
 	rec := replay.New(t, file)
 	model, _ := rec.OpenAI()
-	if _, err, _, _ := runOnce(t, agentOn(model, false), "Weather in Paris?"); err != nil {
+	if _, _, _, err := runOnce(t, agentOn(model, false), "Weather in Paris?"); err != nil {
 		t.Fatalf("reordered recording: %v", err)
 	}
 }
@@ -230,10 +230,10 @@ func TestReplayedTwiceTakesExchangesInOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	model, _ := rec.OpenAI()
-	if _, err, _, _ := runOnce(t, agentOn(model, false), "Weather in Paris?"); err != nil {
+	if _, _, _, err := runOnce(t, agentOn(model, false), "Weather in Paris?"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err, _, _ := runOnce(t, agentOn(model, false), "Weather in Paris?"); err == nil {
+	if _, _, _, err := runOnce(t, agentOn(model, false), "Weather in Paris?"); err == nil {
 		t.Fatal("second run replayed")
 	}
 	var me *replay.MismatchError
