@@ -46,6 +46,8 @@ type RecordingError struct {
 	Err error
 }
 
+// Error says which file and exchange are at fault, and why: "replay: bad
+// recording testdata/x.yaml, exchange 2 (POST /v1/chat/completions): …".
 func (e *RecordingError) Error() string {
 	where := e.File
 	if e.Exchange >= 0 {
@@ -87,6 +89,8 @@ type MismatchError struct {
 	Diff string
 }
 
+// Error is one line: the request, the file, the exchange compared with and
+// the first change. [MismatchError.Report] has the whole explanation.
 func (e *MismatchError) Error() string {
 	s := fmt.Sprintf("replay: request %d (%s %s) matches no exchange recorded in %s", e.Request, e.Method, e.Path, e.File)
 	if e.Nearest < 0 {

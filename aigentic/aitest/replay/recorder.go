@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -259,7 +260,7 @@ func (r *Recorder) match(req *http.Request, rec cassette.Request) bool {
 		return false
 	}
 	x := &exchange{method: rec.Method, body: r.byBody[rec.Body]}
-	u, err := req.URL.Parse(rec.URL)
+	u, err := url.Parse(rec.URL)
 	if err != nil {
 		return false
 	}

@@ -5,14 +5,18 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest/replay"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/openai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/openai/openaitest"
 )
 
 // TestRecordThenReplay: a run recorded against a server replays with the
@@ -307,4 +311,48 @@ func TestOpenAIRecordNeedsAServer(t *testing.T) {
 		t.Fatalf("OpenAI() = %v, %v", m, err)
 	}
 	_ = rec.Stop()
+}
+
+// TestConcurrentReplay: runs recorded one after the other replay at the
+// same time, each request finding its own exchange.
+func TestConcurrentReplay(t *testing.T) {
+	cities := []string{"Paris", "Rome", "Oslo", "Lima"}
+	var steps []aitest.Step
+	for _, c := range cities {
+		steps = append(steps, aitest.CallTools(aitest.Call("weather", `{"city":"`+c+`"}`)), aitest.Reply("Sunny in "+c+"."))
+	}
+	srv := openaitest.NewServer(t, aitest.NewScripted(steps...))
+	file := filepath.Join(t.TempDir(), "many.yaml")
+	rec, err := replay.Open(file, replay.WithMode(replay.ModeRecord))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := openai.New("gpt-test", "", openai.WithBaseURL(srv.URL()), openai.WithHTTPClient(rec.Client()))
+	for _, c := range cities {
+		if _, _, _, err := runOnce(t, agentOn(m, false), "Weather in "+c+"?"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := rec.Stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	rp := replay.New(t, file)
+	m2, _ := rp.OpenAI()
+	var wg sync.WaitGroup
+	answers := make([]string, len(cities))
+	errs := make([]error, len(cities))
+	for i, c := range cities {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			answers[i], _, _, errs[i] = runOnce(t, agentOn(m2, false), "Weather in "+c+"?")
+		}()
+	}
+	wg.Wait()
+	for i, c := range cities {
+		if errs[i] != nil || answers[i] != "Sunny in "+c+"." {
+			t.Errorf("%s: %q, %v", c, answers[i], errs[i])
+		}
+	}
 }
