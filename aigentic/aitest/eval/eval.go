@@ -168,14 +168,14 @@ func (s Suite) runCase(c Case) Result {
 	check := func(err error) {
 		res.Checks++
 		if err != nil {
-			res.Failures = append(res.Failures, err.Error())
+			res.Failures = append(res.Failures, aigentic.Redact(err.Error())) // test output: no secret
 		}
 	}
 	switch {
 	case c.WantError && o.Err == nil:
 		check(fmt.Errorf("the run answered %q; an error was expected", cut(o.Answer, 120)))
 	case !c.WantError && o.Err != nil:
-		check(fmt.Errorf("the run failed: %s", cut(aigentic.Redact(o.Err.Error()), 300)))
+		check(fmt.Errorf("the run failed: %s", cut(o.Err.Error(), 300)))
 	default:
 		check(nil)
 	}

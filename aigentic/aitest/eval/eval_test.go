@@ -16,6 +16,7 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest/eval"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/offline"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -259,6 +260,17 @@ func TestCostAndCompare(t *testing.T) {
 	}
 	if !regexp.MustCompile(`no tool for a greeting\s+FAIL \d/4\s+FAIL 3/4`).MatchString(got) {
 		t.Errorf("Compare:\n%s", got)
+	}
+}
+
+// TestFailuresAreRedacted: an answer holding a secret is quoted redacted.
+func TestFailuresAreRedacted(t *testing.T) {
+	const s = "eval-canary-Rt59Kw"
+	secret.Register(s)
+	rep := eval.Evaluate(eval.Suite{Agent: func() aigentic.Agent { return agentOn(aitest.NewScripted(aitest.Reply("the key is "+s)), nil) },
+		Cases: []eval.Case{{Input: "key?", Answer: []eval.Check{eval.Contains("no key")}}}})
+	if f := rep.Results[0].Failures[0]; strings.Contains(f, s) || !strings.Contains(f, secret.Placeholder) {
+		t.Fatalf("failure %q", f)
 	}
 }
 

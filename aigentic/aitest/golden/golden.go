@@ -111,7 +111,8 @@ var (
 // is not the last model text is shown after the outcome; a failed run
 // shows its kind ("stopped by a limit", "stopped (cancelled or timed
 // out)", "model call failed", "tool failed", "failed") and its error
-// text, redacted, with ids and durations normalised.
+// text, with ids and durations normalised. The whole text is redacted
+// (aigentic.Redact): a golden file is committed.
 func Render(msgs []ai.Message, out Outcome, opts ...Option) string {
 	var o options
 	for _, opt := range opts {
@@ -166,7 +167,7 @@ func Render(msgs []ai.Message, out Outcome, opts ...Option) string {
 	for _, r := range o.replaces {
 		text = r.re.ReplaceAllString(text, r.with)
 	}
-	return text
+	return aigentic.Redact(text) // a golden file is committed: no secret in it
 }
 
 // outcome writes how the run ended.

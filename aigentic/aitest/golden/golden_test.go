@@ -17,6 +17,7 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -130,6 +131,22 @@ func TestRenderOptions(t *testing.T) {
 	got := Render(msgs, Outcome{Answer: "It is 10:04:05."}, WithSystem(), Replace(regexp.MustCompile(`\d\d:\d\d:\d\d`), "<time>"))
 	if !strings.HasPrefix(got, "system:\n  Be brief.\n") || !strings.Contains(got, "It is <time>.") {
 		t.Errorf("options:\n%s", got)
+	}
+}
+
+// TestRenderRedacts: a secret in a message or a tool argument never
+// reaches the (committed) golden text.
+func TestRenderRedacts(t *testing.T) {
+	const s = "golden-canary-Vb61Nq"
+	secret.Register(s)
+	msgs := []ai.Message{
+		{Role: ai.RoleUser, Content: "my password is " + s},
+		{Role: ai.RoleAssistant, ToolCalls: []ai.ToolCall{{ID: "call_abcdef", Name: "login", Arguments: `{"password":"` + s + `"}`}}},
+		{Role: ai.RoleTool, Name: "login", ToolCallID: "call_abcdef", Content: "ok " + s},
+	}
+	got := Render(msgs, Outcome{Err: errors.New("denied for " + s)})
+	if strings.Contains(got, s) || strings.Count(got, secret.Placeholder) != 4 {
+		t.Fatalf("%s", got)
 	}
 }
 
