@@ -51,6 +51,9 @@ type Checkpoint struct {
 	// run has been resumed in (Started and Duration are the current
 	// process's).
 	Stats Stats `json:"stats"`
+	// HistoryFrom is where the run's own messages start in Messages, after
+	// those its Session.History gave it.
+	HistoryFrom int `json:"history_from,omitempty"`
 }
 
 // Durable makes a run resumable: it saves a [Checkpoint] after every model
@@ -110,11 +113,12 @@ func (r *AgentRun) checkpoint(step CheckpointStep) error {
 	}
 	r.mu.Lock()
 	cp := &Checkpoint{
-		Key:      r.durable.key,
-		Step:     step,
-		Messages: append([]ai.Message(nil), r.messages...),
-		Calls:    r.ownCalls,
-		Stats:    r.stats,
+		Key:         r.durable.key,
+		Step:        step,
+		Messages:    append([]ai.Message(nil), r.messages...),
+		Calls:       r.ownCalls,
+		Stats:       r.stats,
+		HistoryFrom: r.historyFrom,
 	}
 	cp.Stats.Duration = time.Since(cp.Stats.Started)
 	r.mu.Unlock()

@@ -1,6 +1,7 @@
 package aigentic
 
 import (
+	"context"
 	"errors"
 	"time"
 
@@ -102,6 +103,46 @@ func (r *AgentRun) followUp(msgs []ai.Message) error {
 	return r.checkpoint(StepFollowUp)
 }
 
+// saveHistory appends the run's messages to its Session.History: those
+// of a top-level run, up to the last point where no tool call is left
+// unanswered, when the model answered at least once.
+func (r *AgentRun) saveHistory(result string, err error) error {
+	h := r.session.History
+	if h == nil || r.parent != nil {
+		return nil
+	}
+	msgs := answered(r.transcript()[r.historyFrom:])
+	if msgs == nil {
+		return nil
+	}
+	if herr := h.Append(context.WithoutCancel(r.ctx), msgs); herr != nil {
+		return &HistoryError{Op: "append", Err: herr, Answer: result, Messages: msgs}
+	}
+	return nil
+}
+
+// answered is msgs cut after its last message that leaves no tool call
+// unanswered, or nil when that prefix holds no answer of the model.
+func answered(msgs []ai.Message) []ai.Message {
+	end, open, replied := 0, 0, false
+	for i, m := range msgs {
+		switch m.Role {
+		case ai.RoleAssistant:
+			open = len(m.ToolCalls)
+			replied = true
+		case ai.RoleTool:
+			open--
+		}
+		if open <= 0 && replied {
+			end = i + 1
+		}
+	}
+	if end == 0 {
+		return nil
+	}
+	return msgs[:end]
+}
+
 // limitError is the *LimitError of a run out of model calls, with pending
 // the tool calls left unexecuted.
 func (r *AgentRun) limitError(pending []ai.ToolCall) *LimitError {
@@ -126,6 +167,13 @@ func (r *AgentRun) limitError(pending []ai.ToolCall) *LimitError {
 // finish reports the outcome, then releases the run's context and closes
 // Done (and, for a top-level run, the events).
 func (r *AgentRun) finish(result string, err error) {
+	if herr := r.saveHistory(result, err); herr != nil {
+		if err == nil {
+			err = herr
+		} else {
+			r.logger.Error("session history not saved", "error", herr)
+		}
+	}
 	err = redactError(err) // the returned error's text holds no secret
 	r.mu.Lock()
 	r.stats.Duration = time.Since(r.stats.Started)

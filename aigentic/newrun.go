@@ -78,6 +78,15 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 	if a.Instructions != "" {
 		r.messages = append(r.messages, ai.Message{Role: ai.RoleSystem, Content: a.Instructions})
 	}
+	if parent == nil && r.session.History != nil {
+		past, err := r.session.History.Load(r.ctx)
+		if err != nil {
+			r.cancel(nil)
+			return nil, &HistoryError{Op: "load", Err: err}
+		}
+		r.messages = append(r.messages, past...)
+	}
+	r.historyFrom = len(r.messages)
 	r.messages = append(r.messages, ai.Message{Role: ai.RoleUser, Content: message})
 
 	r.modelName = Redact(a.Model.ModelName())

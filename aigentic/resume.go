@@ -50,6 +50,7 @@ func (a Agent) newDurableRun(message string, events bool, d Durable) (*AgentRun,
 		r.durable.resumed = true
 		r.messages = append(make([]ai.Message, 0, len(cp.Messages)+8), cp.Messages...)
 		r.ownCalls = cp.Calls
+		r.historyFrom = min(max(cp.HistoryFrom, 0), len(cp.Messages))
 		started := r.stats.Started
 		r.stats = cp.Stats
 		r.stats.Started, r.stats.Duration = started, 0

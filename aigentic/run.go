@@ -50,6 +50,9 @@ type AgentRun struct {
 
 	// ownCalls is touched only by the run's goroutine.
 	ownCalls int
+	// historyFrom is where this run's own messages start in the
+	// transcript (after the instructions and Session.History's).
+	historyFrom int
 
 	// obs are the observers every step is reported to (observe.go); the
 	// run's own live in the run, so registering them allocates nothing.

@@ -2,7 +2,11 @@ package aigentic
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math/rand/v2"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
 
 // Session groups runs under one context: cancelling the session, or its
@@ -12,9 +16,56 @@ type Session struct {
 	ID string
 	// Context is the session's context; runs derive theirs from it.
 	Context context.Context
+	// History, when set, keeps the session's conversation across runs: a
+	// run starts from what it holds (after the agent's instructions) and,
+	// when it ends, adds the run's messages to it (see package
+	// aigentic/conversation for stores with turn and token caps). Nil
+	// means each run starts afresh. A sub-agent's run never uses it.
+	History History
 
 	cancel context.CancelFunc
 }
+
+// History is a conversation kept across the runs of a session.
+type History interface {
+	// Load returns the conversation so far, oldest first, without system
+	// messages. It must be a conversation a model accepts: every tool
+	// call answered.
+	Load(ctx context.Context) ([]ai.Message, error)
+	// Append adds what one run added to the conversation: the user's
+	// message, then the model's answers and the tool results, ending
+	// with no tool call unanswered.
+	Append(ctx context.Context, msgs []ai.Message) error
+}
+
+// ErrHistory is matched (errors.Is) by a *HistoryError.
+var ErrHistory = errors.New("aigentic: session history failed")
+
+// HistoryError is a Session.History that failed: Load before the run
+// (nothing ran), or Append after it (the run's answer is in Answer and
+// the run's messages in Messages: nothing done is lost).
+type HistoryError struct {
+	// Op is "load" or "append".
+	Op string
+	// Err is the store's error.
+	Err error
+	// Answer is the run's answer, when Append failed after a run that
+	// succeeded.
+	Answer string
+	// Messages are what Append was given.
+	Messages []ai.Message
+}
+
+// Error implements error.
+func (e *HistoryError) Error() string {
+	return fmt.Sprintf("aigentic: session history %s failed: %v", e.Op, e.Err)
+}
+
+// Unwrap returns the store's error.
+func (e *HistoryError) Unwrap() error { return e.Err }
+
+// Is matches ErrHistory.
+func (e *HistoryError) Is(target error) bool { return target == ErrHistory }
 
 // NewSession returns a session whose runs end when ctx ends or when the
 // session is cancelled. A nil ctx means context.Background().
