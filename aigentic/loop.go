@@ -81,7 +81,7 @@ func (r *AgentRun) turns() (string, error) {
 // answerAndSave answers one tool call, appends its result and saves a
 // checkpoint.
 func (r *AgentRun) answerAndSave(tc ai.ToolCall) error {
-	res, err := r.runTool(&r.frame, tc)
+	res, err := r.runTool(&r.seq, tc)
 	if err != nil {
 		return err
 	}
