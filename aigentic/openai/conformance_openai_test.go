@@ -24,13 +24,14 @@ func TestConformanceOpenAI(t *testing.T) {
 			[3]string{"call_1", "get_weather", `{"city":"Paris"}`}, [3]string{"call_2", "get_weather", `{"city":"Rome"}`})),
 		want: answer("", "tool_calls", usage21x9, call("call_1", "get_weather", `{"city":"Paris"}`), call("call_2", "get_weather", `{"city":"Rome"}`)),
 	}, {
-		// The refusal field carries a refusal when content is null.
+		// The refusal field carries a refusal when content is null: a
+		// permanent *ai.RefusalError, streamed or not (TestRefusals).
 		name:   "refusal",
 		source: "https://platform.openai.com/docs/guides/structured-outputs (refusals)",
 		reply: openaitest.JSONBody(200, `{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-test",
 			"choices":[{"index":0,"message":{"role":"assistant","content":null,"refusal":"I can't help with that."},"finish_reason":"stop","logprobs":null}],
 			"usage":{"prompt_tokens":5,"completion_tokens":6,"total_tokens":11}}`),
-		want: answer("I can't help with that.", "stop", ai.Usage{InputTokens: 5, OutputTokens: 6}),
+		err: &wantErr{is: []error{ai.ErrRefused, ai.ErrPermanent}, msg: "refused to answer: I can't help with that."},
 	}, {
 		// Streaming: deltas, a finish chunk, then with include_usage a chunk
 		// with empty choices and the usage, then [DONE].
