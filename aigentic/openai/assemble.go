@@ -95,7 +95,7 @@ func groqUsage(ch *oai.ChatCompletionChunk) (oai.CompletionUsage, bool) {
 // text (reasoning_content, reasoning) and reasoning_details.
 func (a *assembler) addExtras(extra map[string]respjson.Field) {
 	for _, k := range []string{"reasoning_content", "reasoning"} {
-		if f, ok := extra[k]; ok && f.Valid() {
+		if f, ok := extra[k]; ok && present(f) {
 			var s string
 			if json.Unmarshal([]byte(f.Raw()), &s) == nil {
 				a.reasoning.WriteString(s)
@@ -103,13 +103,17 @@ func (a *assembler) addExtras(extra map[string]respjson.Field) {
 			}
 		}
 	}
-	if f, ok := extra["reasoning_details"]; ok && f.Valid() {
+	if f, ok := extra["reasoning_details"]; ok && present(f) {
 		var list []json.RawMessage
 		if json.Unmarshal([]byte(f.Raw()), &list) == nil {
 			a.details = append(a.details, list...)
 		}
 	}
 }
+
+// present reports an extra field (one outside the SDK's types, which it
+// never marks valid) that holds a value other than null.
+func present(f respjson.Field) bool { return f.Raw() != "" && f.Raw() != "null" }
 
 // addCall folds a tool-call delta in. A delta continues the last call with
 // its index (or, from servers that send no index, the last call) unless it
@@ -143,7 +147,7 @@ func (a *assembler) addCall(d *oai.ChatCompletionChunkChoiceDeltaToolCall) {
 	}
 	cur.args.WriteString(d.Function.Arguments)
 	for k, f := range d.JSON.ExtraFields {
-		if f.Valid() && !knownToolCallFields[k] {
+		if present(f) && !knownToolCallFields[k] {
 			if cur.extra == nil {
 				cur.extra = map[string]json.RawMessage{}
 			}

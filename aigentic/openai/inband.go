@@ -220,12 +220,18 @@ var (
 	permanentPhrases = []string{"exceeded your current quota", "insufficient_quota", "maximum context length",
 		"context length", "context size", "context window", "too many tokens"}
 	transientPhrases = []string{"rate limit", "overloaded", "try again", "temporarily unavailable"}
+	// Messages of a server that could not parse the request body: the same
+	// body fails again, whatever status and code come with it (llama.cpp
+	// answers 500 "server_error" with "[json.exception.parse_error.101]",
+	// transcripts wire-one-call/19-bad-json.txt).
+	unparsedBodyPhrases = []string{"json.exception.parse_error"}
 )
 
 // transientError is the one classification table of every failure a
 // server reports, over HTTP or in-band (status is then the in-band numeric
-// code, or 0). In order: the server's X-Should-Retry header; the error
-// code; phrases of the message that settle it whatever the status (a
+// code, or 0). In order: the server's X-Should-Retry header; a message
+// saying the server could not parse the request body (permanent); the
+// error code; phrases of the message that settle it whatever the status (a
 // quota, a context length: permanent); the status ([ai.IsTransientStatus]
 // and every 5xx but 501); the error type (more generic than the code:
 // OpenAI types a 409 "invalid_request_error"); phrases of the message that
@@ -238,10 +244,15 @@ func transientError(status int, code, typ, msg string, header http.Header) bool 
 	case "false":
 		return false
 	}
+	lower := strings.ToLower(msg)
+	for _, p := range unparsedBodyPhrases {
+		if strings.Contains(lower, p) {
+			return false
+		}
+	}
 	if v, ok := codeVerdict(code); ok {
 		return v
 	}
-	lower := strings.ToLower(msg)
 	for _, p := range permanentPhrases {
 		if strings.Contains(lower, p) {
 			return false

@@ -53,7 +53,7 @@ var fieldOptions = map[string]string{
 // rejectionPhrases are what servers say of a field they refuse (lower
 // case); a 400 that names a field without one of them is about its value.
 var rejectionPhrases = []string{"unknown", "unsupported", "not supported", "extra", "not permitted",
-	"not allowed", "unrecognized", "unexpected", "does not support", "is not a valid parameter"}
+	"not allowed", "unrecognized", "unexpected", "does not support", "is not a valid parameter", "unavailable"}
 
 // rejectedField finds, in an HTTP 400 or 422, an optional field of the
 // request (x.optional) that the server refused; nil when there is none.
@@ -78,9 +78,30 @@ func rejectedField(x *exchange, status int, param, msg string, body []byte) *Rej
 		for _, q := range []string{"'" + f + "'", `"` + f + `"`, "`" + f + "`", "'" + f + ".", `"` + f + "."} {
 			named = named || strings.Contains(text, q)
 		}
+		// A name with an underscore is distinctive enough unquoted
+		// (DeepSeek: "This response_format type is unavailable now").
+		named = named || strings.Contains(f, "_") && containsWord(text, f)
 		if named {
 			return &RejectedFieldError{Field: f, Option: fieldOptions[f]}
 		}
 	}
 	return nil
+}
+
+// containsWord reports word in text, not inside a longer name.
+func containsWord(text, word string) bool {
+	isName := func(b byte) bool {
+		return b == '_' || '0' <= b && b <= '9' || 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'
+	}
+	for i := 0; ; {
+		j := strings.Index(text[i:], word)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(word)
+		if (start == 0 || !isName(text[start-1])) && (end == len(text) || !isName(text[end])) {
+			return true
+		}
+		i = start + 1
+	}
 }
