@@ -120,7 +120,9 @@ func TestReasoningNotSentToOtherFamilies(t *testing.T) {
 // DeepSeek has json_object only: a typed answer's schema goes into the
 // instructions, and no response_format is sent.
 func TestDeepSeekSchemaInInstructions(t *testing.T) {
-	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) { writeJSON(w, 200, completion(`{"city":"Paris"}`, "stop")) })
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, completion(`{"city":"Paris"}`, "stop"))
+	})
 	m := newModel(t, api.URL(), openai.WithFamily(openai.FamilyDeepSeek))
 	req := ai.Request{Messages: []ai.Message{{Role: ai.RoleSystem, Content: "Be brief."}, {Role: ai.RoleUser, Content: "weather?"}},
 		ResponseFormat: &ai.ResponseFormat{Name: "weather", Schema: weatherSchema}}
