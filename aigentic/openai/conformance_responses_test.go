@@ -124,8 +124,8 @@ func TestConformanceResponsesAPI(t *testing.T) {
 		name:   "a refusal",
 		source: "https://platform.openai.com/docs/guides/structured-outputs (refusals in the Responses API: a refusal content part)",
 		opts:   responses,
-		reply: openaitest.JSONBody(200, resp("completed", `{"type":"message","id":"msg_1","status":"completed","role":"assistant","content":[{"type":"refusal","refusal":"I can't help with that."}]}`, "")),
-		err: &wantErr{is: []error{ai.ErrRefused}, msg: "refused to answer: I can't help with that."},
+		reply:  openaitest.JSONBody(200, resp("completed", `{"type":"message","id":"msg_1","status":"completed","role":"assistant","content":[{"type":"refusal","refusal":"I can't help with that."}]}`, "")),
+		err:    &wantErr{is: []error{ai.ErrRefused}, msg: "refused to answer: I can't help with that."},
 	}, {
 		name:   "HTTP 429, as for Chat Completions",
 		source: "https://platform.openai.com/docs/guides/error-codes (429 - Rate limit reached for requests)",

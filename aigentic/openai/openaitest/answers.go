@@ -134,13 +134,29 @@ type wireRespMessage struct {
 }
 
 type wireUsage struct {
-	PromptTokens     int `json:"prompt_tokens"`
-	CompletionTokens int `json:"completion_tokens"`
-	TotalTokens      int `json:"total_tokens"`
+	PromptTokens            int                `json:"prompt_tokens"`
+	CompletionTokens        int                `json:"completion_tokens"`
+	TotalTokens             int                `json:"total_tokens"`
+	PromptTokensDetails     *wireTokensDetails `json:"prompt_tokens_details,omitempty"`
+	CompletionTokensDetails *wireTokensDetails `json:"completion_tokens_details,omitempty"`
 }
 
+type wireTokensDetails struct {
+	CachedTokens    int `json:"cached_tokens,omitempty"`
+	ReasoningTokens int `json:"reasoning_tokens,omitempty"`
+}
+
+// toWireUsage is a usage object, with the cached and reasoning tokens in
+// their details when the model reported them.
 func toWireUsage(u ai.Usage) wireUsage {
-	return wireUsage{PromptTokens: u.InputTokens, CompletionTokens: u.OutputTokens, TotalTokens: u.Total()}
+	w := wireUsage{PromptTokens: u.InputTokens, CompletionTokens: u.OutputTokens, TotalTokens: u.Total()}
+	if u.CachedInputTokens > 0 {
+		w.PromptTokensDetails = &wireTokensDetails{CachedTokens: u.CachedInputTokens}
+	}
+	if u.ReasoningTokens > 0 {
+		w.CompletionTokensDetails = &wireTokensDetails{ReasoningTokens: u.ReasoningTokens}
+	}
+	return w
 }
 
 func finishReason(resp *ai.Response) string {

@@ -43,7 +43,8 @@ const (
 	RejectsStreamOptions
 	// RejectsJSONSchema answers 400 "This response_format type is
 	// unavailable now" to a body whose response_format is json_schema, as
-	// DeepSeek does (it has json_object only).
+	// DeepSeek does (it has json_object only); on the Responses API, 400
+	// "Unsupported parameter: 'text.format'" to a json_schema text.format.
 	RejectsJSONSchema
 	// ShortToolCallIDs is Mistral's rule: the server's tool calls get IDs
 	// of 9 letters and digits, and a request holding any other ID is

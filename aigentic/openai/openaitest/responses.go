@@ -37,6 +37,11 @@ func (s *Server) responses(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, nil, "invalid_request_error", "", msg)
 		return
 	}
+	if s.has(RejectsJSONSchema) && wr.Text != nil && wr.Text.Format != nil && wr.Text.Format.Type == "json_schema" {
+		writeJSON(w, http.StatusBadRequest, map[string]any{"error": map[string]any{
+			"message": "Unsupported parameter: 'text.format' of type json_schema.", "type": "invalid_request_error", "param": "text.format", "code": "unsupported_parameter"}})
+		return
+	}
 	fault, faulted, ok := s.takeFault(r)
 	if !ok {
 		return
