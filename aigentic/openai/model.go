@@ -336,15 +336,38 @@ func (m *Model) Family() Family { return m.family }
 // [ResponsesAPI].
 func (m *Model) API() API { return m.api }
 
-// safeURL is a URL without its password (url.URL.Redacted); one that does
-// not parse as a URL with a host (so an "@" in it may be anything) keeps
-// only what follows its last "@".
+// safeURL is a URL that may be printed: its password, a lone user name (a
+// token, as in https://TOKEN@host), its query values (gateways take keys
+// there) and its fragment become "***". One that does not parse as a URL
+// with a host (so an "@" in it may be anything) keeps only what follows
+// its last "@". The rule is provider.DisplayURL's.
 func safeURL(raw string) string {
-	if u, err := url.Parse(raw); err == nil && (u.User != nil || !strings.Contains(raw, "@")) {
-		return u.Redacted()
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil && strings.Contains(raw, "@") {
+		if i := strings.IndexAny(raw, "?#"); i >= 0 {
+			raw = raw[:i+1] + "***"
+		}
+		if i := strings.LastIndex(raw, "@"); i >= 0 {
+			return "***@" + raw[i+1:]
+		}
+		return raw
 	}
-	if i := strings.LastIndex(raw, "@"); i >= 0 {
-		return "***@" + raw[i+1:]
+	if u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "***")
+		} else if u.User.Username() != "" {
+			u.User = url.User("***")
+		}
 	}
-	return raw
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			q[k] = []string{"***"}
+		}
+		u.RawQuery = q.Encode()
+	}
+	if u.Fragment != "" {
+		u.Fragment, u.RawFragment = "***", ""
+	}
+	return strings.ReplaceAll(u.String(), "%2A%2A%2A", "***")
 }

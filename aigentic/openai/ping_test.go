@@ -157,3 +157,25 @@ func TestPingServerError(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+// A Ping's Detail names the server in a form that may be printed: no
+// password, token, query value or fragment (a program prints it when the
+// model could not be verified).
+func TestPingDetailNamesTheServerSafely(t *testing.T) {
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"id":"gpt-test","object":"model","created":1,"owned_by":"x"}`)
+	})
+	for _, base := range []string{
+		strings.Replace(api.URL(), "http://", "http://user:pw-SECRET@", 1) + "?api-key=q-SECRET#f-SECRET",
+		strings.Replace(api.URL(), "http://", "http://tok-SECRET@", 1),
+	} {
+		m, err := openai.New("gpt-test", "", openai.WithBaseURL(base))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := m.Ping(context.Background())
+		if err != nil || strings.Contains(res.Detail, "SECRET") || !strings.Contains(res.Detail, "***") {
+			t.Errorf("%v: %+v", err, res)
+		}
+	}
+}

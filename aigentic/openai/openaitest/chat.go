@@ -101,7 +101,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := s.decorate(resp, id)
-	c := completion(id, wr.Model, resp, a)
+	c := completion(id, s.answerModel(wr.Model), resp, a)
 	if s.has(NullErrorField) {
 		c["error"] = nil
 	}
@@ -114,6 +114,7 @@ func (s *Server) chat(w http.ResponseWriter, r *http.Request) {
 // reason, usage when asked, and [DONE].
 func (s *Server) stream(w http.ResponseWriter, r *http.Request, wr *wireRequest, req ai.Request, id string) {
 	ev := newEvents(w, id, wr)
+	ev.model = s.answerModel(wr.Model)
 	ev.nullError = s.has(NullErrorField)
 	var streamed strings.Builder
 	req.OnDelta = func(text string) {

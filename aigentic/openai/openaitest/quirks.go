@@ -64,6 +64,13 @@ const (
 	// is answered 400 INVALID_ARGUMENT "Function call is missing a
 	// thought_signature" (earendil-works/pi#6733).
 	ThoughtSignatures
+	// AnyModelName is llama.cpp's llama-server: it serves its one model
+	// under any name. GET /v1/models/{id} answers 404 {"error": {"message":
+	// "File Not Found", "type": "not_found_error", "code": 404}}, GET
+	// /v1/models lists only the server's model (its ai.Model's name), and
+	// every answer names that model whatever was asked (transcripts
+	// wire-one-call/00-models.txt and 15-bad-model.txt).
+	AnyModelName
 )
 
 // WithQuirks makes the server reproduce quirks on its normal answers.

@@ -68,7 +68,7 @@ func (s *Server) responses(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	writeJSON(w, http.StatusOK, responseObject(id, wr.Model, resp, s.outputItems(id, resp, reasoning)))
+	writeJSON(w, http.StatusOK, responseObject(id, s.answerModel(wr.Model), resp, s.outputItems(id, resp, reasoning)))
 }
 
 // reasoningViolation is OpenAI's message for a function call sent without

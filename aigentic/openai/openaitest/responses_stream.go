@@ -125,7 +125,7 @@ func (s *Server) responsesStream(w http.ResponseWriter, r *http.Request, wr *res
 		}
 		ev.send("response.output_item.done", map[string]any{"output_index": i, "item": item})
 	}
-	final := responseObject(id, wr.Model, resp, output)
+	final := responseObject(id, s.answerModel(wr.Model), resp, output)
 	end := "response.completed"
 	if final["status"] == "incomplete" {
 		end = "response.incomplete"

@@ -238,6 +238,10 @@ func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
 }
 
 func (s *Server) getModel(w http.ResponseWriter, id string) {
+	if s.has(AnyModelName) {
+		writeJSON(w, http.StatusNotFound, map[string]any{"error": map[string]any{"message": "File Not Found", "type": "not_found_error", "code": 404}})
+		return
+	}
 	if id == "" || s.models != nil && !s.models[id] {
 		writeError(w, http.StatusNotFound, nil, "invalid_request_error", "model_not_found",
 			fmt.Sprintf("The model '%s' does not exist or you do not have access to it.", id))
@@ -248,6 +252,10 @@ func (s *Server) getModel(w http.ResponseWriter, id string) {
 
 func (s *Server) listModels(w http.ResponseWriter) {
 	ids := []string{s.model.ModelName()}
+	if s.has(AnyModelName) {
+		writeJSON(w, http.StatusOK, map[string]any{"object": "list", "data": []any{modelObject(ids[0])}})
+		return
+	}
 	for id := range s.models {
 		if id != ids[0] {
 			ids = append(ids, id)
@@ -273,6 +281,15 @@ func (s *Server) nextFault() (Fault, bool) {
 	f := s.faults[0]
 	s.faults = s.faults[1:]
 	return f, true
+}
+
+// answerModel is the model an answer names: the one asked for, or with
+// AnyModelName the server's own.
+func (s *Server) answerModel(asked string) string {
+	if s.has(AnyModelName) {
+		return s.model.ModelName()
+	}
+	return asked
 }
 
 func (s *Server) nextID() string {
