@@ -187,7 +187,15 @@ type decorated struct {
 }
 
 func (s *Server) decorate(resp *ai.Response, id string) decorated {
-	d := decorated{calls: s.withIDs(resp.Message.ToolCalls, s.idPrefix(id))}
+	calls := resp.Message.ToolCalls
+	if s.has(ShortToolCallIDs) {
+		// Mistral names every call itself.
+		calls = append([]ai.ToolCall(nil), calls...)
+		for i := range calls {
+			calls[i].ID = ""
+		}
+	}
+	d := decorated{calls: s.withIDs(calls, s.idPrefix(id))}
 	for i := range d.calls {
 		switch {
 		case s.has(NoToolCallIDs):
