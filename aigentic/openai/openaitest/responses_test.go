@@ -92,10 +92,10 @@ func TestResponsesRouteStreams(t *testing.T) {
 // input's tool-call rule; a violation is a 400 and is recorded.
 func TestResponsesValidation(t *testing.T) {
 	cases := map[string]string{
-		`{"model":"gpt-test","input":"hi","temprature":1}`: "unknown parameter 'temprature': CreateResponse does not define it",
-		`{"model":"gpt-test","input":"hi","store":"no"}`:   "schema:",
-		`{"model":"gpt-test","input":[{"type":"function_call_output","call_id":"c1","output":"x"}]}`:                         "no tool call found for function call output with call_id c1",
-		`{"model":"gpt-test","input":[{"type":"function_call","call_id":"c1","name":"f","arguments":"{}"}]}`:                  "no tool output found for function call c1",
+		`{"model":"gpt-test","input":"hi","temprature":1}`:                                                                                                                       "unknown parameter 'temprature': CreateResponse does not define it",
+		`{"model":"gpt-test","input":"hi","store":"no"}`:                                                                                                                         "schema:",
+		`{"model":"gpt-test","input":[{"type":"function_call_output","call_id":"c1","output":"x"}]}`:                                                                             "no tool call found for function call output with call_id c1",
+		`{"model":"gpt-test","input":[{"type":"function_call","call_id":"c1","name":"f","arguments":"{}"}]}`:                                                                     "no tool output found for function call c1",
 		`{"model":"gpt-test","input":[{"type":"function_call","call_id":"c1","name":"f","arguments":"{}"},{"type":"function_call","call_id":"c1","name":"f","arguments":"{}"}]}`: "duplicate call_id",
 	}
 	for body, says := range cases {
