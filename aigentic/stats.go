@@ -56,6 +56,9 @@ func (o *statsObserver) Observe(ctx context.Context, step hook.Step) context.Con
 		r.stats.OutputTokens += c.OutputTokens
 		r.stats.CostUSD += c.CostUSD
 		r.stats.FollowUps += c.FollowUps
+		r.stats.CachedInputTokens += c.CachedInputTokens
+		r.stats.ReasoningTokens += c.ReasoningTokens
+		r.stats.ToolUseFailures += c.ToolUseFailures
 		r.mu.Unlock()
 	}
 	return ctx
@@ -77,7 +80,9 @@ func (o *statsObserver) modelEnd(s *hook.ModelEnd) {
 		r.mu.Lock()
 		r.stats.InputTokens += u.InputTokens
 		r.stats.OutputTokens += u.OutputTokens
-		r.stats.CostUSD += r.agent.Pricing.Cost(u)
+		r.stats.CachedInputTokens += u.CachedInputTokens
+		r.stats.ReasoningTokens += u.ReasoningTokens
+		r.stats.CostUSD += s.CostUSD
 		r.mu.Unlock()
 	}
 	if s.WillRetry {

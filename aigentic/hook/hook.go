@@ -253,6 +253,12 @@ type Stats struct {
 	// sub-agents included.
 	InputTokens  int
 	OutputTokens int
+	// CachedInputTokens is the part of InputTokens served from the
+	// provider's prompt cache, and ReasoningTokens the part of
+	// OutputTokens a reasoning model spent thinking (ai.Usage), when the
+	// provider said.
+	CachedInputTokens int
+	ReasoningTokens   int
 	// CostUSD is the estimated cost of those tokens in US dollars, priced
 	// with Agent.Pricing (sub-agents included, each priced with its own
 	// Pricing or its parent's); 0 without Pricing.
@@ -268,4 +274,8 @@ type Stats struct {
 	// an answer it did not accept (ModelCall.FollowUp): a typed answer
 	// that did not match its schema, an output guard asking again.
 	FollowUps int
+	// ToolUseFailures is the number of model calls whose tool call the
+	// provider refused as malformed (ai.ErrToolUseFailed, Groq's
+	// tool_use_failed): the model was told and asked again.
+	ToolUseFailures int
 }
