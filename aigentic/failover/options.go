@@ -80,9 +80,9 @@ func WithBreaker(s BreakerSettings) Option {
 	}
 }
 
-// WithMeterProvider sets where the breakers' metrics go; nil (the default)
-// is the global provider, otel.GetMeterProvider(). See [Model] for the
-// metrics.
+// WithMeterProvider sets where the breakers' metrics ([MetricState],
+// [MetricTransitions]) go; nil (the default) is the global provider,
+// otel.GetMeterProvider() (which forwards to a provider set later).
 func WithMeterProvider(mp metric.MeterProvider) Option {
 	return func(c *config) error { c.mp = mp; return nil }
 }
