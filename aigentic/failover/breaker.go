@@ -82,6 +82,7 @@ type target struct {
 	state          State
 	until          time.Time     // end of the open period, while open
 	pending        []StateChange // transitions not yet reported
+	flushing       bool          // a caller is reporting them
 	openTimeout    time.Duration
 }
 
@@ -159,13 +160,28 @@ func (t *target) status() BreakerStatus {
 	return s
 }
 
-// flush reports the transitions recorded under the lock, outside it.
+// flush reports the transitions recorded under the lock, outside it, in
+// the order they happened: one caller at a time reports all that are
+// pending, and a caller that finds another reporting leaves its own to
+// it (so an observer that calls back into the Model does not deadlock).
 func (t *target) flush() {
 	t.mu.Lock()
-	p := t.pending
-	t.pending = nil
-	t.mu.Unlock()
-	for _, c := range p {
-		t.m.stateChanged(c)
+	if t.flushing {
+		t.mu.Unlock()
+		return
+	}
+	t.flushing = true
+	defer func() { // also when an observer panics
+		t.flushing = false
+		t.mu.Unlock()
+	}()
+	for len(t.pending) > 0 {
+		p := t.pending
+		t.pending = nil
+		t.mu.Unlock()
+		for _, c := range p {
+			t.m.stateChanged(c)
+		}
+		t.mu.Lock()
 	}
 }

@@ -224,3 +224,17 @@ func TestPanicCountsAsAFailure(t *testing.T) {
 		t.Fatalf("after a panic: %+v, want open", s)
 	}
 }
+
+// A state observer may call back into the model (here Breakers) without
+// deadlocking, and sees the transition already made.
+func TestStateObserverMayCallBack(t *testing.T) {
+	var m *failover.Model
+	var seen []failover.State
+	one := failover.WithBreaker(failover.BreakerSettings{FailureThreshold: 1, OpenTimeout: time.Minute, HalfOpenProbes: 1})
+	m = mustNew(t, []ai.Model{newFake("a", "a", status(503)), newFake("b", "b")}, one,
+		failover.WithStateObserver(func(failover.StateChange) { seen = append(seen, m.Breakers()[0].State) }))
+	mustAnswer(t, m, "b")
+	if len(seen) != 1 || seen[0] != failover.StateOpen {
+		t.Fatalf("the observer saw %v, want [open]", seen)
+	}
+}

@@ -122,6 +122,7 @@ type Error struct {
 	Err error
 
 	allFailed, partial bool
+	between            bool // the context ended between two attempts
 }
 
 // Error implements error.
@@ -147,10 +148,10 @@ func (e *Error) Error() string {
 		return b.String()
 	case e.partial:
 		fmt.Fprintf(&b, "%s failed after streaming part of its answer, not restarted on the next model: %v", last.Name(), e.Err)
-	case last.Index >= 0 && last.Err == e.Err:
-		fmt.Fprintf(&b, "%s: %v", last.Name(), e.Err)
-	default:
+	case e.between || last.Index < 0:
 		fmt.Fprintf(&b, "stopped after %d attempts: %v", len(e.Attempts), e.Err)
+	default:
+		fmt.Fprintf(&b, "%s: %v", last.Name(), e.Err)
 	}
 	return b.String()
 }

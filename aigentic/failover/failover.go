@@ -141,7 +141,7 @@ func (m *Model) Ping(ctx context.Context) (*ai.PingResult, error) {
 	var attempts []Attempt
 	for _, t := range m.targets {
 		if err := ctx.Err(); err != nil {
-			return nil, &Error{Attempts: attempts, Err: err}
+			return nil, &Error{Attempts: attempts, Err: err, between: true}
 		}
 		res, err := t.model.Ping(ctx)
 		if err == nil && res != nil {
@@ -171,7 +171,7 @@ func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, err
 	var attempts []Attempt
 	for _, t := range m.targets {
 		if err := ctx.Err(); err != nil {
-			return nil, &Error{Attempts: attempts, Err: err}
+			return nil, &Error{Attempts: attempts, Err: err, between: true}
 		}
 		a := Attempt{Index: t.index, Provider: t.provider, Model: t.name}
 		resp, err := m.try(ctx, t, req, &a)
@@ -229,8 +229,8 @@ func (m *Model) try(ctx context.Context, t *target, req ai.Request, a *Attempt) 
 	if err == nil && resp == nil {
 		err = &ai.ModelError{Provider: t.provider, Message: "the model returned neither a response nor an error"}
 	}
-	done(err)
 	reported = true
+	done(err)
 	if err != nil {
 		return nil, err
 	}

@@ -134,7 +134,7 @@ func TestCancelEndsAtOnce(t *testing.T) {
 	}
 	// Already cancelled: no model is called at all.
 	_, err = m.Generate(ctx, request)
-	if !errors.Is(err, context.Canceled) || primary.Calls() != 1 {
+	if !errors.Is(err, context.Canceled) || primary.Calls() != 1 || err.Error() != "failover: stopped after 0 attempts: context canceled" {
 		t.Fatalf("err = %v, primary calls %d", err, primary.Calls())
 	}
 

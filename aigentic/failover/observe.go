@@ -67,22 +67,29 @@ func (m *Model) attempted(ctx context.Context, a Attempt, next bool) {
 		return
 	}
 	moves := next && ctx.Err() == nil && !a.Streamed && ai.IsTransient(a.Err)
-	msg := errorText(a.Err)
-	typ := errorType(a.Err)
-	if span := trace.SpanFromContext(ctx); span.IsRecording() {
+	level, what := slog.LevelWarn, ""
+	switch {
+	case a.Skipped && moves:
+		level, what = slog.LevelDebug, "failover: circuit breaker open, model skipped; trying the next"
+	case moves:
+		what = "failover: model failed; trying the next"
+	case a.Streamed && ctx.Err() == nil:
+		what = "failover: model failed after streaming part of its answer; not moving to the next"
+	}
+	span := trace.SpanFromContext(ctx)
+	logs := what != "" && m.logger.Enabled(ctx, level)
+	if !logs && !span.IsRecording() {
+		return // nothing to format for
+	}
+	msg, typ := errorText(a.Err), errorType(a.Err)
+	if span.IsRecording() {
 		span.AddEvent(EventAttemptFailed, trace.WithAttributes(
 			semconv.GenAIProviderNameKey.String(a.Provider), semconv.GenAIRequestModel(a.Model),
 			semconv.ErrorTypeKey.String(typ), attribute.String("error.message", msg), nextKey.Bool(moves)))
 	}
-	attrs := []slog.Attr{slog.String("gen_ai.provider.name", a.Provider), slog.String("gen_ai.request.model", a.Model),
-		slog.String("error.type", typ), slog.String("error", msg)}
-	switch {
-	case a.Skipped && moves:
-		m.logger.LogAttrs(ctx, slog.LevelDebug, "failover: circuit breaker open, model skipped; trying the next", attrs...)
-	case moves:
-		m.logger.LogAttrs(ctx, slog.LevelWarn, "failover: model failed; trying the next", attrs...)
-	case a.Streamed && ctx.Err() == nil:
-		m.logger.LogAttrs(ctx, slog.LevelWarn, "failover: model failed after streaming part of its answer; not moving to the next", attrs...)
+	if logs {
+		m.logger.LogAttrs(ctx, level, what, slog.String("gen_ai.provider.name", a.Provider), slog.String("gen_ai.request.model", a.Model),
+			slog.String("error.type", typ), slog.String("error", msg))
 	}
 }
 

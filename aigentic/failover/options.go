@@ -108,8 +108,11 @@ func WithObserver(fn func(context.Context, Attempt)) Option {
 	}
 }
 
-// WithStateObserver adds fn, called on every breaker transition, after the
-// breaker's lock is released. fn must not block. A nil fn is an error.
+// WithStateObserver adds fn, called on every breaker transition, in the
+// order of the transitions, one at a time, after the breaker's lock is
+// released — from the goroutine of a call that caused a transition or of
+// another call reporting at the same time. fn must not block. A nil fn is
+// an error.
 func WithStateObserver(fn func(StateChange)) Option {
 	return func(c *config) error {
 		if fn == nil {
