@@ -108,7 +108,7 @@ func (d *demo) conclude(ctx context.Context, primary, fallback string) error {
 			if e.change != nil && e.change.To == failover.StateOpen && openedAt == 0 {
 				openedAt, openedTime = r.n, e.change.At
 			}
-			if a := e.attempt; a != nil && a.Err != nil && !errors.Is(a.Err, context.Canceled) {
+			if a := e.attempt; a != nil && a.MovedOn {
 				fallbacks++
 			}
 		}

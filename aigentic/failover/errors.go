@@ -49,6 +49,10 @@ type Attempt struct {
 	// Streamed reports that part of the answer had reached the caller
 	// through Request.OnDelta before Err.
 	Streamed bool
+	// MovedOn reports that the next model of the list was tried after this
+	// one failed or was skipped: a fallback. Count these to count
+	// fallbacks.
+	MovedOn bool
 	// Duration is how long the attempt took, on the package's clock
 	// ([WithClock]); 0 when Skipped.
 	Duration time.Duration

@@ -176,8 +176,10 @@ func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, err
 		a := Attempt{Index: t.index, Provider: t.provider, Model: t.name}
 		resp, err := m.try(ctx, t, req, &a)
 		a.Err = err
+		more := t.index+1 < len(m.targets)
+		a.MovedOn = err != nil && more && ctx.Err() == nil && !a.Streamed && ai.IsTransient(err)
 		attempts = append(attempts, a)
-		m.attempted(ctx, a, len(attempts) < len(m.targets))
+		m.attempted(ctx, a)
 		if err == nil {
 			return resp, nil
 		}

@@ -33,8 +33,8 @@ func TestTransientFailureMovesToTheNextModel(t *testing.T) {
 	if got := fallback.reqs[0].Messages; len(got) != 1 || got[0].Content != "hello" {
 		t.Errorf("the fallback got %+v, want the same request", got)
 	}
-	if len(rec.attempts) != 2 || rec.attempts[0].Err == nil || rec.attempts[0].Name() != "eu/big" ||
-		rec.attempts[1].Err != nil || rec.attempts[1].Index != 1 {
+	if len(rec.attempts) != 2 || rec.attempts[0].Err == nil || rec.attempts[0].Name() != "eu/big" || !rec.attempts[0].MovedOn ||
+		rec.attempts[1].Err != nil || rec.attempts[1].Index != 1 || rec.attempts[1].MovedOn {
 		t.Errorf("attempts = %+v, want eu/big failed then us/small answered", rec.attempts)
 	}
 	// The same list answers from the primary when it is well.
@@ -69,7 +69,7 @@ func TestPermanentFailureDoesNotMove(t *testing.T) {
 		if errors.Is(err, failover.ErrAllFailed) || fallback.Calls() != 0 {
 			t.Fatalf("%d: moved to the fallback (calls %d) or said all failed: %v", code, fallback.Calls(), err)
 		}
-		if fe := asError(t, err); len(fe.Attempts) != 1 || fe.Attempts[0].Name() != "a/a" {
+		if fe := asError(t, err); len(fe.Attempts) != 1 || fe.Attempts[0].Name() != "a/a" || fe.Attempts[0].MovedOn {
 			t.Fatalf("%d: attempts = %+v", code, fe.Attempts)
 		}
 	}
@@ -95,7 +95,7 @@ func TestFailureAfterStreamedTextDoesNotMove(t *testing.T) {
 	if fallback.Calls() != 0 || strings.Join(got, "|") != "The answer is" {
 		t.Fatalf("fallback calls %d, deltas %q: want 0 and the primary's fragment only", fallback.Calls(), got)
 	}
-	if !rec.attempts[0].Streamed || !strings.Contains(err.Error(), "failed after streaming part of its answer") {
+	if !rec.attempts[0].Streamed || rec.attempts[0].MovedOn || !strings.Contains(err.Error(), "failed after streaming part of its answer") {
 		t.Fatalf("attempt %+v, err %q", rec.attempts[0], err)
 	}
 }
@@ -173,7 +173,7 @@ func TestAllFailReturnsTheLastTransientError(t *testing.T) {
 		t.Fatalf("RetryAfterOf = %v %v, want 2s", d, ok)
 	}
 	fe := asError(t, err)
-	if len(fe.Attempts) != 2 || fe.Attempts[0].Name() != "a/a" || fe.Attempts[1].Name() != "b/b" {
+	if len(fe.Attempts) != 2 || fe.Attempts[0].Name() != "a/a" || fe.Attempts[1].Name() != "b/b" || !fe.Attempts[0].MovedOn || fe.Attempts[1].MovedOn {
 		t.Fatalf("attempts = %+v", fe.Attempts)
 	}
 	want := "failover: all 2 models failed: a/a: injected: transient error (HTTP 503 Service Unavailable)"

@@ -47,9 +47,9 @@ func ObserveAttempts(ctx context.Context, fn func(Attempt)) context.Context {
 	return context.WithValue(ctx, ctxObserversKey{}, fns)
 }
 
-// attempted reports an attempt: observers, span event, log. next is true
-// when another model follows in the list.
-func (m *Model) attempted(ctx context.Context, a Attempt, next bool) {
+// attempted reports an attempt: observers, span event, log.
+func (m *Model) attempted(ctx context.Context, a Attempt) {
+	moves := a.MovedOn
 	for _, fn := range m.observers {
 		fn(ctx, a)
 	}
@@ -66,7 +66,6 @@ func (m *Model) attempted(ctx context.Context, a Attempt, next bool) {
 		}
 		return
 	}
-	moves := next && ctx.Err() == nil && !a.Streamed && ai.IsTransient(a.Err)
 	level, what := slog.LevelWarn, ""
 	switch {
 	case a.Skipped && moves:
