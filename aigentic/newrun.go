@@ -102,7 +102,7 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 	r.observeRun()
 	r.chain()
 	r.st.runStart = hook.RunStart{Run: &r.info, Message: message}
-	r.ctx = r.observe(r.ctx, &r.st.runStart)
+	r.ctx = r.observe(hook.NewContext(r.ctx, &r.info), &r.st.runStart)
 	return r, nil
 }
 

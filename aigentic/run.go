@@ -63,8 +63,12 @@ type runState struct {
 	ownEvents eventQueue
 	done      chan struct{}
 
-	// ownCalls is touched only by the run's goroutine.
+	// ownCalls is touched only by the run's goroutine, and so is
+	// madeIDs, the tool call IDs it made up (toolcallids.go).
 	ownCalls int
+	madeIDs  int
+	// toolUseFailures counts malformed tool calls in a row (loop.go).
+	toolUseFailures int
 	// historyFrom is where this run's own messages start in the
 	// transcript (after the instructions and Session.History's).
 	historyFrom int

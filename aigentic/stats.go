@@ -44,6 +44,17 @@ func (o *statsObserver) Observe(ctx context.Context, step hook.Step) context.Con
 			r.stats.ToolErrors++
 			r.mu.Unlock()
 		}
+	case *hook.Decision:
+		switch s.Action {
+		case "compact":
+			r.mu.Lock()
+			r.stats.Compactions++
+			r.mu.Unlock()
+		case "fallback":
+			r.mu.Lock()
+			r.stats.Fallbacks++
+			r.mu.Unlock()
+		}
 	case *hook.SubAgentEnd:
 		// The sub-agent's model calls, retries, tokens, cost and rate-limit
 		// wait count in this run's (its tool calls stay its own).
@@ -59,6 +70,8 @@ func (o *statsObserver) Observe(ctx context.Context, step hook.Step) context.Con
 		r.stats.CachedInputTokens += c.CachedInputTokens
 		r.stats.ReasoningTokens += c.ReasoningTokens
 		r.stats.ToolUseFailures += c.ToolUseFailures
+		r.stats.Compactions += c.Compactions
+		r.stats.Fallbacks += c.Fallbacks
 		r.mu.Unlock()
 	}
 	return ctx
