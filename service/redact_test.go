@@ -150,4 +150,3 @@ func dumpTables(t *testing.T, db *sql.DB, tables ...string) string {
 	}
 	return out.String()
 }
-
