@@ -41,14 +41,14 @@ type testService struct {
 
 // startService starts a service with args added to fast test defaults
 // (-role all, a fresh SQLite file, 10ms polling) and stops it at cleanup.
-func startService(t *testing.T, model ai.Model, args ...string) *testService {
+func startService(t testing.TB, model ai.Model, args ...string) *testService {
 	t.Helper()
 	return startServiceWith(t, options{model: model}, args...)
 }
 
 // startServiceWith is startService with options (a clock, an environment);
 // o.model serves every tenant unless nil (then the environment's model).
-func startServiceWith(t *testing.T, o options, args ...string) *testService {
+func startServiceWith(t testing.TB, o options, args ...string) *testService {
 	t.Helper()
 	base := []string{"-addr", "127.0.0.1:0", "-db", "sqlite://" + filepath.Join(t.TempDir(), "test.db"),
 		"-poll-interval", "10ms", "-shutdown-grace", "100ms", "-rescue-after", "1m"}
@@ -105,7 +105,7 @@ type response struct {
 
 // do sends a request with key as its bearer key ("" sends none); body ""
 // sends none; contentType "" means JSON.
-func (ts *testService) do(t *testing.T, method, path, key, contentType, body string) response {
+func (ts *testService) do(t testing.TB, method, path, key, contentType, body string) response {
 	t.Helper()
 	req, err := http.NewRequest(method, ts.url+path, strings.NewReader(body))
 	if err != nil {
@@ -124,7 +124,7 @@ func (ts *testService) do(t *testing.T, method, path, key, contentType, body str
 }
 
 // send sends req and reads the answer.
-func (ts *testService) send(t *testing.T, req *http.Request) response {
+func (ts *testService) send(t testing.TB, req *http.Request) response {
 	t.Helper()
 	method, path := req.Method, req.URL.Path
 	resp, err := http.DefaultClient.Do(req)
@@ -143,7 +143,7 @@ func (ts *testService) send(t *testing.T, req *http.Request) response {
 }
 
 // waitJob polls GET /v1/jobs/{id} until its state is one of states.
-func (ts *testService) waitJob(t *testing.T, key string, id any, states ...string) response {
+func (ts *testService) waitJob(t testing.TB, key string, id any, states ...string) response {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	var r response
@@ -173,7 +173,7 @@ var tenantLine = regexp.MustCompile(`(?m)^  ([A-Za-z0-9_.-]+):[ \t]*$`)
 // (an api_keys entry added under its line), an admin key and a metrics
 // key, and returns its path and the keys: by tenant ID, and "_admin" and
 // "_metrics".
-func writeTenants(t *testing.T, yaml string) (string, map[string]string) {
+func writeTenants(t testing.TB, yaml string) (string, map[string]string) {
 	t.Helper()
 	keys := map[string]string{}
 	entry := func(name string) string {
