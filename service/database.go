@@ -127,8 +127,27 @@ func (d *database) Close() {
 	}
 }
 
-// migrate runs River's migrations up, then this service's schema.
+// migrationLock is the PostgreSQL advisory lock key ("aigentic" in
+// ASCII) held while a process migrates.
+const migrationLock = 0x616967656e746963
+
+// migrate runs River's migrations up, then this service's schema. On
+// PostgreSQL it holds an advisory lock meanwhile, so processes started
+// together on a fresh database migrate one after another instead of
+// racing (two CREATE TYPE at once fail with a unique violation); SQLite's
+// file lock already serializes them.
 func (d *database) migrate(ctx context.Context) error {
+	if d.pool != nil {
+		conn, err := d.pool.Acquire(ctx)
+		if err != nil {
+			return fmt.Errorf("migration lock: %w", err)
+		}
+		defer conn.Release()
+		if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", int64(migrationLock)); err != nil {
+			return fmt.Errorf("migration lock: %w", err)
+		}
+		defer func() { _, _ = conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", int64(migrationLock)) }()
+	}
 	if err := d.queue.migrate(ctx); err != nil {
 		return fmt.Errorf("river migrations: %w", err)
 	}

@@ -157,3 +157,25 @@ func TestLogDurationsAreStrings(t *testing.T) {
 		t.Fatalf("rescue_after not a duration string:\n%s", logs)
 	}
 }
+
+// Processes started together on a fresh PostgreSQL database migrate one
+// after another (an advisory lock), instead of failing on a race between
+// two CREATE TYPE statements.
+func TestConcurrentMigrationsOnPostgres(t *testing.T) {
+	url := postgresURL(t)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			db, err := openDatabase(context.Background(), url, 2)
+			if err == nil {
+				db.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
