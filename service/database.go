@@ -146,7 +146,9 @@ func (d *database) migrate(ctx context.Context) error {
 		if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", int64(migrationLock)); err != nil {
 			return fmt.Errorf("migration lock: %w", err)
 		}
-		defer func() { _, _ = conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", int64(migrationLock)) }()
+		defer func() {
+			_, _ = conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", int64(migrationLock))
+		}()
 	}
 	if err := d.queue.migrate(ctx); err != nil {
 		return fmt.Errorf("river migrations: %w", err)
