@@ -107,7 +107,7 @@ func attributeFilter(limits []AttributeLimit) attribute.Filter {
 		if !ok {
 			return true
 		}
-		return s.keep(kv.Value.Emit())
+		return s.keep(kv.Value.String())
 	}
 }
 
