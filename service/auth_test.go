@@ -49,10 +49,15 @@ func (ts *testService) req(t *testing.T, method, path, body string, headers ...s
 // so nothing tells which tenants or key ids exist; X-Tenant-ID from a
 // client is refused; another tenant's job is a 404 exactly like a missing
 // one, for reads, event streams and cancels; job ids are random.
-func TestAuthentication(t *testing.T) {
+func TestAuthentication(t *testing.T) { authTest(t) }
+
+// The same on PostgreSQL, where the public ids and their tenants live.
+func TestAuthenticationOnPostgres(t *testing.T) { authTest(t, "-db", postgresURL(t)) }
+
+func authTest(t *testing.T, args ...string) {
 	model := aitest.NewScripted(aitest.Reply("acme's answer").After(time.Hour), aitest.Reply("acme's answer").After(time.Hour))
 	tenants, keys := writeTenants(t, twoTenants)
-	ts := startService(t, model, "-tenants", tenants)
+	ts := startService(t, model, append([]string{"-tenants", tenants}, args...)...)
 	acme, globex := keys["acme"], keys["globex"]
 
 	// Every credential that is not a tenant key: one answer.
