@@ -2,31 +2,40 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math"
 	"net/http"
+	"strconv"
 	"time"
+
+	"github.com/riverqueue/river/rivertype"
 )
 
-// Why a request is refused. Each is wrapped by a *RefusalError.
+// Why a request is refused at admission. Each is wrapped by a *RefusalError.
 var (
-	// ErrUnknownTenant: the X-Tenant-ID names no tenant (HTTP 403).
-	ErrUnknownTenant = errors.New("unknown tenant")
 	// ErrRateLimited: the tenant's request rate is exceeded (HTTP 429 with
 	// Retry-After).
 	ErrRateLimited = errors.New("request rate exceeded")
-	// ErrBudgetExhausted: the tenant's daily token budget is used up (HTTP
-	// 429 with Retry-After: the next UTC midnight).
+	// ErrBudgetExhausted: the tenant's daily token budget is used up or
+	// reserved by runs in flight (HTTP 429 with Retry-After: the next UTC
+	// midnight, or sooner when reservations will free up).
 	ErrBudgetExhausted = errors.New("daily token budget used up")
+	// ErrQueueFull: the tenant has max_queued_jobs jobs not yet finished
+	// (HTTP 429 with Retry-After).
+	ErrQueueFull = errors.New("too many queued jobs")
+	// ErrUnknownTenant: a job names a tenant this worker's tenants file does
+	// not have (the job is cancelled).
+	ErrUnknownTenant = errors.New("unknown tenant")
 )
 
 // RefusalError is a request refused at admission, before any model call
 // or tool: a client condition, logged at Info and not an error of the
-// service.
+// service. Its text names only the caller's own tenant.
 type RefusalError struct {
 	Tenant string
-	// Reason is ErrUnknownTenant, ErrRateLimited or ErrBudgetExhausted.
+	// Reason is ErrRateLimited, ErrBudgetExhausted or ErrQueueFull.
 	Reason error
 	// Detail is the message for the client.
 	Detail string
@@ -37,81 +46,194 @@ type RefusalError struct {
 func (e *RefusalError) Error() string { return e.Detail }
 func (e *RefusalError) Unwrap() error { return e.Reason }
 
-// Status is the HTTP status of the refusal: 403 for an unknown tenant,
-// 429 otherwise.
-func (e *RefusalError) Status() int {
-	if errors.Is(e.Reason, ErrUnknownTenant) {
-		return http.StatusForbidden
-	}
-	return http.StatusTooManyRequests
-}
+// Status is the HTTP status of the refusal: 429.
+func (e *RefusalError) Status() int { return http.StatusTooManyRequests }
 
-// usageReader reads a tenant's tokens used on a UTC day ("2006-01-02").
-type usageReader interface {
-	tokensUsed(ctx context.Context, tenant, day string) (int64, error)
-}
-
-// admission decides, when a request arrives, whether it may run. It never
-// stops a run once admitted: limits that would bite mid-run (after a tool
-// acted) are checked here instead.
+// admission decides, when a request arrives, whether it may run, in one
+// database transaction per request (queue.InTx) that every API process
+// shares:
+//
+//  1. the daily token budget: today's used tokens plus what runs and jobs
+//     still in flight have reserved must be below daily_token_budget;
+//  2. for a job, the tenant's unfinished jobs must be below
+//     max_queued_jobs;
+//  3. the request rate: a token bucket (rate, burst) kept in the
+//     aigentic_rate row of the tenant, so n API processes admit the
+//     tenant's rate once, not n times;
+//  4. then it reserves run_token_reservation tokens and, for a job,
+//     inserts the River job and its public id — all committed together.
+//
+// The transaction is serialized per tenant: SQLite's BEGIN IMMEDIATE takes
+// the file's write lock; PostgreSQL takes a transaction-scoped advisory
+// lock on the tenant. A refused request changes nothing (the transaction
+// rolls back), so it uses no rate token. A run already admitted is never
+// stopped by admission; its reservation is also its token limit
+// (tenantAgent sets aigentic.Budget.MaxTotalTokens), so concurrent runs
+// spend at most the budget plus one reservation (the last admitted).
 type admission struct {
-	tenants map[string]*tenant
-	usage   usageReader
-	// fallback serves requests without X-Tenant-ID ("" : the header is
-	// required).
-	fallback string
-	now      func() time.Time
+	queue queue
+	now   func() time.Time
 }
 
-// lookup is the tenant a request names in its X-Tenant-ID header (the
-// fallback tenant when it names none), or a *RefusalError: 403, saying
-// whether the header was missing or named an unknown tenant.
-func (a *admission) lookup(tenantHeader string) (*tenant, error) {
-	id := tenantHeader
-	if id == "" {
-		id = a.fallback
-	}
-	if t, ok := a.tenants[id]; ok {
-		return t, nil
-	}
-	detail := fmt.Sprintf("unknown tenant %q (send a configured tenant ID in X-Tenant-ID)", id)
-	if id == "" {
-		detail = "missing X-Tenant-ID header"
-	}
-	return nil, &RefusalError{Tenant: id, Reason: ErrUnknownTenant, Detail: detail}
+// admitted is what admission granted.
+type admitted struct {
+	// reservation is the reservation's id ("" without a budget).
+	reservation string
+	// job and publicID: the inserted job (jobs only).
+	job      *rivertype.JobRow
+	publicID string
 }
 
-// admit returns the request's tenant, or a *RefusalError, or an error
-// reading the usage. The budget is checked before the rate, so a request
-// refused for its budget does not use up a rate token.
-func (a *admission) admit(ctx context.Context, tenantHeader string) (*tenant, error) {
-	t, err := a.lookup(tenantHeader)
-	if err != nil {
-		return nil, err
-	}
-	now := a.now().UTC()
-	if b := t.cfg.DailyTokenBudget; b > 0 {
-		used, err := a.usage.tokensUsed(ctx, t.id, now.Format(time.DateOnly))
+// unfinishedStates are River's states of a job that has not ended.
+const unfinishedStates = `('available', 'scheduled', 'retryable', 'running', 'pending')`
+
+// reservationGrace is how long after a run's timeout its reservation
+// lapses when its process died before settling it.
+const reservationGrace = time.Minute
+
+// admitRun admits a run now (POST /v1/runs): the checks, and a reservation
+// that settleRun releases.
+func (a *admission) admitRun(ctx context.Context, t *tenant) (*admitted, error) {
+	var out admitted
+	err := a.queue.InTx(ctx, func(tx txn, _ insertFunc) error {
+		now := a.now()
+		if err := a.check(ctx, tx, t, now, false); err != nil {
+			return err
+		}
+		if t.cfg.DailyTokenBudget > 0 {
+			out.reservation = "run:" + newReference()
+			if err := tx.exec(ctx, `INSERT INTO aigentic_reservation (id, tenant, tokens, expires_at) VALUES ($1, $2, $3, $4)`,
+				out.reservation, t.id, t.cfg.RunTokenReservation, now.Add(t.cfg.Timeout+reservationGrace).UnixMilli()); err != nil {
+				return fmt.Errorf("reserve tokens: %w", err)
+			}
+		}
+		return nil
+	})
+	return &out, err
+}
+
+// admitJob admits a job (POST /v1/jobs): the checks, the River job in the
+// tenant's queue, its public id and its reservation, in one transaction.
+// The reservation lasts while River has not finished the job.
+func (a *admission) admitJob(ctx context.Context, t *tenant, query string) (*admitted, error) {
+	var out admitted
+	err := a.queue.InTx(ctx, func(tx txn, insert insertFunc) error {
+		now := a.now()
+		if err := a.check(ctx, tx, t, now, true); err != nil {
+			return err
+		}
+		res, err := insert(AskArgs{Tenant: t.id, Query: query}, nil)
 		if err != nil {
-			return nil, fmt.Errorf("read token usage: %w", err)
+			return fmt.Errorf("insert job: %w", err)
 		}
-		if used >= b {
-			midnight := now.Truncate(24 * time.Hour).Add(24 * time.Hour)
-			return nil, &RefusalError{Tenant: t.id, Reason: ErrBudgetExhausted, RetryAfter: midnight.Sub(now),
-				Detail: fmt.Sprintf("tenant %q has used its daily token budget: %d of %d tokens today (UTC); it resets at 00:00 UTC", t.id, used, b)}
+		out.job, out.publicID = res.Job, newPublicJobID()
+		if err := tx.exec(ctx, `INSERT INTO aigentic_job (public_id, job_id, tenant, created_at) VALUES ($1, $2, $3, $4)`,
+			out.publicID, res.Job.ID, t.id, now.UnixMilli()); err != nil {
+			return fmt.Errorf("job id: %w", err)
+		}
+		if t.cfg.DailyTokenBudget > 0 {
+			out.reservation = "job:" + strconv.FormatInt(res.Job.ID, 10)
+			if err := tx.exec(ctx, `INSERT INTO aigentic_reservation (id, tenant, tokens, job_id, expires_at) VALUES ($1, $2, $3, $4, 0)`,
+				out.reservation, t.id, t.cfg.RunTokenReservation, res.Job.ID); err != nil {
+				return fmt.Errorf("reserve tokens: %w", err)
+			}
+		}
+		return nil
+	})
+	return &out, err
+}
+
+// check runs admission's checks in tx: the tenant's lock, the budget, the
+// queue cap (jobs), the rate. It returns a *RefusalError or a database
+// error.
+func (a *admission) check(ctx context.Context, tx txn, t *tenant, now time.Time, job bool) error {
+	if tx.kind() == dbPostgres {
+		if err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "aigentic:admission:"+t.id); err != nil {
+			return fmt.Errorf("admission lock: %w", err)
 		}
 	}
-	res := t.limiter.ReserveN(now, 1)
-	if !res.OK() {
-		return nil, &RefusalError{Tenant: t.id, Reason: ErrRateLimited, RetryAfter: time.Second,
-			Detail: fmt.Sprintf("tenant %q: request rate exceeded (burst %d)", t.id, t.cfg.Burst)}
+	if b := t.cfg.DailyTokenBudget; b > 0 {
+		used, reserved, err := budgetState(ctx, tx, t.id, now)
+		if err != nil {
+			return err
+		}
+		if used+reserved >= b {
+			midnight := now.UTC().Truncate(24 * time.Hour).Add(24 * time.Hour)
+			retry := midnight.Sub(now)
+			detail := fmt.Sprintf("tenant %q has used its daily token budget: %d of %d tokens today (UTC); it resets at 00:00 UTC", t.id, used, b)
+			if used < b {
+				// Room may free up when runs in flight settle.
+				retry = min(retry, t.cfg.Timeout)
+				detail = fmt.Sprintf("tenant %q's daily token budget is used or reserved by runs in flight: %d used + %d reserved of %d tokens today (UTC)", t.id, used, reserved, b)
+			}
+			return &RefusalError{Tenant: t.id, Reason: ErrBudgetExhausted, RetryAfter: retry, Detail: detail}
+		}
 	}
-	if d := res.DelayFrom(now); d > 0 {
-		res.CancelAt(now)
-		return nil, &RefusalError{Tenant: t.id, Reason: ErrRateLimited, RetryAfter: d,
-			Detail: fmt.Sprintf("tenant %q: request rate exceeded (%g requests/s, burst %d); retry after %s", t.id, t.cfg.Rate, t.cfg.Burst, d.Round(time.Millisecond))}
+	if job {
+		var n int64
+		if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM river_job WHERE queue = $1 AND state IN `+unfinishedStates, t.queue).Scan(&n); err != nil {
+			return fmt.Errorf("count queued jobs: %w", err)
+		}
+		if n >= int64(t.cfg.MaxQueuedJobs) {
+			// A running job ends within the tenant's timeout (River cancels
+			// an attempt then), freeing a place.
+			return &RefusalError{Tenant: t.id, Reason: ErrQueueFull, RetryAfter: t.cfg.Timeout,
+				Detail: fmt.Sprintf("tenant %q has %d jobs queued or running, its limit (max_queued_jobs %d); retry when some have finished", t.id, n, t.cfg.MaxQueuedJobs)}
+		}
 	}
-	return t, nil
+	return takeRateToken(ctx, tx, t, now)
+}
+
+// budgetState is the tenant's tokens used today (UTC) and the tokens
+// still reserved by runs and jobs in flight: each reservation less what
+// its job has already spent (those tokens are in used). Reservations of
+// runs past their expiry and of jobs River has finished are deleted first.
+func budgetState(ctx context.Context, tx txn, tenant string, now time.Time) (used, reserved int64, err error) {
+	const live = `(r.job_id IS NULL AND r.expires_at > $2) OR (r.job_id IS NOT NULL AND EXISTS (
+		SELECT 1 FROM river_job j WHERE j.id = r.job_id AND j.state IN ` + unfinishedStates + `))`
+	if err := tx.exec(ctx, `DELETE FROM aigentic_reservation WHERE id IN (
+		SELECT r.id FROM aigentic_reservation r WHERE r.tenant = $1 AND NOT (`+live+`))`, tenant, now.UnixMilli()); err != nil {
+		return 0, 0, fmt.Errorf("prune reservations: %w", err)
+	}
+	err = tx.queryRow(ctx, `SELECT COALESCE((SELECT tokens FROM aigentic_tenant_usage WHERE tenant = $1 AND day = $2), 0)`,
+		tenant, now.UTC().Format(time.DateOnly)).Scan(&used)
+	if err != nil {
+		return 0, 0, fmt.Errorf("read token usage: %w", err)
+	}
+	err = tx.queryRow(ctx, `SELECT CAST(COALESCE(SUM(CASE WHEN r.tokens > COALESCE(u.tokens, 0) THEN r.tokens - COALESCE(u.tokens, 0) ELSE 0 END), 0) AS BIGINT)
+		FROM aigentic_reservation r LEFT JOIN aigentic_run u ON u.job_id = r.job_id
+		WHERE r.tenant = $1 AND (`+live+`)`, tenant, now.UnixMilli()).Scan(&reserved)
+	if err != nil {
+		return 0, 0, fmt.Errorf("read reservations: %w", err)
+	}
+	return used, reserved, nil
+}
+
+// takeRateToken takes one token from the tenant's bucket in the database
+// (golang.org/x/time/rate's model: rate tokens per second, at most burst),
+// or refuses with the wait until the next token. A clock behind the
+// stored one (another process's) adds nothing.
+func takeRateToken(ctx context.Context, tx txn, t *tenant, now time.Time) error {
+	tokens, last := float64(t.cfg.Burst), now.UnixMilli()
+	err := tx.queryRow(ctx, `SELECT tokens, updated_at FROM aigentic_rate WHERE tenant = $1`, t.id).Scan(&tokens, &last)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("read rate: %w", err)
+	}
+	nowMS := now.UnixMilli()
+	if nowMS > last {
+		tokens = math.Min(float64(t.cfg.Burst), tokens+t.cfg.Rate*float64(nowMS-last)/1000)
+		last = nowMS
+	}
+	if tokens < 1 {
+		wait := time.Duration((1 - tokens) / t.cfg.Rate * float64(time.Second))
+		return &RefusalError{Tenant: t.id, Reason: ErrRateLimited, RetryAfter: wait,
+			Detail: fmt.Sprintf("tenant %q: request rate exceeded (%g requests/s, burst %d); retry after %s", t.id, t.cfg.Rate, t.cfg.Burst, wait.Round(time.Millisecond))}
+	}
+	if err := tx.exec(ctx, `INSERT INTO aigentic_rate (tenant, tokens, updated_at) VALUES ($1, $2, $3)
+		ON CONFLICT (tenant) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at`, t.id, tokens-1, last); err != nil {
+		return fmt.Errorf("write rate: %w", err)
+	}
+	return nil
 }
 
 // retryAfterSeconds is a Retry-After header value: whole seconds, at

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"math"
+
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 )
 
@@ -9,9 +11,19 @@ const supportInstructions = "You are a customer support agent. Use the tools to 
 
 // tenantAgent is the tenant's agent (the seed's createTenantAgent): the
 // tenant's model and limits, the service's logger, the support tools. The
-// API's runs and the worker's jobs use the same agent.
+// API's runs and the worker's jobs use the same agent. With a daily token
+// budget, a run may use at most its reservation (Budget.MaxTotalTokens;
+// a resumed job counts what it used before): the runtime refuses the next
+// model call once the run has reached it, and ends the run after a
+// response that takes it past — so a run spends at most its reservation
+// plus that one response.
 func (s *service) tenantAgent(t *tenant, session *aigentic.Session) aigentic.Agent {
+	var budget aigentic.Budget
+	if t.cfg.DailyTokenBudget > 0 {
+		budget.MaxTotalTokens = int(min(t.cfg.RunTokenReservation, math.MaxInt32))
+	}
 	return aigentic.Agent{
+		Budget:       budget,
 		Name:         "support",
 		Model:        t.model,
 		Instructions: supportInstructions,

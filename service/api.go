@@ -13,54 +13,90 @@ import (
 // maxQueryBytes bounds a query.
 const maxQueryBytes = 8 << 10
 
-// routes is the public API. Nothing else is served on this address;
-// debug endpoints live on -debug-addr.
+// routes is the API. Nothing else is served on this address; debug
+// endpoints live on -debug-addr. Each route names the role it needs
+// (auth.go): tenant routes a tenant's key (or a trusted proxy's
+// X-Tenant-ID), GET /metrics a metrics or admin key, admin routes an admin
+// key; /healthz and /readyz are open and say nothing about tenants.
 func (s *service) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", metricsHandler(s.telemetry))
+	mux.HandleFunc("GET /metrics", s.requireRole(roleMetrics, metricsHandler(s.telemetry).ServeHTTP))
 	if s.cfg.serves() {
-		mux.HandleFunc("POST /v1/runs", s.postRun)
-		mux.HandleFunc("POST /v1/jobs", s.postJob)
-		mux.HandleFunc("GET /v1/jobs/{id}", s.getJob)
-		mux.HandleFunc("POST /v1/jobs/{id}/cancel", s.cancelJob)
-		mux.HandleFunc("GET /v1/jobs/{id}/events", s.jobEvents)
+		mux.HandleFunc("POST /v1/runs", s.requireRole(roleTenant, s.postRun))
+		mux.HandleFunc("POST /v1/jobs", s.requireRole(roleTenant, s.postJob))
+		mux.HandleFunc("GET /v1/jobs/{id}", s.requireRole(roleTenant, s.getJob))
+		mux.HandleFunc("POST /v1/jobs/{id}/cancel", s.requireRole(roleTenant, s.cancelJob))
+		mux.HandleFunc("GET /v1/jobs/{id}/events", s.requireRole(roleTenant, s.jobEvents))
+		mux.HandleFunc("GET /v1/admin/tenants", s.requireRole(roleAdmin, s.adminTenants))
 	}
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusNotFound, errorBody{"no such endpoint: " + r.Method + " " + r.URL.Path})
-	})
 	return mux
 }
+
+// handler serves the routes; a request no route matches is a JSON 404,
+// or, when its path is a route's with another method, a JSON 405 with the
+// Allow header ServeMux computed (RFC 9110 section 15.5.6). (A catch-all
+// "/" pattern would shadow ServeMux's 405, so there is none.)
+func (s *service) handler() http.Handler {
+	mux := s.routes()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		probe := &headerProbe{header: http.Header{}}
+		h.ServeHTTP(probe, r)
+		if probe.status == http.StatusMethodNotAllowed {
+			s.writeError(w, r, &httpError{status: http.StatusMethodNotAllowed, reason: reasonMethodNotAllowed,
+				msg:    "method " + echo(r.Method) + " not allowed here; allowed: " + probe.header.Get("Allow"),
+				header: http.Header{"Allow": {probe.header.Get("Allow")}}})
+			return
+		}
+		s.writeError(w, r, &httpError{status: http.StatusNotFound, reason: reasonNotFound, msg: "no such endpoint"})
+	})
+}
+
+// headerProbe records what ServeMux's own 404 or 405 handler would send.
+type headerProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *headerProbe) Header() http.Header         { return p.header }
+func (p *headerProbe) Write(b []byte) (int, error) { return len(b), nil }
+func (p *headerProbe) WriteHeader(status int)      { p.status = status }
 
 // queryRequest is the body of POST /v1/runs and POST /v1/jobs.
 type queryRequest struct {
 	Query string `json:"query"`
 }
 
+// validate trims and checks the query: present, at most maxQueryBytes,
+// no control characters (checkText).
 func (q *queryRequest) validate() error {
 	q.Query = strings.TrimSpace(q.Query)
 	switch {
 	case q.Query == "":
-		return &httpError{status: http.StatusBadRequest, msg: `"query" is required`}
+		return badRequest(`"query" is required`)
 	case len(q.Query) > maxQueryBytes:
-		return &httpError{status: http.StatusRequestEntityTooLarge, msg: "query longer than 8192 bytes"}
+		return &httpError{status: http.StatusRequestEntityTooLarge, reason: reasonTooLarge, msg: "query longer than 8192 bytes"}
 	}
-	return nil
+	return checkText("query", q.Query)
 }
 
-// readQuery reads and checks the body, then admits the request. Bad input
-// is answered before admission, so it uses no rate token.
-func (s *service) readQuery(w http.ResponseWriter, r *http.Request) (*tenant, string, error) {
+// readQuery reads and checks the body. Bad input is answered before
+// admission, so it uses no rate token.
+func (s *service) readQuery(w http.ResponseWriter, r *http.Request) (string, error) {
 	var q queryRequest
 	if err := readJSON(w, r, &q); err != nil {
-		return nil, "", err
+		return "", err
 	}
 	if err := q.validate(); err != nil {
-		return nil, "", err
+		return "", err
 	}
-	t, err := s.admit.admit(r.Context(), r.Header.Get("X-Tenant-ID"))
-	return t, q.Query, err
+	return q.Query, nil
 }
 
 // statsView is a run's counters in responses.
@@ -81,18 +117,29 @@ func viewStats(st aigentic.Stats) statsView {
 
 // runResponse is POST /v1/runs' answer.
 type runResponse struct {
-	Outcome string    `json:"outcome"`
-	Answer  string    `json:"answer,omitempty"`
-	Error   string    `json:"error,omitempty"`
-	Stats   statsView `json:"stats"`
+	Outcome string `json:"outcome"`
+	Answer  string `json:"answer,omitempty"`
+	// Error is a message for the user (safeMessage), never the raw error:
+	// that is in the service's log under Reference.
+	Error     string    `json:"error,omitempty"`
+	Reference string    `json:"reference,omitempty"`
+	Stats     statsView `json:"stats"`
 	// TraceID is the run's session ID: it names the run in the service's
 	// logs (and in trace files when tracing is on).
 	TraceID string `json:"trace_id"`
 }
 
-// postRun is Pattern 1: run now, bounded by the tenant's timeout.
+// postRun is Pattern 1: run now, bounded by the tenant's timeout. The
+// answer is redacted; a failed run answers the way production demo 1
+// teaches: a safe message and a reference, the cause in the log.
 func (s *service) postRun(w http.ResponseWriter, r *http.Request) {
-	t, query, err := s.readQuery(w, r)
+	t := principalOf(r.Context()).tenant
+	query, err := s.readQuery(w, r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	adm, err := s.admit.admitRun(r.Context(), t)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -101,8 +148,16 @@ func (s *service) postRun(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	session := aigentic.NewSession(ctx)
 	defer session.Cancel()
+	settle := func(tokens int64) {
+		sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer scancel()
+		if err := s.store.settleRun(sctx, t.id, adm.reservation, tokens); err != nil {
+			s.logger.Error("token usage not recorded", "tenant", t.id, "session", session.ID, "error", err)
+		}
+	}
 	run, err := s.tenantAgent(t, session).Start(query)
 	if err != nil {
+		settle(0)
 		s.writeError(w, r, err)
 		return
 	}
@@ -110,18 +165,17 @@ func (s *service) postRun(w http.ResponseWriter, r *http.Request) {
 	}
 	answer, err := run.Wait(0)
 	st := run.Stats()
-	if uerr := s.store.addTokens(context.WithoutCancel(ctx), t.id, int64(st.InputTokens+st.OutputTokens)); uerr != nil {
-		s.logger.Error("token usage not recorded", "tenant", t.id, "error", uerr)
-	}
-	resp := runResponse{Outcome: outcomeOf(err), Answer: answer, Stats: viewStats(st), TraceID: session.ID}
+	settle(int64(st.InputTokens + st.OutputTokens))
+	resp := runResponse{Outcome: outcomeOf(err), Answer: aigentic.Redact(answer), Stats: viewStats(st), TraceID: session.ID}
 	status := http.StatusOK
 	if err != nil {
-		resp.Error = err.Error()
+		resp.Reference = session.ID
+		resp.Error = safeMessage(resp.Outcome, err, resp.Reference)
 		var le *aigentic.LimitError
 		switch resp.Outcome {
 		case outcomeLimited:
 			if errors.As(err, &le) {
-				resp.Answer = le.Partial
+				resp.Answer = aigentic.Redact(le.Partial)
 			}
 		case outcomeTimeout:
 			status = http.StatusGatewayTimeout
@@ -136,7 +190,7 @@ func (s *service) postRun(w http.ResponseWriter, r *http.Request) {
 		default:
 			status = http.StatusInternalServerError
 		}
-		s.logger.Warn("run did not complete", "tenant", t.id, "outcome", resp.Outcome, "session", session.ID, "error", err)
+		s.logger.Warn("run did not complete", "tenant", t.id, "outcome", resp.Outcome, "reference", resp.Reference, "error", err)
 	}
 	writeJSON(w, status, resp)
 }
@@ -151,13 +205,13 @@ func (s *service) readyz(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	if err := s.db.Ping(ctx); err != nil {
 		s.logger.Warn("not ready: database", "error", err)
-		writeJSON(w, http.StatusServiceUnavailable, errorBody{"database unreachable"})
+		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: "database unreachable"})
 		return
 	}
 	for _, m := range s.models {
 		if _, err := m.Ping(ctx); err != nil {
 			s.logger.Warn("not ready: model", "model", m.ModelName(), "error", err)
-			writeJSON(w, http.StatusServiceUnavailable, errorBody{"model " + m.ModelName() + " unreachable"})
+			writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: "model " + m.ModelName() + " unreachable"})
 			return
 		}
 	}

@@ -4,12 +4,33 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 )
+
+// testClock is an injected clock (options.now) tests move by hand.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newTestClock(t time.Time) *testClock { return &testClock{t: t} }
+
+func (c *testClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
 
 // Bad input gets a clear JSON error with the right status, reaches no
 // model, and loses nothing: a job finished before is unchanged, and a good
@@ -22,45 +43,50 @@ func TestBadInputIsAClearJSONErrorAndLosesNothing(t *testing.T) {
 		t.Fatalf("POST /v1/jobs = %d %s", done.status, done.raw)
 	}
 	finished := ts.waitJob(t, "", done.body["id"], "completed")
-	id := jsonNumber(done.body["id"])
+	id := done.body["id"].(string)
 
 	cases := []struct {
-		name, method, path, tenant, ctype, body string
-		status                                  int
-		want                                    string
+		name, method, path, ctype, body string
+		status                          int
+		want                            string
 	}{
-		{"malformed JSON", "POST", "/v1/jobs", "", "", `{"query": "hi"`, 400, "malformed JSON"},
-		{"not JSON at all", "POST", "/v1/runs", "", "", `query=hi`, 400, "malformed JSON at byte 1"},
-		{"wrong content type", "POST", "/v1/runs", "", "application/x-www-form-urlencoded", `query=hi`, 415, "want application/json"},
-		{"no content type", "POST", "/v1/jobs", "", "text/plain", `{"query":"hi"}`, 415, `Content-Type "text/plain"`},
-		{"oversized body", "POST", "/v1/jobs", "", "", `{"query":"` + strings.Repeat("a", maxBodyBytes) + `"}`, 413, "larger than 65536 bytes"},
-		{"unknown field", "POST", "/v1/jobs", "", "", `{"query":"hi","priority":1}`, 400, `unknown field "priority"`},
-		{"wrong type", "POST", "/v1/jobs", "", "", `{"query":42}`, 400, `field "query": want a JSON string, not a JSON number`},
-		{"array body", "POST", "/v1/jobs", "", "", `[]`, 400, `request body must be a JSON object, not a JSON array`},
-		{"two objects", "POST", "/v1/jobs", "", "", `{"query":"a"}{"query":"b"}`, 400, "a single JSON object"},
-		{"empty body", "POST", "/v1/runs", "", "", ` `, 400, "request body is empty"},
-		{"empty query", "POST", "/v1/runs", "", "", `{"query":"  "}`, 400, `"query" is required`},
-		{"unknown job id", "GET", "/v1/jobs/999999", "", "", ``, 404, `no job "999999"`},
-		{"malformed job id", "GET", "/v1/jobs/abc", "", "", ``, 404, `no job "abc"`},
-		{"unknown tenant", "POST", "/v1/jobs", "nobody", "", `{"query":"hi"}`, 403, `unknown tenant "nobody"`},
-		{"unknown tenant reading", "GET", "/v1/jobs/" + id, "nobody", "", ``, 403, `unknown tenant "nobody"`},
-		{"cancel of a finished job", "POST", "/v1/jobs/" + id + "/cancel", "", "", ``, 409, "already ended (completed)"},
-		{"cancel of an unknown job", "POST", "/v1/jobs/424242/cancel", "", "", ``, 404, `no job "424242"`},
-		{"unknown endpoint", "GET", "/debug/vars", "", "", ``, 404, "no such endpoint"},
+		{"malformed JSON", "POST", "/v1/jobs", "", `{"query": "hi"`, 400, "malformed JSON"},
+		{"not JSON at all", "POST", "/v1/runs", "", `query=hi`, 400, "malformed JSON at byte 1"},
+		{"wrong content type", "POST", "/v1/runs", "application/x-www-form-urlencoded", `query=hi`, 415, "want application/json"},
+		{"no content type", "POST", "/v1/jobs", "text/plain", `{"query":"hi"}`, 415, `Content-Type "text/plain"`},
+		{"content type too long", "POST", "/v1/jobs", "application/json; x=" + strings.Repeat("a", 200), `{"query":"hi"}`, 415, "Content-Type too long"},
+		{"oversized body", "POST", "/v1/jobs", "", `{"query":"` + strings.Repeat("a", maxBodyBytes) + `"}`, 413, "larger than 65536 bytes"},
+		{"oversized query", "POST", "/v1/jobs", "", `{"query":"` + strings.Repeat("a", maxQueryBytes+1) + `"}`, 413, "query longer than 8192 bytes"},
+		{"unknown field", "POST", "/v1/jobs", "", `{"query":"hi","priority":1}`, 400, `unknown field "priority"`},
+		{"long unknown field is not echoed whole", "POST", "/v1/jobs", "", `{"` + strings.Repeat("p", 5000) + `":1}`, 400, `unknown field "` + strings.Repeat("p", maxEcho) + `"…`},
+		{"wrong type", "POST", "/v1/jobs", "", `{"query":42}`, 400, `field "query": want a JSON string, not a JSON number`},
+		{"array body", "POST", "/v1/jobs", "", `[]`, 400, `request body must be a JSON object, not a JSON array`},
+		{"two objects", "POST", "/v1/jobs", "", `{"query":"a"}{"query":"b"}`, 400, "a single JSON object"},
+		{"empty body", "POST", "/v1/runs", "", ` `, 400, "request body is empty"},
+		{"empty query", "POST", "/v1/runs", "", `{"query":"  "}`, 400, `"query" is required`},
+		{"NUL in the query", "POST", "/v1/jobs", "", `{"query":"a\u0000b"}`, 400, `"query" holds a control character (U+0000) at byte 1`},
+		{"escape in the query", "POST", "/v1/runs", "", `{"query":"a\u001b[31mred"}`, 400, "control character (U+001B)"},
+		{"query parameters", "GET", jobPath(id, "?include=all"), "", ``, 400, "takes no query parameters"},
+		{"unknown job id", "GET", "/v1/jobs/job_aaaaaaaaaaaaaaaaaaaaaaaaaa", "", ``, 404, `no such job`},
+		{"River's id", "GET", "/v1/jobs/1", "", ``, 404, `no such job`},
+		{"malformed job id", "GET", "/v1/jobs/abc", "", ``, 404, `no such job`},
+		{"cancel of a finished job", "POST", jobPath(id, "/cancel"), "", ``, 409, "already ended (completed)"},
+		{"cancel of an unknown job", "POST", "/v1/jobs/job_bbbbbbbbbbbbbbbbbbbbbbbbbb/cancel", "", ``, 404, `no such job`},
+		{"unknown endpoint", "GET", "/debug/vars", "", ``, 404, "no such endpoint"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r := ts.do(t, c.method, c.path, c.tenant, c.ctype, c.body)
+			r := ts.do(t, c.method, c.path, "", c.ctype, c.body)
 			msg, _ := r.body["error"].(string)
-			if r.status != c.status || !strings.Contains(msg, c.want) || len(r.body) != 1 {
-				t.Fatalf("status %d body %s; want %d and an error containing %q", r.status, r.raw, c.status, c.want)
+			if r.status != c.status || !strings.Contains(msg, c.want) || len(r.body) != 1 || len(msg) > 400 {
+				t.Fatalf("status %d body %.500s; want %d and an error containing %q", r.status, r.raw, c.status, c.want)
 			}
 		})
 	}
 	if model.Calls() != 1 {
 		t.Fatalf("bad requests reached the model: %d calls, want the 1 of the good job", model.Calls())
 	}
-	again := ts.do(t, "GET", "/v1/jobs/"+id, "", "", "")
+	again := ts.do(t, "GET", jobPath(id), "", "", "")
 	if again.raw != finished.raw {
 		t.Fatalf("finished job changed:\n%s\n%s", finished.raw, again.raw)
 	}
@@ -77,17 +103,19 @@ tenants:
     rate: 0.5
     burst: 1
     daily_token_budget: 100
+    run_token_reservation: 50
 `
 
 // Admission happens when the request arrives: over the rate → 429 with
 // Retry-After, over the day's token budget → 429 naming the budget,
-// unknown or missing tenant → 403; refused requests reach no model and no
-// tool, and are logged at Info, not as errors.
+// without a key → 401; refused requests reach no model and no tool, and
+// are logged at Info, not as errors.
 func TestAdmissionRefusesBeforeAnyModelCallOrTool(t *testing.T) {
 	admissionTest(t)
 }
 
-// The same on PostgreSQL, where the token usage lives in the shared database.
+// The same on PostgreSQL, where the token usage and the rate live in the
+// shared database.
 func TestAdmissionOnPostgres(t *testing.T) {
 	admissionTest(t, "-db", postgresURL(t))
 }
@@ -95,12 +123,12 @@ func TestAdmissionOnPostgres(t *testing.T) {
 func admissionTest(t *testing.T, args ...string) {
 	step := aitest.CallTools(ai.ToolCall{ID: "c1", Name: "open_ticket", Arguments: `{"subject":"late"}`})
 	model := aitest.NewScripted(step, aitest.Reply("opened"), step, aitest.Reply("opened"))
-	ts := startService(t, model, append([]string{"-tenants", writeTenants(t, admissionTenants)}, args...)...)
-	clock := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	ts.admit.now = func() time.Time { return clock }
-	ts.store.now = ts.admit.now
+	tenants, keys := writeTenants(t, admissionTenants)
+	clock := newTestClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	ts := startServiceWith(t, options{model: model, now: clock.now}, append([]string{"-tenants", tenants}, args...)...)
+	key := keys["trial"]
 
-	if r := ts.do(t, "POST", "/v1/runs", "trial", "", `{"query":"open a ticket"}`); r.status != 200 || r.body["outcome"] != "ok" {
+	if r := ts.do(t, "POST", "/v1/runs", key, "", `{"query":"open a ticket"}`); r.status != 200 || r.body["outcome"] != "ok" {
 		t.Fatalf("first request: %d %s", r.status, r.raw)
 	}
 	calls, tickets := model.Calls(), ticketsOf(t, ts)
@@ -110,29 +138,25 @@ func admissionTest(t *testing.T, args ...string) {
 
 	// Rate: 0.5/s with burst 1 → the next token in 2 s.
 	for _, path := range []string{"/v1/runs", "/v1/jobs"} {
-		r := ts.do(t, "POST", path, "trial", "", `{"query":"open a ticket"}`)
+		r := ts.do(t, "POST", path, key, "", `{"query":"open a ticket"}`)
 		if r.status != 429 || r.header.Get("Retry-After") != "2" || !strings.Contains(r.body["error"].(string), "request rate exceeded") {
 			t.Fatalf("%s over the rate: %d Retry-After %q %s", path, r.status, r.header.Get("Retry-After"), r.raw)
 		}
 	}
-	// Identity: unknown tenant, and no header when a tenants file is used.
-	if r := ts.do(t, "POST", "/v1/runs", "mallory", "", `{"query":"x"}`); r.status != 403 {
-		t.Fatalf("unknown tenant: %d %s", r.status, r.raw)
+	// No key: 401 for writes and reads.
+	if r := ts.do(t, "POST", "/v1/runs", "", "", `{"query":"x"}`); r.status != 401 {
+		t.Fatalf("no key: %d %s", r.status, r.raw)
 	}
-	if r := ts.do(t, "POST", "/v1/runs", "", "", `{"query":"x"}`); r.status != 403 || r.body["error"] != "missing X-Tenant-ID header" {
-		t.Fatalf("no tenant header: %d %s", r.status, r.raw)
-	}
-	// Reads say the same as writes.
-	if r := ts.do(t, "GET", "/v1/jobs/1", "", "", ``); r.status != 403 || r.body["error"] != "missing X-Tenant-ID header" {
-		t.Fatalf("no tenant header on a read: %d %s", r.status, r.raw)
+	if r := ts.do(t, "GET", "/v1/jobs/job_aaaaaaaaaaaaaaaaaaaaaaaaaa", "", "", ``); r.status != 401 {
+		t.Fatalf("no key on a read: %d %s", r.status, r.raw)
 	}
 
 	// Budget: the first run used 30 tokens; add 70 more today.
 	if err := ts.store.addTokens(context.Background(), "trial", 70); err != nil {
 		t.Fatal(err)
 	}
-	clock = clock.Add(10 * time.Second) // a rate token is back
-	r := ts.do(t, "POST", "/v1/jobs", "trial", "", `{"query":"open a ticket"}`)
+	clock.add(10 * time.Second) // a rate token is back
+	r := ts.do(t, "POST", "/v1/jobs", key, "", `{"query":"open a ticket"}`)
 	if msg, _ := r.body["error"].(string); r.status != 429 || !strings.Contains(msg, "daily token budget: 100 of 100 tokens") || r.header.Get("Retry-After") != "43190" {
 		t.Fatalf("over the budget: %d Retry-After %q %s", r.status, r.header.Get("Retry-After"), r.raw)
 	}
@@ -140,13 +164,13 @@ func admissionTest(t *testing.T, args ...string) {
 		t.Fatalf("a refused request reached the model (%d calls) or a tool (%d tickets)", model.Calls(), ticketsOf(t, ts))
 	}
 	// The next UTC day the budget is fresh.
-	clock = clock.Add(12 * time.Hour)
-	if r := ts.do(t, "POST", "/v1/runs", "trial", "", `{"query":"open a ticket"}`); r.status != 200 {
+	clock.add(12 * time.Hour)
+	if r := ts.do(t, "POST", "/v1/runs", key, "", `{"query":"open a ticket"}`); r.status != 200 {
 		t.Fatalf("next day: %d %s", r.status, r.raw)
 	}
 	logs := ts.logs.String()
-	if n := strings.Count(logs, `"msg":"request refused"`); n != 6 || strings.Contains(logs, `"level":"ERROR"`) {
-		t.Fatalf("refusals logged %d times (want 6: five writes, one read), or logged as errors:\n%s", n, logs)
+	if n := strings.Count(logs, `"msg":"request refused"`); n != 5 || strings.Contains(logs, `"level":"ERROR"`) {
+		t.Fatalf("refusals logged %d times (want 5: two over the rate, two without a key, one over the budget), or logged as errors:\n%s", n, logs)
 	}
 }
 

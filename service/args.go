@@ -16,5 +16,8 @@ func (AskArgs) Kind() string { return "agent_ask" }
 // inside a run are Agent.Retries: one retry layer per level.
 const maxJobAttempts = 5
 
-// InsertOpts implements river.JobArgsWithInsertOpts.
-func (AskArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{MaxAttempts: maxJobAttempts} }
+// InsertOpts implements river.JobArgsWithInsertOpts: the tenant's own
+// queue (queues.go), and maxJobAttempts.
+func (a AskArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: maxJobAttempts, Queue: queueName(a.Tenant)}
+}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -38,6 +39,8 @@ type config struct {
 	softStop     time.Duration
 	pollInterval time.Duration
 	workers      int
+	// trustedProxies are the addresses whose X-Tenant-ID is believed.
+	trustedProxies []netip.Prefix
 }
 
 func (c config) serves() bool { return c.role == roleAPI || c.role == roleAll }
@@ -58,7 +61,8 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.DurationVar(&c.rescueAfter, "rescue-after", DefaultRescueAfter, "how long a job may run without finishing before River hands it to another worker (River's RescueStuckJobsAfter); must exceed every tenant timeout")
 	fs.DurationVar(&c.softStop, "shutdown-grace", 30*time.Second, "on SIGTERM, how long running jobs may finish before their contexts are cancelled (River's SoftStopTimeout)")
 	fs.DurationVar(&c.pollInterval, "poll-interval", time.Second, "how often workers look for new jobs when not notified (River's FetchPollInterval)")
-	fs.IntVar(&c.workers, "workers", 10, "jobs worked at once by this process")
+	fs.IntVar(&c.workers, "workers", 10, "jobs of each tenant worked at once by this process (a tenant's workers overrides it)")
+	proxies := fs.String("trusted-proxies", "", "comma-separated IP addresses or CIDR prefixes of proxies that authenticate clients and name the tenant in X-Tenant-ID (empty: none; X-Tenant-ID is then refused)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, err
@@ -73,8 +77,12 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	default:
 		return c, cli.Usagef("-role %q: want api, worker or all", c.role)
 	}
-	if c.rescueAfter <= 0 || c.softStop < 0 || c.pollInterval <= 0 || c.workers < 1 {
-		return c, cli.Usagef("-rescue-after and -poll-interval must be positive, -shutdown-grace not negative, -workers at least 1")
+	if c.rescueAfter <= 0 || c.softStop < 0 || c.pollInterval <= 0 || c.workers < 1 || c.workers > 10_000 {
+		return c, cli.Usagef("-rescue-after and -poll-interval must be positive, -shutdown-grace not negative, -workers 1 to 10000")
+	}
+	var err error
+	if c.trustedProxies, err = parseTrustedProxies(*proxies); err != nil {
+		return c, cli.Usage(err)
 	}
 	if c.dbURL == "" {
 		c.dbURL = strings.TrimSpace(getenv("DATABASE_URL"))

@@ -27,7 +27,12 @@ func TestParseConfig(t *testing.T) {
 	if c.dbURL != "sqlite:///x.db" {
 		t.Fatalf("-db does not win over DATABASE_URL: %q", c.dbURL)
 	}
-	for _, args := range [][]string{{"-role", "boss"}, {"-db", "mysql://secret@h/db"}, {"-db", "sqlite://"}, {"-rescue-after", "0s"}, {"extra"}} {
+	c, err = parseConfig([]string{"-trusted-proxies", "10.0.0.0/8, 192.168.1.5,::1"}, env(nil), io.Discard)
+	if err != nil || len(c.trustedProxies) != 3 || c.trustedProxies[1].String() != "192.168.1.5/32" {
+		t.Fatalf("-trusted-proxies: %v %v", c.trustedProxies, err)
+	}
+	for _, args := range [][]string{{"-role", "boss"}, {"-db", "mysql://secret@h/db"}, {"-db", "sqlite://"}, {"-rescue-after", "0s"}, {"extra"},
+		{"-trusted-proxies", "10.0.0.0/33"}, {"-trusted-proxies", "proxy.internal"}, {"-workers", "0"}} {
 		_, err := parseConfig(args, env(nil), io.Discard)
 		var ue *cli.UsageError
 		if !errors.As(err, &ue) || strings.Contains(err.Error(), "secret") {
@@ -37,33 +42,43 @@ func TestParseConfig(t *testing.T) {
 }
 
 func TestTenantsFile(t *testing.T) {
-	got, err := parseTenants(strings.NewReader("tenants:\n  a:\n    max_llm_calls: 3\n    timeout: 2s\n"))
-	if err != nil || got["a"].MaxLLMCalls != 3 || got["a"].Timeout != 2*time.Second || got["a"].Rate != 5 || got["a"].Burst != 10 {
-		t.Fatalf("%+v %v", got, err)
+	f, err := parseTenants(strings.NewReader("tenants:\n  a:\n    max_llm_calls: 3\n    timeout: 2s\n    daily_token_budget: 1000\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := f.Tenants["a"]; a.MaxLLMCalls != 3 || a.Timeout != 2*time.Second || a.Rate != 5 || a.Burst != 10 || a.MaxQueuedJobs != 100 || a.RunTokenReservation != 100 {
+		t.Fatalf("%+v", a)
 	}
 	// JSON is YAML too.
-	if got, err := parseTenants(strings.NewReader(`{"tenants": {"b": {"rate": 2, "burst": 3}}}`)); err != nil || got["b"].Rate != 2 {
-		t.Fatalf("json: %+v %v", got, err)
+	if f, err := parseTenants(strings.NewReader(`{"tenants": {"b": {"rate": 2, "burst": 3}}}`)); err != nil || f.Tenants["b"].Rate != 2 {
+		t.Fatalf("json: %+v %v", f, err)
 	}
+	_, e, _ := newKey("")
+	keyEntry := "[{id: " + e.ID + ", sha256: " + e.SHA256 + "}]"
 	for name, bad := range map[string]string{
-		"typo":     "tenants:\n  a:\n    max_llm_cals: 3\n",
-		"empty":    "tenants: {}\n",
-		"bad id":   "tenants:\n  \"a b\": {}\n",
-		"negative": "tenants:\n  a:\n    retries: -1\n",
+		"typo":              "tenants:\n  a:\n    max_llm_cals: 3\n",
+		"empty":             "tenants: {}\n",
+		"bad id":            "tenants:\n  \"a b\": {}\n",
+		"negative":          "tenants:\n  a:\n    retries: -1\n",
+		"too many workers":  "tenants:\n  a:\n    workers: 20000\n",
+		"key id":            "tenants:\n  a:\n    api_keys: [{id: ABC, sha256: " + e.SHA256 + "}]\n",
+		"key hash":          "tenants:\n  a:\n    api_keys: [{id: " + e.ID + ", sha256: abc}]\n",
+		"one key twice":     "admin_keys: " + keyEntry + "\ntenants:\n  a:\n    api_keys: " + keyEntry + "\n",
+		"key field unknown": "tenants:\n  a:\n    api_keys: [{id: " + e.ID + ", hash: x}]\n",
 	} {
 		if _, err := parseTenants(strings.NewReader(bad)); !errors.Is(err, ErrTenantsFile) {
 			t.Errorf("%s: %v, want ErrTenantsFile", name, err)
 		}
 	}
 	model := func(string) (ai.Model, error) { return aitest.NewScripted(), nil }
-	for field, yaml := range map[string]string{"timeout": "timeout: -5s", "rate": "rate: -1", "daily_token_budget": "daily_token_budget: -2"} {
-		if _, err := parseTenants(strings.NewReader("tenants:\n  a:\n    " + yaml + "\n")); err == nil || !strings.Contains(err.Error(), field+" is negative") {
+	for field, yaml := range map[string]string{"timeout": "timeout: -5s", "rate": "rate: -1", "daily_token_budget": "daily_token_budget: -2", "max_queued_jobs": "max_queued_jobs: -1"} {
+		if _, err := parseTenants(strings.NewReader("tenants:\n  a:\n    " + yaml + "\n")); err == nil || !strings.Contains(err.Error(), field+" is out of range") {
 			t.Errorf("negative %s: %v, want an error naming the field", field, err)
 		}
 	}
 	// Not a tenants-file error: the built-in tenant has no file. It names
 	// the flag to change.
-	if _, err := newTenants(map[string]TenantConfig{"a": {Timeout: time.Minute}}, time.Minute, model); err == nil || errors.Is(err, ErrTenantsFile) || !strings.Contains(err.Error(), "-rescue-after 1m0s must be longer") {
+	if _, err := newTenants(map[string]TenantConfig{"a": {Timeout: time.Minute}}, time.Minute, 1, model); err == nil || errors.Is(err, ErrTenantsFile) || !strings.Contains(err.Error(), "-rescue-after 1m0s must be longer") {
 		t.Fatalf("timeout not below -rescue-after: %v", err)
 	}
 	if _, err := loadTenants("tenants.example.yaml"); err != nil {

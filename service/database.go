@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +15,8 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
+
+	"github.com/nexxia-ai/aigentic-examples/internal/securefs"
 )
 
 // database is an open database: River's driver (through a queueFactory)
@@ -26,8 +30,8 @@ type database struct {
 }
 
 // openDatabase opens the database the URL names and runs River's
-// migrations and this service's. SQLite: the file and its directory are
-// created (0700) when missing; WAL and a busy timeout let several
+// migrations and this service's. SQLite: the file is private
+// (prepareSQLiteFile: 0600 in a private directory); WAL and a busy timeout let several
 // processes share the file, and one connection per process is what
 // riversqlite asks for. PostgreSQL: a pgx pool.
 //
@@ -43,8 +47,8 @@ func openDatabase(ctx context.Context, url string, conns int) (*database, error)
 	switch kind {
 	case dbSQLite:
 		if target != ":memory:" {
-			if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
-				return nil, fmt.Errorf("sqlite directory: %w", err)
+			if err := prepareSQLiteFile(target); err != nil {
+				return nil, err
 			}
 		}
 		sdb, err := sql.Open("sqlite", "file:"+target+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
@@ -53,7 +57,7 @@ func openDatabase(ctx context.Context, url string, conns int) (*database, error)
 		}
 		sdb.SetMaxOpenConns(1)
 		db.sql = sdb
-		db.queue = riverFactory(riversqlite.New(sdb), false)
+		db.queue = riverFactory(riversqlite.New(sdb), sqliteTx(sdb), false)
 	case dbPostgres:
 		pc, err := pgxpool.ParseConfig(target)
 		if err != nil {
@@ -68,13 +72,48 @@ func openDatabase(ctx context.Context, url string, conns int) (*database, error)
 		}
 		db.pool = pool
 		db.sql = stdlib.OpenDBFromPool(pool)
-		db.queue = riverFactory(riverpgxv5.New(pool), true)
+		db.queue = riverFactory(riverpgxv5.New(pool), pgxTx(pool), true)
 	}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return db, nil
+}
+
+// prepareSQLiteFile makes the SQLite file private before SQLite opens it:
+// its directory passes securefs.EnsurePrivateDir (created 0700 when
+// missing; an existing one must be ours and not writable by others), the
+// file is created 0600 (securefs.OpenFile: O_NOFOLLOW, a regular file we
+// own) — SQLite gives its -wal and -shm files the database file's mode —
+// and an existing file, or -wal and -shm left from before, that group or
+// others may read is narrowed to 0600 through its open descriptor.
+func prepareSQLiteFile(path string) error {
+	if err := securefs.EnsurePrivateDir(filepath.Dir(path)); err != nil {
+		return fmt.Errorf("sqlite directory: %w", err)
+	}
+	for i, p := range []string{path, path + "-wal", path + "-shm"} {
+		flag := os.O_RDWR
+		if i == 0 {
+			flag |= os.O_CREATE
+		}
+		f, err := securefs.OpenFile(p, flag, 0o600)
+		if i > 0 && errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("sqlite file: %w", err)
+		}
+		fi, err := f.Stat()
+		if err == nil && fi.Mode().Perm()&0o077 != 0 {
+			err = f.Chmod(0o600)
+		}
+		_ = f.Close()
+		if err != nil {
+			return fmt.Errorf("sqlite file %s: %w", p, err)
+		}
+	}
+	return nil
 }
 
 // Ping reports whether the database answers.
@@ -88,8 +127,29 @@ func (d *database) Close() {
 	}
 }
 
-// migrate runs River's migrations up, then this service's schema.
+// migrationLock is the PostgreSQL advisory lock key ("aigentic" in
+// ASCII) held while a process migrates.
+const migrationLock = 0x616967656e746963
+
+// migrate runs River's migrations up, then this service's schema. On
+// PostgreSQL it holds an advisory lock meanwhile, so processes started
+// together on a fresh database migrate one after another instead of
+// racing (two CREATE TYPE at once fail with a unique violation); SQLite's
+// file lock already serializes them.
 func (d *database) migrate(ctx context.Context) error {
+	if d.pool != nil {
+		conn, err := d.pool.Acquire(ctx)
+		if err != nil {
+			return fmt.Errorf("migration lock: %w", err)
+		}
+		defer conn.Release()
+		if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", int64(migrationLock)); err != nil {
+			return fmt.Errorf("migration lock: %w", err)
+		}
+		defer func() {
+			_, _ = conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", int64(migrationLock))
+		}()
+	}
 	if err := d.queue.migrate(ctx); err != nil {
 		return fmt.Errorf("river migrations: %w", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 )
 
@@ -18,7 +17,12 @@ import (
 // the stream ends with a "shutdown" event; reconnect (to another instance)
 // with Last-Event-ID.
 func (s *service) jobEvents(w http.ResponseWriter, r *http.Request) {
-	job, args, err := s.tenantJob(r)
+	job, args, pub, err := s.tenantJob(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	last, err := parseLastEventID(r.Header.Get("Last-Event-ID"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -29,15 +33,12 @@ func (s *service) jobEvents(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
-	sent := 0
-	if last, err := strconv.Atoi(r.Header.Get("Last-Event-ID")); err == nil && last >= 0 {
-		sent = last + 1
-	}
+	sent := last + 1
 	poll := time.NewTicker(s.eventPoll)
 	defer poll.Stop()
 	idle := 0
 	for {
-		v, err := s.viewJob(r.Context(), job, args)
+		v, err := s.viewJob(r.Context(), job, args, pub)
 		if err != nil {
 			if !errors.Is(err, r.Context().Err()) {
 				s.logger.Warn("event stream ended early", "job_id", job.ID, "error", err)

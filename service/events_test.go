@@ -19,12 +19,16 @@ type sseEvent struct {
 	data      map[string]any
 }
 
-// readSSE reads a Server-Sent Events stream until it ends.
-func readSSE(t *testing.T, url, lastID string) []sseEvent {
+// readSSE reads a Server-Sent Events stream until it ends; key is the
+// bearer key ("" for none).
+func readSSE(t *testing.T, url, lastID string, key ...string) []sseEvent {
 	t.Helper()
 	req, _ := http.NewRequest("GET", url, nil)
 	if lastID != "" {
 		req.Header.Set("Last-Event-ID", lastID)
+	}
+	if len(key) > 0 && key[0] != "" {
+		req.Header.Set("Authorization", "Bearer "+key[0])
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -66,7 +70,7 @@ func TestJobEventsStreamStepsThenEnd(t *testing.T) {
 		aitest.Reply("order 12 is on its way").After(30*time.Millisecond))
 	ts := startService(t, model)
 	r := ts.do(t, "POST", "/v1/jobs", "", "", `{"query":"where is order 12?"}`)
-	url := ts.url + "/v1/jobs/" + jsonNumber(r.body["id"]) + "/events"
+	url := ts.url + jobPath(r.body["id"], "/events")
 	evs := readSSE(t, url, "")
 	var kinds []string
 	for _, e := range evs {
@@ -123,7 +127,7 @@ func TestShutdownEndsEventStreams(t *testing.T) {
 		time.Sleep(50 * time.Millisecond) // let the stream open
 		ts.stop()
 	}()
-	evs := readSSE(t, ts.url+"/v1/jobs/"+jsonNumber(r.body["id"])+"/events", "")
+	evs := readSSE(t, ts.url+jobPath(r.body["id"], "/events"), "")
 	if len(evs) != 1 || evs[0].event != "shutdown" {
 		t.Fatalf("events %v, want one shutdown event", evs)
 	}

@@ -33,7 +33,7 @@ func Example_enqueueAndWork() {
 		fmt.Println(err)
 		return
 	}
-	var created struct{ ID int64 }
+	var created struct{ ID string }
 	_ = json.NewDecoder(resp.Body).Decode(&created)
 	resp.Body.Close()
 	fmt.Println("POST /v1/jobs:", resp.StatusCode)
@@ -44,7 +44,7 @@ func Example_enqueueAndWork() {
 	}
 	for job.State != "completed" {
 		time.Sleep(20 * time.Millisecond)
-		r, err := http.Get(fmt.Sprintf("%s/v1/jobs/%d", base, created.ID))
+		r, err := http.Get(base + "/v1/jobs/" + created.ID)
 		if err != nil {
 			fmt.Println(err)
 			return

@@ -6,30 +6,34 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
 
 // jobView is GET /v1/jobs/{id}: River's state verbatim (available,
 // scheduled, running, retryable, completed, discarded, cancelled,
-// pending) and, from the job's row, how its run ended and what it did.
+// pending) and, from the job's row, how its run ended and what it did —
+// all of it redacted (redact.go).
 type jobView struct {
-	ID      int64  `json:"id"`
+	// ID is the job's public id ("job_…", not River's sequential id).
+	ID      string `json:"id"`
 	Tenant  string `json:"tenant"`
 	State   string `json:"state"`
 	Attempt int    `json:"attempt"`
 	// ScheduledAt is when River will next run the job (a retry, a snooze).
-	ScheduledAt time.Time  `json:"scheduled_at"`
-	Outcome     string     `json:"outcome,omitempty"`
-	Answer      string     `json:"answer,omitempty"`
-	Error       string     `json:"error,omitempty"`
-	Stats       *statsView `json:"stats,omitempty"`
-	Steps       []stepView `json:"steps"`
+	ScheduledAt time.Time `json:"scheduled_at"`
+	Outcome     string    `json:"outcome,omitempty"`
+	Answer      string    `json:"answer,omitempty"`
+	// Error is a message for the user (safeMessage) with the job's id as
+	// its reference; the cause is in the service's log and database.
+	Error string     `json:"error,omitempty"`
+	Stats *statsView `json:"stats,omitempty"`
+	Steps []stepView `json:"steps"`
 }
 
 // stepView is one step of a run's transcript: a model response (text,
@@ -43,10 +47,11 @@ type stepView struct {
 	IsError    bool          `json:"is_error,omitempty"`
 }
 
-// stepsOf turns a transcript into steps (system and user messages left out).
+// stepsOf turns a transcript into steps (system and user messages left
+// out), redacted.
 func stepsOf(msgs []ai.Message) []stepView {
 	out := make([]stepView, 0, len(msgs))
-	for _, m := range msgs {
+	for _, m := range redactMessages(msgs) {
 		switch m.Role {
 		case ai.RoleAssistant:
 			out = append(out, stepView{Kind: "model_response", Content: m.Content, ToolCalls: m.ToolCalls})
@@ -57,66 +62,61 @@ func stepsOf(msgs []ai.Message) []stepView {
 	return out
 }
 
-// postJob is Pattern 2: enqueue; 202 with the job's ID.
+// postJob is Pattern 2: admit and enqueue in one transaction
+// (admission.admitJob); 202 with the job's public id.
 func (s *service) postJob(w http.ResponseWriter, r *http.Request) {
-	t, query, err := s.readQuery(w, r)
+	t := principalOf(r.Context()).tenant
+	query, err := s.readQuery(w, r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	res, err := s.queue.Insert(r.Context(), AskArgs{Tenant: t.id, Query: query}, nil)
+	adm, err := s.admit.admitJob(r.Context(), t, query)
 	if err != nil {
-		s.writeError(w, r, fmt.Errorf("insert job: %w", err))
+		s.writeError(w, r, err)
 		return
 	}
-	w.Header().Set("Location", "/v1/jobs/"+strconv.FormatInt(res.Job.ID, 10))
-	writeJSON(w, http.StatusAccepted, map[string]any{"id": res.Job.ID, "state": string(res.Job.State), "tenant": t.id})
+	s.logger.Info("job enqueued", "tenant", t.id, "job", adm.publicID, "job_id", adm.job.ID, "queue", t.queue)
+	w.Header().Set("Location", "/v1/jobs/"+adm.publicID)
+	writeJSON(w, http.StatusAccepted, map[string]any{"id": adm.publicID, "state": string(adm.job.State), "tenant": t.id})
 }
 
-// errNoJob is the answer for a job ID that is unknown, malformed, or
-// another tenant's (whose existence is not revealed).
-func errNoJob(id string) error {
-	return &httpError{status: http.StatusNotFound, msg: fmt.Sprintf("no job %q", id)}
-}
-
-// tenantJob finds the request's tenant (403 when unknown; no rate limit
-// on reads) and its job {id}.
-func (s *service) tenantJob(r *http.Request) (*rivertype.JobRow, AskArgs, error) {
+// tenantJob finds the request's job {id} among its tenant's: a malformed
+// id, an unknown one and another tenant's are the same 404.
+func (s *service) tenantJob(r *http.Request) (*rivertype.JobRow, AskArgs, string, error) {
 	var args AskArgs
-	t, err := s.lookupTenant(r)
-	if err != nil {
-		return nil, args, err
+	t := principalOf(r.Context()).tenant
+	pub := r.PathValue("id")
+	if !validPublicJobID(pub) {
+		return nil, args, "", notFound()
 	}
-	raw := r.PathValue("id")
-	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id <= 0 {
-		return nil, args, errNoJob(raw)
+	id, err := s.store.jobIDOf(r.Context(), t.id, pub)
+	if errors.Is(err, errNoJob) {
+		return nil, args, "", notFound()
+	}
+	if err != nil {
+		return nil, args, "", fmt.Errorf("find job: %w", err)
 	}
 	job, err := s.queue.JobGet(r.Context(), id)
 	if errors.Is(err, river.ErrNotFound) {
-		return nil, args, errNoJob(raw)
+		return nil, args, "", notFound() // River deleted it (retention)
 	}
 	if err != nil {
-		return nil, args, fmt.Errorf("get job %d: %w", id, err)
+		return nil, args, "", fmt.Errorf("get job %d: %w", id, err)
 	}
 	if job.Kind != (AskArgs{}).Kind() || json.Unmarshal(job.EncodedArgs, &args) != nil || args.Tenant != t.id {
-		return nil, args, errNoJob(raw)
+		return nil, args, "", notFound()
 	}
-	return job, args, nil
-}
-
-// lookupTenant is the request's tenant without admission (for reads).
-func (s *service) lookupTenant(r *http.Request) (*tenant, error) {
-	return s.admit.lookup(r.Header.Get("X-Tenant-ID"))
+	return job, args, pub, nil
 }
 
 func (s *service) getJob(w http.ResponseWriter, r *http.Request) {
-	job, args, err := s.tenantJob(r)
+	job, args, pub, err := s.tenantJob(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	v, err := s.viewJob(r.Context(), job, args)
+	v, err := s.viewJob(r.Context(), job, args, pub)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -124,8 +124,8 @@ func (s *service) getJob(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, v)
 }
 
-func (s *service) viewJob(ctx context.Context, job *rivertype.JobRow, args AskArgs) (*jobView, error) {
-	v := &jobView{ID: job.ID, Tenant: args.Tenant, State: string(job.State), Attempt: job.Attempt, ScheduledAt: job.ScheduledAt.UTC(), Steps: []stepView{}}
+func (s *service) viewJob(ctx context.Context, job *rivertype.JobRow, args AskArgs, pub string) (*jobView, error) {
+	v := &jobView{ID: pub, Tenant: args.Tenant, State: string(job.State), Attempt: job.Attempt, ScheduledAt: job.ScheduledAt.UTC(), Steps: []stepView{}}
 	row, err := s.store.loadRun(ctx, job.ID)
 	if errors.Is(err, errNoRun) {
 		return v, nil
@@ -133,14 +133,14 @@ func (s *service) viewJob(ctx context.Context, job *rivertype.JobRow, args AskAr
 	if err != nil {
 		return nil, err
 	}
-	v.Outcome, v.Answer, v.Error = row.Outcome, row.Answer, row.Error
+	v.Outcome, v.Answer = row.Outcome, aigentic.Redact(row.Answer)
 	if row.Checkpoint != nil {
 		st := viewStats(row.Checkpoint.Stats)
 		v.Stats = &st
 		v.Steps = stepsOf(row.Checkpoint.Messages)
 	}
-	if v.Error == "" && job.State == rivertype.JobStateCancelled && len(job.Errors) > 0 {
-		v.Error = job.Errors[len(job.Errors)-1].Error
+	if v.Outcome != "" && v.Outcome != outcomeOK {
+		v.Error = safeMessage(v.Outcome, nil, pub)
 	}
 	return v, nil
 }
@@ -156,13 +156,13 @@ func finalized(st rivertype.JobState) bool {
 // notification table, and River also polls for cancellations every two
 // seconds) and its run stops. A job that already ended is a 409.
 func (s *service) cancelJob(w http.ResponseWriter, r *http.Request) {
-	job, _, err := s.tenantJob(r)
+	job, _, pub, err := s.tenantJob(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	if finalized(job.State) {
-		s.writeError(w, r, &httpError{status: http.StatusConflict, msg: fmt.Sprintf("job %d already ended (%s); nothing to cancel", job.ID, job.State)})
+		s.writeError(w, r, &httpError{status: http.StatusConflict, reason: reasonConflict, msg: fmt.Sprintf("job %s already ended (%s); nothing to cancel", pub, job.State)})
 		return
 	}
 	job, err = s.queue.JobCancel(r.Context(), job.ID)
@@ -170,6 +170,6 @@ func (s *service) cancelJob(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fmt.Errorf("cancel job: %w", err))
 		return
 	}
-	s.logger.Info("job cancel requested", "job_id", job.ID, "state", job.State)
-	writeJSON(w, http.StatusAccepted, map[string]any{"id": job.ID, "state": string(job.State)})
+	s.logger.Info("job cancel requested", "job", pub, "job_id", job.ID, "state", job.State, "by", principalOf(r.Context()).String())
+	writeJSON(w, http.StatusAccepted, map[string]any{"id": pub, "state": string(job.State)})
 }

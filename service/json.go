@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 )
 
@@ -19,9 +20,16 @@ const maxBodyBytes = 64 << 10
 // (413), one JSON value with no unknown fields (400, naming the field or
 // the byte where the JSON broke). Errors are *httpError.
 func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	ct, err := singleHeader(r, "Content-Type")
+	if err != nil {
+		return err
+	}
+	if len(ct) > maxContentTypeLen {
+		return &httpError{status: http.StatusUnsupportedMediaType, reason: reasonMediaType, msg: "Content-Type too long: want application/json"}
+	}
+	mt, _, err := mime.ParseMediaType(ct)
 	if err != nil || mt != "application/json" {
-		return &httpError{status: http.StatusUnsupportedMediaType, msg: fmt.Sprintf("Content-Type %q: want application/json", r.Header.Get("Content-Type"))}
+		return &httpError{status: http.StatusUnsupportedMediaType, reason: reasonMediaType, msg: fmt.Sprintf("Content-Type %s: want application/json", echo(ct))}
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	dec.DisallowUnknownFields()
@@ -30,7 +38,7 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
 		if err == nil || !isSizeError(err) {
-			return &httpError{status: http.StatusBadRequest, msg: "request body must hold a single JSON object"}
+			return badRequest("request body must hold a single JSON object")
 		}
 		return jsonError(err)
 	}
@@ -50,24 +58,28 @@ func jsonError(err error) *httpError {
 	)
 	switch {
 	case isSizeError(err):
-		return &httpError{status: http.StatusRequestEntityTooLarge, msg: fmt.Sprintf("request body larger than %d bytes", maxBodyBytes)}
+		return &httpError{status: http.StatusRequestEntityTooLarge, reason: reasonTooLarge, msg: fmt.Sprintf("request body larger than %d bytes", maxBodyBytes)}
 	case errors.Is(err, io.EOF):
-		return &httpError{status: http.StatusBadRequest, msg: "request body is empty: want a JSON object"}
+		return badRequest("request body is empty: want a JSON object")
 	case errors.As(err, &syn):
-		return &httpError{status: http.StatusBadRequest, msg: fmt.Sprintf("malformed JSON at byte %d: %v", syn.Offset, syn)}
+		return badRequest(fmt.Sprintf("malformed JSON at byte %d: %s", syn.Offset, echo(syn.Error())))
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return &httpError{status: http.StatusBadRequest, msg: "malformed JSON: body ends too early"}
+		return badRequest("malformed JSON: body ends too early")
 	case errors.As(err, &typ):
 		if typ.Field == "" {
 			// The body itself has the wrong shape ([], "x", 3): name the
 			// JSON kind wanted, never the Go type behind it.
-			return &httpError{status: http.StatusBadRequest, msg: "request body must be a JSON object, not a JSON " + typ.Value}
+			return badRequest("request body must be a JSON object, not a JSON " + typ.Value)
 		}
-		return &httpError{status: http.StatusBadRequest, msg: fmt.Sprintf("field %q: want a JSON %s, not a JSON %s", typ.Field, jsonKind(typ.Type), typ.Value)}
+		return badRequest(fmt.Sprintf("field %s: want a JSON %s, not a JSON %s", echo(typ.Field), jsonKind(typ.Type), typ.Value))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return &httpError{status: http.StatusBadRequest, msg: "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")}
+		name, uerr := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		if uerr != nil {
+			name = "?"
+		}
+		return badRequest("unknown field " + echo(name))
 	default:
-		return &httpError{status: http.StatusBadRequest, msg: "invalid JSON body: " + err.Error()}
+		return badRequest("invalid JSON body: " + echo(err.Error()))
 	}
 }
 

@@ -3,11 +3,13 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -39,7 +41,14 @@ type testService struct {
 
 // startService starts a service with args added to fast test defaults
 // (-role all, a fresh SQLite file, 10ms polling) and stops it at cleanup.
-func startService(t *testing.T, model ai.Model, args ...string) *testService {
+func startService(t testing.TB, model ai.Model, args ...string) *testService {
+	t.Helper()
+	return startServiceWith(t, options{model: model}, args...)
+}
+
+// startServiceWith is startService with options (a clock, an environment);
+// o.model serves every tenant unless nil (then the environment's model).
+func startServiceWith(t testing.TB, o options, args ...string) *testService {
 	t.Helper()
 	base := []string{"-addr", "127.0.0.1:0", "-db", "sqlite://" + filepath.Join(t.TempDir(), "test.db"),
 		"-poll-interval", "10ms", "-shutdown-grace", "100ms", "-rescue-after", "1m"}
@@ -49,8 +58,12 @@ func startService(t *testing.T, model ai.Model, args ...string) *testService {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s, err := newService(ctx, cfg, logger, options{model: model, eventPoll: 10 * time.Millisecond})
+	logger := newLogger(logs, slog.LevelDebug)
+	if o.getenv == nil {
+		o.getenv = func(string) string { return "" }
+	}
+	o.eventPoll = 10 * time.Millisecond
+	s, err := newService(ctx, cfg, logger, o)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
@@ -90,8 +103,9 @@ type response struct {
 	raw    string
 }
 
-// do sends a request; body "" sends none; contentType "" means JSON.
-func (ts *testService) do(t *testing.T, method, path, tenant, contentType, body string) response {
+// do sends a request with key as its bearer key ("" sends none); body ""
+// sends none; contentType "" means JSON.
+func (ts *testService) do(t testing.TB, method, path, key, contentType, body string) response {
 	t.Helper()
 	req, err := http.NewRequest(method, ts.url+path, strings.NewReader(body))
 	if err != nil {
@@ -103,9 +117,16 @@ func (ts *testService) do(t *testing.T, method, path, tenant, contentType, body 
 	if body != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
-	if tenant != "" {
-		req.Header.Set("X-Tenant-ID", tenant)
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
 	}
+	return ts.send(t, req)
+}
+
+// send sends req and reads the answer.
+func (ts *testService) send(t testing.TB, req *http.Request) response {
+	t.Helper()
+	method, path := req.Method, req.URL.Path
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -122,12 +143,12 @@ func (ts *testService) do(t *testing.T, method, path, tenant, contentType, body 
 }
 
 // waitJob polls GET /v1/jobs/{id} until its state is one of states.
-func (ts *testService) waitJob(t *testing.T, tenant string, id any, states ...string) response {
+func (ts *testService) waitJob(t testing.TB, key string, id any, states ...string) response {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	var r response
 	for time.Now().Before(deadline) {
-		r = ts.do(t, "GET", "/v1/jobs/"+jsonNumber(id), tenant, "", "")
+		r = ts.do(t, "GET", jobPath(id), key, "", "")
 		for _, s := range states {
 			if r.body["state"] == s {
 				return r
@@ -139,19 +160,40 @@ func (ts *testService) waitJob(t *testing.T, tenant string, id any, states ...st
 	return r
 }
 
-func jsonNumber(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
+// jobPath is /v1/jobs/<id> for the id a POST /v1/jobs answered.
+func jobPath(id any, suffix ...string) string {
+	s, _ := id.(string)
+	return "/v1/jobs/" + s + strings.Join(suffix, "")
 }
 
-// writeTenants writes a tenants file and returns its path.
-func writeTenants(t *testing.T, yaml string) string {
+// tenantLine is a tenant's line in a test tenants file ("  acme:").
+var tenantLine = regexp.MustCompile(`(?m)^  ([A-Za-z0-9_.-]+):[ \t]*$`)
+
+// writeTenants writes a tenants file with a fresh API key for each tenant
+// (an api_keys entry added under its line), an admin key and a metrics
+// key, and returns its path and the keys: by tenant ID, and "_admin" and
+// "_metrics".
+func writeTenants(t testing.TB, yaml string) (string, map[string]string) {
 	t.Helper()
+	keys := map[string]string{}
+	entry := func(name string) string {
+		key, e, err := newKey("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys[name] = key
+		return fmt.Sprintf("[{id: %s, sha256: %s}]", e.ID, e.SHA256)
+	}
+	yaml = tenantLine.ReplaceAllStringFunc(yaml, func(line string) string {
+		id := tenantLine.FindStringSubmatch(line)[1]
+		return line + "\n    api_keys: " + entry(id)
+	})
+	yaml = "admin_keys: " + entry("_admin") + "\nmetrics_keys: " + entry("_metrics") + "\n" + yaml
 	p := filepath.Join(t.TempDir(), "tenants.yaml")
 	if err := os.WriteFile(p, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	return p
+	return p, keys
 }
 
 // ticketCount (tests) counts the tickets with keys starting with prefix.
@@ -159,4 +201,18 @@ func (s *store) ticketCount(ctx context.Context, prefix string) (int, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM aigentic_ticket WHERE idempotency_key LIKE $1`, prefix+"%").Scan(&n)
 	return n, err
+}
+
+// jobRow (tests) is the aigentic_run row of the job with this public id.
+func jobRow(t *testing.T, ts *testService, publicID string) *runRow {
+	t.Helper()
+	var id int64
+	if err := ts.db.sql.QueryRowContext(context.Background(), `SELECT job_id FROM aigentic_job WHERE public_id = $1`, publicID).Scan(&id); err != nil {
+		t.Fatalf("job %s: %v", publicID, err)
+	}
+	row, err := ts.store.loadRun(context.Background(), id)
+	if err != nil {
+		t.Fatalf("job %s: %v", publicID, err)
+	}
+	return row
 }

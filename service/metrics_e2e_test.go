@@ -17,10 +17,10 @@ import (
 // TestServiceMetricsInPrometheus is the end-to-end test of issue 10: the
 // service runs agent runs over its HTTP API (POST /v1/runs), one per batch
 // failing on a permanent model error; a real Prometheus (Debian's
-// package) scrapes the service's GET /metrics with the repository's rules
-// loaded; the values come back through /api/v1/query. Requests the
-// service refuses with 429 (the tenant's admission rate) are not runs
-// and not errors.
+// package) scrapes the service's GET /metrics with a metrics key and the
+// repository's rules loaded; the values come back through /api/v1/query.
+// Requests the service refuses with 429 (the tenant's admission rate) are
+// not runs and not errors: they are counted as refusals, by tenant.
 func TestServiceMetricsInPrometheus(t *testing.T) {
 	clearOTELEnv(t)
 	steps := make([]aitest.Step, 100)
@@ -28,12 +28,14 @@ func TestServiceMetricsInPrometheus(t *testing.T) {
 		steps[i] = aitest.Reply("Your order has shipped.")
 	}
 	llm := aitest.Inject(aitest.NewScripted(steps...))
-	ts := startService(t, llm)
+	tenants, keys := writeTenants(t, "tenants:\n  acme:\n    rate: 5\n    burst: 10\n")
+	ts := startService(t, llm, "-tenants", tenants)
 
 	prom := promtest.Run(t, promtest.Config{
-		Targets:   []string{strings.TrimPrefix(ts.url, "http://")},
-		Job:       "aigentic",
-		RuleFiles: []string{"../deploy/prometheus/aigentic-rules.yml"},
+		Targets:     []string{strings.TrimPrefix(ts.url, "http://")},
+		Job:         "aigentic",
+		RuleFiles:   []string{"../deploy/prometheus/aigentic-rules.yml"},
+		BearerToken: keys["_metrics"],
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -46,7 +48,7 @@ func TestServiceMetricsInPrometheus(t *testing.T) {
 		}
 	}
 	post := func() int {
-		return ts.do(t, "POST", "/v1/runs", "", "", `{"query":"where is order 42?"}`).status
+		return ts.do(t, "POST", "/v1/runs", keys["acme"], "", `{"query":"where is order 42?"}`).status
 	}
 	// batch: 1 run failing on a permanent error (no retry), then 4 ok.
 	batch := func() {
@@ -106,4 +108,5 @@ func TestServiceMetricsInPrometheus(t *testing.T) {
 	}
 	wait(`sum(aigentic_runs_total{`+agent+`})`, float64(okRuns+2))
 	wait(`sum(aigentic_runs_total{`+agent+`,outcome="model_error"})`, 2)
+	wait(`sum(aigentic_service_requests_refused_total{job="aigentic",reason="rate_limited",tenant="acme"})`, float64(refused))
 }

@@ -106,3 +106,31 @@ func snoozes(job *river.Job[AskArgs]) int {
 	_ = json.Unmarshal(job.Metadata, &md)
 	return md.Snoozes
 }
+
+// safeMessage is what a client is told about a run that did not complete
+// (production demo 1's rule, production/usermessage.go): what happened,
+// whether trying again helps, and a reference that finds the cause in the
+// service's log — never the raw error, which may name internal systems.
+// err, when known (a run now), refines a model failure into transient or
+// not; a stored job has only its outcome.
+func safeMessage(outcome string, err error, reference string) string {
+	var msg string
+	switch outcome {
+	case outcomeLimited:
+		msg = "The assistant could not finish within its limits (model calls or tokens); the partial work is kept. Please narrow the request."
+	case outcomeTimeout:
+		msg = "That took too long and was stopped. Please try again, or ask for something smaller."
+	case outcomeCanceled:
+		msg = "The request was cancelled."
+	case outcomeModel:
+		msg = "The AI model could not answer this request. Please try again later."
+		if err != nil && (errors.Is(err, aigentic.ErrRetriesExhausted) || ai.IsTransient(err)) {
+			msg = "The assistant is temporarily unavailable (the AI provider is overloaded). Please try again in a minute."
+		}
+	case outcomeToolError:
+		msg = "A backend system the assistant uses is failing, so the request could not be completed. Please try again later."
+	default:
+		msg = "Something went wrong on our side and the request was not completed."
+	}
+	return msg + " (reference: " + reference + ")"
+}

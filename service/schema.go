@@ -11,6 +11,15 @@ package main
 //   - aigentic_ticket: what the example tool open_ticket creates, keyed by
 //     the tool call's idempotency key so a call repeated after a crash
 //     opens no second ticket.
+//   - aigentic_job: the public id a client sees for each job ("job_" and
+//     26 random base32 characters: 128 bits, not guessable) and its
+//     River id and tenant; a lookup by public id and tenant is how the API
+//     finds a job, so another tenant's job is simply not found.
+//   - aigentic_reservation: tokens reserved from a tenant's daily budget
+//     by a run (until settled, or expires_at) or a job (while River has
+//     not finished it).
+//   - aigentic_rate: each tenant's request token bucket (tokens left at
+//     updated_at), shared by every API process.
 var schema = []string{
 	`CREATE TABLE IF NOT EXISTS aigentic_run (
 		job_id BIGINT PRIMARY KEY,
@@ -34,5 +43,24 @@ var schema = []string{
 		tenant TEXT NOT NULL,
 		subject TEXT NOT NULL,
 		created_at BIGINT NOT NULL
+	)`,
+	`CREATE TABLE IF NOT EXISTS aigentic_job (
+		public_id TEXT PRIMARY KEY,
+		job_id BIGINT NOT NULL UNIQUE,
+		tenant TEXT NOT NULL,
+		created_at BIGINT NOT NULL
+	)`,
+	`CREATE TABLE IF NOT EXISTS aigentic_reservation (
+		id TEXT PRIMARY KEY,
+		tenant TEXT NOT NULL,
+		tokens BIGINT NOT NULL,
+		job_id BIGINT,
+		expires_at BIGINT NOT NULL
+	)`,
+	`CREATE INDEX IF NOT EXISTS aigentic_reservation_tenant ON aigentic_reservation (tenant)`,
+	`CREATE TABLE IF NOT EXISTS aigentic_rate (
+		tenant TEXT PRIMARY KEY,
+		tokens DOUBLE PRECISION NOT NULL,
+		updated_at BIGINT NOT NULL
 	)`,
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 	"io"
 	"log/slog"
 	"net"
@@ -19,6 +18,7 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/provider"
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
 // options are what tests inject; the zero value is production.
@@ -32,11 +32,17 @@ type options struct {
 	onListen func(addr string)
 	// eventPoll is the SSE poll interval (default 250ms).
 	eventPoll time.Duration
+	// now is the clock of admission and the refusal log (default time.Now).
+	now func() time.Time
 }
 
 // run is the service: parse flags, open the database, start the roles,
-// and stop cleanly when ctx ends (SIGINT/SIGTERM).
+// and stop cleanly when ctx ends (SIGINT/SIGTERM). `service keygen ...`
+// makes an API key instead (keygen.go).
 func run(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) > 0 && args[0] == "keygen" {
+		return runKeygen(args[1:], out)
+	}
 	// Like every example, a .env in the working directory or this
 	// repository's root supplies what the environment does not.
 	return cli.WithDotEnv(func() error { return runWith(ctx, args, out, options{}) })
@@ -50,7 +56,7 @@ func runWith(ctx context.Context, args []string, out io.Writer, o options) error
 	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	logger := newLogger(out, slog.LevelInfo)
 	s, err := newService(ctx, cfg, logger, o)
 	if err != nil {
 		return err
@@ -65,17 +71,21 @@ func newService(ctx context.Context, cfg config, logger *slog.Logger, o options)
 	if o.getenv == nil {
 		o.getenv = os.Getenv
 	}
-	s := &service{cfg: cfg, logger: logger, logLevel: slog.LevelInfo, afterTool: o.afterTool, eventPoll: o.eventPoll, stopping: make(chan struct{})}
+	if o.now == nil {
+		o.now = time.Now
+	}
+	s := &service{cfg: cfg, logger: logger, logLevel: slog.LevelInfo, afterTool: o.afterTool, eventPoll: o.eventPoll,
+		stopping: make(chan struct{}), now: o.now}
 	if s.eventPoll <= 0 {
 		s.eventPoll = 250 * time.Millisecond
 	}
-	cfgs, fallback := builtinTenants(), defaultTenantID
+	file, demo := builtinTenants(), true
 	if cfg.tenantsFile != "" {
 		var err error
-		if cfgs, err = loadTenants(cfg.tenantsFile); err != nil {
+		if file, err = loadTenants(cfg.tenantsFile); err != nil {
 			return nil, cli.Usage(err)
 		}
-		fallback = ""
+		demo = false
 	}
 	settings, err := provider.FromEnv(o.getenv)
 	if err != nil {
@@ -105,22 +115,36 @@ func newService(ctx context.Context, cfg config, logger *slog.Logger, o options)
 		s.models = append(s.models, m)
 		return m, nil
 	}
-	if s.tenants, err = newTenants(cfgs, cfg.rescueAfter, modelFor); err != nil {
+	if s.tenants, err = newTenants(file.Tenants, cfg.rescueAfter, cfg.workers, modelFor); err != nil {
 		return nil, cli.Usage(err)
 	}
-	if s.db, err = openDatabase(ctx, cfg.dbURL, cfg.workers+5); err != nil {
+	keys, err := file.keyring()
+	if err != nil {
+		return nil, cli.Usage(err)
+	}
+	s.auth = &authenticator{keys: keys, tenants: s.tenants, proxies: cfg.trustedProxies}
+	if demo {
+		s.auth.demo = s.tenants[defaultTenantID]
+	}
+	if s.db, err = openDatabase(ctx, cfg.dbURL, min(s.totalWorkers(), 100)+5); err != nil {
 		return nil, err
 	}
-	s.store = &store{db: s.db.sql, now: time.Now}
-	s.admit = &admission{tenants: s.tenants, usage: s.store, fallback: fallback, now: time.Now}
+	s.store = &store{db: s.db.sql, now: s.now}
 	if s.queue, err = s.db.queue.newClient(s.riverConfig()); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("river client: %w", err)
 	}
-	if s.telemetry, err = newTelemetry(ctx); err != nil {
+	s.admit = &admission{queue: s.queue, now: s.now}
+	ids := make([]string, 0, len(s.tenants))
+	for id := range s.tenants {
+		ids = append(ids, id)
+	}
+	if s.telemetry, err = newTelemetry(ctx, ids...); err != nil {
 		s.db.Close()
 		return nil, err
 	}
+	s.metrics = newServiceMetrics(s.telemetry.MeterProvider)
+	s.refusals = newRefusalLog(logger, s.metrics.refused, s.now)
 	return s, nil
 }
 
@@ -142,7 +166,7 @@ func (s *service) riverConfig() *river.Config {
 		FetchCooldown:        min(river.FetchCooldownDefault, s.cfg.pollInterval),
 	}
 	if s.cfg.works() {
-		c.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: s.cfg.workers}}
+		c.Queues = s.riverQueues()
 	}
 	return c
 }
@@ -157,7 +181,14 @@ func (s *service) serve(ctx context.Context, onListen func(string)) error {
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", s.cfg.addr, err)
 	}
-	srv := &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute}
+	if s.auth.demo != nil {
+		if a, ok := ln.Addr().(*net.TCPAddr); !ok || !a.IP.IsLoopback() {
+			ln.Close()
+			return cli.Usagef("-addr %s: without -tenants the service is a local demo with no API keys (one tenant, open to anyone who can connect), so it listens only on a loopback address such as 127.0.0.1:8080; give -tenants with keys to serve a network", s.cfg.addr)
+		}
+	}
+	srv := &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute,
+		MaxHeaderBytes: maxHeaderBytes, ErrorLog: slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn)}
 	var debug *http.Server
 	if s.cfg.debugAddr != "" {
 		dln, err := net.Listen("tcp", s.cfg.debugAddr)
@@ -175,7 +206,8 @@ func (s *service) serve(ctx context.Context, onListen func(string)) error {
 			return fmt.Errorf("start river: %w", err)
 		}
 	}
-	s.logger.Info("service started", "role", s.cfg.role, "addr", ln.Addr().String(), "database", s.db.kind, "tenants", len(s.tenants), "rescue_after", s.cfg.rescueAfter)
+	s.logger.Info("service started", "role", s.cfg.role, "addr", ln.Addr().String(), "database", s.db.kind, "tenants", len(s.tenants),
+		"keys", s.auth.keys.len(), "local_demo", s.auth.demo != nil, "trusted_proxies", len(s.cfg.trustedProxies), "rescue_after", s.cfg.rescueAfter)
 	var wg sync.WaitGroup
 	serveErr := make(chan error, 1)
 	wg.Go(func() {

@@ -11,14 +11,19 @@ import (
 
 // service is one process's state, whatever its role.
 type service struct {
-	cfg      config
-	db       *database
-	store    *store
-	queue    queue
-	tenants  map[string]*tenant
+	cfg     config
+	db      *database
+	store   *store
+	queue   queue
+	tenants map[string]*tenant
+	// auth decides who a request is (auth.go); admit whether it may run
+	// (admission.go).
+	auth     *authenticator
 	admit    *admission
 	logger   *slog.Logger
 	logLevel slog.Level
+	// now is the clock of admission and of the refusal log's rate.
+	now func() time.Time
 	// models are the distinct models of the tenants, pinged by /readyz.
 	models []ai.Model
 	// eventPoll is how often GET /v1/jobs/{id}/events looks for new steps.
@@ -28,6 +33,10 @@ type service struct {
 	stopping chan struct{}
 	// afterTool, when set (tests), is called after a tool's effect.
 	afterTool func(run *aigentic.AgentRun, tool string)
-	// telemetry: the agents' metrics and traces, GET /metrics (metrics.go).
+	// telemetry: the agents' metrics and traces, GET /metrics (metrics.go);
+	// metrics: the service's own instruments; refusals: refused requests
+	// counted and logged at a bounded rate (refusals.go).
 	telemetry *telemetry.Providers
+	metrics   *serviceMetrics
+	refusals  *refusalLog
 }

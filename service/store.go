@@ -31,11 +31,11 @@ type runRow struct {
 // errNoRun: the job has no row yet (it has not reached its first step).
 var errNoRun = errors.New("no run saved for this job")
 
-// saveCheckpoint stores cp as the job's latest checkpoint and adds the
-// tokens used since the previous one to the tenant's day, in one
-// transaction.
+// saveCheckpoint stores cp, redacted (redactCheckpoint), as the job's
+// latest checkpoint and adds the tokens used since the previous one to
+// the tenant's day, in one transaction.
 func (s *store) saveCheckpoint(ctx context.Context, jobID int64, tenant string, cp *aigentic.Checkpoint) error {
-	b, err := json.Marshal(cp)
+	b, err := json.Marshal(redactCheckpoint(cp))
 	if err != nil {
 		return fmt.Errorf("encode checkpoint: %w", err)
 	}
@@ -74,12 +74,34 @@ func addTokensTx(ctx context.Context, ex execer, tenant string, now time.Time, n
 	return err
 }
 
-// addTokens adds n tokens to the tenant's day (a run that is not a job).
+// addTokens adds n tokens to the tenant's day (tests).
 func (s *store) addTokens(ctx context.Context, tenant string, n int64) error {
 	return addTokensTx(ctx, s.db, tenant, s.now(), n)
 }
 
-// tokensUsed implements usageReader.
+// settleRun ends a run's reservation (admission.admitRun) and adds the
+// tokens it used to the tenant's day, in one transaction: the actual
+// spend replaces the estimate.
+func (s *store) settleRun(ctx context.Context, tenant, reservation string, tokens int64) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	if reservation != "" {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM aigentic_reservation WHERE id = $1`, reservation); err != nil {
+			return err
+		}
+	}
+	if tokens > 0 {
+		if err := addTokensTx(ctx, tx, tenant, s.now(), tokens); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// tokensUsed is the tenant's tokens on a UTC day ("2006-01-02").
 func (s *store) tokensUsed(ctx context.Context, tenant, day string) (int64, error) {
 	var n int64
 	err := s.db.QueryRowContext(ctx, `SELECT tokens FROM aigentic_tenant_usage WHERE tenant = $1 AND day = $2`, tenant, day).Scan(&n)
@@ -89,8 +111,24 @@ func (s *store) tokensUsed(ctx context.Context, tenant, day string) (int64, erro
 	return n, err
 }
 
-// finishRun records how the job's run ended.
+// errNoJob: no job has this public id for this tenant.
+var errNoJob = errors.New("no such job")
+
+// jobIDOf is River's id of the tenant's job with this public id, or
+// errNoJob — also when the job is another tenant's.
+func (s *store) jobIDOf(ctx context.Context, tenant, publicID string) (int64, error) {
+	var id int64
+	err := s.db.QueryRowContext(ctx, `SELECT job_id FROM aigentic_job WHERE public_id = $1 AND tenant = $2`, publicID, tenant).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, errNoJob
+	}
+	return id, err
+}
+
+// finishRun records how the job's run ended; answer and errMsg are
+// redacted before they are stored.
 func (s *store) finishRun(ctx context.Context, jobID int64, tenant, outcome, answer, errMsg string) error {
+	answer, errMsg = aigentic.Redact(answer), aigentic.Redact(errMsg)
 	_, err := s.db.ExecContext(ctx, `INSERT INTO aigentic_run (job_id, tenant, outcome, answer, error, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (job_id) DO UPDATE SET outcome = excluded.outcome, answer = excluded.answer, error = excluded.error, updated_at = excluded.updated_at`,
 		jobID, tenant, outcome, answer, errMsg, s.now().UnixMilli())
@@ -119,8 +157,10 @@ func (s *store) loadRun(ctx context.Context, jobID int64) (*runRow, error) {
 
 // openTicket creates the ticket for key once: a second call with the
 // same key (a tool call repeated after a crash) finds the first ticket.
-// It returns the ticket's ID and whether this call created it.
+// It returns the ticket's ID and whether this call created it. The
+// subject, which the model wrote, is stored redacted.
 func (s *store) openTicket(ctx context.Context, key, tenant, subject string) (string, bool, error) {
+	subject = aigentic.Redact(subject)
 	sum := sha256.Sum256([]byte(key))
 	id := "T-" + hex.EncodeToString(sum[:4])
 	res, err := s.db.ExecContext(ctx, `INSERT INTO aigentic_ticket (idempotency_key, ticket_id, tenant, subject, created_at) VALUES ($1, $2, $3, $4, $5)

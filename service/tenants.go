@@ -11,18 +11,34 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v4"
-	"golang.org/x/time/rate"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
 
-// defaultTenantID is the built-in tenant that serves requests without an
-// X-Tenant-ID header when no -tenants file is given.
+// defaultTenantID is the built-in tenant of the local demo: without a
+// -tenants file it serves every request, with no key, on a loopback
+// address only (see auth.go).
 const defaultTenantID = "default"
 
-// TenantConfig is one tenant's limits (Pattern 3), as written in the
-// tenants file (YAML, or JSON, which YAML reads too).
+// Defaults of a tenant's limits (TenantConfig.withDefaults).
+const (
+	defaultTimeout       = 30 * time.Second
+	defaultRate          = 5
+	defaultBurst         = 10
+	defaultMaxQueuedJobs = 100
+	// reservationShare: a run reserves 1/reservationShare of the daily
+	// budget unless run_token_reservation says otherwise.
+	reservationShare = 10
+)
+
+// TenantConfig is one tenant's keys and limits (Pattern 3), as written in
+// the tenants file (YAML, or JSON, which YAML reads too).
 type TenantConfig struct {
+	// APIKeys are the hashes of the tenant's keys (`service keygen
+	// -tenant <id>` prints one). Several keys let a client rotate without
+	// downtime: add the new one, move the client, remove the old one. A
+	// tenant with none is reached only through a trusted proxy.
+	APIKeys []KeyEntry `yaml:"api_keys"`
 	// Model overrides OPENAI_MODEL for this tenant's runs; the offline
 	// model ignores it. Empty: the process's model.
 	Model string `yaml:"model"`
@@ -36,42 +52,76 @@ type TenantConfig struct {
 	// -rescue-after.
 	Timeout time.Duration `yaml:"timeout"`
 	// Rate is the requests per second admitted (runs and jobs together),
-	// Burst how many may come at once (golang.org/x/time/rate's token
-	// bucket). Defaults 5 and 10.
+	// Burst how many may come at once: a token bucket kept in the database,
+	// so every API process draws from the same one. Defaults 5 and 10.
 	Rate  float64 `yaml:"rate"`
 	Burst int     `yaml:"burst"`
 	// DailyTokenBudget is the model tokens (input + output) the tenant's
-	// runs may use per UTC day; a request that arrives after it is used up
-	// is refused. 0: no budget.
+	// runs may use per UTC day. 0: no budget.
 	DailyTokenBudget int64 `yaml:"daily_token_budget"`
+	// RunTokenReservation is what each admitted run or job reserves from
+	// the day's budget until it ends, and the most tokens it may use
+	// (aigentic.Budget.MaxTotalTokens). A request is admitted while the
+	// day's used plus reserved tokens are below the budget. Default:
+	// a tenth of DailyTokenBudget.
+	RunTokenReservation int64 `yaml:"run_token_reservation"`
+	// Workers is how many of the tenant's jobs one worker process runs at
+	// once (its River queue's MaxWorkers). Default: -workers.
+	Workers int `yaml:"workers"`
+	// MaxQueuedJobs caps the tenant's jobs not yet finished (queued,
+	// scheduled, retryable, running); POST /v1/jobs past it is 429.
+	// Default 100.
+	MaxQueuedJobs int `yaml:"max_queued_jobs"`
 }
 
-// tenantsFile is the file's shape: {"tenants": {"<id>": TenantConfig}}.
+// tenantsFile is the file's shape.
 type tenantsFile struct {
+	// AdminKeys may call the admin endpoints (`service keygen -admin`).
+	AdminKeys []KeyEntry `yaml:"admin_keys"`
+	// MetricsKeys may only read GET /metrics (`service keygen -metrics`),
+	// for Prometheus' scrape configuration.
+	MetricsKeys []KeyEntry `yaml:"metrics_keys"`
+	// Tenants maps tenant IDs to their keys and limits.
 	Tenants map[string]TenantConfig `yaml:"tenants"`
 }
 
-// builtinTenants is what runs without -tenants.
-func builtinTenants() map[string]TenantConfig {
-	return map[string]TenantConfig{defaultTenantID: {MaxLLMCalls: 10, Retries: 2, Timeout: 30 * time.Second, Rate: 5, Burst: 10, DailyTokenBudget: 1_000_000}}
+// builtinTenants is what runs without -tenants: the local demo's tenant.
+func builtinTenants() *tenantsFile {
+	c := TenantConfig{MaxLLMCalls: 10, Retries: 2, Timeout: defaultTimeout, Rate: defaultRate, Burst: defaultBurst, DailyTokenBudget: 1_000_000}
+	return &tenantsFile{Tenants: map[string]TenantConfig{defaultTenantID: c.withDefaults()}}
 }
 
+// tenantIDPattern is what a tenant ID may be, in the file and in an
+// X-Tenant-ID header from a trusted proxy.
 var tenantIDPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
 
 // ErrTenantsFile is wrapped by every error about the tenants file.
 var ErrTenantsFile = errors.New("tenants file")
 
+// maxTenantsFileBytes bounds the tenants file.
+const maxTenantsFileBytes = 1 << 20
+
 // loadTenants reads a tenants file; unknown keys are refused, so a typo
 // does not silently leave a limit at its default.
-func loadTenants(path string) (map[string]TenantConfig, error) {
-	b, err := os.ReadFile(path)
+func loadTenants(path string) (*tenantsFile, error) {
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrTenantsFile, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxTenantsFileBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrTenantsFile, err)
+	}
+	if len(b) > maxTenantsFileBytes {
+		return nil, fmt.Errorf("%w: larger than %d bytes", ErrTenantsFile, maxTenantsFileBytes)
 	}
 	return parseTenants(bytes.NewReader(b))
 }
 
-func parseTenants(r io.Reader) (map[string]TenantConfig, error) {
+// parseTenants decodes and checks a tenants file: tenant IDs, each
+// field's range, and every key entry (a keyring is built to check them).
+func parseTenants(r io.Reader) (*tenantsFile, error) {
 	var f tenantsFile
 	dec := yaml.NewDecoder(r)
 	dec.KnownFields(true)
@@ -87,47 +137,95 @@ func parseTenants(r io.Reader) (map[string]TenantConfig, error) {
 		}
 		c = c.withDefaults()
 		for _, f := range []struct {
-			name     string
-			negative bool
+			name string
+			bad  bool
+			want string
 		}{
-			{"max_llm_calls", c.MaxLLMCalls < 0}, {"retries", c.Retries < 0}, {"timeout", c.Timeout < 0},
-			{"rate", c.Rate < 0}, {"burst", c.Burst < 0}, {"daily_token_budget", c.DailyTokenBudget < 0},
+			{"max_llm_calls", c.MaxLLMCalls < 0 || c.MaxLLMCalls > 10_000, "0 (no limit) to 10000"},
+			{"retries", c.Retries < 0 || c.Retries > 100, "0 to 100"},
+			{"timeout", c.Timeout < 0 || c.Timeout > 24*time.Hour, "0 (the default, 30s) to 24h"},
+			{"rate", c.Rate < 0 || c.Rate > 1e6 || c.Rate != c.Rate, "0 (the default, 5) to 1000000 requests/s"},
+			{"burst", c.Burst < 0 || c.Burst > 1_000_000, "0 (the default, 10) to 1000000"},
+			{"daily_token_budget", c.DailyTokenBudget < 0, "0 (no budget) or more"},
+			{"run_token_reservation", c.RunTokenReservation < 0, "0 (the default: a tenth of the budget) or more"},
+			{"workers", c.Workers < 0 || c.Workers > 10_000, "0 (the default, -workers) to 10000"},
+			{"max_queued_jobs", c.MaxQueuedJobs < 0 || c.MaxQueuedJobs > 1_000_000, "0 (the default, 100) to 1000000"},
 		} {
-			if f.negative {
-				return nil, fmt.Errorf("%w: tenant %q: %s is negative; want 0 (the default) or more", ErrTenantsFile, id, f.name)
+			if f.bad {
+				return nil, fmt.Errorf("%w: tenant %q: %s is out of range; want %s", ErrTenantsFile, id, f.name, f.want)
 			}
 		}
 		f.Tenants[id] = c
 	}
-	return f.Tenants, nil
+	if _, err := f.keyring(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrTenantsFile, err)
+	}
+	if _, err := queueNames(f.Tenants); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrTenantsFile, err)
+	}
+	return &f, nil
+}
+
+// keyring is every key of the file.
+func (f *tenantsFile) keyring() (*keyring, error) {
+	k := &keyring{}
+	if err := k.add(roleAdmin, "", f.AdminKeys); err != nil {
+		return nil, err
+	}
+	if err := k.add(roleMetrics, "", f.MetricsKeys); err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(f.Tenants))
+	for id := range f.Tenants {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if err := k.add(roleTenant, id, f.Tenants[id].APIKeys); err != nil {
+			return nil, err
+		}
+	}
+	return k, nil
 }
 
 func (c TenantConfig) withDefaults() TenantConfig {
 	if c.Timeout == 0 {
-		c.Timeout = 30 * time.Second
+		c.Timeout = defaultTimeout
 	}
 	if c.Rate == 0 {
-		c.Rate = 5
+		c.Rate = defaultRate
 	}
 	if c.Burst == 0 {
-		c.Burst = 10
+		c.Burst = defaultBurst
+	}
+	if c.MaxQueuedJobs == 0 {
+		c.MaxQueuedJobs = defaultMaxQueuedJobs
+	}
+	if c.RunTokenReservation == 0 && c.DailyTokenBudget > 0 {
+		c.RunTokenReservation = max(1, c.DailyTokenBudget/reservationShare)
 	}
 	return c
 }
 
 // tenant is a known tenant at run time: its limits, its model and its
-// request rate limiter (one per process; with several API processes each
-// admits up to the rate).
+// River queue.
 type tenant struct {
-	id      string
-	cfg     TenantConfig
-	model   ai.Model
-	limiter *rate.Limiter
+	id    string
+	cfg   TenantConfig
+	model ai.Model
+	// queue is the tenant's River queue (queues.go).
+	queue string
+	// workers is cfg.Workers, or -workers when that is 0.
+	workers int
 }
 
 // newTenants builds the tenants; modelFor gives each its model. Every
 // timeout must be below rescueAfter.
-func newTenants(cfgs map[string]TenantConfig, rescueAfter time.Duration, modelFor func(name string) (ai.Model, error)) (map[string]*tenant, error) {
+func newTenants(cfgs map[string]TenantConfig, rescueAfter time.Duration, workers int, modelFor func(name string) (ai.Model, error)) (map[string]*tenant, error) {
+	queues, err := queueNames(cfgs)
+	if err != nil {
+		return nil, err
+	}
 	ids := make([]string, 0, len(cfgs))
 	for id := range cfgs {
 		ids = append(ids, id)
@@ -143,7 +241,11 @@ func newTenants(cfgs map[string]TenantConfig, rescueAfter time.Duration, modelFo
 		if err != nil {
 			return nil, fmt.Errorf("tenant %q: %w", id, err)
 		}
-		out[id] = &tenant{id: id, cfg: c, model: m, limiter: rate.NewLimiter(rate.Limit(c.Rate), c.Burst)}
+		w := c.Workers
+		if w == 0 {
+			w = workers
+		}
+		out[id] = &tenant{id: id, cfg: c, model: m, queue: queues[id], workers: w}
 	}
 	return out, nil
 }

@@ -45,6 +45,9 @@ func (w *AskWorker) Work(ctx context.Context, job *river.Job[AskArgs]) error {
 		_ = s.store.finishRun(ctx, job.ID, job.Args.Tenant, outcomeError, "", err.Error())
 		return river.JobCancel(err)
 	}
+	if job.AttemptedAt != nil {
+		s.metrics.recordJobWait(ctx, t.id, job.AttemptedAt.Sub(job.ScheduledAt))
+	}
 	var from *aigentic.Checkpoint
 	row, err := s.store.loadRun(ctx, job.ID)
 	switch {

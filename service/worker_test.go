@@ -22,32 +22,44 @@ tenants:
 
 // How a run's end maps onto River, one job each: River's state verbatim,
 // the outcome and the error kept.
+// The client sees a safe message naming the job as its reference; the
+// cause is in the job's row (and the log).
 func TestOutcomesMapOntoRiver(t *testing.T) {
-	tenants := writeTenants(t, outcomeTenants)
+	tenants, keys := writeTenants(t, outcomeTenants)
 	cases := []struct {
 		name    string
 		script  []aitest.Step
 		state   string
 		outcome string
-		errWant string
+		errWant string // in the message the client sees
+		cause   string // in the job's row
 		steps   int
 	}{
-		{"permanent model error is cancelled, not retried", []aitest.Step{aitest.Fail(aitest.StatusError(400, 0)), aitest.Reply("must not be asked")}, "cancelled", "model_error", "400", 0},
-		{"transient error without Retry-After is retried by River", []aitest.Step{aitest.Fail(aitest.StatusError(503, 0)), aitest.Reply("recovered")}, "completed", "ok", "", 1},
-		{"transient error with Retry-After is snoozed that long", []aitest.Step{aitest.Fail(aitest.StatusError(429, time.Hour))}, "scheduled", "model_error", "429", 0},
-		{"limit completes as limited with the work kept", []aitest.Step{aitest.CallTools(ai.ToolCall{ID: "c1", Name: "lookup_order", Arguments: `{"order_id":7}`})}, "completed", "limited", "MaxLLMCalls", 1},
-		{"tenant timeout cancels the job", []aitest.Step{aitest.Reply("too late").After(time.Minute)}, "cancelled", "timeout", "deadline exceeded", 0},
+		{"permanent model error is cancelled, not retried", []aitest.Step{aitest.Fail(aitest.StatusError(400, 0)), aitest.Reply("must not be asked")}, "cancelled", "model_error", "could not answer", "400", 0},
+		{"transient error without Retry-After is retried by River", []aitest.Step{aitest.Fail(aitest.StatusError(503, 0)), aitest.Reply("recovered")}, "completed", "ok", "", "", 1},
+		{"transient error with Retry-After is snoozed that long", []aitest.Step{aitest.Fail(aitest.StatusError(429, time.Hour))}, "scheduled", "model_error", "could not answer", "429", 0},
+		{"limit completes as limited with the work kept", []aitest.Step{aitest.CallTools(ai.ToolCall{ID: "c1", Name: "lookup_order", Arguments: `{"order_id":7}`})}, "completed", "limited", "within its limits", "MaxLLMCalls", 1},
+		{"tenant timeout cancels the job", []aitest.Step{aitest.Reply("too late").After(time.Minute)}, "cancelled", "timeout", "took too long", "deadline exceeded", 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			model := aitest.NewScripted(c.script...)
 			ts := startService(t, model, "-tenants", tenants)
-			r := ts.do(t, "POST", "/v1/jobs", "t", "", `{"query":"order 7"}`)
-			job := ts.waitJob(t, "t", r.body["id"], c.state)
+			r := ts.do(t, "POST", "/v1/jobs", keys["t"], "", `{"query":"order 7"}`)
+			job := ts.waitJob(t, keys["t"], r.body["id"], c.state)
 			msg, _ := job.body["error"].(string)
 			steps, _ := job.body["steps"].([]any)
 			if job.body["outcome"] != c.outcome || !strings.Contains(msg, c.errWant) || len(steps) != c.steps {
 				t.Fatalf("job %s", job.raw)
+			}
+			if c.cause != "" {
+				if !strings.HasSuffix(msg, "(reference: "+r.body["id"].(string)+")") || strings.Contains(msg, c.cause) {
+					t.Fatalf("the client's message %q is not safe or names no reference", msg)
+				}
+				row := jobRow(t, ts, r.body["id"].(string))
+				if !strings.Contains(row.Error, c.cause) {
+					t.Fatalf("the job's row keeps %q, want the cause %q", row.Error, c.cause)
+				}
 			}
 			if c.outcome == "ok" && (job.body["attempt"] != 2.0 || job.body["answer"] != "recovered") {
 				t.Fatalf("job was not retried by River: %s", job.raw)
@@ -76,7 +88,7 @@ func TestCancelRunningJob(t *testing.T) {
 		time.Sleep(time.Millisecond)
 	}
 	start := time.Now()
-	if c := ts.do(t, "POST", "/v1/jobs/"+jsonNumber(r.body["id"])+"/cancel", "", "", ""); c.status != 202 {
+	if c := ts.do(t, "POST", jobPath(r.body["id"], "/cancel"), "", "", ""); c.status != 202 {
 		t.Fatalf("cancel: %d %s", c.status, c.raw)
 	}
 	job := ts.waitJob(t, "", r.body["id"], "cancelled")

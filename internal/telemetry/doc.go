@@ -69,4 +69,15 @@
 // gen_ai.client.operation.duration ([DurationBuckets]), and every histogram
 // in unit "{token}" those given for gen_ai.client.token.usage
 // ([TokenBuckets]), on every reader.
+//
+// # Bounded attribute values
+//
+// A metric attribute whose value comes from outside the program makes one
+// series per value. [DefaultAttributeLimits] bound the GenAI attributes a
+// model's server chooses (gen_ai.response.model, gen_ai.provider.name) and
+// error.type; [WithAttributeLimits] adds others (a service's tenant label,
+// from its configured tenants). A value outside a limit's allowed and
+// learned set is dropped from the measurement ([AttributeLimit]). The SDK's
+// own cardinality limit (2,000 series per instrument, the overflow series
+// carrying otel_metric_overflow="true") stays underneath as the last net.
 package telemetry

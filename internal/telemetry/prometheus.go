@@ -23,17 +23,6 @@ var DurationBuckets = []float64{0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 
 // 4^13).
 var TokenBuckets = []float64{1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864}
 
-// bucketViews gives histograms in seconds and in tokens the buckets above.
-func bucketViews() []sdkmetric.View {
-	view := func(unit string, bounds []float64) sdkmetric.View {
-		return sdkmetric.NewView(
-			sdkmetric.Instrument{Kind: sdkmetric.InstrumentKindHistogram, Unit: unit},
-			sdkmetric.Stream{Aggregation: sdkmetric.AggregationExplicitBucketHistogram{Boundaries: bounds}},
-		)
-	}
-	return []sdkmetric.View{view("s", DurationBuckets), view("{token}", TokenBuckets)}
-}
-
 // newPrometheusReader registers the OpenTelemetry Prometheus exporter, the
 // Go runtime collector and the process collector on reg, and returns the
 // exporter (a metric reader) and the handler serving reg.

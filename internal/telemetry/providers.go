@@ -57,6 +57,7 @@ type Option func(*options)
 
 type options struct {
 	serviceName string
+	limits      []AttributeLimit
 }
 
 // WithServiceName sets the service.name used when neither
@@ -115,9 +116,7 @@ func New(ctx context.Context, opts ...Option) (*Providers, error) {
 	for _, r := range readers {
 		mpOpts = append(mpOpts, sdkmetric.WithReader(r))
 	}
-	for _, v := range bucketViews() {
-		mpOpts = append(mpOpts, sdkmetric.WithView(v))
-	}
+	mpOpts = append(mpOpts, sdkmetric.WithView(views(attributeFilter(append(DefaultAttributeLimits(), o.limits...)))))
 	mp := sdkmetric.NewMeterProvider(mpOpts...)
 	p.MeterProvider = mp
 	p.shutdowns = append(p.shutdowns, mp.Shutdown)

@@ -59,6 +59,10 @@ type Config struct {
 	Binary string
 	// ReadyTimeout bounds the wait for /-/ready; default 30s.
 	ReadyTimeout time.Duration
+	// BearerToken, when set, is sent on every scrape as
+	// "Authorization: Bearer <token>" (written to a 0600 credentials file
+	// the configuration names, never into the configuration itself).
+	BearerToken string
 }
 
 // Server is a running Prometheus.
@@ -281,6 +285,12 @@ type promConfig struct {
 type scrapeConfig struct {
 	JobName       string         `yaml:"job_name"`
 	StaticConfigs []staticConfig `yaml:"static_configs"`
+	Authorization *authorization `yaml:"authorization,omitempty"`
+}
+
+type authorization struct {
+	Type            string `yaml:"type"`
+	CredentialsFile string `yaml:"credentials_file"`
 }
 
 type staticConfig struct {
@@ -299,6 +309,13 @@ func writeConfig(path string, cfg Config) error {
 		c.RuleFiles = append(c.RuleFiles, abs)
 	}
 	c.ScrapeConfigs = []scrapeConfig{{JobName: cfg.Job, StaticConfigs: []staticConfig{{Targets: cfg.Targets}}}}
+	if cfg.BearerToken != "" {
+		cred := filepath.Join(filepath.Dir(path), "scrape-credentials")
+		if err := os.WriteFile(cred, []byte(cfg.BearerToken), 0o600); err != nil {
+			return fmt.Errorf("promtest: credentials: %w", err)
+		}
+		c.ScrapeConfigs[0].Authorization = &authorization{Type: "Bearer", CredentialsFile: cred}
+	}
 	raw, err := yaml.Marshal(c)
 	if err != nil {
 		return fmt.Errorf("promtest: config: %w", err)
