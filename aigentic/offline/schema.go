@@ -1,379 +1,275 @@
 package offline
 
 import (
+	"encoding/json"
+	"math"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
-
-	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"time"
+	"unicode"
 )
 
-// propKind is what the offline model believes a tool property holds, which
-// decides how it fills the property from the request.
-type propKind int
-
-const (
-	kindText       propKind = iota // free text
-	kindLabel                      // a short label (subject, title, name): quotes and cues only
-	kindEmail                      // an e-mail address
-	kindExpression                 // an arithmetic expression
-	kindTimezone                   // an IANA time zone
-	kindPlace                      // a city or region name
-	kindKey                        // the name half of a name/value pair
-	kindValue                      // the value half of a name/value pair
-	kindNumber                     // integer or number
-	kindBool                       // boolean
-	kindEnum                       // one of a fixed set of values
-	kindArray                      // a list
-	kindObject                     // a nested object
-	kindURL                        // a web address
-	kindDate                       // a calendar date
-)
-
-// prop is one property of a tool's input schema.
+// prop is one property of a JSON schema as the filler reads it. Any
+// schema is accepted: what is not understood is ignored, and the filled
+// value is checked against the real schema afterwards.
 type prop struct {
-	name      string
-	words     []string // stems of the name's words
-	desc      string
-	descWords map[string]bool // stems of the description's words
-	typ       string          // "string", "integer", "number", "boolean", "array", "object"
-	kind      propKind
-	enum      []any
-	format    string
-	required  bool
-	def       any
-	hasDef    bool
-	min, max  *float64
-	itemType  string
-	itemEnum  []any
-	primary   bool            // the tool's main free-text property
-	queryLike bool            // a search query: gets a focused text
-	cues      map[string]bool // stems of words that, before a quote, point to this property
+	name, typ, desc, format string // typ: "string", "integer", "number", "boolean", "array", "object" or "" (any)
+	s                       map[string]any
+	required, free, id      bool
+	loose                   bool            // the pattern also matches plain words: it checks values, it cannot find them
+	shapeOnly               bool            // every example has a shape: a value must have one of them
+	words                   map[string]bool // stems of the name's and description's words (not the examples')
+	nameWords               []string
+	enum, examples          []any
+	re                      *regexp.Regexp
+	shapes                  []shape
+	items                   *prop   // an array's items
+	props                   []*prop // an object's properties
+	lo, hi, exLo, exHi      float64 // bounds, ±Inf when absent
+	step                    float64 // multipleOf, 0 when absent
+	minLen, maxLen          int     // maxLen -1: none
+	minItems, maxItems      int
 }
 
-// toolInfo is a tool as the planner sees it.
-type toolInfo struct {
-	tool       ai.Tool
-	index      int
-	nameWords  []string // distinct stems of the name's words
-	descWords  []string // distinct stems of the description's words not in the name
-	context    map[string]bool
-	props      []*prop
-	singleText bool // exactly one property, and it is free text
+// normalize gives a schema written as Go literals ([]string, int) the
+// types of decoded JSON; a schema that cannot be encoded is empty.
+func normalize(schema map[string]any) map[string]any {
+	var out map[string]any
+	if b, err := json.Marshal(schema); err != nil || json.Unmarshal(b, &out) != nil || out == nil {
+		return map[string]any{}
+	}
+	return out
 }
 
-var (
-	keyNames     = stemSet("key name label field slot topic")
-	valueNames   = stemSet("value content text data fact info information note body detail details description memory")
-	memoryWords  = stemSet("memory remember recall save store forget note fact retrieve")
-	timeWords    = stemSet("time clock timezone zone tz iana hour")
-	placeNames   = stemSet("location city place region country town where destination origin area")
-	primaryNames = stemSet("input query q text task prompt question message body content instructions instruction request description topic search term terms keyword keywords")
-	queryNames   = stemSet("query q search term terms keyword keywords topic")
-	labelNames   = stemSet("subject title headline heading caption label tag name id filename username")
-	subjectCues  = stemSet("subject title titled headline heading caption re called named")
-	bodyCues     = stemSet("body message content contents text saying say says said read reads note write writing tell")
-	nameCues     = stemSet("name named called label key")
-	valueCues    = stemSet("value as")
-	queryCues    = stemSet("search query find look lookup for about")
-
-	emailNames     = stemSet("email mail recipient recipients cc bcc")
-	emailRoleNames = stemSet("to from sender address")
-	emailCtx       = stemSet("email mail")
-	exprNames      = stemSet("expression expr formula equation math calculation arithmetic")
-	exprDesc       = stemSet("expression formula equation arithmetic")
-	tzNames        = stemSet("timezone tz zone iana")
-	tzDesc         = stemSet("timezone iana")
-	urlNames       = stemSet("url link uri website href")
-)
-
-// parseTool reads a tool's name, description and schema. Any schema shape is
-// accepted: what cannot be understood is ignored.
-func parseTool(t ai.Tool, index int) *toolInfo {
-	ti := &toolInfo{tool: t, index: index, context: map[string]bool{}}
-	seen := map[string]bool{}
-	for _, w := range splitIdent(t.Name) {
-		s := stem(w)
-		if s == "" || seen[s] || isNumeric(s) || stopwords[w] {
-			continue
-		}
-		seen[s] = true
-		ti.nameWords = append(ti.nameWords, s)
-		ti.context[s] = true
-	}
-	for _, tok := range tokenize(t.Description) {
-		if stopwords[tok.lower] || isNumeric(tok.lower) || len(tok.lower) < 3 || seen[tok.stem] {
-			continue
-		}
-		seen[tok.stem] = true
-		ti.context[tok.stem] = true
-		if !weakToolWords[tok.stem] {
-			ti.descWords = append(ti.descWords, tok.stem)
-		}
-	}
-	ti.props = parseProps(t.InputSchema)
-	for _, p := range ti.props {
-		classify(p, ti.context)
-	}
-	pairKinds(ti)
-	strs := 0
-	for _, p := range ti.props {
-		if p.typ == "string" && (p.kind == kindText || p.kind == kindLabel) {
-			strs++
-		}
-	}
-	for _, p := range ti.props {
-		if p.kind != kindText {
-			continue
-		}
-		if strs == 1 || anyIn(p.words, primaryNames) {
-			p.primary = true
-		}
-		p.queryLike = anyIn(p.words, queryNames)
-	}
-	ti.singleText = len(ti.props) == 1 && ti.props[0].kind == kindText && ti.props[0].typ == "string"
-	return ti
-}
-
-// parseProps lists the properties of an object schema: required ones first,
-// in the order the schema lists them, then the others by name.
-func parseProps(schema map[string]any) []*prop {
-	if schema == nil {
-		return nil
-	}
-	raw, _ := schema["properties"].(map[string]any)
-	var required []string
-	switch r := schema["required"].(type) {
-	case []any:
-		for _, x := range r {
-			if s, ok := x.(string); ok {
-				required = append(required, s)
-			}
-		}
-	case []string:
-		required = append(required, r...)
-	}
-	reqSet := map[string]bool{}
+// parseProps reads an object schema's properties: the required ones in
+// the schema's order, then the others by name.
+func parseProps(s map[string]any, depth int) []*prop {
+	raw, _ := s["properties"].(map[string]any)
+	req := strs(s["required"])
 	var names []string
-	for _, n := range required {
-		if _, ok := raw[n]; ok && !reqSet[n] {
-			reqSet[n] = true
-			names = append(names, n)
-		}
-	}
-	var rest []string
 	for n := range raw {
-		if !reqSet[n] {
-			rest = append(rest, n)
-		}
+		names = append(names, n)
 	}
-	sort.Strings(rest)
-	names = append(names, rest...)
-	props := make([]*prop, 0, len(names))
+	rank := func(n string) int {
+		if i := slices.Index(req, n); i >= 0 {
+			return i
+		}
+		return len(req)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		return rank(names[i]) < rank(names[j]) || rank(names[i]) == rank(names[j]) && names[i] < names[j]
+	})
+	var out []*prop
 	for _, n := range names {
-		p := &prop{name: n, required: reqSet[n], descWords: map[string]bool{}, cues: map[string]bool{}}
-		for _, w := range splitIdent(n) {
-			p.words = append(p.words, stem(w))
-		}
-		m, _ := raw[n].(map[string]any)
-		readPropSchema(p, m)
-		props = append(props, p)
+		ps, _ := raw[n].(map[string]any)
+		p := parseProp(n, ps, depth)
+		p.required = slices.Contains(req, n)
+		out = append(out, p)
 	}
-	return props
+	return out
 }
 
-// readPropSchema fills p's type and constraints from its schema m (nil is
-// fine: the property is then plain text).
-func readPropSchema(p *prop, m map[string]any) {
-	p.typ = schemaType(m)
-	p.desc, _ = m["description"].(string)
-	for _, tok := range tokenize(p.desc) {
-		if !stopwords[tok.lower] {
-			p.descWords[tok.stem] = true
-		}
+func parseProp(name string, s map[string]any, depth int) *prop {
+	if s == nil {
+		s = map[string]any{}
 	}
-	p.enum, _ = m["enum"].([]any)
-	if c, ok := m["const"]; ok && len(p.enum) == 0 {
+	f := func(k string, def float64) float64 {
+		if v, ok := s[k].(float64); ok {
+			return v
+		}
+		return def
+	}
+	p := &prop{name: name, s: s, typ: schemaType(s), enum: anys(s["enum"]), examples: anys(s["examples"]), words: map[string]bool{},
+		lo: f("minimum", math.Inf(-1)), hi: f("maximum", math.Inf(1)), exLo: f("exclusiveMinimum", math.Inf(-1)),
+		exHi: f("exclusiveMaximum", math.Inf(1)), step: f("multipleOf", 0), minLen: int(f("minLength", 0)),
+		maxLen: int(f("maxLength", -1)), minItems: int(f("minItems", 0)), maxItems: int(f("maxItems", -1))}
+	p.desc, _ = s["description"].(string)
+	p.format, _ = s["format"].(string)
+	if c, ok := s["const"]; ok {
 		p.enum = []any{c}
 	}
-	p.format, _ = m["format"].(string)
-	p.def, p.hasDef = m["default"]
-	p.min = numField(m, "minimum")
-	p.max = numField(m, "maximum")
-	if items, ok := m["items"].(map[string]any); ok {
-		p.itemType = schemaType(items)
-		p.itemEnum, _ = items["enum"].([]any)
-	}
-	if p.typ == "" {
-		switch {
-		case len(p.enum) > 0:
-			p.typ = jsonTypeOf(p.enum[0])
-		case m["properties"] != nil:
-			p.typ = "object"
-		case m["items"] != nil:
-			p.typ = "array"
-		default:
-			p.typ = "string"
+	if pat, ok := s["pattern"].(string); ok {
+		if re, err := regexp.Compile(pat); err == nil {
+			p.re, p.loose = re, re.MatchString("hello") || re.MatchString("x")
 		}
 	}
+	exs, plain := strs(s["examples"]), p.desc
+	for _, e := range descExamples(p.desc) {
+		exs, plain = append(exs, e), strings.ReplaceAll(plain, e, "") // an example's words are not the property's
+	}
+	for _, e := range exs {
+		if f := detectFormat(e); f != "" && p.format == "" && p.re == nil {
+			p.format = f
+		} else if sh, ok := makeShape(e); ok && f == "" {
+			p.shapes = append(p.shapes, sh)
+		}
+	}
+	p.shapeOnly = len(p.shapes) > 0 && len(p.shapes) == len(exs)
+	p.nameWords = words(splitIdent(name))
+	nameFree := false
+	for _, w := range p.nameWords {
+		nameFree = nameFree || freeWords[w]
+	}
+	all := append(slices.Clone(p.nameWords), words(plain)...)
+	sort.Strings(all)
+	for _, w := range all {
+		p.words[w], p.id = true, p.id || idWords[w]
+		if f := formatWords[w]; f != "" && p.format == "" && p.re == nil && p.enum == nil && !nameFree && p.typ == "string" {
+			p.format = f
+		}
+	}
+	hinted := p.enum != nil || p.re != nil && !p.loose || p.format != "" || p.shapeOnly
+	for _, w := range all {
+		p.free = p.free || freeWords[w] && !hinted && p.typ != "array"
+	}
+	if items, ok := s["items"].(map[string]any); ok && depth < 8 {
+		p.items = parseProp(name, items, depth+1)
+	}
+	if p.typ == "object" && depth < 8 {
+		p.props = parseProps(s, depth+1)
+	}
+	return p
 }
 
-// schemaType reads "type" (a string, or a list such as ["string","null"]),
-// looking into anyOf/oneOf when it is absent.
-func schemaType(m map[string]any) string {
-	if m == nil {
-		return ""
-	}
-	switch t := m["type"].(type) {
-	case string:
-		return t
-	case []any:
-		for _, x := range t {
-			if s, ok := x.(string); ok && s != "null" {
-				return s
-			}
+// schemaType is a schema's JSON type: its "type" (the first one not
+// "null" when it lists several), else what its keywords imply.
+func schemaType(s map[string]any) string {
+	for _, t := range append([]string{str(s["type"])}, strs(s["type"])...) {
+		if t != "" && t != "null" {
+			return t
 		}
 	}
-	for _, k := range []string{"anyOf", "oneOf"} {
-		if alts, ok := m[k].([]any); ok {
-			for _, a := range alts {
-				if am, ok := a.(map[string]any); ok {
-					if s := schemaType(am); s != "" && s != "null" {
-						return s
-					}
-				}
-			}
-		}
+	if s["properties"] != nil {
+		return "object"
+	} else if s["items"] != nil {
+		return "array"
+	} else if e := anys(s["enum"]); len(e) > 0 && str(e[0]) != "" {
+		return "string"
 	}
 	return ""
 }
 
-func jsonTypeOf(v any) string {
-	switch v.(type) {
-	case float64, float32, int, int64, int32:
-		return "number"
-	case bool:
-		return "boolean"
-	}
-	return "string"
-}
+var hintRe = regexp.MustCompile(`(?i)\b(?:like|e\.\s?g\.?,?|eg|such as|for (?:example|instance),?|examples?:)\s+`)
 
-func numField(m map[string]any, k string) *float64 {
-	switch v := m[k].(type) {
-	case float64:
-		return &v
-	case int:
-		f := float64(v)
-		return &f
-	case int64:
-		f := float64(v)
-		return &f
-	}
-	return nil
-}
-
-// classify decides the kind of p from its type, format, name and
-// description, and the words of its tool (toolCtx).
-func classify(p *prop, toolCtx map[string]bool) {
-	name := func(set map[string]bool) bool { return anyIn(p.words, set) }
-	desc := func(set map[string]bool) bool { return anyKey(p.descWords, set) }
-	lowDesc := strings.ToLower(p.desc)
-	switch {
-	case len(p.enum) > 0:
-		p.kind = kindEnum
-	case p.typ == "integer" || p.typ == "number":
-		p.kind = kindNumber
-	case p.typ == "boolean":
-		p.kind = kindBool
-	case p.typ == "array":
-		p.kind = kindArray
-	case p.typ == "object":
-		p.kind = kindObject
-	case p.typ != "string":
-		p.kind = kindText
-	case p.format == "email" || name(emailNames) ||
-		(name(emailRoleNames) && (anyKey(toolCtx, emailCtx) || desc(emailCtx))) ||
-		strings.Contains(lowDesc, "email address") || strings.Contains(lowDesc, "e-mail address"):
-		p.kind = kindEmail
-	case name(exprNames) || desc(exprDesc):
-		p.kind = kindExpression
-	case name(tzNames) || desc(tzDesc) || strings.Contains(lowDesc, "time zone") ||
-		(name(placeNames) && anyKey(toolCtx, timeWords)):
-		p.kind = kindTimezone
-	case name(placeNames):
-		p.kind = kindPlace
-	case p.format == "uri" || p.format == "url" || name(urlNames):
-		p.kind = kindURL
-	case p.format == "date" || p.format == "date-time":
-		p.kind = kindDate
-	case name(labelNames):
-		p.kind = kindLabel
-	default:
-		p.kind = kindText
-	}
-	for _, w := range p.words {
-		p.cues[w] = true
-	}
-	if p.kind != kindText && p.kind != kindLabel {
-		return
-	}
-	add := func(set map[string]bool) {
-		for w := range set {
-			p.cues[w] = true
+// descExamples returns the examples a description gives after "like",
+// "e.g.", "such as" or "for example": the quoted texts that follow, or
+// else the text up to a comma, semicolon, parenthesis or sentence end,
+// split on " or ".
+func descExamples(desc string) []string {
+	var out []string
+	for _, m := range hintRe.FindAllStringIndex(desc, -1) {
+		rest := desc[m[1]:]
+		if end := strings.Index(rest, ". "); end >= 0 {
+			rest = rest[:end]
 		}
-	}
-	switch {
-	case name(nameCues):
-		add(nameCues)
-	case name(subjectCues) || name(labelNames):
-		add(subjectCues)
-	case name(queryNames):
-		add(queryCues)
-	case name(bodyCues) || name(primaryNames):
-		add(bodyCues)
-	case name(valueNames):
-		add(valueCues)
-	}
-}
-
-// pairKinds marks name/value pairs (save_fact{key, value}) and the lone
-// name of a memory-like tool (recall{name}).
-func pairKinds(ti *toolInfo) {
-	var keys, values []*prop
-	for _, p := range ti.props {
-		if p.typ != "string" || (p.kind != kindText && p.kind != kindLabel) {
+		if qs := quotes(rest); len(qs) > 0 && qs[0].start == 0 {
+			for _, q := range qs {
+				out = append(out, q.text)
+			}
 			continue
 		}
+		if end := strings.IndexAny(rest, ",;)\n"); end >= 0 {
+			rest = rest[:end]
+		}
+		for _, e := range strings.Split(strings.TrimRight(rest, ". "), " or ") {
+			if e = strings.TrimSpace(e); e != "" {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+var (
+	emailRe = regexp.MustCompile(`^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$`)
+	uuidRe  = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+)
+
+// detectFormat names the JSON schema format (email, uuid, date, uri,
+// date-time) a text is written in, or "".
+func detectFormat(v string) string {
+	if emailRe.MatchString(v) {
+		if _, err := mail.ParseAddress(v); err == nil {
+			return "email"
+		}
+	}
+	if uuidRe.MatchString(v) {
+		return "uuid"
+	} else if _, err := time.Parse(time.DateOnly, v); err == nil {
+		return "date"
+	} else if _, err := time.Parse(time.RFC3339, v); err == nil {
+		return "date-time"
+	} else if u, err := url.Parse(v); err == nil && u.Scheme != "" && u.Host != "" && strings.Contains(v, "://") && !strings.ContainsAny(v, " \t") {
+		return "uri"
+	}
+	return ""
+}
+
+// shape is the form of an example value such as ABC-123, #1042, ord_7f3a,
+// America/New_York or 15 * 23 + 100: the kinds of characters it is made
+// of (upper, lower, digit, symbol, space) and its symbols. A value has
+// the shape when it is made of the same kinds; a one-word value also
+// wants its symbols among the example's ("sub-agents" is not shaped like
+// ord_7f3a).
+type shape struct {
+	cls  int
+	syms string
+}
+
+const (
+	clsUpper = 1 << iota
+	clsLower
+	clsDigit
+	clsSym
+	clsSpace
+)
+
+// makeShape returns an example's shape. Only examples with a digit or a
+// symbol have one, and only single words or texts without letters (a
+// formula): "blue" or "favourite colour" say what a value means, not how
+// it is written.
+func makeShape(ex string) (shape, bool) {
+	cls, syms := classes(ex)
+	return shape{cls, syms}, cls&(clsDigit|clsSym) != 0 && (cls&clsSpace == 0 || cls&(clsUpper|clsLower) == 0)
+}
+
+func classes(s string) (cls int, syms string) {
+	for _, r := range s {
 		switch {
-		case anyIn(p.words, keyNames):
-			keys = append(keys, p)
-		case anyIn(p.words, valueNames):
-			values = append(values, p)
+		case unicode.IsUpper(r):
+			cls |= clsUpper
+		case unicode.IsLetter(r):
+			cls |= clsLower
+		case unicode.IsDigit(r):
+			cls |= clsDigit
+		case unicode.IsSpace(r):
+			cls |= clsSpace
+		default:
+			cls, syms = cls|clsSym, syms+string(r)
 		}
 	}
-	if len(keys) > 0 && len(values) > 0 {
-		keys[0].kind = kindKey
-		values[0].kind = kindValue
-		return
-	}
-	if len(keys) > 0 && anyKey(ti.context, memoryWords) {
-		keys[0].kind = kindKey
-	}
+	return cls, syms
 }
 
-func anyIn(words []string, set map[string]bool) bool {
-	for _, w := range words {
-		if set[w] {
-			return true
-		}
-	}
-	return false
+func (sh shape) match(v string) bool {
+	cls, syms := classes(v)
+	return cls == sh.cls && len(v) > 1 && (cls&clsSpace != 0 || strings.Trim(syms, sh.syms) == "")
 }
 
-func anyKey(m, set map[string]bool) bool {
-	for w := range set {
-		if m[w] {
-			return true
+func str(v any) string { s, _ := v.(string); return s }
+
+func anys(v any) []any { a, _ := v.([]any); return a }
+
+func strs(v any) []string {
+	var out []string
+	for _, e := range anys(v) {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
 		}
 	}
-	return false
+	return out
 }
