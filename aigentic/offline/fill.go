@@ -12,74 +12,85 @@ import (
 	"time"
 )
 
-// maxAnalysed bounds the text read, in bytes; maxFreeRunes bounds a free
-// text argument.
-const (
-	maxAnalysed  = 8 << 10
-	maxFreeRunes = 4000
-)
+// maxAnalysed bounds the text read, in bytes; maxFreeRunes a free text value.
+const maxAnalysed, maxFreeRunes = 8 << 10, 4000
 
-// src is a text the filler takes values from: the request (or some of its
-// clauses) for tool arguments; the tool results and the request for a
-// typed answer.
+// src is a text values are taken from: the request (or some of its
+// clauses) for arguments, the tool results and the request for a typed answer.
 type src struct {
 	text         string
 	toks, quotes []tok
-	nums         []number // read once
+	nums         []number
 }
 
 func newSrc(text string) *src {
 	if len(text) > maxAnalysed {
 		text = strings.ToValidUTF8(text[:maxAnalysed], "")
 	}
-	return &src{text: text, toks: tokens(text), quotes: quotes(text)}
+	s := &src{text: text, toks: tokens(text), quotes: quotes(text)}
+	for i, t := range s.toks {
+		if m := numberRe.FindStringSubmatch(t.text); m != nil {
+			text := strings.ReplaceAll(m[1], ",", "")
+			v, _ := strconv.ParseFloat(text, 64) // ±Inf when too large: no schema takes it
+			s.nums = append(s.nums, number{v, text, stem(strings.ToLower(m[2])), i, t})
+		}
+	}
+	return s
 }
 
-// filler fills a schema from a source, using each piece of it once.
+// filler fills a schema from a source, using each piece of it once. For a
+// typed answer, required values it cannot find get defaults. When at is
+// set, it records where and in which pass each top-level value was found.
 type filler struct {
 	src   *src
 	used  []tok
 	own   string // what free text properties get; the whole source when ""
-	typed bool   // a typed answer: no property is left out
-	// at and pass record where and in which pass each top-level property
-	// was filled, when at is not nil.
-	at   map[string]tok
-	pass map[string]int
+	typed bool
+	at    map[string]tok
+	pass  map[string]int
 }
 
-// cand is a value found for a property, where, and how much it says that
-// the property is meant (0: a fallback that proves nothing).
+// cand is a value found, where, and for an object its own evidence.
 type cand struct {
-	v      any
-	at     tok
-	weight int
+	v  any
+	at tok
+	w  int
+}
+
+// weight is how much a value of a pass says that its property is meant: 3
+// for a strong one (an enum value 2, a boolean 1), 1 a bare number.
+func weight(p *prop, pass int) int {
+	switch {
+	case pass == 0 && p.typ == "boolean":
+		return 1
+	case pass == 0:
+		return 3 - min(len(p.enum), 1)
+	case pass == 2 && (p.typ == "integer" || p.typ == "number"):
+		return 1
+	}
+	return 0
 }
 
 // object fills properties in three passes: strong evidence first (a
-// pattern, format, enum value, example's shape or ID matched; a quote or a
-// number next to the property's words), then the quotes left, in order,
+// pattern, format, enum value, example's shape or ID matched; a quote or
+// number next to the property's words), then the quotes left in order,
 // then fallbacks (free text, names, bare numbers). It returns the values,
-// the required properties left empty (none in a typed answer: they get
-// defaults) and the evidence.
+// the required properties left empty, and the evidence.
 func (f *filler) object(props []*prop, depth int) (map[string]any, []*prop, int) {
 	vals, score := map[string]any{}, 0
+	var missing []*prop
 	for pass := 0; pass < 3; pass++ {
 		for _, p := range props {
 			if _, done := vals[p.name]; done {
 				continue
-			}
-			if c, ok := f.value(p, pass, depth); ok {
-				vals[p.name], score = c.v, score+c.weight
-				if c.at.end > c.at.start {
-					f.used = append(f.used, c.at)
-				}
-				if depth == 0 && f.at != nil {
+			} else if c, ok := f.value(p, pass, depth); ok {
+				vals[p.name], score = c.v, score+max(c.w, weight(p, pass))
+				if f.used = append(f.used, c.at); depth == 0 && f.at != nil {
 					f.at[p.name], f.pass[p.name] = c.at, pass
 				}
 			}
 		}
 	}
-	var missing []*prop
 	for _, p := range props {
 		if _, ok := vals[p.name]; !ok && p.required && f.typed {
 			vals[p.name] = f.deflt(p, depth)
@@ -95,207 +106,166 @@ func (f *filler) value(p *prop, pass, depth int) (cand, bool) {
 	switch {
 	case p.typ == "object" && pass == 0 && depth < 8:
 		vals, missing, score := f.object(p.props, depth+1)
-		return cand{v: vals, weight: min(score, 3)}, len(missing) == 0 && (len(vals) > 0 || p.required)
-	case p.typ == "array" && p.items != nil && p.items.typ != "object" && p.items.typ != "array" &&
-		(pass < 2 || p.items.typ == "number" || p.items.typ == "integer"):
+		return cand{v: vals, w: min(score, 3)}, len(missing) == 0 && (len(vals) > 0 || p.required)
+	case p.typ == "array" && p.items != nil && (pass < 2 || p.items.typ == "number" || p.items.typ == "integer"):
 		var out []any
-		c, used := cand{}, len(f.used)
-		for _, x := range f.cands(p.items, pass) {
-			if v, ok := accept(p.items, x.v); ok && f.unused(x.at) && !containsValue(out, v) && (p.maxItems < 0 || len(out) < p.maxItems) {
-				out, c.weight = append(out, v), max(c.weight, x.weight)
-				f.used = append(f.used, x.at)
+		used := len(f.used)
+		for _, c := range f.cands(p.items, pass) {
+			if v, ok := accept(p.items, c.v); ok && f.unused(c.at) && !containsValue(out, v) && len(out) < int(num(p.s["maxItems"], 1e9)) {
+				out, f.used = append(out, v), append(f.used, c.at)
 			}
 		}
-		if c.v = out; len(out) == 0 || len(out) < p.minItems {
-			f.used = f.used[:used]
-			return cand{}, false
+		if len(out) > 0 && p.valid(out) {
+			return cand{v: out}, true
 		}
-		return c, true
-	case p.typ == "object" || p.typ == "array":
-		return cand{}, false
-	}
-	for _, c := range f.cands(p, pass) {
-		if v, ok := accept(p, c.v); ok && f.unused(c.at) {
-			c.v = v
-			return c, true
+		f.used = f.used[:used]
+	case p.typ != "object" && p.typ != "array":
+		for _, c := range f.cands(p, pass) {
+			if v, ok := accept(p, c.v); ok && f.unused(c.at) {
+				return cand{v, c.at, 0}, true
+			}
 		}
 	}
 	return cand{}, false
 }
 
 func (f *filler) unused(at tok) bool {
-	for _, u := range f.used {
-		if at.end > at.start && at.overlaps(u) {
-			return false
-		}
-	}
-	return true
+	return at.end == at.start || !slices.ContainsFunc(f.used, at.overlaps)
 }
 
 // cands lists p's candidates of one pass, in the order they are tried.
-func (f *filler) cands(p *prop, pass int) []cand {
-	s, out := f.src, []cand{}
-	add := func(v any, at tok, w int) { out = append(out, cand{v, at, w}) }
+func (f *filler) cands(p *prop, pass int) (out []cand) {
+	s := f.src
+	add := func(v any, at tok) { out = append(out, cand{v: v, at: at}) }
 	switch {
 	case p.typ == "boolean" && pass == 0:
 		if v, at, ok := s.boolean(p); ok {
-			add(v, at, 1)
+			add(v, at)
 		}
 	case p.typ == "integer" || p.typ == "number":
-		for _, n := range s.numbers() {
-			if pass == 0 && (p.enum != nil || s.near(n, p.words)) {
-				add(n.v, n.at, 3)
-			} else if pass == 2 {
-				add(n.v, n.at, 1)
+		for _, n := range s.nums {
+			if pass == 0 && (p.enum != nil || s.near(n, p.words)) || pass == 2 {
+				add(n.v, n.at)
 			}
 		}
 	case p.typ == "boolean":
 	case pass == 0:
 		strict := p.enum != nil || p.re != nil && !p.loose || knownFormats[p.format]
 		for _, t := range s.pieces() {
-			if _, ok := accept(p, t.text); ok && (strict || matchAny(p.shapes, t.text) || p.id && idLike(t.text)) {
-				add(t.text, t, 3-min(len(p.enum), 1))
+			if strict || matchAny(p.shapes, t.text) || p.id && idLike(t.text) {
+				add(t.text, t)
 			}
 		}
 		for _, q := range s.quotes {
 			if s.before(q.start, p.words) {
-				add(q.text, q, 3)
+				add(q.text, q)
 			}
 		}
-		for _, n := range s.numbers() {
+		for _, n := range s.nums {
 			if p.id && s.near(n, p.words) {
-				add(n.text, n.at, 3)
+				add(n.text, n.at)
 			}
 		}
 	case pass == 1:
 		for _, q := range s.quotes {
-			add(q.text, q, 0)
+			add(q.text, q)
 		}
 	case p.free && !f.typed:
-		add(clip(cmp.Or(f.own, s.text), maxFreeRunes), tok{}, 0)
+		add(clip(cmp.Or(f.own, s.text), maxFreeRunes), tok{})
 	default:
 		for _, m := range nameRe.FindAllStringSubmatchIndex(s.text, -1) {
 			if !p.id && !stopwords[strings.ToLower(s.text[m[2]:m[3]])] {
-				add(s.text[m[2]:m[3]], tok{s.text[m[2]:m[3]], m[2], m[3]}, 0)
+				add(s.text[m[2]:m[3]], tok{s.text[m[2]:m[3]], m[2], m[3]})
 			}
 		}
 		if _, ok := p.s["default"]; f.typed && !ok && p.examples == nil {
-			add(excerpt(s.text, p.words, 200), tok{}, 0)
+			add(excerpt(s.text, p.words, 200), tok{})
 		}
 	}
 	return out
 }
 
-// nameRe finds names: capitalised words, one or a few, that do not start a
-// sentence ("Paris", "Ada Lovelace").
+// nameRe finds names, capitalised words not starting a sentence: "Paris",
+// "Ada Lovelace".
 var nameRe = regexp.MustCompile(`[^\s.!?:]\s+(\p{Lu}[\p{Ll}'-]+(?: \p{Lu}[\p{Ll}'-]+)*)`)
 
-// accept checks v against what the filler knows of p — enum, pattern,
-// format, shapes, bounds, lengths, integer — and returns it as the
-// property's JSON value (an enum's own spelling, a normalised date).
+// accept returns v as p's JSON value — an enum value in the enum's own
+// spelling, a date as 2026-03-15, a whole number as an integer, long free
+// text clipped — when p's schema accepts it (and, with shapes only, it has
+// one of them). Cheap checks come first: most words of a request fail.
 func accept(p *prop, v any) (any, bool) {
-	if p.enum != nil {
-		for _, e := range p.enum {
-			if norm(fmt.Sprint(e)) == norm(fmt.Sprint(v)) {
-				return e, true
-			}
-		}
+	if i := slices.IndexFunc(p.enum, func(e any) bool { return norm(fmt.Sprint(e)) == norm(fmt.Sprint(v)) }); i >= 0 {
+		v = p.enum[i]
+	} else if p.enum != nil {
 		return nil, false
 	}
 	switch x := v.(type) {
 	case string:
-		if x = formatted(p.format, x); x == "" || p.typ != "string" && p.typ != "" ||
-			p.shapeOnly && !matchAny(p.shapes, x) || p.re != nil && !p.re.MatchString(x) {
+		if t, err := parseDate(x); err == nil && p.format == "date" {
+			x = t.Format(time.DateOnly)
+		}
+		if n := int(num(p.s["maxLength"], -1)); p.free && n >= 0 && len([]rune(x)) > n {
+			x = strings.TrimSuffix(clip(x, n-1), "…")
+		}
+		if v = x; x == "" || p.shapeOnly && !matchAny(p.shapes, x) || p.re != nil && !p.re.MatchString(x) || p.typ != "string" && p.typ != "" {
 			return nil, false
 		}
-		if p.maxLen >= 0 && len([]rune(x)) > p.maxLen {
-			if !p.free && !strings.Contains(x, " ") {
-				return nil, false
-			}
-			x = strings.TrimSuffix(clip(x, max(p.maxLen-1, 0)), "…")
-		}
-		return x, x != "" && len([]rune(x)) >= p.minLen
 	case float64:
-		if !p.inBounds(x) || p.typ == "integer" && (x != math.Trunc(x) || math.Abs(x) > 1<<53) {
-			return nil, false
-		} else if p.typ == "integer" {
-			return int64(x), true
+		if p.typ == "integer" && x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+			v = int64(x)
 		}
-		return x, p.typ == "number"
 	}
-	return v, true
+	return v, p.valid(v)
 }
 
-func (p *prop) inBounds(x float64) bool {
-	return x >= p.lo && x <= p.hi && x > p.exLo && x < p.exHi && (p.step <= 0 || math.Mod(x, p.step) == 0)
+// parseDate reads 2026-03-15, 15 March 2026 or March 15, 2026.
+func parseDate(v string) (t time.Time, err error) {
+	for _, l := range []string{time.DateOnly, "2 January 2006", "January 2 2006", "2 Jan 2006", "Jan 2 2006"} {
+		if t, err = time.Parse(l, strings.ReplaceAll(v, ",", "")); err == nil {
+			break
+		}
+	}
+	return t, err
 }
 
-func matchAny(shapes []shape, v string) bool {
-	return slices.ContainsFunc(shapes, func(sh shape) bool { return sh.match(v) })
-}
-
-// norm makes an enum value and a mention comparable: lower case, _ and -
-// read as spaces.
+// norm makes an enum value and a mention comparable: lower case, _ and - as spaces.
 func norm(s string) string {
 	return strings.Join(strings.Fields(strings.NewReplacer("_", " ", "-", " ").Replace(strings.ToLower(s))), " ")
 }
 
 var knownFormats = set("date date-time email uri uuid", false)
 
-// formatted returns v written in a JSON schema format, "" when it is not
-// in it: dates "2026-03-15", "15 March 2026" or "March 15, 2026" give
-// 2026-03-15, date-times are RFC 3339. Other formats are not checked here.
-func formatted(format, v string) string {
-	switch format {
-	case "date":
-		for _, l := range []string{time.DateOnly, "2 January 2006", "January 2 2006", "2 Jan 2006", "Jan 2 2006"} {
-			if t, err := time.Parse(l, strings.ReplaceAll(v, ",", "")); err == nil {
-				return t.Format(time.DateOnly)
-			}
-		}
-		return ""
-	case "date-time", "email", "uri", "uuid":
-		if detectFormat(v) != format {
-			return ""
-		}
-	}
-	return v
-}
-
 // idLike reports whether a word looks like an identifier: ABC-123,
-// ord_7f3a, 1Z999 (letters with digits), #1042.
+// ord_7f3a, 1Z999 (letters and digits), #1042.
 func idLike(w string) bool {
 	cls, _ := classes(w)
-	return cls&clsDigit != 0 && cls&clsSpace == 0 && (cls&(clsUpper|clsLower) != 0 || strings.HasPrefix(w, "#")) && detectFormat(w) == ""
+	return cls&clsDigit != 0 && cls&clsSpace == 0 && (cls&clsLetter != 0 || w[0] == '#') && detectFormat(w) == ""
 }
 
 var formulaRe = regexp.MustCompile(`[0-9(][^\pL\n"“”?!,;:]*[0-9)]`)
 
-// pieces are the texts a pattern, a format, an enum value or a shape may
-// match, in the order they are tried: formulas (runs without letters,
-// "15 * 23 + 100"), quoted texts, words, numbers without their "#", and
-// runs of two and three words ("fan only", "2 April 2026").
+// pieces are the texts a pattern, format, enum value or shape may match,
+// in the order tried: formulas (runs without letters, "15 * 23 + 100"),
+// quotes, words, numbers without their "#", runs of two and three words.
 func (s *src) pieces() []tok {
 	var out []tok
 	for _, m := range formulaRe.FindAllStringIndex(s.text, -1) {
 		out = append(out, tok{s.text[m[0]:m[1]], m[0], m[1]})
 	}
 	out = append(append(out, s.quotes...), s.toks...)
-	for _, t := range s.toks {
+	for i, t := range s.toks {
 		if strings.HasPrefix(t.text, "#") {
 			out = append(out, tok{t.text[1:], t.start + 1, t.end})
 		}
-	}
-	for n := 1; n <= 2; n++ {
-		for i := 0; i+n < len(s.toks); i++ {
-			out = append(out, tok{s.text[s.toks[i].start:s.toks[i+n].end], s.toks[i].start, s.toks[i+n].end})
+		for n := 1; n <= 2 && i+n < len(s.toks); n++ {
+			out = append(out, tok{s.text[t.start:s.toks[i+n].end], t.start, s.toks[i+n].end})
 		}
 	}
 	return out
 }
 
 // number is a number written in the source ("1,250", "#1042", "25.50",
-// "20%"), with the unit glued to it ("250ml") and its word's index.
+// "20%"), the unit glued to it ("250ml") and its word's index.
 type number struct {
 	v          float64
 	text, unit string
@@ -305,30 +275,15 @@ type number struct {
 
 var numberRe = regexp.MustCompile(`^[#$€£]?(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(%|[a-zA-Z]{1,4})?$`)
 
-func (s *src) numbers() []number {
-	if s.nums == nil {
-		s.nums = []number{}
-		for i, t := range s.toks {
-			if m := numberRe.FindStringSubmatch(t.text); m != nil {
-				text := strings.ReplaceAll(m[1], ",", "")
-				if v, err := strconv.ParseFloat(text, 64); err == nil {
-					s.nums = append(s.nums, number{v, text, stem(strings.ToLower(m[2])), i, t})
-				}
-			}
-		}
-	}
-	return s.nums
-}
-
 // near reports whether a number is written next to one of ws: "3 days",
-// "250 ml", "250ml", "order 1043", "order no. 1043".
+// "250ml", "order 1043", "order no. 1043".
 func (s *src) near(n number, ws map[string]bool) bool {
-	next := n.i+1 < len(s.toks) && slices.ContainsFunc(words(s.toks[n.i+1].text), func(w string) bool { return ws[w] })
-	return ws[n.unit] || next || s.before(n.at.start, ws)
+	return ws[n.unit] || s.before(n.at.start, ws) ||
+		n.i+1 < len(s.toks) && slices.ContainsFunc(words(s.toks[n.i+1].text), func(w string) bool { return ws[w] })
 }
 
 // before reports whether the text before byte offset at ends with one of
-// ws, or with one of ws and a joiner: `subject "Hi"`, "order no. 1043".
+// ws, maybe followed by a joiner: `subject "Hi"`, "order no. 1043".
 func (s *src) before(at int, ws map[string]bool) bool {
 	i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].end > at }) - 1
 	for k := 0; k < 2 && i >= 0; k, i = k+1, i-1 {
@@ -341,8 +296,8 @@ func (s *src) before(at int, ws map[string]bool) bool {
 	return false
 }
 
-// boolean reads a boolean property: one of its name's words mentioned
-// gives true, false after a negation ("without archived") or before "no".
+// boolean reads a boolean: a word of its name mentioned gives true; false
+// after a negation ("without archived") or before "no".
 func (s *src) boolean(p *prop) (bool, tok, bool) {
 	for i, t := range s.toks {
 		if ws := words(t.text); len(ws) > 0 && slices.Contains(p.nameWords, ws[0]) {
@@ -356,17 +311,12 @@ func (s *src) boolean(p *prop) (bool, tok, bool) {
 	return false, tok{}, false
 }
 
-// excerpt returns the clause of text that shares the most words with ws
-// (the first one when none does), clipped to n runes.
+// excerpt returns the clause of text sharing the most words with ws (the
+// first when none does), clipped to n runes.
 func excerpt(text string, ws map[string]bool, n int) string {
 	best, top := "", -1
 	for _, c := range clauses(text) {
-		score := 0
-		for _, w := range words(c.text) {
-			if ws[w] {
-				score++
-			}
-		}
+		score := len(slices.DeleteFunc(words(c.text), func(w string) bool { return !ws[w] }))
 		if score > top {
 			best, top = c.text, score
 		}
@@ -376,4 +326,11 @@ func excerpt(text string, ws map[string]bool, n int) string {
 
 func containsValue(list []any, v any) bool {
 	return slices.ContainsFunc(list, func(x any) bool { return fmt.Sprint(x) == fmt.Sprint(v) })
+}
+
+func num(v any, def float64) float64 {
+	if f, ok := v.(float64); ok {
+		return f
+	}
+	return def
 }

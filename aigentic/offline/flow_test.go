@@ -125,7 +125,7 @@ func TestPlainAnswers(t *testing.T) {
 
 func TestAskNamesWhatIsMissing(t *testing.T) {
 	got := generate(t, user("", "Set the thermostat, please."), thermoTool).Message.Content
-	want := "To use the set_thermostat tool I need the mode (one of heat, cool, fan_only) and the target_c (Target in degrees Celsius; from 10 to 30). Please tell me the mode and the target_c."
+	want := `To use the set_thermostat tool I need the mode (enum ["heat","cool","fan_only"]) and the target_c (Target in degrees Celsius; minimum 10; maximum 30). Please tell me the mode and the target_c.`
 	if got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}

@@ -45,17 +45,17 @@ func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, err
 	} else if len(req.Messages) == 0 {
 		return nil, &ai.ModelError{Provider: Name, Code: "invalid_request", Message: "the request has no messages"}
 	}
-	msg := respond(req)
+	content, calls := respond(req)
+	msg := ai.Message{Role: ai.RoleAssistant, Content: content, ToolCalls: calls}
 	resp := &ai.Response{Message: msg, FinishReason: "stop", Model: Name,
-		Usage: ai.Usage{InputTokens: estimate(req.Messages, req.Tools, req.ResponseFormat), OutputTokens: estimate(msg.Content, msg.ToolCalls)}}
-	if len(msg.ToolCalls) > 0 {
+		Usage: ai.Usage{InputTokens: estimate(req.Messages, req.Tools, req.ResponseFormat), OutputTokens: estimate(content, calls)}}
+	if len(calls) > 0 {
 		resp.FinishReason = "tool_calls"
 	}
-	if req.OnDelta != nil {
-		for _, piece := range pieceRe.FindAllString(msg.Content, -1) { // a word and the space after it
-			if err := ctx.Err(); err != nil {
-				return nil, fmt.Errorf("offline: %w", err)
-			}
+	for _, piece := range pieceRe.FindAllString(content, -1) { // a word and the space after it
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("offline: %w", err)
+		} else if req.OnDelta != nil {
 			req.OnDelta(piece)
 		}
 	}
@@ -64,60 +64,62 @@ func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, err
 
 var pieceRe = regexp.MustCompile(`\s*\S+\s*`)
 
-// estimate counts the tokens of what is sent or answered by the usual
-// rule of thumb, one token per four characters of its JSON, at least 1.
+// estimate counts tokens by the usual rule of thumb: one per four
+// characters of JSON, at least 1.
 func estimate(v ...any) int {
 	b, _ := json.Marshal(v) // an unencodable tool schema counts as nothing
 	return max(1, (len(b)+3)/4)
 }
 
-// respond decides the assistant message: tool calls on the first turn
-// after a user message, the next tool of a pipeline after its previous
-// one's result, else the answer (typed when req.ResponseFormat is set).
-func respond(req ai.Request) ai.Message {
+// respond decides the answer: tool calls on the first turn after a user
+// message, a chain's next tool after its previous one's result, else text
+// (typed JSON when req.ResponseFormat is set).
+func respond(req ai.Request) (string, []ai.ToolCall) {
 	c := read(req.Messages)
-	plans := choose(c.user, req.Tools)
+	plans, chain := choose(c.user, req.Tools)
+	if next, ok := c.next(chain); ok && !c.answered {
+		return "", c.assignIDs([]ai.ToolCall{next})
+	}
 	var calls []ai.ToolCall
-	if next, ok := c.next(plans); ok && !c.answered {
-		calls = []ai.ToolCall{next}
-	} else if len(c.calls) == 0 && !c.answered {
-		calls = firstCalls(c.user, plans)
+	for _, p := range plans {
+		for _, a := range p.args {
+			args, _ := json.Marshal(a) // JSON values only
+			calls = append(calls, ai.ToolCall{Name: p.ti.t.Name, Arguments: string(args)})
+		}
+	}
+	text := "" // for a typed answer: the tool results first, they hold the facts
+	for _, o := range c.calls {
+		if o.result != nil && !o.result.IsError {
+			text += o.result.Content + "\n\n"
+		}
 	}
 	switch {
-	case len(calls) > 0:
-		return ai.Message{Role: ai.RoleAssistant, ToolCalls: c.assignIDs(calls)}
+	case len(calls) > 0 && len(c.calls) == 0 && !c.answered:
+		return "", c.assignIDs(calls)
 	case req.ResponseFormat != nil:
-		var text string // the tool results first: they hold the facts
-		for _, o := range c.calls {
-			if o.result != nil && !o.result.IsError {
-				text += o.result.Content + "\n\n"
-			}
-		}
-		return ai.Message{Role: ai.RoleAssistant, Content: typed(req.ResponseFormat, text+c.user)}
+		return typed(req.ResponseFormat, text+c.user), nil
 	case len(c.calls) > 0:
-		return ai.Message{Role: ai.RoleAssistant, Content: c.final(plans)}
+		return c.final(plans, chain), nil
 	}
 	for _, p := range plans {
 		if len(p.missing) > 0 {
-			return ai.Message{Role: ai.RoleAssistant, Content: ask(p)}
+			return ask(p), nil
 		}
 	}
-	return ai.Message{Role: ai.RoleAssistant, Content: plain(c.user, len(req.Tools))}
+	return plain(c.user, len(req.Tools)), nil
 }
 
-// assignIDs names calls "call_<turn>_<n>", with a turn number whose IDs
-// are not used anywhere in the conversation.
+// assignIDs names calls "call_<turn>_<n>", with a turn number whose IDs are
+// not used anywhere in the conversation.
 func (c *conv) assignIDs(calls []ai.ToolCall) []ai.ToolCall {
-	for turn := c.turns + 1; ; turn++ {
-		free := true
-		for i := range calls {
-			free = free && !c.ids[fmt.Sprintf("call_%d_%d", turn, i+1)]
-		}
-		for i := 0; free && i < len(calls); i++ {
-			calls[i].ID = fmt.Sprintf("call_%d_%d", turn, i+1)
-		}
-		if free {
-			return calls
+	turn := c.turns + 1
+	for i := 0; i < len(calls); i++ {
+		if c.ids[fmt.Sprintf("call_%d_%d", turn, i+1)] {
+			turn, i = turn+1, -1
 		}
 	}
+	for i := range calls {
+		calls[i].ID = fmt.Sprintf("call_%d_%d", turn, i+1)
+	}
+	return calls
 }

@@ -1,42 +1,41 @@
 package offline
 
 import (
+	"bytes"
 	"encoding/json"
-	"math"
-	"net/mail"
-	"net/url"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
-	"time"
-	"unicode"
+	"sync"
+	"sync/atomic"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-// prop is one property of a JSON schema as the filler reads it. Any
-// schema is accepted: what is not understood is ignored, and the filled
-// value is checked against the real schema afterwards.
+// prop is a JSON schema as the filler reads it, for a property or a whole
+// answer. Any schema is accepted: what is not understood is ignored, and
+// every value is checked against the schema itself (santhosh-tekuri
+// jsonschema, formats asserted).
 type prop struct {
 	name, typ, desc, format string // typ: "string", "integer", "number", "boolean", "array", "object" or "" (any)
 	s                       map[string]any
+	check                   *jsonschema.Schema // compiled on first use; nil when it does not compile
+	ready                   bool
 	required, free, id      bool
 	loose                   bool            // the pattern also matches plain words: it checks values, it cannot find them
 	shapeOnly               bool            // every example has a shape: a value must have one of them
-	words                   map[string]bool // stems of the name's and description's words (not the examples')
+	words                   map[string]bool // stems of its name's and description's words (not its examples')
 	nameWords               []string
 	enum, examples          []any
 	re                      *regexp.Regexp
 	shapes                  []shape
 	items                   *prop   // an array's items
-	props                   []*prop // an object's properties
-	lo, hi, exLo, exHi      float64 // bounds, ±Inf when absent
-	step                    float64 // multipleOf, 0 when absent
-	minLen, maxLen          int     // maxLen -1: none
-	minItems, maxItems      int
+	props                   []*prop // an object's properties, the required ones first
 }
 
 // normalize gives a schema written as Go literals ([]string, int) the
-// types of decoded JSON; a schema that cannot be encoded is empty.
+// types of decoded JSON; a schema that does not encode is empty.
 func normalize(schema map[string]any) map[string]any {
 	var out map[string]any
 	if b, err := json.Marshal(schema); err != nil || json.Unmarshal(b, &out) != nil || out == nil {
@@ -45,61 +44,21 @@ func normalize(schema map[string]any) map[string]any {
 	return out
 }
 
-// parseProps reads an object schema's properties: the required ones in
-// the schema's order, then the others by name.
-func parseProps(s map[string]any, depth int) []*prop {
-	raw, _ := s["properties"].(map[string]any)
-	req := strs(s["required"])
-	var names []string
-	for n := range raw {
-		names = append(names, n)
-	}
-	rank := func(n string) int {
-		if i := slices.Index(req, n); i >= 0 {
-			return i
-		}
-		return len(req)
-	}
-	sort.Slice(names, func(i, j int) bool {
-		return rank(names[i]) < rank(names[j]) || rank(names[i]) == rank(names[j]) && names[i] < names[j]
-	})
-	var out []*prop
-	for _, n := range names {
-		ps, _ := raw[n].(map[string]any)
-		p := parseProp(n, ps, depth)
-		p.required = slices.Contains(req, n)
-		out = append(out, p)
-	}
-	return out
-}
-
 func parseProp(name string, s map[string]any, depth int) *prop {
 	if s == nil {
 		s = map[string]any{}
 	}
-	f := func(k string, def float64) float64 {
-		if v, ok := s[k].(float64); ok {
-			return v
-		}
-		return def
-	}
-	p := &prop{name: name, s: s, typ: schemaType(s), enum: anys(s["enum"]), examples: anys(s["examples"]), words: map[string]bool{},
-		lo: f("minimum", math.Inf(-1)), hi: f("maximum", math.Inf(1)), exLo: f("exclusiveMinimum", math.Inf(-1)),
-		exHi: f("exclusiveMaximum", math.Inf(1)), step: f("multipleOf", 0), minLen: int(f("minLength", 0)),
-		maxLen: int(f("maxLength", -1)), minItems: int(f("minItems", 0)), maxItems: int(f("maxItems", -1))}
-	p.desc, _ = s["description"].(string)
-	p.format, _ = s["format"].(string)
+	p := &prop{name: name, s: s, typ: schemaType(s), enum: anys(s["enum"]), examples: anys(s["examples"]), words: map[string]bool{}}
+	p.desc, p.format = str(s["description"]), str(s["format"])
 	if c, ok := s["const"]; ok {
 		p.enum = []any{c}
 	}
-	if pat, ok := s["pattern"].(string); ok {
-		if re, err := regexp.Compile(pat); err == nil {
-			p.re, p.loose = re, re.MatchString("hello") || re.MatchString("x")
-		}
+	if re, err := regexp.Compile(str(s["pattern"])); err == nil && s["pattern"] != nil {
+		p.re, p.loose = re, re.MatchString("hello") || re.MatchString("x")
 	}
 	exs, plain := strs(s["examples"]), p.desc
 	for _, e := range descExamples(p.desc) {
-		exs, plain = append(exs, e), strings.ReplaceAll(plain, e, "") // an example's words are not the property's
+		exs, plain = append(exs, e), strings.ReplaceAll(plain, e, "")
 	}
 	for _, e := range exs {
 		if f := detectFormat(e); f != "" && p.format == "" && p.re == nil {
@@ -110,12 +69,9 @@ func parseProp(name string, s map[string]any, depth int) *prop {
 	}
 	p.shapeOnly = len(p.shapes) > 0 && len(p.shapes) == len(exs)
 	p.nameWords = words(splitIdent(name))
-	nameFree := false
-	for _, w := range p.nameWords {
-		nameFree = nameFree || freeWords[w]
-	}
 	all := append(slices.Clone(p.nameWords), words(plain)...)
 	sort.Strings(all)
+	nameFree := slices.ContainsFunc(p.nameWords, func(w string) bool { return freeWords[w] })
 	for _, w := range all {
 		p.words[w], p.id = true, p.id || idWords[w]
 		if f := formatWords[w]; f != "" && p.format == "" && p.re == nil && p.enum == nil && !nameFree && p.typ == "string" {
@@ -123,22 +79,77 @@ func parseProp(name string, s map[string]any, depth int) *prop {
 		}
 	}
 	hinted := p.enum != nil || p.re != nil && !p.loose || p.format != "" || p.shapeOnly
-	for _, w := range all {
-		p.free = p.free || freeWords[w] && !hinted && p.typ != "array"
-	}
+	p.free = !hinted && p.typ != "array" && slices.ContainsFunc(all, func(w string) bool { return freeWords[w] })
 	if items, ok := s["items"].(map[string]any); ok && depth < 8 {
 		p.items = parseProp(name, items, depth+1)
 	}
-	if p.typ == "object" && depth < 8 {
-		p.props = parseProps(s, depth+1)
+	raw, _ := s["properties"].(map[string]any)
+	req := strs(s["required"])
+	for n := range raw {
+		if depth < 8 {
+			ps, _ := raw[n].(map[string]any)
+			p.props = append(p.props, parseProp(n, ps, depth+1))
+			p.props[len(p.props)-1].required = slices.Contains(req, n)
+		}
 	}
+	sort.Slice(p.props, func(i, j int) bool {
+		a, b := slices.Index(req, p.props[i].name), slices.Index(req, p.props[j].name)
+		return a >= 0 && (b < 0 || a < b) || a == b && p.props[i].name < p.props[j].name
+	})
 	return p
+}
+
+// valid reports whether the schema accepts v.
+func (p *prop) valid(v any) bool {
+	if !p.ready {
+		p.check, p.ready = compile(p.s), true
+	}
+	return valid(p.check, v)
+}
+
+// compiled caches compiled schemas by their JSON text, at most 4096: a
+// program offers the same tools again and again.
+var (
+	compiled     sync.Map
+	compiledSize atomic.Int32
+)
+
+// compile compiles a JSON schema (draft 2020-12, formats asserted); nil
+// when it does not compile.
+func compile(schema map[string]any) *jsonschema.Schema {
+	raw, _ := json.Marshal(schema) // normalized: it encodes
+	if sch, ok := compiled.Load(string(raw)); ok {
+		return sch.(*jsonschema.Schema)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	c.AssertFormat()
+	var sch *jsonschema.Schema
+	if err == nil && c.AddResource("schema.json", doc) == nil {
+		sch, _ = c.Compile("schema.json")
+	}
+	if compiledSize.Add(1) <= 4096 {
+		compiled.Store(string(raw), sch)
+	}
+	return sch
+}
+
+// valid checks v against a compiled schema; one that did not compile
+// (nil) rejects nothing.
+func valid(sch *jsonschema.Schema, v any) bool {
+	b, err := json.Marshal(v)
+	if sch == nil || err != nil {
+		return sch == nil
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	return err == nil && sch.Validate(inst) == nil
 }
 
 // schemaType is a schema's JSON type: its "type" (the first one not
 // "null" when it lists several), else what its keywords imply.
 func schemaType(s map[string]any) string {
-	for _, t := range append([]string{str(s["type"])}, strs(s["type"])...) {
+	for _, t := range append(strs(s["type"]), str(s["type"])) {
 		if t != "" && t != "null" {
 			return t
 		}
@@ -156,27 +167,16 @@ func schemaType(s map[string]any) string {
 var hintRe = regexp.MustCompile(`(?i)\b(?:like|e\.\s?g\.?,?|eg|such as|for (?:example|instance),?|examples?:)\s+`)
 
 // descExamples returns the examples a description gives after "like",
-// "e.g.", "such as" or "for example": the quoted texts that follow, or
-// else the text up to a comma, semicolon, parenthesis or sentence end,
-// split on " or ".
-func descExamples(desc string) []string {
-	var out []string
-	for _, m := range hintRe.FindAllStringIndex(desc, -1) {
-		rest := desc[m[1]:]
-		if end := strings.Index(rest, ". "); end >= 0 {
-			rest = rest[:end]
+// "e.g.", "such as" or "for example": the quoted texts after it, else the
+// text up to a comma, semicolon, parenthesis or sentence end, split on "or".
+func descExamples(desc string) (out []string) {
+	if loc := hintRe.FindStringIndex(desc); loc != nil {
+		rest, qs := desc[loc[1]:], quotes(desc[loc[1]:])
+		for _, q := range qs {
+			out = append(out, q.text)
 		}
-		if qs := quotes(rest); len(qs) > 0 && qs[0].start == 0 {
-			for _, q := range qs {
-				out = append(out, q.text)
-			}
-			continue
-		}
-		if end := strings.IndexAny(rest, ",;)\n"); end >= 0 {
-			rest = rest[:end]
-		}
-		for _, e := range strings.Split(strings.TrimRight(rest, ". "), " or ") {
-			if e = strings.TrimSpace(e); e != "" {
+		for _, e := range strings.Split(strings.Split(rest[:strings.IndexAny(rest+",", ",;)\n")], ". ")[0], " or ") {
+			if e = strings.TrimRight(strings.TrimSpace(e), "."); e != "" && qs == nil {
 				out = append(out, e)
 			}
 		}
@@ -184,75 +184,51 @@ func descExamples(desc string) []string {
 	return out
 }
 
-var (
-	emailRe = regexp.MustCompile(`^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$`)
-	uuidRe  = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
-)
-
-// detectFormat names the JSON schema format (email, uuid, date, uri,
-// date-time) a text is written in, or "".
+// detectFormat names the JSON schema format a text is written in (email,
+// uuid, date, date-time, uri), or "".
 func detectFormat(v string) string {
-	if emailRe.MatchString(v) {
-		if _, err := mail.ParseAddress(v); err == nil {
-			return "email"
+	for _, f := range []string{"email", "uuid", "date", "date-time", "uri"} {
+		if valid(compile(map[string]any{"type": "string", "format": f}), v) && (f != "uri" || strings.Contains(v, "://")) {
+			return f
 		}
-	}
-	if uuidRe.MatchString(v) {
-		return "uuid"
-	} else if _, err := time.Parse(time.DateOnly, v); err == nil {
-		return "date"
-	} else if _, err := time.Parse(time.RFC3339, v); err == nil {
-		return "date-time"
-	} else if u, err := url.Parse(v); err == nil && u.Scheme != "" && u.Host != "" && strings.Contains(v, "://") && !strings.ContainsAny(v, " \t") {
-		return "uri"
 	}
 	return ""
 }
 
-// shape is the form of an example value such as ABC-123, #1042, ord_7f3a,
-// America/New_York or 15 * 23 + 100: the kinds of characters it is made
-// of (upper, lower, digit, symbol, space) and its symbols. A value has
-// the shape when it is made of the same kinds; a one-word value also
-// wants its symbols among the example's ("sub-agents" is not shaped like
-// ord_7f3a).
+// shape is the form of an example such as ABC-123, #1042, ord_7f3a,
+// America/New_York or 15 * 23 + 100: the kinds of characters it is made of
+// (upper, lower, digit, symbol, space) and its symbols. A value has the
+// shape when made of the same kinds; a one-word value also wants its
+// symbols among the example's ("sub-agents" is not shaped like ord_7f3a).
 type shape struct {
 	cls  int
 	syms string
 }
 
 const (
-	clsUpper = 1 << iota
-	clsLower
-	clsDigit
-	clsSym
-	clsSpace
+	clsUpper, clsLower, clsDigit, clsSym, clsSpace = 1, 2, 4, 8, 16
+	clsLetter                                      = clsUpper | clsLower
 )
 
+var classRes = []*regexp.Regexp{regexp.MustCompile(`\p{Lu}`), regexp.MustCompile(`\p{Ll}|\p{Lo}`), regexp.MustCompile(`\pN`),
+	regexp.MustCompile(`[^\pL\pN\s]`), regexp.MustCompile(`\s`)}
+
+func classes(s string) (cls int, syms string) {
+	for i, re := range classRes {
+		if re.MatchString(s) {
+			cls |= 1 << i
+		}
+	}
+	return cls, strings.Join(classRes[3].FindAllString(s, -1), "")
+}
+
 // makeShape returns an example's shape. Only examples with a digit or a
-// symbol have one, and only single words or texts without letters (a
+// symbol have one, and only one word or a text without letters (a
 // formula): "blue" or "favourite colour" say what a value means, not how
 // it is written.
 func makeShape(ex string) (shape, bool) {
 	cls, syms := classes(ex)
-	return shape{cls, syms}, cls&(clsDigit|clsSym) != 0 && (cls&clsSpace == 0 || cls&(clsUpper|clsLower) == 0)
-}
-
-func classes(s string) (cls int, syms string) {
-	for _, r := range s {
-		switch {
-		case unicode.IsUpper(r):
-			cls |= clsUpper
-		case unicode.IsLetter(r):
-			cls |= clsLower
-		case unicode.IsDigit(r):
-			cls |= clsDigit
-		case unicode.IsSpace(r):
-			cls |= clsSpace
-		default:
-			cls, syms = cls|clsSym, syms+string(r)
-		}
-	}
-	return cls, syms
+	return shape{cls, syms}, cls&(clsDigit|clsSym) != 0 && (cls&clsSpace == 0 || cls&clsLetter == 0)
 }
 
 func (sh shape) match(v string) bool {
@@ -260,12 +236,15 @@ func (sh shape) match(v string) bool {
 	return cls == sh.cls && len(v) > 1 && (cls&clsSpace != 0 || strings.Trim(syms, sh.syms) == "")
 }
 
+func matchAny(shapes []shape, v string) bool {
+	return slices.ContainsFunc(shapes, func(sh shape) bool { return sh.match(v) })
+}
+
 func str(v any) string { s, _ := v.(string); return s }
 
 func anys(v any) []any { a, _ := v.([]any); return a }
 
-func strs(v any) []string {
-	var out []string
+func strs(v any) (out []string) {
 	for _, e := range anys(v) {
 		if s, ok := e.(string); ok {
 			out = append(out, s)

@@ -163,37 +163,22 @@ func init() {
 
 // clauses splits s into the requests it makes, never inside quotes; a
 // question word that starts the next request stays with it.
-func clauses(s string) []tok {
-	qs := quotes(s)
-	var out []tok
+func clauses(s string) (out []tok) {
+	masked := []byte(s)
+	for _, q := range quotes(s) {
+		copy(masked[q.start:q.end], strings.Repeat("x", q.end-q.start))
+	}
 	start := 0
-	add := func(a, b int) {
-		if t := strings.TrimSpace(s[a:b]); t != "" {
-			a += strings.Index(s[a:b], t)
+	for _, m := range append(clauseRe.FindAllIndex(masked, -1), []int{len(s), len(s)}) {
+		if t := strings.TrimSpace(s[start:m[0]]); t != "" {
+			a := start + strings.Index(s[start:m[0]], t)
 			out = append(out, tok{t, a, a + len(t)})
 		}
-	}
-	for _, m := range clauseRe.FindAllStringIndex(s, -1) {
-		if inside(qs, m[0]) {
-			continue
-		}
-		add(start, m[0])
-		start = m[1]
-		if unicode.IsLetter(rune(s[m[1]-1])) { // keep the question word
+		if start = m[1]; m[1] > m[0] && unicode.IsLetter(rune(s[m[1]-1])) { // keep the question word
 			start = m[0] + strings.LastIndexAny(s[m[0]:m[1]], " \t\n") + 1
 		}
 	}
-	add(start, len(s))
 	return out
-}
-
-func inside(ts []tok, at int) bool {
-	for _, t := range ts {
-		if t.start < at && at < t.end {
-			return true
-		}
-	}
-	return false
 }
 
 // clip cuts s to at most n runes at a word boundary, adding "…".

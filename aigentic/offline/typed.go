@@ -1,13 +1,10 @@
 package offline
 
 import (
-	"bytes"
 	"encoding/json"
 	"math"
 	"regexp/syntax"
 	"strings"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
@@ -21,17 +18,13 @@ import (
 // date, address or UUID. When the result does not validate, the answer
 // is those defaults alone.
 func typed(rf *ai.ResponseFormat, text string) string {
-	schema := normalize(rf.Schema)
-	p := parseProp("answer", schema, 0)
+	p := parseProp("answer", normalize(rf.Schema), 0)
 	f := &filler{src: newSrc(text), typed: true}
 	c, ok := f.value(p, 0, 0)
-	if sch := compile(schema); !ok || !valid(sch, c.v) {
+	if !ok || !p.valid(c.v) {
 		c.v = (&filler{src: newSrc(""), typed: true}).deflt(p, 0)
 	}
-	b, err := json.Marshal(c.v)
-	if err != nil {
-		return "{}"
-	}
+	b, _ := json.Marshal(c.v) // JSON values only
 	return string(b)
 }
 
@@ -50,30 +43,23 @@ func (f *filler) deflt(p *prop, depth int) any {
 		return vals
 	case "array":
 		out := []any{}
-		for i := 0; i < p.minItems && i < 64 && p.items != nil; i++ {
+		for i := 0; i < int(num(p.s["minItems"], 0)) && i < 64 && p.items != nil; i++ {
 			out = append(out, f.deflt(p.items, depth+1))
 		}
 		return out
 	case "boolean":
 		return false
-	case "integer", "number":
-		step := math.Max(p.step, 0)
-		if step == 0 {
-			step = 1
-		}
-		v := math.Ceil(math.Max(0, math.Max(p.lo, p.exLo))/step) * step
-		if v <= p.exLo {
-			v += step
-		}
-		if !p.inBounds(v) { // from the top instead
-			if v = math.Floor(math.Min(p.hi, p.exHi)/step) * step; v >= p.exHi {
-				v -= step
+	case "integer", "number": // the first valid of 0, the bounds, and the multiples next to them
+		step := num(p.s["multipleOf"], 1)
+		for _, k := range []string{"", "minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"} {
+			b := num(p.s[k], 0) / max(step, 1e-9)
+			for _, v := range []float64{math.Ceil(b), math.Floor(b) + 1, math.Ceil(b) - 1} {
+				if x, ok := accept(p, v*step); ok {
+					return x
+				}
 			}
 		}
-		if p.typ == "integer" && math.Abs(v) < 1<<53 {
-			return int64(v)
-		}
-		return v
+		return 0
 	}
 	if s, ok := placeholders[p.format]; ok {
 		return s
@@ -82,10 +68,10 @@ func (f *filler) deflt(p *prop, depth int) any {
 	if p.re != nil && !p.re.MatchString(s) {
 		s = sample(p.re.String())
 	}
-	if p.maxLen >= 0 && len([]rune(s)) > p.maxLen {
-		s = string([]rune(s)[:p.maxLen])
+	if n := int(num(p.s["maxLength"], -1)); n >= 0 && len([]rune(s)) > n {
+		s = string([]rune(s)[:n])
 	}
-	return s + strings.Repeat(".", max(0, p.minLen-len([]rune(s))))
+	return s + strings.Repeat(".", max(0, int(num(p.s["minLength"], 0))-len([]rune(s))))
 }
 
 // placeholders stand for values of a format the text did not give.
@@ -124,30 +110,4 @@ func sample(pattern string) string {
 	}
 	walk(re, 0)
 	return b.String()
-}
-
-// compile compiles a JSON schema with santhosh-tekuri/jsonschema (draft
-// 2020-12, formats asserted); nil when it does not compile.
-func compile(schema map[string]any) *jsonschema.Schema {
-	raw, _ := json.Marshal(schema) // normalized: it encodes
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
-	c.AssertFormat()
-	if err != nil || c.AddResource("schema.json", doc) != nil {
-		return nil
-	}
-	sch, _ := c.Compile("schema.json")
-	return sch
-}
-
-// valid checks v against a compiled schema; a schema that did not compile
-// (nil) cannot reject anything.
-func valid(sch *jsonschema.Schema, v any) bool {
-	b, err := json.Marshal(v)
-	if sch == nil || err != nil {
-		return sch == nil
-	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-	return err == nil && sch.Validate(inst) == nil
 }

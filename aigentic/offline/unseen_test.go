@@ -111,7 +111,7 @@ func TestUnseenTools(t *testing.T) {
 		{"enum with _ read as a space, integer next to its unit", []ai.Tool{thermoTool}, "Switch the thermostat to fan only at 21 degrees.",
 			[]wantCall{{"set_thermostat", `{"mode":"fan_only","target_c":21}`}}, nil},
 		{"number out of bounds asks", []ai.Tool{thermoTool}, "Set the thermostat to cool at 45 degrees.",
-			nil, []string{"target_c", "from 10 to 30"}},
+			nil, []string{"target_c", "minimum 10; maximum 30"}},
 		{"formats date and email", []ai.Tool{meetingTool}, "Book a meeting on 2026-04-02 with dana@corp.example.",
 			[]wantCall{{"book_meeting", `{"attendee":"dana@corp.example","date":"2026-04-02"}`}}, nil},
 		{"written date", []ai.Tool{meetingTool}, "Book a meeting with dana@corp.example on 2 April 2026.",
