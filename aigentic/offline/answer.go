@@ -1,6 +1,7 @@
 package offline
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -9,15 +10,13 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
 
-// outcome is a tool call made since the last user message, and its result
-// once it arrived.
+// outcome is a call made since the user message, with its result.
 type outcome struct {
 	call   ai.ToolCall
 	result *ai.Message
 }
 
-// conv is what the model reads from a conversation: the last user
-// message, and what happened after it.
+// conv is the last user message, and what happened after it.
 type conv struct {
 	user     string
 	calls    []*outcome
@@ -58,11 +57,10 @@ func read(msgs []ai.Message) *conv {
 	return c
 }
 
-// next returns the chain's next call: its first tool not called yet, given
-// the request and the previous tool's result, once that result arrived and
-// is not an error.
-func (c *conv) next(chain []*plan) (ai.ToolCall, bool) {
-	for i := 1; i < len(chain); i++ {
+// next calls the chain's next tool with the request and the previous
+// tool's result, once that arrived and is not an error.
+func (c *conv) next(chain []*plan) []ai.ToolCall {
+	for i := 1; i < len(chain) && !c.answered; i++ {
 		prev, name := c.byName[chain[i-1].ti.t.Name], chain[i].ti.t.Name
 		if c.byName[name] != nil {
 			continue
@@ -71,39 +69,35 @@ func (c *conv) next(chain []*plan) (ai.ToolCall, bool) {
 		}
 		input := c.user + "\n\nResult from " + prev.call.Name + ":\n" + strings.TrimSpace(prev.result.Content)
 		args, _ := json.Marshal(map[string]string{chain[i].ti.root.props[0].name: clip(input, maxFreeRunes)})
-		return ai.ToolCall{Name: name, Arguments: string(args)}, true
+		return []ai.ToolCall{{Name: name, Arguments: string(args)}}
 	}
-	return ai.ToolCall{}, false
+	return nil
 }
 
-// final writes the answer from this turn's tool results: failures first,
-// their messages quoted, then each result verbatim with the tool's name
-// and short arguments; a chain's answer is its last tool's result. Chosen
-// tools that lacked a value ask for it.
+// final answers from the results: failures quoted, then each result with
+// its tool and arguments; a chain's is its last result.
 func (c *conv) final(plans, chain []*plan) string {
 	var b strings.Builder
 	var ok []*outcome
 	for _, o := range c.calls {
-		if o.result == nil {
-			fmt.Fprintf(&b, "I called the %s tool but received no result from it.\n", o.call.Name)
-		} else if o.result.IsError {
-			fmt.Fprintf(&b, "The %s tool failed: \"%s\"\n", o.call.Name, strings.TrimSpace(o.result.Content))
+		if o.result == nil || o.result.IsError {
+			fmt.Fprintf(&b, "The %s tool failed: \"%s\"\n", o.call.Name, strings.TrimSpace(cmp.Or(o.result, &ai.Message{Content: "no result"}).Content))
 		} else {
 			ok = append(ok, o)
 		}
 	}
 	text := func(o *outcome) string { return strings.TrimSpace(o.result.Content) }
 	switch {
-	case len(ok) == 0 && b.Len() > 0:
-		b.WriteString("No tool gave me a usable result, so I cannot answer your request reliably.")
 	case len(ok) == 0:
-		b.WriteString("I have no tool results to answer from.")
+		b.WriteString("No tool gave me a usable result, so I cannot answer your request reliably.")
 	case len(chain) > 0 && len(ok) == len(c.calls) && len(ok) == len(chain):
 		b.WriteString(text(ok[len(ok)-1]))
-	case len(ok) == 1 && b.Len() == 0 && strings.Contains(text(ok[0]), "\n"):
-		fmt.Fprintf(&b, "Here is the result from the %s tool%s:\n\n%s", ok[0].call.Name, argsNote(ok[0].call), text(ok[0]))
 	case len(ok) == 1 && b.Len() == 0:
-		fmt.Fprintf(&b, "The %s tool%s returned: %s", ok[0].call.Name, argsNote(ok[0].call), text(ok[0]))
+		sep := " "
+		if strings.Contains(text(ok[0]), "\n") {
+			sep = "\n\n"
+		}
+		fmt.Fprintf(&b, "The %s tool%s returned:%s%s", ok[0].call.Name, argsNote(ok[0].call), sep, text(ok[0]))
 	default:
 		head := "Here is what I found:\n"
 		if b.Len() > 0 {
@@ -122,8 +116,7 @@ func (c *conv) final(plans, chain []*plan) string {
 	return strings.TrimSpace(b.String())
 }
 
-// argsNote gives a call's arguments in a few words, ` (order_id: 1042)`;
-// "" when they are long.
+// argsNote gives short arguments: ` (order_id: 1042)`.
 func argsNote(tc ai.ToolCall) string {
 	var args map[string]any
 	var parts []string
@@ -138,33 +131,27 @@ func argsNote(tc ai.ToolCall) string {
 	return " (" + strings.Join(parts, ", ") + ")"
 }
 
-// ask asks for the required values a chosen tool lacks, naming each by its
-// property's name and description, and the schema's constraints on it.
+// ask asks for what a chosen tool lacks, by name, description, constraints.
 func ask(p *plan) string {
 	var needs, names []string
 	for _, pr := range p.missing {
-		about := []string{}
-		if d := strings.TrimRight(strings.TrimSpace(pr.desc), "."); d != "" {
-			about = append(about, d)
-		}
+		about := strings.TrimRight(strings.TrimSpace(pr.desc), ".")
 		for _, k := range []string{"enum", "format", "pattern", "minimum", "maximum"} {
 			if v, ok := pr.s[k]; ok {
 				j, _ := json.Marshal(v)
-				about = append(about, k+" "+strings.Trim(string(j), `"`))
+				about += "; " + k + " " + strings.Trim(string(j), `"`)
 			}
 		}
-		need := "the " + pr.name
-		if len(about) > 0 {
-			need += " (" + strings.Join(about, "; ") + ")"
+		if about = strings.TrimPrefix(about, "; "); about != "" {
+			about = " (" + about + ")"
 		}
-		needs, names = append(needs, need), append(names, "the "+pr.name)
+		needs, names = append(needs, "the "+pr.name+about), append(names, "the "+pr.name)
 	}
 	return fmt.Sprintf("To use the %s tool I need %s. Please tell me %s.", p.ti.t.Name, strings.Join(needs, " and "), strings.Join(names, " and "))
 }
 
 // plain answers without tools: it restates the material the request
-// carries (another tool's result handed on after a blank line), or says
-// why it cannot answer. It never adds a fact.
+// carries after a blank line, or says why it cannot answer.
 func plain(user string, tools int) string {
 	if user = strings.TrimSpace(user); user == "" {
 		return "I did not receive a question or a task. What would you like me to do?"
@@ -180,9 +167,5 @@ func plain(user string, tools int) string {
 	if len(items) > 0 {
 		return "Here is what the material I was given says, restated without additions:\n" + strings.Join(items, "\n")
 	}
-	why := "no tool I was given fits this request"
-	if tools == 0 {
-		why = "I was given no tools"
-	}
-	return fmt.Sprintf("I am the built-in offline model: I answer by calling tools, and %s (%q). I have no knowledge of my own to answer it with.", why, clip(user, 120))
+	return fmt.Sprintf("I am the built-in offline model: I answer by calling tools, and none of the %d tools I was given fits this request (%q). I have no knowledge of my own to answer it with.", tools, clip(user, 120))
 }

@@ -8,9 +8,8 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
 
-// threshold is the evidence a tool needs to fit a request: a word of its
-// name (3; 1 for a generic word such as "get"), words of its description
-// (1 each, 3 at most), and what its properties find (see weight).
+// threshold is the evidence a fitting tool needs: a word of its name 3 (a
+// generic one 1), of its description 1 (3 at most), its values (see object).
 const threshold = 3
 
 // tinfo is a tool as the model reads it.
@@ -22,17 +21,14 @@ type tinfo struct {
 	single bool            // one free text property: a sub-agent's {"input"}
 }
 
-// plan is a tool chosen for a request: the clause that chose it, its
-// arguments (one set per call) and the required properties nothing filled.
+// plan is a chosen tool: its calls' arguments, or what is missing.
 type plan struct {
 	ti      *tinfo
-	clause  int
 	args    []map[string]any
 	missing []*prop
 }
 
-// score rates how well a tool fits text and fills its arguments from it;
-// free text properties get own.
+// score rates how well the tool fits text, and fills its arguments.
 func (ti *tinfo) score(text, own string) (int, *filler, map[string]any, []*prop) {
 	sc, d := 0, 0
 	for w := range set(strings.Join(words(text), " "), false) {
@@ -45,13 +41,9 @@ func (ti *tinfo) score(text, own string) (int, *filler, map[string]any, []*prop)
 	return sc + min(d, 3) + ev, f, args, missing
 }
 
-// choose picks the tools a request asks for, in the order it names them.
-// With several clauses ("What is 15 * 23 + 100? Also, what time is it in
-// Asia/Tokyo?") each clause's best fitting tool is chosen, filling its
-// arguments from its clauses and those no tool claimed; else the best
-// fitting tool of the whole request. Two or more single-input tools form
-// a chain: the first gets the request, each next one the previous one's
-// result.
+// choose picks each clause's best fitting tool (filling it from its own
+// clauses and those no tool claimed), else the request's; two or more
+// single-input tools chain, in the order the request names them.
 func choose(user string, tools []ai.Tool) (plans, chain []*plan) {
 	var tis []*tinfo
 	for _, t := range tools {
@@ -84,7 +76,7 @@ func choose(user string, tools []ai.Tool) (plans, chain []*plan) {
 			claims[ti], owner = []string{user}, append(owner, ti)
 		}
 	}
-	for k, ti := range owner {
+	for _, ti := range owner {
 		if ti == nil || slices.ContainsFunc(plans, func(p *plan) bool { return p.ti == ti }) {
 			continue
 		}
@@ -98,7 +90,7 @@ func choose(user string, tools []ai.Tool) (plans, chain []*plan) {
 			}
 			text = strings.Join(parts, "\n")
 		}
-		plans = append(plans, fill(ti, text, strings.Join(claims[ti], "\n"), k))
+		plans = append(plans, fill(ti, text, strings.Join(claims[ti], "\n")))
 		if ti.single {
 			chain = append(chain, plans[len(plans)-1])
 		}
@@ -115,8 +107,7 @@ func choose(user string, tools []ai.Tool) (plans, chain []*plan) {
 	return plans, chain
 }
 
-// best returns the tool that fits text best, or nil when none reaches the
-// threshold; a tie goes to the tool offered first.
+// best returns the first of the tools fitting text best, or nil.
 func best(tis []*tinfo, text string) (top *tinfo) {
 	for topScore, i := threshold-1, 0; i < len(tis); i++ {
 		if sc, _, _, _ := tis[i].score(text, text); sc > topScore {
@@ -126,15 +117,12 @@ func best(tis []*tinfo, text string) (top *tinfo) {
 	return top
 }
 
-// fill makes a tool's plan over its text: its arguments, and one more set
-// per further value when the text lists several strong values for one
-// property ("the time in Asia/Tokyo and Europe/Paris"). Only sets the
-// tool's schema accepts are kept (an invalid one is tried again without
-// its optional properties); with none left, the plan asks for its
-// required properties.
-func fill(ti *tinfo, text, own string, clause int) *plan {
+// fill plans a tool: one call per strong value of one property ("Asia/Tokyo
+// and Europe/Paris"), with arguments its schema accepts (else without the
+// optional ones); with none, it asks for the required ones.
+func fill(ti *tinfo, text, own string) *plan {
 	_, f, args, missing := ti.score(text, own)
-	p := &plan{ti: ti, clause: clause, missing: missing}
+	p := &plan{ti: ti, missing: missing}
 	var key *prop
 	var vals []any
 	for _, pr := range ti.root.props {

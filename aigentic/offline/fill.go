@@ -9,14 +9,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // maxAnalysed bounds the text read, in bytes; maxFreeRunes a free text value.
 const maxAnalysed, maxFreeRunes = 8 << 10, 4000
 
-// src is a text values are taken from: the request (or some of its
-// clauses) for arguments, the tool results and the request for a typed answer.
+// src is a text values are taken from.
 type src struct {
 	text         string
 	toks, quotes []tok
@@ -30,17 +28,16 @@ func newSrc(text string) *src {
 	s := &src{text: text, toks: tokens(text), quotes: quotes(text)}
 	for i, t := range s.toks {
 		if m := numberRe.FindStringSubmatch(t.text); m != nil {
-			text := strings.ReplaceAll(m[1], ",", "")
-			v, _ := strconv.ParseFloat(text, 64) // ±Inf when too large: no schema takes it
-			s.nums = append(s.nums, number{v, text, stem(strings.ToLower(m[2])), i, t})
+			v, _ := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64) // ±Inf when too large: no schema takes it
+			s.nums = append(s.nums, number{v, stem(strings.ToLower(m[2])), i, t})
 		}
 	}
 	return s
 }
 
-// filler fills a schema from a source, using each piece of it once. For a
-// typed answer, required values it cannot find get defaults. When at is
-// set, it records where and in which pass each top-level value was found.
+// filler fills a schema from a source, each piece of it used once; typed,
+// it gives required values defaults; with at set, it records where and in
+// which pass it found each top-level value.
 type filler struct {
 	src   *src
 	used  []tok
@@ -57,25 +54,12 @@ type cand struct {
 	w  int
 }
 
-// weight is how much a value of a pass says that its property is meant: 3
-// for a strong one (an enum value 2, a boolean 1), 1 a bare number.
-func weight(p *prop, pass int) int {
-	switch {
-	case pass == 0 && p.typ == "boolean":
-		return 1
-	case pass == 0:
-		return 3 - min(len(p.enum), 1)
-	case pass == 2 && (p.typ == "integer" || p.typ == "number"):
-		return 1
-	}
-	return 0
-}
-
-// object fills properties in three passes: strong evidence first (a
-// pattern, format, enum value, example's shape or ID matched; a quote or
-// number next to the property's words), then the quotes left in order,
-// then fallbacks (free text, names, bare numbers). It returns the values,
-// the required properties left empty, and the evidence.
+// object fills properties in three passes — strong values (a pattern,
+// format, enum value, shape or ID matched; a quote or number by the
+// property's words), the quotes left, fallbacks (free text, names, bare
+// numbers) — and returns the values, the required properties left empty
+// and the evidence: 3 a strong value (an enum value 2, a boolean 1), 1 a
+// bare number.
 func (f *filler) object(props []*prop, depth int) (map[string]any, []*prop, int) {
 	vals, score := map[string]any{}, 0
 	var missing []*prop
@@ -84,7 +68,14 @@ func (f *filler) object(props []*prop, depth int) (map[string]any, []*prop, int)
 			if _, done := vals[p.name]; done {
 				continue
 			} else if c, ok := f.value(p, pass, depth); ok {
-				vals[p.name], score = c.v, score+max(c.w, weight(p, pass))
+				switch vals[p.name] = c.v; {
+				case pass == 0 && p.typ == "boolean", pass == 2 && (p.typ == "integer" || p.typ == "number"):
+					score++
+				case pass == 0 && p.typ == "object":
+					score += c.w
+				case pass == 0:
+					score += 3 - min(len(p.enum), 1)
+				}
 				if f.used = append(f.used, c.at); depth == 0 && f.at != nil {
 					f.at[p.name], f.pass[p.name] = c.at, pass
 				}
@@ -152,18 +143,9 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 	case pass == 0:
 		strict := p.enum != nil || p.re != nil && !p.loose || knownFormats[p.format]
 		for _, t := range s.pieces() {
-			if strict || matchAny(p.shapes, t.text) || p.id && idLike(t.text) {
+			byName := (slices.Contains(s.quotes, t) || p.id && numberRe.MatchString(t.text)) && s.before(t.start, p.words)
+			if strict || byName || matchAny(p.shapes, t.text) || p.id && idLike(t.text) {
 				add(t.text, t)
-			}
-		}
-		for _, q := range s.quotes {
-			if s.before(q.start, p.words) {
-				add(q.text, q)
-			}
-		}
-		for _, n := range s.nums {
-			if p.id && s.near(n, p.words) {
-				add(n.text, n.at)
 			}
 		}
 	case pass == 1:
@@ -185,14 +167,11 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 	return out
 }
 
-// nameRe finds names, capitalised words not starting a sentence: "Paris",
-// "Ada Lovelace".
+// nameRe finds capitalised words not starting a sentence: "Ada Lovelace".
 var nameRe = regexp.MustCompile(`[^\s.!?:]\s+(\p{Lu}[\p{Ll}'-]+(?: \p{Lu}[\p{Ll}'-]+)*)`)
 
-// accept returns v as p's JSON value — an enum value in the enum's own
-// spelling, a date as 2026-03-15, a whole number as an integer, long free
-// text clipped — when p's schema accepts it (and, with shapes only, it has
-// one of them). Cheap checks come first: most words of a request fail.
+// accept returns v as p's value (an enum's spelling, an integer, free text
+// clipped) when p's schema takes it; cheap checks first.
 func accept(p *prop, v any) (any, bool) {
 	if i := slices.IndexFunc(p.enum, func(e any) bool { return norm(fmt.Sprint(e)) == norm(fmt.Sprint(v)) }); i >= 0 {
 		v = p.enum[i]
@@ -201,11 +180,8 @@ func accept(p *prop, v any) (any, bool) {
 	}
 	switch x := v.(type) {
 	case string:
-		if t, err := parseDate(x); err == nil && p.format == "date" {
-			x = t.Format(time.DateOnly)
-		}
 		if n := int(num(p.s["maxLength"], -1)); p.free && n >= 0 && len([]rune(x)) > n {
-			x = strings.TrimSuffix(clip(x, n-1), "…")
+			x = strings.TrimSpace(string([]rune(x)[:n]))
 		}
 		if v = x; x == "" || p.shapeOnly && !matchAny(p.shapes, x) || p.re != nil && !p.re.MatchString(x) || p.typ != "string" && p.typ != "" {
 			return nil, false
@@ -218,25 +194,14 @@ func accept(p *prop, v any) (any, bool) {
 	return v, p.valid(v)
 }
 
-// parseDate reads 2026-03-15, 15 March 2026 or March 15, 2026.
-func parseDate(v string) (t time.Time, err error) {
-	for _, l := range []string{time.DateOnly, "2 January 2006", "January 2 2006", "2 Jan 2006", "Jan 2 2006"} {
-		if t, err = time.Parse(l, strings.ReplaceAll(v, ",", "")); err == nil {
-			break
-		}
-	}
-	return t, err
-}
-
-// norm makes an enum value and a mention comparable: lower case, _ and - as spaces.
+// norm: lower case, _ and - as spaces.
 func norm(s string) string {
 	return strings.Join(strings.Fields(strings.NewReplacer("_", " ", "-", " ").Replace(strings.ToLower(s))), " ")
 }
 
 var knownFormats = set("date date-time email uri uuid", false)
 
-// idLike reports whether a word looks like an identifier: ABC-123,
-// ord_7f3a, 1Z999 (letters and digits), #1042.
+// idLike: ABC-123, ord_7f3a, 1Z999 (letters and digits), #1042.
 func idLike(w string) bool {
 	cls, _ := classes(w)
 	return cls&clsDigit != 0 && cls&clsSpace == 0 && (cls&clsLetter != 0 || w[0] == '#') && detectFormat(w) == ""
@@ -244,9 +209,8 @@ func idLike(w string) bool {
 
 var formulaRe = regexp.MustCompile(`[0-9(][^\pL\n"“”?!,;:]*[0-9)]`)
 
-// pieces are the texts a pattern, format, enum value or shape may match,
-// in the order tried: formulas (runs without letters, "15 * 23 + 100"),
-// quotes, words, numbers without their "#", runs of two and three words.
+// pieces are what a pattern, format, enum value or shape may match:
+// formulas ("15 * 23 + 100"), quotes, words, runs of two and three words.
 func (s *src) pieces() []tok {
 	var out []tok
 	for _, m := range formulaRe.FindAllStringIndex(s.text, -1) {
@@ -254,9 +218,6 @@ func (s *src) pieces() []tok {
 	}
 	out = append(append(out, s.quotes...), s.toks...)
 	for i, t := range s.toks {
-		if strings.HasPrefix(t.text, "#") {
-			out = append(out, tok{t.text[1:], t.start + 1, t.end})
-		}
 		for n := 1; n <= 2 && i+n < len(s.toks); n++ {
 			out = append(out, tok{s.text[t.start:s.toks[i+n].end], t.start, s.toks[i+n].end})
 		}
@@ -264,26 +225,23 @@ func (s *src) pieces() []tok {
 	return out
 }
 
-// number is a number written in the source ("1,250", "#1042", "25.50",
-// "20%"), the unit glued to it ("250ml") and its word's index.
+// number is a number written ("1,250", "#1042", "20%", "250ml": unit ml).
 type number struct {
-	v          float64
-	text, unit string
-	i          int
-	at         tok
+	v    float64
+	unit string
+	i    int
+	at   tok
 }
 
 var numberRe = regexp.MustCompile(`^[#$€£]?(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(%|[a-zA-Z]{1,4})?$`)
 
-// near reports whether a number is written next to one of ws: "3 days",
-// "250ml", "order 1043", "order no. 1043".
+// near: "3 days", "250ml", "order 1043", "order no. 1043".
 func (s *src) near(n number, ws map[string]bool) bool {
 	return ws[n.unit] || s.before(n.at.start, ws) ||
 		n.i+1 < len(s.toks) && slices.ContainsFunc(words(s.toks[n.i+1].text), func(w string) bool { return ws[w] })
 }
 
-// before reports whether the text before byte offset at ends with one of
-// ws, maybe followed by a joiner: `subject "Hi"`, "order no. 1043".
+// before reports whether one of ws (and a joiner) precedes offset at.
 func (s *src) before(at int, ws map[string]bool) bool {
 	i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].end > at }) - 1
 	for k := 0; k < 2 && i >= 0; k, i = k+1, i-1 {
@@ -296,8 +254,7 @@ func (s *src) before(at int, ws map[string]bool) bool {
 	return false
 }
 
-// boolean reads a boolean: a word of its name mentioned gives true; false
-// after a negation ("without archived") or before "no".
+// boolean: a word of its name gives true, false after a negation or before "no".
 func (s *src) boolean(p *prop) (bool, tok, bool) {
 	for i, t := range s.toks {
 		if ws := words(t.text); len(ws) > 0 && slices.Contains(p.nameWords, ws[0]) {
@@ -311,8 +268,7 @@ func (s *src) boolean(p *prop) (bool, tok, bool) {
 	return false, tok{}, false
 }
 
-// excerpt returns the clause of text sharing the most words with ws (the
-// first when none does), clipped to n runes.
+// excerpt returns the clause of text sharing the most words with ws.
 func excerpt(text string, ws map[string]bool, n int) string {
 	best, top := "", -1
 	for _, c := range clauses(text) {

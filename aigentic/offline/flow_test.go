@@ -34,7 +34,7 @@ func TestAnswerFromToolResults(t *testing.T) {
 			`The check_stock tool (sku: "ABC-123") returned: 42 units in stock`},
 		{"a result of several lines", "How many units of ABC-123 are in stock?", []ai.Tool{stockTool},
 			results(map[string]string{"check_stock": "Lisbon: 40\nPorto: 2"}),
-			"Here is the result from the check_stock tool (sku: \"ABC-123\"):\n\nLisbon: 40\nPorto: 2"},
+			"The check_stock tool (sku: \"ABC-123\") returned:\n\nLisbon: 40\nPorto: 2"},
 		{"two tools", "How many units of XYZ-900 are in stock? Also convert 20 USD to EUR.", []ai.Tool{stockTool, fxTool},
 			results(map[string]string{"check_stock": "7 units", "convert_currency": "18.40 EUR"}),
 			"Here is what I found:\n- check_stock (sku: \"XYZ-900\"): 7 units\n- convert_currency (amount: 20, from: \"USD\", to: \"EUR\"): 18.40 EUR"},
@@ -114,7 +114,7 @@ func TestPlainAnswers(t *testing.T) {
 		{"", "I did not receive a question or a task. What would you like me to do?"},
 		{"Write a summary.\n\nResult from researcher:\n- Tides rise twice a day.\n- The Rance plant opened in 1966.",
 			"Here is what the material I was given says, restated without additions:\n- Tides rise twice a day.\n- The Rance plant opened in 1966."},
-		{"Tell me a joke.", `I am the built-in offline model: I answer by calling tools, and I was given no tools ("Tell me a joke."). I have no knowledge of my own to answer it with.`},
+		{"Tell me a joke.", `I am the built-in offline model: I answer by calling tools, and none of the 0 tools I was given fits this request ("Tell me a joke."). I have no knowledge of my own to answer it with.`},
 	}
 	for _, c := range cases {
 		if got := generate(t, user("You are a writer.", c.msg)).Message.Content; got != c.want {

@@ -12,9 +12,7 @@ import (
 // Name is the model name and provider name of the offline model.
 const Name = "offline"
 
-// Model is the built-in offline model, an [ai.Model] that needs no
-// network: see the package documentation. It holds no state, so it is safe
-// for concurrent use.
+// Model is the offline model. It holds no state: it is safe for concurrent use.
 type Model struct{}
 
 // NewModel returns the offline model.
@@ -25,8 +23,7 @@ var _ ai.Model = (*Model)(nil)
 // ModelName implements [ai.Model]; it is always "offline".
 func (m *Model) ModelName() string { return Name }
 
-// Ping implements [ai.Model]. The offline model is always there: Ping only
-// fails, with an error wrapping ctx.Err(), when ctx has ended.
+// Ping implements [ai.Model]: it fails only when ctx has ended.
 func (m *Model) Ping(ctx context.Context) (*ai.PingResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("offline: ping: %w", err)
@@ -34,11 +31,10 @@ func (m *Model) Ping(ctx context.Context) (*ai.PingResult, error) {
 	return &ai.PingResult{Provider: Name, Model: Name, Detail: "built-in deterministic model, no network"}, nil
 }
 
-// Generate implements [ai.Model]. It answers req with tool calls (finish
-// reason "tool_calls") or with text (finish reason "stop"); the same request
-// always gets the same response. When req.OnDelta is set the text is also
-// streamed to it in word-sized pieces. An empty conversation is a permanent
-// *ai.ModelError; an ended ctx gives an error wrapping ctx.Err().
+// Generate implements [ai.Model]: tool calls (finish reason "tool_calls")
+// or text ("stop"), the same for the same request; the text also streamed
+// to req.OnDelta a word at a time. No messages is a permanent
+// *ai.ModelError; an ended ctx an error wrapping ctx.Err().
 func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("offline: %w", err)
@@ -64,21 +60,19 @@ func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, err
 
 var pieceRe = regexp.MustCompile(`\s*\S+\s*`)
 
-// estimate counts tokens by the usual rule of thumb: one per four
-// characters of JSON, at least 1.
+// estimate counts one token per four characters of JSON, at least 1.
 func estimate(v ...any) int {
 	b, _ := json.Marshal(v) // an unencodable tool schema counts as nothing
 	return max(1, (len(b)+3)/4)
 }
 
-// respond decides the answer: tool calls on the first turn after a user
-// message, a chain's next tool after its previous one's result, else text
-// (typed JSON when req.ResponseFormat is set).
+// respond calls tools on the first turn after a user message (or a chain's
+// next), else answers: typed with req.ResponseFormat, or text.
 func respond(req ai.Request) (string, []ai.ToolCall) {
 	c := read(req.Messages)
 	plans, chain := choose(c.user, req.Tools)
-	if next, ok := c.next(chain); ok && !c.answered {
-		return "", c.assignIDs([]ai.ToolCall{next})
+	if next := c.next(chain); next != nil {
+		return "", c.assignIDs(next)
 	}
 	var calls []ai.ToolCall
 	for _, p := range plans {
@@ -87,17 +81,11 @@ func respond(req ai.Request) (string, []ai.ToolCall) {
 			calls = append(calls, ai.ToolCall{Name: p.ti.t.Name, Arguments: string(args)})
 		}
 	}
-	text := "" // for a typed answer: the tool results first, they hold the facts
-	for _, o := range c.calls {
-		if o.result != nil && !o.result.IsError {
-			text += o.result.Content + "\n\n"
-		}
-	}
 	switch {
 	case len(calls) > 0 && len(c.calls) == 0 && !c.answered:
 		return "", c.assignIDs(calls)
 	case req.ResponseFormat != nil:
-		return typed(req.ResponseFormat, text+c.user), nil
+		return typed(req.ResponseFormat, c), nil
 	case len(c.calls) > 0:
 		return c.final(plans, chain), nil
 	}
@@ -109,8 +97,7 @@ func respond(req ai.Request) (string, []ai.ToolCall) {
 	return plain(c.user, len(req.Tools)), nil
 }
 
-// assignIDs names calls "call_<turn>_<n>", with a turn number whose IDs are
-// not used anywhere in the conversation.
+// assignIDs names calls "call_<turn>_<n>", IDs not in the conversation.
 func (c *conv) assignIDs(calls []ai.ToolCall) []ai.ToolCall {
 	turn := c.turns + 1
 	for i := 0; i < len(calls); i++ {

@@ -3,6 +3,7 @@ package offline
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -13,10 +14,9 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-// prop is a JSON schema as the filler reads it, for a property or a whole
-// answer. Any schema is accepted: what is not understood is ignored, and
-// every value is checked against the schema itself (santhosh-tekuri
-// jsonschema, formats asserted).
+// prop is a JSON schema as the filler reads it: a property, or a whole
+// answer. What it does not understand it ignores; values are checked
+// against the schema itself.
 type prop struct {
 	name, typ, desc, format string // typ: "string", "integer", "number", "boolean", "array", "object" or "" (any)
 	s                       map[string]any
@@ -34,8 +34,7 @@ type prop struct {
 	props                   []*prop // an object's properties, the required ones first
 }
 
-// normalize gives a schema written as Go literals ([]string, int) the
-// types of decoded JSON; a schema that does not encode is empty.
+// normalize gives a schema of Go literals the types of decoded JSON.
 func normalize(schema map[string]any) map[string]any {
 	var out map[string]any
 	if b, err := json.Marshal(schema); err != nil || json.Unmarshal(b, &out) != nil || out == nil {
@@ -85,69 +84,46 @@ func parseProp(name string, s map[string]any, depth int) *prop {
 	}
 	raw, _ := s["properties"].(map[string]any)
 	req := strs(s["required"])
-	for n := range raw {
-		if depth < 8 {
-			ps, _ := raw[n].(map[string]any)
+	for _, n := range append(slices.Clone(req), slices.Sorted(maps.Keys(raw))...) { // the required ones first
+		if ps, ok := raw[n].(map[string]any); ok && depth < 8 && !slices.ContainsFunc(p.props, func(q *prop) bool { return q.name == n }) {
 			p.props = append(p.props, parseProp(n, ps, depth+1))
 			p.props[len(p.props)-1].required = slices.Contains(req, n)
 		}
 	}
-	sort.Slice(p.props, func(i, j int) bool {
-		a, b := slices.Index(req, p.props[i].name), slices.Index(req, p.props[j].name)
-		return a >= 0 && (b < 0 || a < b) || a == b && p.props[i].name < p.props[j].name
-	})
 	return p
 }
 
-// valid reports whether the schema accepts v.
-func (p *prop) valid(v any) bool {
-	if !p.ready {
-		p.check, p.ready = compile(p.s), true
-	}
-	return valid(p.check, v)
-}
-
-// compiled caches compiled schemas by their JSON text, at most 4096: a
-// program offers the same tools again and again.
+// compiled caches schemas by their JSON, 4096 at most: tools come back.
 var (
 	compiled     sync.Map
 	compiledSize atomic.Int32
 )
 
-// compile compiles a JSON schema (draft 2020-12, formats asserted); nil
-// when it does not compile.
-func compile(schema map[string]any) *jsonschema.Schema {
-	raw, _ := json.Marshal(schema) // normalized: it encodes
-	if sch, ok := compiled.Load(string(raw)); ok {
-		return sch.(*jsonschema.Schema)
+// valid reports whether p's schema (draft 2020-12, formats asserted)
+// accepts v; one that does not compile rejects nothing.
+func (p *prop) valid(v any) bool {
+	if !p.ready {
+		raw, _ := json.Marshal(p.s) // normalized: it encodes
+		if sch, ok := compiled.Load(string(raw)); ok {
+			p.check = sch.(*jsonschema.Schema)
+		} else if doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw)); err == nil {
+			c := jsonschema.NewCompiler()
+			c.DefaultDraft(jsonschema.Draft2020)
+			if c.AssertFormat(); c.AddResource("schema.json", doc) == nil {
+				p.check, _ = c.Compile("schema.json")
+			}
+			if compiledSize.Add(1) <= 4096 {
+				compiled.Store(string(raw), p.check)
+			}
+		}
+		p.ready = true
 	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	c := jsonschema.NewCompiler()
-	c.DefaultDraft(jsonschema.Draft2020)
-	c.AssertFormat()
-	var sch *jsonschema.Schema
-	if err == nil && c.AddResource("schema.json", doc) == nil {
-		sch, _ = c.Compile("schema.json")
-	}
-	if compiledSize.Add(1) <= 4096 {
-		compiled.Store(string(raw), sch)
-	}
-	return sch
-}
-
-// valid checks v against a compiled schema; one that did not compile
-// (nil) rejects nothing.
-func valid(sch *jsonschema.Schema, v any) bool {
 	b, err := json.Marshal(v)
-	if sch == nil || err != nil {
-		return sch == nil
-	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-	return err == nil && sch.Validate(inst) == nil
+	inst, err2 := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	return p.check == nil || err == nil && err2 == nil && p.check.Validate(inst) == nil
 }
 
-// schemaType is a schema's JSON type: its "type" (the first one not
-// "null" when it lists several), else what its keywords imply.
+// schemaType is the schema's first "type" but "null", else implied.
 func schemaType(s map[string]any) string {
 	for _, t := range append(strs(s["type"]), str(s["type"])) {
 		if t != "" && t != "null" {
@@ -158,17 +134,14 @@ func schemaType(s map[string]any) string {
 		return "object"
 	} else if s["items"] != nil {
 		return "array"
-	} else if e := anys(s["enum"]); len(e) > 0 && str(e[0]) != "" {
-		return "string"
 	}
 	return ""
 }
 
 var hintRe = regexp.MustCompile(`(?i)\b(?:like|e\.\s?g\.?,?|eg|such as|for (?:example|instance),?|examples?:)\s+`)
 
-// descExamples returns the examples a description gives after "like",
-// "e.g.", "such as" or "for example": the quoted texts after it, else the
-// text up to a comma, semicolon, parenthesis or sentence end, split on "or".
+// descExamples returns the examples after "like", "e.g.", "such as"...:
+// the quoted texts, else the text to the next , ; ) or sentence end.
 func descExamples(desc string) (out []string) {
 	if loc := hintRe.FindStringIndex(desc); loc != nil {
 		rest, qs := desc[loc[1]:], quotes(desc[loc[1]:])
@@ -184,22 +157,19 @@ func descExamples(desc string) (out []string) {
 	return out
 }
 
-// detectFormat names the JSON schema format a text is written in (email,
-// uuid, date, date-time, uri), or "".
+// detectFormat names the format v is in: email, uuid, date, date-time, uri.
 func detectFormat(v string) string {
 	for _, f := range []string{"email", "uuid", "date", "date-time", "uri"} {
-		if valid(compile(map[string]any{"type": "string", "format": f}), v) && (f != "uri" || strings.Contains(v, "://")) {
+		if (&prop{s: map[string]any{"type": "string", "format": f}}).valid(v) && (f != "uri" || strings.Contains(v, "://")) {
 			return f
 		}
 	}
 	return ""
 }
 
-// shape is the form of an example such as ABC-123, #1042, ord_7f3a,
-// America/New_York or 15 * 23 + 100: the kinds of characters it is made of
-// (upper, lower, digit, symbol, space) and its symbols. A value has the
-// shape when made of the same kinds; a one-word value also wants its
-// symbols among the example's ("sub-agents" is not shaped like ord_7f3a).
+// shape is the form of an example (ABC-123, #1042, 15 * 23 + 100): the
+// kinds of characters it has (upper, lower, digit, symbol, space), and its
+// symbols, which a one-word value must take from.
 type shape struct {
 	cls  int
 	syms string
@@ -222,10 +192,7 @@ func classes(s string) (cls int, syms string) {
 	return cls, strings.Join(classRes[3].FindAllString(s, -1), "")
 }
 
-// makeShape returns an example's shape. Only examples with a digit or a
-// symbol have one, and only one word or a text without letters (a
-// formula): "blue" or "favourite colour" say what a value means, not how
-// it is written.
+// makeShape: only a word or a formula with a digit or a symbol has a shape.
 func makeShape(ex string) (shape, bool) {
 	cls, syms := classes(ex)
 	return shape{cls, syms}, cls&(clsDigit|clsSym) != 0 && (cls&clsSpace == 0 || cls&clsLetter == 0)

@@ -22,17 +22,13 @@ var (
 	fieldRe = regexp.MustCompile(`\S+`)
 	wordRe  = regexp.MustCompile(`[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*`)
 	identRe = regexp.MustCompile(`([\p{Ll}\d])(\p{Lu})|[_.\-]+`)
-	// quoteRe finds "…", “…” and '…' whose single quotes are not
-	// apostrophes (the opening one starts a word, the closing one ends one).
+	// quoteRe: "…", “…”, and '…' where the quotes are not apostrophes.
 	quoteRe = regexp.MustCompile(`"([^"\n]+)"|“([^”\n]+)”|(?:^|[\s(\[:=])'([^'\n]+)'(?:$|[\s.,;:!?)\]])`)
-	// clauseRe finds where one request ends and the next starts: sentence
-	// ends, new lines, semicolons, "also", ", then", and "and" before a new
-	// question ("... and what time is it?").
+	// clauseRe: sentence ends, new lines, ";", "also", ", then", "and what…".
 	clauseRe = regexp.MustCompile(`(?i)[.!?]+\s+|\n+|;\s*|,?\s*\balso\b,?\s*|,?\s+(?:and\s+)?then\s+|,?\s+and\s+(?:what|how|where|when|who|which|is|are|can|could|tell|please)\b`)
 )
 
-// tokens splits s on white space and trims enclosing punctuation from each
-// word, keeping byte positions.
+// tokens splits s on white space, trimming enclosing punctuation.
 func tokens(s string) []tok {
 	var out []tok
 	for _, m := range fieldRe.FindAllStringIndex(s, -1) {
@@ -45,8 +41,7 @@ func tokens(s string) []tok {
 	return out
 }
 
-// quotes returns the quoted texts of s, without their quotes, each with
-// the range of the quotes themselves.
+// quotes returns s's quoted texts, each at the range of its quotes.
 func quotes(s string) []tok {
 	var out []tok
 	for _, m := range quoteRe.FindAllStringSubmatchIndex(s, -1) {
@@ -60,17 +55,11 @@ func quotes(s string) []tok {
 	return out
 }
 
-// words returns the stems of the meaningful words of s: runs of letters
-// and digits, lower-cased, stopwords dropped; "e-mail" gives e, mail and
-// email.
+// words returns the stems of s's words but stopwords; "e-mail" gives e, mail, email.
 func words(s string) []string {
 	var out []string
 	for _, w := range wordRe.FindAllString(strings.ToLower(s), -1) {
-		parts := strings.Split(w, "-")
-		if len(parts) > 1 {
-			parts = append(parts, strings.Join(parts, ""))
-		}
-		for _, p := range parts {
+		for _, p := range append(strings.Split(w, "-"), strings.ReplaceAll(w, "-", "")) {
 			if p != "" && !stopwords[p] {
 				out = append(out, stem(p))
 			}
@@ -79,14 +68,11 @@ func words(s string) []string {
 	return out
 }
 
-// splitIdent splits an identifier: "get_current_time" and "getCurrentTime"
-// give "get current time".
+// splitIdent: "get_current_time" and "getCurrentTime" give "get current time".
 func splitIdent(s string) string { return identRe.ReplaceAllString(s, "$1 $2") }
 
-// stem strips common English endings so that researcher/research,
-// writer/write, remembered/remember, saved/save and payments/payment meet:
-// a small suffix stripper after Porter's step 1, applied twice, keeping
-// three letters at least, for lower-case ASCII words only.
+// stem strips English endings (after Porter's step 1, twice) so that
+// researcher/research, writer/write, saved/save, payments/payment meet.
 func stem(w string) string {
 	if len(w) < 4 || strings.IndexFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) >= 0 {
 		return w
@@ -121,48 +107,33 @@ func set(ws string, stems bool) map[string]bool {
 	return m
 }
 
-// The general word tables, English only, each small on purpose.
+// The general word tables, English only, small on purpose.
 var (
-	// stopwords say nothing of what is asked: function and question words,
-	// politeness.
+	// stopwords say nothing of what is asked.
 	stopwords = set(`a an the and or but if then else of to in on at by for from with without into onto about as is am
 		are was were be been being it its this that these those there here i me my mine we us our you your he him his she
 		her they them their what whats which who whom whose when where why how do does did done can could would should
 		will shall may might must please kindly also just some any all each every no not yes ok okay so very much many hi
 		hello hey thanks thank let lets tell show want need know up down out over again too than more most other such
 		only own same s t`, false)
-	// genericWords say little of what a tool does: such a word of a tool's
-	// name weighs 1, not 3.
+	// genericWords say little of what a tool does: in its name they weigh 1, not 3.
 	genericWords = set(`get set do make run use call fetch check show list create update tool function api agent helper
 		service handle process perform execute data info value input output result task`, true)
-	// freeWords name properties meant for prose: with nothing more
-	// precise, they get the request's own text.
+	// freeWords name properties meant for prose: they may take the request's text.
 	freeWords = set(`text input query question prompt message body content contents description note comment request
 		instruction instructions task topic summary search keyword keywords details feedback reason`, true)
-	// idWords name properties holding an identifier: they take ID-like
-	// words (ABC-123, #1042, ord_7f3a) and numbers written after one of
-	// the property's words ("order 1043").
+	// idWords name identifiers: ABC-123, #1042, ord_7f3a, or "order 1043".
 	idWords = set(`id ids identifier sku code number ref reference serial`, true)
 	// negations make a boolean property's mention false.
 	negations = set(`no not don't dont without never disable disabled exclude off false skip`, false)
 	// joiners may stand between a property's word and its value.
 	joiners = set(`# no no. number of is = : to as called named`, false)
-	// formatWords give a string property the format its name or
-	// description names.
-	formatWords = map[string]string{}
+	// formatWords: the format a string property's words name (keys are stems).
+	formatWords = map[string]string{"email": "email", "mail": "email", "url": "uri", "uri": "uri", "link": "uri", "websit": "uri",
+		"uuid": "uuid", "guid": "uuid", "datetim": "date-time", "timestamp": "date-time", "dat": "date"}
 )
 
-func init() {
-	for f, ws := range map[string]string{"email": "email mail", "uri": "url uri link website", "uuid": "uuid guid",
-		"date-time": "datetime timestamp", "date": "date"} {
-		for w := range set(ws, true) {
-			formatWords[w] = f
-		}
-	}
-}
-
-// clauses splits s into the requests it makes, never inside quotes; a
-// question word that starts the next request stays with it.
+// clauses splits s into the requests it makes, never inside quotes.
 func clauses(s string) (out []tok) {
 	masked := []byte(s)
 	for _, q := range quotes(s) {
@@ -181,15 +152,10 @@ func clauses(s string) (out []tok) {
 	return out
 }
 
-// clip cuts s to at most n runes at a word boundary, adding "…".
+// clip cuts s to at most n runes, ending "…" when cut.
 func clip(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if utf8.RuneCountInString(s) <= n {
-		return s
+	if r := []rune(strings.TrimSpace(s)); len(r) > n {
+		return strings.TrimSpace(string(r[:max(n-1, 0)])) + "…"
 	}
-	cut := string([]rune(s)[:n])
-	if i := strings.LastIndexAny(cut, " \n\t"); i > n/2 {
-		cut = cut[:i]
-	}
-	return strings.TrimRight(cut, " ,;:.-") + "…"
+	return strings.TrimSpace(s)
 }

@@ -9,15 +9,18 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
 
-// typed writes the answer a ResponseFormat asks for: a JSON value of its
-// schema, each value taken from text (the tool results, then the request)
-// by the filler of tool arguments; a string with nothing better gets the
-// most relevant clause. A required value found nowhere gets the schema's
-// default or first example, else the smallest valid value: an enum's
-// first value, the minimum, a string the pattern matches, a placeholder
-// date, address or UUID. When the result does not validate, the answer
-// is those defaults alone.
-func typed(rf *ai.ResponseFormat, text string) string {
+// typed writes a JSON answer of the ResponseFormat's schema, filled from
+// the tool results and the request; a string with nothing better gets the
+// most relevant clause, a missing required value a default (deflt). When
+// that does not validate, the answer is the defaults alone.
+func typed(rf *ai.ResponseFormat, cv *conv) string {
+	text := "" // the tool results first: they hold the facts
+	for _, o := range cv.calls {
+		if o.result != nil && !o.result.IsError {
+			text += o.result.Content + "\n\n"
+		}
+	}
+	text += cv.user
 	p := parseProp("answer", normalize(rf.Schema), 0)
 	f := &filler{src: newSrc(text), typed: true}
 	c, ok := f.value(p, 0, 0)
@@ -28,7 +31,7 @@ func typed(rf *ai.ResponseFormat, text string) string {
 	return string(b)
 }
 
-// deflt is a valid value for p when the text gives none.
+// deflt is the schema's default or example, else a smallest valid value.
 func (f *filler) deflt(p *prop, depth int) any {
 	if d, ok := p.s["default"]; ok {
 		return d
@@ -74,40 +77,34 @@ func (f *filler) deflt(p *prop, depth int) any {
 	return s + strings.Repeat(".", max(0, int(num(p.s["minLength"], 0))-len([]rune(s))))
 }
 
-// placeholders stand for values of a format the text did not give.
+// placeholders stand for values of a format nothing gave.
 var placeholders = map[string]string{"date": "1970-01-01", "date-time": "1970-01-01T00:00:00Z",
 	"email": "unknown@example.com", "uri": "https://example.com/", "uuid": "00000000-0000-0000-0000-000000000000"}
 
-// sample returns a short string a regular expression matches: the first
-// choice of each alternative, each repetition its minimum.
+// sample returns a short string the pattern matches.
 func sample(pattern string) string {
 	re, err := syntax.Parse(pattern, syntax.Perl)
-	if err != nil {
-		return ""
-	}
 	var b strings.Builder
-	var walk func(r *syntax.Regexp, depth int)
-	walk = func(r *syntax.Regexp, depth int) {
+	var walk func(r *syntax.Regexp)
+	walk = func(r *syntax.Regexp) {
 		switch {
-		case depth > 50 || b.Len() > 1000:
+		case b.Len() > 1000:
 		case r.Op == syntax.OpLiteral:
 			b.WriteString(string(r.Rune))
 		case r.Op == syntax.OpCharClass && len(r.Rune) > 1:
 			b.WriteRune(max(r.Rune[0], min(r.Rune[1], '0'))) // a digit when the class allows one
 		case r.Op == syntax.OpAnyChar || r.Op == syntax.OpAnyCharNotNL:
 			b.WriteByte('x')
-		case r.Op == syntax.OpRepeat:
-			for i := 0; i < r.Min && i < 100; i++ {
-				walk(r.Sub[0], depth+1)
-			}
-		case r.Op == syntax.OpCapture || r.Op == syntax.OpPlus || r.Op == syntax.OpAlternate:
-			walk(r.Sub[0], depth+1)
 		case r.Op == syntax.OpConcat:
 			for _, s := range r.Sub {
-				walk(s, depth+1)
+				walk(s)
 			}
+		case r.Op == syntax.OpCapture || r.Op == syntax.OpPlus || r.Op == syntax.OpAlternate: // once, the first choice
+			walk(r.Sub[0])
 		}
 	}
-	walk(re, 0)
+	if err == nil {
+		walk(re.Simplify())
+	}
 	return b.String()
 }
