@@ -102,7 +102,7 @@ func (f *filler) value(p *prop, pass, depth int) (cand, bool) {
 		var out []any
 		used := len(f.used)
 		for _, c := range f.cands(p.items, pass) {
-			if v, ok := accept(p.items, c.v); ok && f.unused(c.at) && !containsValue(out, v) && len(out) < int(num(p.s["maxItems"], 1e9)) {
+			if v, ok := accept(p.items, c.v); ok && f.unused(c.at) && !slices.ContainsFunc(out, func(x any) bool { return fmt.Sprint(x) == fmt.Sprint(v) }) && len(out) < int(num(p.s["maxItems"], 1e9)) {
 				out, f.used = append(out, v), append(f.used, c.at)
 			}
 		}
@@ -183,7 +183,8 @@ func accept(p *prop, v any) (any, bool) {
 		if n := int(num(p.s["maxLength"], -1)); p.free && n >= 0 && len([]rune(x)) > n {
 			x = strings.TrimSpace(string([]rune(x)[:n]))
 		}
-		if v = x; x == "" || p.shapeOnly && !matchAny(p.shapes, x) || p.re != nil && !p.re.MatchString(x) || p.typ != "string" && p.typ != "" {
+		if v = x; x == "" || p.shapeOnly && !matchAny(p.shapes, x) || p.re != nil && !p.re.MatchString(x) ||
+			p.typ != "string" && p.typ != "" || knownFormats[p.format] && !inFormat(p.format, x) {
 			return nil, false
 		}
 	case float64:
@@ -235,23 +236,16 @@ type number struct {
 
 var numberRe = regexp.MustCompile(`^[#$€£]?(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(%|[a-zA-Z]{1,4})?$`)
 
-// near: "3 days", "250ml", "order 1043", "order no. 1043".
+// near: "3 days", "250ml", "order 1043".
 func (s *src) near(n number, ws map[string]bool) bool {
 	return ws[n.unit] || s.before(n.at.start, ws) ||
 		n.i+1 < len(s.toks) && slices.ContainsFunc(words(s.toks[n.i+1].text), func(w string) bool { return ws[w] })
 }
 
-// before reports whether one of ws (and a joiner) precedes offset at.
+// before reports whether the word before offset at is one of ws.
 func (s *src) before(at int, ws map[string]bool) bool {
 	i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].end > at }) - 1
-	for k := 0; k < 2 && i >= 0; k, i = k+1, i-1 {
-		if slices.ContainsFunc(words(s.toks[i].text), func(w string) bool { return ws[w] }) {
-			return true
-		} else if !joiners[strings.ToLower(s.toks[i].text)] {
-			return false
-		}
-	}
-	return false
+	return i >= 0 && slices.ContainsFunc(words(s.toks[i].text), func(w string) bool { return ws[w] })
 }
 
 // boolean: a word of its name gives true, false after a negation or before "no".
@@ -278,10 +272,6 @@ func excerpt(text string, ws map[string]bool, n int) string {
 		}
 	}
 	return clip(best, n)
-}
-
-func containsValue(list []any, v any) bool {
-	return slices.ContainsFunc(list, func(x any) bool { return fmt.Sprint(x) == fmt.Sprint(v) })
 }
 
 func num(v any, def float64) float64 {

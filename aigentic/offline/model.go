@@ -18,8 +18,6 @@ type Model struct{}
 // NewModel returns the offline model.
 func NewModel() *Model { return &Model{} }
 
-var _ ai.Model = (*Model)(nil)
-
 // ModelName implements [ai.Model]; it is always "offline".
 func (m *Model) ModelName() string { return Name }
 

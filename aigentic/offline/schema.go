@@ -160,11 +160,16 @@ func descExamples(desc string) (out []string) {
 // detectFormat names the format v is in: email, uuid, date, date-time, uri.
 func detectFormat(v string) string {
 	for _, f := range []string{"email", "uuid", "date", "date-time", "uri"} {
-		if (&prop{s: map[string]any{"type": "string", "format": f}}).valid(v) && (f != "uri" || strings.Contains(v, "://")) {
+		if inFormat(f, v) {
 			return f
 		}
 	}
 	return ""
+}
+
+// inFormat reports whether v is in the JSON schema format f (a URI with "://").
+func inFormat(f, v string) bool {
+	return (&prop{s: map[string]any{"format": f}}).valid(v) && (f != "uri" || strings.Contains(v, "://"))
 }
 
 // shape is the form of an example (ABC-123, #1042, 15 * 23 + 100): the

@@ -126,8 +126,6 @@ var (
 	idWords = set(`id ids identifier sku code number ref reference serial`, true)
 	// negations make a boolean property's mention false.
 	negations = set(`no not don't dont without never disable disabled exclude off false skip`, false)
-	// joiners may stand between a property's word and its value.
-	joiners = set(`# no no. number of is = : to as called named`, false)
 	// formatWords: the format a string property's words name (keys are stems).
 	formatWords = map[string]string{"email": "email", "mail": "email", "url": "uri", "uri": "uri", "link": "uri", "websit": "uri",
 		"uuid": "uuid", "guid": "uuid", "datetim": "date-time", "timestamp": "date-time", "dat": "date"}

@@ -79,6 +79,7 @@ var (
 		"to":     map[string]any{"type": "string", "enum": []any{"USD", "EUR", "GBP"}},
 	}, "amount", "from", "to")
 	orderNoTool = tool("track_order", "Track a customer order.", map[string]any{"order_no": s("The order number.")}, "order_no")
+	inviteTool  = tool("send_invite", "Send an invitation.", map[string]any{"address": s("Where to send it, e.g. ann@example.org."), "note": s("A note.")}, "address", "note")
 	noteTool    = tool("add_note", "Add a note to a customer's file.", map[string]any{
 		"customer": s("Customer account, like acct-2291."),
 		"text":     s("The note."),
@@ -148,6 +149,8 @@ func TestUnseenTools(t *testing.T) {
 			[]wantCall{{"check_stock", `{"sku":"ABC-123"}`}, {"check_stock", `{"sku":"XYZ-900"}`}}, nil},
 		{"a number after the property's word is an ID", []ai.Tool{orderNoTool}, "Where is order 1043?",
 			[]wantCall{{"track_order", `{"order_no":"1043"}`}}, nil},
+		{"a format from the description's example", []ai.Tool{inviteTool}, `Send an invite with the note "Welcome aboard" to bob@corp.example.`,
+			[]wantCall{{"send_invite", `{"address":"bob@corp.example","note":"Welcome aboard"}`}}, nil},
 		{"free text and an id-like account", []ai.Tool{noteTool}, "Add a note to acct-2291: called about the late refund",
 			[]wantCall{{"add_note", `{"customer":"acct-2291","text":"Add a note to acct-2291: called about the late refund"}`}}, nil},
 		{"the best of several tools", []ai.Tool{stockTool, thermoTool, carTool, pageTool}, "Rent a car in Porto for 2 days.",
