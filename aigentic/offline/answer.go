@@ -93,17 +93,9 @@ func (c *conv) final(plans, chain []*plan) string {
 	case len(chain) > 0 && len(ok) == len(c.calls) && len(ok) == len(chain):
 		b.WriteString(text(ok[len(ok)-1]))
 	case len(ok) == 1 && b.Len() == 0:
-		sep := " "
-		if strings.Contains(text(ok[0]), "\n") {
-			sep = "\n\n"
-		}
-		fmt.Fprintf(&b, "The %s tool%s returned:%s%s", ok[0].call.Name, argsNote(ok[0].call), sep, text(ok[0]))
+		fmt.Fprintf(&b, "The %s tool%s returned: %s", ok[0].call.Name, argsNote(ok[0].call), text(ok[0]))
 	default:
-		head := "Here is what I found:\n"
-		if b.Len() > 0 {
-			head = "\nHere is what did succeed:\n"
-		}
-		b.WriteString(head)
+		b.WriteString("Here is what I found:\n")
 		for _, o := range ok {
 			fmt.Fprintf(&b, "- %s%s: %s\n", o.call.Name, argsNote(o.call), strings.ReplaceAll(text(o), "\n", "\n  "))
 		}

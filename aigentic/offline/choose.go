@@ -14,11 +14,10 @@ const threshold = 3
 
 // tinfo is a tool as the model reads it.
 type tinfo struct {
-	t      ai.Tool
-	root   *prop           // its input schema
-	name   map[string]int  // stems of its name's words, and their weight
-	desc   map[string]bool // stems of its description's other words
-	single bool            // one free text property: a sub-agent's {"input"}
+	t    ai.Tool
+	root *prop           // its input schema
+	name map[string]int  // stems of its name's words, and their weight
+	desc map[string]bool // stems of its description's other words
 }
 
 // plan is a chosen tool: its calls' arguments, or what is missing.
@@ -57,7 +56,6 @@ func choose(user string, tools []ai.Tool) (plans, chain []*plan) {
 			for _, w := range words(t.Description) {
 				ti.desc[w] = ti.name[w] == 0 && !genericWords[w]
 			}
-			ti.single = len(ti.root.props) == 1 && ti.root.props[0].free
 			tis = append(tis, ti)
 		}
 	}
@@ -91,18 +89,15 @@ func choose(user string, tools []ai.Tool) (plans, chain []*plan) {
 			text = strings.Join(parts, "\n")
 		}
 		plans = append(plans, fill(ti, text, strings.Join(claims[ti], "\n")))
-		if ti.single {
+		if len(ti.root.props) == 1 && ti.root.props[0].free { // a sub-agent's {"input"}
 			chain = append(chain, plans[len(plans)-1])
 		}
 	}
 	if len(chain) < 2 {
 		return plans, nil
 	}
-	for i, p := range chain {
+	for _, p := range chain[1:] { // they wait for the previous one's result
 		p.args = nil
-		if i == 0 {
-			p.args = []map[string]any{{p.ti.root.props[0].name: clip(user, maxFreeRunes)}}
-		}
 	}
 	return plans, chain
 }
@@ -123,8 +118,7 @@ func best(tis []*tinfo, text string) (top *tinfo) {
 func fill(ti *tinfo, text, own string) *plan {
 	_, f, args, missing := ti.score(text, own)
 	p := &plan{ti: ti, missing: missing}
-	var key *prop
-	var vals []any
+	key, vals := (*prop)(nil), []any(nil)
 	for _, pr := range ti.root.props {
 		at, ok := f.at[pr.name]
 		if !ok || f.pass[pr.name] != 0 || pr.typ == "boolean" || pr.typ == "object" || pr.typ == "array" {

@@ -121,7 +121,7 @@ func (f *filler) value(p *prop, pass, depth int) (cand, bool) {
 }
 
 func (f *filler) unused(at tok) bool {
-	return at.end == at.start || !slices.ContainsFunc(f.used, at.overlaps)
+	return at.end == at.start || !slices.ContainsFunc(f.used, func(u tok) bool { return at.start < u.end && u.start < at.end })
 }
 
 // cands lists p's candidates of one pass, in the order they are tried.
@@ -141,7 +141,7 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 		}
 	case p.typ == "boolean":
 	case pass == 0:
-		strict := p.enum != nil || p.re != nil && !p.loose || knownFormats[p.format]
+		strict := p.enum != nil || p.re != nil && !p.loose || slices.Contains(formats, p.format)
 		for _, t := range s.pieces() {
 			byName := (slices.Contains(s.quotes, t) || p.id && numberRe.MatchString(t.text)) && s.before(t.start, p.words)
 			if strict || byName || matchAny(p.shapes, t.text) || p.id && idLike(t.text) {
@@ -184,7 +184,7 @@ func accept(p *prop, v any) (any, bool) {
 			x = strings.TrimSpace(string([]rune(x)[:n]))
 		}
 		if v = x; x == "" || p.shapeOnly && !matchAny(p.shapes, x) || p.re != nil && !p.re.MatchString(x) ||
-			p.typ != "string" && p.typ != "" || knownFormats[p.format] && !inFormat(p.format, x) {
+			p.typ != "string" && p.typ != "" || slices.Contains(formats, p.format) && !inFormat(p.format, x) {
 			return nil, false
 		}
 	case float64:
@@ -200,12 +200,10 @@ func norm(s string) string {
 	return strings.Join(strings.Fields(strings.NewReplacer("_", " ", "-", " ").Replace(strings.ToLower(s))), " ")
 }
 
-var knownFormats = set("date date-time email uri uuid", false)
-
 // idLike: ABC-123, ord_7f3a, 1Z999 (letters and digits), #1042.
 func idLike(w string) bool {
 	cls, _ := classes(w)
-	return cls&clsDigit != 0 && cls&clsSpace == 0 && (cls&clsLetter != 0 || w[0] == '#') && detectFormat(w) == ""
+	return cls&clsDigit != 0 && cls&clsSpace == 0 && (cls&clsLetter != 0 || w[0] == '#')
 }
 
 var formulaRe = regexp.MustCompile(`[0-9(][^\pL\n"“”?!,;:]*[0-9)]`)

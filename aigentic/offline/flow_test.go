@@ -34,7 +34,7 @@ func TestAnswerFromToolResults(t *testing.T) {
 			`The check_stock tool (sku: "ABC-123") returned: 42 units in stock`},
 		{"a result of several lines", "How many units of ABC-123 are in stock?", []ai.Tool{stockTool},
 			results(map[string]string{"check_stock": "Lisbon: 40\nPorto: 2"}),
-			"The check_stock tool (sku: \"ABC-123\") returned:\n\nLisbon: 40\nPorto: 2"},
+			"The check_stock tool (sku: \"ABC-123\") returned: Lisbon: 40\nPorto: 2"},
 		{"two tools", "How many units of XYZ-900 are in stock? Also convert 20 USD to EUR.", []ai.Tool{stockTool, fxTool},
 			results(map[string]string{"check_stock": "7 units", "convert_currency": "18.40 EUR"}),
 			"Here is what I found:\n- check_stock (sku: \"XYZ-900\"): 7 units\n- convert_currency (amount: 20, from: \"USD\", to: \"EUR\"): 18.40 EUR"},
@@ -42,7 +42,7 @@ func TestAnswerFromToolResults(t *testing.T) {
 			"The check_stock tool failed: \"unknown SKU: not in the catalogue\"\nNo tool gave me a usable result, so I cannot answer your request reliably."},
 		{"one fails, one succeeds", "How many units of XYZ-900 are in stock? Also convert 20 USD to EUR.", []ai.Tool{stockTool, fxTool},
 			results(map[string]string{"convert_currency": "18.40 EUR"}),
-			"The check_stock tool failed: \"unknown SKU: not in the catalogue\"\n\nHere is what did succeed:\n- convert_currency (amount: 20, from: \"USD\", to: \"EUR\"): 18.40 EUR"},
+			"The check_stock tool failed: \"unknown SKU: not in the catalogue\"\nHere is what I found:\n- convert_currency (amount: 20, from: \"USD\", to: \"EUR\"): 18.40 EUR"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -93,7 +93,7 @@ func TestSubAgentPipeline(t *testing.T) {
 	if len(turns) != 2 || turns[0][0].Name != "researcher" || turns[1][0].Name != "writer" {
 		t.Fatalf("turns = %v, want researcher then writer", turns)
 	}
-	if inputs[0] != `{"input":"`+msg+`"}` || !strings.Contains(inputs[1], `Result from researcher:\nTidal power uses the tides.`) {
+	if inputs[0] != `{"input":"Research tidal power"}` || !strings.Contains(inputs[1], `Result from researcher:\nTidal power uses the tides.`) {
 		t.Errorf("inputs = %q", inputs)
 	}
 	if resp.Message.Content != "Summary: tides make power." {

@@ -29,10 +29,8 @@ func (m *Model) Ping(ctx context.Context) (*ai.PingResult, error) {
 	return &ai.PingResult{Provider: Name, Model: Name, Detail: "built-in deterministic model, no network"}, nil
 }
 
-// Generate implements [ai.Model]: tool calls (finish reason "tool_calls")
-// or text ("stop"), the same for the same request; the text also streamed
-// to req.OnDelta a word at a time. No messages is a permanent
-// *ai.ModelError; an ended ctx an error wrapping ctx.Err().
+// Generate implements [ai.Model], streaming the text a word at a time. No
+// messages is a permanent *ai.ModelError; an ended ctx wraps ctx.Err().
 func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("offline: %w", err)

@@ -59,10 +59,11 @@ func parseProp(name string, s map[string]any, depth int) *prop {
 	for _, e := range descExamples(p.desc) {
 		exs, plain = append(exs, e), strings.ReplaceAll(plain, e, "")
 	}
-	for _, e := range exs {
-		if f := detectFormat(e); f != "" && p.format == "" && p.re == nil {
-			p.format = f
-		} else if sh, ok := makeShape(e); ok && f == "" {
+	for _, e := range exs { // an example in a format gives the property that format, else maybe a shape
+		f := slices.IndexFunc(formats, func(f string) bool { return inFormat(f, e) })
+		if sh, ok := makeShape(e); f >= 0 && p.format == "" && p.re == nil {
+			p.format = formats[f]
+		} else if ok && f < 0 {
 			p.shapes = append(p.shapes, sh)
 		}
 	}
@@ -157,15 +158,8 @@ func descExamples(desc string) (out []string) {
 	return out
 }
 
-// detectFormat names the format v is in: email, uuid, date, date-time, uri.
-func detectFormat(v string) string {
-	for _, f := range []string{"email", "uuid", "date", "date-time", "uri"} {
-		if inFormat(f, v) {
-			return f
-		}
-	}
-	return ""
-}
+// formats are the JSON schema formats the model recognises in a text.
+var formats = []string{"email", "uuid", "date", "date-time", "uri"}
 
 // inFormat reports whether v is in the JSON schema format f (a URI with "://").
 func inFormat(f, v string) bool {

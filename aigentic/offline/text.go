@@ -3,8 +3,6 @@ package offline
 import (
 	"regexp"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 )
 
 // tok is a piece of a text and its byte range [start, end).
@@ -12,8 +10,6 @@ type tok struct {
 	text       string
 	start, end int
 }
-
-func (t tok) overlaps(o tok) bool { return t.start < o.end && o.start < t.end }
 
 // enclosing is trimmed from both ends of a word: "(ABC-123)," is ABC-123.
 const enclosing = "\"'“”‘’()[]{}<>,.;:!?"
@@ -24,7 +20,8 @@ var (
 	identRe = regexp.MustCompile(`([\p{Ll}\d])(\p{Lu})|[_.\-]+`)
 	// quoteRe: "…", “…”, and '…' where the quotes are not apostrophes.
 	quoteRe = regexp.MustCompile(`"([^"\n]+)"|“([^”\n]+)”|(?:^|[\s(\[:=])'([^'\n]+)'(?:$|[\s.,;:!?)\]])`)
-	// clauseRe: sentence ends, new lines, ";", "also", ", then", "and what…".
+	// clauseRe: sentence ends, new lines, ";", "also", ", then", "and what…"
+	// (the question word, a stopword, goes with the boundary).
 	clauseRe = regexp.MustCompile(`(?i)[.!?]+\s+|\n+|;\s*|,?\s*\balso\b,?\s*|,?\s+(?:and\s+)?then\s+|,?\s+and\s+(?:what|how|where|when|who|which|is|are|can|could|tell|please)\b`)
 )
 
@@ -41,14 +38,14 @@ func tokens(s string) []tok {
 	return out
 }
 
-// quotes returns s's quoted texts, each at the range of its quotes.
+// quotes returns s's quoted texts, each at the range of its quotes (and a
+// space or bracket before or after a single-quoted one).
 func quotes(s string) []tok {
 	var out []tok
 	for _, m := range quoteRe.FindAllStringSubmatchIndex(s, -1) {
 		for g := 2; g < len(m); g += 2 {
 			if m[g] >= 0 && strings.TrimSpace(s[m[g]:m[g+1]]) != "" {
-				_, n := utf8.DecodeLastRuneInString(s[:m[g]])
-				out = append(out, tok{strings.TrimSpace(s[m[g]:m[g+1]]), m[g] - n, m[g+1] + n})
+				out = append(out, tok{strings.TrimSpace(s[m[g]:m[g+1]]), m[0], m[1]})
 			}
 		}
 	}
@@ -110,11 +107,10 @@ func set(ws string, stems bool) map[string]bool {
 // The general word tables, English only, small on purpose.
 var (
 	// stopwords say nothing of what is asked.
-	stopwords = set(`a an the and or but if then else of to in on at by for from with without into onto about as is am
-		are was were be been being it its this that these those there here i me my mine we us our you your he him his she
-		her they them their what whats which who whom whose when where why how do does did done can could would should
-		will shall may might must please kindly also just some any all each every no not yes ok okay so very much many hi
-		hello hey thanks thank let lets tell show want need know up down out over again too than more most other such
+	stopwords = set(`a an the and or but if then else of to in on at by for from with without into onto about as is am are was were be been being it its this
+		that these those there here i me my mine we us our you your he him his she her they them their what whats which who whom whose when where
+		why how do does did done can could would should will shall may might must please kindly also just some any all each every no not yes ok
+		okay so very much many hi hello hey thanks thank let lets tell show want need know up down out over again too than more most other such
 		only own same s t`, false)
 	// genericWords say little of what a tool does: in its name they weigh 1, not 3.
 	genericWords = set(`get set do make run use call fetch check show list create update tool function api agent helper
@@ -143,9 +139,7 @@ func clauses(s string) (out []tok) {
 			a := start + strings.Index(s[start:m[0]], t)
 			out = append(out, tok{t, a, a + len(t)})
 		}
-		if start = m[1]; m[1] > m[0] && unicode.IsLetter(rune(s[m[1]-1])) { // keep the question word
-			start = m[0] + strings.LastIndexAny(s[m[0]:m[1]], " \t\n") + 1
-		}
+		start = m[1]
 	}
 	return out
 }

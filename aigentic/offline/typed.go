@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"regexp/syntax"
+	"slices"
 	"strings"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -20,10 +21,8 @@ func typed(rf *ai.ResponseFormat, cv *conv) string {
 			text += o.result.Content + "\n\n"
 		}
 	}
-	text += cv.user
 	p := parseProp("answer", normalize(rf.Schema), 0)
-	f := &filler{src: newSrc(text), typed: true}
-	c, ok := f.value(p, 0, 0)
+	c, ok := (&filler{src: newSrc(text + cv.user), typed: true}).value(p, 0, 0)
 	if !ok || !p.valid(c.v) {
 		c.v = (&filler{src: newSrc(""), typed: true}).deflt(p, 0)
 	}
@@ -35,10 +34,8 @@ func typed(rf *ai.ResponseFormat, cv *conv) string {
 func (f *filler) deflt(p *prop, depth int) any {
 	if d, ok := p.s["default"]; ok {
 		return d
-	} else if p.enum != nil {
-		return p.enum[0]
-	} else if p.examples != nil {
-		return p.examples[0]
+	} else if vs := append(slices.Clone(p.enum), p.examples...); len(vs) > 0 {
+		return vs[0]
 	}
 	switch p.typ {
 	case "object":
