@@ -80,7 +80,14 @@ var (
 	}, "amount", "from", "to")
 	orderNoTool = tool("track_order", "Track a customer order.", map[string]any{"order_no": s("The order number.")}, "order_no")
 	inviteTool  = tool("send_invite", "Send an invitation.", map[string]any{"address": s("Where to send it, e.g. ann@example.org."), "note": s("A note.")}, "address", "note")
-	noteTool    = tool("add_note", "Add a note to a customer's file.", map[string]any{
+	binTool     = tool("check_bin", "Look up stock in a warehouse bin.", map[string]any{
+		"sku": s("The SKU, like ABC-123."), "bin": with(s("The bin."), "pattern", "^W[0-9]$"),
+	}, "sku", "bin")
+	parcelIDTool = tool("track_parcel", "Track a parcel.", map[string]any{"tracking_number": s("The carrier's tracking number.")}, "tracking_number")
+	shortTool    = tool("post_status", "Post a status message.", map[string]any{"message": with(s("The message."), "maxLength", 20)}, "message")
+	oneTool      = ai.Tool{Name: "flag_item", Description: "Flag a stock item.", InputSchema: map[string]any{"type": "object", "maxProperties": 1,
+		"properties": map[string]any{"sku": s("The SKU, like ABC-123."), "note": s("A note.")}, "required": []any{"sku"}}}
+	noteTool = tool("add_note", "Add a note to a customer's file.", map[string]any{
 		"customer": s("Customer account, like acct-2291."),
 		"text":     s("The note."),
 	}, "customer", "text")
@@ -155,6 +162,18 @@ func TestUnseenTools(t *testing.T) {
 			[]wantCall{{"add_note", `{"customer":"acct-2291","text":"Add a note to acct-2291: called about the late refund"}`}}, nil},
 		{"the best of several tools", []ai.Tool{stockTool, thermoTool, carTool, pageTool}, "Rent a car in Porto for 2 days.",
 			[]wantCall{{"rent_car", `{"city":"Porto","days":2}`}}, nil},
+		{"the number next to its unit, not the first", []ai.Tool{carTool}, "Rent 2 cars in Porto for 5 days.",
+			[]wantCall{{"rent_car", `{"city":"Porto","days":5}`}}, nil},
+		{"a unit glued to its number", []ai.Tool{drinkTool}, "Pour 2 glasses: 300ml of water.",
+			[]wantCall{{"pour_drink", `{"drink":"water","volume_ml":300}`}}, nil},
+		{"two properties with several values: one call", []ai.Tool{binTool}, "Check bins W1 and W2 for ABC-123 and XYZ-900.",
+			[]wantCall{{"check_bin", `{"bin":"W1","sku":"ABC-123"}`}}, nil},
+		{"an ID-like word for an ID property without hints", []ai.Tool{parcelIDTool}, "Where is parcel 1Z999AA10123456784 now?",
+			[]wantCall{{"track_parcel", `{"tracking_number":"1Z999AA10123456784"}`}}, nil},
+		{"free text clipped to maxLength", []ai.Tool{shortTool}, "Post a status message: deploy finished without errors",
+			[]wantCall{{"post_status", `{"message":"Post a status messag"}`}}, nil},
+		{"an optional value the whole schema refuses is left out", []ai.Tool{oneTool}, `Flag ABC-123 with the note "recount".`,
+			[]wantCall{{"flag_item", `{"sku":"ABC-123"}`}}, nil},
 		{"no tool fits", []ai.Tool{stockTool, thermoTool, carTool}, "Write me a haiku about autumn leaves.",
 			nil, []string{"built-in offline model", "none of the 3 tools I was given fits"}},
 	}
