@@ -30,7 +30,7 @@ func ExampleNewTool() {
 		AgentTools: []aigentic.AgentTool{calculator},
 		Logger:     slog.New(slog.DiscardHandler),
 	}
-	answer, err := agent.Execute("What is 6 times 7?")
+	answer, err := agent.Execute("What is 6 * 7?")
 	if err != nil {
 		fmt.Println("error:", err)
 		return

@@ -3,8 +3,8 @@
 // that survives restarts.
 //
 //	go run ./memory                                              # save, then recall, in one session
-//	go run ./memory -q "Remember that my favourite colour is blue"
-//	go run ./memory -q "What is my favourite colour?"            # a new process remembers
+//	go run ./memory -q 'Save to memory that my "favourite colour" is "blue".'
+//	go run ./memory -q 'Look up my "favourite colour" in memory.'   # a new process remembers
 //
 // It runs on the built-in offline model unless OPENAI_API_KEY (or
 // OPENAI_BASE_URL) is set.
@@ -20,8 +20,8 @@ import (
 // both; a later run asks only DemoRecall, answered from what the first
 // run saved.
 const (
-	DemoSave   = "Remember that my favourite colour is blue"
-	DemoRecall = "What is my favourite colour?"
+	DemoSave   = `Save to memory that my "favourite colour" is "blue".`
+	DemoRecall = `Look up my "favourite colour" in memory.`
 )
 
 func main() {

@@ -86,11 +86,11 @@ func TestDemoSavesThenRecallsInOneSession(t *testing.T) {
 // directory, as two processes would: the second run has only the file.
 func TestSecondRunRemembers(t *testing.T) {
 	dir := t.TempDir()
-	first := runOK(t, "-store", dir, "-q", "Remember that my favourite colour is blue")
+	first := runOK(t, "-store", dir, "-q", DemoSave)
 	if a := answer(first, "1"); !strings.Contains(a, "Saved: favourite colour = blue") {
 		t.Fatalf("first run did not save: %q\n%s", a, first)
 	}
-	second := runOK(t, "-store", dir, "-q", "What is my favourite colour?")
+	second := runOK(t, "-store", dir, "-q", DemoRecall)
 	if a := answer(second, "1"); !strings.Contains(a, "favourite colour = blue") {
 		t.Fatalf("second run did not remember: %q\n%s", a, second)
 	}
@@ -108,7 +108,7 @@ func TestSecondRunRemembers(t *testing.T) {
 	}
 
 	// Another user's memories are separate.
-	other := runOK(t, "-store", dir, "-user", "bob", "-q", "What is my favourite colour?")
+	other := runOK(t, "-store", dir, "-user", "bob", "-q", DemoRecall)
 	if a := answer(other, "1"); strings.Contains(a, "blue") || !strings.Contains(a, "nothing is saved yet") {
 		t.Fatalf("bob sees: %q", a)
 	}
@@ -122,7 +122,7 @@ func TestDefaultStoreDir(t *testing.T) {
 	d := testDeps()
 	d.userConfigDir = func() (string, error) { return base, nil }
 	var out bytes.Buffer
-	if err := runWith(t.Context(), []string{"-q", "Remember that my favourite colour is green"}, &out, d); err != nil {
+	if err := runWith(t.Context(), []string{"-q", `Save to memory that my "favourite colour" is "green".`}, &out, d); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(base, "aigentic-examples", "memory", "default.json")
@@ -180,7 +180,7 @@ func TestCorruptStoreIsAClearError(t *testing.T) {
 	if err := os.WriteFile(path, []byte(`{"version": 1, "memories": [`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	err := runWith(t.Context(), []string{"-store", dir, "-q", "Remember that my favourite colour is blue"}, io.Discard, testDeps())
+	err := runWith(t.Context(), []string{"-store", dir, "-q", DemoSave}, io.Discard, testDeps())
 	if !errors.Is(err, memstore.ErrCorrupt) || !strings.Contains(err.Error(), path) || cli.ExitCode(err) != 1 {
 		t.Fatalf("err = %v (exit %d), want a corrupt-file error naming %s", err, cli.ExitCode(err), path)
 	}
@@ -188,7 +188,7 @@ func TestCorruptStoreIsAClearError(t *testing.T) {
 		t.Fatal("the corrupt file was changed")
 	}
 	// Another user's memories still work.
-	out := runOK(t, "-store", dir, "-user", "bob", "-q", "Remember that my favourite colour is blue")
+	out := runOK(t, "-store", dir, "-user", "bob", "-q", DemoSave)
 	if a := answer(out, "1"); !strings.Contains(a, "Saved") {
 		t.Fatalf("bob: %q", a)
 	}

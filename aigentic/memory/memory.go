@@ -4,8 +4,8 @@
 //
 //	session := aigentic.NewSession(ctx)
 //	agent := aigentic.Agent{Model: model, Session: session, Memory: memory.NewMemory()}
-//	agent.Execute("Remember that my favourite colour is blue") // save_memory
-//	agent.Execute("What is my favourite colour?")              // get_memory → blue
+//	agent.Execute(`Save to memory that my "favourite colour" is "blue".`) // save_memory
+//	agent.Execute(`Look up my "favourite colour" in memory.`)              // get_memory → blue
 //
 // The model gets three tools: save_memory {name, value}, get_memory {name?}
 // and clear_memory {name? | all}. Memories are named facts scoped, by

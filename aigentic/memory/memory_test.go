@@ -26,10 +26,10 @@ func TestAgentMemorySharedWithinASession(t *testing.T) {
 	mem := memory.NewMemory()
 	session := aigentic.NewSession(context.Background())
 	agent := aigentic.Agent{Model: offline.NewModel(), Instructions: instructions, Session: session, Memory: mem, Logger: discard()}
-	if _, err := agent.Execute("Remember that my favourite colour is blue"); err != nil {
+	if _, err := agent.Execute(`Save to memory that my "favourite colour" is "blue".`); err != nil {
 		t.Fatal(err)
 	}
-	got, err := agent.Execute("What is my favourite colour?")
+	got, err := agent.Execute(`Look up my "favourite colour" in memory.`)
 	if err != nil || !strings.Contains(strings.ToLower(got), "blue") {
 		t.Fatalf("same session: %q, %v", got, err)
 	}
@@ -40,7 +40,7 @@ func TestAgentMemorySharedWithinASession(t *testing.T) {
 
 	other := agent
 	other.Session = aigentic.NewSession(context.Background())
-	got, err = other.Execute("What is my favourite colour?")
+	got, err = other.Execute(`Look up my "favourite colour" in memory.`)
 	if err != nil || strings.Contains(strings.ToLower(got), "blue") {
 		t.Fatalf("other session knew: %q, %v", got, err)
 	}
@@ -71,7 +71,7 @@ func TestFileMemoryPersists(t *testing.T) {
 		t.Fatal(err)
 	}
 	agent := aigentic.Agent{Model: offline.NewModel(), Instructions: instructions, Memory: first, Logger: discard()}
-	if _, err := agent.Execute("Remember that my favourite colour is green"); err != nil {
+	if _, err := agent.Execute(`Save to memory that my "favourite colour" is "green".`); err != nil {
 		t.Fatal(err)
 	}
 	second, err := memory.NewFileMemory(dir, memstore.WithNamespace("alice"))
@@ -79,7 +79,7 @@ func TestFileMemoryPersists(t *testing.T) {
 		t.Fatal(err)
 	}
 	agent.Memory = second // and no Session: a new session per run
-	got, err := agent.Execute("What is my favourite colour?")
+	got, err := agent.Execute(`Look up my "favourite colour" in memory.`)
 	if err != nil || !strings.Contains(strings.ToLower(got), "green") {
 		t.Fatalf("%q, %v", got, err)
 	}

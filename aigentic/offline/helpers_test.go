@@ -1,9 +1,12 @@
 package offline
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
@@ -19,30 +22,20 @@ func tool(name, desc string, props map[string]any, required ...string) ai.Tool {
 	}}
 }
 
-func strP(desc string) map[string]any { return map[string]any{"type": "string", "description": desc} }
-
-func typeP(typ, desc string) map[string]any { return map[string]any{"type": typ, "description": desc} }
-
-func enumP(desc string, vals ...any) map[string]any {
-	return map[string]any{"type": "string", "description": desc, "enum": vals}
-}
-
-// Some tool sets with deliberately varied names.
+// A few everyday tools, for the model's own tests.
 var (
-	calcTool    = tool("calculator", "Evaluate an arithmetic expression such as 2 + 3 * 4.", map[string]any{"expression": strP("The arithmetic expression.")}, "expression")
-	mathTool    = tool("mathEval", "Evaluates math formulas and returns the number.", map[string]any{"formula": strP("Formula to evaluate.")}, "formula")
-	clockTool   = tool("current_time", "Returns the current time in an IANA time zone.", map[string]any{"timezone": strP("IANA zone name such as Europe/Paris.")}, "timezone")
-	zoneTool    = tool("zoneClock", "Tells the clock time for a place.", map[string]any{"location": strP("Where.")}, "location")
+	calcTool    = tool("calculator", "Evaluate an arithmetic expression.", map[string]any{"expression": s(`The expression, e.g. "2 + 3 * 4".`)}, "expression")
+	clockTool   = tool("current_time", "Returns the current time in an IANA time zone.", map[string]any{"timezone": s("IANA zone name such as Europe/Paris.")}, "timezone")
 	weatherTool = tool("get_weather", "Weather forecast for a city.", map[string]any{
-		"city": strP("City name."), "unit": enumP("Temperature unit.", "celsius", "fahrenheit"), "days": typeP("integer", "Number of days."),
+		"city": s("City name."), "unit": map[string]any{"type": "string", "enum": []any{"celsius", "fahrenheit"}},
+		"days": map[string]any{"type": "integer", "minimum": 1, "maximum": 14},
 	}, "city")
-	mailTool = tool("dispatchMail", "Send an e-mail message to one recipient.", map[string]any{
-		"recipient": strP("E-mail address of the recipient."), "subject": strP("Subject line."), "body": strP("Message text."),
+	mailTool = tool("send_mail", "Send an e-mail message to one recipient.", map[string]any{
+		"recipient": s("E-mail address of the recipient."), "subject": s("Subject line."), "body": s("Message text."),
 	}, "recipient", "subject", "body")
 	storeTool = tool("store_fact", "Store a fact about the user so it can be remembered later.", map[string]any{
-		"key": strP("Short name of the fact."), "value": strP("The fact itself."),
+		"key": s("Short name of the fact."), "value": s("The fact itself."),
 	}, "key", "value")
-	fetchTool = tool("fetch_fact", "Recall a fact stored earlier.", map[string]any{"key": strP("Name of the fact.")}, "key")
 )
 
 // user builds a conversation of an optional system message and one user
@@ -55,7 +48,7 @@ func user(system, text string) []ai.Message {
 	return append(msgs, ai.Message{Role: ai.RoleUser, Content: text})
 }
 
-func generate(t *testing.T, msgs []ai.Message, tools ...ai.Tool) *ai.Response {
+func generate(t testing.TB, msgs []ai.Message, tools ...ai.Tool) *ai.Response {
 	t.Helper()
 	resp, err := NewModel().Generate(context.Background(), ai.Request{Messages: msgs, Tools: tools})
 	if err != nil {
@@ -67,44 +60,53 @@ func generate(t *testing.T, msgs []ai.Message, tools ...ai.Tool) *ai.Response {
 	return resp
 }
 
-// decode parses a call's arguments, failing the test when they are not a
-// JSON object.
-func decode(t *testing.T, tc ai.ToolCall) map[string]any {
-	t.Helper()
-	var m map[string]any
-	if err := json.Unmarshal([]byte(tc.Arguments), &m); err != nil {
-		t.Fatalf("arguments of %s are not a JSON object: %v: %s", tc.Name, err, tc.Arguments)
+// schemaErr validates a JSON text against a schema with
+// santhosh-tekuri/jsonschema (draft 2020-12, formats asserted): the
+// check the tests trust, independent of the model's own.
+func schemaErr(schema map[string]any, doc string) error {
+	raw, err := json.Marshal(schema)
+	if err != nil {
+		return err
 	}
-	return m
-}
-
-// callNames lists the names of a response's tool calls.
-func callNames(resp *ai.Response) []string {
-	var out []string
-	for _, tc := range resp.Message.ToolCalls {
-		out = append(out, tc.Name)
+	sdoc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		return err
 	}
-	return out
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	c.AssertFormat()
+	if err := c.AddResource("s.json", sdoc); err != nil {
+		return err
+	}
+	sch, err := c.Compile("s.json")
+	if err != nil {
+		return err
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader([]byte(doc)))
+	if err != nil {
+		return err
+	}
+	return sch.Validate(inst)
 }
 
 // executor answers a tool call: the result text and whether it is an error.
 type executor func(tc ai.ToolCall) (string, bool)
 
-// run drives msgs through the model like an agent would, executing tool
-// calls with exec, until a text answer. It returns the answer, the tool call
-// turns, and the transcript.
-func run(t *testing.T, msgs []ai.Message, tools []ai.Tool, exec executor) (*ai.Response, [][]ai.ToolCall, []ai.Message) {
+// drive runs msgs through the model like an agent would, executing tool
+// calls with exec, until a text answer or 10 model calls. It returns the
+// final response and the tool call turns.
+func drive(t testing.TB, req ai.Request, exec executor) (*ai.Response, [][]ai.ToolCall) {
 	t.Helper()
 	var turns [][]ai.ToolCall
 	m := NewModel()
-	for i := 0; i < 20; i++ {
-		resp, err := m.Generate(context.Background(), ai.Request{Messages: msgs, Tools: tools})
+	for i := 0; i < 10; i++ {
+		resp, err := m.Generate(context.Background(), req)
 		if err != nil {
 			t.Fatalf("Generate (turn %d): %v", i+1, err)
 		}
-		msgs = append(msgs, resp.Message)
+		req.Messages = append(req.Messages, resp.Message)
 		if len(resp.Message.ToolCalls) == 0 {
-			return resp, turns, msgs
+			return resp, turns
 		}
 		if resp.FinishReason != "tool_calls" {
 			t.Fatalf("finish reason %q with tool calls", resp.FinishReason)
@@ -112,9 +114,9 @@ func run(t *testing.T, msgs []ai.Message, tools []ai.Tool, exec executor) (*ai.R
 		turns = append(turns, resp.Message.ToolCalls)
 		for _, tc := range resp.Message.ToolCalls {
 			out, isErr := exec(tc)
-			msgs = append(msgs, ai.Message{Role: ai.RoleTool, ToolCallID: tc.ID, Name: tc.Name, Content: out, IsError: isErr})
+			req.Messages = append(req.Messages, ai.Message{Role: ai.RoleTool, ToolCallID: tc.ID, Name: tc.Name, Content: out, IsError: isErr})
 		}
 	}
-	t.Fatalf("no final answer after 20 model calls")
-	return nil, nil, nil
+	t.Fatalf("no final answer after 10 model calls")
+	return nil, nil
 }

@@ -1,379 +1,220 @@
 package offline
 
 import (
+	"bytes"
+	"encoding/json"
+	"maps"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
-	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-// propKind is what the offline model believes a tool property holds, which
-// decides how it fills the property from the request.
-type propKind int
-
-const (
-	kindText       propKind = iota // free text
-	kindLabel                      // a short label (subject, title, name): quotes and cues only
-	kindEmail                      // an e-mail address
-	kindExpression                 // an arithmetic expression
-	kindTimezone                   // an IANA time zone
-	kindPlace                      // a city or region name
-	kindKey                        // the name half of a name/value pair
-	kindValue                      // the value half of a name/value pair
-	kindNumber                     // integer or number
-	kindBool                       // boolean
-	kindEnum                       // one of a fixed set of values
-	kindArray                      // a list
-	kindObject                     // a nested object
-	kindURL                        // a web address
-	kindDate                       // a calendar date
-)
-
-// prop is one property of a tool's input schema.
+// prop is a JSON schema as the filler reads it: a property, or a whole
+// answer. What it does not understand it ignores; values are checked
+// against the schema itself.
 type prop struct {
-	name      string
-	words     []string // stems of the name's words
-	desc      string
-	descWords map[string]bool // stems of the description's words
-	typ       string          // "string", "integer", "number", "boolean", "array", "object"
-	kind      propKind
-	enum      []any
-	format    string
-	required  bool
-	def       any
-	hasDef    bool
-	min, max  *float64
-	itemType  string
-	itemEnum  []any
-	primary   bool            // the tool's main free-text property
-	queryLike bool            // a search query: gets a focused text
-	cues      map[string]bool // stems of words that, before a quote, point to this property
+	name, typ, desc, format string // typ: "string", "integer", "number", "boolean", "array", "object" or "" (any)
+	s                       map[string]any
+	check                   *jsonschema.Schema // compiled on first use; nil when it does not compile
+	ready                   bool
+	required, free, id      bool
+	loose                   bool            // the pattern also matches plain words: it checks values, it cannot find them
+	shapeOnly               bool            // every example has a shape: a value must have one of them
+	words                   map[string]bool // stems of its name's and description's words (not its examples')
+	nameWords               []string
+	enum, examples          []any
+	re                      *regexp.Regexp
+	shapes                  []shape
+	items                   *prop   // an array's items
+	props                   []*prop // an object's properties, the required ones first
 }
 
-// toolInfo is a tool as the planner sees it.
-type toolInfo struct {
-	tool       ai.Tool
-	index      int
-	nameWords  []string // distinct stems of the name's words
-	descWords  []string // distinct stems of the description's words not in the name
-	context    map[string]bool
-	props      []*prop
-	singleText bool // exactly one property, and it is free text
+// normalize gives a schema of Go literals the types of decoded JSON.
+func normalize(schema map[string]any) map[string]any {
+	var out map[string]any
+	if b, err := json.Marshal(schema); err != nil || json.Unmarshal(b, &out) != nil || out == nil {
+		return map[string]any{}
+	}
+	return out
 }
 
-var (
-	keyNames     = stemSet("key name label field slot topic")
-	valueNames   = stemSet("value content text data fact info information note body detail details description memory")
-	memoryWords  = stemSet("memory remember recall save store forget note fact retrieve")
-	timeWords    = stemSet("time clock timezone zone tz iana hour")
-	placeNames   = stemSet("location city place region country town where destination origin area")
-	primaryNames = stemSet("input query q text task prompt question message body content instructions instruction request description topic search term terms keyword keywords")
-	queryNames   = stemSet("query q search term terms keyword keywords topic")
-	labelNames   = stemSet("subject title headline heading caption label tag name id filename username")
-	subjectCues  = stemSet("subject title titled headline heading caption re called named")
-	bodyCues     = stemSet("body message content contents text saying say says said read reads note write writing tell")
-	nameCues     = stemSet("name named called label key")
-	valueCues    = stemSet("value as")
-	queryCues    = stemSet("search query find look lookup for about")
-
-	emailNames     = stemSet("email mail recipient recipients cc bcc")
-	emailRoleNames = stemSet("to from sender address")
-	emailCtx       = stemSet("email mail")
-	exprNames      = stemSet("expression expr formula equation math calculation arithmetic")
-	exprDesc       = stemSet("expression formula equation arithmetic")
-	tzNames        = stemSet("timezone tz zone iana")
-	tzDesc         = stemSet("timezone iana")
-	urlNames       = stemSet("url link uri website href")
-)
-
-// parseTool reads a tool's name, description and schema. Any schema shape is
-// accepted: what cannot be understood is ignored.
-func parseTool(t ai.Tool, index int) *toolInfo {
-	ti := &toolInfo{tool: t, index: index, context: map[string]bool{}}
-	seen := map[string]bool{}
-	for _, w := range splitIdent(t.Name) {
-		s := stem(w)
-		if s == "" || seen[s] || isNumeric(s) || stopwords[w] {
-			continue
-		}
-		seen[s] = true
-		ti.nameWords = append(ti.nameWords, s)
-		ti.context[s] = true
+func parseProp(name string, s map[string]any, depth int) *prop {
+	if s == nil {
+		s = map[string]any{}
 	}
-	for _, tok := range tokenize(t.Description) {
-		if stopwords[tok.lower] || isNumeric(tok.lower) || len(tok.lower) < 3 || seen[tok.stem] {
-			continue
-		}
-		seen[tok.stem] = true
-		ti.context[tok.stem] = true
-		if !weakToolWords[tok.stem] {
-			ti.descWords = append(ti.descWords, tok.stem)
-		}
-	}
-	ti.props = parseProps(t.InputSchema)
-	for _, p := range ti.props {
-		classify(p, ti.context)
-	}
-	pairKinds(ti)
-	strs := 0
-	for _, p := range ti.props {
-		if p.typ == "string" && (p.kind == kindText || p.kind == kindLabel) {
-			strs++
-		}
-	}
-	for _, p := range ti.props {
-		if p.kind != kindText {
-			continue
-		}
-		if strs == 1 || anyIn(p.words, primaryNames) {
-			p.primary = true
-		}
-		p.queryLike = anyIn(p.words, queryNames)
-	}
-	ti.singleText = len(ti.props) == 1 && ti.props[0].kind == kindText && ti.props[0].typ == "string"
-	return ti
-}
-
-// parseProps lists the properties of an object schema: required ones first,
-// in the order the schema lists them, then the others by name.
-func parseProps(schema map[string]any) []*prop {
-	if schema == nil {
-		return nil
-	}
-	raw, _ := schema["properties"].(map[string]any)
-	var required []string
-	switch r := schema["required"].(type) {
-	case []any:
-		for _, x := range r {
-			if s, ok := x.(string); ok {
-				required = append(required, s)
-			}
-		}
-	case []string:
-		required = append(required, r...)
-	}
-	reqSet := map[string]bool{}
-	var names []string
-	for _, n := range required {
-		if _, ok := raw[n]; ok && !reqSet[n] {
-			reqSet[n] = true
-			names = append(names, n)
-		}
-	}
-	var rest []string
-	for n := range raw {
-		if !reqSet[n] {
-			rest = append(rest, n)
-		}
-	}
-	sort.Strings(rest)
-	names = append(names, rest...)
-	props := make([]*prop, 0, len(names))
-	for _, n := range names {
-		p := &prop{name: n, required: reqSet[n], descWords: map[string]bool{}, cues: map[string]bool{}}
-		for _, w := range splitIdent(n) {
-			p.words = append(p.words, stem(w))
-		}
-		m, _ := raw[n].(map[string]any)
-		readPropSchema(p, m)
-		props = append(props, p)
-	}
-	return props
-}
-
-// readPropSchema fills p's type and constraints from its schema m (nil is
-// fine: the property is then plain text).
-func readPropSchema(p *prop, m map[string]any) {
-	p.typ = schemaType(m)
-	p.desc, _ = m["description"].(string)
-	for _, tok := range tokenize(p.desc) {
-		if !stopwords[tok.lower] {
-			p.descWords[tok.stem] = true
-		}
-	}
-	p.enum, _ = m["enum"].([]any)
-	if c, ok := m["const"]; ok && len(p.enum) == 0 {
+	p := &prop{name: name, s: s, typ: schemaType(s), enum: anys(s["enum"]), examples: anys(s["examples"]), words: map[string]bool{}}
+	p.desc, p.format = str(s["description"]), str(s["format"])
+	if c, ok := s["const"]; ok {
 		p.enum = []any{c}
 	}
-	p.format, _ = m["format"].(string)
-	p.def, p.hasDef = m["default"]
-	p.min = numField(m, "minimum")
-	p.max = numField(m, "maximum")
-	if items, ok := m["items"].(map[string]any); ok {
-		p.itemType = schemaType(items)
-		p.itemEnum, _ = items["enum"].([]any)
+	if re, err := regexp.Compile(str(s["pattern"])); err == nil && s["pattern"] != nil {
+		p.re, p.loose = re, re.MatchString("hello") || re.MatchString("x")
 	}
-	if p.typ == "" {
-		switch {
-		case len(p.enum) > 0:
-			p.typ = jsonTypeOf(p.enum[0])
-		case m["properties"] != nil:
-			p.typ = "object"
-		case m["items"] != nil:
-			p.typ = "array"
-		default:
-			p.typ = "string"
+	exs, plain := strs(s["examples"]), p.desc
+	for _, e := range descExamples(p.desc) {
+		exs, plain = append(exs, e), strings.ReplaceAll(plain, e, "")
+	}
+	for _, e := range exs { // an example in a format gives the property that format, else maybe a shape
+		f := slices.IndexFunc(formats, func(f string) bool { return inFormat(f, e) })
+		if sh, ok := makeShape(e); f >= 0 && p.format == "" && p.re == nil {
+			p.format = formats[f]
+		} else if ok && f < 0 {
+			p.shapes = append(p.shapes, sh)
 		}
 	}
+	p.shapeOnly = len(p.shapes) > 0 && len(p.shapes) == len(exs)
+	p.nameWords = words(splitIdent(name))
+	all := append(slices.Clone(p.nameWords), words(plain)...)
+	sort.Strings(all)
+	nameFree := slices.ContainsFunc(p.nameWords, func(w string) bool { return freeWords[w] })
+	for _, w := range all {
+		p.words[w], p.id = true, p.id || idWords[w]
+		if f := formatWords[w]; f != "" && p.format == "" && p.re == nil && p.enum == nil && !nameFree && p.typ == "string" {
+			p.format = f
+		}
+	}
+	hinted := p.enum != nil || p.re != nil && !p.loose || p.format != "" || p.shapeOnly
+	p.free = !hinted && p.typ != "array" && slices.ContainsFunc(all, func(w string) bool { return freeWords[w] })
+	if items, ok := s["items"].(map[string]any); ok && depth < 8 {
+		p.items = parseProp(name, items, depth+1)
+	}
+	raw, _ := s["properties"].(map[string]any)
+	req := strs(s["required"])
+	for _, n := range append(slices.Clone(req), slices.Sorted(maps.Keys(raw))...) { // the required ones first
+		if ps, ok := raw[n].(map[string]any); ok && depth < 8 && !slices.ContainsFunc(p.props, func(q *prop) bool { return q.name == n }) {
+			p.props = append(p.props, parseProp(n, ps, depth+1))
+			p.props[len(p.props)-1].required = slices.Contains(req, n)
+		}
+	}
+	return p
 }
 
-// schemaType reads "type" (a string, or a list such as ["string","null"]),
-// looking into anyOf/oneOf when it is absent.
-func schemaType(m map[string]any) string {
-	if m == nil {
-		return ""
-	}
-	switch t := m["type"].(type) {
-	case string:
-		return t
-	case []any:
-		for _, x := range t {
-			if s, ok := x.(string); ok && s != "null" {
-				return s
+// compiled caches schemas by their JSON, 4096 at most: tools come back.
+var (
+	compiled     sync.Map
+	compiledSize atomic.Int32
+)
+
+// valid reports whether p's schema (draft 2020-12, formats asserted)
+// accepts v; one that does not compile rejects nothing.
+func (p *prop) valid(v any) bool {
+	if !p.ready {
+		raw, _ := json.Marshal(p.s) // normalized: it encodes
+		if sch, ok := compiled.Load(string(raw)); ok {
+			p.check = sch.(*jsonschema.Schema)
+		} else if doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw)); err == nil {
+			c := jsonschema.NewCompiler()
+			c.DefaultDraft(jsonschema.Draft2020)
+			if c.AssertFormat(); c.AddResource("schema.json", doc) == nil {
+				p.check, _ = c.Compile("schema.json")
+			}
+			if compiledSize.Add(1) <= 4096 {
+				compiled.Store(string(raw), p.check)
 			}
 		}
+		p.ready = true
 	}
-	for _, k := range []string{"anyOf", "oneOf"} {
-		if alts, ok := m[k].([]any); ok {
-			for _, a := range alts {
-				if am, ok := a.(map[string]any); ok {
-					if s := schemaType(am); s != "" && s != "null" {
-						return s
-					}
-				}
-			}
+	b, err := json.Marshal(v)
+	inst, err2 := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	return p.check == nil || err == nil && err2 == nil && p.check.Validate(inst) == nil
+}
+
+// schemaType is the schema's first "type" but "null", else implied.
+func schemaType(s map[string]any) string {
+	for _, t := range append(strs(s["type"]), str(s["type"])) {
+		if t != "" && t != "null" {
+			return t
 		}
+	}
+	if s["properties"] != nil {
+		return "object"
+	} else if s["items"] != nil {
+		return "array"
 	}
 	return ""
 }
 
-func jsonTypeOf(v any) string {
-	switch v.(type) {
-	case float64, float32, int, int64, int32:
-		return "number"
-	case bool:
-		return "boolean"
-	}
-	return "string"
-}
+var hintRe = regexp.MustCompile(`(?i)\b(?:like|e\.\s?g\.?,?|eg|such as|for (?:example|instance),?|examples?:)\s+`)
 
-func numField(m map[string]any, k string) *float64 {
-	switch v := m[k].(type) {
-	case float64:
-		return &v
-	case int:
-		f := float64(v)
-		return &f
-	case int64:
-		f := float64(v)
-		return &f
-	}
-	return nil
-}
-
-// classify decides the kind of p from its type, format, name and
-// description, and the words of its tool (toolCtx).
-func classify(p *prop, toolCtx map[string]bool) {
-	name := func(set map[string]bool) bool { return anyIn(p.words, set) }
-	desc := func(set map[string]bool) bool { return anyKey(p.descWords, set) }
-	lowDesc := strings.ToLower(p.desc)
-	switch {
-	case len(p.enum) > 0:
-		p.kind = kindEnum
-	case p.typ == "integer" || p.typ == "number":
-		p.kind = kindNumber
-	case p.typ == "boolean":
-		p.kind = kindBool
-	case p.typ == "array":
-		p.kind = kindArray
-	case p.typ == "object":
-		p.kind = kindObject
-	case p.typ != "string":
-		p.kind = kindText
-	case p.format == "email" || name(emailNames) ||
-		(name(emailRoleNames) && (anyKey(toolCtx, emailCtx) || desc(emailCtx))) ||
-		strings.Contains(lowDesc, "email address") || strings.Contains(lowDesc, "e-mail address"):
-		p.kind = kindEmail
-	case name(exprNames) || desc(exprDesc):
-		p.kind = kindExpression
-	case name(tzNames) || desc(tzDesc) || strings.Contains(lowDesc, "time zone") ||
-		(name(placeNames) && anyKey(toolCtx, timeWords)):
-		p.kind = kindTimezone
-	case name(placeNames):
-		p.kind = kindPlace
-	case p.format == "uri" || p.format == "url" || name(urlNames):
-		p.kind = kindURL
-	case p.format == "date" || p.format == "date-time":
-		p.kind = kindDate
-	case name(labelNames):
-		p.kind = kindLabel
-	default:
-		p.kind = kindText
-	}
-	for _, w := range p.words {
-		p.cues[w] = true
-	}
-	if p.kind != kindText && p.kind != kindLabel {
-		return
-	}
-	add := func(set map[string]bool) {
-		for w := range set {
-			p.cues[w] = true
+// descExamples returns the examples after "like", "e.g.", "such as"...:
+// the quoted texts, else the text to the next , ; ) or sentence end.
+func descExamples(desc string) (out []string) {
+	if loc := hintRe.FindStringIndex(desc); loc != nil {
+		rest, qs := desc[loc[1]:], quotes(desc[loc[1]:])
+		for _, q := range qs {
+			out = append(out, q.text)
+		}
+		for _, e := range strings.Split(strings.Split(rest[:strings.IndexAny(rest+",", ",;)\n")], ". ")[0], " or ") {
+			if e = strings.TrimRight(strings.TrimSpace(e), "."); e != "" && qs == nil {
+				out = append(out, e)
+			}
 		}
 	}
-	switch {
-	case name(nameCues):
-		add(nameCues)
-	case name(subjectCues) || name(labelNames):
-		add(subjectCues)
-	case name(queryNames):
-		add(queryCues)
-	case name(bodyCues) || name(primaryNames):
-		add(bodyCues)
-	case name(valueNames):
-		add(valueCues)
-	}
+	return out
 }
 
-// pairKinds marks name/value pairs (save_fact{key, value}) and the lone
-// name of a memory-like tool (recall{name}).
-func pairKinds(ti *toolInfo) {
-	var keys, values []*prop
-	for _, p := range ti.props {
-		if p.typ != "string" || (p.kind != kindText && p.kind != kindLabel) {
-			continue
-		}
-		switch {
-		case anyIn(p.words, keyNames):
-			keys = append(keys, p)
-		case anyIn(p.words, valueNames):
-			values = append(values, p)
-		}
-	}
-	if len(keys) > 0 && len(values) > 0 {
-		keys[0].kind = kindKey
-		values[0].kind = kindValue
-		return
-	}
-	if len(keys) > 0 && anyKey(ti.context, memoryWords) {
-		keys[0].kind = kindKey
-	}
+// formats are the JSON schema formats the model recognises in a text.
+var formats = []string{"email", "uuid", "date", "date-time", "uri"}
+
+// inFormat reports whether v is in the JSON schema format f (a URI with "://").
+func inFormat(f, v string) bool {
+	return (&prop{s: map[string]any{"format": f}}).valid(v) && (f != "uri" || strings.Contains(v, "://"))
 }
 
-func anyIn(words []string, set map[string]bool) bool {
-	for _, w := range words {
-		if set[w] {
-			return true
-		}
-	}
-	return false
+// shape is the form of an example (ABC-123, #1042, 15 * 23 + 100): the
+// kinds of characters it has (upper, lower, digit, symbol, space), and its
+// symbols, which a one-word value must take from.
+type shape struct {
+	cls  int
+	syms string
 }
 
-func anyKey(m, set map[string]bool) bool {
-	for w := range set {
-		if m[w] {
-			return true
+const (
+	clsUpper, clsLower, clsDigit, clsSym, clsSpace = 1, 2, 4, 8, 16
+	clsLetter                                      = clsUpper | clsLower
+)
+
+var classRes = []*regexp.Regexp{regexp.MustCompile(`\p{Lu}`), regexp.MustCompile(`\p{Ll}|\p{Lo}`), regexp.MustCompile(`\pN`),
+	regexp.MustCompile(`[^\pL\pN\s]`), regexp.MustCompile(`\s`)}
+
+func classes(s string) (cls int, syms string) {
+	for i, re := range classRes {
+		if re.MatchString(s) {
+			cls |= 1 << i
 		}
 	}
-	return false
+	return cls, strings.Join(classRes[3].FindAllString(s, -1), "")
+}
+
+// makeShape: only a word or a formula with a digit or a symbol has a shape.
+func makeShape(ex string) (shape, bool) {
+	cls, syms := classes(ex)
+	return shape{cls, syms}, cls&(clsDigit|clsSym) != 0 && (cls&clsSpace == 0 || cls&clsLetter == 0)
+}
+
+func (sh shape) match(v string) bool {
+	cls, syms := classes(v)
+	return cls == sh.cls && len(v) > 1 && (cls&clsSpace != 0 || strings.Trim(syms, sh.syms) == "")
+}
+
+func matchAny(shapes []shape, v string) bool {
+	return slices.ContainsFunc(shapes, func(sh shape) bool { return sh.match(v) })
+}
+
+func str(v any) string { s, _ := v.(string); return s }
+
+func anys(v any) []any { a, _ := v.([]any); return a }
+
+func strs(v any) (out []string) {
+	for _, e := range anys(v) {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }

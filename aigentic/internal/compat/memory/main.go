@@ -29,9 +29,9 @@ func main() {
 		Memory:       memory.NewMemory(),
 	}
 	for i, msg := range []string{
-		"Remember that my favourite colour is teal",
-		"Remember that my home city is Lisbon",
-		"What is my favourite colour?",
+		`Save to memory that my "favourite colour" is "teal".`,
+		`Save to memory that my "home city" is "Lisbon".`,
+		`Look up my "favourite colour" in memory.`,
 	} {
 		answer, err := agent.Execute(msg)
 		if err != nil {

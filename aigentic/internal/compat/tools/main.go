@@ -87,7 +87,7 @@ func main() {
 		Instructions: "Use the calculator for arithmetic; never compute in your head.",
 		AgentTools:   []aigentic.AgentTool{calculator(), shout()},
 	}
-	answer, err := agent.Execute("What is 15 multiplied by 23, plus 100?")
+	answer, err := agent.Execute("What is 15 * 23 + 100?")
 	if err != nil {
 		log.Fatalf("tools agent failed: %v", err)
 	}

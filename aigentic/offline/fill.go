@@ -1,0 +1,280 @@
+package offline
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// maxAnalysed bounds the text read, in bytes; maxFreeRunes a free text value.
+const maxAnalysed, maxFreeRunes = 8 << 10, 4000
+
+// src is a text values are taken from.
+type src struct {
+	text         string
+	toks, quotes []tok
+	nums         []number
+}
+
+func newSrc(text string) *src {
+	if len(text) > maxAnalysed {
+		text = strings.ToValidUTF8(text[:maxAnalysed], "")
+	}
+	s := &src{text: text, toks: tokens(text), quotes: quotes(text)}
+	for i, t := range s.toks {
+		if m := numberRe.FindStringSubmatch(t.text); m != nil {
+			v, _ := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64) // ±Inf when too large: no schema takes it
+			s.nums = append(s.nums, number{v, stem(strings.ToLower(m[2])), i, t})
+		}
+	}
+	return s
+}
+
+// filler fills a schema from a source, each piece of it used once; typed,
+// it gives required values defaults; with at set, it records where and in
+// which pass it found each top-level value.
+type filler struct {
+	src   *src
+	used  []tok
+	own   string // what free text properties get; the whole source when ""
+	typed bool
+	at    map[string]tok
+	pass  map[string]int
+}
+
+// cand is a value found, where, and for an object its own evidence.
+type cand struct {
+	v  any
+	at tok
+	w  int
+}
+
+// object fills properties in three passes — strong values (a pattern,
+// format, enum value, shape or ID matched; a quote or number by the
+// property's words), the quotes left, fallbacks (free text, names, bare
+// numbers) — and returns the values, the required properties left empty
+// and the evidence: 3 a strong value (an enum value 2, a boolean 1), 1 a
+// bare number.
+func (f *filler) object(props []*prop, depth int) (map[string]any, []*prop, int) {
+	vals, score := map[string]any{}, 0
+	var missing []*prop
+	for pass := 0; pass < 3; pass++ {
+		for _, p := range props {
+			if _, done := vals[p.name]; done {
+				continue
+			} else if c, ok := f.value(p, pass, depth); ok {
+				switch vals[p.name] = c.v; {
+				case pass == 0 && p.typ == "boolean", pass == 2 && (p.typ == "integer" || p.typ == "number"):
+					score++
+				case pass == 0 && p.typ == "object":
+					score += c.w
+				case pass == 0:
+					score += 3 - min(len(p.enum), 1)
+				}
+				if f.used = append(f.used, c.at); depth == 0 && f.at != nil {
+					f.at[p.name], f.pass[p.name] = c.at, pass
+				}
+			}
+		}
+	}
+	for _, p := range props {
+		if _, ok := vals[p.name]; !ok && p.required && f.typed {
+			vals[p.name] = f.deflt(p, depth)
+		} else if !ok && p.required {
+			missing = append(missing, p)
+		}
+	}
+	return vals, missing, score
+}
+
+// value returns p's first acceptable candidate of a pass.
+func (f *filler) value(p *prop, pass, depth int) (cand, bool) {
+	switch {
+	case p.typ == "object" && pass == 0 && depth < 8:
+		vals, missing, score := f.object(p.props, depth+1)
+		return cand{v: vals, w: min(score, 3)}, len(missing) == 0 && (len(vals) > 0 || p.required)
+	case p.typ == "array" && p.items != nil && (pass < 2 || p.items.typ == "number" || p.items.typ == "integer"):
+		var out []any
+		used := len(f.used)
+		for _, c := range f.cands(p.items, pass) {
+			if v, ok := accept(p.items, c.v); ok && f.unused(c.at) && !slices.ContainsFunc(out, func(x any) bool { return fmt.Sprint(x) == fmt.Sprint(v) }) && len(out) < int(num(p.s["maxItems"], 1e9)) {
+				out, f.used = append(out, v), append(f.used, c.at)
+			}
+		}
+		if len(out) > 0 && p.valid(out) {
+			return cand{v: out}, true
+		}
+		f.used = f.used[:used]
+	case p.typ != "object" && p.typ != "array":
+		for _, c := range f.cands(p, pass) {
+			if v, ok := accept(p, c.v); ok && f.unused(c.at) {
+				return cand{v, c.at, 0}, true
+			}
+		}
+	}
+	return cand{}, false
+}
+
+func (f *filler) unused(at tok) bool {
+	return at.end == at.start || !slices.ContainsFunc(f.used, func(u tok) bool { return at.start < u.end && u.start < at.end })
+}
+
+// cands lists p's candidates of one pass, in the order they are tried.
+func (f *filler) cands(p *prop, pass int) (out []cand) {
+	s := f.src
+	add := func(v any, at tok) { out = append(out, cand{v: v, at: at}) }
+	switch {
+	case p.typ == "boolean" && pass == 0:
+		if v, at, ok := s.boolean(p); ok {
+			add(v, at)
+		}
+	case p.typ == "integer" || p.typ == "number":
+		for _, n := range s.nums {
+			if pass == 0 && (p.enum != nil || s.near(n, p.words)) || pass == 2 {
+				add(n.v, n.at)
+			}
+		}
+	case p.typ == "boolean":
+	case pass == 0:
+		strict := p.enum != nil || p.re != nil && !p.loose || slices.Contains(formats, p.format)
+		for _, t := range s.pieces() {
+			byName := (slices.Contains(s.quotes, t) || p.id && numberRe.MatchString(t.text)) && s.before(t.start, p.words)
+			if strict || byName || matchAny(p.shapes, t.text) || p.id && idLike(t.text) {
+				add(t.text, t)
+			}
+		}
+	case pass == 1:
+		for _, q := range s.quotes {
+			add(q.text, q)
+		}
+	case p.free && !f.typed:
+		add(clip(cmp.Or(f.own, s.text), maxFreeRunes), tok{})
+	default:
+		for _, m := range nameRe.FindAllStringSubmatchIndex(s.text, -1) {
+			if !p.id && !stopwords[strings.ToLower(s.text[m[2]:m[3]])] {
+				add(s.text[m[2]:m[3]], tok{s.text[m[2]:m[3]], m[2], m[3]})
+			}
+		}
+		if _, ok := p.s["default"]; f.typed && !ok && p.examples == nil {
+			add(excerpt(s.text, p.words, 200), tok{})
+		}
+	}
+	return out
+}
+
+// nameRe finds capitalised words not starting a sentence: "Ada Lovelace".
+var nameRe = regexp.MustCompile(`[^\s.!?:]\s+(\p{Lu}[\p{Ll}'-]+(?: \p{Lu}[\p{Ll}'-]+)*)`)
+
+// accept returns v as p's value (an enum's spelling, an integer, free text
+// clipped) when p's schema takes it; cheap checks first.
+func accept(p *prop, v any) (any, bool) {
+	if i := slices.IndexFunc(p.enum, func(e any) bool { return norm(fmt.Sprint(e)) == norm(fmt.Sprint(v)) }); i >= 0 {
+		v = p.enum[i]
+	} else if p.enum != nil {
+		return nil, false
+	}
+	switch x := v.(type) {
+	case string:
+		if n := int(num(p.s["maxLength"], -1)); p.free && n >= 0 && len([]rune(x)) > n {
+			x = strings.TrimSpace(string([]rune(x)[:n]))
+		}
+		if v = x; x == "" || p.shapeOnly && !matchAny(p.shapes, x) || p.re != nil && !p.re.MatchString(x) ||
+			p.typ != "string" && p.typ != "" || slices.Contains(formats, p.format) && !inFormat(p.format, x) {
+			return nil, false
+		}
+	case float64:
+		if p.typ == "integer" && x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+			v = int64(x)
+		}
+	}
+	return v, p.valid(v)
+}
+
+// norm: lower case, _ and - as spaces.
+func norm(s string) string {
+	return strings.Join(strings.Fields(strings.NewReplacer("_", " ", "-", " ").Replace(strings.ToLower(s))), " ")
+}
+
+// idLike: ABC-123, ord_7f3a, 1Z999 (letters and digits), #1042.
+func idLike(w string) bool {
+	cls, _ := classes(w)
+	return cls&clsDigit != 0 && cls&clsSpace == 0 && (cls&clsLetter != 0 || w[0] == '#')
+}
+
+var formulaRe = regexp.MustCompile(`[0-9(][^\pL\n"“”?!,;:]*[0-9)]`)
+
+// pieces are what a pattern, format, enum value or shape may match:
+// formulas ("15 * 23 + 100"), quotes, words, runs of two and three words.
+func (s *src) pieces() []tok {
+	var out []tok
+	for _, m := range formulaRe.FindAllStringIndex(s.text, -1) {
+		out = append(out, tok{s.text[m[0]:m[1]], m[0], m[1]})
+	}
+	out = append(append(out, s.quotes...), s.toks...)
+	for i, t := range s.toks {
+		for n := 1; n <= 2 && i+n < len(s.toks); n++ {
+			out = append(out, tok{s.text[t.start:s.toks[i+n].end], t.start, s.toks[i+n].end})
+		}
+	}
+	return out
+}
+
+// number is a number written ("1,250", "#1042", "20%", "250ml": unit ml).
+type number struct {
+	v    float64
+	unit string
+	i    int
+	at   tok
+}
+
+var numberRe = regexp.MustCompile(`^[#$€£]?(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(%|[a-zA-Z]{1,4})?$`)
+
+// near: "3 days", "250ml", "order 1043".
+func (s *src) near(n number, ws map[string]bool) bool {
+	return ws[n.unit] || s.before(n.at.start, ws) ||
+		n.i+1 < len(s.toks) && slices.ContainsFunc(words(s.toks[n.i+1].text), func(w string) bool { return ws[w] })
+}
+
+// before reports whether the word before offset at is one of ws.
+func (s *src) before(at int, ws map[string]bool) bool {
+	i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].end > at }) - 1
+	return i >= 0 && slices.ContainsFunc(words(s.toks[i].text), func(w string) bool { return ws[w] })
+}
+
+// boolean: a word of its name gives true, false after a negation or before "no".
+func (s *src) boolean(p *prop) (bool, tok, bool) {
+	for i, t := range s.toks {
+		if ws := words(t.text); len(ws) > 0 && slices.Contains(p.nameWords, ws[0]) {
+			v := i+1 >= len(s.toks) || !set("no false off", false)[strings.ToLower(s.toks[i+1].text)]
+			for j := max(0, i-3); j < i; j++ {
+				v = v && !negations[strings.ToLower(s.toks[j].text)]
+			}
+			return v, t, true
+		}
+	}
+	return false, tok{}, false
+}
+
+// excerpt returns the clause of text sharing the most words with ws.
+func excerpt(text string, ws map[string]bool, n int) string {
+	best, top := "", -1
+	for _, c := range clauses(text) {
+		score := len(slices.DeleteFunc(words(c.text), func(w string) bool { return !ws[w] }))
+		if score > top {
+			best, top = c.text, score
+		}
+	}
+	return clip(best, n)
+}
+
+func num(v any, def float64) float64 {
+	if f, ok := v.(float64); ok {
+		return f
+	}
+	return def
+}

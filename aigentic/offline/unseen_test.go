@@ -1,0 +1,214 @@
+package offline
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+)
+
+// Tools written only for these tests: shapes none of the examples use.
+
+func s(desc string) map[string]any { return map[string]any{"type": "string", "description": desc} }
+
+func with(p map[string]any, kv ...any) map[string]any {
+	out := map[string]any{}
+	for k, v := range p {
+		out[k] = v
+	}
+	for i := 0; i+1 < len(kv); i += 2 {
+		out[kv[i].(string)] = kv[i+1]
+	}
+	return out
+}
+
+var (
+	stockTool    = tool("check_stock", "Look up stock for a product", map[string]any{"sku": s("the product SKU, like ABC-123")}, "sku")
+	stockPatTool = tool("check_stock", "Look up stock for a product",
+		map[string]any{"sku": with(s("the product SKU, like ABC-123"), "pattern", "^[A-Z]{3}-[0-9]{3}$")}, "sku")
+	invoiceTool = tool("get_invoice", "Show an invoice.", map[string]any{"invoice_id": s("Invoice number, like #1042")}, "invoice_id")
+	refundTool  = tool("refund_order", "Refund part of an order.", map[string]any{
+		"order_ref": with(s("The order reference."), "pattern", "^ord_[0-9a-f]{4}$"),
+		"amount":    map[string]any{"type": "number", "minimum": 0.01, "maximum": 1000},
+	}, "order_ref", "amount")
+	thermoTool = tool("set_thermostat", "Set the thermostat's mode and target temperature.", map[string]any{
+		"mode":     map[string]any{"type": "string", "enum": []any{"heat", "cool", "fan_only"}},
+		"target_c": map[string]any{"type": "integer", "minimum": 10, "maximum": 30, "description": "Target in degrees Celsius."},
+	}, "mode", "target_c")
+	meetingTool = tool("book_meeting", "Book a meeting in the calendar.", map[string]any{
+		"date":     with(s("Day of the meeting."), "format", "date"),
+		"attendee": with(s("Who to invite."), "format", "email"),
+	}, "date", "attendee")
+	jobTool  = tool("schedule_job", "Schedule a maintenance job.", map[string]any{"job": s("Job name."), "run_at": with(s("When to run."), "format", "date-time")}, "run_at")
+	pageTool = tool("fetch_page", "Download a web page.", map[string]any{"url": with(s("Address of the page."), "format", "uri")}, "url")
+	subTool  = tool("cancel_subscription", "Cancel a subscription.", map[string]any{"subscription_id": with(s("The subscription."), "format", "uuid")}, "subscription_id")
+	carTool  = tool("rent_car", "Rent a car.", map[string]any{
+		"days": map[string]any{"type": "integer", "minimum": 1, "maximum": 30},
+		"city": s("City to pick the car up in."),
+	}, "city", "days")
+	drinkTool = tool("pour_drink", "Pour a drink from the machine.", map[string]any{
+		"volume_ml": map[string]any{"type": "number", "description": "Volume in ml."},
+		"drink":     map[string]any{"type": "string", "enum": []any{"espresso", "latte", "water"}},
+	}, "drink", "volume_ml")
+	labelTool = tool("create_label", "Create a label for issues.", map[string]any{
+		"title": s("Label text."),
+		"color": map[string]any{"type": "string", "enum": []any{"red", "green", "blue"}},
+	}, "title")
+	exportTool = tool("export_report", "Export the monthly report.", map[string]any{
+		"format":           map[string]any{"type": "string", "enum": []any{"csv", "pdf"}},
+		"include_archived": map[string]any{"type": "boolean"},
+	}, "format")
+	tagTool = tool("tag_ticket", "Add tags to a support ticket.", map[string]any{
+		"ticket_id": s("Ticket number like T-100."),
+		"tags":      map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": []any{"billing", "bug", "urgent", "feature"}}, "minItems": 1},
+	}, "ticket_id", "tags")
+	avgTool = tool("average", "Compute the mean of numbers.", map[string]any{
+		"values": map[string]any{"type": "array", "items": map[string]any{"type": "number"}, "minItems": 2},
+	}, "values")
+	parcelTool = tool("ship_parcel", "Ship a parcel.", map[string]any{
+		"to": map[string]any{"type": "object", "properties": map[string]any{
+			"name":     s("Recipient's full name."),
+			"postcode": with(s("Postal code."), "pattern", "^[0-9]{5}$"),
+		}, "required": []any{"name", "postcode"}, "additionalProperties": false},
+		"weight_kg": map[string]any{"type": "number", "exclusiveMinimum": 0},
+	}, "to", "weight_kg")
+	flightTool = tool("flight_status", "Get a flight's status.", map[string]any{"flight": with(s("Flight code."), "examples", []any{"BA117", "LH400"})}, "flight")
+	fxTool     = tool("convert_currency", "Convert money between currencies.", map[string]any{
+		"amount": map[string]any{"type": "number"},
+		"from":   map[string]any{"type": "string", "enum": []any{"USD", "EUR", "GBP"}},
+		"to":     map[string]any{"type": "string", "enum": []any{"USD", "EUR", "GBP"}},
+	}, "amount", "from", "to")
+	orderNoTool = tool("track_order", "Track a customer order.", map[string]any{"order_no": s("The order number.")}, "order_no")
+	inviteTool  = tool("send_invite", "Send an invitation.", map[string]any{"address": s("Where to send it, e.g. ann@example.org."), "note": s("A note.")}, "address", "note")
+	binTool     = tool("check_bin", "Look up stock in a warehouse bin.", map[string]any{
+		"sku": s("The SKU, like ABC-123."), "bin": with(s("The bin."), "pattern", "^W[0-9]$"),
+	}, "sku", "bin")
+	parcelIDTool = tool("track_parcel", "Track a parcel.", map[string]any{"tracking_number": s("The carrier's tracking number.")}, "tracking_number")
+	shortTool    = tool("post_status", "Post a status message.", map[string]any{"message": with(s("The message."), "maxLength", 20)}, "message")
+	oneTool      = ai.Tool{Name: "flag_item", Description: "Flag a stock item.", InputSchema: map[string]any{"type": "object", "maxProperties": 1,
+		"properties": map[string]any{"sku": s("The SKU, like ABC-123."), "note": s("A note.")}, "required": []any{"sku"}}}
+	noteTool = tool("add_note", "Add a note to a customer's file.", map[string]any{
+		"customer": s("Customer account, like acct-2291."),
+		"text":     s("The note."),
+	}, "customer", "text")
+)
+
+// call is an expected tool call: its name and exact arguments.
+type wantCall struct{ name, args string }
+
+func TestUnseenTools(t *testing.T) {
+	cases := []struct {
+		name  string
+		tools []ai.Tool
+		msg   string
+		calls []wantCall // the exact calls, in order
+		ask   []string   // no call: the answer asks, containing these
+	}{
+		{"id shape from the description (newcomer)", []ai.Tool{stockTool}, "How many units of ABC-123 are in stock?",
+			[]wantCall{{"check_stock", `{"sku":"ABC-123"}`}}, nil},
+		{"pattern", []ai.Tool{stockPatTool}, "How many units of ABC-123 are in stock?",
+			[]wantCall{{"check_stock", `{"sku":"ABC-123"}`}}, nil},
+		{"missing required asks (newcomer)", []ai.Tool{stockTool}, "How many units are in stock?",
+			nil, []string{"check_stock", "sku", "the product SKU, like ABC-123"}},
+		{"missing required asks, pattern", []ai.Tool{stockPatTool}, "How many units of abc-12 are in stock?",
+			nil, []string{"sku", "^[A-Z]{3}-[0-9]{3}$"}},
+		{"#1042 shaped like the description's example", []ai.Tool{invoiceTool}, "Show me invoice #1042, please.",
+			[]wantCall{{"get_invoice", `{"invoice_id":"#1042"}`}}, nil},
+		{"pattern ord_7f3a and a number in bounds", []ai.Tool{refundTool}, "Refund 25.50 on ord_7f3a.",
+			[]wantCall{{"refund_order", `{"amount":25.5,"order_ref":"ord_7f3a"}`}}, nil},
+		{"enum with _ read as a space, integer next to its unit", []ai.Tool{thermoTool}, "Switch the thermostat to fan only at 21 degrees.",
+			[]wantCall{{"set_thermostat", `{"mode":"fan_only","target_c":21}`}}, nil},
+		{"number out of bounds asks", []ai.Tool{thermoTool}, "Set the thermostat to cool at 45 degrees.",
+			nil, []string{"target_c", "minimum 10; maximum 30"}},
+		{"formats date and email", []ai.Tool{meetingTool}, "Book a meeting on 2026-04-02 with dana@corp.example.",
+			[]wantCall{{"book_meeting", `{"attendee":"dana@corp.example","date":"2026-04-02"}`}}, nil},
+		{"a date not in the schema's format asks", []ai.Tool{meetingTool}, "Book a meeting with dana@corp.example on 2 April.",
+			nil, []string{"the date", "format date"}},
+		{"missing date asks", []ai.Tool{meetingTool}, "Book a meeting with dana@corp.example.",
+			nil, []string{"the date", "format date"}},
+		{"date-time", []ai.Tool{jobTool}, "Schedule the backup job at 2026-05-01T02:30:00Z.",
+			[]wantCall{{"schedule_job", `{"run_at":"2026-05-01T02:30:00Z"}`}}, nil},
+		{"uri", []ai.Tool{pageTool}, "Download the page https://example.org/docs?page=2 for me.",
+			[]wantCall{{"fetch_page", `{"url":"https://example.org/docs?page=2"}`}}, nil},
+		{"uuid", []ai.Tool{subTool}, "Cancel subscription 3f2b8c1e-9d4a-4e7b-8f21-0a1b2c3d4e5f today.",
+			[]wantCall{{"cancel_subscription", `{"subscription_id":"3f2b8c1e-9d4a-4e7b-8f21-0a1b2c3d4e5f"}`}}, nil},
+		{"integer with a unit, a name", []ai.Tool{carTool}, "Rent a car in Lisbon for 3 days.",
+			[]wantCall{{"rent_car", `{"city":"Lisbon","days":3}`}}, nil},
+		{"250 ml", []ai.Tool{drinkTool}, "Pour 250 ml of water.",
+			[]wantCall{{"pour_drink", `{"drink":"water","volume_ml":250}`}}, nil},
+		{"quoted text after the property's name", []ai.Tool{labelTool}, `Create a label titled "Needs review" in red.`,
+			[]wantCall{{"create_label", `{"color":"red","title":"Needs review"}`}}, nil},
+		{"boolean mentioned", []ai.Tool{exportTool}, "Export the report as CSV, including archived rows.",
+			[]wantCall{{"export_report", `{"format":"csv","include_archived":true}`}}, nil},
+		{"boolean negated", []ai.Tool{exportTool}, "Export the report as PDF without archived rows.",
+			[]wantCall{{"export_report", `{"format":"pdf","include_archived":false}`}}, nil},
+		{"array of enum values", []ai.Tool{tagTool}, "Tag ticket T-481 as urgent and billing.",
+			[]wantCall{{"tag_ticket", `{"tags":["urgent","billing"],"ticket_id":"T-481"}`}}, nil},
+		{"array of numbers", []ai.Tool{avgTool}, "What is the average of 3, 5.5 and 10?",
+			[]wantCall{{"average", `{"values":[3,5.5,10]}`}}, nil},
+		{"nested object", []ai.Tool{parcelTool}, "Ship a 2.5 kg parcel to Maria Lopez, postcode 28013.",
+			[]wantCall{{"ship_parcel", `{"to":{"name":"Maria Lopez","postcode":"28013"},"weight_kg":2.5}`}}, nil},
+		{"examples keyword", []ai.Tool{flightTool}, "Is flight UA930 on time?",
+			[]wantCall{{"flight_status", `{"flight":"UA930"}`}}, nil},
+		{"two questions, two tools in one turn", []ai.Tool{fxTool, stockTool}, "How many units of XYZ-900 are in stock? Also convert 20 USD to EUR.",
+			[]wantCall{{"check_stock", `{"sku":"XYZ-900"}`}, {"convert_currency", `{"amount":20,"from":"USD","to":"EUR"}`}}, nil},
+		{"one call per value", []ai.Tool{stockTool}, "Check stock for ABC-123 and XYZ-900.",
+			[]wantCall{{"check_stock", `{"sku":"ABC-123"}`}, {"check_stock", `{"sku":"XYZ-900"}`}}, nil},
+		{"a number after the property's word is an ID", []ai.Tool{orderNoTool}, "Where is order 1043?",
+			[]wantCall{{"track_order", `{"order_no":"1043"}`}}, nil},
+		{"a format from the description's example", []ai.Tool{inviteTool}, `Send an invite with the note "Welcome aboard" to bob@corp.example.`,
+			[]wantCall{{"send_invite", `{"address":"bob@corp.example","note":"Welcome aboard"}`}}, nil},
+		{"free text and an id-like account", []ai.Tool{noteTool}, "Add a note to acct-2291: called about the late refund",
+			[]wantCall{{"add_note", `{"customer":"acct-2291","text":"Add a note to acct-2291: called about the late refund"}`}}, nil},
+		{"the best of several tools", []ai.Tool{stockTool, thermoTool, carTool, pageTool}, "Rent a car in Porto for 2 days.",
+			[]wantCall{{"rent_car", `{"city":"Porto","days":2}`}}, nil},
+		{"the number next to its unit, not the first", []ai.Tool{carTool}, "Rent 2 cars in Porto for 5 days.",
+			[]wantCall{{"rent_car", `{"city":"Porto","days":5}`}}, nil},
+		{"a unit glued to its number", []ai.Tool{drinkTool}, "Pour 2 glasses: 300ml of water.",
+			[]wantCall{{"pour_drink", `{"drink":"water","volume_ml":300}`}}, nil},
+		{"two properties with several values: one call", []ai.Tool{binTool}, "Check bins W1 and W2 for ABC-123 and XYZ-900.",
+			[]wantCall{{"check_bin", `{"bin":"W1","sku":"ABC-123"}`}}, nil},
+		{"an ID-like word for an ID property without hints", []ai.Tool{parcelIDTool}, "Where is parcel 1Z999AA10123456784 now?",
+			[]wantCall{{"track_parcel", `{"tracking_number":"1Z999AA10123456784"}`}}, nil},
+		{"free text clipped to maxLength", []ai.Tool{shortTool}, "Post a status message: deploy finished without errors",
+			[]wantCall{{"post_status", `{"message":"Post a status messag"}`}}, nil},
+		{"an optional value the whole schema refuses is left out", []ai.Tool{oneTool}, `Flag ABC-123 with the note "recount".`,
+			[]wantCall{{"flag_item", `{"sku":"ABC-123"}`}}, nil},
+		{"no tool fits", []ai.Tool{stockTool, thermoTool, carTool}, "Write me a haiku about autumn leaves.",
+			nil, []string{"built-in offline model", "none of the 3 tools I was given fits"}},
+	}
+	if len(cases) < 25 {
+		t.Fatalf("only %d cases", len(cases))
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			resp := generate(t, user("", c.msg), c.tools...)
+			got := resp.Message.ToolCalls
+			if len(got) != len(c.calls) {
+				t.Fatalf("calls = %v, want %v (content %q)", got, c.calls, resp.Message.Content)
+			}
+			for i, w := range c.calls {
+				if got[i].Name != w.name || got[i].Arguments != w.args {
+					t.Errorf("call %d = %s %s, want %s %s", i, got[i].Name, got[i].Arguments, w.name, w.args)
+				}
+				for _, tl := range c.tools {
+					if tl.Name == got[i].Name {
+						if err := schemaErr(tl.InputSchema, got[i].Arguments); err != nil {
+							t.Errorf("arguments %s invalid: %v", got[i].Arguments, err)
+						}
+					}
+				}
+			}
+			if len(c.calls) == 0 {
+				if resp.FinishReason != "stop" {
+					t.Errorf("finish reason %q", resp.FinishReason)
+				}
+				for _, w := range c.ask {
+					if !strings.Contains(resp.Message.Content, w) {
+						t.Errorf("answer %q lacks %q", resp.Message.Content, w)
+					}
+				}
+			}
+		})
+	}
+}
