@@ -100,9 +100,10 @@ func (b Budget) validate(pricing *Pricing) error {
 		return fmt.Errorf("%w: Budget.MaxCostUSD is set but the agent has no Pricing, so its cost is unknown; set Agent.Pricing", ErrInvalidAgent)
 	}
 	if p := pricing; p != nil {
-		for _, v := range []float64{p.InputPerMTok, p.OutputPerMTok} {
+		for _, v := range []float64{p.InputPerMTok, p.OutputPerMTok, p.CachedInputPerMTok} {
 			if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-				return fmt.Errorf("%w: Pricing {InputPerMTok: %v, OutputPerMTok: %v}: prices must be finite and not negative", ErrInvalidAgent, p.InputPerMTok, p.OutputPerMTok)
+				return fmt.Errorf("%w: Pricing {InputPerMTok: %v, OutputPerMTok: %v, CachedInputPerMTok: %v}: prices must be finite and not negative",
+					ErrInvalidAgent, p.InputPerMTok, p.OutputPerMTok, p.CachedInputPerMTok)
 			}
 		}
 	}

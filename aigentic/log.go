@@ -157,6 +157,12 @@ func (o *logObserver) runEnd(ctx context.Context, s *hook.RunEnd) {
 	if st.Retries > 0 {
 		rec.AddAttrs(slog.Int("retries", st.Retries))
 	}
+	if st.CachedInputTokens > 0 {
+		rec.AddAttrs(slog.Int("tokens_cached", st.CachedInputTokens))
+	}
+	if st.ReasoningTokens > 0 {
+		rec.AddAttrs(slog.Int("tokens_reasoning", st.ReasoningTokens))
+	}
 	if err != nil {
 		rec.AddAttrs(slog.String("error", secret.LogValue(err.Error())))
 	}

@@ -3,7 +3,9 @@ package aigentic
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
@@ -32,8 +34,15 @@ func (r *AgentRun) turns() (string, error) {
 		}
 		resp, err := r.callModel()
 		if err != nil {
+			if tf, ok := errors.AsType[*ai.ToolUseFailedError](err); ok && r.toolUseFailures < maxToolUseFailures {
+				if err := r.askToFixToolCall(tf); err != nil {
+					return "", err
+				}
+				continue
+			}
 			return "", err
 		}
+		r.toolUseFailures = 0
 		msg := resp.Message
 		msg.Role = ai.RoleAssistant
 		r.uniqueToolCallIDs(&msg) // toolcallids.go
@@ -81,7 +90,7 @@ func (r *AgentRun) turns() (string, error) {
 // answerAndSave answers one tool call, appends its result and saves a
 // checkpoint.
 func (r *AgentRun) answerAndSave(tc ai.ToolCall) error {
-	res, err := r.runTool(&r.frame, tc)
+	res, err := r.runTool(&r.seq, tc)
 	if err != nil {
 		return err
 	}
@@ -91,6 +100,47 @@ func (r *AgentRun) answerAndSave(tc ai.ToolCall) error {
 	}
 	r.appendMessage(ai.Message{Role: ai.RoleTool, ToolCallID: tc.ID, Name: tc.Name, Content: content, IsError: res.Error})
 	return r.checkpoint(StepToolResult)
+}
+
+// maxToolUseFailures is how many malformed tool calls in a row the model
+// is told of and asked to make again before the run fails with the
+// provider's error.
+const maxToolUseFailures = 2
+
+// askToFixToolCall tells the model its last tool call was refused as
+// malformed (the provider's ai.ToolUseFailedError: Groq's tool_use_failed)
+// and asks it to call again: a follow-up message, counted in
+// Stats.ToolUseFailures and reported as a decision. The refused call was
+// a model call like any other (MaxLLMCalls, budgets).
+func (r *AgentRun) askToFixToolCall(tf *ai.ToolUseFailedError) error {
+	r.toolUseFailures++
+	why := tf.Message
+	if why == "" {
+		why = "it was not a valid tool call"
+	}
+	text := "Your last reply tried to call a tool, but the call was refused: " + why
+	if g := tf.FailedGeneration; g != "" {
+		text += "\nWhat you sent:\n" + clipText(g, 2000)
+	}
+	text += "\nCall the tool again with a valid call — arguments that are a JSON object matching the tool's schema — or answer in text."
+	r.mu.Lock()
+	r.messages = append(r.messages, ai.Message{Role: ai.RoleUser, Content: text})
+	r.stats.ToolUseFailures++
+	r.mu.Unlock()
+	r.Report(r.ctx, &hook.Decision{Run: &r.info, By: "aigentic", Step: "model call " + strconv.Itoa(r.ownCalls), Action: "retry",
+		Reason: "the provider refused the model's tool call as malformed: " + clipText(why, 200)})
+	return r.checkpoint(StepFollowUp)
+}
+
+// clipText cuts s to at most n bytes on a UTF-8 boundary, marking the cut.
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // followUp appends the messages an interceptor asked to follow an answer

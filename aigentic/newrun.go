@@ -39,7 +39,7 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 	if err := validateBudgets(&a, nil); err != nil {
 		return nil, err
 	}
-	r := &AgentRun{
+	st := &runState{
 		id:       newID("run"),
 		agent:    a,
 		maxCalls: a.MaxLLMCalls,
@@ -47,6 +47,8 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 		budgets:  newBudgets(&a, parent),
 		done:     make(chan struct{}),
 	}
+	st.self.runState = st
+	r := &st.self
 	if r.maxCalls == 0 {
 		r.maxCalls = DefaultMaxLLMCalls
 	}
@@ -93,14 +95,14 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 	r.info = hook.RunInfo{ID: r.id, AgentName: a.Name, SessionID: r.session.ID, Model: a.Model.ModelName(),
 		Provider: providerName(a.Model), Tools: r.aiTools, MaxLLMCalls: r.maxCalls, Retries: a.Retries,
 		Started: r.stats.Started, Logger: r.logger, Priced: a.Pricing != nil}
-	r.info.Reporter = r
+	r.info.Reporter = r.handle()
 	if parent != nil {
 		r.info.Parent = &parent.info
 	}
 	r.observeRun()
 	r.chain()
 	r.st.runStart = hook.RunStart{Run: &r.info, Message: message}
-	r.ctx = r.observe(r.ctx, &r.st.runStart)
+	r.ctx = r.observe(hook.NewContext(r.ctx, &r.info), &r.st.runStart)
 	return r, nil
 }
 

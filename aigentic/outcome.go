@@ -57,11 +57,17 @@ func outcomeOf(err error) string {
 	}
 }
 
-// errorType is error.type for a failed step: the HTTP status of a
+// errorType is error.type for a failed step: what an error in the chain
+// says of itself (an ErrorType() string method), the HTTP status of a
 // provider's error, "timeout" or "canceled" for a context's end, "panic"
 // for a tool's panic, else the error's Go type.
 func errorType(err error) string {
 	me, isModel := errors.AsType[*ai.ModelError](err)
+	if et, ok := errors.AsType[typedError](err); ok {
+		// An error that names its own kind (a failover list's open
+		// breaker: "circuit_open").
+		return et.ErrorType()
+	}
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		return outcomeTimeout
@@ -103,4 +109,10 @@ func isToolError(err error) bool {
 // asTruncated finds a *ai.TruncatedError in err.
 func asTruncated(err error) (*ai.TruncatedError, bool) {
 	return errors.AsType[*ai.TruncatedError](err)
+}
+
+// typedError is an error that names its own kind for error.type.
+type typedError interface {
+	error
+	ErrorType() string
 }

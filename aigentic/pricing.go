@@ -10,15 +10,27 @@ type Pricing struct {
 	// InputPerMTok is the price of one million input (prompt) tokens, USD.
 	InputPerMTok float64
 	// OutputPerMTok is the price of one million output (completion)
-	// tokens, USD.
+	// tokens, USD; reasoning tokens are output tokens.
 	OutputPerMTok float64
+	// CachedInputPerMTok is the price of one million input tokens served
+	// from the provider's prompt cache (ai.Usage.CachedInputTokens), USD;
+	// 0 prices them as other input tokens. OpenAI and Anthropic bill cached
+	// input at a fraction of the input price.
+	CachedInputPerMTok float64
 }
 
-// Cost is the estimated cost of usage in US dollars. A nil Pricing costs
-// 0; check for nil to tell "free" from "unknown".
+// Cost is the estimated cost of usage in US dollars: uncached input at
+// InputPerMTok, cached input at CachedInputPerMTok (InputPerMTok when
+// that is 0), output at OutputPerMTok. A nil Pricing costs 0; check for
+// nil to tell "free" from "unknown".
 func (p *Pricing) Cost(u ai.Usage) float64 {
 	if p == nil {
 		return 0
 	}
-	return (float64(u.InputTokens)*p.InputPerMTok + float64(u.OutputTokens)*p.OutputPerMTok) / 1e6
+	cached := min(max(u.CachedInputTokens, 0), u.InputTokens)
+	cachedPrice := p.CachedInputPerMTok
+	if cachedPrice == 0 {
+		cachedPrice = p.InputPerMTok
+	}
+	return (float64(u.InputTokens-cached)*p.InputPerMTok + float64(cached)*cachedPrice + float64(u.OutputTokens)*p.OutputPerMTok) / 1e6
 }

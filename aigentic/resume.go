@@ -77,11 +77,11 @@ func (a Agent) newDurableRun(message string, events bool, d Durable) (*AgentRun,
 // the sub-agent's model gives its calls the same IDs again (the offline
 // model does; hosted models generally do not). "" outside a tool call.
 func (r *AgentRun) IdempotencyKey() string {
-	r.mu.Lock()
 	var call string
-	if r.call != nil {
-		call = r.call.start.Call.ID
+	if f := r.frame(); f != nil {
+		call = f.start.Call.ID
 	}
+	r.mu.Lock()
 	durable := r.durable
 	r.mu.Unlock()
 	if call == "" {

@@ -14,7 +14,22 @@ import (
 
 // AgentRun is one execution of an Agent. Its methods are safe for
 // concurrent use.
+//
+// A tool gets the run as an *AgentRun too: in a turn whose tool calls run
+// in parallel (Agent.ParallelToolCalls), each call gets a handle of its
+// own on the same run, whose Context and IdempotencyKey are that call's.
 type AgentRun struct {
+	*runState
+	// call is the tool call a parallel call's handle belongs to; nil on
+	// the run's own handle.
+	call *toolFrame
+}
+
+// runState is a run: everything its handles share.
+type runState struct {
+	// self is the run's own handle (self.runState is this runState).
+	self AgentRun
+
 	id      string
 	agent   Agent
 	session *Session
@@ -48,8 +63,12 @@ type AgentRun struct {
 	ownEvents eventQueue
 	done      chan struct{}
 
-	// ownCalls is touched only by the run's goroutine.
+	// ownCalls is touched only by the run's goroutine, and so is
+	// madeIDs, the tool call IDs it made up (toolcallids.go).
 	ownCalls int
+	madeIDs  int
+	// toolUseFailures counts malformed tool calls in a row (loop.go).
+	toolUseFailures int
 	// historyFrom is where this run's own messages start in the
 	// transcript (after the instructions and Session.History's).
 	historyFrom int
@@ -62,10 +81,10 @@ type AgentRun struct {
 	logObs   logObserver
 	eventObs eventObserver
 	// st are the run's reusable step values; mcall its model call and
-	// frame its tool call, as the seam sees them.
+	// seq the tool call of a one-at-a-time turn, as the seam sees them.
 	st    stepValues
 	mcall hook.ModelCall
-	frame toolFrame
+	seq   toolFrame
 
 	// modelNext and toolNext are the agent's interceptors chained around
 	// the model call and the tool call (intercept.go); nil without any.
@@ -81,9 +100,24 @@ type AgentRun struct {
 	approvals map[string]chan bool
 	result    string
 	err       error
-	// call is the tool call in progress (nil between tool calls): what
-	// Context and IdempotencyKey read.
-	call *toolFrame
+	// cur is the tool call in progress in a one-at-a-time turn (nil
+	// between tool calls): what the run's own handle's Context and
+	// IdempotencyKey read.
+	cur *toolFrame
+}
+
+// handle is the run's own handle, whichever handle r is.
+func (r *AgentRun) handle() *AgentRun { return &r.self }
+
+// frame is the tool call r's Context is about: the parallel call a handle
+// belongs to, else the call in progress; nil between tool calls.
+func (r *AgentRun) frame() *toolFrame {
+	if r.call != nil {
+		return r.call
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.cur
 }
 
 // ID identifies the run in logs and traces.
@@ -98,10 +132,8 @@ func (r *AgentRun) Session() *Session { return r.session }
 // start (its OpenTelemetry span), so what the tool calls (a sub-agent, an
 // instrumented HTTP client) nests under it.
 func (r *AgentRun) Context() context.Context {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.call != nil {
-		return r.call.ctx
+	if f := r.frame(); f != nil {
+		return f.ctx
 	}
 	return r.ctx
 }

@@ -44,6 +44,17 @@ func (o *statsObserver) Observe(ctx context.Context, step hook.Step) context.Con
 			r.stats.ToolErrors++
 			r.mu.Unlock()
 		}
+	case *hook.Decision:
+		switch s.Action {
+		case "compact":
+			r.mu.Lock()
+			r.stats.Compactions++
+			r.mu.Unlock()
+		case "fallback":
+			r.mu.Lock()
+			r.stats.Fallbacks++
+			r.mu.Unlock()
+		}
 	case *hook.SubAgentEnd:
 		// The sub-agent's model calls, retries, tokens, cost and rate-limit
 		// wait count in this run's (its tool calls stay its own).
@@ -56,6 +67,11 @@ func (o *statsObserver) Observe(ctx context.Context, step hook.Step) context.Con
 		r.stats.OutputTokens += c.OutputTokens
 		r.stats.CostUSD += c.CostUSD
 		r.stats.FollowUps += c.FollowUps
+		r.stats.CachedInputTokens += c.CachedInputTokens
+		r.stats.ReasoningTokens += c.ReasoningTokens
+		r.stats.ToolUseFailures += c.ToolUseFailures
+		r.stats.Compactions += c.Compactions
+		r.stats.Fallbacks += c.Fallbacks
 		r.mu.Unlock()
 	}
 	return ctx
@@ -77,7 +93,9 @@ func (o *statsObserver) modelEnd(s *hook.ModelEnd) {
 		r.mu.Lock()
 		r.stats.InputTokens += u.InputTokens
 		r.stats.OutputTokens += u.OutputTokens
-		r.stats.CostUSD += r.agent.Pricing.Cost(u)
+		r.stats.CachedInputTokens += u.CachedInputTokens
+		r.stats.ReasoningTokens += u.ReasoningTokens
+		r.stats.CostUSD += s.CostUSD
 		r.mu.Unlock()
 	}
 	if s.WillRetry {

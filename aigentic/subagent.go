@@ -99,11 +99,11 @@ func (a *Agent) inherit(sub *Agent) {
 func (r *AgentRun) delegate(sub Agent, input string) (*ai.ToolResult, error) {
 	r.agent.inherit(&sub)
 	sub.Session = &Session{ID: r.session.ID, Context: r.Context()}
-	child, err := sub.newRun(input, false, r)
+	child, err := sub.newRun(input, false, r.handle())
 	if err != nil {
 		return ai.ErrorText(fmt.Sprintf("sub-agent %q cannot run: %v", sub.Name, err)), nil
 	}
-	f := r.call
+	f := r.frame()
 	if f == nil {
 		f = &toolFrame{} // delegate called outside a tool call
 	}

@@ -41,7 +41,7 @@ func (r *AgentRun) runTool(f *toolFrame, tc ai.ToolCall) (*ai.ToolResult, error)
 	f.start = hook.ToolStart{Run: &r.info, Call: tc, Tool: tool}
 	f.ctx = r.observe(r.ctx, &f.start)
 	r.mu.Lock()
-	r.call = f
+	r.cur = f
 	r.mu.Unlock()
 
 	start := time.Now()
@@ -61,7 +61,7 @@ func (r *AgentRun) runTool(f *toolFrame, tc ai.ToolCall) (*ai.ToolResult, error)
 	}
 	d := time.Since(start)
 	r.mu.Lock()
-	r.call = nil
+	r.cur = nil
 	r.mu.Unlock()
 	if err == nil && res == nil {
 		res = &ai.ToolResult{}
@@ -92,7 +92,7 @@ func (r *AgentRun) toolIndex(name string) int {
 // the innermost step of the tool call chain; ctx is the call's context.
 func (r *AgentRun) answerTool(ctx context.Context, call *hook.ToolCall) (res *ai.ToolResult, err error) {
 	defer func() { r.innerErr = err }()
-	f := r.call
+	f := r.frame()
 	tc := call.ToolCall
 	idx := r.toolIndex(tc.Name)
 	if idx < 0 {

@@ -11,9 +11,8 @@ import (
 // join the transcript, an ID unique in the run's transcript: a call with no
 // ID (servers that send none), or with one already used by an earlier call
 // of msg or of the transcript (servers that number calls per answer, or
-// repeat one ID for parallel calls), gets "call_<model call>_<index>" —
-// with a further "_<n>" in the rare case that is taken too. Each tool
-// message then answers exactly one call, which strict servers (OpenAI)
+// repeat one ID for parallel calls), gets a made-up one (madeUpID). Each
+// tool message then answers exactly one call, which strict servers (OpenAI)
 // require of the next request. The rule is provider-neutral: providers
 // pass IDs on as received, empty included.
 func (r *AgentRun) uniqueToolCallIDs(msg *ai.Message) {
@@ -38,9 +37,9 @@ func (r *AgentRun) uniqueToolCallIDs(msg *ai.Message) {
 			used[tc.ID] = true
 			continue
 		}
-		id := "call_" + strconv.Itoa(r.ownCalls) + "_" + strconv.Itoa(i)
-		for n := 2; used[id]; n++ {
-			id = "call_" + strconv.Itoa(r.ownCalls) + "_" + strconv.Itoa(i) + "_" + strconv.Itoa(n)
+		id := r.madeUpID()
+		for used[id] {
+			id = r.madeUpID()
 		}
 		used[id] = true
 		if !cloned {
@@ -75,4 +74,17 @@ func (r *AgentRun) idsUnique(calls []ai.ToolCall) bool {
 		}
 	}
 	return true
+}
+
+// madeUpID is the next ID the run makes up for a tool call: "call" and five
+// digits ("call00001"), nine letters and digits — the one shape every
+// server family accepts, Mistral's included, which refuses any other
+// (exactly 9 of a-z, A-Z, 0-9).
+func (r *AgentRun) madeUpID() string {
+	r.madeIDs++
+	n := strconv.Itoa(r.madeIDs)
+	if len(n) < 5 {
+		n = "00000"[len(n):] + n
+	}
+	return "call" + n
 }

@@ -3,6 +3,7 @@ package aigentic_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"slices"
 	"sync"
 	"testing"
@@ -78,6 +79,8 @@ func checkTranscriptIDs(t *testing.T, msgs []ai.Message) {
 	}
 }
 
+var madeUp = regexp.MustCompile(`^[a-zA-Z0-9]{9}$`)
+
 // Issue 8, input 3 and its kind: the run loop makes tool call IDs unique in
 // the run's transcript, whatever the model sends.
 func TestToolCallIDsAreUniqueInTheTranscript(t *testing.T) {
@@ -92,7 +95,7 @@ func TestToolCallIDsAreUniqueInTheTranscript(t *testing.T) {
 		{"two calls sharing one ID in one response", [][]ai.ToolCall{{call("call_x", 1), call("call_x", 2)}}, []string{"call_x"}},
 		{"no IDs at all, across several turns", [][]ai.ToolCall{{call("", 1), call("", 2)}, {call("", 3)}, {call("", 4), call("", 5)}}, nil},
 		{"the same ID in every turn", [][]ai.ToolCall{{call("call_0", 1)}, {call("call_0", 2)}, {call("call_0", 3)}}, []string{"call_0"}},
-		{"an ID equal to the fallback a later missing ID would get", [][]ai.ToolCall{{call("call_2_0", 1)}, {call("", 2)}}, []string{"call_2_0"}},
+		{"an ID equal to the one a later missing ID would get", [][]ai.ToolCall{{call("call00001", 1)}, {call("", 2)}}, []string{"call00001"}},
 		{"unique IDs are kept as sent", [][]ai.ToolCall{{call("a", 1), call("b", 2)}, {call("c", 3)}}, []string{"a", "b", "c"}},
 	}
 	for _, tc := range cases {
@@ -136,6 +139,11 @@ func TestToolCallIDsAreUniqueInTheTranscript(t *testing.T) {
 			for _, m := range run.Messages() {
 				for _, c := range m.ToolCalls {
 					ids[c.ID] = true
+					// An ID the run made up is one every family accepts
+					// (Mistral: exactly 9 letters and digits).
+					if !slices.Contains(tc.keep, c.ID) && !madeUp.MatchString(c.ID) {
+						t.Errorf("made-up ID %q is not 9 letters and digits", c.ID)
+					}
 				}
 			}
 			for _, id := range tc.keep {

@@ -216,6 +216,23 @@ type Reporter interface {
 	Report(ctx context.Context, step Step)
 }
 
+type runInfoKey struct{}
+
+// NewContext returns ctx carrying info: the runtime puts its run's in the
+// run's context, so what runs inside the run — a model, a tool, an
+// interceptor's own calls — can find it with FromContext.
+func NewContext(ctx context.Context, info *RunInfo) context.Context {
+	return context.WithValue(ctx, runInfoKey{}, info)
+}
+
+// FromContext returns the RunInfo of the run whose context ctx is (or
+// derives from), or nil. A model that routes among several (a failover
+// list) reports what it did through it: FromContext(ctx).Report(ctx, …).
+func FromContext(ctx context.Context) *RunInfo {
+	info, _ := ctx.Value(runInfoKey{}).(*RunInfo)
+	return info
+}
+
 // Report reports step through r.Reporter, if it has one.
 func (r *RunInfo) Report(ctx context.Context, step Step) {
 	if r != nil && r.Reporter != nil {
@@ -253,6 +270,12 @@ type Stats struct {
 	// sub-agents included.
 	InputTokens  int
 	OutputTokens int
+	// CachedInputTokens is the part of InputTokens served from the
+	// provider's prompt cache, and ReasoningTokens the part of
+	// OutputTokens a reasoning model spent thinking (ai.Usage), when the
+	// provider said.
+	CachedInputTokens int
+	ReasoningTokens   int
 	// CostUSD is the estimated cost of those tokens in US dollars, priced
 	// with Agent.Pricing (sub-agents included, each priced with its own
 	// Pricing or its parent's); 0 without Pricing.
@@ -268,4 +291,13 @@ type Stats struct {
 	// an answer it did not accept (ModelCall.FollowUp): a typed answer
 	// that did not match its schema, an output guard asking again.
 	FollowUps int
+	// Compactions is the number of times an interceptor shortened what was
+	// sent to fit the model's context window (a *Decision with Action
+	// "compact"); Fallbacks the number of times a model that routes among
+	// several moved on from one that failed (Action "fallback").
+	Compactions, Fallbacks int
+	// ToolUseFailures is the number of model calls whose tool call the
+	// provider refused as malformed (ai.ErrToolUseFailed, Groq's
+	// tool_use_failed): the model was told and asked again.
+	ToolUseFailures int
 }

@@ -64,7 +64,7 @@ func isVersion(s string) bool {
 }
 
 // decisionActions are the actions kept as aigentic.decisions label values.
-var decisionActions = map[string]bool{"pass": true, "rewrite": true, "trip": true, "retry": true, "compact": true}
+var decisionActions = map[string]bool{"pass": true, "rewrite": true, "trip": true, "retry": true, "compact": true, "fallback": true}
 
 // boundedAction is a decision's action as a label value: one of
 // decisionActions, or Other.

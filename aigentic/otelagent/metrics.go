@@ -27,7 +27,7 @@ import (
 //	aigentic.retries                   counter {retry}    aigentic.step=model|tool
 //	aigentic.retries.exhausted         counter {failure}  aigentic.step: a transient failure with no retry left
 //	aigentic.rate_limit.wait.duration  histogram s        each wait for Agent.RateLimiter
-//	aigentic.decisions                 counter {decision} aigentic.decision.action (pass|rewrite|trip|retry|compact, else _OTHER):
+//	aigentic.decisions                 counter {decision} aigentic.decision.action (pass|rewrite|trip|retry|compact|fallback, else _OTHER):
 //	                                                      what interceptors decided (hook.Decision)
 //	aigentic.cost                      counter USD        estimated from Agent.Pricing, only when it is set;
 //	                                                      gen_ai.request.model, gen_ai.agent.name

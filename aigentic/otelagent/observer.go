@@ -260,6 +260,10 @@ func (o *Observer) runEnd(ctx context.Context, st *runState, s *hook.RunEnd) {
 			semconv.GenAIUsageInputTokens(s.Stats.InputTokens),
 			semconv.GenAIUsageOutputTokens(s.Stats.OutputTokens),
 		)
+		if s.Stats.CachedInputTokens > 0 || s.Stats.ReasoningTokens > 0 {
+			st.span.SetAttributes(semconv.GenAIUsageCacheReadInputTokensKey.Int(s.Stats.CachedInputTokens),
+				semconv.GenAIUsageReasoningOutputTokensKey.Int(s.Stats.ReasoningTokens))
+		}
 		if s.Err != nil {
 			st.span.SetAttributes(semconv.ErrorTypeKey.String(s.Outcome))
 			st.span.SetStatus(codes.Error, secret.Redact(s.Err.Error()))
@@ -304,6 +308,10 @@ func (o *Observer) modelEnd(ctx context.Context, st *runState, s *hook.ModelEnd)
 			attrs := []attribute.KeyValue{
 				semconv.GenAIUsageInputTokens(resp.Usage.InputTokens),
 				semconv.GenAIUsageOutputTokens(resp.Usage.OutputTokens),
+			}
+			if u := resp.Usage; u.CachedInputTokens > 0 || u.ReasoningTokens > 0 {
+				attrs = append(attrs, semconv.GenAIUsageCacheReadInputTokensKey.Int(u.CachedInputTokens),
+					semconv.GenAIUsageReasoningOutputTokensKey.Int(u.ReasoningTokens))
 			}
 			if resp.Model != "" {
 				attrs = append(attrs, semconv.GenAIResponseModel(secret.Redact(clip(resp.Model))))

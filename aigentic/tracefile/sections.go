@@ -258,6 +258,12 @@ func (tr *writer) modelResponse(call, attempt int, resp *ai.Response, d time.Dur
 	tr.num(resp.Usage.OutputTokens)
 	tr.str(", finish=")
 	tr.name(resp.FinishReason)
+	if resp.Provider != "" {
+		tr.str(", answered by ")
+		tr.name(resp.Provider)
+		tr.str("/")
+		tr.name(resp.Model)
+	}
 	tr.str("\n  [assistant]\n")
 	tr.body(&resp.Message)
 	tr.str("\n")
