@@ -30,6 +30,9 @@ func (r *AgentRun) Approve(id string, approved bool) error {
 // and waits for Approve, the approval timeout, or the end of the run. It
 // returns whether the call may run and, when not, why.
 func (r *AgentRun) awaitApproval(ctx context.Context, f *toolFrame, t *AgentTool, tc ai.ToolCall, args map[string]any, vr ValidationResult) (bool, string, error) {
+	if r.durable != nil && r.durable.park {
+		return r.parkedApproval(f, t, tc, args, vr)
+	}
 	if !r.events.enabled {
 		// An Execute run (or a sub-agent of one) has no event stream:
 		// nobody can see the request, so waiting would only delay the denial.

@@ -22,6 +22,9 @@ const (
 	// StepFollowUp: messages an interceptor asked to follow an answer with
 	// (hook.ModelCall.FollowUp) were appended; a model call comes next.
 	StepFollowUp CheckpointStep = "follow_up"
+	// StepApprovalPending: the run parked at a tool call needing approval
+	// (Checkpoint.Pending); it resumes when the approval is decided.
+	StepApprovalPending CheckpointStep = "approval_pending"
 )
 
 // ErrCheckpoint is matched (errors.Is) by a *CheckpointError: saving a
@@ -54,6 +57,9 @@ type Checkpoint struct {
 	// HistoryFrom is where the run's own messages start in Messages, after
 	// those its Session.History gave it.
 	HistoryFrom int `json:"history_from,omitempty"`
+	// Pending is the approval a parked run waits on (Step
+	// StepApprovalPending), nil otherwise.
+	Pending *PendingApproval `json:"pending,omitempty"`
 }
 
 // Durable makes a run resumable: it saves a [Checkpoint] after every model
@@ -70,6 +76,18 @@ type Durable struct {
 	// now (and only those), and a saved final answer is returned without
 	// calling the model again.
 	From *Checkpoint
+	// ParkApprovals makes a tool that requires approval park the run
+	// instead of waiting for AgentRun.Approve: the run saves its
+	// checkpoint with the pending approval (Checkpoint.Pending) and ends
+	// with an *ApprovalPendingError, holding no goroutine while a person
+	// decides — for hours, across restarts. Resume it with From set to
+	// that checkpoint and the decision in Decisions; an approval still
+	// undecided at its deadline (Agent.ApprovalTimeout after it was first
+	// asked) is denied, as a live run's is. Sub-agents' approvals are not
+	// parked (sub-agents are not checkpointed).
+	ParkApprovals bool
+	// Decisions answer parked approvals by ID when the run resumes.
+	Decisions map[string]ApprovalDecision
 	// Save is called, in the run's goroutine, after every model response
 	// and every tool result, before the run goes on. Its ctx carries the
 	// run's values but is not cancelled with it, so the last completed step
@@ -103,6 +121,13 @@ type durableRun struct {
 	key     string
 	save    func(ctx context.Context, cp *Checkpoint) error
 	resumed bool
+	// park, decisions and pending are Durable.ParkApprovals, .Decisions
+	// and the approvals the checkpoint resumed from was waiting on;
+	// parked is the approval being saved (park.go).
+	park      bool
+	decisions map[string]ApprovalDecision
+	pending   map[string]PendingApproval
+	parked    *PendingApproval
 }
 
 // checkpoint saves the run's state after step; a no-op for a run that is
@@ -119,6 +144,7 @@ func (r *AgentRun) checkpoint(step CheckpointStep) error {
 		Calls:       r.ownCalls,
 		Stats:       r.stats,
 		HistoryFrom: r.historyFrom,
+		Pending:     r.durable.parked,
 	}
 	cp.Stats.Duration = time.Since(cp.Stats.Started)
 	r.mu.Unlock()

@@ -137,6 +137,8 @@ func (o *logObserver) runEnd(ctx context.Context, s *hook.RunEnd) {
 	case err == nil:
 	case isStopped(err):
 		level, msg = slog.LevelWarn, "run stopped"
+	case errors.Is(err, ErrApprovalPending):
+		msg = "run parked until an approval is decided"
 	case o.r.parent != nil:
 		// The parent sees this failure as a tool error result and decides.
 		level, msg = slog.LevelWarn, "sub-agent run failed; its parent gets the error as a tool result"

@@ -26,6 +26,8 @@ const (
 	outcomeHalted = "halted"
 	// outcomeCheckpoint: a durable run's checkpoint could not be saved.
 	outcomeCheckpoint = "checkpoint_error"
+	// outcomeParked: a durable run parked until an approval is decided.
+	outcomeParked = "approval_pending"
 )
 
 // outcomeOf classifies how a run ended: stopped by its context (timeout
@@ -48,6 +50,8 @@ func outcomeOf(err error) string {
 		return outcomeHalted
 	case errors.Is(err, ErrCheckpoint):
 		return outcomeCheckpoint
+	case errors.Is(err, ErrApprovalPending):
+		return outcomeParked
 	case isToolError(err):
 		return outcomeToolError
 	case errors.Is(err, ErrRateLimited):

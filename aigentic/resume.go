@@ -42,12 +42,15 @@ func (a Agent) newDurableRun(message string, events bool, d Durable) (*AgentRun,
 	if err != nil {
 		return nil, err
 	}
-	r.durable = &durableRun{key: d.Key, save: d.Save}
+	r.durable = &durableRun{key: d.Key, save: d.Save, park: d.ParkApprovals, decisions: d.Decisions}
 	if r.durable.key == "" {
 		r.durable.key = r.id
 	}
 	if cp := d.From; cp != nil {
 		r.durable.resumed = true
+		if p := cp.Pending; p != nil {
+			r.durable.pending = map[string]PendingApproval{p.ID: *p}
+		}
 		r.messages = append(make([]ai.Message, 0, len(cp.Messages)+8), cp.Messages...)
 		r.ownCalls = cp.Calls
 		r.historyFrom = min(max(cp.HistoryFrom, 0), len(cp.Messages))

@@ -39,7 +39,8 @@ type RunEnd struct {
 	Err    error
 	// Outcome classifies the end, for metrics and spans: "ok",
 	// "tool_error", "model_error", "limit", "timeout", "canceled",
-	// "rate_limited", "halted" or "checkpoint_error" (a closed set).
+	// "rate_limited", "halted", "checkpoint_error" or "approval_pending"
+	// (a closed set).
 	Outcome string
 	Stats   Stats
 }
