@@ -59,7 +59,7 @@ const (
 	retryNextAttemptKey = attribute.Key("aigentic.retry.next_attempt")
 	approvalApprovedKey = attribute.Key("aigentic.approval.approved")
 	approvalHowKey      = attribute.Key("aigentic.approval.how")
-	rateLimitWaitKey    = attribute.Key("aigentic.rate_limit.wait") // seconds
+	rateLimitWaitKey    = attribute.Key("aigentic.rate_limit.wait")     // seconds
 	abandonReasonKey    = attribute.Key("aigentic.tool.abandon_reason") // stopped|timeout
 	abandonGraceKey     = attribute.Key("aigentic.tool.stop_grace")     // seconds
 	decisionByKey       = attribute.Key("aigentic.decision.by")
