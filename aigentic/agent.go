@@ -128,6 +128,26 @@ type Agent struct {
 	// draw from it together. The zero Budget limits nothing (MaxLLMCalls
 	// still applies). See Budget.
 	Budget Budget
+	// ToolTimeout bounds each run of a tool that has no Timeout of its
+	// own (see AgentTool.Timeout); 0 means none: only the run's context
+	// bounds it.
+	ToolTimeout time.Duration
+	// ParallelToolCalls is how many tool calls of one model response may
+	// run at once; 0 or 1 runs them one at a time. With more, a turn's
+	// calls run concurrently (at most that many at a time), their results
+	// go back in the order the model asked for them, approvals are asked
+	// one at a time, steps reach observers one at a time (each call's
+	// start in call order before any runs, each end in call order after
+	// all have), budgets are charged per call, and a Go error from one
+	// call cancels the others and stops the run. Tools and interceptors
+	// must then be safe for concurrent use.
+	ParallelToolCalls int
+	// StopGrace is how long a run waits for a tool to return once the
+	// tool's context has ended — the run stopped, or the tool's timeout
+	// passed — before it abandons the call (hook.ToolAbandoned, named by
+	// the *StoppedError); 0 means DefaultStopGrace. A stop thus never
+	// waits on a tool that ignores its context longer than this.
+	StopGrace time.Duration
 	// Observers see every step of the agent's runs, read-only, after the
 	// runtime's own (Stats, OpenTelemetry, the trace file, slog, events):
 	// see package aigentic/hook. Sub-agents without their own use their

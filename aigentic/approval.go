@@ -26,6 +26,17 @@ func (r *AgentRun) Approve(id string, approved bool) error {
 	return nil
 }
 
+// approve settles the approval of tc: parked in a durable run that parks
+// approvals, else asked and awaited — one at a time while the calls of a
+// parallel turn run.
+func (r *AgentRun) approve(ctx context.Context, f *toolFrame, t *AgentTool, tc ai.ToolCall, args map[string]any, vr ValidationResult) (bool, string, error) {
+	if r.concurrent {
+		r.approvalMu.Lock()
+		defer r.approvalMu.Unlock()
+	}
+	return r.awaitApproval(ctx, f, t, tc, args, vr)
+}
+
 // awaitApproval asks for an approval of tc (an *ApprovalEvent showing vr)
 // and waits for Approve, the approval timeout, or the end of the run. It
 // returns whether the call may run and, when not, why.

@@ -3,6 +3,10 @@ package aigentic_test
 import (
 	"testing"
 	"time"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 )
 
 // BenchmarkAgentRun is one run of the runtime: 6 model calls, 5 tool calls,
@@ -48,4 +52,35 @@ func BenchmarkConcurrentRuns(b *testing.B) {
 func BenchmarkConcurrentHandWritten(b *testing.B) {
 	m := newLoopModel(20 * time.Millisecond)
 	concurrent(b, func() error { return handWritten(m) })
+}
+
+// BenchmarkParallelTools is one turn of three tools that each take 50 ms
+// (a sleep that honours the context), with ParallelToolCalls 3: about
+// 50 ms per run, not 150. BenchmarkSequentialTools is the same turn one
+// call at a time.
+func BenchmarkParallelTools(b *testing.B)   { benchThreeTools(b, 3) }
+func BenchmarkSequentialTools(b *testing.B) { benchThreeTools(b, 0) }
+
+func benchThreeTools(b *testing.B, parallel int) {
+	slow := aigentic.AgentTool{Name: "lookup", Execute: func(run *aigentic.AgentRun, _ map[string]any) (*ai.ToolResult, error) {
+		t := time.NewTimer(50 * time.Millisecond)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return ai.Text("found"), nil
+		case <-run.Context().Done():
+			return nil, run.Context().Err()
+		}
+	}}
+	calls := []ai.ToolCall{{ID: "a", Name: "lookup", Arguments: `{}`}, {ID: "b", Name: "lookup", Arguments: `{}`}, {ID: "c", Name: "lookup", Arguments: `{}`}}
+	b.ReportAllocs()
+	for b.Loop() {
+		model := aitest.NewScripted(aitest.CallTools(calls...), aitest.Reply("done"))
+		agent := aigentic.Agent{Model: model, Logger: discardLogger(), ParallelToolCalls: parallel, AgentTools: []aigentic.AgentTool{slow}}
+		start := time.Now()
+		if _, err := agent.Execute("look up three things"); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(time.Since(start).Milliseconds()), "ms/turn")
+	}
 }

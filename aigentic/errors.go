@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
@@ -226,14 +227,28 @@ type StoppedError struct {
 	// Err is the context's error: context.Canceled or
 	// context.DeadlineExceeded. Nil when it is the same as Cause.
 	Err error
+	// Abandoned are the tool calls whose tools had not returned within
+	// Agent.StopGrace of the stop: the run ended without them (their
+	// results, if they come, are discarded).
+	Abandoned []ai.ToolCall
 }
 
 // Error implements error.
 func (e *StoppedError) Error() string {
+	var s string
 	if e.Err != nil && e.Cause != nil && !errors.Is(e.Cause, e.Err) {
-		return fmt.Sprintf("aigentic: run stopped during %s: %v: %v", e.During, e.Err, e.Cause)
+		s = fmt.Sprintf("aigentic: run stopped during %s: %v: %v", e.During, e.Err, e.Cause)
+	} else {
+		s = fmt.Sprintf("aigentic: run stopped during %s: %v", e.During, e.Cause)
 	}
-	return fmt.Sprintf("aigentic: run stopped during %s: %v", e.During, e.Cause)
+	if len(e.Abandoned) > 0 {
+		names := make([]string, len(e.Abandoned))
+		for i, c := range e.Abandoned {
+			names[i] = fmt.Sprintf("%q (%s)", c.Name, c.ID)
+		}
+		s += fmt.Sprintf("; abandoned %s: it did not return after the stop", strings.Join(names, ", "))
+	}
+	return s
 }
 
 // Unwrap returns the cause and the context's error.

@@ -10,8 +10,8 @@ import (
 // Event is something that happened in a run, delivered in order on
 // AgentRun.Next(). The concrete types, as the aigentic library names them,
 // are *LLMCallEvent, *ContentEvent, *ToolEvent, *ToolResponseEvent,
-// *ApprovalEvent and *ErrorEvent; this runtime adds *RetryEvent and
-// *DecisionEvent. Switch on
+// *ApprovalEvent and *ErrorEvent; this runtime adds *RetryEvent,
+// *DecisionEvent and *ToolAbandonedEvent. Switch on
 // them with a default case: new event types may be added.
 type Event interface {
 	// ID is the ID of the run that emitted the event (its RunID).
@@ -114,6 +114,16 @@ type ApprovalEvent struct {
 	ValidationResult ValidationResult
 	// Deadline is when an unanswered request counts as denied.
 	Deadline time.Time
+}
+
+// ToolAbandonedEvent says the run stopped waiting for a tool call: its
+// tool did not return within Agent.StopGrace after its context ended (the
+// run stopped: Reason "stopped"; its timeout passed: "timeout"). Its
+// result, if it ever comes, is discarded.
+type ToolAbandonedEvent struct {
+	EventInfo
+	ToolCallID, ToolName, Reason string
+	Grace                        time.Duration
 }
 
 // DecisionEvent says what an interceptor decided about a step (a

@@ -78,8 +78,8 @@ func recoverInterceptor(err *error) {
 // step itself (the innermost call's, passed on) as it is, an
 // interceptor's own wrapped in a *HaltError — or, when the run's context
 // has ended meanwhile, a *StoppedError.
-func (r *AgentRun) halted(err error, step string) error {
-	if r.innerErr != nil && errors.Is(err, r.innerErr) {
+func (r *AgentRun) halted(err, inner error, step string) error {
+	if inner != nil && errors.Is(err, inner) {
 		return err
 	}
 	if r.ctx.Err() != nil {

@@ -115,6 +115,9 @@ func (o *logObserver) Observe(ctx context.Context, step hook.Step) context.Conte
 		}
 	case *hook.SubAgentStart:
 		l.DebugContext(ctx, "sub-agent run started", "sub_agent", s.Child.AgentName, "sub_run", s.Child.ID)
+	case *hook.ToolAbandoned:
+		l.WarnContext(ctx, "tool abandoned: it did not return after its context ended", "tool", s.Call.Name, "call_id", s.Call.ID,
+			"reason", s.Reason, "grace", s.Grace)
 	case *hook.Decision:
 		level := slog.LevelInfo
 		if s.Action == "trip" {

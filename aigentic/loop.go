@@ -76,6 +76,12 @@ func (r *AgentRun) turns() (string, error) {
 		if r.ownCalls >= r.maxCalls {
 			return "", r.limitError(msg.ToolCalls)
 		}
+		if r.agent.ParallelToolCalls > 1 && len(msg.ToolCalls) > 1 {
+			if err := r.answerParallel(msg.ToolCalls); err != nil {
+				return "", err
+			}
+			continue
+		}
 		for i := range msg.ToolCalls {
 			if err := r.budgetBeforeToolCall(msg.ToolCalls[i:]); err != nil {
 				return "", err
@@ -94,6 +100,12 @@ func (r *AgentRun) answerAndSave(tc ai.ToolCall) error {
 	if err != nil {
 		return err
 	}
+	return r.saveResult(tc, res)
+}
+
+// saveResult appends a tool call's result to the transcript — an untrusted
+// one delimited as data — and saves a checkpoint.
+func (r *AgentRun) saveResult(tc ai.ToolCall, res *ai.ToolResult) error {
 	content := res.String()
 	if res.Untrusted {
 		content = untrusted.Delimit(tc.Name, content)
@@ -224,6 +236,11 @@ func (r *AgentRun) finish(result string, err error) {
 			r.logger.Error("session history not saved", "error", herr)
 		}
 	}
+	r.mu.Lock()
+	if se, ok := errors.AsType[*StoppedError](err); ok && len(r.abandoned) > 0 {
+		se.Abandoned = append([]ai.ToolCall(nil), r.abandoned...)
+	}
+	r.mu.Unlock()
 	err = redactError(err) // the returned error's text holds no secret
 	r.mu.Lock()
 	r.stats.Duration = time.Since(r.stats.Started)

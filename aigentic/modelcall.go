@@ -31,7 +31,7 @@ func (r *AgentRun) callModel() (*ai.Response, error) {
 		err = fmt.Errorf("an interceptor returned neither a response nor an error")
 	}
 	if err != nil {
-		return nil, r.halted(err, "model call "+strconv.Itoa(r.mcall.Call))
+		return nil, r.halted(err, r.innerErr, "model call "+strconv.Itoa(r.mcall.Call))
 	}
 	return resp, nil
 }

@@ -30,6 +30,17 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 	if a.Retries < 0 {
 		return nil, fmt.Errorf("%w: Retries is %d, want 0 or more", ErrInvalidAgent, a.Retries)
 	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"ToolTimeout", a.ToolTimeout}, {"StopGrace", a.StopGrace}} {
+		if d.v < 0 {
+			return nil, fmt.Errorf("%w: %s is %s, want 0 (the default) or more", ErrInvalidAgent, d.name, d.v)
+		}
+	}
+	if a.ParallelToolCalls < 0 {
+		return nil, fmt.Errorf("%w: ParallelToolCalls is %d, want 0 or 1 (one at a time) or more", ErrInvalidAgent, a.ParallelToolCalls)
+	}
 	if a.MaxLLMCalls < 0 {
 		return nil, fmt.Errorf("%w: MaxLLMCalls is %d, want 0 (default %d) or more", ErrInvalidAgent, a.MaxLLMCalls, DefaultMaxLLMCalls)
 	}
@@ -65,6 +76,7 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 		r.session = &Session{ID: newID("ses"), Context: context.Background()}
 	}
 	r.deriveContext(ctx) // runcontext.go
+	r.stoppable = events || parent != nil || r.session.Context.Done() != nil || ctx != nil && ctx.Done() != nil
 
 	r.logger = r.runLogger()
 
@@ -135,6 +147,9 @@ func (r *AgentRun) prepareTools() error {
 			if r.tools[j].Name == t.Name {
 				return fmt.Errorf("%w: two tools named %q", ErrInvalidAgent, t.Name)
 			}
+		}
+		if t.Timeout < 0 {
+			return fmt.Errorf("%w: tool %q: Timeout is %s, want 0 (Agent.ToolTimeout) or more", ErrInvalidAgent, t.Name, t.Timeout)
 		}
 		if t.Execute == nil && t.executeRaw == nil {
 			return fmt.Errorf("%w: tool %q has no Execute function", ErrInvalidAgent, t.Name)

@@ -59,14 +59,24 @@ func (r *AgentRun) Report(ctx context.Context, s hook.Step) {
 // observe reports a step that begins something and returns the context
 // the observers derived: each gets the one the previous returned.
 func (r *AgentRun) observe(ctx context.Context, s hook.Step) context.Context {
+	if r.concurrent {
+		r.stepMu.Lock()
+		defer r.stepMu.Unlock()
+	}
 	for _, o := range r.obs {
 		ctx = o.Observe(ctx, s)
 	}
 	return ctx
 }
 
-// note reports any other step.
+// note reports any other step. While the calls of a parallel turn run,
+// steps are reported one at a time: an observer is never called
+// concurrently.
 func (r *AgentRun) note(ctx context.Context, s hook.Step) {
+	if r.concurrent {
+		r.stepMu.Lock()
+		defer r.stepMu.Unlock()
+	}
 	for _, o := range r.obs {
 		o.Observe(ctx, s)
 	}

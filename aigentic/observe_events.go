@@ -41,6 +41,8 @@ func (o *eventObserver) Observe(ctx context.Context, step hook.Step) context.Con
 			q.push(&ToolResponseEvent{EventInfo: info, ToolCallID: s.Call.ID, ToolName: s.Call.Name, Content: s.Result.String(),
 				Result: s.Result, Error: s.Result.Error, Duration: s.Duration})
 		}
+	case *hook.ToolAbandoned:
+		q.push(&ToolAbandonedEvent{EventInfo: info, ToolCallID: s.Call.ID, ToolName: s.Call.Name, Reason: s.Reason, Grace: s.Grace})
 	case *hook.Decision:
 		q.push(&DecisionEvent{EventInfo: info, By: s.By, Step: s.Step, Action: s.Action, Reason: s.Reason})
 	case *hook.ApprovalAsked:

@@ -20,9 +20,16 @@ import (
 // own on the same run, whose Context and IdempotencyKey are that call's.
 type AgentRun struct {
 	*runState
-	// call is the tool call a parallel call's handle belongs to; nil on
-	// the run's own handle.
-	call *toolFrame
+	// scope is the tool call a call's own handle belongs to (a call of a
+	// parallel turn, or one with a timeout); nil on the run's own handle.
+	scope *callScope
+}
+
+// callScope is what a tool call's own handle carries: the call and the
+// context its tool runs in.
+type callScope struct {
+	ctx   context.Context
+	frame *toolFrame
 }
 
 // runState is a run: everything its handles share.
@@ -90,8 +97,9 @@ type runState struct {
 	// the model call and the tool call (intercept.go); nil without any.
 	modelNext hook.ModelNext
 	toolNext  hook.ToolNext
-	// innerErr is the error the innermost model or tool call last
-	// returned: an interceptor that passes it on does not halt the run.
+	// innerErr is the error the innermost model call last returned: an
+	// interceptor that passes it on does not halt the run (a tool call's
+	// is in its frame).
 	innerErr error
 
 	mu        sync.Mutex
@@ -104,20 +112,50 @@ type runState struct {
 	// between tool calls): what the run's own handle's Context and
 	// IdempotencyKey read.
 	cur *toolFrame
+	// abandoned are the tool calls the run stopped waiting for (toolexec.go).
+	abandoned []ai.ToolCall
+
+	// stoppable is set when something outside the run can end it while a
+	// tool runs: Cancel and Wait (a run started with Start), or a context
+	// that can end (the session's, ExecuteContext's). Tools of a run that
+	// is not stoppable and have no timeout run in the run's goroutine
+	// (toolexec.go).
+	stoppable bool
+	// concurrent is set while the calls of a parallel turn run: steps are
+	// then reported under stepMu, one at a time, and approvals asked
+	// under approvalMu, one at a time (parallel.go).
+	concurrent bool
+	stepMu     sync.Mutex
+	approvalMu sync.Mutex
 }
 
 // handle is the run's own handle, whichever handle r is.
 func (r *AgentRun) handle() *AgentRun { return &r.self }
 
-// frame is the tool call r's Context is about: the parallel call a handle
-// belongs to, else the call in progress; nil between tool calls.
+// frame is the tool call r's Context is about: the call a handle belongs
+// to, else the call in progress; nil between tool calls.
 func (r *AgentRun) frame() *toolFrame {
-	if r.call != nil {
-		return r.call
+	if r.scope != nil {
+		return r.scope.frame
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.cur
+}
+
+// scoped returns a handle of the run for one tool call, whose Context is
+// ctx: what a tool gets when its call has a context of its own (a
+// timeout) or runs beside others (a parallel turn).
+func (r *AgentRun) scoped(f *toolFrame, ctx context.Context) *AgentRun {
+	sr := &scopedRun{s: callScope{ctx: ctx, frame: f}}
+	sr.h = AgentRun{runState: r.runState, scope: &sr.s}
+	return &sr.h
+}
+
+// scopedRun is a call's handle and its scope, in one allocation.
+type scopedRun struct {
+	h AgentRun
+	s callScope
 }
 
 // ID identifies the run in logs and traces.
@@ -132,6 +170,9 @@ func (r *AgentRun) Session() *Session { return r.session }
 // start (its OpenTelemetry span), so what the tool calls (a sub-agent, an
 // instrumented HTTP client) nests under it.
 func (r *AgentRun) Context() context.Context {
+	if r.scope != nil {
+		return r.scope.ctx
+	}
 	if f := r.frame(); f != nil {
 		return f.ctx
 	}

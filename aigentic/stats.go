@@ -44,6 +44,10 @@ func (o *statsObserver) Observe(ctx context.Context, step hook.Step) context.Con
 			r.stats.ToolErrors++
 			r.mu.Unlock()
 		}
+	case *hook.ToolAbandoned:
+		r.mu.Lock()
+		r.stats.ToolsAbandoned++
+		r.mu.Unlock()
 	case *hook.Decision:
 		switch s.Action {
 		case "compact":

@@ -1,6 +1,7 @@
 package aigentic
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -117,7 +118,51 @@ func (r *AgentRun) delegate(sub Agent, input string) (*ai.ToolResult, error) {
 		if r.ctx.Err() != nil {
 			return nil, child.err
 		}
+		if le, ok := errors.AsType[*LimitError](child.err); ok {
+			return ai.ErrorText(handoff(sub.Name, le)), nil
+		}
 		return ai.ErrorText(fmt.Sprintf("sub-agent %q failed: %v", sub.Name, child.err)), nil
 	}
 	return ai.Text(child.result), nil
+}
+
+// handoff is what a coordinator is told of a sub-agent stopped at a limit:
+// the limit, what the sub-agent did — each tool it called and what came
+// back, the calls it left pending — and its partial answer, so the
+// coordinator can use the work (at most about 6 KiB).
+func handoff(name string, le *LimitError) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "sub-agent %q stopped before finishing: %v.", name, le)
+	calls := map[string]ai.ToolCall{}
+	for _, m := range le.Transcript {
+		for _, tc := range m.ToolCalls {
+			calls[tc.ID] = tc
+		}
+	}
+	first := true
+	for _, m := range le.Transcript {
+		if m.Role != ai.RoleTool {
+			continue
+		}
+		if first {
+			b.WriteString("\nWhat it did:")
+			first = false
+		}
+		status := "returned"
+		if m.IsError {
+			status = "failed"
+		}
+		fmt.Fprintf(&b, "\n- %s %s: %s", m.Name, clipText(calls[m.ToolCallID].Arguments, 200), status+": "+clipText(m.Content, 600))
+		if b.Len() > 5<<10 {
+			b.WriteString("\n- … (more calls not shown)")
+			break
+		}
+	}
+	for _, tc := range le.Pending {
+		fmt.Fprintf(&b, "\nPending, not run: %s %s", tc.Name, clipText(tc.Arguments, 200))
+	}
+	if le.Partial != "" {
+		b.WriteString("\nIts partial answer: " + clipText(le.Partial, 1500))
+	}
+	return b.String()
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/schema"
@@ -50,6 +51,14 @@ type AgentTool struct {
 	// Execute. Validate does not rewrite the arguments: Execute gets the
 	// model's arguments.
 	Validate func(run *AgentRun, args map[string]interface{}) (ValidationResult, error)
+
+	// Timeout bounds each run of the tool (each attempt); 0 means
+	// Agent.ToolTimeout. Past it the tool's context is cancelled and,
+	// whether it returns then or is abandoned after Agent.StopGrace, the
+	// model gets an error result saying it timed out (Stats.ToolTimeouts);
+	// the run goes on. A transient error before the timeout is still
+	// retried.
+	Timeout time.Duration
 
 	// Meta holds facts about the tool for observers, never sent to the
 	// model (ai.Tool.Meta): an MCP tool names its server here.

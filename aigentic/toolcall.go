@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -17,7 +16,13 @@ import (
 type toolFrame struct {
 	call hook.ToolCall
 	// ctx is the call's context, from its ToolStart.
-	ctx        context.Context
+	ctx context.Context
+	// innerErr is what answerTool last returned for the call: an
+	// interceptor that passes it on does not halt the run.
+	innerErr error
+	// tool is the call's tool as offered to the model (nil: none).
+	tool       *ai.Tool
+	started    time.Time
 	start      hook.ToolStart
 	attempt    hook.ToolAttempt
 	attemptEnd hook.ToolAttemptEnd
@@ -26,51 +31,69 @@ type toolFrame struct {
 	answered   hook.ApprovalAnswered
 	subStart   hook.SubAgentStart
 	subEnd     hook.SubAgentEnd
+	abandoned  hook.ToolAbandoned
 }
 
-// runTool answers one tool call in frame f: through the agent's
-// interceptors, if any, to answerTool. A returned error stops the run;
-// anything the model should handle comes back as an error result.
-func (r *AgentRun) runTool(f *toolFrame, tc ai.ToolCall) (*ai.ToolResult, error) {
-	idx := r.toolIndex(tc.Name)
-	var tool *ai.Tool
-	if idx >= 0 {
-		tool = &r.aiTools[idx]
+// startTool reports tc's ToolStart from ctx and readies its frame f.
+func (r *AgentRun) startTool(ctx context.Context, f *toolFrame, tc ai.ToolCall) {
+	f.tool = nil
+	if idx := r.toolIndex(tc.Name); idx >= 0 {
+		f.tool = &r.aiTools[idx]
 	}
-	f.call = hook.ToolCall{ToolCall: tc, Run: &r.info, Tool: tool}
-	f.start = hook.ToolStart{Run: &r.info, Call: tc, Tool: tool}
-	f.ctx = r.observe(r.ctx, &f.start)
-	r.mu.Lock()
-	r.cur = f
-	r.mu.Unlock()
+	f.call = hook.ToolCall{ToolCall: tc, Run: &r.info, Tool: f.tool}
+	f.start = hook.ToolStart{Run: &r.info, Call: tc, Tool: f.tool}
+	f.innerErr = nil
+	f.ctx = r.observe(ctx, &f.start)
+	f.started = time.Now()
+}
 
-	start := time.Now()
-	var res *ai.ToolResult
-	var err error
+// callTool answers f's call: through the agent's interceptors, if any, to
+// answerTool.
+func (r *AgentRun) callTool(f *toolFrame) (*ai.ToolResult, error) {
 	if r.toolNext == nil {
-		res, err = r.answerTool(f.ctx, &f.call)
-	} else {
-		r.innerErr = nil
-		res, err = r.toolNext(f.ctx, &f.call)
-		if err == nil && res == nil {
-			err = fmt.Errorf("an interceptor returned neither a result nor an error")
-		}
-		if err != nil {
-			err = r.halted(err, fmt.Sprintf("tool %q", tc.Name))
-		}
+		return r.answerTool(f.ctx, &f.call)
 	}
-	d := time.Since(start)
-	r.mu.Lock()
-	r.cur = nil
-	r.mu.Unlock()
+	res, err := r.toolNext(f.ctx, &f.call)
+	if err == nil && res == nil {
+		err = fmt.Errorf("an interceptor returned neither a result nor an error")
+	}
+	if err != nil {
+		err = r.halted(err, f.innerErr, fmt.Sprintf("tool %q", f.start.Call.Name))
+	}
+	return res, err
+}
+
+// endTool reports f's ToolEnd: res, or err, which stops the run; the call
+// ended at ended.
+func (r *AgentRun) endTool(f *toolFrame, res *ai.ToolResult, err error, ended time.Time) *ai.ToolResult {
 	if err == nil && res == nil {
 		res = &ai.ToolResult{}
 	}
-	f.end = hook.ToolEnd{Run: &r.info, Call: tc, Tool: tool, Result: res, Err: err, Duration: d}
-	if err != nil {
+	f.end = hook.ToolEnd{Run: &r.info, Call: f.start.Call, Tool: f.tool, Result: res, Err: err, Duration: ended.Sub(f.started), At: ended}
+	switch {
+	case err != nil:
 		f.end.ErrorType = errorType(err)
+	case f.attemptEnd.ErrorType == outcomeTimeout && res.Error:
+		f.end.ErrorType = outcomeTimeout // the tool ran past its timeout
 	}
 	r.note(f.ctx, &f.end)
+	return res
+}
+
+// runTool answers one tool call of a one-at-a-time turn, in frame f. A
+// returned error stops the run; anything the model should handle comes
+// back as an error result.
+func (r *AgentRun) runTool(f *toolFrame, tc ai.ToolCall) (*ai.ToolResult, error) {
+	f.attemptEnd = hook.ToolAttemptEnd{}
+	r.startTool(r.ctx, f, tc)
+	r.mu.Lock()
+	r.cur = f
+	r.mu.Unlock()
+	res, err := r.callTool(f)
+	r.mu.Lock()
+	r.cur = nil
+	r.mu.Unlock()
+	res = r.endTool(f, res, err, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -87,12 +110,24 @@ func (r *AgentRun) toolIndex(name string) int {
 	return -1
 }
 
+// frameKey finds a tool call's frame in its context, in a parallel turn.
+type frameKey struct{}
+
+// frameOf is the frame of the tool call whose context ctx is.
+func (r *AgentRun) frameOf(ctx context.Context) *toolFrame {
+	if f, ok := ctx.Value(frameKey{}).(*toolFrame); ok {
+		return f
+	}
+	return r.frame()
+}
+
 // answerTool validates the call's arguments, asks for approval when the
-// tool needs it, and runs the tool (retrying transient failures). It is
-// the innermost step of the tool call chain; ctx is the call's context.
+// tool needs it, and runs the tool (retrying transient failures, within
+// its timeout). It is the innermost step of the tool call chain; ctx is
+// the call's context.
 func (r *AgentRun) answerTool(ctx context.Context, call *hook.ToolCall) (res *ai.ToolResult, err error) {
-	defer func() { r.innerErr = err }()
-	f := r.frame()
+	f := r.frameOf(ctx)
+	defer func() { f.innerErr = err }()
 	tc := call.ToolCall
 	idx := r.toolIndex(tc.Name)
 	if idx < 0 {
@@ -118,7 +153,7 @@ func (r *AgentRun) answerTool(ctx context.Context, call *hook.ToolCall) (res *ai
 		return refusal, err
 	}
 	if t.RequireApproval {
-		approved, reason, err := r.awaitApproval(ctx, f, t, tc, args, vr)
+		approved, reason, err := r.approve(ctx, f, t, tc, args, vr)
 		if err != nil {
 			return nil, err
 		}
@@ -126,22 +161,48 @@ func (r *AgentRun) answerTool(ctx context.Context, call *hook.ToolCall) (res *ai
 			return ai.ErrorText(fmt.Sprintf("tool %q was not run: %s", tc.Name, reason)), nil
 		}
 	}
+	return r.attempts(ctx, f, t, tc, args)
+}
+
+// attempts runs the tool, retrying transient failures within
+// Agent.Retries; an attempt that runs past the tool's timeout is an error
+// result the model sees.
+func (r *AgentRun) attempts(ctx context.Context, f *toolFrame, t *AgentTool, tc ai.ToolCall, args map[string]any) (*ai.ToolResult, error) {
+	timeout := t.Timeout
+	if timeout == 0 {
+		timeout = r.agent.ToolTimeout
+	}
 	for attempt := 1; ; attempt++ {
 		f.attempt = hook.ToolAttempt{Run: &r.info, Call: tc, Attempt: attempt}
 		r.note(ctx, &f.attempt)
 		start := time.Now()
-		res, err := r.execTool(t, tc.Arguments, args)
+		res, err, timedOut := r.execTool(ctx, f, t, tc, args, timeout)
 		end := &f.attemptEnd
 		*end = hook.ToolAttemptEnd{Run: &r.info, Call: tc, Attempt: attempt, Err: err, Duration: time.Since(start)}
-		if err == nil {
+		if err == nil && !timedOut {
 			r.note(ctx, end)
 			return res, nil
 		}
-		end.ErrorType = errorType(err)
 		if r.ctx.Err() != nil {
+			if err == nil {
+				err = context.Cause(r.ctx)
+			}
+			end.Err, end.ErrorType = err, errorType(err)
 			r.note(ctx, end)
 			return nil, stopped(r.ctx, fmt.Sprintf("tool %q", tc.Name))
 		}
+		if timedOut {
+			// Past its timeout the tool's context was cancelled: whatever it
+			// returned (or not, if it was abandoned), the model is told.
+			end.Err = fmt.Errorf("%w: tool %q ran past its timeout of %s", context.DeadlineExceeded, tc.Name, timeout)
+			end.ErrorType = outcomeTimeout
+			r.note(ctx, end)
+			r.mu.Lock()
+			r.stats.ToolTimeouts++
+			r.mu.Unlock()
+			return ai.ErrorText(fmt.Sprintf("tool %q timed out after %s and was stopped; its work may be incomplete", tc.Name, timeout)), nil
+		}
+		end.ErrorType = errorType(err)
 		transient := errors.Is(err, ai.ErrTransient) && !errors.Is(err, ErrToolPanic)
 		if !transient || attempt > r.agent.Retries {
 			end.Exhausted = transient
@@ -171,21 +232,4 @@ func (r *AgentRun) toolNames() string {
 		names[i] = r.tools[i].Name
 	}
 	return strings.Join(names, ", ")
-}
-
-// execTool runs the tool, turning a panic into a *PanicError.
-func (r *AgentRun) execTool(t *AgentTool, raw string, args map[string]any) (res *ai.ToolResult, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			res, err = nil, &PanicError{Value: v, Stack: debug.Stack()}
-		}
-	}()
-	if t.executeRaw != nil {
-		// Validation read empty arguments as {}; decode them the same way.
-		if strings.TrimSpace(raw) == "" {
-			raw = "{}"
-		}
-		return t.executeRaw(r, []byte(raw))
-	}
-	return t.Execute(r, args)
 }

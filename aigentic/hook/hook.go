@@ -40,7 +40,8 @@ import (
 // of the agents it is registered on, with a *RunStart, *RunEnd,
 // *ModelStart, *ModelEnd, *Content, *ToolStart, *ToolAttempt,
 // *ToolAttemptEnd, *ToolEnd, *ApprovalAsked, *ApprovalAnswered,
-// *SubAgentStart, *SubAgentEnd, *RateLimitWait or *Decision; switch on the type and
+// *SubAgentStart, *SubAgentEnd, *RateLimitWait, *ToolAbandoned or
+// *Decision; switch on the type and
 // keep a default case: new step types may be added.
 //
 // The rules:
@@ -296,6 +297,11 @@ type Stats struct {
 	// "compact"); Fallbacks the number of times a model that routes among
 	// several moved on from one that failed (Action "fallback").
 	Compactions, Fallbacks int
+	// ToolTimeouts is the number of this run's tool calls that ran past
+	// their timeout (AgentTool.Timeout, Agent.ToolTimeout): error results
+	// the model saw. ToolsAbandoned is the number of tool calls the run
+	// stopped waiting for (hook.ToolAbandoned).
+	ToolTimeouts, ToolsAbandoned int
 	// ToolUseFailures is the number of model calls whose tool call the
 	// provider refused as malformed (ai.ErrToolUseFailed, Groq's
 	// tool_use_failed): the model was told and asked again.

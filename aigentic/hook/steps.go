@@ -138,7 +138,29 @@ type ToolEnd struct {
 	Err       error
 	ErrorType string
 	Duration  time.Duration
+	// At is when the call ended: in a parallel turn, ends are reported
+	// after every call of the turn has ended, in call order.
+	At time.Time
 }
+
+// ToolAbandoned: a tool did not return within the run's stop grace after
+// its context ended — the run stopped (Reason "stopped"), or the tool's
+// timeout passed (Reason "timeout") — and the run went on without it. Its
+// result, if it ever comes, is discarded; its goroutine ends when the tool
+// returns. A tool should honour its context; this is the net under it.
+type ToolAbandoned struct {
+	Run  *RunInfo
+	Call ai.ToolCall
+	// Reason is "stopped" or "timeout".
+	Reason string
+	// Grace is how long the run waited once the context had ended.
+	Grace time.Duration
+}
+
+// RunInfo implements Step.
+func (s *ToolAbandoned) RunInfo() *RunInfo { return s.Run }
+
+func (*ToolAbandoned) step() {}
 
 // ApprovalHow says how an approval was settled.
 type ApprovalHow uint8

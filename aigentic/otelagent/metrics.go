@@ -27,6 +27,8 @@ import (
 //	aigentic.retries                   counter {retry}    aigentic.step=model|tool
 //	aigentic.retries.exhausted         counter {failure}  aigentic.step: a transient failure with no retry left
 //	aigentic.rate_limit.wait.duration  histogram s        each wait for Agent.RateLimiter
+//	aigentic.tool.abandoned            counter {call}     aigentic.tool.abandon_reason=stopped|timeout: tool calls the run
+//	                                                      stopped waiting for (hook.ToolAbandoned)
 //	aigentic.decisions                 counter {decision} aigentic.decision.action (pass|rewrite|trip|retry|compact|fallback, else _OTHER):
 //	                                                      what interceptors decided (hook.Decision)
 //	aigentic.cost                      counter USD        estimated from Agent.Pricing, only when it is set;
@@ -79,6 +81,7 @@ type instruments struct {
 	rateLimitWait metric.Float64Histogram
 	cost          metric.Float64Counter
 	decisions     metric.Int64Counter
+	abandoned     metric.Int64Counter
 }
 
 // lastInstruments caches the instruments of the last provider used: a
@@ -103,7 +106,7 @@ func instrumentsFor(mp metric.MeterProvider) *instruments {
 func newInstruments(mp metric.MeterProvider) *instruments {
 	m := mp.Meter(InstrumentationName, metric.WithSchemaURL(semconv.SchemaURL))
 	in := &instruments{mp: mp}
-	var errs [10]error
+	var errs [11]error
 	var tu genaiconv.ClientTokenUsage
 	tu, errs[0] = genaiconv.NewClientTokenUsage(m, metric.WithExplicitBucketBoundaries(
 		1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864))
@@ -128,6 +131,8 @@ func newInstruments(mp metric.MeterProvider) *instruments {
 		metric.WithDescription("Estimated cost of the model's tokens, from Agent.Pricing."))
 	in.decisions, errs[9] = m.Int64Counter("aigentic.decisions", metric.WithUnit("{decision}"),
 		metric.WithDescription("Decisions interceptors reported (guardrails, typed answers, compaction), by action."))
+	in.abandoned, errs[10] = m.Int64Counter("aigentic.tool.abandoned", metric.WithUnit("{call}"),
+		metric.WithDescription("Tool calls a run stopped waiting for: the tool ignored its context past the stop grace."))
 	for _, err := range errs {
 		if err != nil {
 			otel.Handle(err)

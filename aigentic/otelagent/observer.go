@@ -59,7 +59,9 @@ const (
 	retryNextAttemptKey = attribute.Key("aigentic.retry.next_attempt")
 	approvalApprovedKey = attribute.Key("aigentic.approval.approved")
 	approvalHowKey      = attribute.Key("aigentic.approval.how")
-	rateLimitWaitKey    = attribute.Key("aigentic.rate_limit.wait") // seconds
+	rateLimitWaitKey    = attribute.Key("aigentic.rate_limit.wait")     // seconds
+	abandonReasonKey    = attribute.Key("aigentic.tool.abandon_reason") // stopped|timeout
+	abandonGraceKey     = attribute.Key("aigentic.tool.stop_grace")     // seconds
 	decisionByKey       = attribute.Key("aigentic.decision.by")
 	decisionStepKey     = attribute.Key("aigentic.decision.step")
 	decisionActionKey   = attribute.Key("aigentic.decision.action")
@@ -198,6 +200,14 @@ func (o *Observer) Observe(ctx context.Context, step hook.Step) context.Context 
 		}
 	case *hook.ToolEnd:
 		o.toolEnd(ctx, st, s)
+	case *hook.ToolAbandoned:
+		if st.tracing {
+			trace.SpanFromContext(ctx).AddEvent("aigentic.tool.abandoned", trace.WithAttributes(
+				abandonReasonKey.String(s.Reason), abandonGraceKey.Float64(s.Grace.Seconds())))
+		}
+		if st.metrics {
+			o.inst.abandoned.Add(ctx, 1, metric.WithAttributes(abandonReasonKey.String(s.Reason)))
+		}
 	case *hook.Decision:
 		if st.tracing {
 			trace.SpanFromContext(ctx).AddEvent("aigentic.decision", trace.WithAttributes(
@@ -380,7 +390,11 @@ func (o *Observer) toolEnd(ctx context.Context, st *runState, s *hook.ToolEnd) {
 		if st.capture && s.Err == nil {
 			span.SetAttributes(semconv.GenAIToolCallResultKey.String(secret.Redact(s.Result.String())))
 		}
-		span.End()
+		if !s.At.IsZero() {
+			span.End(trace.WithTimestamp(s.At))
+		} else {
+			span.End()
+		}
 	}
 	if st.metrics {
 		o.inst.recordTool(ctx, s)

@@ -82,6 +82,9 @@ func (tr *writer) observe(step hook.Step) {
 		tr.toolResult(s.Call, s.Result, s.Duration)
 	case *hook.ApprovalAsked:
 		tr.note("--- approval requested for %s (%s): %s ---\narguments: %s\n", s.Call.Name, s.Call.ID, s.Message, s.Call.Arguments)
+	case *hook.ToolAbandoned:
+		tr.note("--- tool call %s (%s) abandoned (%s): it did not return within %s; its result, if any, is discarded ---\n\n",
+			s.Call.Name, s.Call.ID, s.Reason, s.Grace)
 	case *hook.Decision:
 		tr.note("--- %s: %s on %s: %s ---\n", s.By, s.Action, s.Step, s.Reason)
 	case *hook.ApprovalAnswered:
