@@ -53,8 +53,9 @@ type (
 		Data    []byte    `json:"data"`
 		Ptr     *int      `json:"ptr"`
 		Skipped chan int  `json:"-"`
-		hidden  func()
-		Inner   struct {
+		//lint:ignore U1000 an unexported field: encoding/json skips it, so must the check
+		hidden func()
+		Inner  struct {
 			A [2]uint8 `json:"a"`
 		} `json:"inner"`
 	}
