@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
@@ -36,14 +39,22 @@ func demoSetup(ctx context.Context, e *demoEnv) error {
 	if err != nil {
 		return fmt.Errorf("health check: %w", err)
 	}
-	// Provider and model only: the ping's Detail may name the server's URL.
-	p.Say("Health check: model.Ping ok: provider %s, model %s.", pr.Provider, pr.Model)
+	if pr.Unverified {
+		// Reached, not checked (llama-server serves any model name): say
+		// so, and do not call the setup held below.
+		p.Say("Health check: the server answered, but could not verify model %s: %s.", pr.Model, aigentic.Redact(pr.Detail))
+	} else {
+		// Provider and model only: the ping's Detail may name the server's URL.
+		p.Say("Health check: model.Ping ok: provider %s, model %s.", pr.Provider, pr.Model)
+	}
 
 	session := aigentic.NewSession(ctx)
 	defer session.Cancel()
 	trace := aigentic.NewTrace()
 	trace.Directory = e.cfg.TraceDir
 	agent := e.agent("support-agent", session, lookupOrderTool(), checkSystemStatusTool())
+	seen := &answeredBy{Model: agent.Model}
+	agent.Model = seen
 	agent.Instructions = "You are a customer support assistant for an online shop. Use the tools to answer; never guess an order's status."
 	agent.Trace = trace
 	agent.Retries = 2
@@ -97,8 +108,15 @@ func demoSetup(ctx context.Context, e *demoEnv) error {
 	if _, err := os.Stat(run.TraceFilepath()); run.TraceFilepath() == "" || err != nil {
 		return fmt.Errorf("the run's trace file is missing (%q): %v", run.TraceFilepath(), err)
 	}
+	if got := seen.other(e.model.ModelName()); got != "" {
+		p.Say("The answers came from model %s, not %s as asked: the server serves another model under that name.", got, e.model.ModelName())
+	}
 	if st.ToolCalls == 0 {
 		e.notShown("7", "the model answered without calling a tool, so its answer was not looked up")
+		return nil
+	}
+	if pr.Unverified {
+		e.notShown("7", "the health check could not verify model "+pr.Model)
 		return nil
 	}
 	p.Good("Health check, %s within the limit of %d, %s, trace file written: the production setup held.",
@@ -119,4 +137,37 @@ func (w waiter) Wait(ctx context.Context) error {
 	}
 	r := w.Reserve()
 	return w.sleep(ctx, r.Delay())
+}
+
+// answeredBy records the model the server says answered (ai.Response's
+// Model).
+type answeredBy struct {
+	ai.Model
+	mu     sync.Mutex
+	models []string
+}
+
+// Generate implements ai.Model.
+func (a *answeredBy) Generate(ctx context.Context, req ai.Request) (*ai.Response, error) {
+	resp, err := a.Model.Generate(ctx, req)
+	if resp != nil && resp.Model != "" {
+		a.mu.Lock()
+		a.models = append(a.models, resp.Model)
+		a.mu.Unlock()
+	}
+	return resp, err
+}
+
+// other returns a model that answered other than asked ("" when none):
+// a dated version of it ("gpt-4o-mini-2024-07-18" for "gpt-4o-mini") is
+// the same model.
+func (a *answeredBy) other(asked string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, m := range a.models {
+		if !strings.HasPrefix(m, asked) {
+			return m
+		}
+	}
+	return ""
 }

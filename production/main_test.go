@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/openai/openaitest"
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
 )
@@ -255,4 +257,46 @@ func TestBaseURLCredentialsNeverPrinted(t *testing.T) {
 		t.Errorf("the base URL's password in the output:\n%s", r.out)
 	}
 	mustContain(t, r.out, "Model: naive on the OpenAI-compatible server "+strings.Replace(srv.URL(), "http://", "http://operator:***@", 1)+".")
+}
+
+// With the model's server down, one line names the server — not a
+// failure line per demo.
+func TestServerDownIsOneLine(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	r := runTest(t, nil, map[string]string{"OPENAI_BASE_URL": "http://" + addr + "/v1", "OPENAI_MODEL": "tiny-qwen"})
+	if r.err == nil || cli.ExitCode(r.err) != 1 {
+		t.Fatalf("err = %v\n%s", r.err, r.out)
+	}
+	if !strings.Contains(r.err.Error(), "cannot reach the server at "+addr+": connection refused; every demo needs it") {
+		t.Errorf("error %q does not name the server", r.err)
+	}
+	if n := strings.Count(r.out, "did not behave as designed"); n != 0 || strings.Contains(r.out, "Demo 2:") {
+		t.Errorf("%d failure lines, or the demos went on:\n%s", n, r.out)
+	}
+}
+
+// llama-server serves any model name and cannot look one up: demo 7 says
+// its health check could not verify the model, names the model that
+// answered, and does not call the setup held.
+func TestUnverifiedModelIsNotCalledHeld(t *testing.T) {
+	t.Parallel()
+	srv := openaitest.NewServer(t, aitest.NewNaive(aitest.NaiveOptions{}), openaitest.WithQuirks(openaitest.AnyModelName))
+	r := runTest(t, []string{"-demo", "7"}, map[string]string{"OPENAI_BASE_URL": srv.URL(), "OPENAI_MODEL": "gpt-4o-typo"})
+	if r.err != nil {
+		t.Fatalf("run: %v\n%s", r.err, r.out)
+	}
+	mustContain(t, r.out, "Health check: the server answered, but could not verify model gpt-4o-typo: reachable, but the server does not list model \"gpt-4o-typo\" (it lists \"naive\")",
+		"The answers came from model naive, not gpt-4o-typo as asked",
+		"7 not shown: the health check could not verify model gpt-4o-typo")
+	for _, claim := range []string{"model.Ping ok", "the production setup held"} {
+		if strings.Contains(r.out, claim) {
+			t.Errorf("the output claims %q:\n%s", claim, r.out)
+		}
+	}
 }

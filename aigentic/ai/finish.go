@@ -2,8 +2,6 @@ package ai
 
 import (
 	"errors"
-	"fmt"
-	"strings"
 )
 
 // Finish-reason sentinels: an answer that ended for a reason other than
@@ -13,64 +11,43 @@ import (
 // permanent: the same request would end the same way, so the agent makes
 // one request and does not retry.
 var (
-	// ErrOutputTruncated is matched by a [*TruncatedError]: the model
-	// stopped because it reached its output token limit (OpenAI's
-	// finish_reason "length", e.g. max_completion_tokens or the context
-	// window).
-	ErrOutputTruncated = errors.New("output truncated at the token limit")
+	// ErrOutputTruncated is matched by a [*TruncatedError]: the answer
+	// stopped at a token limit (OpenAI's finish_reason "length"): the
+	// output cap the request sent (max_completion_tokens), or, when it sent
+	// none, the server's own — its context window filled up, or a default
+	// output cap. [TruncatedError.Error] says which it can have been.
+	ErrOutputTruncated = errors.New("output truncated at a token limit")
 	// ErrContentFiltered is matched by a [*ContentFilterError]: a content
 	// filter stopped the answer (OpenAI's finish_reason "content_filter").
 	ErrContentFiltered = errors.New("output stopped by a content filter")
+	// ErrRefused is matched by a [*RefusalError]: the model declined to
+	// answer (OpenAI's "refusal" field, streamed as delta.refusal).
+	ErrRefused = errors.New("the model refused to answer")
 )
 
-// TruncatedError is an answer cut off at the output token limit (finish
-// reason "length"). Tool calls in it are never run: their arguments may be
-// cut mid-way, and a half-written call must not act.
-//
-// A caller that accepts truncated text takes it from Partial:
-//
-//	var te *ai.TruncatedError
-//	if errors.As(err, &te) && len(te.ToolCalls) == 0 {
-//		answer = te.Partial // the text up to the limit
-//	}
-//
-// errors.As finds it through the agent's errors too (*aigentic.ModelCallError
-// wraps it). To get whole answers instead, raise the limit (the provider's
-// max tokens option) or ask for shorter output.
-type TruncatedError struct {
-	// Partial is the text produced before the limit; "" when there was none.
+// RefusalError is an answer in which the model declined the request:
+// OpenAI's message.refusal (delta.refusal when streamed; a "refusal"
+// content part in the Responses API). It is permanent: the same request
+// gets the same refusal. The refusal text is meant for the user; it is not
+// an answer to parse (a typed answer's JSON never comes with it).
+type RefusalError struct {
+	// Refusal is the model's explanation, as sent.
+	Refusal string
+	// Partial is any answer text that came before the refusal; usually "".
 	Partial string
-	// ToolCalls are the calls the answer had started, arguments as
-	// received (possibly incomplete JSON). They were not run.
-	ToolCalls []ToolCall
-	// Usage is the tokens the truncated call used, when the provider
-	// reported them.
-	Usage Usage
-	// FinishReason is the provider's reason, e.g. "length".
-	FinishReason string
 }
 
 // Error implements error.
-func (e *TruncatedError) Error() string {
-	var b strings.Builder
-	b.WriteString(ErrOutputTruncated.Error())
-	if e.FinishReason != "" {
-		fmt.Fprintf(&b, " (finish_reason %q)", e.FinishReason)
+func (e *RefusalError) Error() string {
+	if e.Refusal == "" {
+		return ErrRefused.Error()
 	}
-	switch n := len(e.ToolCalls); {
-	case n > 0:
-		fmt.Fprintf(&b, ": %d tool call(s) cut off and not run", n)
-	case e.Partial != "":
-		fmt.Fprintf(&b, ": %d bytes of partial text kept in TruncatedError.Partial", len(e.Partial))
-	default:
-		b.WriteString(": no output")
-	}
-	return b.String()
+	return ErrRefused.Error() + ": " + e.Refusal
 }
 
-// Is matches ErrOutputTruncated and ErrPermanent.
-func (e *TruncatedError) Is(target error) bool {
-	return target == ErrOutputTruncated || target == ErrPermanent
+// Is matches ErrRefused and ErrPermanent.
+func (e *RefusalError) Is(target error) bool {
+	return target == ErrRefused || target == ErrPermanent
 }
 
 // ContentFilterError is an answer stopped by a content filter (finish

@@ -1,6 +1,9 @@
 package ai
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+)
 
 // Role names the author of a [Message].
 type Role string
@@ -28,7 +31,44 @@ type Message struct {
 	Name string `json:"name,omitempty"`
 	// IsError marks a RoleTool message whose tool reported an error.
 	IsError bool `json:"is_error,omitempty"`
+	// Reasoning is the reasoning text a model returned with this assistant
+	// message — DeepSeek's, vLLM's and llama.cpp's reasoning_content,
+	// OpenRouter's and Ollama's reasoning, a Responses API reasoning
+	// summary — or "". It is not part of the answer. A provider whose
+	// server requires it back (DeepSeek's thinking mode answers 400 to a
+	// tool-call message without it) sends it with the message on later
+	// requests; others drop it.
+	Reasoning string `json:"reasoning,omitempty"`
+	// Opaque is what the provider returned with this assistant message and
+	// needs back, verbatim, on later requests (OpenRouter's
+	// reasoning_details, the Responses API's encrypted reasoning items);
+	// nil when nothing. See [Opaque].
+	Opaque *Opaque `json:"opaque,omitempty"`
 }
+
+// Opaque is provider data that came with an assistant message or a tool
+// call and must go back with it, unchanged, on the later requests of the
+// conversation: Gemini's extra_content (its thought_signature) on each
+// tool call, OpenRouter's reasoning_details, the Responses API's reasoning
+// items with their encrypted_content. The runtime keeps it with the
+// message (transcript, checkpoints) and never reads or edits it; the
+// provider that made it decides, by Origin, whether to send it back — a
+// conversation moved to another provider or server family (a fallback)
+// does not carry fields the other would reject. Treat it as read-only: it
+// may be shared between copies of a message.
+type Opaque struct {
+	// Origin names the provider, API and server family that produced it,
+	// e.g. "openai/chat/gemini" or "openai/responses/openai".
+	Origin string `json:"origin"`
+	// Fields are wire fields by name, each value as received.
+	Fields map[string]json.RawMessage `json:"fields,omitempty"`
+	// Items are whole wire items, in the order received.
+	Items []json.RawMessage `json:"items,omitempty"`
+}
+
+// From reports whether o was produced by origin; a nil Opaque is from
+// nowhere.
+func (o *Opaque) From(origin string) bool { return o != nil && o.Origin == origin }
 
 // ToolCall is a model's request to run one tool.
 type ToolCall struct {
@@ -37,6 +77,11 @@ type ToolCall struct {
 	// Arguments is the raw JSON object the model produced. It is validated
 	// against the tool's schema before the tool runs; it may be malformed.
 	Arguments string `json:"arguments"`
+	// Opaque is what the provider returned with this call and needs back
+	// with it (Gemini's extra_content.google.thought_signature); nil when
+	// nothing. It stays with the call when the runtime gives the call a
+	// new ID. See [Opaque].
+	Opaque *Opaque `json:"opaque,omitempty"`
 }
 
 // Tool describes a tool offered to the model.
@@ -148,6 +193,11 @@ type PingResult struct {
 	Model string
 	// Detail is a short human-readable note.
 	Detail string
+	// Unverified reports a check that reached the provider but could not
+	// verify the model — the server has no route to look a model up, or
+	// does not list the model asked for and may answer with another —
+	// so a caller must not report the model as checked. Detail says why.
+	Unverified bool
 }
 
 // Model is the interface every model provider implements.

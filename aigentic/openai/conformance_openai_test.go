@@ -1,6 +1,7 @@
 package openai_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -24,13 +25,14 @@ func TestConformanceOpenAI(t *testing.T) {
 			[3]string{"call_1", "get_weather", `{"city":"Paris"}`}, [3]string{"call_2", "get_weather", `{"city":"Rome"}`})),
 		want: answer("", "tool_calls", usage21x9, call("call_1", "get_weather", `{"city":"Paris"}`), call("call_2", "get_weather", `{"city":"Rome"}`)),
 	}, {
-		// The refusal field carries a refusal when content is null.
+		// The refusal field carries a refusal when content is null: a
+		// permanent *ai.RefusalError, streamed or not (TestRefusals).
 		name:   "refusal",
 		source: "https://platform.openai.com/docs/guides/structured-outputs (refusals)",
 		reply: openaitest.JSONBody(200, `{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-test",
 			"choices":[{"index":0,"message":{"role":"assistant","content":null,"refusal":"I can't help with that."},"finish_reason":"stop","logprobs":null}],
 			"usage":{"prompt_tokens":5,"completion_tokens":6,"total_tokens":11}}`),
-		want: answer("I can't help with that.", "stop", ai.Usage{InputTokens: 5, OutputTokens: 6}),
+		err: &wantErr{is: []error{ai.ErrRefused, ai.ErrPermanent}, msg: "refused to answer: I can't help with that."},
 	}, {
 		// Streaming: deltas, a finish chunk, then with include_usage a chunk
 		// with empty choices and the usage, then [DONE].
@@ -93,5 +95,68 @@ func TestConformanceOpenAI(t *testing.T) {
 		stream: true,
 		reply:  sse(chunk(`{"content":"Hel"}`, ""), `{"error":{"message":"The server had an error while processing your request.","type":"server_error","param":null,"code":null}}`),
 		err:    &wantErr{is: []error{openai.ErrInBandError}, transient: true, code: "server_error", msg: "The server had an error"},
+	}})
+}
+
+// OpenAI's shapes of today's models: reasoning and cached tokens, refusals
+// streamed, the output cap of reasoning models, the other API's shape.
+func TestConformanceOpenAIReasoningModels(t *testing.T) {
+	reasoningUsage := `"usage":{"prompt_tokens":1200,"completion_tokens":300,"total_tokens":1500,"prompt_tokens_details":{"cached_tokens":1024,"audio_tokens":0},` +
+		`"completion_tokens_details":{"reasoning_tokens":256,"audio_tokens":0,"accepted_prediction_tokens":0,"rejected_prediction_tokens":0}}`
+	u := ai.Usage{InputTokens: 1200, OutputTokens: 300, ReasoningTokens: 256, CachedInputTokens: 1024}
+	runWireCases(t, []wireCase{{
+		// Reasoning tokens are part of completion_tokens, cached ones part
+		// of prompt_tokens; both are read.
+		name:   "reasoning and cached tokens",
+		source: "https://platform.openai.com/docs/api-reference/chat/object (usage.completion_tokens_details, prompt_tokens_details); https://platform.openai.com/docs/guides/prompt-caching",
+		opts:   []openai.Option{openai.WithFamily(openai.FamilyOpenAI)},
+		reply: openaitest.JSONBody(200, `{"id":"chatcmpl-r","object":"chat.completion","created":1,"model":"o4-mini-2025-04-16",`+
+			`"choices":[{"index":0,"message":{"role":"assistant","content":"42","refusal":null,"annotations":[]},"finish_reason":"stop","logprobs":null}],`+reasoningUsage+`}`),
+		want: answer("42", "stop", u),
+	}, {
+		name:   "reasoning and cached tokens, streamed",
+		source: "https://platform.openai.com/docs/api-reference/chat/streaming (the usage chunk carries the same details)",
+		stream: true,
+		reply: sse(chunk(`{"role":"assistant","content":"42"}`, ""), chunk(`{}`, "stop"),
+			`{"id":"chatcmpl-s","object":"chat.completion.chunk","created":1700000000,"model":"gpt-test","choices":[],`+reasoningUsage+`}`, "[DONE]"),
+		want: answer("42", "stop", u),
+	}, {
+		// A refusal streamed in delta.refusal is the same *ai.RefusalError
+		// as one not streamed, not an empty answer.
+		name:   "refusal streamed",
+		source: "NousResearch/hermes-agent#91181; https://platform.openai.com/docs/guides/structured-outputs (refusals, streaming)",
+		stream: true,
+		reply: sse(chunk(`{"role":"assistant","content":null,"refusal":""}`, ""), chunk(`{"refusal":"I'm sorry, "}`, ""),
+			chunk(`{"refusal":"I cannot help with that."}`, ""), chunk(`{}`, "stop"), usageChunk, "[DONE]"),
+		err: &wantErr{is: []error{ai.ErrRefused, ai.ErrPermanent}, msg: "refused to answer: I'm sorry, I cannot help with that."},
+		check: func(t *testing.T, _ *ai.Response, err error) {
+			var re *ai.RefusalError
+			if !errors.As(err, &re) || re.Refusal != "I'm sorry, I cannot help with that." {
+				t.Errorf("RefusalError %+v", re)
+			}
+		},
+	}, {
+		// A reasoning model refuses max_tokens: the error names the field
+		// and the option.
+		name:   "max_tokens refused by a reasoning model",
+		source: "https://platform.openai.com/docs/guides/reasoning (max_completion_tokens); the 400 as in voideditor/void#128",
+		opts:   []openai.Option{openai.WithMaxTokens(100), openai.WithTokenCapField(openai.CapMaxTokens)},
+		reply: openaitest.Status(400, "Content-Type", "application/json").WithBody(apiError(
+			"Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.", "invalid_request_error", "unsupported_parameter")),
+		err: &wantErr{is: []error{openai.ErrRejectedField}, status: 400, code: "unsupported_parameter",
+			msg: "the server rejected the optional request field max_tokens: stop sending it with openai.WithTokenCapField(openai.CapMaxCompletionTokens)"},
+	}, {
+		// A proxy answering a Chat Completions request with a Responses
+		// API object: named, permanent.
+		name:   "a Responses API object for a chat request",
+		source: "https://platform.openai.com/docs/api-reference/responses/object",
+		reply:  openaitest.JSONBody(200, `{"id":"resp_1","object":"response","created_at":1,"status":"completed","model":"gpt-test","output":[{"type":"message","id":"msg_1","role":"assistant","status":"completed","content":[{"type":"output_text","text":"Hi","annotations":[]}]}]}`),
+		err:    &wantErr{is: []error{openai.ErrWrongAPI, ai.ErrPermanent}, msg: `the server answered a Chat Completions request (POST /chat/completions) with a Responses API object ("object": "response")`},
+	}, {
+		name:   "Responses API events for a streamed chat request",
+		source: "https://platform.openai.com/docs/api-reference/responses-streaming",
+		stream: true,
+		reply:  sse(`{"type":"response.created","sequence_number":0,"response":{"id":"resp_1","object":"response","status":"in_progress","output":[]}}`),
+		err:    &wantErr{is: []error{openai.ErrWrongAPI}, msg: `with a Responses API event ("response.created")`},
 	}})
 }

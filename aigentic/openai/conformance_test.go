@@ -32,6 +32,12 @@ type wireCase struct {
 	stream bool
 	want   *ai.Response // the answer, or nil when an error is wanted
 	err    *wantErr
+	// opts configure the model (a family, the Responses API, a cap).
+	opts []openai.Option
+	// request replaces the request (hello, with weatherTool) when set.
+	request *ai.Request
+	// check, when set, asserts more of the outcome (what errors.As finds).
+	check func(t *testing.T, resp *ai.Response, err error)
 }
 
 // wantErr describes the *ai.ModelError a case must become.
@@ -57,8 +63,11 @@ func runWireCases(t *testing.T, cases []wireCase) {
 				t.Fatal("a conformance case must cite its source")
 			}
 			srv := openaitest.NewServer(t, aitest.NewScripted(), openaitest.WithFaults(tc.reply))
-			m := newModel(t, srv.URL())
+			m := newModel(t, srv.URL(), tc.opts...)
 			req := ai.Request{Messages: hello.Messages, Tools: []ai.Tool{weatherTool}}
+			if tc.request != nil {
+				req = *tc.request
+			}
 			var deltas strings.Builder
 			if tc.stream {
 				req.OnDelta = func(s string) { deltas.WriteString(s) }
@@ -66,6 +75,9 @@ func runWireCases(t *testing.T, cases []wireCase) {
 			resp, err := m.Generate(context.Background(), req)
 			if srv.Hits() != 1 {
 				t.Errorf("%d HTTP requests, want 1", srv.Hits())
+			}
+			if tc.check != nil {
+				tc.check(t, resp, err)
 			}
 			if tc.err == nil {
 				if err != nil {

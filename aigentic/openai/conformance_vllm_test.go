@@ -68,5 +68,25 @@ func TestConformanceVLLM(t *testing.T) {
 			vchunk(`{"tool_calls":[{"id":"chatcmpl-tool-1","type":"function","index":0,"function":{"name":"get_weather","arguments":"{\"city\": \"Par"}}]}`, "null", "null"),
 			vchunk(`{"content":""}`, `"length"`, "null"), usageChunk, "[DONE]"),
 		err: &wantErr{is: []error{ai.ErrOutputTruncated}, msg: "1 tool call(s) cut off and not run"},
+	}, {
+		// finish_reason "abort": the engine aborted the request mid-answer
+		// (a failure, not an answer): transient, the text discarded.
+		name:   "finish_reason abort",
+		source: "https://github.com/vllm-project/vllm/blob/main/vllm/v1/engine/__init__.py (FinishReason.ABORT, reported as \"abort\")",
+		stream: true,
+		reply: sse(vchunk(`{"role":"assistant","content":"The answ"}`, "null", "null"),
+			vchunk(`{"content":""}`, `"abort"`, "null"), "[DONE]"),
+		err: &wantErr{is: []error{openai.ErrAnswerFailed}, transient: true, code: "abort", msg: "finish_reason \"abort\""},
+	}, {
+		// Reasoning parsers put the thinking in reasoning_content (newer
+		// versions in "reasoning"); either is kept apart from the answer.
+		name:   "reasoning_content from a reasoning parser",
+		source: "https://docs.vllm.ai/en/latest/features/reasoning_outputs.html",
+		stream: true,
+		reply: sse(vchunk(`{"role":"assistant","reasoning_content":"Two plus two."}`, "null", "null"),
+			vchunk(`{"reasoning":"","content":"4"}`, "null", "null"),
+			vchunk(`{"content":""}`, `"stop"`, `{"prompt_tokens":9,"completion_tokens":7,"total_tokens":16,"completion_tokens_details":{"reasoning_tokens":5}}`), "[DONE]"),
+		want: &ai.Response{Message: ai.Message{Role: ai.RoleAssistant, Content: "4", Reasoning: "Two plus two."},
+			Usage: ai.Usage{InputTokens: 9, OutputTokens: 7, ReasoningTokens: 5}, FinishReason: "stop"},
 	}})
 }

@@ -1,7 +1,9 @@
 // Package openai is the OpenAI model provider of aigentic: an [ai.Model] on
-// the Chat Completions API, built on the official SDK
+// the Chat Completions API or the Responses API, built on the official SDK
 // (github.com/openai/openai-go/v3). It works unchanged against any
-// OpenAI-compatible server — Ollama, vLLM, LM Studio — through a base URL.
+// OpenAI-compatible server — Ollama, vLLM, LM Studio, llama.cpp, DeepSeek,
+// Gemini, Groq, Mistral, OpenRouter — through a base URL, sending each
+// server family what it accepts.
 //
 //	m, err := openai.New("gpt-4o-mini", os.Getenv("OPENAI_API_KEY"))
 //	if err != nil { ... }          // configuration errors, up front
@@ -23,6 +25,28 @@
 // [NewModel] always returns a model; a configuration error is then returned,
 // as a permanent *ai.ModelError, by every Generate and Ping.
 //
+// # Server families
+//
+// Servers differ in the optional request fields they accept and in what
+// they need sent back. [NewModel] detects the [Family] from the base URL's
+// host ([DetectFamily]: OpenAI, Azure, DeepSeek, Gemini, Groq, Mistral,
+// OpenRouter by domain, Ollama and LM Studio by port, any other server
+// [FamilyCompatible]); [WithFamily] sets it (vLLM, llama.cpp, LocalAI).
+// Each family's [Rules] say: whether a streamed request carries
+// stream_options.include_usage (not to Groq or Mistral, which refuse it);
+// the output cap's name (max_completion_tokens to OpenAI, Azure and Groq —
+// OpenAI's reasoning models refuse max_tokens — max_tokens to the others,
+// which older vLLM needs); whether an assistant message's reasoning goes
+// back as reasoning_content (DeepSeek's thinking mode requires it, OpenAI
+// refuses it); whether a typed answer's schema goes as response_format
+// json_schema or into the instructions (DeepSeek, LocalAI); whether
+// tool-call IDs are rewritten into the 9 letters and digits Mistral
+// requires ([ShortToolCallID]). [WithStreamUsage], [WithTokenCapField],
+// [WithReasoningContent] and [WithStructuredOutput] override a rule. When
+// a server refuses an optional field anyway (HTTP 400 or 422 naming it),
+// the error holds a [*RejectedFieldError] ([ErrRejectedField]) naming the
+// field and the option that stops sending it.
+//
 // # Mapping
 //
 // ai.Message roles map to the API's system, user, assistant (with
@@ -30,29 +54,58 @@
 // IsError gets "Error: " before its content, since the API has no error
 // flag. Each ai.Tool is a function tool whose parameters are its
 // InputSchema, or {"type":"object","properties":{}} when it has none. The
-// answer is choices[0]: content (or the refusal, when there is no content),
-// every tool call with its ID, name and raw arguments, usage
-// (prompt_tokens and completion_tokens) and finish_reason. A tool call's ID
-// and name are passed on as received, empty ones included: the agent makes
-// IDs unique in the run's transcript (servers that send none, or repeat
-// one) and answers a call without a valid name with an error result the
-// model sees, streamed or not. The finish reason is normalized: "tool_calls"
-// for an answer with tool calls that a server ended with "stop" or nothing
-// (Gemini's OpenAI-compatible endpoint streams them so), "stop" for one
-// without calls. A request that cannot be valid (no messages, an unknown
-// role, a nameless tool) is a permanent [ErrInvalidRequest] error before
-// any HTTP request.
+// answer is choices[0]: content, every tool call with its ID, name and raw
+// arguments, the reasoning (reasoning_content or reasoning) in
+// ai.Message.Reasoning, usage (prompt and completion tokens, the reasoning
+// tokens of completion_tokens_details, the cached tokens of
+// prompt_tokens_details or DeepSeek's prompt_cache_hit_tokens) and
+// finish_reason. What a server needs back verbatim is kept in ai.Opaque,
+// marked with its origin ("openai/chat/<family>") and sent back only to a
+// server of that family: the fields of a tool call this package does not
+// read (Gemini's extra_content.google.thought_signature) and OpenRouter's
+// reasoning_details. A tool call's ID and name are passed on as received,
+// empty ones included: the agent makes IDs unique in the run's transcript
+// (servers that send none, or repeat one) and answers a call without a
+// valid name with an error result the model sees, streamed or not. A call
+// repeated in the same answer — the same ID with the same arguments, sent
+// whole after its pieces, twice in one chunk, at another index — is kept
+// once. The finish reason is normalized: "tool_calls" for an answer with
+// tool calls that a server ended with "stop" or nothing (Gemini's
+// OpenAI-compatible endpoint streams them so), "stop" for one without
+// calls. A request that cannot be valid (no messages, an unknown role, a
+// nameless tool, a strict schema strict mode cannot express) is a
+// permanent [ErrInvalidRequest] error before any HTTP request.
+//
+// # Typed answers
+//
+// ai.Request.ResponseFormat asks for a JSON answer matching a schema: sent
+// as response_format {type: "json_schema", json_schema: {name, schema,
+// strict}} (the Responses API's text.format), or described in a system
+// message for families that do not take it. With Strict, the schema is
+// first made what OpenAI's strict mode accepts ([StrictSchema]: every
+// property required, optional ones nullable, additionalProperties false),
+// or refused with an error naming what strict mode cannot express
+// ([ErrStrictSchema]).
 //
 // # Finish reasons that are not answers
 //
-// "length" (the output token limit) returns a permanent *ai.ModelError
-// wrapping an *ai.TruncatedError: errors.Is(err, ai.ErrOutputTruncated),
-// and errors.As gives the partial text (Partial) and the tool calls that
-// were cut (ToolCalls), which the agent never runs. "content_filter"
-// returns one wrapping an *ai.ContentFilterError naming the filter
-// (ai.ErrContentFiltered): Azure OpenAI's filtered categories when the
-// answer lists them, else "content_filter". A caller that accepts truncated
-// text takes it from TruncatedError.Partial (see its documentation).
+// "length" returns a permanent *ai.ModelError wrapping an
+// *ai.TruncatedError: errors.Is(err, ai.ErrOutputTruncated), and errors.As
+// gives the partial text (Partial), the tool calls that were cut
+// (ToolCalls), which the agent never runs, the cap the request sent
+// (MaxOutputTokens, 0 for none) and the usage; its message names the limit
+// it can have been with the counts — the cap sent, or with none the
+// server's context window or default cap. Partial is always text: a tool
+// call in the model's template markup that the cut left unparsed
+// ("<tool_call>\n{\"name", as llama.cpp passes it on) is moved to
+// Markup. "content_filter" returns one wrapping an *ai.ContentFilterError
+// naming the filter (ai.ErrContentFiltered): Azure OpenAI's filtered
+// categories when the answer lists them, else "content_filter". A refusal
+// (message.refusal, streamed as delta.refusal) returns one wrapping an
+// *ai.RefusalError (ai.ErrRefused). "error" (OpenRouter: the provider
+// failed mid-answer) and vLLM's "abort" are a transient [ErrAnswerFailed]:
+// the partial answer is discarded. A caller that accepts truncated text
+// takes it from TruncatedError.Partial (see its documentation).
 //
 // # Errors and retries
 //
@@ -62,7 +115,9 @@
 //
 //   - Every error a server reports — an HTTP error status, or in-band in
 //     a 2xx answer — goes through one table: a server's X-Should-Retry
-//     header; then the error code (insufficient_quota,
+//     header; then a message saying the server could not parse the body
+//     (llama.cpp's 500 "json.exception.parse_error": permanent); then the
+//     error code (insufficient_quota,
 //     context_length_exceeded, invalid_api_key, model_not_found,
 //     content_filter, exceed_context_size_error, INVALID_ARGUMENT ... are
 //     permanent; rate_limit_exceeded, overloaded_error, server_error,
@@ -75,7 +130,14 @@
 //     Message, and the ModelError's Code is the error code, or its type
 //     when the code is absent or a number. 401 and 403 also match
 //     [ErrUnauthorized]; RetryAfter comes from retry-after-ms or
-//     Retry-After.
+//     Retry-After. Groq's 400 "tool_use_failed" — the model's malformed
+//     tool call, its failed_generation in the body — also holds an
+//     *ai.ToolUseFailedError (ai.ErrToolUseFailed), over HTTP or in a
+//     stream, so that a run loop can give the model another turn.
+//   - An answer in the other API's shape — a Responses API object or
+//     event answering a Chat Completions request, or a chat completion
+//     answering a Responses API request — is permanent ([ErrWrongAPI]),
+//     its message naming what came.
 //   - In-band errors ([ErrInBandError]): a 200 whose body is an
 //     {"error": ...} object (or string), an {"error": ...} SSE event or an
 //     "event: error" mid-stream, vLLM's {"object": "error", "message",
@@ -88,8 +150,10 @@
 //     are read; a longer one is cut, the error matches [ErrErrorBodyCut]
 //     and its Message says so.
 //   - Network failures — connection refused or reset, timeouts, DNS — are
-//     transient and match [ErrUnreachable] when no HTTP answer arrived. A
-//     body cut short (unexpected EOF) is transient too.
+//     transient and match [ErrUnreachable] when no HTTP answer arrived; the
+//     message names the server's host and port ("cannot reach the server
+//     at 127.0.0.1:8080: connection refused"). A body cut short
+//     (unexpected EOF) is transient too.
 //   - A 200 whose JSON is malformed, or that holds no choices, is transient
 //     ([ErrMalformedResponse]): it is what a proxy or an overloaded server
 //     cutting a body short produces, and the retry budget bounds it. A 200
@@ -120,7 +184,7 @@
 // # Streaming
 //
 // When ai.Request.OnDelta is set, Generate streams (with
-// stream_options.include_usage), calls OnDelta with each content fragment
+// stream_options.include_usage where the family takes it), calls OnDelta with each content fragment
 // on the calling goroutine, and still returns the whole response: text,
 // tool calls assembled from their deltas, usage (the last reported: some
 // servers send a running total) and finish reason. A server that answers a
@@ -152,16 +216,44 @@
 //
 // # Ping
 //
-// [Model.Ping] sends GET {base}/models/{model}. A 2xx is reachable and
-// authorized. A 401/403 is a permanent error matching [ErrUnauthorized];
-// no HTTP answer is a transient error matching [ErrUnreachable]. A 404
-// whose error code is "model_not_found" (OpenAI's answer for an unknown
-// model) is a permanent error: the model is not usable. Any other 404 means
-// the server does not implement GET /models/{id} — vLLM and LM Studio only
-// list models, and model names with a slash do not survive the path — so it
+// [Model.Ping] sends GET {base}/models/{model}. A 2xx naming the model is
+// reachable, authorized and verified; one naming another model is
+// reachable but unverified. A 401/403 is a permanent error matching
+// [ErrUnauthorized]; no HTTP answer is a transient error matching
+// [ErrUnreachable]. A 404 whose error code is "model_not_found" (OpenAI's
+// answer for an unknown model) is a permanent error: the model is not
+// usable. Any other 404 means the server does not implement GET
+// /models/{id} — vLLM, LM Studio and llama.cpp's llama-server only list
+// models, and model names with a slash do not survive the path — so it
 // counts as reachable and authorized (the route answered after any auth
-// check the server has), and the PingResult's Detail says the model was not
-// verified.
+// check the server has), and Ping looks the model up in GET {base}/models:
+// listed is verified; not listed, or no list, sets PingResult.Unverified,
+// with a Detail saying why (llama-server serves any model name with the
+// one it loaded, so a typo would otherwise pass).
+//
+// # The Responses API
+//
+// [WithAPI] chooses the API: [ChatCompletionsAPI] (POST
+// {base}/chat/completions, what compatible servers implement),
+// [ResponsesAPI] (POST {base}/responses), or [AutoAPI], the default: the
+// Responses API for OpenAI's models only it serves (o3-pro, the codex and
+// computer-use models) on OpenAI's own API, Chat Completions otherwise.
+// The Responses API driver maps the same ai.Request: messages become input
+// items (function_call and function_call_output for tool calls and
+// results), tools function tools (strict false), a typed answer
+// text.format, the cap max_output_tokens. It is stateless — store false —
+// and for reasoning models (o-series, gpt-5, codex) asks for
+// include ["reasoning.encrypted_content"]: the reasoning items come back
+// whole in the assistant message's ai.Opaque (origin
+// "openai/responses/<family>") and are sent back, before the calls they
+// came with, on the next request, as OpenAI requires without storage. A
+// streamed answer passes response.output_text.delta to OnDelta and maps
+// the response of the last event (response.completed, .incomplete,
+// .failed) as a non-streamed one; an "error" event, a failed response's
+// error and HTTP errors go through the same table as Chat Completions';
+// an incomplete response is an *ai.TruncatedError (max_output_tokens) or
+// *ai.ContentFilterError; a stream that ends before its last event is a
+// transient [ErrTruncatedStream].
 //
 // Package openaitest provides a fake OpenAI-compatible server, backed by
 // any ai.Model, for tests.

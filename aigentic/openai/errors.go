@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net"
 	"net/http"
 	"strconv"
@@ -60,207 +59,28 @@ var (
 	// ErrErrorBodyCut marks an HTTP error whose body was longer than
 	// [MaxErrorBody]: only that prefix was read.
 	ErrErrorBodyCut = errors.New("openai: error body cut")
+	// ErrAnswerFailed marks an answer the server ended with a finish
+	// reason saying the provider failed mid-answer (OpenRouter's
+	// finish_reason "error", vLLM's "abort"; a Responses API "failed"
+	// status without an error code). It is transient; the partial answer
+	// is discarded.
+	ErrAnswerFailed = errors.New("openai: the provider failed mid-answer")
+	// ErrWrongAPI marks an answer in the other API's shape: a Responses
+	// API object or event answering a Chat Completions request, or the
+	// reverse. It is permanent; the message names what came and the
+	// option that chooses the other API.
+	ErrWrongAPI = errors.New("openai: the answer is in the other API's shape")
+	// ErrRejectedField is matched by a [*RejectedFieldError]: the server
+	// refused an optional request field this package sent (HTTP 400 or
+	// 422 naming it as unknown or unsupported). It is permanent; the error
+	// names the option that stops sending it.
+	ErrRejectedField = errors.New("openai: the server rejected an optional request field")
 )
 
 // MaxErrorBody is how much of an HTTP error answer's body is read (1 MiB):
 // an error body is a diagnosis, not data, and a proxy may send hundreds of
 // megabytes of it.
 const MaxErrorBody = 1 << 20
-
-// kindError ties a sentinel kind to the underlying cause, so that both
-// match errors.Is. Its text is redacted; the cause's own text is never
-// printed by it.
-type kindError struct {
-	kind  error // one of the sentinels above, or nil
-	text  string
-	cause error
-}
-
-func (e *kindError) Error() string { return e.text }
-
-func (e *kindError) Unwrap() []error {
-	errs := make([]error, 0, 2)
-	if e.kind != nil {
-		errs = append(errs, e.kind)
-	}
-	if e.cause != nil {
-		errs = append(errs, e.cause)
-	}
-	return errs
-}
-
-// redactor removes the API key from any text built from a server's answer
-// or a transport error. Keys shorter than minRedacted are placeholders
-// ("x", "no") that local servers ignore: replacing them everywhere would
-// garble every message and protect nothing.
-type redactor string
-
-// minRedacted is the length from which a key is treated as a secret.
-const minRedacted = 4
-
-func newRedactor(key string) redactor {
-	if len(key) < minRedacted {
-		return ""
-	}
-	return redactor(key)
-}
-
-func (r redactor) clean(s string) string {
-	if r == "" || !strings.Contains(s, string(r)) {
-		return s
-	}
-	return strings.ReplaceAll(s, string(r), "[redacted]")
-}
-
-// wrap builds the Err of a ModelError: kind and cause, with a redacted text.
-func (r redactor) wrap(kind, cause error, format string, args ...any) error {
-	return &kindError{kind: kind, text: r.clean(fmt.Sprintf(format, args...)), cause: r.safe(cause)}
-}
-
-// safe returns cause if nothing in it can show the key, and otherwise a
-// stand-in with the redacted text that still answers errors.Is like cause
-// (but not errors.As: the original is not reachable).
-func (r redactor) safe(cause error) error {
-	if cause == nil || r == "" || !r.exposedBy(cause) {
-		return cause
-	}
-	return &redactedError{text: r.clean(cause.Error()), orig: cause}
-}
-
-// exposedBy reports whether the key is in the text of err or of any error
-// it wraps, or in the server-provided fields of an SDK error.
-func (r redactor) exposedBy(err error) bool {
-	key := string(r)
-	if err == nil {
-		return false
-	}
-	if strings.Contains(err.Error(), key) || strings.Contains(fmt.Sprintf("%+v", err), key) {
-		return true
-	}
-	if e, ok := err.(*oai.Error); ok {
-		for _, f := range []string{e.Message, e.Code, e.Param, e.Type, e.RawJSON()} {
-			if strings.Contains(f, key) {
-				return true
-			}
-		}
-	}
-	switch u := err.(type) {
-	case interface{ Unwrap() error }:
-		return r.exposedBy(u.Unwrap())
-	case interface{ Unwrap() []error }:
-		for _, e := range u.Unwrap() {
-			if r.exposedBy(e) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// redactedError stands in for an error whose text held the key.
-type redactedError struct {
-	text string
-	orig error
-}
-
-func (e *redactedError) Error() string { return e.text }
-
-// Is reports whether the original error matches target.
-func (e *redactedError) Is(target error) bool { return errors.Is(e.orig, target) }
-
-// sanitizeAPIError returns a copy of the SDK's error whose request (and the
-// response's request) no longer carries the Authorization header or a
-// body: an *ai.ModelError never holds the key.
-func sanitizeAPIError(e *oai.Error) *oai.Error {
-	c := *e
-	if e.Request != nil {
-		req := e.Request.Clone(context.Background())
-		req.Header.Del("Authorization")
-		req.Body, req.GetBody = http.NoBody, nil
-		c.Request = req
-	}
-	if e.Response != nil {
-		res := *e.Response
-		res.Request = c.Request
-		c.Response = &res
-	}
-	return &c
-}
-
-// exchange is what the middleware saw of the one HTTP exchange of a call.
-type exchange struct {
-	sent     bool // the request reached the transport
-	answered bool // a response (any status) came back
-	status   int
-	header   http.Header
-	cut      *cappedBody // the error body, when it was capped
-	res      *http.Response
-}
-
-// middleware records the exchange; it runs on the calling goroutine.
-func (x *exchange) middleware(req *http.Request, next func(*http.Request) (*http.Response, error)) (*http.Response, error) {
-	x.sent = true
-	res, err := next(req)
-	if res != nil {
-		x.answered = true
-		x.status = res.StatusCode
-		x.header = res.Header.Clone()
-		x.res = res
-		if res.StatusCode >= 400 && res.Body != nil {
-			// The SDK reads an error body whole: cap it first.
-			x.cut = &cappedBody{rc: res.Body, left: MaxErrorBody}
-			res.Body = x.cut
-		}
-	}
-	return res, err
-}
-
-// cappedBody reads at most left bytes of an error body and then reports
-// io.EOF, recording whether more was there.
-type cappedBody struct {
-	rc   io.ReadCloser
-	left int64
-	cut  bool
-}
-
-func (b *cappedBody) Read(p []byte) (int, error) {
-	if b.left <= 0 {
-		if !b.cut {
-			var one [1]byte
-			if n, _ := io.ReadFull(b.rc, one[:]); n > 0 {
-				b.cut = true
-			}
-		}
-		return 0, io.EOF
-	}
-	if int64(len(p)) > b.left {
-		p = p[:b.left]
-	}
-	n, err := b.rc.Read(p)
-	b.left -= int64(n)
-	return n, err
-}
-
-// Close closes the body; a cut body's connection is closed, not drained.
-func (b *cappedBody) Close() error { return b.rc.Close() }
-
-// wasCut reports whether the error body was longer than MaxErrorBody.
-func (x *exchange) wasCut() bool { return x != nil && x.cut != nil && x.cut.cut }
-
-func (x *exchange) contentType() string {
-	if x == nil || x.header == nil {
-		return ""
-	}
-	mt, _, err := mime.ParseMediaType(x.header.Get("Content-Type"))
-	if err != nil {
-		return strings.ToLower(strings.TrimSpace(x.header.Get("Content-Type")))
-	}
-	return mt
-}
-
-func isJSONType(mt string) bool {
-	return mt == "" || strings.Contains(mt, "json")
-}
 
 // configError is the permanent ModelError of a bad configuration.
 func configError(kind error, msg string) *ai.ModelError {
@@ -326,7 +146,11 @@ func (m *Model) classify(ctx context.Context, err error, x *exchange) *ai.ModelE
 			me.Message = "answer cut short: " + what
 			me.Err = r.wrap(nil, err, "%s", me.Message)
 		} else {
-			me.Message = "cannot reach the server: " + what
+			server := "the server"
+			if x != nil && x.host != "" {
+				server += " at " + x.host
+			}
+			me.Message = "cannot reach " + server + ": " + what
 			me.Err = r.wrap(ErrUnreachable, err, "%s", me.Message)
 		}
 		return me
@@ -397,9 +221,16 @@ func (m *Model) statusError(apiErr *oai.Error, x *exchange) *ai.ModelError {
 		kind = errors.Join(kind, ErrErrorBodyCut)
 		me.Message += fmt.Sprintf(" (error body cut: only its first %d bytes were read)", MaxErrorBody)
 	}
-	if isFilterCode(apiErr.Code) {
-		ib := parseErrorValue(json.RawMessage(apiErr.RawJSON()))
+	ib := parseErrorValue(json.RawMessage(apiErr.RawJSON()))
+	switch {
+	case isFilterCode(apiErr.Code):
 		cause = errors.Join(cause, &ai.ContentFilterError{Filter: orString(ib.filters, apiErr.Code)})
+	case isToolUseFailed(errCode):
+		cause = errors.Join(cause, &ai.ToolUseFailedError{FailedGeneration: ib.failedGeneration, Message: me.Message})
+	}
+	if rf := rejectedField(x, status, apiErr.Param, msg, errorBody(apiErr)); rf != nil {
+		cause = errors.Join(cause, rf)
+		me.Message += "; " + rf.Error()
 	}
 	me.Err = r.wrap(kind, cause, "HTTP %d %s", status, http.StatusText(status))
 	return me

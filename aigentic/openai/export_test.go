@@ -1,6 +1,13 @@
 package openai
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+
+	oai "github.com/openai/openai-go/v3"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+)
 
 // SetStreamWaits sets how long a stream that has sent its finish reason may
 // take to send its usage and its end, for tests that replay servers which
@@ -9,4 +16,33 @@ func SetStreamWaits(usage, done time.Duration) (restore func()) {
 	u, d := usageWait, doneWait
 	usageWait, doneWait = usage, done
 	return func() { usageWait, doneWait = u, d }
+}
+
+// ParseResponsesBody maps a Responses API body as a non-streamed answer
+// is mapped, for the fuzz test.
+func ParseResponsesBody(body []byte) (*ai.Response, error) {
+	m := NewModel("m", "", WithBaseURL("http://127.0.0.1:1/v1"))
+	return m.responsesAnswer(body, &exchange{status: 200})
+}
+
+// ParseChatChunks assembles chat completion chunks (JSON texts) and maps
+// the answer, as a stream is, for the fuzz test; a chunk that is not JSON
+// is skipped.
+func ParseChatChunks(chunks []string) (*ai.Response, error) {
+	m := NewModel("m", "", WithBaseURL("http://127.0.0.1:1/v1"))
+	var a assembler
+	for _, c := range chunks {
+		if ib, ok := parseInBand("", []byte(c)); ok {
+			return nil, m.inBandError(ib, 0, nil, &exchange{optional: []string{"stream_options"}})
+		}
+		var ch oai.ChatCompletionChunk
+		if json.Unmarshal([]byte(c), &ch) == nil {
+			a.add(&ch)
+		}
+	}
+	var u ai.Usage
+	if a.usage != nil {
+		u = usageOf(*a.usage)
+	}
+	return m.answer(answerParts{msg: a.message(m), reason: a.finish, usage: u, refusal: a.refusal.String()})
 }

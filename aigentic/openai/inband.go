@@ -3,6 +3,8 @@ package openai
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -16,6 +18,11 @@ type inBand struct {
 	msg, code, typ string
 	status         int // a numeric "code" (vLLM, llama.cpp), else 0
 	filters        string
+	// failedGeneration is Groq's failed_generation: the tool call the
+	// model generated and the server could not use.
+	failedGeneration string
+	// window is llama.cpp's n_ctx: the server's context size.
+	window int
 }
 
 // parseInBand recognizes the shapes compatible servers use to report a
@@ -34,7 +41,7 @@ func parseInBand(eventType string, data []byte) (inBand, bool) {
 	var p struct {
 		Error        json.RawMessage `json:"error"`
 		Object       string          `json:"object"`
-		Message      string          `json:"message"`
+		Message      json.RawMessage `json:"message"`
 		Type         string          `json:"type"`
 		Code         json.RawMessage `json:"code"`
 		ErrorType    string          `json:"error_type"`
@@ -50,13 +57,13 @@ func parseInBand(eventType string, data []byte) (inBand, bool) {
 	case len(p.Error) > 0 && string(p.Error) != "null":
 		return parseErrorValue(p.Error), true
 	case p.Object == "error":
-		ib := inBand{msg: p.Message, typ: p.Type}
+		ib := inBand{msg: messageText(p.Message), typ: p.Type}
 		ib.code, ib.status = codeOf(p.Code)
 		return ib, true
 	case p.ErrorType != "" || p.ErrorMessage != "":
 		return inBand{msg: p.ErrorMessage, typ: p.ErrorType}, true
 	case eventType == "error":
-		ib := inBand{msg: p.Message, typ: p.Type}
+		ib := inBand{msg: messageText(p.Message), typ: p.Type}
 		ib.code, ib.status = codeOf(p.Code)
 		if ib.msg == "" {
 			ib.msg = clip(string(data))
@@ -66,19 +73,52 @@ func parseInBand(eventType string, data []byte) (inBand, bool) {
 	return inBand{}, false
 }
 
+// messageText reads a "message" that is a string, or an object such as
+// Mistral's 422 {"detail": [{"loc": ["body", "stream_options"], "msg":
+// "Extra inputs are not permitted"}]} (each detail as "loc: msg").
+func messageText(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var o struct {
+		Detail []struct {
+			Loc []any  `json:"loc"`
+			Msg string `json:"msg"`
+		} `json:"detail"`
+	}
+	if json.Unmarshal(raw, &o) == nil && len(o.Detail) > 0 {
+		parts := make([]string, 0, len(o.Detail))
+		for _, d := range o.Detail {
+			loc := make([]string, 0, len(d.Loc))
+			for _, l := range d.Loc {
+				loc = append(loc, strings.Trim(fmt.Sprint(l), " "))
+			}
+			parts = append(parts, "'"+strings.Join(loc, ".")+"': "+d.Msg)
+		}
+		return clip(strings.Join(parts, "; "))
+	}
+	return clip(string(raw))
+}
+
 // parseErrorValue reads the value of an "error" key: an object or a string.
 func parseErrorValue(raw json.RawMessage) inBand {
 	var o struct {
-		Message    string          `json:"message"`
+		Message    json.RawMessage `json:"message"`
 		Type       string          `json:"type"`
 		Code       json.RawMessage `json:"code"`
 		Status     json.RawMessage `json:"status"`
 		InnerError struct {
 			Result json.RawMessage `json:"content_filter_result"`
 		} `json:"innererror"`
+		FailedGeneration string `json:"failed_generation"`
+		NCtx             int    `json:"n_ctx"`
 	}
 	if json.Unmarshal(raw, &o) == nil {
-		ib := inBand{msg: o.Message, typ: o.Type}
+		ib := inBand{msg: messageText(o.Message), typ: o.Type, failedGeneration: o.FailedGeneration, window: o.NCtx}
 		ib.code, ib.status = codeOf(o.Code)
 		// Google's APIs put a status name ("RESOURCE_EXHAUSTED") in
 		// "status"; others the HTTP status.
@@ -167,6 +207,7 @@ var (
 		"content_filter": true, "content_policy_violation": true,
 		"badrequesterror": true, "notfounderror": true, "not_supported_error": true,
 		"invalid_argument": true, "permission_denied": true, "unauthenticated": true, "failed_precondition": true,
+		"tool_use_failed": true, "unknown_parameter": true, "unsupported_parameter": true,
 	}
 	transientCodes = map[string]bool{
 		"rate_limit_exceeded": true, "rate_limit_error": true, "ratelimiterror": true, "too_many_requests": true,
@@ -179,12 +220,18 @@ var (
 	permanentPhrases = []string{"exceeded your current quota", "insufficient_quota", "maximum context length",
 		"context length", "context size", "context window", "too many tokens"}
 	transientPhrases = []string{"rate limit", "overloaded", "try again", "temporarily unavailable"}
+	// Messages of a server that could not parse the request body: the same
+	// body fails again, whatever status and code come with it (llama.cpp
+	// answers 500 "server_error" with "[json.exception.parse_error.101]",
+	// transcripts wire-one-call/19-bad-json.txt).
+	unparsedBodyPhrases = []string{"json.exception.parse_error"}
 )
 
 // transientError is the one classification table of every failure a
 // server reports, over HTTP or in-band (status is then the in-band numeric
-// code, or 0). In order: the server's X-Should-Retry header; the error
-// code; phrases of the message that settle it whatever the status (a
+// code, or 0). In order: the server's X-Should-Retry header; a message
+// saying the server could not parse the request body (permanent); the
+// error code; phrases of the message that settle it whatever the status (a
 // quota, a context length: permanent); the status ([ai.IsTransientStatus]
 // and every 5xx but 501); the error type (more generic than the code:
 // OpenAI types a 409 "invalid_request_error"); phrases of the message that
@@ -197,10 +244,15 @@ func transientError(status int, code, typ, msg string, header http.Header) bool 
 	case "false":
 		return false
 	}
+	lower := strings.ToLower(msg)
+	for _, p := range unparsedBodyPhrases {
+		if strings.Contains(lower, p) {
+			return false
+		}
+	}
 	if v, ok := codeVerdict(code); ok {
 		return v
 	}
-	lower := strings.ToLower(msg)
 	for _, p := range permanentPhrases {
 		if strings.Contains(lower, p) {
 			return false
@@ -235,7 +287,7 @@ func codeVerdict(k string) (transient, known bool) {
 // inBandError is the *ai.ModelError of an error reported in a 2xx answer,
 // classified by [transientError]. Its StatusCode is the in-band numeric
 // code when there is one, else status.
-func (m *Model) inBandError(ib inBand, status int, cause error) *ai.ModelError {
+func (m *Model) inBandError(ib inBand, status int, cause error, x *exchange) *ai.ModelError {
 	r := m.redact
 	msg := ib.msg
 	if msg == "" {
@@ -255,8 +307,15 @@ func (m *Model) inBandError(ib inBand, status int, cause error) *ai.ModelError {
 		Message:    r.clean(msg),
 		Transient:  transientError(ib.status, ib.code, ib.typ, msg, nil),
 	}
-	if isFilterCode(ib.code) {
+	switch {
+	case isFilterCode(ib.code):
 		cause = &ai.ContentFilterError{Filter: orString(ib.filters, ib.code)}
+	case isToolUseFailed(ib.code):
+		cause = &ai.ToolUseFailedError{FailedGeneration: ib.failedGeneration, Message: me.Message}
+	}
+	if rf := rejectedField(x, status, "", msg, nil); rf != nil {
+		cause = errors.Join(cause, rf)
+		me.Message += "; " + rf.Error()
 	}
 	me.Err = r.wrap(ErrInBandError, cause, "error in the answer: %s", msg)
 	return me
@@ -265,6 +324,10 @@ func (m *Model) inBandError(ib inBand, status int, cause error) *ai.ModelError {
 func isFilterCode(code string) bool {
 	return code == "content_filter" || code == "content_policy_violation"
 }
+
+// isToolUseFailed reports Groq's code for a tool call the model generated
+// and the server could not use (pydantic/pydantic-ai#2759).
+func isToolUseFailed(code string) bool { return code == "tool_use_failed" }
 
 func orString(s, alt string) string {
 	if s != "" {

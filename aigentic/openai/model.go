@@ -12,6 +12,7 @@ import (
 
 	oai "github.com/openai/openai-go/v3"
 	"github.com/openai/openai-go/v3/option"
+	"github.com/openai/openai-go/v3/responses"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
@@ -37,6 +38,13 @@ type config struct {
 	maxTokens    int64
 	headers      [][2]string
 	errs         []error
+
+	family           Family // "": detected from the base URL
+	api              API
+	streamUsage      *bool
+	tokenCap         TokenCapField
+	reasoningContent *bool
+	structured       StructuredOutput
 }
 
 // WithBaseURL sets the API's base URL, e.g. "http://localhost:11434/v1"
@@ -76,8 +84,11 @@ func WithTemperature(t float64) Option {
 	}
 }
 
-// WithMaxTokens bounds the tokens generated per call, sent as
-// max_completion_tokens. Zero means no bound.
+// WithMaxTokens bounds the tokens generated per call, sent as the
+// family's field ([Rules].TokenCap: max_completion_tokens to OpenAI, Azure
+// and Groq, max_tokens to the others; [WithTokenCapField] chooses), or as
+// max_output_tokens on the Responses API. Zero means no bound: the
+// server's own limit applies.
 func WithMaxTokens(n int) Option {
 	return func(c *config) {
 		if n < 0 {
@@ -114,8 +125,13 @@ type Model struct {
 	temperature *float64
 	maxTokens   int64
 
-	chat   oai.ChatService
-	models oai.ModelService
+	family Family
+	rules  Rules
+	api    API // ChatCompletionsAPI or ResponsesAPI, never AutoAPI
+
+	chat      oai.ChatService
+	models    oai.ModelService
+	responses responses.ResponseService
 }
 
 var _ ai.Model = (*Model)(nil)
@@ -168,6 +184,12 @@ func NewModel(modelName, apiKey string, opts ...Option) *Model {
 		base = DefaultBaseURL
 	}
 	m.baseURL = strings.TrimRight(base, "/")
+	m.family = c.family
+	if m.family == "" {
+		m.family = DetectFamily(m.baseURL)
+	}
+	m.rules = c.rules(m.family)
+	m.api = chooseAPI(c.api, m.family, m.name)
 
 	noKey := ""
 	if apiKey == "" && !m.local {
@@ -209,6 +231,7 @@ func NewModel(modelName, apiKey string, opts ...Option) *Model {
 	// local server configured without a key would receive the real one.
 	m.chat = oai.NewChatService(sdkOpts...)
 	m.models = oai.NewModelService(sdkOpts...)
+	m.responses = responses.NewResponseService(sdkOpts...)
 	return m
 }
 
@@ -287,64 +310,64 @@ func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, err
 	if err := ctx.Err(); err != nil {
 		return nil, contextError(err)
 	}
-	params, err := m.params(req)
+	if m.api == ResponsesAPI {
+		return m.generateResponses(ctx, req)
+	}
+	params, sent, err := m.params(req)
 	if err != nil {
 		return nil, err
 	}
 	if req.OnDelta != nil {
-		return m.generateStream(ctx, params, req.OnDelta)
+		return m.generateStream(ctx, params, sent, req.OnDelta)
 	}
-	var x exchange
+	x := exchange{optional: sent}
 	res, err := m.chat.Completions.New(ctx, params, option.WithMiddleware(x.middleware))
 	if err != nil {
 		return nil, m.classify(ctx, err, &x)
 	}
-	return m.response(res, x.status)
+	return m.response(res, &x)
 }
 
-// Ping implements ai.Model with GET {base}/models/{model}: a cheap
-// authenticated request. See the package documentation for what it tells
-// apart.
-func (m *Model) Ping(ctx context.Context) (*ai.PingResult, error) {
-	if err := m.usable(); err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, contextError(err)
-	}
-	var x exchange
-	info, err := m.models.Get(ctx, m.name, option.WithMiddleware(x.middleware))
-	if err == nil {
-		detail := "model available"
-		if info != nil && info.OwnedBy != "" {
-			detail += ", owned by " + info.OwnedBy
-		}
-		return m.pingResult(detail), nil
-	}
-	me := m.classify(ctx, err, &x)
-	if me.StatusCode == http.StatusNotFound && me.Code != "model_not_found" {
-		return m.pingResult("reachable; the server does not implement GET /models/{id}, so the model was not verified"), nil
-	}
-	return nil, me
-}
+// Family is the server family the model's requests follow: the one given
+// with [WithFamily], or the one detected from the base URL.
+func (m *Model) Family() Family { return m.family }
 
-func (m *Model) pingResult(detail string) *ai.PingResult {
-	where := m.redact.clean(safeURL(m.baseURL))
-	if !m.hasKey {
-		where += " (no API key)"
-	}
-	return &ai.PingResult{Provider: providerName, Model: m.name, Detail: detail + " at " + where}
-}
+// API is the API the model's requests use: [ChatCompletionsAPI] or
+// [ResponsesAPI].
+func (m *Model) API() API { return m.api }
 
-// safeURL is a URL without its password (url.URL.Redacted); one that does
-// not parse as a URL with a host (so an "@" in it may be anything) keeps
-// only what follows its last "@".
+// safeURL is a URL that may be printed: its password, a lone user name (a
+// token, as in https://TOKEN@host), its query values (gateways take keys
+// there) and its fragment become "***". One that does not parse as a URL
+// with a host (so an "@" in it may be anything) keeps only what follows
+// its last "@". The rule is provider.DisplayURL's.
 func safeURL(raw string) string {
-	if u, err := url.Parse(raw); err == nil && (u.User != nil || !strings.Contains(raw, "@")) {
-		return u.Redacted()
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil && strings.Contains(raw, "@") {
+		if i := strings.IndexAny(raw, "?#"); i >= 0 {
+			raw = raw[:i+1] + "***"
+		}
+		if i := strings.LastIndex(raw, "@"); i >= 0 {
+			return "***@" + raw[i+1:]
+		}
+		return raw
 	}
-	if i := strings.LastIndex(raw, "@"); i >= 0 {
-		return "***@" + raw[i+1:]
+	if u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "***")
+		} else if u.User.Username() != "" {
+			u.User = url.User("***")
+		}
 	}
-	return raw
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			q[k] = []string{"***"}
+		}
+		u.RawQuery = q.Encode()
+	}
+	if u.Fragment != "" {
+		u.Fragment, u.RawFragment = "***", ""
+	}
+	return strings.ReplaceAll(u.String(), "%2A%2A%2A", "***")
 }

@@ -23,7 +23,7 @@ func TestPingOK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Provider != "openai" || res.Model != "gpt-test" || !strings.Contains(res.Detail, "owned by openai") {
+	if res.Provider != "openai" || res.Model != "gpt-test" || !strings.Contains(res.Detail, "owned by openai") || res.Unverified {
 		t.Errorf("%+v", res)
 	}
 	if api.Hits() != 1 {
@@ -57,7 +57,9 @@ func TestPingUnreachable(t *testing.T) {
 	if !me.Transient || me.StatusCode != 0 || !errors.Is(err, openai.ErrUnreachable) || errors.Is(err, openai.ErrUnauthorized) {
 		t.Fatalf("%v", err)
 	}
-	if !strings.Contains(err.Error(), "connection refused") {
+	// One line that names the server it cannot reach (issue 17: with the
+	// server down, a program says which server).
+	if !strings.Contains(err.Error(), "cannot reach the server at "+addr+": connection refused") {
 		t.Errorf("message = %v", err)
 	}
 	// Generate against the same address fails the same way.
@@ -81,9 +83,56 @@ func TestPingServerWithoutModelRoute(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if !strings.Contains(res.Detail, "not verified") {
-			t.Errorf("%s: detail = %q", name, res.Detail)
+		if !strings.Contains(res.Detail, "not verified") || !res.Unverified {
+			t.Errorf("%s: detail = %q, unverified %v", name, res.Detail, res.Unverified)
 		}
+	}
+}
+
+// llama.cpp's llama-server has no GET /models/{id} (404) and serves any
+// model name with the one it loaded; it lists that one in GET /models.
+// Ping verifies the model by the list, and says it could not when the
+// name is not listed: a typo in OPENAI_MODEL no longer passes as "ok".
+func TestPingLlamaCppByItsList(t *testing.T) {
+	rec := readTranscript(t, "one-call-00-models.txt") // GET /v1/models, GET /v1/models/tiny-qwen, .../no-such-model
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		r0 := rec[1] // 404 "File Not Found" for any id
+		if r.URL.Path == "/v1/models" {
+			r0 = rec[0]
+		}
+		writeJSON(w, r0.status, r0.body)
+	})
+	for _, tc := range []struct {
+		model      string
+		unverified bool
+		detail     string
+	}{
+		{"tiny-qwen", false, "model listed by the server"},
+		{"gpt-4o-typo", true, `the server does not list model "gpt-4o-typo" (it lists "tiny-qwen"): it may answer with another model, so the model was not verified`},
+	} {
+		m, err := openai.New(tc.model, "", openai.WithBaseURL(api.URL()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := m.Ping(context.Background())
+		if err != nil {
+			t.Fatalf("%s: %v", tc.model, err)
+		}
+		if res.Unverified != tc.unverified || !strings.Contains(res.Detail, tc.detail) {
+			t.Errorf("%s: unverified %v detail %q; want %v, %q (source: testdata/llamacpp/one-call-00-models.txt)", tc.model, res.Unverified, res.Detail, tc.unverified, tc.detail)
+		}
+	}
+}
+
+// A server that answers GET /models/{id} for any name with the model it
+// serves (a proxy) is reachable but does not verify the name.
+func TestPingAnotherModelDescribed(t *testing.T) {
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"id":"tiny-qwen","object":"model","created":1,"owned_by":"llamacpp"}`)
+	})
+	res, err := newModel(t, api.URL()).Ping(context.Background())
+	if err != nil || !res.Unverified || !strings.Contains(res.Detail, `asked for model "gpt-test" the server described "tiny-qwen"`) {
+		t.Fatalf("%+v, %v", res, err)
 	}
 }
 
@@ -106,5 +155,27 @@ func TestPingServerError(t *testing.T) {
 	me := modelError(t, err)
 	if !me.Transient || errors.Is(err, openai.ErrUnreachable) {
 		t.Fatalf("%v", err)
+	}
+}
+
+// A Ping's Detail names the server in a form that may be printed: no
+// password, token, query value or fragment (a program prints it when the
+// model could not be verified).
+func TestPingDetailNamesTheServerSafely(t *testing.T) {
+	api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, `{"id":"gpt-test","object":"model","created":1,"owned_by":"x"}`)
+	})
+	for _, base := range []string{
+		strings.Replace(api.URL(), "http://", "http://user:pw-SECRET@", 1) + "?api-key=q-SECRET#f-SECRET",
+		strings.Replace(api.URL(), "http://", "http://tok-SECRET@", 1),
+	} {
+		m, err := openai.New("gpt-test", "", openai.WithBaseURL(base))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := m.Ping(context.Background())
+		if err != nil || strings.Contains(res.Detail, "SECRET") || !strings.Contains(res.Detail, "***") {
+			t.Errorf("%v: %+v", err, res)
+		}
 	}
 }

@@ -39,118 +39,6 @@ var errStreamTail = errors.New("openai: the stream was complete and its server d
 // maxStreamJSON bounds a JSON body answering a streaming request.
 const maxStreamJSON = 32 << 20
 
-// toolDelta is one tool call being assembled from stream deltas.
-type toolDelta struct {
-	index    int64
-	hasIndex bool
-	id       string
-	name     string
-	args     strings.Builder
-}
-
-// assembler builds the answer of choice 0 from stream chunks.
-type assembler struct {
-	text    strings.Builder
-	calls   []*toolDelta
-	finish  string
-	filters string // content filter categories, from content_filter_results
-	usage   *oai.CompletionUsage
-	id      string // the response's id ("chatcmpl-…"), from the first chunk that has one
-	model   string // the model that answered, likewise
-}
-
-// add folds one chunk in and returns its new text, if any.
-func (a *assembler) add(ch *oai.ChatCompletionChunk) string {
-	if a.id == "" {
-		a.id = ch.ID
-	}
-	if a.model == "" {
-		a.model = ch.Model
-	}
-	if ch.JSON.Usage.Valid() {
-		u := ch.Usage // the last usage wins: some servers report a running total
-		a.usage = &u
-	}
-	var text strings.Builder
-	for i := range ch.Choices {
-		c := &ch.Choices[i]
-		if c.Index != 0 {
-			continue
-		}
-		if c.Delta.Content != "" {
-			text.WriteString(c.Delta.Content)
-		}
-		for j := range c.Delta.ToolCalls {
-			a.addCall(&c.Delta.ToolCalls[j])
-		}
-		if c.FinishReason != "" {
-			a.finish = c.FinishReason
-		}
-		if f, ok := c.JSON.ExtraFields["content_filter_results"]; ok {
-			if names := filteredCategories([]byte(f.Raw())); names != "" {
-				a.filters = names
-			}
-		}
-	}
-	a.text.WriteString(text.String())
-	return text.String()
-}
-
-// addCall folds a tool-call delta in. A delta continues the last call with
-// its index (or, from servers that send no index, the last call) unless it
-// starts a new one ([startsNewCall]). Names are never concatenated: a call
-// keeps the first name it gets.
-func (a *assembler) addCall(d *oai.ChatCompletionChunkChoiceDeltaToolCall) {
-	var cur *toolDelta
-	hasIndex := d.JSON.Index.Valid()
-	if hasIndex {
-		for i := len(a.calls) - 1; i >= 0; i-- {
-			if c := a.calls[i]; c.hasIndex && c.index == d.Index {
-				cur = c
-				break
-			}
-		}
-	} else if n := len(a.calls); n > 0 {
-		cur = a.calls[n-1]
-	}
-	if cur != nil && startsNewCall(cur, d) {
-		cur = nil
-	}
-	if cur == nil {
-		cur = &toolDelta{index: d.Index, hasIndex: hasIndex}
-		a.calls = append(a.calls, cur)
-	}
-	if cur.id == "" {
-		cur.id = d.ID
-	}
-	if cur.name == "" {
-		cur.name = d.Function.Name
-	}
-	cur.args.WriteString(d.Function.Arguments)
-}
-
-// startsNewCall is the rule for servers that stream parallel calls at one
-// index (or with none): a delta bringing a new non-empty ID, or a name
-// after a call whose arguments are already complete JSON, is a new call.
-func startsNewCall(cur *toolDelta, d *oai.ChatCompletionChunkChoiceDeltaToolCall) bool {
-	if d.ID != "" && cur.id != "" && d.ID != cur.id {
-		return true
-	}
-	return d.Function.Name != "" && cur.name != "" && cur.args.Len() > 0 && json.Valid([]byte(cur.args.String()))
-}
-
-// message is the assembled assistant message.
-func (a *assembler) message() ai.Message {
-	msg := ai.Message{Role: ai.RoleAssistant, Content: a.text.String()}
-	for _, c := range a.calls {
-		// A call without a name or ID is passed on as is: the agent gives
-		// it an ID and answers a missing name with an error result the
-		// model sees, as for a non-streamed answer.
-		msg.ToolCalls = append(msg.ToolCalls, ai.ToolCall{ID: c.id, Name: c.name, Arguments: c.args.String()})
-	}
-	return msg
-}
-
 // generateStream makes one streaming request and assembles its answer,
 // calling onDelta with each text fragment on the calling goroutine.
 //
@@ -158,11 +46,14 @@ func (a *assembler) message() ai.Message {
 // takes any chunk with an "error" key — "error": null included — for an
 // error, and knows neither vLLM's {"object":"error"} events nor a stream
 // that is complete before its body ends.
-func (m *Model) generateStream(ctx context.Context, params oai.ChatCompletionNewParams, onDelta func(string)) (*ai.Response, error) {
-	params.StreamOptions.IncludeUsage = oai.Bool(true)
+func (m *Model) generateStream(ctx context.Context, params oai.ChatCompletionNewParams, sent []string, onDelta func(string)) (*ai.Response, error) {
+	if m.rules.StreamUsage {
+		params.StreamOptions.IncludeUsage = oai.Bool(true)
+		sent = append(sent, "stream_options")
+	}
 	sctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	var x exchange
+	x := exchange{optional: sent}
 	var raw *http.Response
 	_, err := m.chat.Completions.New(sctx, params,
 		option.WithMiddleware(x.middleware),
@@ -181,20 +72,8 @@ func (m *Model) generateStream(ctx context.Context, params oai.ChatCompletionNew
 	}
 
 	var a assembler
-	var tail *time.Timer
-	defer func() {
-		if tail != nil {
-			tail.Stop()
-		}
-	}()
-	// cut ends the wait for the rest of a stream after a silence of d.
-	cut := func(d time.Duration) {
-		if tail == nil {
-			tail = time.AfterFunc(d, func() { stop(errStreamTail) })
-		} else {
-			tail.Reset(d)
-		}
-	}
+	tail := streamTail{stop: stop}
+	defer tail.close()
 	done := false // [DONE] arrived
 	dec := ssestream.NewDecoder(raw)
 	for dec.Next() {
@@ -207,11 +86,14 @@ func (m *Model) generateStream(ctx context.Context, params oai.ChatCompletionNew
 			// Read on to the end of the body, so that the connection is
 			// reused, but not for long: nothing can come after [DONE].
 			done = true
-			cut(doneWait)
+			tail.cut(doneWait)
 			continue
 		}
 		if ib, ok := parseInBand(ev.Type, data); ok {
-			return nil, m.inBandError(ib, 0, nil)
+			return nil, m.inBandError(ib, 0, nil, &x)
+		}
+		if what, ok := responsesShape(data); ok {
+			return nil, m.wrongAPI(x.status, what, ChatCompletionsAPI)
 		}
 		var ch oai.ChatCompletionChunk
 		if err := json.Unmarshal(data, &ch); err != nil {
@@ -234,39 +116,71 @@ func (m *Model) generateStream(ctx context.Context, params oai.ChatCompletionNew
 			// (not a total): servers that repeat finish_reason on every
 			// chunk still stream the whole answer.
 			if a.usage != nil {
-				cut(doneWait)
+				tail.cut(doneWait)
 			} else {
-				cut(usageWait)
+				tail.cut(usageWait)
 			}
 		}
 	}
-	cutByUs := (a.finish != "" || done) && errors.Is(context.Cause(sctx), errStreamTail) && ctx.Err() == nil
-	if err := dec.Err(); err != nil && !cutByUs {
-		me := m.classify(ctx, err, &x)
-		if ctx.Err() == nil && x.answered && x.status < 300 {
-			if what, ok := networkFailure(err); ok {
-				// The events had started: the stream was cut.
-				me.Message = "truncated stream: " + what
-				me.Err = m.redact.wrap(ErrTruncatedStream, err, "%s", me.Message)
-			}
-		}
-		return nil, me
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, contextError(err)
+	if err := m.streamEnd(ctx, sctx, dec.Err(), &x, a.finish != "" || done); err != nil {
+		return nil, err
 	}
 	if a.finish == "" {
 		return nil, m.truncated(&x, a.text.Len() > 0 || len(a.calls) > 0)
 	}
 	var u ai.Usage
 	if a.usage != nil {
-		u = usage(*a.usage)
+		u = usageOf(*a.usage)
 	}
-	resp, err := m.answer(a.message(), a.finish, a.filters, u)
+	resp, err := m.answer(answerParts{msg: a.message(m), reason: a.finish, filters: a.filters, usage: u, refusal: a.refusal.String(), status: x.status})
 	if resp != nil {
 		resp.ID, resp.Model = a.id, a.model
 	}
 	return resp, err
+}
+
+// streamTail cuts a complete stream's body after a silence: some proxies
+// send the whole answer and then hold the connection open.
+type streamTail struct {
+	timer *time.Timer
+	stop  context.CancelCauseFunc
+}
+
+// cut ends the wait for the rest of the stream after a silence of d.
+func (t *streamTail) cut(d time.Duration) {
+	if t.timer == nil {
+		t.timer = time.AfterFunc(d, func() { t.stop(errStreamTail) })
+	} else {
+		t.timer.Reset(d)
+	}
+}
+
+func (t *streamTail) close() {
+	if t.timer != nil {
+		t.timer.Stop()
+	}
+}
+
+// streamEnd is the error with which a stream's body ended, if any: none
+// when complete and cut by streamTail; a truncated stream when the body
+// broke after the events had started; the caller's context's end.
+func (m *Model) streamEnd(ctx, sctx context.Context, decErr error, x *exchange, complete bool) error {
+	cutByUs := complete && errors.Is(context.Cause(sctx), errStreamTail) && ctx.Err() == nil
+	if decErr != nil && !cutByUs {
+		me := m.classify(ctx, decErr, x)
+		if ctx.Err() == nil && x.answered && x.status < 300 {
+			if what, ok := networkFailure(decErr); ok {
+				// The events had started: the stream was cut.
+				me.Message = "truncated stream: " + what
+				me.Err = m.redact.wrap(ErrTruncatedStream, decErr, "%s", me.Message)
+			}
+		}
+		return me
+	}
+	if err := ctx.Err(); err != nil {
+		return contextError(err)
+	}
+	return nil
 }
 
 // jsonAnswerToStream reads a JSON body that answered a streaming request:
@@ -278,7 +192,7 @@ func (m *Model) jsonAnswerToStream(ctx context.Context, body io.Reader, x *excha
 		return nil, m.classify(ctx, err, x)
 	}
 	if ib, ok := parseInBand("", data); ok {
-		return nil, m.inBandError(ib, 0, nil)
+		return nil, m.inBandError(ib, 0, nil, x)
 	}
 	var res oai.ChatCompletion
 	if err := json.Unmarshal(data, &res); err != nil {
@@ -290,7 +204,7 @@ func (m *Model) jsonAnswerToStream(ctx context.Context, body io.Reader, x *excha
 			Err:        m.redact.wrap(ErrMalformedResponse, err, "malformed JSON: %v", err),
 		}
 	}
-	resp, err := m.response(&res, x.status)
+	resp, err := m.response(&res, x)
 	if err == nil && resp.Message.Content != "" {
 		onDelta(resp.Message.Content)
 	}

@@ -1,6 +1,9 @@
 package openaitest
 
 import (
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -106,4 +109,121 @@ func (f Fault) HoldOpen() Fault {
 // answer, e.g. an error object sent with status 200.
 func JSONBody(status int, body string) Fault {
 	return Status(status, "Content-Type", "application/json").WithBody(body)
+}
+
+// ---- faults ----
+
+// faultShapes are the route's shapes of the faults that imitate an
+// answer: a stream's first event and a partial text event, a broken event
+// and body, a whole answer to cut.
+type faultShapes struct {
+	stream         bool
+	start, partial []byte
+	brokenEvent    string
+	brokenBody     string
+	full           []byte
+}
+
+// serveFault answers with fault f, in the route's shapes sh.
+func (s *Server) serveFault(w http.ResponseWriter, r *http.Request, f Fault, sh faultShapes) {
+	sse := func(events ...[]byte) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.Header().Set("Cache-Control", "no-cache")
+		w.WriteHeader(http.StatusOK)
+		for _, e := range events {
+			_, _ = fmt.Fprintf(w, "data: %s\n\n", e)
+		}
+		if fl, ok := w.(http.Flusher); ok {
+			fl.Flush()
+		}
+	}
+	switch f.kind {
+	case kindStatus:
+		if f.body != "" {
+			for k, vs := range f.header {
+				for _, v := range vs {
+					w.Header().Add(k, v)
+				}
+			}
+			if w.Header().Get("Content-Type") == "" {
+				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			}
+			w.WriteHeader(f.status)
+			_, _ = io.WriteString(w, f.body)
+			return
+		}
+		writeError(w, f.status, f.header, errorType(f.status), statusCode(f.status),
+			fmt.Sprintf("openaitest: injected %d %s", f.status, http.StatusText(f.status)))
+	case kindMalformed:
+		if sh.stream {
+			sse(sh.start, []byte(sh.brokenEvent), []byte("[DONE]"))
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, sh.brokenBody)
+	case kindTruncated:
+		if sh.stream {
+			// A cleanly ended stream without its end (finish_reason, [DONE],
+			// response.completed): the case a client must detect itself.
+			sse(sh.start, sh.partial)
+			return
+		}
+		// A body shorter than its Content-Length, then the connection
+		// closes: the client reads an unexpected EOF.
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(sh.full)))
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(sh.full[:len(sh.full)/2])
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush()
+		}
+		hijackClose(w, false)
+	case kindReset:
+		hijackClose(w, true)
+	case kindEvents:
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.Header().Set("Cache-Control", "no-cache")
+		w.WriteHeader(http.StatusOK)
+		for _, e := range f.events {
+			_, _ = fmt.Fprintf(w, "%s\n\n", e)
+			if fl, ok := w.(http.Flusher); ok {
+				fl.Flush()
+			}
+		}
+		if f.hold {
+			s.hold(r)
+		}
+	}
+}
+
+// hijackClose takes the connection over and closes it; with reset, the
+// close sends a TCP RST (SO_LINGER 0) so the client reads "connection
+// reset by peer".
+func hijackClose(w http.ResponseWriter, reset bool) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic("openaitest: the ResponseWriter cannot be hijacked")
+	}
+	conn, buf, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	if buf != nil {
+		_ = buf.Flush()
+	}
+	if tcp, ok := conn.(*net.TCPConn); ok && reset {
+		_ = tcp.SetLinger(0)
+	}
+	_ = conn.Close()
+}
+
+func statusCode(status int) string {
+	switch status {
+	case http.StatusTooManyRequests:
+		return "rate_limit_exceeded"
+	case http.StatusUnauthorized:
+		return "invalid_api_key"
+	}
+	return ""
 }

@@ -20,42 +20,52 @@ import (
 // path is where the repository's shared checkout keeps it):
 //
 //go:generate go run ../internal/extractschema -in ../../../../shared/openai/openapi.yaml -out create_chat_completion_request.schema.json
-
-//go:embed create_chat_completion_request.schema.json
-var requestSchemaJSON []byte
-
-const (
-	schemaURL = "file:///create_chat_completion_request.schema.json"
-	// strictURL is the schema plus "no other top-level property": OpenAI
-	// rejects an unknown parameter, which the published schema leaves
-	// open. It is only checked on a body the schema accepts, as a failed
-	// $ref drops the annotations unevaluatedProperties relies on.
-	strictURL = "file:///strict_create_chat_completion_request.schema.json"
-)
+//go:generate go run ../internal/extractschema -in ../../../../shared/openai/openapi.yaml -schema CreateResponse -out create_response.schema.json
 
 var (
-	schemaOnce sync.Once
-	schema     *jsonschema.Schema
-	strict     *jsonschema.Schema
-	schemaErr  error
+	//go:embed create_chat_completion_request.schema.json
+	requestSchemaJSON []byte
+	//go:embed create_response.schema.json
+	responsesSchemaJSON []byte
 )
 
-// compiledSchemas compiles the embedded schema, once.
-func compiledSchemas() (base, strictSchema *jsonschema.Schema, err error) {
-	schemaOnce.Do(func() {
-		schema, strict, schemaErr = compileSchemas()
-		if schemaErr != nil {
-			schemaErr = fmt.Errorf("openaitest: embedded request schema: %w", schemaErr)
-		}
-	})
-	return schema, strict, schemaErr
+// requestSchema is one embedded request schema, compiled once, and its
+// strict form: the schema plus "no other top-level property" (OpenAI
+// rejects an unknown parameter, which the published schema leaves open).
+// The strict form is only checked on a body the schema accepts, as a
+// failed $ref drops the annotations unevaluatedProperties relies on.
+type requestSchema struct {
+	name string // the components/schemas entry
+	doc  []byte
+	once sync.Once
+	base *jsonschema.Schema
+	strc *jsonschema.Schema
+	err  error
 }
 
-func compileSchemas() (base, strictSchema *jsonschema.Schema, err error) {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(requestSchemaJSON))
+var (
+	chatSchema      = &requestSchema{name: "CreateChatCompletionRequest", doc: requestSchemaJSON}
+	responsesSchema = &requestSchema{name: "CreateResponse", doc: responsesSchemaJSON}
+)
+
+// compiled compiles the schema, once.
+func (rs *requestSchema) compiled() (base, strictSchema *jsonschema.Schema, err error) {
+	rs.once.Do(func() {
+		rs.base, rs.strc, rs.err = rs.compile()
+		if rs.err != nil {
+			rs.err = fmt.Errorf("openaitest: embedded %s schema: %w", rs.name, rs.err)
+		}
+	})
+	return rs.base, rs.strc, rs.err
+}
+
+func (rs *requestSchema) compile() (base, strictSchema *jsonschema.Schema, err error) {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(rs.doc))
 	if err != nil {
 		return nil, nil, err
 	}
+	schemaURL := "file:///" + rs.name + ".schema.json"
+	strictURL := "file:///strict_" + rs.name + ".schema.json"
 	c := jsonschema.NewCompiler()
 	if err := c.AddResource(schemaURL, doc); err != nil {
 		return nil, nil, err
@@ -76,6 +86,15 @@ func compileSchemas() (base, strictSchema *jsonschema.Schema, err error) {
 	return base, strictSchema, nil
 }
 
+// compiledSchemas compiles both embedded schemas, once.
+func compiledSchemas() error {
+	if _, _, err := chatSchema.compiled(); err != nil {
+		return err
+	}
+	_, _, err := responsesSchema.compiled()
+	return err
+}
+
 // ValidateRequest checks a Chat Completions request body the way the
 // server does before answering it: the body must be JSON, match OpenAI's
 // CreateChatCompletionRequest schema (from the official openapi.yaml,
@@ -86,7 +105,20 @@ func compileSchemas() (base, strictSchema *jsonschema.Schema, err error) {
 // "conversation:" — and says where; a schema error wraps the
 // *jsonschema.ValidationError. It is safe for concurrent use.
 func ValidateRequest(body []byte) error {
-	base, strictSchema, err := compiledSchemas()
+	return validateBody(chatSchema, body, ValidateConversation)
+}
+
+// ValidateResponsesRequest checks a Responses API request body the way
+// the server does before answering it, as [ValidateRequest] does a Chat
+// Completions body: JSON, OpenAI's CreateResponse schema (embedded), no
+// top-level parameter the schema does not define, and the tool-call rule
+// of the input ([ValidateResponsesInput]).
+func ValidateResponsesRequest(body []byte) error {
+	return validateBody(responsesSchema, body, ValidateResponsesInput)
+}
+
+func validateBody(rs *requestSchema, body []byte, conversation func([]byte) error) error {
+	base, strictSchema, err := rs.compiled()
 	if err != nil {
 		return err
 	}
@@ -98,9 +130,9 @@ func ValidateRequest(body []byte) error {
 		return schemaViolation(err)
 	}
 	if err := strictSchema.Validate(v); err != nil {
-		return unknownParameters(err)
+		return unknownParameters(err, rs.name)
 	}
-	if err := ValidateConversation(body); err != nil {
+	if err := conversation(body); err != nil {
 		return &invalidRequest{rule: "conversation", code: "invalid_conversation", msg: err.Error(), err: err}
 	}
 	return nil
@@ -163,7 +195,7 @@ func schemaViolation(err error) error {
 
 // unknownParameters describes the strict schema's error on a body the
 // schema accepts: top-level properties the schema does not define.
-func unknownParameters(err error) error {
+func unknownParameters(err error, schemaName string) error {
 	ir := &invalidRequest{rule: "schema", code: "unknown_parameter", msg: err.Error(), err: err}
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
@@ -184,7 +216,7 @@ func unknownParameters(err error) error {
 	for i, n := range names {
 		quoted[i] = "'" + n + "'"
 	}
-	ir.msg = "unknown parameter " + strings.Join(quoted, ", ") + ": CreateChatCompletionRequest does not define it"
+	ir.msg = "unknown parameter " + strings.Join(quoted, ", ") + ": " + schemaName + " does not define it"
 	return ir
 }
 

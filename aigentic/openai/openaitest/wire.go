@@ -20,6 +20,26 @@ type wireRequest struct {
 	StreamOptions *struct {
 		IncludeUsage bool `json:"include_usage"`
 	} `json:"stream_options"`
+	ResponseFormat *struct {
+		Type       string         `json:"type"`
+		JSONSchema *wireSchemaDef `json:"json_schema"`
+	} `json:"response_format"`
+}
+
+// wireSchemaDef is a typed answer's schema: response_format.json_schema in
+// Chat Completions, text.format in the Responses API.
+type wireSchemaDef struct {
+	Name        string         `json:"name"`
+	Description string         `json:"description"`
+	Schema      map[string]any `json:"schema"`
+	Strict      *bool          `json:"strict"`
+}
+
+func (d *wireSchemaDef) toAI() *ai.ResponseFormat {
+	if d == nil {
+		return nil
+	}
+	return &ai.ResponseFormat{Name: d.Name, Description: d.Description, Schema: d.Schema, Strict: d.Strict != nil && *d.Strict}
 }
 
 type wireMessage struct {
@@ -28,6 +48,8 @@ type wireMessage struct {
 	ToolCalls  []wireToolCall  `json:"tool_calls"`
 	ToolCallID string          `json:"tool_call_id"`
 	Name       string          `json:"name"`
+	// ReasoningContent is DeepSeek's field (ReasoningContent quirk).
+	ReasoningContent *string `json:"reasoning_content,omitempty"`
 }
 
 type wireToolCall struct {
@@ -38,6 +60,8 @@ type wireToolCall struct {
 		Name      string `json:"name,omitempty"`
 		Arguments string `json:"arguments"`
 	} `json:"function"`
+	// ExtraContent is Gemini's field (ThoughtSignatures quirk).
+	ExtraContent json.RawMessage `json:"extra_content,omitempty"`
 }
 
 type wireTool struct {
@@ -99,6 +123,9 @@ func (w *wireRequest) toAI() (ai.Request, error) {
 			msg.Role = ai.RoleUser
 		case "assistant":
 			msg.Role = ai.RoleAssistant
+			if m.ReasoningContent != nil {
+				msg.Reasoning = *m.ReasoningContent
+			}
 			for _, tc := range m.ToolCalls {
 				msg.ToolCalls = append(msg.ToolCalls, ai.ToolCall{ID: tc.ID, Name: tc.Function.Name, Arguments: tc.Function.Arguments})
 				names[tc.ID] = tc.Function.Name
@@ -124,6 +151,9 @@ func (w *wireRequest) toAI() (ai.Request, error) {
 			Description: t.Function.Description,
 			InputSchema: t.Function.Parameters,
 		})
+	}
+	if rf := w.ResponseFormat; rf != nil && rf.Type == "json_schema" {
+		req.ResponseFormat = rf.JSONSchema.toAI()
 	}
 	return req, nil
 }

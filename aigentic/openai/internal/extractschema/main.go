@@ -1,9 +1,10 @@
 // Command extractschema extracts one schema, with the closure of its $refs,
 // from OpenAI's OpenAPI description into a standalone JSON Schema (draft
 // 2020-12) that github.com/santhosh-tekuri/jsonschema/v6 compiles. The
-// openaitest package embeds it and validates every chat completion request
-// body against it (openaitest.ValidateRequest); go generate in
-// aigentic/openai/openaitest runs:
+// openaitest package embeds two — CreateChatCompletionRequest and
+// CreateResponse — and validates every request body against them
+// (openaitest.ValidateRequest, ValidateResponsesRequest); go generate in
+// aigentic/openai/openaitest runs (and likewise with -schema CreateResponse):
 //
 //	go run ./aigentic/openai/internal/extractschema \
 //	    -in /path/to/openai/openapi.yaml \
@@ -15,6 +16,8 @@
 //   - OpenAPI's "nullable: true" becomes a "null" type (added to "type" and
 //     to any "enum"), or an anyOf with {"type": "null"} when there is no
 //     "type";
+//   - draft 2019-09's "$recursiveRef": "#" becomes a "$ref" to the
+//     component it is in, and "$recursiveAnchor" is dropped;
 //   - documentation and OpenAPI-only keywords (description, example(s),
 //     discriminator, x-*) are dropped, keeping the file small and the
 //     validation independent of them.
@@ -104,7 +107,7 @@ func Extract(src []byte, root string) ([]byte, error) {
 			return nil, fmt.Errorf("dangling $ref to %q", name)
 		}
 		var refs []string
-		conv, err := convertSchema(s, &refs)
+		conv, err := convertSchema(s, &refs, name)
 		if err != nil {
 			return nil, fmt.Errorf("schema %s: %w", name, err)
 		}
@@ -153,9 +156,12 @@ var dropped = map[string]bool{
 	"deprecated": true,
 }
 
-// convertSchema converts one schema value, appending the component names it
-// refers to to refs.
-func convertSchema(v any, refs *[]string) (any, error) {
+// convertSchema converts one schema value of component self, appending the
+// component names it refers to to refs. Draft 2019-09's recursion
+// ($recursiveAnchor on a component, $recursiveRef "#" inside it, as in
+// CompoundFilter) becomes a plain $ref to the component: 2020-12 has no
+// $recursiveRef.
+func convertSchema(v any, refs *[]string, self string) (any, error) {
 	switch s := v.(type) {
 	case bool:
 		return s, nil
@@ -170,7 +176,12 @@ func convertSchema(v any, refs *[]string) (any, error) {
 					return nil, fmt.Errorf("nullable is %T, not a boolean", val)
 				}
 				nullable = b
-			case dropped[k] || strings.HasPrefix(k, "x-"):
+			case dropped[k] || strings.HasPrefix(k, "x-") || k == "$recursiveAnchor":
+			case k == "$recursiveRef":
+				if val != "#" {
+					return nil, fmt.Errorf("unsupported $recursiveRef %v", val)
+				}
+				out["$ref"] = "#/$defs/" + self
 			case k == "$ref":
 				ref, ok := val.(string)
 				if !ok || !strings.HasPrefix(ref, refPrefix) {
@@ -186,7 +197,7 @@ func convertSchema(v any, refs *[]string) (any, error) {
 				}
 				cm := make(map[string]any, len(m))
 				for name, sub := range m {
-					c, err := convertSchema(sub, refs)
+					c, err := convertSchema(sub, refs, self)
 					if err != nil {
 						return nil, fmt.Errorf("%s.%s: %w", k, name, err)
 					}
@@ -194,7 +205,7 @@ func convertSchema(v any, refs *[]string) (any, error) {
 				}
 				out[k] = cm
 			case schemaValues[k]:
-				c, err := convertSchema(val, refs)
+				c, err := convertSchema(val, refs, self)
 				if err != nil {
 					return nil, fmt.Errorf("%s: %w", k, err)
 				}
@@ -206,7 +217,7 @@ func convertSchema(v any, refs *[]string) (any, error) {
 				}
 				cl := make([]any, len(l))
 				for i, sub := range l {
-					c, err := convertSchema(sub, refs)
+					c, err := convertSchema(sub, refs, self)
 					if err != nil {
 						return nil, fmt.Errorf("%s[%d]: %w", k, i, err)
 					}
