@@ -45,7 +45,7 @@ type OutputError struct {
 
 // Error implements error. Raw is left out: it may be long.
 func (e *OutputError) Error() string {
-	return fmt.Sprintf("aigentic: answer %d for %q does not match its schema: %v", e.Answers, e.Schema, e.Problem)
+	return fmt.Sprintf("aigentic: typed answer %q rejected after %d answer(s): %v", e.Schema, e.Answers, e.Problem)
 }
 
 // Unwrap returns the problem.

@@ -52,7 +52,7 @@ func (o *Output[T]) check(text string) (T, string, error) {
 		return v, "", fmt.Errorf("the answer is JSON but not an object: answer with one JSON object")
 	}
 	if err := o.validator.Validate(doc); err != nil {
-		return v, "", fmt.Errorf("the answer does not match the schema %q: %w", o.format.Name, err)
+		return v, "", fmt.Errorf("the answer does not match the schema: %w", err)
 	}
 	if err := json.Unmarshal([]byte(js), &v); err != nil {
 		return v, "", fmt.Errorf("the answer cannot be decoded: %w", err)
