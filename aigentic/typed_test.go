@@ -216,7 +216,7 @@ func TestTypedAnswerStreams(t *testing.T) {
 		t.Fatal(err)
 	}
 	var seen []string
-	for ev := range run.Next() {
+	drainWith(t, run.AgentRun, func(ev aigentic.Event) {
 		switch e := ev.(type) {
 		case *aigentic.ContentEvent:
 			if e.Delta {
@@ -225,7 +225,7 @@ func TestTypedAnswerStreams(t *testing.T) {
 		case *aigentic.DecisionEvent:
 			seen = append(seen, "decision "+e.Action)
 		}
-	}
+	})
 	v, err := run.Wait(0)
 	if err != nil || v.Category != "billing" {
 		t.Fatalf("%+v, %v", v, err)
