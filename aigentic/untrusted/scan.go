@@ -1,0 +1,143 @@
+package untrusted
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Finding is something in a text that looks like a prompt injection.
+type Finding struct {
+	// Rule names what was found, one of the Rule… constants: a short
+	// identifier, safe for a log or a reason.
+	Rule string
+	// Match is the text matched, after normalisation, cut to 60 bytes.
+	// It came from outside: treat it as data.
+	Match string
+}
+
+// The rules Scan applies.
+const (
+	// RuleDelimiter: the delimiters Delimit writes ("</untrusted-data"),
+	// in any case and spacing — text trying to close its block.
+	RuleDelimiter = "delimiter"
+	// RuleChatTemplate: a chat template's special tokens (<|im_start|>,
+	// <|eot_id|>, [INST]).
+	RuleChatTemplate = "chat_template"
+	// RuleRoleTag: a role or tool tag (<system>, <tool_call>,
+	// <start_of_turn>).
+	RuleRoleTag = "role_tag"
+	// RuleRoleLine: a line that speaks as the system ("SYSTEM:",
+	// "### ASSISTANT:"), in capitals.
+	RuleRoleLine = "role_line"
+	// RuleIgnoreInstructions: "ignore/disregard/forget … previous/all/your
+	// … instructions/rules/prompts".
+	RuleIgnoreInstructions = "ignore_instructions"
+	// RuleNewInstructions: "new instructions:", "system prompt:",
+	// "system override:".
+	RuleNewInstructions = "new_instructions"
+	// RuleRoleChange: "you are now an unrestricted assistant/AI/model…",
+	// "DAN mode", "jailbreak mode".
+	RuleRoleChange = "role_change"
+	// RuleRevealPrompt: "reveal/print/repeat … your system prompt/your
+	// instructions".
+	RuleRevealPrompt = "reveal_prompt"
+)
+
+// rule is one named pattern; cased rules run on the normalised text with
+// its case kept, the others on it lower-cased.
+type rule struct {
+	name  string
+	re    *regexp.Regexp
+	cased bool
+}
+
+// rules are the markup Delimit neutralises, then the phrasings of direct
+// instructions that the OWASP Prompt Injection Prevention Cheat Sheet
+// (cheatsheetseries.owasp.org, "LLM Prompt Injection Prevention") lists
+// as signs of injection: instructions to ignore earlier ones, new
+// instructions, a change of role or mode, and requests for the system
+// prompt.
+var rules = []rule{
+	{name: RuleDelimiter, re: regexp.MustCompile(delimiterPattern)},
+	{name: RuleChatTemplate, re: regexp.MustCompile(`(?i)` + chatTemplatePattern)},
+	{name: RuleRoleTag, re: regexp.MustCompile(roleTagPattern)},
+	{name: RuleRoleLine, re: regexp.MustCompile(`(?m)^[ \t>*_#]*(?:SYSTEM|ASSISTANT|DEVELOPER)(?: (?:MESSAGE|PROMPT|NOTE))?[ \t]*:`), cased: true},
+	{name: RuleIgnoreInstructions, re: regexp.MustCompile(`\b(?:ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}?\b(?:previous|prior|above|earlier|preceding|all|any|your|system|original|initial)\b[^.!?\n]{0,20}?\b(?:instructions?|prompts?|rules|guidelines|directives|directions)\b`)},
+	{name: RuleNewInstructions, re: regexp.MustCompile(`\b(?:new|updated|real|actual|additional|revised) (?:system )?instructions?[ \t]*:|\bsystem (?:prompt|message|override)[ \t]*:`)},
+	{name: RuleRoleChange, re: regexp.MustCompile(`\byou are (?:now|no longer) (?:an? |the |my )?(?:[a-z-]+ ){0,2}(?:assistant|ai|model|bot|chatbot|agent|persona|character)\b|\b(?:jailbreak|dan) mode\b`)},
+	{name: RuleRevealPrompt, re: regexp.MustCompile(`\b(?:reveal|print|show|repeat|output|disclose|leak)\b[^.!?\n]{0,30}?\b(?:system prompt|your (?:instructions|prompt|rules)|hidden instructions|initial prompt)\b`)},
+}
+
+// Scan reports what in text looks like a prompt injection: the markup
+// Delimit neutralises, and common phrasings of instructions aimed at the
+// model (see the Rule constants) — one Finding per rule found, in the
+// rules' order; nil when none is.
+//
+// Text is normalised first, so hiding does not help: compatibility forms
+// folded (NFKC: full-width "＜" is "<", ligatures split), format
+// characters removed (zero-width spaces and joiners, soft hyphens,
+// bidirectional controls), runs of white space made one space.
+//
+// It is a heuristic, as every such filter is: it finds the known
+// phrasings in English and the markup of the common chat templates, not
+// an injection written in other words or another language, or with
+// look-alike letters (Cyrillic "о" for "o"). Use it to refuse what is
+// plainly hostile, on top of delimiting, never instead of keeping tools
+// that act behind approval. The work is linear in the text's length.
+func Scan(text string) []Finding {
+	cased := normalise(text)
+	lower := strings.ToLower(cased)
+	var out []Finding
+	for _, r := range rules {
+		in := lower
+		if r.cased {
+			in = cased
+		}
+		if m := r.re.FindString(in); m != "" {
+			out = append(out, Finding{Rule: r.name, Match: clip(m, 60)})
+		}
+	}
+	return out
+}
+
+// normalise folds compatibility forms (NFKC), drops format characters
+// (Unicode category Cf) and collapses white space, keeping line ends.
+func normalise(s string) string {
+	s = norm.NFKC.String(s)
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Cf, r):
+			continue
+		case r == '\n':
+			b.WriteByte('\n')
+			space = false
+			continue
+		case unicode.IsSpace(r):
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
+		}
+		space = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// clip cuts s to at most n bytes at a rune boundary.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n]
+}
