@@ -313,4 +313,3 @@ func openFile(t *testing.T, dir string) *conversation.FileStore {
 	}
 	return s
 }
-
