@@ -91,6 +91,37 @@ func TestLeavesOutOldestTurnsWhole(t *testing.T) {
 	}
 }
 
+// Older turns are left out whole, never in part: what is sent after the
+// first user message kept is that turn and the next ones, every message
+// of them.
+func TestOlderTurnsAreLeftOutWhole(t *testing.T) {
+	full := []ai.Message{sys("x")}
+	for i := range 12 {
+		a, b := fmt.Sprint("a", i), fmt.Sprint("b", i)
+		full = append(full, user(fmt.Sprint("question ", i)), calls(a), result(a, words("ra", 100)),
+			calls(b), result(b, words("rb", 100)), say(words("answer", 40)))
+	}
+	full = append(full, user("the latest question"))
+	for w := 1_000; w <= 3_000; w += 50 {
+		c := mustNew(t, window.Options{Window: w, Reserve: 200})
+		run := newFakeRun(t, "m")
+		if _, err := run.send(c, full); err != nil {
+			t.Fatal(err)
+		}
+		sent := run.last()
+		checkSent(t, full, sent)
+		from := len(full) - (len(sent) - 1)
+		if full[from].Role != ai.RoleUser || !strings.HasSuffix(sent[1].Content, full[from].Content) {
+			t.Fatalf("window %d: the first message kept is not a whole turn's start:\n%s", w, dump(sent))
+		}
+		for i := 2; i < len(sent); i++ {
+			if sent[i].Content != full[from+i-1].Content || sent[i].Role != full[from+i-1].Role {
+				t.Fatalf("window %d: message %d sent is not message %d of the conversation:\n%s", w, i, from+i-1, dump(sent))
+			}
+		}
+	}
+}
+
 // In a long turn (one question, many tool calls), the oldest calls are
 // left out with their results; the question and the latest call stay.
 func TestLeavesOutOldestCallsOfTheTurn(t *testing.T) {
@@ -235,8 +266,18 @@ func TestServerRefusalRetriesAtMostOnce(t *testing.T) {
 	}
 	c := mustNew(t, window.Options{})
 	run := newFakeRun(t, "mystery")
-	run.answer = refuse
-	full := []ai.Message{sys("x"), user(words("a", 400)), say(words("b", 400)), user("c")}
+	// A server that refuses twice, then would accept.
+	run.answer = func(n int, msgs []ai.Message) (*ai.Response, error) {
+		if n <= 2 {
+			return refuse(n, msgs)
+		}
+		return &ai.Response{Message: say("ok")}, nil
+	}
+	full := []ai.Message{sys("x")}
+	for i := range 20 {
+		full = append(full, user(fmt.Sprint("q", i, words("a", 100))), say(words("b", 100)))
+	}
+	full = append(full, user("c"))
 	_, err := run.send(c, full)
 	if !errors.Is(err, ai.ErrContextLength) || len(run.sent) != 2 {
 		t.Fatalf("err %v after %d sends", err, len(run.sent))
@@ -248,36 +289,38 @@ func TestServerRefusalRetriesAtMostOnce(t *testing.T) {
 	run = newFakeRun(t, "mystery")
 	run.answer = refuse
 	_, err = run.send(c, []ai.Message{sys("x"), user("c")})
-	if !errors.Is(err, ai.ErrContextLength) || len(run.sent) != 1 {
+	if !errors.Is(err, ai.ErrContextLength) || !errors.Is(err, window.ErrWindowTooSmall) || len(run.sent) != 1 {
 		t.Fatalf("err %v after %d sends", err, len(run.sent))
 	}
 }
 
 // The usage a response reports corrects the estimate upwards: a model
 // whose tokens are three times the estimate gets its next prompt
-// compacted sooner. A provider reporting too little cannot lower it.
+// compacted though the estimate alone fits. A provider reporting too
+// little cannot lower it: a prompt the estimate says is over is compacted.
 func TestUsageCorrectsTheEstimate(t *testing.T) {
 	full := []ai.Message{sys("x"), user(words("a", 300)), say(words("b", 300)), user(words("c", 300))}
-	est := window.MessagesTokens(full)
+	next := append(full, say("ok"), user(words("dddd", 100)))
+	est, estNext := window.RequestTokens(ai.Request{Messages: full}), window.RequestTokens(ai.Request{Messages: next})
 	for _, tc := range []struct {
-		name    string
-		usage   int
-		compact bool
-	}{{"dense tokenizer", 3 * est, true}, {"under-reporting provider", 10, false}} {
+		name   string
+		usage  int
+		window int
+	}{{"dense tokenizer", 3 * est, estNext + 30}, {"under-reporting provider", 10, est + 70}} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := mustNew(t, window.Options{Window: 2 * est, Reserve: 10})
+			c := mustNew(t, window.Options{Window: tc.window, Reserve: 10})
 			run := newFakeRun(t, "m")
 			run.answer = func(int, []ai.Message) (*ai.Response, error) {
 				return &ai.Response{Message: say("ok"), Usage: ai.Usage{InputTokens: tc.usage}}, nil
 			}
-			if _, err := run.send(c, full); err != nil {
+			if _, err := run.send(c, full); err != nil || len(run.rep.list()) != 0 {
+				t.Fatalf("err %v; the first call was compacted", err)
+			}
+			if _, err := run.send(c, next); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := run.send(c, append(full, say("ok"), user("more"))); err != nil {
-				t.Fatal(err)
-			}
-			if got := len(run.rep.list()) > 0; got != tc.compact {
-				t.Fatalf("compacted: %t; sent:\n%s", got, dump(run.last()))
+			if len(run.rep.list()) != 1 {
+				t.Fatalf("the second call was not compacted; sent:\n%s", dump(run.last()))
 			}
 		})
 	}
@@ -288,8 +331,10 @@ func TestUsageCorrectsTheEstimate(t *testing.T) {
 // nothing new do not summarise.
 func TestSummaryIsMadeOnceAndExtended(t *testing.T) {
 	var got []string
+	given := 0
 	sum := window.SummarizerFunc(func(_ context.Context, prev string, msgs []ai.Message) (string, error) {
 		got = append(got, prev)
+		given += len(msgs)
 		return fmt.Sprintf("summary %d of %d messages", len(got), len(msgs)), nil
 	})
 	c := mustNew(t, window.Options{Window: 3_000, Reserve: 200, Summarizer: sum, SummaryTokens: 50})
@@ -310,6 +355,9 @@ func TestSummaryIsMadeOnceAndExtended(t *testing.T) {
 	}
 	if got[0] != "" || !strings.HasPrefix(got[1], "summary 1 of") {
 		t.Fatalf("previous summaries given: %q", got)
+	}
+	if left := len(full) - 1 - len(run.last()); given != left { // full has the last answer too
+		t.Fatalf("%d messages given to the summarizer for %d left out: some were summarised again", given, left)
 	}
 	first := run.last()[1].Content
 	if !strings.Contains(first, fmt.Sprintf("summary %d of", len(got))) || !strings.Contains(first, untrusted.Tag) {
@@ -352,6 +400,27 @@ func TestRunStateIsDroppedWhenTheRunEnds(t *testing.T) {
 	waitFor(t, func() bool { return c.Runs() == 0 })
 }
 
+// A run whose messages are not the transcript its compaction was made
+// for (an interceptor before this one rewrote them) starts afresh.
+func TestStateIsResetForAnotherTranscript(t *testing.T) {
+	c := mustNew(t, window.Options{Window: 1_500, Reserve: 100})
+	run := newFakeRun(t, "m")
+	long := []ai.Message{sys("x")}
+	for i := range 10 {
+		long = append(long, user(fmt.Sprint("q", i, " ", words("word", 60))), say(words("said", 60)))
+	}
+	if _, err := run.send(c, append(long, user("now"))); err != nil || len(run.last()) >= len(long) {
+		t.Fatalf("err %v; not compacted", err)
+	}
+	short := []ai.Message{sys("x"), user("a"), say("b"), user("c")}
+	if _, err := run.send(c, short); err != nil {
+		t.Fatal(err)
+	}
+	if got := run.last(); len(got) != len(short) || got[1].Content != "a" {
+		t.Fatalf("a fitting conversation was compacted:\n%s", dump(got))
+	}
+}
+
 func TestNewRefusesBadOptions(t *testing.T) {
 	for _, o := range []window.Options{
 		{Window: -1}, {Reserve: -5}, {Target: 1.5}, {Target: -0.1}, {ClipAbove: 100, ClipTo: 100},
@@ -367,8 +436,9 @@ func TestNewRefusesBadOptions(t *testing.T) {
 var _ hook.Interceptor = (*window.Compactor)(nil)
 
 // The next run of a conversation leaves out what the previous run left
-// out, with the same summary: what is sent starts the same, and nothing is
-// summarised again while it fits.
+// out, with the same summary: what is sent starts the same, and nothing
+// more is left out or summarised while that fits, though the prompt is
+// over the goal a compaction aims at.
 func TestNextRunReusesTheCutAndTheSummary(t *testing.T) {
 	summaries := 0
 	sum := window.SummarizerFunc(func(_ context.Context, _ string, msgs []ai.Message) (string, error) {
@@ -390,7 +460,7 @@ func TestNextRunReusesTheCutAndTheSummary(t *testing.T) {
 	start := first.last()[1].Content
 	// The next run: the same conversation, one turn longer.
 	second := newFakeRun(t, "m")
-	full = append(full, user("now"), say("then"), user("again"))
+	full = append(full, user("now"), say(words("then", 60)), user(words("again", 60)))
 	if _, err := second.send(c, full); err != nil {
 		t.Fatal(err)
 	}
