@@ -73,8 +73,9 @@ type pass struct {
 	st   *runState
 	msgs []ai.Message
 	lay  layout
-	// base and content are each message's estimate and its content's.
-	base, content []int
+	// base and content are each message's estimate and its content's;
+	// clipped its estimate clipped, once known (0 until then).
+	base, content, clipped []int
 	// fixed is the request's framing, tools and system messages.
 	fixed, tools int
 	window       int
@@ -98,10 +99,13 @@ func (p *pass) clippable(i, clipBelow int, tailClip bool) bool {
 
 // cost is message i's estimate, clipped or not.
 func (p *pass) cost(i, clipBelow int, tailClip bool) int {
-	if p.clippable(i, clipBelow, tailClip) {
-		return p.base[i] - p.content[i] + Tokens(clipMiddle(p.msgs[i].Content, p.c.clipBytes()))
+	if !p.clippable(i, clipBelow, tailClip) {
+		return p.base[i]
 	}
-	return p.base[i]
+	if p.clipped[i] == 0 {
+		p.clipped[i] = p.base[i] - p.content[i] + Tokens(clipMiddle(p.msgs[i].Content, p.c.clipBytes()))
+	}
+	return p.clipped[i]
 }
 
 // opener is the user message kept for a cut inside a turn: the last user

@@ -234,7 +234,8 @@ func (c *Compactor) newPass(call *hook.ModelCall, st *runState) *pass {
 	if len(msgs) > 0 {
 		st.seen, st.seenSig = len(msgs), sig(msgs[len(msgs)-1])
 	}
-	p := &pass{c: c, st: st, msgs: msgs, lay: layoutOf(msgs), base: make([]int, len(msgs)), content: make([]int, len(msgs))}
+	p := &pass{c: c, st: st, msgs: msgs, lay: layoutOf(msgs),
+		base: make([]int, len(msgs)), content: make([]int, len(msgs)), clipped: make([]int, len(msgs))}
 	for i, m := range msgs {
 		p.content[i] = Tokens(m.Content)
 		p.base[i] = MessageTokens(m)

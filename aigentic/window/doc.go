@@ -43,8 +43,11 @@
 // or the latest tool calls with their results, and never sends a tool
 // result without its call or a call without its results: what it sends is
 // a conversation a strict server accepts. What a run has compacted stays
-// compacted for its later calls, so what is sent keeps a stable start
-// (providers' prompt caches) and the summary is not redone.
+// compacted for its later calls, and the next run of the same
+// conversation (a Session.History: package aigentic/conversation) leaves
+// out at least what this one did, with the same summary: what is sent
+// keeps a stable start (providers' prompt caches), more is left out only
+// when the room is used up, and a summary is extended, never redone.
 //
 // When even the instructions, the tool definitions, the user's latest
 // message and the latest tool calls with their results cannot fit beside
@@ -78,7 +81,10 @@
 // it has left out, the summary — is keyed by the run (its *hook.RunInfo)
 // and dropped when the run's context ends, which happens when the run
 // ends (context.AfterFunc): no observer to register, nothing to close.
-// Windows learned from servers are kept per model name (at most 256
-// names), for every run. The summarizer's model calls are not the run's:
-// they are not in its Stats, budget, trace or spans.
+// Across runs it keeps, bounded: per model name, the window a server
+// named and the estimate's correction (256 names); per conversation, the
+// cuts made at a turn's start with their summaries, keyed by a hash of
+// the messages left out (1,024, the oldest forgotten first). The
+// summarizer's model calls are not the run's: they are not in its Stats,
+// budget, trace or spans.
 package window
