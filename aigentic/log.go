@@ -123,7 +123,12 @@ func (o *logObserver) Observe(ctx context.Context, step hook.Step) context.Conte
 		if s.Action == "trip" {
 			level = slog.LevelWarn
 		}
-		l.Log(ctx, level, "interceptor decision", "by", s.By, "step", s.Step, "action", s.Action, "reason", s.Reason)
+		if s.TokensBefore != 0 || s.TokensAfter != 0 {
+			l.Log(ctx, level, "interceptor decision", "by", s.By, "step", s.Step, "action", s.Action, "reason", s.Reason,
+				"tokens_before", s.TokensBefore, "tokens_after", s.TokensAfter)
+		} else {
+			l.Log(ctx, level, "interceptor decision", "by", s.By, "step", s.Step, "action", s.Action, "reason", s.Reason)
+		}
 	}
 	return ctx
 }

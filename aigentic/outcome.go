@@ -26,6 +26,9 @@ const (
 	outcomeHalted = "halted"
 	// outcomeCheckpoint: a durable run's checkpoint could not be saved.
 	outcomeCheckpoint = "checkpoint_error"
+	// outcomeInvalidOutput: a typed answer never matched its schema
+	// (ErrInvalidOutput).
+	outcomeInvalidOutput = "invalid_output"
 	// outcomeParked: a durable run parked until an approval is decided.
 	outcomeParked = "approval_pending"
 )
@@ -46,6 +49,8 @@ func outcomeOf(err error) string {
 		return outcomeCanceled
 	case errors.Is(err, ErrMaxLLMCalls), errors.Is(err, ErrBudgetExceeded):
 		return outcomeLimit
+	case errors.Is(err, ErrInvalidOutput):
+		return outcomeInvalidOutput
 	case errors.Is(err, ErrHalted):
 		return outcomeHalted
 	case errors.Is(err, ErrCheckpoint):
@@ -67,7 +72,7 @@ func outcomeOf(err error) string {
 // for a tool's panic, else the error's Go type.
 func errorType(err error) string {
 	me, isModel := errors.AsType[*ai.ModelError](err)
-	if et, ok := errors.AsType[typedError](err); ok {
+	if et, ok := errors.AsType[typedError](err); ok && et.ErrorType() != "" {
 		// An error that names its own kind (a failover list's open
 		// breaker: "circuit_open").
 		return et.ErrorType()

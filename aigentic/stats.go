@@ -53,6 +53,7 @@ func (o *statsObserver) Observe(ctx context.Context, step hook.Step) context.Con
 		case "compact":
 			r.mu.Lock()
 			r.stats.Compactions++
+			r.stats.CompactedTokens += max(s.TokensBefore-s.TokensAfter, 0)
 			r.mu.Unlock()
 		case "fallback":
 			r.mu.Lock()
@@ -75,6 +76,7 @@ func (o *statsObserver) Observe(ctx context.Context, step hook.Step) context.Con
 		r.stats.ReasoningTokens += c.ReasoningTokens
 		r.stats.ToolUseFailures += c.ToolUseFailures
 		r.stats.Compactions += c.Compactions
+		r.stats.CompactedTokens += c.CompactedTokens
 		r.stats.Fallbacks += c.Fallbacks
 		r.mu.Unlock()
 	}

@@ -49,6 +49,17 @@ func TestTheRunsRetryLayerIsTheOnlyOne(t *testing.T) {
 	if want := "aitest/offline,aitest/naive,aitest/offline,aitest/naive"; strings.Join(seen, ",") != want {
 		t.Fatalf("attempts seen through the run's context: %s, want %s", strings.Join(seen, ","), want)
 	}
+	// Each move to the fallback is the run's decision too: counted in its
+	// Stats and on its event stream.
+	var moves []string
+	for ev := range run.Next() {
+		if d, ok := ev.(*aigentic.DecisionEvent); ok && d.Action == "fallback" && d.By == "failover" {
+			moves = append(moves, d.Step)
+		}
+	}
+	if st := run.Stats(); st.Fallbacks != 2 || strings.Join(moves, ",") != "aitest/offline,aitest/offline" {
+		t.Fatalf("fallbacks: stats %d, events %v", st.Fallbacks, moves)
+	}
 }
 
 // A permanent failure is not retried by the run either: one attempt, the

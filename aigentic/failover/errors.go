@@ -98,6 +98,10 @@ func (e *OpenError) Is(target error) bool {
 // gobreaker's sentinel.
 func (e *OpenError) Unwrap() error { return e.cause }
 
+// ErrorType is "circuit_open": the error.type of spans and metrics for a
+// call an open breaker refused.
+func (e *OpenError) ErrorType() string { return "circuit_open" }
+
 func newOpenError(t *target, st State, until, now time.Time) *OpenError {
 	e := &OpenError{Provider: t.provider, Model: t.name, State: st}
 	cause := gobreaker.ErrTooManyRequests
@@ -162,6 +166,16 @@ func (e *Error) Error() string {
 
 // Unwrap returns Err.
 func (e *Error) Unwrap() error { return e.Err }
+
+// ErrorType is the error.type of the last attempt's error: "circuit_open"
+// when every model's breaker was open, else what the runtime would name
+// that error ("" lets it decide).
+func (e *Error) ErrorType() string {
+	if oe, ok := errors.AsType[*OpenError](e.Err); ok {
+		return oe.ErrorType()
+	}
+	return ""
+}
 
 // Is reports true for ErrAllFailed and ErrPartialAnswer when they
 // describe the error.

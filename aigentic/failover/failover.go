@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/otelagent"
 )
 
 // Model is an ai.Model that answers from the first model of its list that
@@ -73,6 +74,10 @@ func New(models []ai.Model, opts ...Option) (*Model, error) {
 		}
 		seen[key] = i
 		m.targets = append(m.targets, t)
+		// The configured names are a bounded set: the runtime's metrics
+		// keep them as label values when a response names them.
+		otelagent.AllowProviders(t.provider)
+		otelagent.AllowResponseModels(t.name)
 	}
 	m.meters = newMeters(m, c.mp)
 	return m, nil
@@ -93,7 +98,7 @@ func isNil(m ai.Model) bool {
 }
 
 // providerName is gen_ai.provider.name for m, as the runtime names it
-// (providerName in aigentic/otel.go): its ProviderName() when it has that
+// (providerName in aigentic/newrun.go): its ProviderName() when it has that
 // method, else the last element of its package path ("openai" for
 // aigentic/openai, "offline" for the built-in model, "aitest" for
 // aitest.Faulty).

@@ -13,6 +13,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 )
 
@@ -50,6 +51,14 @@ func ObserveAttempts(ctx context.Context, fn func(Attempt)) context.Context {
 // attempted reports an attempt: observers, span event, log.
 func (m *Model) attempted(ctx context.Context, a Attempt) {
 	moves := a.MovedOn
+	if moves {
+		// Inside an aigentic run, the move is the run's decision too: in
+		// its Stats (Fallbacks), log, trace, span events and events.
+		if run := hook.FromContext(ctx); run != nil {
+			run.Report(ctx, &hook.Decision{Run: run, By: "failover", Step: a.Provider + "/" + a.Model, Action: "fallback",
+				Reason: fallbackReason(a)})
+		}
+	}
 	for _, fn := range m.observers {
 		fn(ctx, a)
 	}
@@ -142,4 +151,16 @@ func errorText(err error) string {
 		cut--
 	}
 	return s[:cut] + "…"
+}
+
+// fallbackReason says why the list moved on from a's model, briefly.
+func fallbackReason(a Attempt) string {
+	if a.Skipped {
+		return "its circuit breaker is open; trying the next model"
+	}
+	msg := errorText(a.Err)
+	if len(msg) > 200 {
+		msg = msg[:200] + "…"
+	}
+	return "it failed (" + errorType(a.Err) + ": " + msg + "); trying the next model"
 }

@@ -297,6 +297,9 @@ type Stats struct {
 	// "compact"); Fallbacks the number of times a model that routes among
 	// several moved on from one that failed (Action "fallback").
 	Compactions, Fallbacks int
+	// CompactedTokens adds up what compactions took off the prompts sent
+	// (Decision.TokensBefore − TokensAfter), in estimated tokens.
+	CompactedTokens int
 	// ToolTimeouts is the number of this run's tool calls that ran past
 	// their timeout (AgentTool.Timeout, Agent.ToolTimeout): error results
 	// the model saw. ToolsAbandoned is the number of tool calls the run

@@ -39,8 +39,8 @@ type RunEnd struct {
 	Err    error
 	// Outcome classifies the end, for metrics and spans: "ok",
 	// "tool_error", "model_error", "limit", "timeout", "canceled",
-	// "rate_limited", "halted", "checkpoint_error" or "approval_pending"
-	// (a closed set).
+	// "rate_limited", "halted", "invalid_output", "checkpoint_error" or
+	// "approval_pending" (a closed set).
 	Outcome string
 	Stats   Stats
 }
@@ -250,6 +250,10 @@ type Decision struct {
 	Action string
 	// Reason says why, briefly, for a person.
 	Reason string
+	// TokensBefore and TokensAfter are the size, in (estimated) tokens, of
+	// what the decision changed, before and after — a compaction's prompt
+	// — when it changed a size; 0 otherwise.
+	TokensBefore, TokensAfter int
 }
 
 // RunInfo implements Step.

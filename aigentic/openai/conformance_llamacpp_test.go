@@ -26,7 +26,7 @@ func TestConformanceLlamaCpp(t *testing.T) {
 		name:   "context size exceeded over HTTP",
 		source: "https://github.com/ggml-org/llama.cpp/pull/15780; https://github.com/ikawrakow/ik_llama.cpp/pull/2420 (400 upstream)",
 		reply:  openaitest.Status(400, "Content-Type", "application/json").WithBody(ctxErr),
-		err:    &wantErr{status: 400, code: "exceed_context_size_error", msg: "exceeds the available context size"},
+		err:    &wantErr{is: []error{ai.ErrContextLength}, status: 400, code: "exceed_context_size_error", msg: "exceeds the available context size"},
 	}, {
 		// The same body reported without the HTTP status matching it.
 		name:   "context size exceeded in a 200",
@@ -89,12 +89,13 @@ func TestConformanceLlamaCppRealServer(t *testing.T) {
 		source: dir + "wire-one-call/22-too-long-stream.txt",
 		stream: true,
 		reply:  recordedReply(t, "one-call-22-too-long-stream.txt"),
-		err:    &wantErr{status: 400, code: "exceed_context_size_error", msg: "request (20030 tokens) exceeds the available context size (2048 tokens)"},
+		err: &wantErr{is: []error{ai.ErrContextLength}, status: 400, code: "exceed_context_size_error",
+			msg: "request (20030 tokens) exceeds the available context size (2048 tokens)"},
 	}, {
 		name:   "prompt over the context",
 		source: dir + "wire-one-call/21-too-long.txt",
 		reply:  recordedReply(t, "one-call-21-too-long.txt"),
-		err:    &wantErr{status: 400, code: "exceed_context_size_error", msg: "exceeds the available context size"},
+		err:    &wantErr{is: []error{ai.ErrContextLength}, status: 400, code: "exceed_context_size_error", msg: "exceeds the available context size"},
 	}, {
 		// A body the server cannot parse is its HTTP 500 "server_error":
 		// the same body fails the same way, so it is not retried.

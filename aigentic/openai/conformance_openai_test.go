@@ -80,7 +80,7 @@ func TestConformanceOpenAI(t *testing.T) {
 		source: "https://platform.openai.com/docs/guides/error-codes; the code is in the error object's code field",
 		reply: openaitest.Status(400, "Content-Type", "application/json").
 			WithBody(apiError("This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.", "invalid_request_error", "context_length_exceeded")),
-		err: &wantErr{status: 400, code: "context_length_exceeded", msg: "maximum context length"},
+		err: &wantErr{is: []error{ai.ErrContextLength}, status: 400, code: "context_length_exceeded", msg: "maximum context length"},
 	}, {
 		// 401 invalid_api_key.
 		name:   "bad key",

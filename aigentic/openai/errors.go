@@ -232,6 +232,9 @@ func (m *Model) statusError(apiErr *oai.Error, x *exchange) *ai.ModelError {
 		cause = errors.Join(cause, rf)
 		me.Message += "; " + rf.Error()
 	}
+	if cle, ok := ParseContextLengthError(status, code, msg, errorBody(apiErr)); ok {
+		cause = errors.Join(cause, cle)
+	}
 	me.Err = r.wrap(kind, cause, "HTTP %d %s", status, http.StatusText(status))
 	return me
 }

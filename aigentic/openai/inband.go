@@ -317,6 +317,9 @@ func (m *Model) inBandError(ib inBand, status int, cause error, x *exchange) *ai
 		cause = errors.Join(cause, rf)
 		me.Message += "; " + rf.Error()
 	}
+	if cle, ok := ParseContextLengthError(ib.status, code, msg, nil); ok {
+		cause = errors.Join(cause, cle)
+	}
 	me.Err = r.wrap(ErrInBandError, cause, "error in the answer: %s", msg)
 	return me
 }

@@ -20,7 +20,7 @@ import (
 //	gen_ai.client.token.usage          histogram {token}  gen_ai.token.type=input|output, gen_ai.operation.name,
 //	                                                      gen_ai.provider.name, gen_ai.request.model, gen_ai.response.model
 //	gen_ai.client.operation.duration   histogram s        per model attempt; + error.type on failure
-//	aigentic.runs                      counter {run}      outcome=ok|tool_error|model_error|limit|timeout|canceled|rate_limited|halted|checkpoint_error|approval_pending,
+//	aigentic.runs                      counter {run}      outcome=ok|tool_error|model_error|limit|timeout|canceled|rate_limited|halted|invalid_output|checkpoint_error|approval_pending,
 //	                                                      gen_ai.agent.name
 //	aigentic.run.duration              histogram s        outcome, gen_ai.agent.name
 //	aigentic.tool.calls                counter {call}     gen_ai.tool.name ("_OTHER" for a name no tool has), outcome=ok|error_result|failed

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"math/rand/v2"
+	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -78,5 +80,23 @@ func TestCompileFlatFallsBack(t *testing.T) {
 	}
 	if _, err := Compile(map[string]any{"type": 12}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("an invalid schema: err %v, want ErrInvalid", err)
+	}
+}
+
+// A type that contains itself has no finite schema: For says so instead of
+// recursing for ever (invopop expands types in place here).
+func TestForRefusesRecursiveTypes(t *testing.T) {
+	type node struct {
+		Name     string  `json:"name"`
+		Children []*node `json:"children"`
+	}
+	_, err := For(reflect.TypeOf(node{}))
+	if !errors.Is(err, ErrRecursive) || !strings.Contains(err.Error(), "node.Children") {
+		t.Fatalf("err = %v", err)
+	}
+	type leaf struct{ V int }
+	type tree struct{ A, B leaf } // the same type twice is not recursion
+	if _, err := For(reflect.TypeOf(tree{})); err != nil {
+		t.Fatal(err)
 	}
 }

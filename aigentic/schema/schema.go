@@ -23,6 +23,11 @@ import (
 	"golang.org/x/text/message"
 )
 
+// ErrRecursive is matched by the error For returns for a type that
+// contains itself (a tree node with children of its own type): schemas are
+// expanded in place, so its schema would never end.
+var ErrRecursive = errors.New("schema: recursive type")
+
 // ErrInvalid is matched (errors.Is) by every error Compile returns for a
 // schema that is not one: not JSON, not a valid JSON Schema, or a
 // reference that cannot be resolved.
@@ -39,6 +44,9 @@ func For(t reflect.Type) (map[string]any, error) {
 	}
 	if t == nil || t.Kind() != reflect.Struct {
 		return nil, fmt.Errorf("schema: %v is not a struct type", t)
+	}
+	if path := recursion(t, nil, map[reflect.Type]bool{}); path != "" {
+		return nil, fmt.Errorf("%w: %v refers to itself (%s): its schema would be infinite; give the recursive field a type of its own", ErrRecursive, t, path)
 	}
 	r := invopop.Reflector{
 		Anonymous:      true,
@@ -208,3 +216,29 @@ func Flatten(ve *jsonschema.ValidationError) string {
 }
 
 var englishPrinter = message.NewPrinter(language.English)
+
+// recursion returns the path by which t contains a type already on the
+// path from the root (nil when none): "Node.Children[].Node".
+func recursion(t reflect.Type, path []string, open map[reflect.Type]bool) string {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return ""
+	}
+	if open[t] {
+		return strings.Join(append(path, t.Name()), ".")
+	}
+	open[t] = true
+	defer delete(open, t)
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() && !f.Anonymous || f.Tag.Get("json") == "-" {
+			continue
+		}
+		if p := recursion(f.Type, append(path, t.Name()+"."+f.Name), open); p != "" {
+			return p
+		}
+	}
+	return ""
+}

@@ -94,6 +94,10 @@ func TestRunSendsCompactedAndKeepsTheTranscript(t *testing.T) {
 	if len(obs.seen) == 0 || len(events) != len(obs.seen) || events[0].By != "window" || events[0].Action != "compact" {
 		t.Fatalf("observer saw %+v; events %+v", obs.seen, events)
 	}
+	// Stats count the compactions and what they took off the prompts.
+	if st := run.Stats(); st.Compactions != len(events) || st.CompactedTokens <= 0 {
+		t.Fatalf("stats %+v for %d compactions", st, len(events))
+	}
 	waitFor(t, func() bool { return c.Runs() == 0 })
 }
 
@@ -168,23 +172,6 @@ func (s *strictServer) Generate(_ context.Context, req ai.Request) (*ai.Response
 	return &ai.Response{Message: say(words("answer", 30)), Usage: usage, FinishReason: "stop"}, nil
 }
 
-// contextErrors maps a provider's error onto *ai.ContextLengthError with
-// window.ParseContextLengthError, as the OpenAI provider is to do.
-type contextErrors struct{ ai.Model }
-
-func (m contextErrors) Generate(ctx context.Context, req ai.Request) (*ai.Response, error) {
-	resp, err := m.Model.Generate(ctx, req)
-	var me *ai.ModelError
-	if errors.As(err, &me) {
-		if cle, ok := window.ParseContextLengthError(me.StatusCode, me.Code, me.Message, nil); ok {
-			mapped := *me
-			mapped.Err = fmt.Errorf("%w: %w", cle, me.Err)
-			return nil, &mapped
-		}
-	}
-	return resp, err
-}
-
 // Over HTTP, against a server that counts tokens its own way, refuses
 // prompts over its context as llama.cpp does and checks every request
 // body (openaitest fails the test on a tool result without its call): a
@@ -204,7 +191,7 @@ func TestConversationAgainstAStrictServer(t *testing.T) {
 	}
 	session := aigentic.NewSession(context.Background())
 	session.History = conv
-	agent := aigentic.Agent{Model: contextErrors{client}, Instructions: "Answer from the pages.", Session: session,
+	agent := aigentic.Agent{Model: client, Instructions: "Answer from the pages.", Session: session,
 		Logger: quiet(), AgentTools: []aigentic.AgentTool{fetchTool(1_500)}, Interceptors: []aigentic.Interceptor{c}}
 	for i := range 30 {
 		if _, err := agent.Execute(fmt.Sprintf("question %d: %s", i, words("what", 20))); err != nil {

@@ -324,7 +324,7 @@ func (c *Compactor) report(ctx context.Context, call *hook.ModelCall, p *pass, r
 		Before: res.before, After: res.after, Clipped: res.clipped, Dropped: res.cut,
 		TailClipped: res.tailClipped, Summarized: res.summarized, SummaryErr: res.summaryErr, Retry: retry}
 	call.Run.Report(ctx, &hook.Decision{Run: call.Run, By: DecisionBy, Step: "model call " + strconv.Itoa(call.Call),
-		Action: ActionCompact, Reason: comp.String()})
+		Action: ActionCompact, Reason: comp.String(), TokensBefore: res.before, TokensAfter: res.after})
 	if c.opts.OnCompact != nil {
 		c.opts.OnCompact(comp)
 	}

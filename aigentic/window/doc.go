@@ -56,8 +56,8 @@
 // *aigentic.HaltError wrapping it, its transcript kept. Nothing loops.
 //
 // A context-length error from the server (an error wrapping
-// *ai.ContextLengthError: see [ParseContextLengthError] for what a
-// provider recognises) makes the compactor learn the size the server
+// *ai.ContextLengthError: see openai.ParseContextLengthError for what the
+// OpenAI provider recognises) makes the compactor learn the size the server
 // named, compact further and send once more; a second refusal ends the
 // call with the server's error.
 //

@@ -1,12 +1,15 @@
-package window_test
+package openai_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"testing"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
-	"github.com/nexxia-ai/aigentic-examples/aigentic/window"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/openai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/openai/openaitest"
 )
 
 // Error bodies as servers send them. llama.cpp's are from
@@ -52,7 +55,7 @@ func TestParseContextLengthError(t *testing.T) {
 		{"proxy 413", 413, "request_too_large", "This model's maximum context length is 8192 tokens. However, you requested 9000 tokens in the messages.", "", 8192, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e, ok := window.ParseContextLengthError(tc.status, tc.code, tc.msg, []byte(tc.body))
+			e, ok := openai.ParseContextLengthError(tc.status, tc.code, tc.msg, []byte(tc.body))
 			if !ok || e.Window != tc.window || e.Prompt != tc.prompt {
 				t.Fatalf("got %+v, %t; want window %d, prompt %d", e, ok, tc.window, tc.prompt)
 			}
@@ -78,7 +81,7 @@ func TestParseContextLengthErrorRefusesOthers(t *testing.T) {
 		{400, "string_above_max_length", "Invalid 'messages[0].content': string too long. Expected a string with maximum length 10485760."},
 		{401, "invalid_api_key", "Incorrect API key provided"},
 	} {
-		if e, ok := window.ParseContextLengthError(tc.status, tc.code, tc.msg, nil); ok {
+		if e, ok := openai.ParseContextLengthError(tc.status, tc.code, tc.msg, nil); ok {
 			t.Errorf("%d %s %q: parsed as %+v", tc.status, tc.code, tc.msg, e)
 		}
 	}
@@ -88,7 +91,7 @@ func TestParseContextLengthErrorRefusesOthers(t *testing.T) {
 func TestParseContextLengthErrorBadSizes(t *testing.T) {
 	for _, body := range []string{`{"error":{"type":"exceed_context_size_error","n_ctx":-5,"n_prompt_tokens":"x"}}`,
 		`{"error":{"type":"exceed_context_size_error","n_ctx":99999999999999999999}}`, `not json`, `{"error":null}`} {
-		e, ok := window.ParseContextLengthError(400, "exceed_context_size_error", "", []byte(body))
+		e, ok := openai.ParseContextLengthError(400, "exceed_context_size_error", "", []byte(body))
 		if !ok || e.Window != 0 || e.Prompt != 0 {
 			t.Errorf("%s: %+v, %t", body, e, ok)
 		}
@@ -100,7 +103,7 @@ func FuzzParseContextLengthError(f *testing.F) {
 	f.Add(0, "", "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens (4000 in the messages, 1000 in the completion).", "")
 	f.Add(413, "x", "prompt is too long: 99999999999999 tokens > 1 maximum", `{"n_ctx": 1e9}`)
 	f.Fuzz(func(t *testing.T, status int, code, msg, body string) {
-		e, ok := window.ParseContextLengthError(status, code, msg, []byte(body))
+		e, ok := openai.ParseContextLengthError(status, code, msg, []byte(body))
 		if ok != (e != nil) {
 			t.Fatalf("ok %t with %v", ok, e)
 		}
@@ -111,4 +114,26 @@ func FuzzParseContextLengthError(f *testing.F) {
 			t.Fatalf("status %d parsed", status)
 		}
 	})
+}
+
+// The provider puts the sizes a server named in the error it returns: the
+// real llama.cpp refusal gives its window and the prompt's size.
+func TestProviderReportsContextLength(t *testing.T) {
+	for _, stream := range []bool{false, true} {
+		srv := openaitest.NewServer(t, aitest.NewScripted(aitest.Reply("never")), openaitest.WithFaults(openaitest.JSONBody(400,
+			`{"error":{"code":400,"message":"request (20030 tokens) exceeds the available context size (2048 tokens), try increasing it","type":"exceed_context_size_error","n_prompt_tokens":20030,"n_ctx":2048}}`)))
+		m, err := openai.New("tiny-qwen", "", openai.WithBaseURL(srv.URL()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := ai.Request{Messages: []ai.Message{{Role: ai.RoleUser, Content: "hi"}}}
+		if stream {
+			req.OnDelta = func(string) {}
+		}
+		_, err = m.Generate(context.Background(), req)
+		var cle *ai.ContextLengthError
+		if !errors.As(err, &cle) || cle.Window != 2048 || cle.Prompt != 20030 || ai.IsTransient(err) {
+			t.Fatalf("stream=%v: err = %v (%+v)", stream, err, cle)
+		}
+	}
 }

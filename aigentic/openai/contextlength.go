@@ -1,4 +1,4 @@
-package window
+package openai
 
 import (
 	"encoding/json"
