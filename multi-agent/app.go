@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -60,6 +61,16 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 		logLevel: cfg.Log.Level,
 	})
 
+	if cfg.runaway {
+		// Every answer of every agent is a tool call: the coordinator keeps
+		// delegating to the researcher, the researcher keeps searching.
+		ms.coordinator = aitest.Inject(model).EndlessToolCalls("researcher", `{"input":"look again"}`)
+		ms.researcher = aitest.Inject(model).EndlessToolCalls("search_notes", `{"query":"cancellation"}`)
+		ms.writer = aitest.Inject(model).EndlessToolCalls("search_notes", `{"query":"cancellation"}`)
+		coordinator = newTeam(teamConfig{models: ms, notes: notes, session: session, trace: trace, logger: p.Logger(cfg.Log), logLevel: cfg.Log.Level})
+		p.Line("Every agent's model will call a tool on every answer (-runaway).")
+	}
+
 	p.Title("Request: %s", cfg.Question)
 	answer, stats, err := delegate(coordinator, cfg.Question, p)
 	if err == nil {
@@ -67,14 +78,35 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 		p.Line("Answer (at most 8 lines; the whole text is in the coordinator's trace):")
 		p.Answer(answer)
 	}
+	stopped := reportBudget(p, err)
 	p.Line("")
 	p.Line("Stats of the coordinator and its sub-agents together: %s, %d+%d tokens, %s (%d failed), %s.",
 		plural(stats.LLMCalls, "LLM call"), stats.InputTokens, stats.OutputTokens, plural(stats.ToolCalls, "delegation"), stats.ToolErrors, plural(stats.Retries, "retry"))
 	printTraces(p, trace.Files())
-	if err != nil {
+	switch {
+	case cfg.runaway && stopped:
+		return nil // what -runaway is for: the budget stopped the tree
+	case cfg.runaway:
+		return fmt.Errorf("-runaway: the team's budget did not stop the run tree (%v)", err)
+	case err != nil:
 		return fmt.Errorf("coordinator run: %w", err)
 	}
 	return nil
+}
+
+// reportBudget says so when the team's budget stopped the whole run tree
+// at its limit, with the work kept, and reports whether it did.
+func reportBudget(p *cli.Printer, err error) bool {
+	var le *aigentic.LimitError
+	if !errors.As(err, &le) || !errors.Is(err, aigentic.ErrBudgetExceeded) {
+		return false
+	}
+	p.Line("")
+	p.Say("%s The team's budget stopped the whole run tree: %.0f of %.0f model calls (%s of agent %q, shared by its sub-agents).",
+		cli.MarkOK, le.Used, le.Max, le.Exceeded, le.BudgetOwner)
+	p.Line("  Without it, the agents' own MaxLLMCalls (6, 4 and 2) would have allowed up to 26 model requests.")
+	p.Line("  The work done is kept: %d messages in the coordinator's transcript, %d tool calls pending.", len(le.Transcript), len(le.Pending))
+	return true
 }
 
 // printTraces lists the trace files, one line per run, with what each

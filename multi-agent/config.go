@@ -13,6 +13,9 @@ type config struct {
 	// failResearcher makes the researcher's model fail (HTTP 503 on every
 	// attempt) to show a sub-agent failure reaching the coordinator.
 	failResearcher bool
+	// runaway makes every agent's model call a tool on every answer: the
+	// loop the run tree's budget stops.
+	runaway bool
 }
 
 func spec(c *config) cli.Spec {
@@ -25,6 +28,7 @@ func spec(c *config) cli.Spec {
 		TraceDir:     true,
 		Flags: func(fs *flag.FlagSet) {
 			fs.BoolVar(&c.failResearcher, "fail-researcher", false, "make the researcher's model fail (HTTP 503 on every attempt) to see the coordinator handle it")
+			fs.BoolVar(&c.runaway, "runaway", false, "make every agent's model call a tool on every answer, to see the team's budget stop the whole tree")
 		},
 	}
 }

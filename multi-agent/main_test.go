@@ -193,3 +193,25 @@ func TestNaiveModelOverHTTP(t *testing.T) {
 		"Answer (", "  Done.", "1 delegation (0 failed)")
 	checkStatsMatchTraces(t, out, "coordinator", "Researcher")
 }
+
+// -runaway makes every agent's model call a tool on every answer: the
+// team's budget (TeamBudget, 8 model calls, shared by the sub-agents)
+// stops the whole tree at exactly 8, where the agents' own limits would
+// allow 26 — offline and on the naive model over HTTP.
+func TestRunawayTeamStopsAtItsBudget(t *testing.T) {
+	_, naive := testutil.NaiveServer(t, aitest.NaiveOptions{})
+	for name, env := range map[string]map[string]string{"offline": nil, "naive over HTTP": naive} {
+		t.Run(name, func(t *testing.T) {
+			out, err := runApp(t, env, "-runaway")
+			if err != nil {
+				t.Fatalf("run: %v\n%s", err, out)
+			}
+			assertInOrder(t, out,
+				"Every agent's model will call a tool on every answer (-runaway).",
+				"→ coordinator delegates to researcher:",
+				`✓ The team's budget stopped the whole run tree: 8 of 8 model calls (Budget.MaxLLMCalls of agent "coordinator", shared by its sub-agents).`,
+				"Stats of the coordinator and its sub-agents together: 8 LLM calls,",
+			)
+		})
+	}
+}

@@ -22,6 +22,14 @@ type models struct {
 	coordinator, researcher, writer ai.Model
 }
 
+// TeamBudget is the coordinator's Budget: at most 8 model calls for the
+// whole team — the coordinator and its sub-agents draw from it together.
+// Each agent's own MaxLLMCalls (6, 4 and 2) bounds only that agent: a team
+// whose models never stop calling tools would make up to 26 model
+// requests without it (the coordinator's 6 calls, each delegation a
+// researcher run of 4 or a writer run of 2).
+var TeamBudget = aigentic.Budget{MaxLLMCalls: 8}
+
 // teamConfig is what the team is built from.
 type teamConfig struct {
 	models models
@@ -63,6 +71,7 @@ func newTeam(tc teamConfig) aigentic.Agent {
 			"writer's text. If a team member fails, say so plainly and answer with what you have.",
 		Model:       tc.models.coordinator,
 		Agents:      []aigentic.Agent{researcher, writer},
+		Budget:      TeamBudget,
 		Session:     tc.session,
 		Trace:       tc.trace,
 		Logger:      tc.logger,
