@@ -118,7 +118,7 @@ func TestApprovalCancelledWhileWaiting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	within(t, time.Second, func() {
+	within(t, 5*time.Second, func() {
 		answerApprovals(t, run, func(ev *aigentic.ApprovalEvent) { run.Cancel() })
 		_, err = run.Wait(0)
 	})
@@ -171,7 +171,7 @@ func TestApprovalWithoutEventsDeniedAtOnce(t *testing.T) {
 	agent := approvalAgent(model, &sent, 0) // default timeout: 5 minutes
 	var got string
 	var err error
-	within(t, time.Second, func() { got, err = agent.Execute("email") })
+	within(t, 5*time.Second, func() { got, err = agent.Execute("email") })
 	if err != nil || got != "handled" || len(sent) != 0 {
 		t.Fatalf("run = %q, %v, sent %v", got, err, sent)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/internal/runtest"
 )
 
 // blockingTool signals started, then blocks until the run's context ends.
@@ -44,16 +45,21 @@ func assertStopped(t *testing.T, err, cause error, during string) {
 	}
 }
 
+// The session's deadline passes while the model call runs (a deadline the
+// test makes pass once the call has started: a real 20ms timeout could
+// pass before a loaded machine reached the call).
 func TestSessionTimeoutDuringModelCall(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
-	model := aitest.NewScripted(aitest.Reply("late").After(10 * time.Second))
-	run, err := aigentic.Agent{Model: model, Logger: discardLogger(), Session: aigentic.NewSession(ctx), Retries: 3}.Start("hi")
+	deadline := runtest.NewDeadline()
+	started := make(chan struct{}, 1)
+	model := blockingModel(started)
+	run, err := aigentic.Agent{Model: model, Logger: discardLogger(), Session: aigentic.NewSession(deadline), Retries: 3}.Start("hi")
 	if err != nil {
 		t.Fatal(err)
 	}
-	within(t, time.Second, func() { _, err = run.Wait(0) })
+	<-started
+	deadline.Expire()
+	within(t, 5*time.Second, func() { _, err = run.Wait(0) })
 	assertStopped(t, err, context.DeadlineExceeded, "model call 1")
 	// The session's deadline is not an attempt timeout to retry.
 	var se *aigentic.StoppedError
@@ -72,7 +78,7 @@ func TestSessionCancelDuringModelCall(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-started
-	within(t, time.Second, func() {
+	within(t, 5*time.Second, func() {
 		session.Cancel()
 		_, err = run.Wait(0)
 	})
@@ -97,7 +103,7 @@ func TestRunCancelDuringTool(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-started
-	within(t, time.Second, func() {
+	within(t, 5*time.Second, func() {
 		run.Cancel()
 		_, err = run.Wait(0)
 	})
@@ -114,13 +120,13 @@ func TestRunCancelDuringTool(t *testing.T) {
 
 func TestSessionTimeoutDuringTool(t *testing.T) {
 	defer goleak.VerifyNone(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
-	defer cancel()
+	deadline := runtest.NewDeadline()
 	started := make(chan struct{}, 1)
+	go func() { <-started; deadline.Expire() }()
 	model := aitest.NewScripted(aitest.CallTools(aitest.Call("wait_forever", `{}`)), aitest.Reply("never"))
-	agent := aigentic.Agent{Model: model, Logger: discardLogger(), Session: aigentic.NewSession(ctx), AgentTools: []aigentic.AgentTool{blockingTool(started)}}
+	agent := aigentic.Agent{Model: model, Logger: discardLogger(), Session: aigentic.NewSession(deadline), AgentTools: []aigentic.AgentTool{blockingTool(started)}}
 	var err error
-	within(t, time.Second, func() { _, err = agent.Execute("hi") })
+	within(t, 5*time.Second, func() { _, err = agent.Execute("hi") })
 	assertStopped(t, err, context.DeadlineExceeded, "wait_forever")
 }
 
@@ -131,7 +137,7 @@ func TestWaitTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	within(t, time.Second, func() { _, err = run.Wait(20 * time.Millisecond) })
+	within(t, 5*time.Second, func() { _, err = run.Wait(20 * time.Millisecond) })
 	assertStopped(t, err, context.DeadlineExceeded, "model call 1")
 	if !errors.Is(err, aigentic.ErrWaitTimeout) {
 		t.Fatalf("err = %v, want ErrWaitTimeout", err)
@@ -171,7 +177,7 @@ func TestRunCancelDuringBackoff(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	within(t, time.Second, func() {
+	within(t, 5*time.Second, func() {
 		for ev := range run.Next() {
 			if _, ok := ev.(*aigentic.RetryEvent); ok {
 				run.Cancel()
@@ -218,7 +224,7 @@ func TestSessionCancelStopsAllRuns(t *testing.T) {
 	for i := 0; i < 3; i++ {
 		<-started
 	}
-	within(t, time.Second, func() {
+	within(t, 5*time.Second, func() {
 		session.Cancel()
 		for _, r := range runs {
 			if _, err := r.Wait(0); !errors.Is(err, context.Canceled) {
@@ -252,7 +258,7 @@ func TestStoppedWithCustomCause(t *testing.T) {
 			defer cancel()
 			m := aitest.NewScripted(aitest.Reply("late").After(10 * time.Second))
 			var err error
-			within(t, time.Second, func() {
+			within(t, 5*time.Second, func() {
 				_, err = aigentic.Agent{Model: m, Session: aigentic.NewSession(ctx), Logger: discardLogger()}.Execute("go")
 			})
 			var se *aigentic.StoppedError

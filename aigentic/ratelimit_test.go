@@ -50,7 +50,7 @@ func TestRateLimiterWaitEndsWithTheSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	session.Cancel()
-	within(t, time.Second, func() { _, err = run.Wait(0) })
+	within(t, 5*time.Second, func() { _, err = run.Wait(0) })
 	var se *aigentic.StoppedError
 	if !errors.Is(err, context.Canceled) || !errors.As(err, &se) || m.Calls() != 0 {
 		t.Fatalf("err = %v, calls = %d", err, m.Calls())

@@ -132,7 +132,7 @@ func TestAttemptTimeoutRetried(t *testing.T) {
 	model := aitest.NewScripted(aitest.Reply("too slow").After(10*time.Second), aitest.Reply("fast"))
 	var got string
 	var err error
-	within(t, time.Second, func() {
+	within(t, 5*time.Second, func() {
 		got, err = aigentic.Agent{Model: model, Logger: discardLogger(), Retries: 1, RetryPolicy: pol}.Execute("hi")
 	})
 	if err != nil || got != "fast" {
@@ -144,7 +144,7 @@ func TestAttemptTimeoutRetried(t *testing.T) {
 
 	// Without a retry left, the timeout is the error, and it says so.
 	model = aitest.NewScripted(aitest.Reply("too slow").After(10 * time.Second))
-	within(t, time.Second, func() {
+	within(t, 5*time.Second, func() {
 		_, err = aigentic.Agent{Model: model, Logger: discardLogger(), RetryPolicy: pol}.Execute("hi")
 	})
 	if !errors.Is(err, context.DeadlineExceeded) || !errors.Is(err, aigentic.ErrRetriesExhausted) {
@@ -190,7 +190,7 @@ func TestBackoffWaitEndsOnCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got error
-	within(t, time.Second, func() {
+	within(t, 5*time.Second, func() {
 		for ev := range run.Next() {
 			if re, ok := ev.(*aigentic.RetryEvent); ok {
 				if re.Delay < 5*time.Minute {

@@ -23,7 +23,7 @@ func TestExecuteContextEndsWithTheCallersContext(t *testing.T) {
 	shutdown := errors.New("server shutting down")
 	go func() { <-started; cancel(shutdown) }()
 	var err error
-	within(t, time.Second, func() {
+	within(t, 5*time.Second, func() {
 		_, err = aigentic.Agent{Model: model, Logger: discardLogger(), Session: session, Retries: 2}.ExecuteContext(ctx, "hi")
 	})
 	assertStopped(t, err, context.Canceled, "model call 1")
@@ -44,7 +44,7 @@ func TestStartContextEndsWithTheSession(t *testing.T) {
 	<-started
 	session.Cancel()
 	drain(t, run)
-	within(t, time.Second, func() { _, err = run.Wait(0) })
+	within(t, 5*time.Second, func() { _, err = run.Wait(0) })
 	assertStopped(t, err, context.Canceled, "model call 1")
 }
 

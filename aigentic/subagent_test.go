@@ -96,7 +96,7 @@ func TestCancellingParentStopsSubAgent(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-started
-	within(t, time.Second, func() {
+	within(t, 5*time.Second, func() {
 		session.Cancel()
 		_, err = run.Wait(0)
 	})
@@ -152,7 +152,7 @@ func TestSubAgentApprovalOnCoordinatorEvents(t *testing.T) {
 			}
 			var asked *aigentic.ApprovalEvent
 			var got string
-			within(t, time.Second, func() {
+			within(t, 5*time.Second, func() {
 				for ev := range run.Next() {
 					if ae, ok := ev.(*aigentic.ApprovalEvent); ok {
 						asked = ae
@@ -194,7 +194,7 @@ func TestSubAgentApprovalDeniedAtOnceWithoutEvents(t *testing.T) {
 	coord := aitest.NewScripted(aitest.CallTools(aitest.Call("janitor", `{"input":"clean up"}`)), aitest.Reply("nothing deleted"))
 	var got string
 	var err error
-	within(t, time.Second, func() {
+	within(t, 5*time.Second, func() {
 		got, err = aigentic.Agent{
 			Model: coord, Logger: discardLogger(),
 			Agents: []aigentic.Agent{{Name: "Janitor", Model: sub, AgentTools: []aigentic.AgentTool{tool}}},

@@ -26,12 +26,10 @@ func TestSlowServerAndContext(t *testing.T) {
 			if mode == "stream" {
 				req = streaming(hello)
 			}
-			start := time.Now()
+			// The server answers after 10s unless the request is cancelled:
+			// a deadline error proves the call did not wait for it.
 			_, err := newModel(t, api.URL()).Generate(ctx, req)
 			cancel()
-			if elapsed := time.Since(start); elapsed > 2*time.Second {
-				t.Errorf("%s: returned after %v", mode, elapsed)
-			}
 			me := modelError(t, err)
 			if !errors.Is(err, context.DeadlineExceeded) || !me.Transient {
 				t.Fatalf("%s: %v", mode, err)

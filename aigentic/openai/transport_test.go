@@ -23,6 +23,39 @@ type loadServer struct {
 	srv      *httptest.Server
 	conns    atomic.Int64
 	requests atomic.Int64
+	// gate, when armed, holds each run's first request until n of them
+	// are in flight at once: a wave of n runs is then really concurrent,
+	// however loaded the machine.
+	gate struct {
+		sync.Mutex
+		n, in   int
+		release chan struct{}
+	}
+}
+
+// arm makes the next n first requests wait for one another.
+func (ls *loadServer) arm(n int) {
+	ls.gate.Lock()
+	ls.gate.n, ls.gate.in, ls.gate.release = n, 0, make(chan struct{})
+	ls.gate.Unlock()
+}
+
+// wait holds a first request until the armed number are in flight.
+func (ls *loadServer) wait() {
+	ls.gate.Lock()
+	if ls.gate.release == nil {
+		ls.gate.Unlock()
+		return
+	}
+	release := ls.gate.release
+	if ls.gate.in++; ls.gate.in == ls.gate.n {
+		close(release)
+	}
+	ls.gate.Unlock()
+	select {
+	case <-release:
+	case <-time.After(30 * time.Second): // a broken test, not a slow machine
+	}
 }
 
 func newLoadServer(tb testing.TB) *loadServer {
@@ -42,6 +75,7 @@ func newLoadServer(tb testing.TB) *loadServer {
 			writeSSE(w, chunk(`{"content":"done"}`, ""), chunk(`{}`, "stop"), usageChunk, "[DONE]")
 			return
 		}
+		ls.wait()
 		writeSSE(w, tcChunk(`{"index":0,"id":"call_1","type":"function","function":{"name":"get_time","arguments":"{\"city\":\"paris\"}"}}`),
 			chunk(`{}`, "tool_calls"), usageChunk, "[DONE]")
 	}))
@@ -84,15 +118,19 @@ func runConcurrently(tb testing.TB, baseURL string, n int, opts ...openai.Option
 // connections for reuse. A first wave of concurrent runs opens about one
 // connection per run (a few more: a request that finds no idle connection
 // dials, even if one frees up meanwhile); a second wave, on the warm pool,
-// opens almost none. With the standard library's default (2 idle
+// opens almost none. The server holds each run's first request until the
+// whole wave is in flight, so each wave is as concurrent on a loaded
+// machine as on an idle one. With the standard library's default (2 idle
 // connections per host) the second wave opens as many as the first. 400
 // runs keep the race detector within its goroutine limit;
 // BenchmarkConnectionsPerRequest runs 2,000.
 func TestConnectionsUnderLoad(t *testing.T) {
 	const runs = 400
 	ls := newLoadServer(t)
+	ls.arm(runs)
 	runConcurrently(t, ls.srv.URL+"/v1", runs)
 	first := ls.conns.Load()
+	ls.arm(runs)
 	runConcurrently(t, ls.srv.URL+"/v1", runs)
 	conns, reqs := ls.conns.Load(), ls.requests.Load()
 	t.Logf("2 waves of %d concurrent runs: %d requests, %d TCP connections (%.3f per request); the second wave opened %d",

@@ -356,3 +356,37 @@ func DrainWith(t testing.TB, run *aigentic.AgentRun, fn func(aigentic.Event)) []
 		}
 	}
 }
+
+// Deadline is a context whose deadline passes when the test says so
+// (Expire): a session timeout that fires at a known step, whatever the
+// machine's load — where a real 20ms timeout may fire before the run has
+// even reached the step under test.
+type Deadline struct {
+	context.Context
+	done chan struct{}
+	once sync.Once
+}
+
+// NewDeadline returns a Deadline that has not passed.
+func NewDeadline() *Deadline {
+	return &Deadline{Context: context.Background(), done: make(chan struct{})}
+}
+
+// Deadline reports a deadline an hour away: the context has one.
+func (d *Deadline) Deadline() (time.Time, bool) { return time.Now().Add(time.Hour), true }
+
+// Done is closed by Expire.
+func (d *Deadline) Done() <-chan struct{} { return d.done }
+
+// Err is context.DeadlineExceeded once Expire was called, nil before.
+func (d *Deadline) Err() error {
+	select {
+	case <-d.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
+}
+
+// Expire makes the deadline pass.
+func (d *Deadline) Expire() { d.once.Do(func() { close(d.done) }) }
