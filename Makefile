@@ -21,14 +21,17 @@ lint:
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
-## smoke: build all five examples; bad input, -h and an offline run, alike in each
+## smoke: build the six examples that share internal/cli's command line; bad
+## input, -h and an offline run, alike in each
 smoke:
 	$(GO) test -count=1 -run 'Alike|OfflineRunsPlain' ./internal/cli
 
-## examples: run every example once, offline
+## examples: run every example once (the service, a server, aside), offline
 examples:
+	$(GO) run ./hello
 	$(GO) run ./production
 	$(GO) run ./tools
 	$(GO) run ./memory
 	$(GO) run ./multi-agent
 	$(GO) run ./approval
+	$(GO) run ./failover

@@ -6,12 +6,12 @@ import (
 	"time"
 )
 
-// toolDeadline is the parent context of demo 6a's session: a deadline
-// that starts counting when the slow tool starts (start), so however long
-// the model takes to ask for the tool, the session times out during it.
-// Once started it is a real deadline: Deadline reports it, Err is
-// context.DeadlineExceeded after it, and the session derived from it ends
-// with that error. Before start, and for its parent's end, it is its
+// toolDeadline is the context of demo 6a's run: a deadline that starts
+// counting when the slow tool starts (start), so however long the model
+// takes to ask for the tool, the run times out during it. Once started it
+// is a real deadline: Deadline reports it, Err is
+// context.DeadlineExceeded after it, and the run bound to it ends with
+// that error. Before start, and for its parent's end, it is its
 // parent.
 type toolDeadline struct {
 	context.Context // the parent

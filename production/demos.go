@@ -19,8 +19,9 @@ type demo struct {
 	run   func(ctx context.Context, e *demoEnv) error
 }
 
-// demos are the seven demos, in order. Each returns an error when its
-// mechanism did not behave as designed, and reports through
+// demos are the seven demos, in order. Each runs its pattern (exN_*.go),
+// prints what happened and checks it (exN_*_show.go): it returns an error
+// when the mechanism did not behave as designed, and reports through
 // demoEnv.notShown a part the model did not let happen.
 var demos = []demo{
 	{"Robust Error Handling", "a tool's error result the agent recovers from, a Go error that stops the run, and a transient model failure retried away.", demoErrors},
@@ -28,8 +29,8 @@ var demos = []demo{
 	{"MaxLLMCalls Limit", "a runaway tool loop stopped at exactly MaxLLMCalls model calls, with the partial work kept.", demoMaxLLMCalls},
 	{"Retry Configuration", "a 503 and a 429 with Retry-After retried away with Retries: 3, and the same failures exhausting Retries: 1.", demoRetries},
 	{"Log Level Configuration", "the same run logged at Debug, Info, Warn and Error: which records each level keeps.", demoLogLevels},
-	{"Context Cancellation", "a slow tool stopped by a session timeout (DeadlineExceeded) and by session.Cancel() (Canceled).", demoCancellation},
-	{"Comprehensive Production Setup", "health check, rate limiter, session timeout, trace, retries, MaxLLMCalls, log level and tools together, with the run's figures and estimated cost logged as structured slog.", demoSetup},
+	{"Context Cancellation", "a slow tool stopped by a timeout (DeadlineExceeded) and by a cancel (Canceled), the *StoppedError saying where.", demoCancellation},
+	{"Comprehensive Production Setup", "health check, rate limiter, timeout, trace, retries, MaxLLMCalls, log level and tools together, with the run's figures and estimated cost logged as structured slog.", demoSetup},
 }
 
 // runWith is the program with the process's effects injected.
@@ -103,7 +104,7 @@ func interrupted(p *cli.Printer, ctx context.Context, n int, title string) error
 	cause := context.Cause(ctx)
 	p.Line("")
 	p.Bad("Interrupted (%s) during demo %d: %s.", cli.Redacted(cause), n, title)
-	p.Line("Every session derives from the signal context, so the running agent stopped cleanly; the remaining demos were skipped.")
+	p.Line("Every run is bound to the signal context, so the running agent stopped cleanly; the remaining demos were skipped.")
 	return fmt.Errorf("interrupted during demo %d (%s): %w", n, title, cause)
 }
 

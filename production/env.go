@@ -1,16 +1,18 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
-// demoEnv is what every demo gets.
+// demoEnv is what every demo's printing side gets.
 type demoEnv struct {
 	p       *cli.Printer
 	model   ai.Model
@@ -22,25 +24,47 @@ type demoEnv struct {
 	unseen []string
 }
 
-// agent returns an agent on the demo's model, session and logger. The
-// Logger is always set: never left to slog.Default().
-func (e *demoEnv) agent(name string, session *aigentic.Session, tools ...aigentic.AgentTool) aigentic.Agent {
+// agent returns an agent on the demo's model and logger, whose steps are
+// printed as they happen (watch). The Logger is always set: never left to
+// slog.Default().
+func (e *demoEnv) agent(name string, tools ...aigentic.AgentTool) aigentic.Agent {
 	return aigentic.Agent{
 		Name:         name,
 		Model:        e.model,
 		Instructions: "You are a support and operations assistant. Use the tools to answer. When a tool reports an error, tell the user what failed and what they can do next.",
-		Session:      session,
 		LogLevel:     e.cfg.Log.Level,
 		Logger:       e.logger,
 		AgentTools:   tools,
+		Observers:    []aigentic.Observer{hook.ObserverFunc(e.watch)},
 	}
 }
 
-// follow prints the run's events as they happen, then its log records,
-// and returns its outcome.
-func (e *demoEnv) follow(run *aigentic.AgentRun) (string, error) {
-	return e.p.Follow(run, nil)
+// watch is an observer that prints a run's steps as they happen, with the
+// marks of every example (cli.Printer.Event): a tool call, its result or
+// error result, a retry.
+func (e *demoEnv) watch(ctx context.Context, step hook.Step) context.Context {
+	switch s := step.(type) {
+	case *hook.ToolStart:
+		e.p.Event(&aigentic.ToolEvent{ToolName: s.Call.Name, Arguments: aigentic.Redact(s.Call.Arguments)})
+	case *hook.ToolEnd:
+		if s.Err == nil {
+			e.p.Event(&aigentic.ToolResponseEvent{ToolName: s.Call.Name, Result: s.Result, Error: s.Result.Error})
+		}
+	case *hook.ModelEnd:
+		if s.WillRetry {
+			e.p.Event(&aigentic.RetryEvent{Step: fmt.Sprintf("model call %d", s.Call), Attempt: s.Attempt, Delay: s.RetryIn, Err: s.Err})
+		}
+	case *hook.ToolAttemptEnd:
+		if s.WillRetry {
+			e.p.Event(&aigentic.RetryEvent{Step: "tool " + s.Call.Name, Attempt: s.Attempt, Delay: s.RetryIn, Err: s.Err})
+		}
+	}
+	return ctx
 }
+
+// flush prints the runtime's log records of the runs since the last
+// flush, dimmed, after their events and before the verdict.
+func (e *demoEnv) flush() { e.p.FlushLog() }
 
 // notShown says plainly that part's pattern did not happen on this model,
 // and why; the summary lists it. It is not a failure: the model chose.

@@ -2,97 +2,23 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"strings"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
-	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
-	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
-// demoLogLevels is demo 5: one run logged at Debug, Info, Warn and Error,
-// each captured with Agent.Logger, and which records each level keeps.
-//
-// Forced: the first model attempt of every run is an injected 503, so a
-// Warn record (the retry) and Debug records (the model requests) happen
-// whatever the model does next.
-func demoLogLevels(ctx context.Context, e *demoEnv) error {
-	p := e.p
-	session := aigentic.NewSession(ctx)
-	defer session.Cancel()
+// Demo 5, log levels: Agent.LogLevel is the least level of the runtime's
+// records — Debug every model request and tool call, Info one record per
+// run at its end, Warn retries, tool error results and stops, Error
+// failures — and Agent.Logger receives them, redacted, with the agent,
+// session and run IDs. Always set the Logger: nil logs through
+// slog.Default(). The demo's printing and checks are in
+// ex5_logging_show.go.
 
-	p.Say("The run: the first model attempt fails with a 503 (retried); query_database fails if the model calls it.")
-	p.Say("Each level's records are captured with Agent.Logger into a buffer (time, session and run ids dropped here).")
-	levels := []slog.Level{slog.LevelDebug, slog.LevelInfo, slog.LevelWarn, slog.LevelError}
-	counts := make([]int, len(levels))
-	p.Say("%-6s %-8s %s", "LEVEL", "RECORDS", "SAMPLE (first record at that level)")
-	for i, level := range levels {
-		var buf strings.Builder
-		agent := e.agent("log-demo", session, queryDatabaseTool())
-		agent.Model = aitest.Inject(e.model).FailNext(aitest.StatusError(503, 0))
-		agent.Retries = 1
-		agent.RetryPolicy = e.retryPolicy(fastRetries())
-		agent.LogLevel = level
-		agent.Logger = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{
-			Level: slog.LevelDebug,
-			ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
-				switch a.Key {
-				case slog.TimeKey, "session", "run":
-					return slog.Attr{}
-				}
-				return a
-			},
-		}))
-		run, err := agent.Start(`Run this query on the orders database: "SELECT count(*) FROM orders WHERE status = 'pending'"`)
-		if err != nil {
-			return err
-		}
-		if _, err := run.Wait(0); ctx.Err() != nil {
-			return err
-		}
-		var lines []string
-		if s := strings.TrimSpace(buf.String()); s != "" {
-			lines = strings.Split(s, "\n")
-		}
-		counts[i] = len(lines)
-		sample := "(none)"
-		byLevel := map[string]int{}
-		for _, l := range lines {
-			lv := recordLevel(l)
-			byLevel[lv]++
-			if lv == level.String() && sample == "(none)" {
-				sample = l
-			}
-			if lvl, ok := parseLevelName(lv); !ok || lvl < level {
-				return fmt.Errorf("the %s logger kept a record below its level: %s", level, l)
-			}
-		}
-		p.Say("%-6s %-8d %s", level, counts[i], cli.Clip(aigentic.Redact(sample), 100))
-		if level == slog.LevelDebug && byLevel["DEBUG"] == 0 {
-			return fmt.Errorf("the Debug logger kept no Debug record: %q", buf.String())
-		}
-		if level == slog.LevelWarn && byLevel["WARN"] == 0 {
-			return fmt.Errorf("the Warn logger kept no record of the forced retry: %q", buf.String())
-		}
-	}
-	for i := 1; i < len(counts); i++ {
-		if counts[i] > counts[i-1] {
-			return fmt.Errorf("a higher level kept more records than a lower one: counts %v for Debug, Info, Warn, Error", counts)
-		}
-	}
-	p.Good("Each logger kept only records at or above its level: Debug %d ≥ Info %d ≥ Warn %d ≥ Error %d.", counts[0], counts[1], counts[2], counts[3])
-	return nil
-}
-
-// recordLevel is the level=... of a text record.
-func recordLevel(line string) string {
-	_, rest, _ := strings.Cut(line, "level=")
-	lv, _, _ := strings.Cut(rest, " ")
-	return lv
-}
-
-func parseLevelName(s string) (slog.Level, bool) {
-	var l slog.Level
-	return l, l.UnmarshalText([]byte(s)) == nil
+// runLogged runs agent with its records at level and above going to
+// handler (your log pipeline's: JSON to standard output, OpenTelemetry).
+func runLogged(ctx context.Context, agent aigentic.Agent, question string, level slog.Level, handler slog.Handler) outcome {
+	agent.LogLevel = level
+	agent.Logger = slog.New(handler)
+	return ask(ctx, agent, question)
 }

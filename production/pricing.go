@@ -5,7 +5,6 @@ import (
 	"net/url"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
-	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/provider"
 )
 
@@ -61,13 +60,4 @@ func (p pricing) String() string {
 		return "$0 (" + p.source + ")"
 	}
 	return fmt.Sprintf("$%g per 1M input tokens, $%g per 1M output tokens (%s)", p.price.InputPerMTok, p.price.OutputPerMTok, p.source)
-}
-
-// cost is a run's estimated cost in US dollars; known is false when the
-// model's price is not known.
-func (p pricing) cost(st aigentic.Stats) (usd float64, known bool) {
-	if p.price == nil {
-		return 0, false
-	}
-	return p.price.Cost(ai.Usage{InputTokens: st.InputTokens, OutputTokens: st.OutputTokens}), true
 }

@@ -7,15 +7,15 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
 
-// defaultDeadline is demo 6a's session timeout, counted after the time
-// one model call takes (see ex6_cancellation.go).
+// defaultDeadline is demo 6a's timeout, counted from the slow tool's
+// start (see ex6_cancellation_show.go).
 const defaultDeadline = time.Second
 
 // system is what runWith takes from the process; tests pass their own.
 type system struct {
 	// getenv reads the environment (os.Getenv, or a map in tests).
 	getenv func(string) string
-	// deadline is demo 6a's session timeout beyond the model's latency
+	// deadline is demo 6a's timeout, counted from the tool's start
 	// (default 1s); tests shorten it.
 	deadline time.Duration
 	// model, when set, replaces the model chosen from the environment.

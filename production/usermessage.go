@@ -10,9 +10,9 @@ import (
 )
 
 // userMessage turns a failed run into what the user is told: what
-// happened, whether trying again helps, and a reference for support —
-// never a raw error.
-func userMessage(err error, sessionID string) string {
+// happened, whether trying again helps, and a reference for support (the
+// run's ID, which names its trace file) — never a raw error.
+func userMessage(err error, reference string) string {
 	var msg string
 	var te *aigentic.ToolError
 	switch {
@@ -29,5 +29,5 @@ func userMessage(err error, sessionID string) string {
 	default:
 		msg = "Something went wrong on our side and your request was not completed."
 	}
-	return msg + " (reference: " + sessionID + ")"
+	return msg + " (reference: " + reference + ")"
 }

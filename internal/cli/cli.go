@@ -1,4 +1,4 @@
-// Package cli is the one command line of the five examples: the shared
+// Package cli is the one command line of the examples: the shared
 // flags and variables (-q, -timeout and TIMEOUT, -v, ENV, LOG_LEVEL,
 // -trace-dir) and the usage layout ([Spec], [Parse], [Start]); the printer
 // with the shared marks and colours, which also holds the runtime's log

@@ -11,8 +11,9 @@ import (
 	"testing"
 )
 
-// examples are the five example programs, by folder.
-var examples = []string{"production", "tools", "memory", "multi-agent", "approval"}
+// examples are the six example programs that share the command line of
+// package cli, by folder (hello/ is written without it, to be copied).
+var examples = []string{"production", "tools", "memory", "multi-agent", "approval", "failover"}
 
 var (
 	buildOnce sync.Once
@@ -20,7 +21,7 @@ var (
 	buildErr  error
 )
 
-// binaries builds the five examples once, into a directory removed at the
+// binaries builds the examples once, into a directory removed at the
 // end of the package's tests (TestMain).
 func binaries(t *testing.T) string {
 	t.Helper()

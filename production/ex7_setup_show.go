@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+)
+
+// healthTimeout bounds demo 7's health check.
+const healthTimeout = 5 * time.Second
+
+// demoSetup shows demo 7 (ex7_setup.go): every pattern together on one
+// request, with the run's figures logged as one structured record.
+//
+// Forced: the health check, the timeout (-timeout), the trace, the limits
+// and the rate limiter apply to any run. Not forced: whether the model
+// looks the order up (with no tool call the answer is unverified, and the
+// output says so).
+func demoSetup(ctx context.Context, e *demoEnv) error {
+	p := e.p
+	pr, err := healthCheck(ctx, e.model, healthTimeout)
+	if err != nil {
+		return err
+	}
+	if pr.Unverified {
+		// Reached, not checked (llama-server serves any model name): say
+		// so, and do not call the setup held below.
+		p.Say("Health check: the server answered, but could not verify model %s: %s.", pr.Model, aigentic.Redact(pr.Detail))
+	} else {
+		// Provider and model only: the ping's Detail may name the server's URL.
+		p.Say("Health check: model.Ping ok: provider %s, model %s.", pr.Provider, pr.Model)
+	}
+
+	var record bytes.Buffer // the figures' record, printed after the answer
+	s := production{
+		Timeout:     e.cfg.Timeout,
+		TraceDir:    e.cfg.TraceDir,
+		Retries:     2,
+		RetryPolicy: e.retryPolicy(&aigentic.RetryPolicy{BaseDelay: 500 * time.Millisecond, MaxDelay: 5 * time.Second, MaxRetryAfter: 10 * time.Second, AttemptTimeout: 30 * time.Second}),
+		MaxLLMCalls: 10,
+		// One model request every 200ms on average.
+		RateLimiter: waiter{rate.NewLimiter(5, 1), e.sys.sleep},
+		Pricing:     e.pricing.price,
+		// The program's own record, at the program's log level: ENV=prod
+		// keeps the failure (Error) and drops the success (Info).
+		Metrics: slog.New(slog.NewJSONHandler(&record, &slog.HandlerOptions{Level: e.cfg.Log.Level})),
+	}
+	agent := e.agent("support-agent", lookupOrderTool(), checkSystemStatusTool())
+	seen := &answeredBy{Model: agent.Model}
+	agent.Model = seen
+	agent.Instructions = "You are a customer support assistant for an online shop. Use the tools to answer; never guess an order's status."
+	p.Say("Setup: timeout %s, Retries %d (attempt timeout %s), MaxLLMCalls %d, log level %s,",
+		s.Timeout, s.Retries, s.RetryPolicy.AttemptTimeout, s.MaxLLMCalls, agent.LogLevel)
+	p.Say("rate limit 5 model requests/s (burst 1), trace in %s, %d tools.", s.TraceDir, len(agent.AgentTools))
+
+	r := serve(ctx, agent, e.cfg.Question, s)
+	e.flush()
+	if r.Err == nil {
+		p.Say("Answer:")
+		p.Answer(r.Answer)
+	}
+	if record.Len() > 0 {
+		p.Say("The run's figures, as one structured slog record (JSON):")
+		p.Writer().Write(record.Bytes())
+	} else {
+		p.Say("The run's figures are logged at Info, below the log level %s (%s): not shown.", e.cfg.Log.Level, e.cfg.Log.From)
+	}
+	if r.Err != nil {
+		p.Say("What the user is told: %s", r.UserMessage)
+		return fmt.Errorf("the production run failed: %w", r.Err)
+	}
+	if _, err := os.Stat(r.TraceFile); r.TraceFile == "" || err != nil {
+		return fmt.Errorf("the run's trace file is missing (%q): %v", r.TraceFile, err)
+	}
+	if got := seen.other(e.model.ModelName()); got != "" {
+		p.Say("The answers came from model %s, not %s as asked: the server serves another model under that name.", got, e.model.ModelName())
+	}
+	if r.Stats.ToolCalls == 0 {
+		e.notShown("7", "the model answered without calling a tool, so its answer was not looked up")
+		return nil
+	}
+	if pr.Unverified {
+		e.notShown("7", "the health check could not verify model "+pr.Model)
+		return nil
+	}
+	p.Good("Health check, %s within the limit of %d, %s, trace file written: the production setup held.",
+		plural(r.Stats.LLMCalls, "model call"), s.MaxLLMCalls, plural(r.Stats.ToolCalls, "tool call"))
+	return nil
+}
+
+// waiter is a rate limiter whose wait can be replaced (tests record it).
+type waiter struct {
+	*rate.Limiter
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Wait implements aigentic.RateLimiter.
+func (w waiter) Wait(ctx context.Context) error {
+	if w.sleep == nil {
+		return w.Limiter.Wait(ctx)
+	}
+	r := w.Reserve()
+	return w.sleep(ctx, r.Delay())
+}
+
+// answeredBy records the model the server says answered (ai.Response's
+// Model).
+type answeredBy struct {
+	ai.Model
+	mu     sync.Mutex
+	models []string
+}
+
+// Generate implements ai.Model.
+func (a *answeredBy) Generate(ctx context.Context, req ai.Request) (*ai.Response, error) {
+	resp, err := a.Model.Generate(ctx, req)
+	if resp != nil && resp.Model != "" {
+		a.mu.Lock()
+		a.models = append(a.models, resp.Model)
+		a.mu.Unlock()
+	}
+	return resp, err
+}
+
+// other returns a model that answered other than asked ("" when none):
+// a dated version of it ("gpt-4o-mini-2024-07-18" for "gpt-4o-mini") is
+// the same model.
+func (a *answeredBy) other(asked string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, m := range a.models {
+		if !strings.HasPrefix(m, asked) {
+			return m
+		}
+	}
+	return ""
+}
