@@ -35,3 +35,4 @@ examples:
 	$(GO) run ./multi-agent
 	$(GO) run ./approval
 	$(GO) run ./failover
+	$(GO) run ./guardrails
