@@ -1,6 +1,8 @@
 package aigentic_test
 
 import (
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -13,6 +15,22 @@ import (
 // schema validation, stats, logging at Info into a discarding handler.
 func BenchmarkAgentRun(b *testing.B) {
 	agent := benchAgent(newLoopModel(0))
+	b.ReportAllocs()
+	for b.Loop() {
+		out, err := agent.Execute("run the steps")
+		if err != nil || out != "done" {
+			b.Fatal(out, err)
+		}
+	}
+}
+
+// BenchmarkAgentRunWarnLog is BenchmarkAgentRun with the logger at Warn:
+// the run's one Info record ("run finished") is not written, so the
+// difference between the two is what that record costs in slog's
+// TextHandler, and this one is the runtime's own share.
+func BenchmarkAgentRunWarnLog(b *testing.B) {
+	agent := benchAgent(newLoopModel(0))
+	agent.Logger = slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	b.ReportAllocs()
 	for b.Loop() {
 		out, err := agent.Execute("run the steps")

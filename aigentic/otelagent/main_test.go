@@ -18,7 +18,6 @@ func TestMain(m *testing.M) {
 // under the names this package's tests use.
 type (
 	sleeper         = runtest.Sleeper
-	logBuffer       = runtest.LogBuffer
 	funcModel       = runtest.FuncModel
 	countingTool    = runtest.CountingTool
 	countingLimiter = runtest.CountingLimiter
@@ -26,24 +25,11 @@ type (
 )
 
 var (
-	newJSONLogger   = runtest.NewJSONLogger
 	discardLogger   = runtest.DiscardLogger
-	records         = runtest.Records
-	findRecord      = runtest.FindRecord
-	chattyModel     = runtest.ChattyModel
 	blockingModel   = runtest.BlockingModel
-	replyWith       = runtest.ReplyWith
-	objectSchema    = runtest.ObjectSchema
-	toolMessages    = runtest.ToolMessages
-	drain           = runtest.Drain
-	within          = runtest.Within
 	newLoopModel    = runtest.NewLoopModel
 	benchAgent      = runtest.BenchAgent
-	handWritten     = runtest.HandWritten
-	concurrent      = runtest.Concurrent
-	newTestTrace    = runtest.NewTestTrace
 	spanRecorder    = runtest.SpanRecorder
 	approvalAgent   = runtest.ApprovalAgent
 	answerApprovals = runtest.AnswerApprovals
-	drainWith       = runtest.DrainWith
 )

@@ -17,33 +17,19 @@ func TestMain(m *testing.M) {
 // Test helpers shared with the runtime's other packages (internal/runtest),
 // under the names this package's tests use.
 type (
-	sleeper         = runtest.Sleeper
-	logBuffer       = runtest.LogBuffer
-	funcModel       = runtest.FuncModel
-	countingTool    = runtest.CountingTool
-	countingLimiter = runtest.CountingLimiter
-	emailInput      = runtest.EmailInput
+	sleeper      = runtest.Sleeper
+	countingTool = runtest.CountingTool
 )
 
 var (
-	newJSONLogger   = runtest.NewJSONLogger
-	discardLogger   = runtest.DiscardLogger
-	records         = runtest.Records
-	findRecord      = runtest.FindRecord
-	chattyModel     = runtest.ChattyModel
-	blockingModel   = runtest.BlockingModel
-	replyWith       = runtest.ReplyWith
-	objectSchema    = runtest.ObjectSchema
-	toolMessages    = runtest.ToolMessages
-	drain           = runtest.Drain
-	within          = runtest.Within
-	newLoopModel    = runtest.NewLoopModel
-	benchAgent      = runtest.BenchAgent
-	handWritten     = runtest.HandWritten
-	concurrent      = runtest.Concurrent
-	newTestTrace    = runtest.NewTestTrace
-	spanRecorder    = runtest.SpanRecorder
-	approvalAgent   = runtest.ApprovalAgent
-	answerApprovals = runtest.AnswerApprovals
-	drainWith       = runtest.DrainWith
+	newJSONLogger = runtest.NewJSONLogger
+	discardLogger = runtest.DiscardLogger
+	records       = runtest.Records
+	findRecord    = runtest.FindRecord
+	replyWith     = runtest.ReplyWith
+	newLoopModel  = runtest.NewLoopModel
+	benchAgent    = runtest.BenchAgent
+	handWritten   = runtest.HandWritten
+	concurrent    = runtest.Concurrent
+	newTestTrace  = runtest.NewTestTrace
 )
