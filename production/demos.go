@@ -29,7 +29,7 @@ var demos = []demo{
 	{"MaxLLMCalls Limit", "a runaway tool loop stopped at exactly MaxLLMCalls model calls, with the partial work kept.", demoMaxLLMCalls},
 	{"Retry Configuration", "a 503 and a 429 with Retry-After retried away with Retries: 3, and the same failures exhausting Retries: 1.", demoRetries},
 	{"Log Level Configuration", "the same run logged at Debug, Info, Warn and Error: which records each level keeps.", demoLogLevels},
-	{"Context Cancellation", "a slow tool stopped by a timeout (DeadlineExceeded) and by a cancel (Canceled), the *StoppedError saying where.", demoCancellation},
+	{"Cancellation, Tool Timeouts and Parallel Tools", "a slow tool stopped by a timeout and by a cancel, the *StoppedError saying where; a stop that never waits on a tool ignoring its context; a tool timeout the model sees; a response's tool calls run at once.", demoCancellation},
 	{"Comprehensive Production Setup", "health check, rate limiter, timeout, trace, retries, MaxLLMCalls, log level and tools together, with the run's figures and estimated cost logged as structured slog.", demoSetup},
 }
 

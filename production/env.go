@@ -41,7 +41,7 @@ func (e *demoEnv) agent(name string, tools ...aigentic.AgentTool) aigentic.Agent
 
 // watch is an observer that prints a run's steps as they happen, with the
 // marks of every example (cli.Printer.Event): a tool call, its result or
-// error result, a retry.
+// error result, a retry; and a tool call the run abandoned.
 func (e *demoEnv) watch(ctx context.Context, step hook.Step) context.Context {
 	switch s := step.(type) {
 	case *hook.ToolStart:
@@ -50,6 +50,8 @@ func (e *demoEnv) watch(ctx context.Context, step hook.Step) context.Context {
 		if s.Err == nil {
 			e.p.Event(&aigentic.ToolResponseEvent{ToolName: s.Call.Name, Result: s.Result, Error: s.Result.Error})
 		}
+	case *hook.ToolAbandoned:
+		e.p.Say("  %s %s abandoned: it had not returned %s after its context ended (%s)", cli.MarkError, s.Call.Name, s.Grace, s.Reason)
 	case *hook.ModelEnd:
 		if s.WillRetry {
 			e.p.Event(&aigentic.RetryEvent{Step: fmt.Sprintf("model call %d", s.Call), Attempt: s.Attempt, Delay: s.RetryIn, Err: s.Err})

@@ -14,7 +14,9 @@ import (
 const reportTakes = 30 * time.Second
 
 // demoCancellation shows demo 6 (ex6_cancellation.go): a slow tool
-// stopped by a timeout (6a) and by a cancel (6b).
+// stopped by a timeout (6a) and by a cancel (6b); then, in
+// ex6_runcontrol_show.go, a stop that does not wait on a tool ignoring its
+// context (6c), a tool timeout (6d) and parallel tool calls (6e).
 //
 // Forced: generate_report is slow for every input, and 6a's timeout (1s)
 // counts from when the tool starts (toolDeadline, deadline.go), so a slow
@@ -70,6 +72,12 @@ func demoCancellation(ctx context.Context, e *demoEnv) error {
 	default:
 		p.Say("Stopped: %s", cli.Redacted(r.Err))
 		p.Good("6b: stopped during %s; errors.Is(err, context.Canceled) holds. Ctrl-C or SIGTERM stops any demo the same way.", r.Stopped.During)
+	}
+	// 6c to 6e: ex6_runcontrol_show.go.
+	for _, part := range []func(context.Context, *demoEnv) error{demoStuckTool, demoToolTimeout, demoParallelTools} {
+		if err := part(ctx, e); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -25,6 +25,14 @@ type production struct {
 	RateLimiter aigentic.RateLimiter  // paces model requests: a *rate.Limiter is one
 	Pricing     *aigentic.Pricing     // prices the tokens; nil: the cost is unknown
 	Metrics     *slog.Logger          // gets one record per request with the run's figures
+	// ToolTimeout bounds each tool call: past it the model is told, and
+	// the run goes on. ParallelToolCalls runs a response's calls at once,
+	// at most that many (the tools must be safe for concurrent use).
+	// StopGrace is the longest a stop waits on a tool that ignores its
+	// context (0: aigentic.DefaultStopGrace).
+	ToolTimeout       time.Duration
+	ParallelToolCalls int
+	StopGrace         time.Duration
 }
 
 // healthCheck asks the model's server whether it serves the model, within
@@ -57,12 +65,14 @@ func serve(ctx context.Context, agent aigentic.Agent, question string, s product
 	trace.Directory = s.TraceDir
 	agent.Trace, agent.Retries, agent.RetryPolicy, agent.MaxLLMCalls = trace, s.Retries, s.RetryPolicy, s.MaxLLMCalls
 	agent.RateLimiter, agent.Pricing = s.RateLimiter, s.Pricing
+	agent.ToolTimeout, agent.ParallelToolCalls, agent.StopGrace = s.ToolTimeout, s.ParallelToolCalls, s.StopGrace
 	r := served{outcome: ask(ctx, agent, question)}
 	st := r.Stats
 	figures := []any{
 		"run", r.RunID, "trace_file", r.TraceFile,
 		"duration_ms", st.Duration.Milliseconds(), "llm_calls", st.LLMCalls, "tool_calls", st.ToolCalls,
-		"tool_errors", st.ToolErrors, "retries", st.Retries, "rate_limit_wait_ms", st.RateLimitWait.Milliseconds(),
+		"tool_errors", st.ToolErrors, "tool_timeouts", st.ToolTimeouts, "tools_abandoned", st.ToolsAbandoned,
+		"retries", st.Retries, "rate_limit_wait_ms", st.RateLimitWait.Milliseconds(),
 		"tokens_in", st.InputTokens, "tokens_out", st.OutputTokens,
 	}
 	// cost_usd is always a number, so a log pipeline can type it; an

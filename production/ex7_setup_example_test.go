@@ -37,8 +37,12 @@ func Example_production() {
 		Retries:     2,
 		RetryPolicy: &aigentic.RetryPolicy{AttemptTimeout: 30 * time.Second, Sleep: noWait},
 		MaxLLMCalls: 10,
-		RateLimiter: waiter{rate.NewLimiter(5, 1), noWait},
-		Pricing:     &aigentic.Pricing{InputPerMTok: 0.15, OutputPerMTok: 0.60},
+		ToolTimeout: 10 * time.Second,
+		// A response's calls run at once, at most 4; a stop waits on a
+		// stuck tool for aigentic.DefaultStopGrace at most.
+		ParallelToolCalls: 4,
+		RateLimiter:       waiter{rate.NewLimiter(5, 1), noWait},
+		Pricing:           &aigentic.Pricing{InputPerMTok: 0.15, OutputPerMTok: 0.60},
 		Metrics: slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
 			switch a.Key {
 			case slog.TimeKey, "run", "trace_file", "duration_ms", "rate_limit_wait_ms":
@@ -50,7 +54,7 @@ func Example_production() {
 	fmt.Printf("err %v; trace file written: %v\n%s\n", r.Err, r.TraceFile != "", r.Answer)
 	// Output:
 	// health check: provider offline, model offline
-	// {"level":"INFO","msg":"agent run succeeded","llm_calls":2,"tool_calls":1,"tool_errors":0,"retries":0,"tokens_in":464,"tokens_out":55,"cost_usd":0.0001026}
+	// {"level":"INFO","msg":"agent run succeeded","llm_calls":2,"tool_calls":1,"tool_errors":0,"tool_timeouts":0,"tools_abandoned":0,"retries":0,"tokens_in":464,"tokens_out":55,"cost_usd":0.0001026}
 	// err <nil>; trace file written: true
 	// The lookup_order tool (order_id: 1043) returned: Order 1043: paid, waiting to be packed; expected to ship within 2 working days.
 }

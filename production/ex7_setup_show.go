@@ -54,6 +54,12 @@ func demoSetup(ctx context.Context, e *demoEnv) error {
 		// The program's own record, at the program's log level: ENV=prod
 		// keeps the failure (Error) and drops the success (Info).
 		Metrics: slog.New(slog.NewJSONHandler(&record, &slog.HandlerOptions{Level: e.cfg.Log.Level})),
+		// Demo 6's run control: no tool call holds the request longer
+		// than 10s, a response's lookups run at once, and a stop waits on
+		// a stuck tool for 250ms at most.
+		ToolTimeout:       10 * time.Second,
+		ParallelToolCalls: 4,
+		StopGrace:         aigentic.DefaultStopGrace,
 	}
 	agent := e.agent("support-agent", lookupOrderTool(), checkSystemStatusTool())
 	seen := &answeredBy{Model: agent.Model}
@@ -61,7 +67,8 @@ func demoSetup(ctx context.Context, e *demoEnv) error {
 	agent.Instructions = "You are a customer support assistant for an online shop. Use the tools to answer; never guess an order's status."
 	p.Say("Setup: timeout %s, Retries %d (attempt timeout %s), MaxLLMCalls %d, log level %s,",
 		s.Timeout, s.Retries, s.RetryPolicy.AttemptTimeout, s.MaxLLMCalls, agent.LogLevel)
-	p.Say("rate limit 5 model requests/s (burst 1), trace in %s, %d tools.", s.TraceDir, len(agent.AgentTools))
+	p.Say("tool timeout %s, %d tool calls at once, stop grace %s, rate limit 5 model requests/s (burst 1),", s.ToolTimeout, s.ParallelToolCalls, s.StopGrace)
+	p.Say("trace in %s, %d tools.", s.TraceDir, len(agent.AgentTools))
 
 	r := serve(ctx, agent, e.cfg.Question, s)
 	e.flush()

@@ -3,13 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
-	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
+	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
 )
 
-// testDeadline replaces demo 6a's 1s deadline in tests.
+// testDeadline replaces demo 6a's 1s deadline, 6c's StopGrace and 6d's
+// tool timeout in tests.
 const testDeadline = 10 * time.Millisecond
 
 // testRun is the outcome of one in-process run.
@@ -22,7 +27,8 @@ type testRun struct {
 }
 
 // runSys runs the program in-process with sys completed for a test: env
-// over a temporary trace directory, demo 6a's short deadline, the waits
+// over a temporary trace directory, demo 6's short deadline, tool timeout
+// and stop grace, 6e's lookups meeting each other (newMeeting), the waits
 // recorded rather than waited, the retries' jitter fixed at 0.
 func runSys(t *testing.T, ctx context.Context, args []string, env map[string]string, sys system) testRun {
 	t.Helper()
@@ -33,6 +39,15 @@ func runSys(t *testing.T, ctx context.Context, args []string, env map[string]str
 	sys.getenv = testutil.Getenv(e)
 	if sys.deadline == 0 {
 		sys.deadline = testDeadline
+	}
+	if sys.toolTimeout == 0 {
+		sys.toolTimeout = testDeadline
+	}
+	if sys.stopGrace == 0 {
+		sys.stopGrace = testDeadline
+	}
+	if sys.lookup == nil {
+		sys.lookup = newMeeting().wait
 	}
 	w := &testutil.Sleeps{}
 	if sys.sleep == nil {
@@ -78,6 +93,60 @@ var shownAll = []string{
 	"✓ Each logger kept only records at or above its level",
 	`✓ 6a: stopped during tool "generate_report"`,
 	`✓ 6b: stopped during tool "generate_report"`,
+	`✓ 6c: the run returned while export_to_erp still hung: stopped during tool "export_to_erp", the call in StoppedError.Abandoned`,
+	`✓ 6d: 1 tool timeout (Stats.ToolTimeouts); the model got the "timed out after 10ms" error result`,
+	shown6e,
 	"✓ Health check, ",
 	"✓ All 7 demos showed their pattern.",
+}
+
+// shown6e is demo 6e's verdict when the lookups overlapped.
+const shown6e = "✓ 6e: the 2 lookups of one response ran at the same time: an observer on the run's steps saw 2 running at once."
+
+// shownOnePerTurn are the verdicts on a model that asks for one tool call
+// per response (the naive model): everything but 6e, which says why.
+var shownOnePerTurn = append(slices.DeleteFunc(slices.Clone(shownAll), func(s string) bool {
+	return s == shown6e || strings.HasPrefix(s, "✓ All 7")
+}), "– 6e not shown: the model asked for one tool call per response (1 response), so nothing could run at once.",
+	"7 demos ran as designed, but on this model 1 part could not be shown: 6e (")
+
+// meetWatchdog bounds how long a lookup waits for the other calls of its
+// response: a watchdog, never a measurement.
+const meetWatchdog = 5 * time.Second
+
+// meeting is a lookup wait (system.lookup) under which the calls of one
+// response overlap by construction: each waits until as many lookups as
+// its response asked for have arrived (the first response of several
+// calls; later ones pass at once). Run one at a time, the first would
+// wait for ever; after meetWatchdog it returns an error instead, which
+// stops the run, and demo 6e fails. Safe for concurrent use.
+type meeting struct {
+	watchdog time.Duration
+	mu       sync.Mutex
+	here     int
+	all      chan struct{}
+}
+
+func newMeeting() *meeting { return &meeting{watchdog: meetWatchdog, all: make(chan struct{})} }
+
+// wait is the system.lookup of a test.
+func (m *meeting) wait(ctx context.Context, calls int) error {
+	if calls <= 1 {
+		return nil // nothing to meet
+	}
+	m.mu.Lock()
+	if m.here++; m.here == calls { // once: later responses pass at once
+		close(m.all)
+	}
+	m.mu.Unlock()
+	t := time.NewTimer(m.watchdog)
+	defer t.Stop()
+	select {
+	case <-m.all:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return fmt.Errorf("the other calls of the response never came within %s: the %d calls ran one at a time", m.watchdog, calls)
+	}
 }

@@ -1,12 +1,15 @@
 // Command production runs seven production patterns of aigentic, each made
 // to happen whatever the model chooses and shown with the evidence the run
 // left: error handling, traces, the MaxLLMCalls limit, retries, log
-// levels, cancellation, and all of them together in one production setup.
+// levels, cancellation and run control (a stop that never waits on a
+// stuck tool, tool timeouts, parallel tool calls), and all of them
+// together in one production setup.
 //
 // It runs on the built-in offline model by default, and on OpenAI (or any
 // OpenAI-compatible server) when OPENAI_API_KEY or OPENAI_BASE_URL is set.
 // Each demo arranges its own misbehaviour (a tool that always fails, a
-// model wrapper that loops or returns 503s, a tool that is always slow),
+// model wrapper that loops or returns 503s, a tool that is always slow or
+// hangs without looking at its context),
 // so it does not depend on the model's choices; where a model can still
 // avoid a pattern — by answering without calling any tool — the output
 // says so plainly.

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -55,10 +57,26 @@ var orders = map[int]string{
 
 // lookupOrderTool is built with aigentic.NewTool: the schema comes from
 // orderQuery, and an unknown order is a Recoverable error the model sees.
-func lookupOrderTool() aigentic.AgentTool {
+func lookupOrderTool() aigentic.AgentTool { return slowLookupOrderTool(nil) }
+
+// lookupTakes is how long a lookup takes in the slow order system of demo
+// 6e.
+const lookupTakes = 300 * time.Millisecond
+
+// slowLookupOrderTool is lookup_order in front of a slow order system:
+// each lookup first calls wait with its context and the number of tool
+// calls in the model response it answers (a test meets the other calls
+// there); a nil wait waits nothing. An error from wait stops the run. It
+// is safe for concurrent use.
+func slowLookupOrderTool(wait func(ctx context.Context, calls int) error) aigentic.AgentTool {
 	return aigentic.NewTool("lookup_order",
 		"Look up a customer order by its numeric ID: status, carrier, tracking number and expected delivery.",
 		func(run *aigentic.AgentRun, in orderQuery) (string, error) {
+			if wait != nil {
+				if err := wait(run.Context(), callsInTurn(run.Messages())); err != nil {
+					return "", fmt.Errorf("order system: %w", err)
+				}
+			}
 			if o, ok := orders[in.OrderID]; ok {
 				return o, nil
 			}
@@ -122,4 +140,104 @@ func generateReportTool(takes time.Duration, started func()) aigentic.AgentTool 
 				return fmt.Sprintf("The %s sales report is ready: revenue $1.2M, up 8%%.", in.Period), nil
 			}
 		})
+}
+
+// callsInTurn is the number of tool calls of the last model response in
+// msgs: the turn a running tool belongs to.
+func callsInTurn(msgs []ai.Message) int {
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if m := msgs[i]; m.Role == ai.RoleAssistant {
+			return len(m.ToolCalls)
+		}
+	}
+	return 0
+}
+
+// sleepCtx waits d, or until ctx ends (returning its error).
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// exportBatch is export_to_erp's input.
+type exportBatch struct {
+	BatchID int `json:"batch_id" jsonschema:"minimum=1" description:"The numeric ID of the order batch, such as 77."`
+}
+
+// exportHangs is how long export_to_erp hangs when nothing releases it:
+// the legacy system's socket timeout.
+const exportHangs = 30 * time.Second
+
+// hungExport is export_to_erp stuck on a legacy system: its tool blocks
+// without ever looking at run.Context(), so no stop reaches it. It
+// returns when released (or after exportHangs).
+type hungExport struct {
+	started  func() // called as the tool starts; may be nil
+	release  chan struct{}
+	returned chan struct{} // closed when the tool has returned
+	once     sync.Once
+	calls    atomic.Int32
+}
+
+func newHungExport(started func()) *hungExport {
+	return &hungExport{started: started, release: make(chan struct{}), returned: make(chan struct{})}
+}
+
+// tool is the export_to_erp tool. Only its first call hangs; later ones
+// return at once.
+func (h *hungExport) tool() aigentic.AgentTool {
+	return aigentic.NewTool("export_to_erp",
+		"Export a batch of orders to the legacy ERP system by the batch's numeric ID.",
+		func(run *aigentic.AgentRun, in exportBatch) (string, error) {
+			if h.calls.Add(1) > 1 {
+				return "", aigentic.Recoverable(errors.New("an export is already running"))
+			}
+			defer close(h.returned)
+			if h.started != nil {
+				h.started()
+			}
+			t := time.NewTimer(exportHangs)
+			defer t.Stop()
+			select { // run.Context() is never looked at: the bug
+			case <-h.release:
+			case <-t.C:
+			}
+			return fmt.Sprintf("Batch %d exported to the ERP.", in.BatchID), nil
+		})
+}
+
+// running reports whether the tool started and has not returned.
+func (h *hungExport) running() bool {
+	if h.calls.Load() == 0 {
+		return false
+	}
+	select {
+	case <-h.returned:
+		return false
+	default:
+		return true
+	}
+}
+
+// finish releases the tool and waits, at most wait, for it to return:
+// false if it did not. Call it once the demo is done with it.
+func (h *hungExport) finish(wait time.Duration) bool {
+	h.once.Do(func() { close(h.release) })
+	if h.calls.Load() == 0 {
+		return true
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-h.returned:
+		return true
+	case <-t.C:
+		return false
+	}
 }
