@@ -220,7 +220,10 @@ func (e *PanicError) Unwrap() error {
 // that cause too.
 type StoppedError struct {
 	// During says what the run was doing: "model call 2", "backoff before
-	// model call 2", "tool \"search\"", "approval of \"send_email\"".
+	// model call 2", "tool \"search\"" (also when the tool returned after
+	// the stop, within Agent.StopGrace: its result is kept), "tools
+	// \"search\", \"fetch\"" (a parallel turn), "approval of
+	// \"send_email\"".
 	During string
 	// Cause is the context's cause: context.Cause(ctx).
 	Cause error

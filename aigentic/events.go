@@ -135,6 +135,10 @@ type DecisionEvent struct {
 	// ("input", "output", "model call 2", `tool "x"`); Action what it did
 	// ("pass", "rewrite", "trip", "retry", "compact"); Reason why.
 	By, Step, Action, Reason string
+	// TokensBefore and TokensAfter are the size, in estimated tokens, of
+	// what the decision changed — a compaction's prompt — when it changed
+	// a size; 0 otherwise (hook.Decision).
+	TokensBefore, TokensAfter int
 }
 
 // ErrorEvent carries the error that ended the run.

@@ -100,7 +100,29 @@ func (r *AgentRun) answerAndSave(tc ai.ToolCall) error {
 	if err != nil {
 		return err
 	}
-	return r.saveResult(tc, res)
+	if err := r.saveResult(tc, res); err != nil {
+		return err
+	}
+	return r.stoppedDuringTools(tc)
+}
+
+// stoppedDuringTools is the run's *StoppedError naming the tool calls
+// that were running when it stopped — tools that returned after the stop,
+// within Agent.StopGrace, their results kept — or nil when the run was
+// not stopped. Without it the stop would surface at the next step, the
+// model call the run never makes.
+func (r *AgentRun) stoppedDuringTools(calls ...ai.ToolCall) error {
+	if len(calls) == 0 || r.ctx.Err() == nil {
+		return nil
+	}
+	during := "tool " + strconv.Quote(calls[0].Name)
+	if len(calls) > 1 {
+		during = "tools " + strconv.Quote(calls[0].Name)
+		for _, c := range calls[1:] {
+			during += ", " + strconv.Quote(c.Name)
+		}
+	}
+	return stopped(r.ctx, during)
 }
 
 // saveResult appends a tool call's result to the transcript — an untrusted

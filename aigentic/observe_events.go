@@ -44,7 +44,8 @@ func (o *eventObserver) Observe(ctx context.Context, step hook.Step) context.Con
 	case *hook.ToolAbandoned:
 		q.push(&ToolAbandonedEvent{EventInfo: info, ToolCallID: s.Call.ID, ToolName: s.Call.Name, Reason: s.Reason, Grace: s.Grace})
 	case *hook.Decision:
-		q.push(&DecisionEvent{EventInfo: info, By: s.By, Step: s.Step, Action: s.Action, Reason: s.Reason})
+		q.push(&DecisionEvent{EventInfo: info, By: s.By, Step: s.Step, Action: s.Action, Reason: s.Reason,
+			TokensBefore: s.TokensBefore, TokensAfter: s.TokensAfter})
 	case *hook.ApprovalAsked:
 		q.push(&ApprovalEvent{EventInfo: info, ApprovalID: s.ID, ToolName: s.Call.Name, Args: s.Args,
 			ValidationResult: ValidationResult{Values: s.Values, Message: s.Message, ValidationErrors: s.ValidationErrors}, Deadline: s.Deadline})

@@ -79,6 +79,9 @@ func (r *AgentRun) answerParallel(calls []ai.ToolCall) error {
 	if first.err != nil {
 		return first.err
 	}
+	if err := r.stoppedDuringTools(calls[:granted]...); err != nil {
+		return err
+	}
 	if granted < len(calls) {
 		return r.budgetBeforeToolCall(calls[granted:])
 	}

@@ -30,7 +30,7 @@ func read(msgs []ai.Message) *conv {
 	c, u := &conv{ids: map[string]bool{}, byName: map[string]*outcome{}}, -1
 	for i, m := range msgs {
 		if m.Role == ai.RoleUser {
-			u, c.user = i, m.Content
+			u, c.user = i, noteRe.ReplaceAllString(m.Content, "")
 		} else if m.Role == ai.RoleAssistant {
 			c.turns++
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/untrusted"
 )
 
 // results answers every call with the text of its tool's entry; a missing
@@ -171,5 +172,27 @@ func TestMalformedInput(t *testing.T) {
 				t.Errorf("%q: call %+v", msg, tc)
 			}
 		}
+	}
+}
+
+// The note package window puts before the first user message it keeps —
+// how many earlier messages were left out, and their summary delimited as
+// data (window/compact.go, prefix) — is context, not the user's words: the
+// model fills the tool's arguments from the question after it, never from
+// the note's count or the summary's order numbers.
+func TestWindowNoteIsNotTheQuestion(t *testing.T) {
+	const q = "How many units of ABC-123 are in stock?"
+	summary := "[12 earlier messages of this conversation were left out to fit the model's context window. A summary of them:]\n" +
+		untrusted.Delimit("conversation-summary", "The user asked about XYZ-900 and DEF-456.\n\nBoth were in stock.") + "\n\n"
+	for name, note := range map[string]string{
+		"note":         "[12 earlier messages of this conversation were left out to fit the model's context window.]\n\n",
+		"with summary": summary,
+	} {
+		t.Run(name, func(t *testing.T) {
+			resp := generate(t, user("", note+q), stockTool)
+			if calls := resp.Message.ToolCalls; len(calls) != 1 || calls[0].Arguments != `{"sku":"ABC-123"}` {
+				t.Fatalf("calls %+v; want check_stock with ABC-123", calls)
+			}
+		})
 	}
 }

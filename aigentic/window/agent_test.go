@@ -94,9 +94,17 @@ func TestRunSendsCompactedAndKeepsTheTranscript(t *testing.T) {
 	if len(obs.seen) == 0 || len(events) != len(obs.seen) || events[0].By != "window" || events[0].Action != "compact" {
 		t.Fatalf("observer saw %+v; events %+v", obs.seen, events)
 	}
-	// Stats count the compactions and what they took off the prompts.
-	if st := run.Stats(); st.Compactions != len(events) || st.CompactedTokens <= 0 {
-		t.Fatalf("stats %+v for %d compactions", st, len(events))
+	// Stats count the compactions and what they took off the prompts, the
+	// events carrying each one's figures.
+	off := 0
+	for _, e := range events {
+		if e.TokensAfter <= 0 || e.TokensBefore <= e.TokensAfter {
+			t.Fatalf("a compaction event without its figures: %+v", e)
+		}
+		off += e.TokensBefore - e.TokensAfter
+	}
+	if st := run.Stats(); st.Compactions != len(events) || st.CompactedTokens != off {
+		t.Fatalf("stats %+v for %d compactions taking off %d tokens", st, len(events), off)
 	}
 	waitFor(t, func() bool { return c.Runs() == 0 })
 }

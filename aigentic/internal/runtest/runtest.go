@@ -311,9 +311,13 @@ type EmailInput struct {
 
 // ApprovalAgent is an agent on model with a send_email tool that requires
 // approval (timeout: its approval timeout) and appends what it sends to
-// sent.
+// sent (under a lock: the calls of a parallel turn run at once; read sent
+// once the run has ended).
 func ApprovalAgent(model ai.Model, sent *[]EmailInput, timeout time.Duration) aigentic.Agent {
+	var mu sync.Mutex
 	tool := aigentic.NewTool("send_email", "Send an email.", func(run *aigentic.AgentRun, in EmailInput) (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
 		*sent = append(*sent, in)
 		return "sent to " + in.To, nil
 	})
