@@ -3,6 +3,9 @@ package offline
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -194,5 +197,20 @@ func TestWindowNoteIsNotTheQuestion(t *testing.T) {
 				t.Fatalf("calls %+v; want check_stock with ABC-123", calls)
 			}
 		})
+	}
+}
+
+// A tool schema whose $ref names a file is never read: what the file
+// holds cannot steer the model (a schema that does not compile checks
+// nothing, so the SKU in the question is used as it is).
+func TestSchemaRefToAFileIsNotRead(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "secret.json")
+	if err := os.WriteFile(file, []byte(`{"type":"string","const":"SECRET-FROM-FILE"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tl := tool("check_stock", "Look up stock for a product", map[string]any{"sku": map[string]any{"$ref": "file://" + file, "description": "the product SKU, like ABC-123"}}, "sku")
+	resp := generate(t, user("", "How many units of ABC-123 are in stock?"), tl)
+	if calls := resp.Message.ToolCalls; len(calls) != 1 || calls[0].Arguments != `{"sku":"ABC-123"}` {
+		t.Fatalf("the file steered the model: %s", fmt.Sprint(resp.Message))
 	}
 }

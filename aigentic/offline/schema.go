@@ -110,6 +110,7 @@ func (p *prop) valid(v any) bool {
 		} else if doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw)); err == nil {
 			c := jsonschema.NewCompiler()
 			c.DefaultDraft(jsonschema.Draft2020)
+			c.UseLoader(jsonschema.SchemeURLLoader{}) // never reads a file or URL a $ref names
 			if c.AssertFormat(); c.AddResource("schema.json", doc) == nil {
 				p.check, _ = c.Compile("schema.json")
 			}

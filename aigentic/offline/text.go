@@ -21,8 +21,7 @@ var (
 	noteRe  = regexp.MustCompile(`(?s)^\[\d+ earlier messages [^\]]*\](?:\n.*</untrusted-data boundary="[^"]*">)?\n\n`) // package window's note (and summary) of messages left out
 	// quoteRe: "…", “…”, and '…' where the quotes are not apostrophes.
 	quoteRe = regexp.MustCompile(`"([^"\n]+)"|“([^”\n]+)”|(?:^|[\s(\[:=])'([^'\n]+)'(?:$|[\s.,;:!?)\]])`)
-	// clauseRe: sentence ends, new lines, ";", "also", ", then", "and what…"
-	// (the question word, a stopword, goes with the boundary).
+	// clauseRe: sentence ends, new lines, ";", "also", ", then", "and what…" (the question word goes with the boundary).
 	clauseRe = regexp.MustCompile(`(?i)[.!?]+\s+|\n+|;\s*|,?\s*\balso\b,?\s*|,?\s+(?:and\s+)?then\s+|,?\s+and\s+(?:what|how|where|when|who|which|is|are|can|could|tell|please)\b`)
 )
 

@@ -136,6 +136,11 @@ func compile(raw []byte, schema map[string]any) (*Validator, error) {
 	}
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
+	// No loader: a $ref outside the schema ("file:///etc/passwd", a URL, a
+	// relative path) is refused, never read — schemas come from MCP servers
+	// and models, and what a loaded file holds would reach the model in
+	// validation errors. The meta-schemas are built in.
+	c.UseLoader(jsonschema.SchemeURLLoader{})
 	if err := c.AddResource("schema.json", doc); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
