@@ -1,0 +1,354 @@
+package mcptools
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/schema"
+)
+
+// noWait is a retry policy that retries at once.
+func noWait() *aigentic.RetryPolicy {
+	return &aigentic.RetryPolicy{Sleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() }}
+}
+
+// The server dies in the middle of a call: the call fails in transport,
+// a transient error; the run's retry restarts the server and the call
+// succeeds.
+func TestServerDyingMidCallIsRestarted(t *testing.T) {
+	s := stdioServer("basic")
+	s.Env = append(s.Env, "MCPTOOLS_TEST_MARK="+filepath.Join(t.TempDir(), "crashed"))
+	ts := connect(t, s)
+	first := pidOf(t, ts)
+	run, _, err := runAgent(t, ts.Tools(), aigentic.Agent{Retries: 2, RetryPolicy: noWait()}, aitest.Call("orders_crash_once", `{}`))
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if got := toolResults(run)[0]; got.IsError || got.Content == "" || !strings.Contains(got.Content, "recovered") {
+		t.Errorf("result %q; want the restarted server's answer", got.Content)
+	}
+	if st := run.Stats(); st.Retries != 1 {
+		t.Errorf("retries = %d, want 1", st.Retries)
+	}
+	if st := ts.Status()[0]; st.Restarts != 1 || st.PID == first || !st.Connected || !strings.Contains(st.LastError, "EOF") {
+		t.Errorf("status %+v; want 1 restart, a new pid, connected, the EOF as last error", st)
+	}
+	waitGone(t, first)
+}
+
+// The server killed from outside while a run uses it (an OOM killer):
+// noticed at the call or before it, restarted, and the call answered.
+func TestServerKilledMidRunIsRestarted(t *testing.T) {
+	ts := connect(t, stdioServer("basic"))
+	first := pidOf(t, ts)
+	var killed atomic.Bool
+	kill := hook.ObserverFunc(func(ctx context.Context, step hook.Step) context.Context {
+		if a, ok := step.(*hook.ToolAttempt); ok && a.Attempt == 1 && killed.CompareAndSwap(false, true) {
+			_ = syscall.Kill(first, syscall.SIGKILL)
+		}
+		return ctx
+	})
+	run, _, err := runAgent(t, ts.Tools(), aigentic.Agent{Retries: 2, RetryPolicy: noWait(), Observers: []aigentic.Observer{kill}},
+		aitest.Call("orders_get_order", `{"order_id":"ord_1042"}`))
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if got := toolResults(run)[0]; got.IsError || !strings.Contains(got.Content, "shipped") {
+		t.Errorf("result %q; want the order, from the restarted server", got.Content)
+	}
+	if st := run.Stats(); st.Retries > 1 {
+		t.Errorf("retries = %d, want 0 (the death noticed before the call) or 1", st.Retries)
+	}
+	st := ts.Status()[0]
+	if st.Restarts != 1 || st.PID == first || !st.Connected {
+		t.Errorf("status %+v; want 1 restart, a new pid, connected", st)
+	}
+	waitGone(t, first)
+}
+
+// A server that dies in every call: each attempt restarts it, until the
+// retries run out — a *aigentic.ToolError, transient and exhausted,
+// wrapping ErrTransport and naming the server, with its last stderr line.
+func TestServerDyingEveryCallIsReported(t *testing.T) {
+	ts := connect(t, stdioServer("basic"))
+	_, _, err := runAgent(t, ts.Tools(), aigentic.Agent{Retries: 2, RetryPolicy: noWait()}, aitest.Call("orders_crash", `{}`))
+	var te *aigentic.ToolError
+	var se *ServerError
+	if !errors.As(err, &te) || !te.Exhausted || te.Attempts != 3 || !ai.IsTransient(err) || !errors.Is(err, ErrTransport) || !errors.As(err, &se) {
+		t.Fatalf("err = %v; want an exhausted *ToolError after 3 attempts, transient, wrapping a *ServerError with ErrTransport", err)
+	}
+	if se.Server != "orders" || se.Tool != "crash" || !strings.Contains(se.Stderr, "panic: runtime error") {
+		t.Errorf("ServerError %+v; want server, tool and the server's last stderr line", se)
+	}
+	if st := ts.Status()[0]; st.Restarts != 2 {
+		t.Errorf("restarts = %d, want 2 (attempts 2 and 3)", st.Restarts)
+	}
+}
+
+// Past MaxRestarts within RestartWindow the server is down: a permanent
+// error that stops the run at once; when the window has room it is
+// restarted again.
+func TestRestartLimit(t *testing.T) {
+	s := stdioServer("basic")
+	s.MaxRestarts = 1
+	s.RestartWindow = time.Minute
+	ts := connect(t, s)
+	now := time.Now()
+	var clock atomic.Int64
+	ts.servers[0].now = func() time.Time { return now.Add(time.Duration(clock.Load())) }
+
+	_, _, err := runAgent(t, ts.Tools(), aigentic.Agent{Retries: 5, RetryPolicy: noWait()}, aitest.Call("orders_crash", `{}`))
+	var te *aigentic.ToolError
+	if !errors.Is(err, ErrServerDown) || ai.IsTransient(err) || !errors.As(err, &te) || te.Attempts != 3 {
+		t.Fatalf("err = %v; want ErrServerDown, permanent, on attempt 3 (1: crash, 2: restart and crash, 3: refused)", err)
+	}
+	if st := ts.Status()[0]; !st.Down || st.Connected || st.Restarts != 1 {
+		t.Errorf("status %+v; want down after 1 restart", st)
+	}
+	clock.Store(int64(time.Minute))
+	run, _, err := runAgent(t, ts.Tools(), aigentic.Agent{}, aitest.Call("orders_get_order", `{"order_id":"ord_1042"}`))
+	if err != nil || toolResults(run)[0].IsError {
+		t.Fatalf("after the window: %v; want a restart and the order", err)
+	}
+	if st := ts.Status()[0]; st.Down || st.Restarts != 2 {
+		t.Errorf("status %+v; want up after a second restart", st)
+	}
+
+	s = stdioServer("basic")
+	s.MaxRestarts = -1
+	ts = connect(t, s)
+	_, _, err = runAgent(t, ts.Tools(), aigentic.Agent{Retries: 5, RetryPolicy: noWait()}, aitest.Call("orders_crash", `{}`))
+	if !errors.Is(err, ErrServerDown) || !strings.Contains(err.Error(), "restarts are off") {
+		t.Errorf("MaxRestarts -1: %v; want down at once", err)
+	}
+}
+
+// A slow tool past CallTimeout: cancelled, an error result the model
+// reads; the run goes on and the connection still serves.
+func TestCallTimeout(t *testing.T) {
+	s := stdioServer("basic")
+	s.CallTimeout = 300 * time.Millisecond
+	ts := connect(t, s)
+	pid := pidOf(t, ts)
+	run, _, err := runAgent(t, ts.Tools(), aigentic.Agent{},
+		aitest.Call("orders_slow", `{"ms":600000}`), aitest.Call("orders_get_order", `{"order_id":"ord_1042"}`))
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	res := toolResults(run)
+	if !res[0].IsError || !strings.Contains(res[0].Content, "did not answer within 300ms") {
+		t.Errorf("slow: %q; want a timeout error result", res[0].Content)
+	}
+	if res[1].IsError || pidOf(t, ts) != pid {
+		t.Errorf("after the timeout: %q (pid %d, was %d); want the same server answering", res[1].Content, pidOf(t, ts), pid)
+	}
+}
+
+// A server that ignores cancellation (its tool never returns) and
+// SIGTERM: the call ends at CallTimeout, and Close still stops it
+// (SIGKILL after StopGrace twice).
+func TestServerIgnoringCancellation(t *testing.T) {
+	s := stdioServer("ignoresigterm")
+	s.CallTimeout = 200 * time.Millisecond
+	ts := connect(t, s)
+	pid := pidOf(t, ts)
+	run, _, err := runAgent(t, ts.Tools(), aigentic.Agent{}, aitest.Call("orders_hang", `{}`), aitest.Call("orders_hang", `{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range toolResults(run) {
+		if !r.IsError || !strings.Contains(r.Content, "did not answer within 200ms") {
+			t.Errorf("hang: %q; want a timeout error result", r.Content)
+		}
+	}
+	ts.Close()
+	if alive(pid) {
+		t.Errorf("pid %d survived Close", pid)
+	}
+}
+
+// A never-ending message (a tool writing to stdout forever) and one over
+// MaxMessageBytes: cut at the limit, an error result; the connection is
+// replaced, and the next call restarts the server.
+func TestHugeAndEndlessMessages(t *testing.T) {
+	s := stdioServer("basic")
+	s.MaxMessageBytes = 1 << 20
+	ts := connect(t, s)
+	first := pidOf(t, ts)
+	run, _, err := runAgent(t, ts.Tools(), aigentic.Agent{},
+		aitest.Call("orders_spew", `{}`), aitest.Call("orders_big", `{"bytes":3000000}`), aitest.Call("orders_get_order", `{"order_id":"ord_1042"}`))
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	res := toolResults(run)
+	for i, name := range []string{"spew", "big"} {
+		if !res[i].IsError || !strings.Contains(res[i].Content, "exceeded 1048576 bytes") {
+			t.Errorf("%s: %.200q; want an error result for a message over the limit", name, res[i].Content)
+		}
+	}
+	if res[2].IsError || !strings.Contains(res[2].Content, "shipped") {
+		t.Errorf("next call: %q; want the restarted server's answer", res[2].Content)
+	}
+	if st := ts.Status()[0]; st.Restarts != 2 {
+		t.Errorf("status %+v; want 2 restarts", st)
+	}
+	waitGone(t, first)
+}
+
+// Malformed JSON-RPC: from a raw process at initialize, a clear
+// ErrConnect; from an SDK server's tool writing garbage to stdout, a
+// transport failure (transient) and a restart.
+func TestMalformedJSONRPC(t *testing.T) {
+	s := stdioServer("malformed")
+	s.ConnectTimeout = 10 * time.Second
+	_, err := Connect(testCtx(t), s)
+	if !errors.Is(err, ErrConnect) {
+		t.Fatalf("malformed server: %v, want ErrConnect", err)
+	}
+	if strings.Contains(err.Error(), "ConnectTimeout") {
+		t.Errorf("malformed server: %v; want the decoding failure, not a timeout", err)
+	}
+
+	ts := connect(t, stdioServer("basic"))
+	_, _, err = runAgent(t, ts.Tools(), aigentic.Agent{}, aitest.Call("orders_garbage", `{}`))
+	if !errors.Is(err, ErrTransport) || !ai.IsTransient(err) {
+		t.Fatalf("garbage on stdout: %v; want a transient ErrTransport", err)
+	}
+	run, _, err := runAgent(t, ts.Tools(), aigentic.Agent{}, aitest.Call("orders_get_order", `{"order_id":"ord_1042"}`))
+	if err != nil || toolResults(run)[0].IsError {
+		t.Fatalf("after garbage: %v; want a restart and the order", err)
+	}
+}
+
+// Tool lists that cannot be offered: each a *ToolListError naming the
+// server and tool, with its sentinel; nothing is left running.
+func TestAbsurdToolLists(t *testing.T) {
+	secretFile := filepath.Join(t.TempDir(), "local.json")
+	if err := os.WriteFile(secretFile, []byte(`{"enum":["SECRET-FROM-A-LOCAL-FILE"]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var fetched atomic.Int32
+	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		fetched.Add(1)
+		w.Write([]byte(`{"type":"string"}`))
+	}))
+	defer web.Close()
+
+	for _, tc := range []struct {
+		mode, ref string
+		want      error
+		text      string
+	}{
+		{mode: "dup", want: ErrDuplicateTool, text: "listed twice"},
+		{mode: "many", want: ErrTooManyTools, text: "257 tools"},
+		{mode: "schema-huge", want: ErrSchema, text: `tool "odd"`},
+		{mode: "schema-deep", want: ErrSchema, text: "nested"},
+		{mode: "schema-invalid", want: ErrSchema, text: "minimum"},
+		{mode: "schema-notobject", want: ErrSchema, text: "/properties/n/type"},
+		{mode: "schema-reffile", ref: secretFile, want: ErrSchema, text: "refers outside"},
+		{mode: "schema-refurl", ref: web.URL + "/s.json", want: ErrSchema, text: "refers outside"},
+	} {
+		s := stdioServer(tc.mode)
+		s.Env = append(s.Env, "MCPTOOLS_TEST_REF="+tc.ref)
+		_, err := Connect(testCtx(t), s)
+		var le *ToolListError
+		if !errors.Is(err, tc.want) || !errors.Is(err, ErrToolList) || !errors.As(err, &le) || le.Server != "orders" || !strings.Contains(err.Error(), tc.text) {
+			t.Errorf("%s: err = %v; want a *ToolListError with %v, mentioning %q", tc.mode, err, tc.want, tc.text)
+		}
+		if strings.Contains(err.Error(), "SECRET-FROM-A-LOCAL-FILE") {
+			t.Errorf("%s: the error shows a local file's content", tc.mode)
+		}
+	}
+	if n := fetched.Load(); n != 0 {
+		t.Errorf("a schema made this process fetch a URL %d times", n)
+	}
+	// The mechanism matters: the validator alone would read the file.
+	if _, err := schema.Compile(map[string]any{"type": "object", "properties": map[string]any{"n": map[string]any{"$ref": "file://" + secretFile}}}); err != nil {
+		t.Logf("note: schema.Compile refused the file reference by itself (%v)", err)
+	}
+}
+
+// A server that exits at start, or never answers initialize: ErrConnect
+// within ConnectTimeout, with its stderr; nothing left running.
+func TestConnectFailures(t *testing.T) {
+	_, err := Connect(testCtx(t), stdioServer("exit"))
+	var se *ServerError
+	if !errors.Is(err, ErrConnect) || !errors.As(err, &se) || !strings.Contains(se.Stderr, "permission denied") {
+		t.Errorf("exiting server: %v; want ErrConnect with its stderr", err)
+	}
+	s := stdioServer("slowstart")
+	s.ConnectTimeout = 300 * time.Millisecond
+	_, err = Connect(testCtx(t), s)
+	if !errors.Is(err, ErrConnect) || !strings.Contains(err.Error(), "ConnectTimeout 300ms") {
+		t.Errorf("silent server: %v; want ErrConnect naming ConnectTimeout", err)
+	}
+	s = stdioServer("basic")
+	s.Command = []string{filepath.Join(t.TempDir(), "no-such-server")}
+	if _, err = Connect(testCtx(t), s); !errors.Is(err, ErrConnect) || !strings.Contains(err.Error(), "no-such-server") {
+		t.Errorf("missing program: %v", err)
+	}
+}
+
+// stderr is kept in a bounded ring, never logged: 1 MiB written, 16 KiB
+// kept, from a whole line, ending with the last line.
+func TestStderrBounded(t *testing.T) {
+	s := stdioServer("noisy")
+	s.MaxStderrBytes = 16 << 10
+	ts := connect(t, s)
+	st := ts.Status()[0]
+	if len(st.Stderr) > 16<<10 || st.StderrBytes < 1<<20 || !strings.Contains(st.Stderr, "noisy: the last line") {
+		t.Errorf("stderr kept %d bytes of %d, last line there: %v", len(st.Stderr), st.StderrBytes, strings.Contains(st.Stderr, "noisy: the last line"))
+	}
+	if !strings.HasPrefix(st.Stderr, "nnn") {
+		t.Errorf("kept stderr does not start at a whole line: %.40q", st.Stderr)
+	}
+}
+
+// tools/list_changed: the list is read again; Changed() fires; Tools()
+// offers the new tool; a tool the server dropped is an error result.
+func TestToolListChanged(t *testing.T) {
+	ts := connect(t, stdioServer("basic"))
+	before := ts.Tools()
+	changed := ts.Changed()
+	run, _, err := runAgent(t, before, aigentic.Agent{}, aitest.Call("orders_install", `{}`))
+	if err != nil || toolResults(run)[0].IsError {
+		t.Fatalf("install: %v", err)
+	}
+	select {
+	case <-changed:
+	case <-testCtx(t).Done():
+		t.Fatal("Changed() did not fire after tools/list_changed")
+	}
+	after := ts.Tools()
+	run, _, err = runAgent(t, after, aigentic.Agent{}, aitest.Call("orders_extra", `{}`))
+	if err != nil || !strings.Contains(toolResults(run)[0].Content, "extra ran") {
+		t.Fatalf("extra: %v %v", err, toolResults(run))
+	}
+
+	changed = ts.Changed()
+	if _, _, err = runAgent(t, after, aigentic.Agent{}, aitest.Call("orders_uninstall", `{}`)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-changed:
+	case <-testCtx(t).Done():
+		t.Fatal("Changed() did not fire after the second change")
+	}
+	run, _, err = runAgent(t, after, aigentic.Agent{}, aitest.Call("orders_echo", `{"text":"hi"}`))
+	if err != nil || !toolResults(run)[0].IsError || !strings.Contains(toolResults(run)[0].Content, "no longer offers") {
+		t.Errorf("a dropped tool: %v %v; want an error result", err, toolResults(run))
+	}
+}

@@ -1,0 +1,129 @@
+package mcptools
+
+import (
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
+)
+
+// httpTransport is the SDK's streamable HTTP client transport for s, its
+// responses held to MaxMessageBytes: a JSON body in all, an SSE stream per
+// event. tooLarge is set when a response is cut.
+func httpTransport(s *Server, tooLarge *atomic.Bool) mcp.Transport {
+	base := http.DefaultTransport
+	client := &http.Client{}
+	if s.HTTPClient != nil {
+		c := *s.HTTPClient
+		client = &c
+		if c.Transport != nil {
+			base = c.Transport
+		}
+	}
+	client.Transport = &limitTransport{base: base, header: s.Header, max: int64(s.MaxMessageBytes), tooLarge: tooLarge}
+	return &mcp.StreamableClientTransport{
+		Endpoint:   s.URL,
+		HTTPClient: client,
+		// Ours holds each event to max (and says so); the SDK's cap
+		// sits above it.
+		MaxEventSize: s.MaxMessageBytes + 1,
+		// The standalone stream reconnects at most twice before the
+		// connection counts as broken (and the next call reconnects).
+		MaxRetries: 2,
+	}
+}
+
+// registerHeader registers h's values for redaction: an Authorization
+// header must never reach a log or a span.
+func registerHeader(h http.Header) {
+	for _, vs := range h {
+		for _, v := range vs {
+			secret.Register(v)
+			if _, tok, ok := strings.Cut(v, " "); ok {
+				secret.Register(tok)
+			}
+		}
+	}
+}
+
+// limitTransport adds the configured headers and caps response bodies.
+type limitTransport struct {
+	base     http.RoundTripper
+	header   http.Header
+	max      int64
+	tooLarge *atomic.Bool
+}
+
+func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if len(t.header) > 0 {
+		req = req.Clone(req.Context())
+		for k, vs := range t.header {
+			req.Header[k] = append([]string(nil), vs...)
+		}
+	}
+	resp, err := t.base.RoundTrip(req)
+	if err != nil || resp.Body == nil {
+		return resp, err
+	}
+	sse := strings.HasPrefix(strings.ToLower(resp.Header.Get("Content-Type")), "text/event-stream")
+	resp.Body = &limitBody{rc: resp.Body, max: t.max, perEvent: sse, tooLarge: t.tooLarge}
+	return resp, nil
+}
+
+// limitBody fails a body past max bytes — in all, or, for an SSE stream,
+// since the last blank line (per event).
+type limitBody struct {
+	rc       io.ReadCloser
+	max      int64
+	perEvent bool
+	n        int64
+	nl       bool // the last byte was a newline
+	tooLarge *atomic.Bool
+}
+
+func (b *limitBody) Read(p []byte) (int, error) {
+	n, err := b.rc.Read(p)
+	for i := 0; i < n; i++ {
+		if b.perEvent {
+			c := p[i]
+			if c == '\r' {
+				continue
+			}
+			if c == '\n' && b.nl {
+				b.n = 0
+			}
+			b.nl = c == '\n'
+		}
+		b.n++
+		if b.n > b.max {
+			b.tooLarge.Store(true)
+			return i, errMessageTooLarge
+		}
+	}
+	return n, err
+}
+
+func (b *limitBody) Close() error { return b.rc.Close() }
+
+// hostPort is u's host and port for server.address and server.port; the
+// port is the scheme's default when the URL has none.
+func hostPort(raw string) (host, port string) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", ""
+	}
+	host, port = u.Hostname(), u.Port()
+	if port == "" {
+		port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+	}
+	if ip := net.ParseIP(host); ip != nil {
+		host = ip.String()
+	}
+	return host, port
+}
