@@ -30,7 +30,7 @@ type httpMCP struct {
 	servers []*mcp.Server
 }
 
-func newHTTPMCP(t *testing.T, opts *mcp.StreamableHTTPOptions) *httpMCP {
+func newHTTPMCP(t testing.TB, opts *mcp.StreamableHTTPOptions) *httpMCP {
 	h := &httpMCP{opts: opts}
 	h.restart()
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

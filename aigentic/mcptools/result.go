@@ -54,7 +54,7 @@ func toResult(res *mcp.CallToolResult, max int) *ai.ToolResult {
 			w.WriteString(string(raw))
 		}
 	}
-	text := strings.ToValidUTF8(b.String(), "\uFFFD")
+	text := b.String()
 	if w.total > max {
 		text += fmt.Sprintf(CutMarker, len(b.String()), w.total)
 	}
@@ -72,7 +72,8 @@ func mimeOr(m string) string {
 }
 
 // capped is a writer that keeps the first max bytes (cut on a UTF-8
-// boundary) and counts all of them.
+// boundary, invalid UTF-8 replaced by U+FFFD first) and counts all of
+// them.
 type capped struct {
 	b     *strings.Builder
 	max   int
@@ -86,6 +87,7 @@ func (c *capped) Write(p []byte) (int, error) {
 }
 
 func (c *capped) WriteString(s string) {
+	s = strings.ToValidUTF8(s, "\uFFFD")
 	c.total += len(s)
 	if c.full {
 		return

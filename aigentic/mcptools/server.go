@@ -95,6 +95,7 @@ func newServer(ts *Toolset, cfg Server) *server {
 		ToolListChangedHandler: func(context.Context, *mcp.ToolListChangedRequest) {
 			s.refreshSoon()
 		},
+		//lint:ignore SA1019 servers of protocol versions before 2026-07-28 still send log notifications: they join the stderr ring rather than vanish
 		LoggingMessageHandler: func(_ context.Context, req *mcp.LoggingMessageRequest) {
 			// The server's log notifications join its stderr: kept,
 			// bounded, never logged as ours.

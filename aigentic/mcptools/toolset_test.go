@@ -253,16 +253,18 @@ func TestResultContentAndCut(t *testing.T) {
 func TestBadConfig(t *testing.T) {
 	ok := stdioServer("basic")
 	for name, mod := range map[string]func(*Server){
-		"no name":      func(s *Server) { s.Name = "" },
-		"bad name":     func(s *Server) { s.Name = "or ders" },
-		"long name":    func(s *Server) { s.Name = strings.Repeat("x", 33) },
-		"neither":      func(s *Server) { s.Command = nil },
-		"both":         func(s *Server) { s.URL = "http://127.0.0.1:1/mcp" },
-		"empty cmd":    func(s *Server) { s.Command = []string{""} },
-		"bad url":      func(s *Server) { s.Command, s.URL = nil, "ftp://x/y" },
-		"neg timeout":  func(s *Server) { s.CallTimeout = -1 },
-		"neg bytes":    func(s *Server) { s.MaxResultBytes = -1 },
-		"client timer": func(s *Server) { s.Command, s.URL, s.HTTPClient = nil, "http://127.0.0.1:1/mcp", &http.Client{Timeout: 1} },
+		"no name":     func(s *Server) { s.Name = "" },
+		"bad name":    func(s *Server) { s.Name = "or ders" },
+		"long name":   func(s *Server) { s.Name = strings.Repeat("x", 33) },
+		"neither":     func(s *Server) { s.Command = nil },
+		"both":        func(s *Server) { s.URL = "http://127.0.0.1:1/mcp" },
+		"empty cmd":   func(s *Server) { s.Command = []string{""} },
+		"bad url":     func(s *Server) { s.Command, s.URL = nil, "ftp://x/y" },
+		"neg timeout": func(s *Server) { s.CallTimeout = -1 },
+		"neg bytes":   func(s *Server) { s.MaxResultBytes = -1 },
+		"client timer": func(s *Server) {
+			s.Command, s.URL, s.HTTPClient = nil, "http://127.0.0.1:1/mcp", &http.Client{Timeout: 1}
+		},
 	} {
 		s := ok
 		mod(&s)
