@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -351,4 +352,94 @@ func TestToolListChanged(t *testing.T) {
 	if err != nil || !toolResults(run)[0].IsError || !strings.Contains(toolResults(run)[0].Content, "no longer offers") {
 		t.Errorf("a dropped tool: %v %v; want an error result", err, toolResults(run))
 	}
+}
+
+// A frozen server (SIGSTOP: it reads nothing, answers nothing, ignores
+// SIGTERM): a call times out; a call whose arguments fill the pipe does
+// not block on the write past CallTimeout either; the next call restarts
+// the server; Close leaves nothing behind.
+func TestFrozenServer(t *testing.T) {
+	s := stdioServer("basic")
+	s.CallTimeout = 300 * time.Millisecond
+	ts := connect(t, s)
+	pid := pidOf(t, ts)
+	big := strings.Repeat("x", 1<<20)
+	run, _, err := runAgent(t, ts.Tools(), aigentic.Agent{Retries: 1, RetryPolicy: noWait()},
+		aitest.Call("orders_freeze", `{}`), aitest.Call("orders_echo", `{"text":"`+big+`"}`), aitest.Call("orders_get_order", `{"order_id":"ord_1042"}`))
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	res := toolResults(run)
+	for i, name := range []string{"freeze", "echo"} {
+		if !res[i].IsError || !strings.Contains(res[i].Content, "did not answer within 300ms") {
+			t.Errorf("%s: %.100q; want a timeout", name, res[i].Content)
+		}
+	}
+	if res[2].IsError || !strings.Contains(res[2].Content, "shipped") {
+		t.Errorf("then: %q; want a restarted server's answer", res[2].Content)
+	}
+	if st := ts.Status()[0]; st.Restarts != 1 {
+		t.Errorf("status %+v; want 1 restart after the blocked write", st)
+	}
+	waitGone(t, pid)
+}
+
+// A subprocess gets a minimal environment: our secrets stay ours unless
+// InheritEnv.
+func TestSubprocessEnvironment(t *testing.T) {
+	t.Setenv("MCPTOOLS_TEST_DB_PASSWORD", "hunter2-hunter2")
+	for _, inherit := range []bool{false, true} {
+		s := stdioServer("basic")
+		s.InheritEnv = inherit
+		s.Env = append(s.Env, "ORDERS_REGION=eu")
+		ts := connect(t, s)
+		run, _, err := runAgent(t, ts.Tools(), aigentic.Agent{},
+			aitest.Call("orders_getenv", `{"text":"MCPTOOLS_TEST_DB_PASSWORD"}`), aitest.Call("orders_getenv", `{"text":"ORDERS_REGION"}`), aitest.Call("orders_getenv", `{"text":"PATH"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := toolResults(run)
+		want := []string{"MCPTOOLS_TEST_DB_PASSWORD set: " + map[bool]string{false: "false", true: "true"}[inherit], "ORDERS_REGION set: true", "PATH set: true"}
+		for i, w := range want {
+			if !strings.Contains(res[i].Content, w) {
+				t.Errorf("InheritEnv=%v: %q, want %q", inherit, res[i].Content, w)
+			}
+		}
+	}
+}
+
+// A server run through a wrapper (npx, uv: the real server is its
+// child), both deaf to SIGTERM, the child busy in a call: Close stops
+// the whole process group; no orphan is left.
+func TestWrapperLeavesNoOrphan(t *testing.T) {
+	s := stdioServer("wrapper")
+	s.CallTimeout = 200 * time.Millisecond
+	ts := connect(t, s)
+	wrapper := pidOf(t, ts)
+	run, _, err := runAgent(t, ts.Tools(), aigentic.Agent{}, aitest.Call("orders_pid", `{}`), aitest.Call("orders_hang", `{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	child, err := strconv.Atoi(strings.TrimSpace(textOf(toolResults(run)[0].Content)))
+	if err != nil || child == wrapper || !alive(child) {
+		t.Fatalf("the real server's pid: %q (wrapper %d)", toolResults(run)[0].Content, wrapper)
+	}
+	ts.Close()
+	for _, pid := range []int{wrapper, child} {
+		if alive(pid) {
+			t.Errorf("pid %d survived Close", pid)
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
+}
+
+// textOf is the data inside an untrusted-data block.
+func textOf(delimited string) string {
+	if i := strings.Index(delimited, "\">\n"); i >= 0 {
+		delimited = delimited[i+3:]
+	}
+	if i := strings.LastIndex(delimited, "\n</untrusted-data"); i >= 0 {
+		delimited = delimited[:i]
+	}
+	return delimited
 }

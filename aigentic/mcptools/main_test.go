@@ -3,9 +3,11 @@ package mcptools
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -56,11 +58,20 @@ func connect(t *testing.T, servers ...Server) *Toolset {
 	return ts
 }
 
-// alive reports whether a process with pid exists (a zombie counts as
-// gone: it has exited; the toolset reaps its own).
+// alive reports whether a process with pid exists and has not exited.
+// A zombie has exited: the toolset reaps its own children, but an
+// orphaned grandchild waits for init to reap it, which may take a while
+// (or, in a container, forever).
 func alive(pid int) bool {
 	if pid <= 0 {
 		return false
+	}
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
+		// "pid (comm) S ...": the state follows the last ')'.
+		s := string(b)
+		if i := strings.LastIndexByte(s, ')'); i >= 0 && i+2 < len(s) {
+			return s[i+2] != 'Z' && s[i+2] != 'X'
+		}
 	}
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)

@@ -161,8 +161,14 @@ func (w writeSide) Write(b []byte) (int, error) {
 	// as before.
 	_ = w.p.stdin.SetWriteDeadline(time.Now().Add(w.p.writeTimeout))
 	n, err := w.p.stdin.Write(b)
-	if errors.Is(err, os.ErrDeadlineExceeded) {
-		err = fmt.Errorf("the server did not read its input for %s: %w", w.p.writeTimeout, err)
+	if err != nil {
+		// Part of a message may be in the pipe: the stream is corrupt,
+		// and the server must go (the connection then ends, and the
+		// next call restarts it).
+		w.p.kill()
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			err = fmt.Errorf("the server did not read its input for %s: %w", w.p.writeTimeout, err)
+		}
 	}
 	return n, err
 }

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -40,6 +42,17 @@ func serveTest(mode string) int {
 		fmt.Fprintln(os.Stderr, "noisy: the last line")
 	case "slowstart":
 		time.Sleep(time.Hour)
+	case "wrapper":
+		// Like npx or uv: a process that runs the real server as its
+		// child (sharing its stdio) and waits, deaf to SIGTERM.
+		signal.Ignore(syscall.SIGTERM)
+		child := exec.Command(os.Args[0])
+		child.Env = append(os.Environ(), serverModeEnv+"=ignoresigterm")
+		child.Stdin, child.Stdout, child.Stderr = os.Stdin, os.Stdout, os.Stderr
+		if err := child.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "wrapper:", err)
+		}
+		return 0
 	case "ignoresigterm":
 		signal.Ignore(syscall.SIGTERM)
 	}
@@ -177,6 +190,19 @@ func addOrderTools(srv *mcp.Server) {
 			os.Exit(2)
 		}
 		return text("recovered"), nil, nil
+	})
+	mcp.AddTool(srv, &mcp.Tool{Name: "getenv", Description: "Say whether a variable is set in the server's environment."}, func(_ context.Context, _ *mcp.CallToolRequest, in textIn) (*mcp.CallToolResult, any, error) {
+		_, ok := os.LookupEnv(in.Text)
+		return text(fmt.Sprintf("%s set: %v", in.Text, ok)), nil, nil
+	})
+	mcp.AddTool(srv, &mcp.Tool{Name: "freeze", Description: "Stop this process (SIGSTOP): it reads nothing more and answers nothing."}, func(context.Context, *mcp.CallToolRequest, noIn) (*mcp.CallToolResult, any, error) {
+		syscall.Kill(os.Getpid(), syscall.SIGSTOP)
+		// The stop may take a moment to reach this thread.
+		time.Sleep(time.Minute)
+		return text("thawed"), nil, nil
+	})
+	mcp.AddTool(srv, &mcp.Tool{Name: "pid", Description: "Say the server's process id."}, func(context.Context, *mcp.CallToolRequest, noIn) (*mcp.CallToolResult, any, error) {
+		return text(strconv.Itoa(os.Getpid())), nil, nil
 	})
 	mcp.AddTool(srv, &mcp.Tool{Name: "hang", Description: "Never answer, and ignore cancellation."}, func(context.Context, *mcp.CallToolRequest, noIn) (*mcp.CallToolResult, any, error) {
 		select {}
