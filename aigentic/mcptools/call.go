@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net/url"
 	"unicode/utf8"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
@@ -92,11 +93,18 @@ func (s *server) call(ctx context.Context, name string, args map[string]any) (*a
 		}
 		return ai.ErrorText(fmt.Sprintf("the %s tool (MCP server %q) did not answer within %s; the call was cancelled. Try again later, or answer without it", name, s.cfg.Name, s.cfg.CallTimeout)), nil
 	case errors.As(err, &wire) && wire.Code == codeRejected:
-		// The request did not get through (HTTP: refused, 429, 502-504);
-		// the session may still be good, so it is kept.
-		s.mu.Lock()
-		s.lastErr = err
-		s.mu.Unlock()
+		// The request did not get through. An HTTP status (429,
+		// 502-504) leaves the session good; a network failure (refused,
+		// reset, EOF) may mean a restarted server that lost it, so the
+		// next call reconnects.
+		var netErr *url.Error
+		if errors.As(err, &netErr) {
+			s.broken(c, err)
+		} else {
+			s.mu.Lock()
+			s.lastErr = err
+			s.mu.Unlock()
+		}
 		return nil, ai.Transient(s.fail(name, fmt.Errorf("%w: %w", ErrTransport, err)))
 	case errors.As(err, &wire):
 		if wire.Code == jsonrpc.CodeMethodNotFound || wire.Code == jsonrpc.CodeInvalidParams {

@@ -160,7 +160,10 @@ func TestHTTPCallTimeout(t *testing.T) {
 	s := h.server()
 	s.CallTimeout = 300 * time.Millisecond
 	ts := connect(t, s)
-	run, _, err := runAgent(t, ts.Tools(), aigentic.Agent{}, aitest.Call("orders_slow", `{"ms":600000}`))
+	// 5 s, not more: an in-process SDK server whose session is deleted
+	// waits for its handlers (should the cancellation not reach it), and
+	// the test's cleanup waits for the server.
+	run, _, err := runAgent(t, ts.Tools(), aigentic.Agent{}, aitest.Call("orders_slow", `{"ms":5000}`))
 	if err != nil {
 		t.Fatal(err)
 	}

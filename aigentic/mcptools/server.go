@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,6 +43,9 @@ type server struct {
 	refreshing, again bool
 	// down: the last restart was refused (ErrServerDown).
 	down bool
+	// withheld are the tools of the server's last list that Allow left
+	// out.
+	withheld []string
 }
 
 // conn is one connection: a session and, over stdio, its process.
@@ -164,6 +168,15 @@ func (s *server) list(ctx context.Context, cs *mcp.ClientSession) ([]toolDef, er
 			break
 		}
 	}
+	var withheld []string
+	for _, t := range all {
+		if t != nil && s.cfg.Allow != nil && !slices.Contains(s.cfg.Allow, t.Name) {
+			withheld = append(withheld, clipName(t.Name))
+		}
+	}
+	s.mu.Lock()
+	s.withheld = withheld
+	s.mu.Unlock()
 	return buildTools(&s.cfg, all)
 }
 
@@ -432,6 +445,7 @@ func (s *server) status() ServerStatus {
 	for _, d := range s.tools {
 		st.Tools = append(st.Tools, d.exposed)
 	}
+	st.Withheld = slices.Clone(s.withheld)
 	if s.lastErr != nil {
 		st.LastError = s.lastErr.Error()
 	}

@@ -48,8 +48,10 @@ type ServerStatus struct {
 	// last restart was refused (ErrServerDown).
 	Restarts int
 	Down     bool
-	// Tools are the names offered to models.
-	Tools []string
+	// Tools are the names offered to models; Withheld the server's
+	// names of the tools it listed that Allow leaves out.
+	Tools    []string
+	Withheld []string
 	// Stderr is the end of the server's standard error and log
 	// notifications (at most MaxStderrBytes, from a whole line, redacted);
 	// StderrBytes how many bytes it wrote in all.

@@ -169,6 +169,9 @@ func TestAllowAndApproval(t *testing.T) {
 	if find(t, tools, "orders_get_order").RequireApproval || !find(t, tools, "orders_echo").RequireApproval {
 		t.Fatalf("RequireApproval not as configured")
 	}
+	if w := ts.Status()[0].Withheld; !slices.Contains(w, "crash") || slices.Contains(w, "echo") {
+		t.Errorf("Withheld = %v; want the tools Allow leaves out", w)
+	}
 	run, _, err := runAgent(t, tools, aigentic.Agent{}, aitest.Call("orders_echo", `{"text":"should not run"}`), aitest.Call("orders_crash", `{}`))
 	if err != nil {
 		t.Fatal(err)
