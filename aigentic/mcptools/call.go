@@ -86,6 +86,7 @@ func (s *server) call(ctx context.Context, name string, args map[string]any) (*a
 		s.broken(c, fmt.Errorf("%w: %w", ErrTransport, errMessageTooLarge))
 		return ai.ErrorText(fmt.Sprintf("the answer of the %s tool (MCP server %q) exceeded %d bytes and was dropped; ask for less, or answer without it", name, s.cfg.Name, s.cfg.MaxMessageBytes)), nil
 	case timedOut:
+		c.timeouts.Add(1)
 		if c.midMessage() {
 			// Half a message is waiting on the pipe: the connection
 			// cannot carry another one.

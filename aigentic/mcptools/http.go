@@ -1,12 +1,15 @@
 package mcptools
 
 import (
+	"bytes"
+	"context"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -16,7 +19,7 @@ import (
 // httpTransport is the SDK's streamable HTTP client transport for s, its
 // responses held to MaxMessageBytes: a JSON body in all, an SSE stream per
 // event. tooLarge is set when a response is cut.
-func httpTransport(s *Server, tooLarge *atomic.Bool) mcp.Transport {
+func httpTransport(s *Server, tooLarge *atomic.Bool, sentCancel func()) mcp.Transport {
 	base := http.DefaultTransport
 	client := &http.Client{}
 	if s.HTTPClient != nil {
@@ -26,7 +29,7 @@ func httpTransport(s *Server, tooLarge *atomic.Bool) mcp.Transport {
 			base = c.Transport
 		}
 	}
-	client.Transport = &limitTransport{base: base, header: s.Header, max: int64(s.MaxMessageBytes), tooLarge: tooLarge}
+	client.Transport = &limitTransport{base: base, header: s.Header, max: int64(s.MaxMessageBytes), tooLarge: tooLarge, grace: s.StopGrace, sentCancel: sentCancel}
 	return &mcp.StreamableClientTransport{
 		Endpoint:   s.URL,
 		HTTPClient: client,
@@ -52,12 +55,16 @@ func registerHeader(h http.Header) {
 	}
 }
 
-// limitTransport adds the configured headers and caps response bodies.
+// limitTransport adds the configured headers, caps response bodies, and
+// bounds the session's closing DELETE by StopGrace.
 type limitTransport struct {
 	base     http.RoundTripper
 	header   http.Header
 	max      int64
 	tooLarge *atomic.Bool
+	grace    time.Duration
+	// sentCancel is called when a notifications/cancelled got through.
+	sentCancel func()
 }
 
 func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -67,14 +74,51 @@ func (t *limitTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			req.Header[k] = append([]string(nil), vs...)
 		}
 	}
+	if req.Method == http.MethodDelete {
+		// Ending a session is a courtesy (the SDK waits up to 5 s): a
+		// server still busy with a call whose cancellation it missed
+		// would hold Close that long.
+		ctx, cancel := context.WithTimeout(req.Context(), t.grace)
+		defer cancel()
+		resp, err := t.base.RoundTrip(req.WithContext(ctx))
+		if err == nil && resp.Body != nil {
+			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+			resp.Body.Close()
+			resp.Body = http.NoBody
+		}
+		return resp, err
+	}
+	cancel := req.Method == http.MethodPost && isCancel(req)
 	resp, err := t.base.RoundTrip(req)
 	if err != nil || resp.Body == nil {
 		return resp, err
+	}
+	if cancel {
+		t.sentCancel()
 	}
 	sse := strings.HasPrefix(strings.ToLower(resp.Header.Get("Content-Type")), "text/event-stream")
 	resp.Body = &limitBody{rc: resp.Body, max: t.max, perEvent: sse, tooLarge: t.tooLarge}
 	return resp, nil
 }
+
+// isCancel reports whether req's body (read from a copy) is a
+// notifications/cancelled.
+func isCancel(req *http.Request) bool {
+	if req.GetBody == nil || req.ContentLength > 4<<10 {
+		return false
+	}
+	body, err := req.GetBody()
+	if err != nil {
+		return false
+	}
+	defer body.Close()
+	b, _ := io.ReadAll(io.LimitReader(body, 4<<10))
+	return bytes.Contains(b, cancelMethod)
+}
+
+// cancelMethod is how a cancellation notification names its method (the
+// SDK writes JSON without spaces).
+var cancelMethod = []byte(`"method":"notifications/cancelled"`)
 
 // limitBody fails a body past max bytes — in all, or, for an SSE stream,
 // since the last blank line (per event).

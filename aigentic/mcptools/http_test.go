@@ -1,7 +1,9 @@
 package mcptools
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -28,6 +30,8 @@ type httpMCP struct {
 	opts    *mcp.StreamableHTTPOptions
 	mu      sync.Mutex
 	servers []*mcp.Server
+	// cancelDelay delays each notifications/cancelled (a time.Duration).
+	cancelDelay atomic.Int64
 }
 
 func newHTTPMCP(t testing.TB, opts *mcp.StreamableHTTPOptions) *httpMCP {
@@ -35,6 +39,15 @@ func newHTTPMCP(t testing.TB, opts *mcp.StreamableHTTPOptions) *httpMCP {
 	h.restart()
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h.auth.Store(r.Header.Get("Authorization"))
+		if d := h.cancelDelay.Load(); d > 0 && r.Body != nil {
+			// A slow network for cancellations: what lets a close
+			// overtake them.
+			b, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(b))
+			if bytes.Contains(b, []byte("notifications/cancelled")) {
+				time.Sleep(time.Duration(d))
+			}
+		}
 		(*h.handler.Load()).ServeHTTP(w, r)
 	}))
 	t.Cleanup(func() {
@@ -172,5 +185,33 @@ func TestHTTPCallTimeout(t *testing.T) {
 	}
 	if st := ts.Status()[0]; st.Restarts != 0 || !st.Connected {
 		t.Errorf("status %+v; want the same session", st)
+	}
+}
+
+// Closed right after a call timed out, the toolset first lets the call's
+// cancellation go out (the SDK sends it in the background, here over a
+// slow network): the server stops working on the call, rather than
+// holding the session's DELETE until the call would have ended.
+func TestCloseAfterTimeoutCancelsFirst(t *testing.T) {
+	h := newHTTPMCP(t, nil)
+	h.cancelDelay.Store(int64(300 * time.Millisecond))
+	s := h.server()
+	s.CallTimeout = 200 * time.Millisecond
+	s.StopGrace = 30 * time.Second // what bounds the wait is the cancellation going out
+	ts := connect(t, s)
+	for len(slowEnds) > 0 {
+		<-slowEnds
+	}
+	if res, err := ts.servers[0].call(testCtx(t), "slow", map[string]any{"ms": 5000}); err != nil || !res.Error {
+		t.Fatalf("slow: %v %v", res, err)
+	}
+	ts.Close()
+	select {
+	case how := <-slowEnds:
+		if how != "cancelled" {
+			t.Errorf("the server's call ended %s; want cancelled", how)
+		}
+	case <-testCtx(t).Done():
+		t.Fatal("the server's call never ended")
 	}
 }

@@ -58,6 +58,35 @@ type conn struct {
 	pid      int
 	started  time.Time
 	grace    time.Duration // StopGrace
+	// timeouts counts the calls that timed out, cancels the
+	// notifications/cancelled that went out (the SDK sends them in the
+	// background); cancelled is signalled at each.
+	timeouts, cancels atomic.Int64
+	cancelled         chan struct{}
+}
+
+// cancelSent records that a notifications/cancelled went out.
+func (c *conn) cancelSent() {
+	c.cancels.Add(1)
+	select {
+	case c.cancelled <- struct{}{}:
+	default:
+	}
+}
+
+// awaitCancels waits, up to d, until every timed-out call's cancellation
+// has gone out: closing first would drop it, and leave the server busy
+// with a call nobody waits for (and, over HTTP, holding our DELETE).
+func (c *conn) awaitCancels(d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for c.cancels.Load() < c.timeouts.Load() {
+		select {
+		case <-c.cancelled:
+		case <-t.C:
+			return
+		}
+	}
 }
 
 func (c *conn) isDead() bool {
@@ -116,12 +145,12 @@ func newServer(ts *Toolset, cfg Server) *server {
 func (s *server) dial(ctx context.Context) (*conn, []toolDef, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.ConnectTimeout)
 	defer cancel()
-	c := &conn{dead: make(chan struct{}), tooLarge: new(atomic.Bool), started: s.now(), grace: s.cfg.StopGrace}
+	c := &conn{dead: make(chan struct{}), tooLarge: new(atomic.Bool), started: s.now(), grace: s.cfg.StopGrace, cancelled: make(chan struct{}, 1)}
 	var t mcp.Transport
 	if s.cfg.URL != "" {
-		t = httpTransport(&s.cfg, c.tooLarge)
+		t = httpTransport(&s.cfg, c.tooLarge, c.cancelSent)
 	} else {
-		p, err := startProc(&s.cfg, s.stderr)
+		p, err := startProc(&s.cfg, s.stderr, c.cancelSent)
 		if err != nil {
 			return nil, nil, s.fail("", fmt.Errorf("%w: starting %s: %w", ErrConnect, commandLine(&s.cfg), err))
 		}
@@ -348,6 +377,9 @@ func (s *server) broken(c *conn, why error) {
 func (c *conn) close() {
 	grace := c.grace
 	c.closed.Do(func() {
+		if !c.isDead() {
+			c.awaitCancels(grace)
+		}
 		done := make(chan struct{})
 		go func() {
 			_ = c.cs.Close()

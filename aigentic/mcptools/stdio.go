@@ -1,6 +1,7 @@
 package mcptools
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -37,13 +38,16 @@ type proc struct {
 	// stops reading cannot block a call past it.
 	writeTimeout time.Duration
 
+	// sentCancel is called when a notifications/cancelled was written.
+	sentCancel func()
+
 	exited   chan struct{} // closed when the process has been reaped
 	waitErr  error         // set before exited closes
 	stopOnce sync.Once
 }
 
 // startProc starts s's command with stderr going to errTail.
-func startProc(s *Server, errTail io.Writer) (*proc, error) {
+func startProc(s *Server, errTail io.Writer, sentCancel func()) (*proc, error) {
 	inR, inW, err := os.Pipe()
 	if err != nil {
 		return nil, err
@@ -71,7 +75,7 @@ func startProc(s *Server, errTail io.Writer) (*proc, error) {
 		outR.Close()
 		return nil, err
 	}
-	p := &proc{cmd: cmd, stdin: inW, stdout: outR, grace: s.StopGrace, writeTimeout: s.CallTimeout, exited: make(chan struct{})}
+	p := &proc{cmd: cmd, stdin: inW, stdout: outR, grace: s.StopGrace, writeTimeout: s.CallTimeout, exited: make(chan struct{}), sentCancel: sentCancel}
 	p.limit = &lineLimit{r: outR, max: s.MaxMessageBytes}
 	go func() {
 		p.waitErr = cmd.Wait()
@@ -169,6 +173,8 @@ func (w writeSide) Write(b []byte) (int, error) {
 		if errors.Is(err, os.ErrDeadlineExceeded) {
 			err = fmt.Errorf("the server did not read its input for %s: %w", w.p.writeTimeout, err)
 		}
+	} else if bytes.Contains(b, cancelMethod) {
+		w.p.sentCancel()
 	}
 	return n, err
 }

@@ -132,6 +132,17 @@ func absurdSchema(mode string) json.RawMessage {
 	return json.RawMessage(`{"type":"object"}`)
 }
 
+// slowEnds receives how each call of slow ended, when the server runs in
+// the test process (over HTTP).
+var slowEnds = make(chan string, 16)
+
+func slowEnded(how string) {
+	select {
+	case slowEnds <- how:
+	default:
+	}
+}
+
 type orderIn struct {
 	OrderID string `json:"order_id" jsonschema:"the order's ID, such as ord_1042"`
 }
@@ -165,8 +176,10 @@ func addOrderTools(srv *mcp.Server) {
 	mcp.AddTool(srv, &mcp.Tool{Name: "slow", Description: "Wait, then answer."}, func(ctx context.Context, _ *mcp.CallToolRequest, in slowIn) (*mcp.CallToolResult, any, error) {
 		select {
 		case <-time.After(time.Duration(in.Millis) * time.Millisecond):
+			slowEnded("waited")
 			return text("done waiting"), nil, nil
 		case <-ctx.Done():
+			slowEnded("cancelled")
 			return nil, nil, ctx.Err()
 		}
 	})

@@ -91,7 +91,9 @@ func serveHTTP(ctx context.Context, srv *mcp.Server, addr string, stdout io.Writ
 	// The SDK refuses requests whose Host is not localhost on a loopback
 	// address (DNS rebinding protection).
 	mux.Handle("/mcp", mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return srv }, nil))
-	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// Requests' contexts end with ctx: a call under way when the server
+	// is told to stop is cancelled, not waited for.
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
 	fmt.Fprintf(stdout, "listening on http://%s/mcp\n", ln.Addr())
 	done := make(chan error, 1)
 	go func() { done <- hs.Serve(ln) }()
@@ -100,7 +102,7 @@ func serveHTTP(ctx context.Context, srv *mcp.Server, addr string, stdout io.Writ
 		return err
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
 		hs.Close()
