@@ -116,7 +116,7 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	case len(failed) > 0:
 		return fmt.Errorf("%d of %d demos did not behave as designed: %s", len(failed), ran, strings.Join(failed, "; "))
 	case len(e.unseen) > 0:
-		p.NotSeen("The demos ran as designed, but on this model %d part(s) could not be shown: %s.", len(e.unseen), strings.Join(e.unseen, "; "))
+		p.NotSeen("The demos ran as designed, but on this model %s could not be shown: %s.", plural(len(e.unseen), "part"), strings.Join(e.unseen, "; "))
 	default:
 		p.Good("Every demo showed its pattern.")
 	}
@@ -243,7 +243,18 @@ func (e *demoEnv) checkGone() error {
 		return fmt.Errorf("server processes still running: %s", strings.Join(alive, ", "))
 	}
 	if len(seen) > 0 {
-		e.p.Good("No server process is left: the %d this program started have all exited.", len(seen))
+		e.p.Good("No server process is left: the %s this program started %s exited.", plural(len(seen), "server process"), map[bool]string{true: "has", false: "have all"}[len(seen) == 1])
 	}
 	return nil
+}
+
+// plural is "1 part", "2 parts" ("process" → "processes").
+func plural(n int, what string) string {
+	if n == 1 {
+		return fmt.Sprintf("1 %s", what)
+	}
+	if strings.HasSuffix(what, "s") {
+		return fmt.Sprintf("%d %ses", n, what)
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }

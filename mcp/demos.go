@@ -86,7 +86,7 @@ func demoTools(ctx context.Context, e *demoEnv) error {
 	case delimited != mcpCalls:
 		return fmt.Errorf("%d of %d MCP results reached the model delimited as untrusted data", delimited, mcpCalls)
 	default:
-		p.Good("1: %d call(s) ran on the orders server, each answer reached the model inside an untrusted-data block.", mcpCalls)
+		p.Good("1: %s ran on the orders server; each answer reached the model inside an untrusted-data block.", plural(mcpCalls, "call"))
 	}
 	if local == 0 {
 		e.notShown("1 (local)", "the model did not call lookup_ticket")
@@ -335,7 +335,7 @@ func (e *demoEnv) otherServer(ctx context.Context) error {
 	if len(o.results) == 0 {
 		p.NotSeen("The model answered without calling any of the server's tools.")
 	} else {
-		p.Good("%d call(s) to the server's tools; %d restart(s).", len(o.results), ts.Status()[0].Restarts)
+		p.Good("%s to the server's tools; %s.", plural(len(o.results), "call"), plural(ts.Status()[0].Restarts, "restart"))
 	}
 	return nil
 }

@@ -155,7 +155,7 @@ func (coop) Generate(_ context.Context, req ai.Request) (*ai.Response, error) {
 // wantAllShown are the verdicts of every demo on a model that lets
 // each happen.
 var wantAllShown = []string{
-	"✓ 1: 2 call(s) ran on the orders server, each answer reached the model inside an untrusted-data block.",
+	"✓ 1: 2 calls ran on the orders server; each answer reached the model inside an untrusted-data block.",
 	"✓ 1: lookup_ticket ran in this process",
 	"Approval needed for orders_cancel_order",
 	"✓ 1: orders_cancel_order asked for approval and was denied",
@@ -197,7 +197,7 @@ func TestNaiveModelOverHTTP(t *testing.T) {
 	}
 	mustContain(t, out,
 		`→ orders_get_order {"order_id":"x"}`, `no order "x"`,
-		"✓ 1: 1 call(s) ran on the orders server", "– 1 (local) not shown: the model did not call lookup_ticket",
+		"✓ 1: 1 call ran on the orders server", "– 1 (local) not shown: the model did not call lookup_ticket",
 		"✓ 2: track_shipment was cancelled after",
 		"✓ 3a:", "– 3b not shown",
 		"✓ 4: the server (pid", "✓ No server process is left")
@@ -235,13 +235,13 @@ func TestOtherServer(t *testing.T) {
 	if err != nil {
 		t.Fatalf("URL: %v\n%s", err, out)
 	}
-	mustContain(t, out, "Connected over http", "the model gets 1 tools: server_get_order", `"status":"shipped"`, "✓ 1 call(s) to the server's tools")
+	mustContain(t, out, "Connected over http", "the model gets 1 tools: server_get_order", `"status":"shipped"`, "✓ 1 call to the server's tools")
 
 	out, err = runApp(t, []string{"-server", self(t) + " " + testServerArg, "-q", "Where is order ord_1042?"}, system{model: coop{}})
 	if err != nil {
 		t.Fatalf("command: %v\n%s", err, out)
 	}
-	mustContain(t, out, "Connected over stdio", "server_get_order", "server_export_orders", "✓ 4 call(s) to the server's tools")
+	mustContain(t, out, "Connected over stdio", "server_get_order", "server_export_orders", "✓ 4 calls to the server's tools")
 
 	// A server that cannot start is a clear error, not a hang.
 	out, err = runApp(t, []string{"-server", "/nonexistent/mcp-server", "-q", "x"}, system{model: coop{}})

@@ -79,6 +79,11 @@
 // server's name of the tool); the call adds mcp.session.id (HTTP) and,
 // when it restarted the server, an aigentic.mcp.restart event.
 //
+// # The other direction
+//
+// AddAgent offers an agent on an MCP server of yours (built with the
+// SDK) as one tool: another MCP host can then call it.
+//
 // # Tool list changes
 //
 // When a server sends notifications/tools/list_changed the list is read
