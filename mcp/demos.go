@@ -14,6 +14,7 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/mcptools"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/provider"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/untrusted"
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
@@ -318,7 +319,7 @@ func (e *demoEnv) otherServer(ctx context.Context) error {
 		if errors.As(err, &le) {
 			p.Line("Leave such a tool out with -allow.")
 		}
-		return fmt.Errorf("connecting to %s: %w", cli.Clip(e.cfg.server, 60), err)
+		return fmt.Errorf("connecting to %s: %w", cli.Clip(serverName(e.cfg.server), 60), err)
 	}
 	defer ts.Close()
 	st := ts.Status()[0]
@@ -338,4 +339,17 @@ func (e *demoEnv) otherServer(ctx context.Context) error {
 		p.Good("%s to the server's tools; %s.", plural(len(o.results), "call"), plural(ts.Status()[0].Restarts, "restart"))
 	}
 	return nil
+}
+
+// serverName is -server as it may be printed: a URL without its
+// credentials (provider.DisplayURL), a command line's program alone (its
+// arguments may hold some).
+func serverName(s string) string {
+	if isURL(s) {
+		return provider.DisplayURL(s)
+	}
+	if f := strings.Fields(s); len(f) > 0 {
+		return f[0]
+	}
+	return s
 }

@@ -76,8 +76,10 @@ type Server struct {
 
 	// URL is a streamable HTTP endpoint ("http://localhost:8080/mcp").
 	URL string
-	// Header is sent with every HTTP request (an Authorization header);
-	// its values are registered for redaction.
+	// Header is sent with every HTTP request (an Authorization header).
+	// The values of credential headers (Authorization, Cookie, X-Api-Key,
+	// ...) and the URL's password and credential-named query values are
+	// registered for redaction.
 	Header http.Header
 	// HTTPClient sends the requests; nil uses a client on
 	// http.DefaultTransport's settings. Its Timeout must be 0: a call's

@@ -42,15 +42,36 @@ func httpTransport(s *Server, tooLarge *atomic.Bool, sentCancel func()) mcp.Tran
 	}
 }
 
-// registerHeader registers h's values for redaction: an Authorization
-// header must never reach a log or a span.
-func registerHeader(h http.Header) {
-	for _, vs := range h {
+// registerCredentials registers for redaction what in a server's
+// configuration is a credential: the values of its credential headers
+// (Authorization, Proxy-Authorization, Cookie, and names such as
+// X-Api-Key or X-Auth-Token, by secret.IsSecretName), with and without
+// their scheme ("Bearer"), and its URL's password and credential-named
+// query values (?api_key=...). Such a value must never reach a log, an
+// error or a span.
+func registerCredentials(raw string, h http.Header) {
+	for name, vs := range h {
+		n := http.CanonicalHeaderKey(name)
+		if n != "Authorization" && n != "Proxy-Authorization" && n != "Cookie" && !secret.IsSecretName(strings.ReplaceAll(n, "-", "_")) {
+			continue
+		}
 		for _, v := range vs {
 			secret.Register(v)
 			if _, tok, ok := strings.Cut(v, " "); ok {
 				secret.Register(tok)
 			}
+		}
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return
+	}
+	if p, ok := u.User.Password(); ok {
+		secret.Register(p)
+	}
+	for k, vs := range u.Query() {
+		for _, v := range vs {
+			secret.RegisterNamed(k, v)
 		}
 	}
 }

@@ -84,7 +84,8 @@ func (h *httpMCP) server() Server {
 func TestHTTPTools(t *testing.T) {
 	h := newHTTPMCP(t, nil)
 	s := h.server()
-	s.Header = http.Header{"Authorization": {"Bearer mcp-token-0123456789abcdef"}}
+	s.Header = http.Header{"Authorization": {"Bearer mcp-token-0123456789abcdef"}, "X-Tenant": {"tenant-acme-europe"}}
+	s.URL += "?api_key=url-key-0123456789&region=eu-central-1"
 	ts := connect(t, s)
 	get := find(t, ts.Tools(), "orders_get_order")
 	u, _ := url.Parse(h.srv.URL)
@@ -104,8 +105,11 @@ func TestHTTPTools(t *testing.T) {
 	if got, _ := h.auth.Load().(string); got != "Bearer mcp-token-0123456789abcdef" {
 		t.Errorf("Authorization = %q", got)
 	}
-	if got := secret.Redact("token mcp-token-0123456789abcdef"); strings.Contains(got, "mcp-token") {
-		t.Errorf("the header's token is not redacted: %q", got)
+	if got := secret.Redact("token mcp-token-0123456789abcdef, key url-key-0123456789"); strings.Contains(got, "mcp-token") || strings.Contains(got, "url-key") {
+		t.Errorf("the header's token or the URL's key is not redacted: %q", got)
+	}
+	if got := secret.Redact("tenant-acme-europe in eu-central-1"); got != "tenant-acme-europe in eu-central-1" {
+		t.Errorf("a header or query value that is no credential was redacted: %q", got)
 	}
 }
 

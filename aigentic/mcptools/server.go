@@ -48,74 +48,12 @@ type server struct {
 	withheld []string
 }
 
-// conn is one connection: a session and, over stdio, its process.
-type conn struct {
-	cs       *mcp.ClientSession
-	proc     *proc        // nil over HTTP
-	tooLarge *atomic.Bool // set when a message from the server was cut
-	dead     chan struct{}
-	closed   sync.Once
-	pid      int
-	started  time.Time
-	grace    time.Duration // StopGrace
-	// timeouts counts the calls that timed out, cancels the
-	// notifications/cancelled that went out (the SDK sends them in the
-	// background); cancelled is signalled at each.
-	timeouts, cancels atomic.Int64
-	cancelled         chan struct{}
-}
-
-// cancelSent records that a notifications/cancelled went out.
-func (c *conn) cancelSent() {
-	c.cancels.Add(1)
-	select {
-	case c.cancelled <- struct{}{}:
-	default:
-	}
-}
-
-// awaitCancels waits, up to d, until every timed-out call's cancellation
-// has gone out: closing first would drop it, and leave the server busy
-// with a call nobody waits for (and, over HTTP, holding our DELETE).
-func (c *conn) awaitCancels(d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	for c.cancels.Load() < c.timeouts.Load() {
-		select {
-		case <-c.cancelled:
-		case <-t.C:
-			return
-		}
-	}
-}
-
-func (c *conn) isDead() bool {
-	select {
-	case <-c.dead:
-		return true
-	default:
-		return false
-	}
-}
-
-// midMessage reports whether a message from the server is half-read (a
-// call that timed out may leave one, and the connection cannot be used
-// after it).
-func (c *conn) midMessage() bool { return c.proc != nil && c.proc.limit.partial.Load() }
-
-func (c *conn) cut() bool {
-	if c.proc != nil {
-		return c.proc.limit.tripped.Load()
-	}
-	return c.tooLarge.Load()
-}
-
 func newServer(ts *Toolset, cfg Server) *server {
 	s := &server{cfg: cfg, ts: ts, stderr: newTail(cfg.MaxStderrBytes), now: time.Now}
 	s.logger = slog.New(secret.NewLogHandler(cfg.Logger.Handler())).With("mcp_server", cfg.Name)
 	s.meta = map[string]string{"aigentic.mcp.server": cfg.Name, "mcp.method.name": "tools/call"}
 	if cfg.URL != "" {
-		registerHeader(cfg.Header)
+		registerCredentials(cfg.URL, cfg.Header)
 		s.meta["network.transport"] = "tcp"
 		s.meta["network.protocol.name"] = "http"
 		host, port := hostPort(cfg.URL)
@@ -145,7 +83,7 @@ func newServer(ts *Toolset, cfg Server) *server {
 func (s *server) dial(ctx context.Context) (*conn, []toolDef, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.ConnectTimeout)
 	defer cancel()
-	c := &conn{dead: make(chan struct{}), tooLarge: new(atomic.Bool), started: s.now(), grace: s.cfg.StopGrace, cancelled: make(chan struct{}, 1)}
+	c := &conn{dead: make(chan struct{}), tooLarge: new(atomic.Bool), grace: s.cfg.StopGrace, cancelled: make(chan struct{}, 1)}
 	var t mcp.Transport
 	if s.cfg.URL != "" {
 		t = httpTransport(&s.cfg, c.tooLarge, c.cancelSent)
@@ -369,121 +307,6 @@ func (s *server) broken(c *conn, why error) {
 	s.mu.Unlock()
 	s.logger.Debug("MCP connection retired", "reason", why.Error())
 	s.ts.closeConn(c)
-}
-
-// close ends c: the session, then the process, within about 2 × grace
-// (plus the SDK's own bound on an HTTP session's DELETE). Later calls
-// return at once.
-func (c *conn) close() {
-	grace := c.grace
-	c.closed.Do(func() {
-		if !c.isDead() {
-			c.awaitCancels(grace)
-		}
-		done := make(chan struct{})
-		go func() {
-			_ = c.cs.Close()
-			close(done)
-		}()
-		t := time.NewTimer(2*grace + 5*time.Second)
-		defer t.Stop()
-		select {
-		case <-done:
-		case <-t.C:
-			// The session would not close (a server that stopped
-			// reading): the process goes, which ends the session.
-			if c.proc != nil {
-				c.proc.kill()
-			}
-			<-done
-		}
-		if c.proc != nil {
-			c.proc.stop()
-		}
-	})
-}
-
-// refreshSoon re-reads the tool list after tools/list_changed, in the
-// background, one refresh at a time (a notification during one asks for
-// another).
-func (s *server) refreshSoon() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.refreshing {
-		s.again = true
-		return
-	}
-	if s.ts.track(s.refresh) {
-		s.refreshing = true
-	}
-}
-
-func (s *server) refresh() {
-	for {
-		s.mu.Lock()
-		c := s.cur
-		s.again = false
-		s.mu.Unlock()
-		if c != nil && !c.isDead() {
-			ctx, cancel := context.WithTimeout(s.ts.life, s.cfg.ConnectTimeout)
-			defs, err := s.list(ctx, c.cs)
-			cancel()
-			if err == nil {
-				err = s.ts.acceptTools(s, defs)
-			}
-			if err != nil {
-				// The previous list stays.
-				s.logger.Warn("MCP tool list refresh failed; keeping the previous list", "error", err.Error())
-			}
-		}
-		s.mu.Lock()
-		if !s.again || s.ts.isClosed() {
-			s.refreshing = false
-			s.mu.Unlock()
-			return
-		}
-		s.mu.Unlock()
-	}
-}
-
-// def is the current definition of the server's tool name.
-func (s *server) def(name string) (toolDef, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, d := range s.tools {
-		if d.name == name {
-			return d, true
-		}
-	}
-	return toolDef{}, false
-}
-
-// status reports the server's state.
-func (s *server) status() ServerStatus {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	st := ServerStatus{Name: s.cfg.Name, Transport: "stdio", Restarts: s.total, StderrBytes: s.stderr.Total()}
-	if s.cfg.URL != "" {
-		st.Transport = "http"
-	}
-	if c := s.cur; c != nil && !c.isDead() {
-		st.Connected = true
-		st.PID = c.pid
-		st.SessionID = c.cs.ID()
-		if r := c.cs.InitializeResult(); r != nil {
-			st.ProtocolVersion = r.ProtocolVersion
-		}
-	}
-	for _, d := range s.tools {
-		st.Tools = append(st.Tools, d.exposed)
-	}
-	st.Withheld = slices.Clone(s.withheld)
-	if s.lastErr != nil {
-		st.LastError = s.lastErr.Error()
-	}
-	st.Down = s.down
-	st.Stderr = s.stderr.String()
-	return st
 }
 
 // atLeast passes on the records of level min and above: the SDK's Info
