@@ -212,17 +212,10 @@ func TestOfflineModel(t *testing.T) {
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, out)
 	}
-	mustContain(t, out, "Model: the built-in offline model", "Demo 4: The server killed mid-call", "✓ No server process is left")
-	for _, v := range []struct{ shown, notShown string }{
-		{"✓ 1: 1 call ran on the orders server", "– 1 (MCP) not shown"},
-		{"✓ 2: track_shipment was cancelled", "– 2 not shown"},
-		{"✓ 3a:", "– 3 not shown"},
-		{"✓ 4: the server (pid", "– 4 not shown"},
-	} {
-		if !strings.Contains(out, v.shown) && !strings.Contains(out, v.notShown) {
-			t.Errorf("no verdict %q or %q\n%s", v.shown, v.notShown, out)
-		}
-	}
+	// The offline model calls each demo's tool, so every part it can show
+	// is shown (3b needs a model that retries after an error result).
+	mustContain(t, out, "Model: the built-in offline model", "Demo 4: The server killed mid-call", "✓ No server process is left",
+		"✓ 1: 1 call ran on the orders server", "✓ 2: track_shipment was cancelled", "✓ 3a:", "✓ 4: the server (pid")
 	mustNotContain(t, out, "did not behave")
 }
 
