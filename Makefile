@@ -21,7 +21,7 @@ lint:
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
-## smoke: build the eight examples that share internal/cli's command line; bad
+## smoke: build the nine examples that share internal/cli's command line; bad
 ## input, -h and an offline run, alike in each
 smoke:
 	$(GO) test -count=1 -run 'Alike|OfflineRunsPlain' ./internal/cli
@@ -37,3 +37,4 @@ examples:
 	$(GO) run ./failover
 	$(GO) run ./guardrails
 	$(GO) run ./chat
+	$(GO) run ./mcp

@@ -11,9 +11,9 @@ import (
 	"testing"
 )
 
-// examples are the eight example programs that share the command line of
+// examples are the nine example programs that share the command line of
 // package cli, by folder (hello/ is written without it, to be copied).
-var examples = []string{"production", "tools", "memory", "multi-agent", "approval", "failover", "guardrails", "chat"}
+var examples = []string{"production", "tools", "memory", "multi-agent", "approval", "failover", "guardrails", "chat", "mcp"}
 
 var (
 	buildOnce sync.Once
