@@ -91,6 +91,19 @@ func newService(ctx context.Context, cfg config, logger *slog.Logger, o options)
 	if err != nil {
 		return nil, err
 	}
+	ids := make([]string, 0, len(file.Tenants))
+	for id := range file.Tenants {
+		ids = append(ids, id)
+	}
+	if s.telemetry, err = newTelemetry(ctx, ids...); err != nil {
+		return nil, err
+	}
+	s.metrics = newServiceMetrics(s.telemetry.MeterProvider)
+	s.refusals = newRefusalLog(logger, s.metrics.refused, s.now)
+	fail := func(err error) (*service, error) {
+		s.close()
+		return nil, err
+	}
 	models := map[string]ai.Model{}
 	modelFor := func(name string) (ai.Model, error) {
 		if o.model != nil {
@@ -111,41 +124,61 @@ func newService(ctx context.Context, cfg config, logger *slog.Logger, o options)
 			}
 			logger.Info("model", "tenant_model", name, "description", desc)
 		}
-		models[name] = m
-		s.models = append(s.models, m)
-		return m, nil
+		// Every model behind a circuit breaker (breaker.go).
+		fm, err := withBreaker(m, s.telemetry.MeterProvider, logger)
+		if err != nil {
+			return nil, err
+		}
+		s.breakers = append(s.breakers, fm)
+		models[name] = fm
+		s.models = append(s.models, fm)
+		return fm, nil
 	}
 	if s.tenants, err = newTenants(file.Tenants, cfg.rescueAfter, cfg.workers, modelFor); err != nil {
-		return nil, cli.Usage(err)
+		return fail(cli.Usage(err))
 	}
 	keys, err := file.keyring()
 	if err != nil {
-		return nil, cli.Usage(err)
+		return fail(cli.Usage(err))
 	}
 	s.auth = &authenticator{keys: keys, tenants: s.tenants, proxies: cfg.trustedProxies}
 	if demo {
 		s.auth.demo = s.tenants[defaultTenantID]
 	}
 	if s.db, err = openDatabase(ctx, cfg.dbURL, min(s.totalWorkers(), 100)+5); err != nil {
-		return nil, err
+		return fail(err)
 	}
 	s.store = &store{db: s.db.sql, now: s.now}
 	if s.queue, err = s.db.queue.newClient(s.riverConfig()); err != nil {
-		s.db.Close()
-		return nil, fmt.Errorf("river client: %w", err)
+		return fail(fmt.Errorf("river client: %w", err))
 	}
-	s.admit = &admission{queue: s.queue, now: s.now}
-	ids := make([]string, 0, len(s.tenants))
-	for id := range s.tenants {
-		ids = append(ids, id)
+	s.admit = &admission{queue: s.queue, now: s.now, idempotencyWindow: cfg.idempotencyWindow}
+	if err := s.registerGauges(); err != nil {
+		return fail(fmt.Errorf("metrics: %w", err))
 	}
-	if s.telemetry, err = newTelemetry(ctx, ids...); err != nil {
-		s.db.Close()
-		return nil, err
+	if cfg.serves() {
+		if s.ui, err = s.queue.uiHandler(logger.With("component", "riverui"), riverUIPrefix); err != nil {
+			return fail(fmt.Errorf("river UI: %w", err))
+		}
 	}
-	s.metrics = newServiceMetrics(s.telemetry.MeterProvider)
-	s.refusals = newRefusalLog(logger, s.metrics.refused, s.now)
 	return s, nil
+}
+
+// close releases what newService made when it fails half-way: the
+// database, the breakers' metric callbacks, the telemetry providers.
+func (s *service) close() {
+	if s.db != nil {
+		s.db.Close()
+	}
+	for _, b := range s.breakers {
+		_ = b.Close()
+	}
+	if s.metrics != nil && s.metrics.gaugeReg != nil {
+		_ = s.metrics.gaugeReg.Unregister()
+	}
+	if s.telemetry != nil {
+		s.shutdownTelemetry()
+	}
 }
 
 // riverConfig is River's client configuration for this process's role.
@@ -206,6 +239,15 @@ func (s *service) serve(ctx context.Context, onListen func(string)) error {
 			return fmt.Errorf("start river: %w", err)
 		}
 	}
+	uiCtx, stopUI := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopUI()
+	if s.ui != nil {
+		// River's UI caches counts in the background until stopUI.
+		if err := s.ui.Start(uiCtx); err != nil {
+			ln.Close()
+			return fmt.Errorf("start River's UI: %w", err)
+		}
+	}
 	s.logger.Info("service started", "role", s.cfg.role, "addr", ln.Addr().String(), "database", s.db.kind, "tenants", len(s.tenants),
 		"keys", s.auth.keys.len(), "local_demo", s.auth.demo != nil, "trusted_proxies", len(s.cfg.trustedProxies), "rescue_after", s.cfg.rescueAfter)
 	var wg sync.WaitGroup
@@ -242,6 +284,10 @@ func (s *service) serve(ctx context.Context, onListen func(string)) error {
 			defer ccancel()
 			_ = s.queue.StopAndCancel(cctx)
 		}
+	}
+	stopUI()
+	for _, b := range s.breakers {
+		_ = b.Close()
 	}
 	s.shutdownTelemetry()
 	s.logger.Info("stopped")

@@ -4,8 +4,11 @@ import (
 	"log/slog"
 	"time"
 
+	"riverqueue.com/riverui"
+
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/failover"
 	"github.com/nexxia-ai/aigentic-examples/internal/telemetry"
 )
 
@@ -39,4 +42,9 @@ type service struct {
 	telemetry *telemetry.Providers
 	metrics   *serviceMetrics
 	refusals  *refusalLog
+	// breakers are the tenants' models, each behind a circuit breaker
+	// (breaker.go).
+	breakers []*failover.Model
+	// ui is River's UI (riverui.go), nil on a worker.
+	ui *riverui.Handler
 }

@@ -34,8 +34,12 @@ var errNoRun = errors.New("no run saved for this job")
 // saveCheckpoint stores cp, redacted (redactCheckpoint), as the job's
 // latest checkpoint and adds the tokens used since the previous one to
 // the tenant's day, in one transaction.
+//
+// A checkpoint of a parked run (Step approval_pending) also records its
+// pending approval (insertApprovalTx), in the same transaction.
 func (s *store) saveCheckpoint(ctx context.Context, jobID int64, tenant string, cp *aigentic.Checkpoint) error {
-	b, err := json.Marshal(redactCheckpoint(cp))
+	red := redactCheckpoint(cp)
+	b, err := json.Marshal(red)
 	if err != nil {
 		return fmt.Errorf("encode checkpoint: %w", err)
 	}
@@ -58,6 +62,11 @@ func (s *store) saveCheckpoint(ctx context.Context, jobID int64, tenant string, 
 	if d := tokens - prevTokens; d > 0 {
 		if err := addTokensTx(ctx, tx, tenant, now, d); err != nil {
 			return err
+		}
+	}
+	if red.Pending != nil {
+		if err := insertApprovalTx(ctx, tx, jobID, tenant, red); err != nil {
+			return fmt.Errorf("record approval: %w", err)
 		}
 	}
 	return tx.Commit()
@@ -178,4 +187,45 @@ func (s *store) openTicket(ctx context.Context, key, tenant, subject string) (st
 		}
 	}
 	return id, n == 1, nil
+}
+
+// queueState is, per River queue, the unfinished jobs by state, and per
+// tenant the jobs parked on an undecided approval.
+func (s *store) queueState(ctx context.Context) (map[string]map[string]int64, map[string]int64, error) {
+	counts := map[string]map[string]int64{}
+	rows, err := s.db.QueryContext(ctx, `SELECT queue, CAST(state AS TEXT), COUNT(*) FROM river_job WHERE state IN `+unfinishedStates+` GROUP BY queue, state`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var q, st string
+		var n int64
+		if err := rows.Scan(&q, &st, &n); err != nil {
+			return nil, nil, err
+		}
+		if counts[q] == nil {
+			counts[q] = map[string]int64{}
+		}
+		counts[q][st] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	approvals := map[string]int64{}
+	arows, err := s.db.QueryContext(ctx, `SELECT a.tenant, COUNT(*) FROM aigentic_approval a JOIN river_job j ON j.id = a.job_id
+		WHERE a.decision = '' AND j.state = 'scheduled' GROUP BY a.tenant`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer arows.Close()
+	for arows.Next() {
+		var t string
+		var n int64
+		if err := arows.Scan(&t, &n); err != nil {
+			return nil, nil, err
+		}
+		approvals[t] = n
+	}
+	return counts, approvals, arows.Err()
 }

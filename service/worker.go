@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
 	"github.com/riverqueue/river"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
 )
 
 // AskWorker works AskArgs jobs: the tenant's agent as a durable run,
@@ -56,17 +58,27 @@ func (w *AskWorker) Work(ctx context.Context, job *river.Job[AskArgs]) error {
 	case !errors.Is(err, errNoRun):
 		return fmt.Errorf("load checkpoint: %w", err)
 	}
+	var decisions map[string]aigentic.ApprovalDecision
 	if from != nil {
 		log.Info("resuming job from checkpoint", "step", from.Step, "messages", len(from.Messages), "llm_calls", from.Calls)
+		if from.Pending != nil {
+			if decisions, err = s.store.decisions(ctx, job.ID); err != nil {
+				return fmt.Errorf("load decisions: %w", err)
+			}
+		}
 	}
 
 	session := aigentic.NewSession(ctx)
 	defer session.Cancel()
 	session.ID = jobKey(job.ID)
-	var last *aigentic.Checkpoint
-	answer, err := s.tenantAgent(t, session).ExecuteDurable(job.Args.Query, aigentic.Durable{
-		Key:  jobKey(job.ID),
-		From: from,
+	last := from
+	agent := s.tenantAgent(t, session, true)
+	agent.Observers = append(agent.Observers, s.expiryObserver(job.ID, t.id))
+	answer, err := agent.ExecuteDurable(job.Args.Query, aigentic.Durable{
+		Key:           jobKey(job.ID),
+		From:          from,
+		ParkApprovals: true,
+		Decisions:     decisions,
 		Save: func(ctx context.Context, cp *aigentic.Checkpoint) error {
 			ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 			defer cancel()
@@ -77,6 +89,17 @@ func (w *AskWorker) Work(ctx context.Context, job *river.Job[AskArgs]) error {
 			return nil
 		},
 	})
+	var parked *aigentic.ApprovalPendingError
+	if errors.As(err, &parked) {
+		// The checkpoint with the pending call is saved: hold no worker
+		// until a person decides (approvals.go).
+		p := parked.Pending
+		out := outputOf(outcomeApprovalPending, statsOf(last))
+		out.Approval = &outputApproval{ID: approvalID(job.ID, aigentic.Redact(p.ID)), Tool: p.Call.Name, Deadline: p.Deadline.UTC()}
+		s.recordOutput(ctx, log, out)
+		log.Info("job waiting for approval", "tool", p.Call.Name, "approval", approvalID(job.ID, aigentic.Redact(p.ID)), "deadline", p.Deadline.UTC())
+		return river.JobSnooze(max(0, time.Until(p.Deadline)))
+	}
 	result := jobResult(ctx, job, err)
 	outcome := outcomeOf(err)
 	// Record the end unless the job will simply go on later (shutdown,
@@ -99,6 +122,7 @@ func (w *AskWorker) Work(ctx context.Context, job *river.Job[AskArgs]) error {
 	if rerr := s.store.finishRun(recordCtx, job.ID, t.id, outcome, answer, errMsg); rerr != nil {
 		log.Error("job outcome not recorded", "error", rerr)
 	}
+	s.recordOutput(ctx, log, outputOf(outcome, statsOf(last)))
 	switch {
 	case err == nil:
 		log.Info("job completed", "outcome", outcome, "llm_calls", statsOf(last).LLMCalls)
@@ -108,6 +132,62 @@ func (w *AskWorker) Work(ctx context.Context, job *river.Job[AskArgs]) error {
 		log.Warn("job not completed", "outcome", outcome, "river", fmt.Sprintf("%T", result), "error", err)
 	}
 	return result
+}
+
+// outcomeApprovalPending is a job attempt that parked at a tool call
+// needing approval (the runtime's outcome name, too).
+const outcomeApprovalPending = "approval_pending"
+
+// jobOutput is what a job attempt records as River's job output
+// (river.RecordOutput; "output" in the job's metadata): how it ended and
+// its figures, so River's UI shows them. The answer is not in it: that is
+// the tenant's, in aigentic_run.
+type jobOutput struct {
+	Outcome string    `json:"outcome"`
+	Stats   statsView `json:"stats"`
+	// CostUSD is the run's estimated cost so far.
+	CostUSD float64 `json:"cost_usd,omitempty"`
+	// Approval is the call the job waits on (outcome approval_pending).
+	Approval *outputApproval `json:"approval,omitempty"`
+}
+
+// outputOf is the output of an attempt that ended with outcome and the
+// run's stats st.
+func outputOf(outcome string, st aigentic.Stats) jobOutput {
+	return jobOutput{Outcome: outcome, Stats: viewStats(st), CostUSD: st.CostUSD}
+}
+
+// outputApproval names a pending approval in a job's output.
+type outputApproval struct {
+	ID       string    `json:"id"`
+	Tool     string    `json:"tool"`
+	Deadline time.Time `json:"deadline"`
+}
+
+// recordOutput records o as the attempt's output; a failure is logged,
+// never the job's.
+func (s *service) recordOutput(ctx context.Context, log *slog.Logger, o jobOutput) {
+	if err := river.RecordOutput(ctx, o); err != nil {
+		log.Warn("job output not recorded", "error", err)
+	}
+}
+
+// expiryObserver records, for the job's run, an approval the runtime
+// denied because nobody decided it by its deadline.
+func (s *service) expiryObserver(jobID int64, tenant string) aigentic.Observer {
+	return hook.ObserverFunc(func(ctx context.Context, step hook.Step) context.Context {
+		a, ok := step.(*hook.ApprovalAnswered)
+		if !ok || a.How != hook.ApprovalTimedOut {
+			return ctx
+		}
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := s.store.expireApproval(sctx, jobID, a.Call.ID); err != nil {
+			s.logger.Error("expired approval not recorded", "job_id", jobID, "error", err)
+		}
+		s.metrics.recordDecision(sctx, tenant, decisionExpired)
+		return ctx
+	})
 }
 
 func statsOf(cp *aigentic.Checkpoint) aigentic.Stats {
