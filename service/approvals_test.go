@@ -76,9 +76,13 @@ type sseReader struct {
 	sc   *bufio.Scanner
 }
 
+// openSSE opens the stream for at most a minute: a stream that never sends
+// what a test waits for ends, and the test fails instead of hanging.
 func openSSE(t *testing.T, url, key string) *sseReader {
 	t.Helper()
-	req, _ := http.NewRequest("GET", url, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, "GET", url, nil)
 	if key != "" {
 		req.Header.Set("Authorization", "Bearer "+key)
 	}
