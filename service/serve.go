@@ -28,6 +28,9 @@ type options struct {
 	model ai.Model
 	// afterTool is called after each tool's effect.
 	afterTool func(run *aigentic.AgentRun, tool string)
+	// addWorkers, when set, registers more River workers (the
+	// benchmarks' no-op job).
+	addWorkers func(*river.Workers)
 	// onListen receives the API's address once it listens.
 	onListen func(addr string)
 	// eventPoll is the SSE poll interval (default 250ms).
@@ -74,7 +77,7 @@ func newService(ctx context.Context, cfg config, logger *slog.Logger, o options)
 	if o.now == nil {
 		o.now = time.Now
 	}
-	s := &service{cfg: cfg, logger: logger, logLevel: slog.LevelInfo, afterTool: o.afterTool, eventPoll: o.eventPoll,
+	s := &service{cfg: cfg, logger: logger, logLevel: slog.LevelInfo, afterTool: o.afterTool, addWorkers: o.addWorkers, eventPoll: o.eventPoll,
 		stopping: make(chan struct{}), now: o.now}
 	if s.eventPoll <= 0 {
 		s.eventPoll = 250 * time.Millisecond
@@ -185,6 +188,9 @@ func (s *service) close() {
 func (s *service) riverConfig() *river.Config {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &AskWorker{svc: s})
+	if s.addWorkers != nil {
+		s.addWorkers(workers)
+	}
 	var maxTimeout time.Duration
 	for _, t := range s.tenants {
 		maxTimeout = max(maxTimeout, t.cfg.Timeout)

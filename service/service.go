@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/riverqueue/river"
 	"riverqueue.com/riverui"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
@@ -36,6 +37,8 @@ type service struct {
 	stopping chan struct{}
 	// afterTool, when set (tests), is called after a tool's effect.
 	afterTool func(run *aigentic.AgentRun, tool string)
+	// addWorkers, when set (benchmarks), registers more River workers.
+	addWorkers func(*river.Workers)
 	// telemetry: the agents' metrics and traces, GET /metrics (metrics.go);
 	// metrics: the service's own instruments; refusals: refused requests
 	// counted and logged at a bounded rate (refusals.go).
