@@ -77,13 +77,13 @@ const (
 	decisionExpired = "expired"
 )
 
-// approvalID is the public id of the approval of tool call callID in
-// job jobID: "apr_" and the first 128 bits of SHA-256("job-<id>/<call
-// id>"), base32. A function of the two, so every process and every
-// re-park of the job names it the same; the tool call's own id — the
-// model's choice — never appears in a URL.
-func approvalID(jobID int64, callID string) string {
-	sum := sha256.Sum256([]byte(jobKey(jobID) + "/" + callID))
+// approvalID is the public id of the approval of tool call callID in the
+// run with durable key key (AskArgs.durableKey): "apr_" and the first 128
+// bits of SHA-256("<key>/<call id>"), base32. A function of the two, so
+// every process and every re-park of the job names it the same; the tool
+// call's own id — the model's choice — never appears in a URL.
+func approvalID(key, callID string) string {
+	sum := sha256.Sum256([]byte(key + "/" + callID))
 	return approvalIDPrefix + b32.EncodeToString(sum[:16])
 }
 
@@ -126,7 +126,7 @@ func insertApprovalTx(ctx context.Context, ex execer, jobID int64, tenant string
 	}
 	_, err := ex.ExecContext(ctx, `INSERT INTO aigentic_approval (approval_id, job_id, call_id, tenant, tool, arguments, message, validation_errors, step, asked_at, deadline)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (approval_id) DO NOTHING`,
-		approvalID(jobID, p.ID), jobID, p.ID, tenant, p.Call.Name, p.Call.Arguments, p.Message, string(verrs),
+		approvalID(cp.Key, p.ID), jobID, p.ID, tenant, p.Call.Name, p.Call.Arguments, p.Message, string(verrs),
 		transcriptSteps(cp.Messages), p.AskedAt.UnixMilli(), p.Deadline.UnixMilli())
 	return err
 }

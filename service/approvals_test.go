@@ -44,7 +44,7 @@ func (s *store) refunds(ctx context.Context, prefix string) (int, error) {
 
 func refundsOf(t *testing.T, ts *testService) int {
 	t.Helper()
-	n, err := ts.store.refunds(context.Background(), "job-")
+	n, err := ts.store.refunds(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
 	}

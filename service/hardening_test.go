@@ -186,3 +186,13 @@ func TestConcurrentMigrationsOnPostgres(t *testing.T) {
 		}
 	}
 }
+
+// riverIDOf is River's id of the job with this public id.
+func riverIDOf(t *testing.T, ts *testService, publicID any) int64 {
+	t.Helper()
+	var id int64
+	if err := ts.db.sql.QueryRowContext(context.Background(), `SELECT job_id FROM aigentic_job WHERE public_id = $1`, str(publicID)).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}

@@ -3,14 +3,22 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"modernc.org/sqlite"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/offline"
 )
 
@@ -29,6 +37,101 @@ func (a noopArgs) InsertOpts() river.InsertOpts {
 type noopWorker struct{ river.WorkerDefaults[noopArgs] }
 
 func (noopWorker) Work(context.Context, *river.Job[noopArgs]) error { return nil }
+
+// plainRunArgs is the agent job's run without durability: the same
+// agent, model, tools and query in a River job of the same queue, run by
+// Execute — no checkpoint, no run row. It splits the agent job's cost
+// into the run itself and what durability adds.
+type plainRunArgs struct {
+	Tenant string `json:"tenant"`
+	Query  string `json:"query"`
+}
+
+func (plainRunArgs) Kind() string { return "bench_plain_run" }
+
+func (a plainRunArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: maxJobAttempts, Queue: queueName(a.Tenant)}
+}
+
+type plainRunWorker struct {
+	river.WorkerDefaults[plainRunArgs]
+	svc **service
+}
+
+func (w plainRunWorker) Work(ctx context.Context, job *river.Job[plainRunArgs]) error {
+	s := *w.svc
+	session := aigentic.NewSession(ctx)
+	defer session.Cancel()
+	_, err := s.tenantAgent(s.tenants[job.Args.Tenant], session, true).Execute(job.Args.Query)
+	return err
+}
+
+// writeCounter counts the database's write transactions — commits of
+// transactions that wrote, and writes outside one — and, on PostgreSQL,
+// every statement (each a round trip).
+type writeCounter struct {
+	mu         sync.Mutex
+	commits    int64
+	statements int64
+	open       map[*pgx.Conn]bool // in a transaction; true once it wrote
+}
+
+var writes = &writeCounter{open: map[*pgx.Conn]bool{}}
+
+func (w *writeCounter) counts() (commits, statements int64) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.commits, w.statements
+}
+
+// countSQLiteCommits counts SQLite's commits (its commit hook runs for
+// transactions that wrote) on every connection opened after.
+var countSQLiteCommits = sync.OnceFunc(func() {
+	sqlite.RegisterConnectionHook(func(c sqlite.ExecQuerierContext, _ string) error {
+		if h, ok := c.(sqlite.HookRegisterer); ok {
+			h.RegisterCommitHook(func() int32 {
+				writes.mu.Lock()
+				writes.commits++
+				writes.mu.Unlock()
+				return 0
+			})
+		}
+		return nil
+	})
+})
+
+// writeStatement matches SQL that changes rows.
+var writeStatement = regexp.MustCompile(`(?is)\b(insert\s+into|update\s+\S+\s+set|delete\s+from)\b`)
+
+// TraceQueryStart implements pgx.QueryTracer.
+func (w *writeCounter) TraceQueryStart(ctx context.Context, conn *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
+	sql := strings.ToLower(strings.TrimSpace(data.SQL))
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.statements++
+	wrote, inTx := w.open[conn]
+	switch {
+	case strings.HasPrefix(sql, "begin"):
+		w.open[conn] = false
+	case sql == "commit":
+		if wrote {
+			w.commits++
+		}
+		delete(w.open, conn)
+	case sql == "rollback":
+		delete(w.open, conn)
+	case writeStatement.MatchString(sql):
+		if inTx {
+			w.open[conn] = true
+		} else {
+			w.commits++
+		}
+	}
+	return ctx
+}
+
+// TraceQueryEnd implements pgx.QueryTracer.
+func (*writeCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
 
 // overheadJobs is how many jobs one iteration puts through.
 const overheadJobs = 500
@@ -69,7 +172,10 @@ func BenchmarkOverheadPostgres(b *testing.B) {
 }
 
 func overheadBench(b *testing.B, newDB func(*testing.B) string) {
-	for _, kind := range []string{"river_noop", "agent_job"} {
+	countSQLiteCommits()
+	pgTracer = writes
+	b.Cleanup(func() { pgTracer = nil })
+	for _, kind := range []string{"river_noop", "agent_run_not_durable", "agent_job"} {
 		b.Run(kind, func(b *testing.B) {
 			for range b.N {
 				overheadRun(b, newDB(b), kind)
@@ -81,9 +187,14 @@ func overheadBench(b *testing.B, newDB func(*testing.B) string) {
 func overheadRun(b *testing.B, dbURL, kind string) {
 	b.StopTimer()
 	tenants, _ := writeTenants(b, overheadTenants)
+	var svc *service
 	start := func() *testService {
-		return startServiceWith(b, options{model: offline.NewModel(), addWorkers: func(w *river.Workers) { river.AddWorker(w, noopWorker{}) }},
-			"-role", "worker", "-tenants", tenants, "-db", dbURL)
+		ts := startServiceAt(b, slog.LevelInfo, options{model: offline.NewModel(), addWorkers: func(w *river.Workers) {
+			river.AddWorker(w, noopWorker{})
+			river.AddWorker(w, plainRunWorker{svc: &svc})
+		}}, "-role", "worker", "-tenants", tenants, "-db", dbURL)
+		svc = ts.service
+		return ts
 	}
 	ts := start()
 	var rows func() int64
@@ -106,11 +217,16 @@ func overheadRun(b *testing.B, dbURL, kind string) {
 	if ts.db.kind != dbSQLite {
 		ts = start()
 	}
+	commits0, statements0 := writes.counts()
 	params := make([]river.InsertManyParams, overheadJobs)
 	for i := range params {
+		query := fmt.Sprintf(`Check order %d, then open a ticket with subject "late delivery"`, i+1)
 		var args river.JobArgs = noopArgs{Tenant: "t"}
-		if kind == "agent_job" {
-			args = AskArgs{Tenant: "t", Query: fmt.Sprintf(`Check order %d, then open a ticket with subject "late delivery"`, i+1)}
+		switch kind {
+		case "agent_job":
+			args = AskArgs{Tenant: "t", Query: query}
+		case "agent_run_not_durable":
+			args = plainRunArgs{Tenant: "t", Query: query}
 		}
 		params[i] = river.InsertManyParams{Args: args}
 	}
@@ -123,6 +239,7 @@ func overheadRun(b *testing.B, dbURL, kind string) {
 	if ts.db.kind != dbSQLite {
 		ts.stop()
 	}
+	commits1, statements1 := writes.counts()
 	written := rows() - before
 	var first, last time.Time
 	lat := make([]time.Duration, 0, len(jobs))
@@ -143,6 +260,10 @@ func overheadRun(b *testing.B, dbURL, kind string) {
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50_ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99_ms")
 	b.ReportMetric(float64(written)/float64(len(jobs)), "rows_written/job")
+	b.ReportMetric(float64(commits1-commits0)/float64(len(jobs)), "write_txs/job")
+	if ts.db.kind != dbSQLite {
+		b.ReportMetric(float64(statements1-statements0)/float64(len(jobs)), "statements/job")
+	}
 }
 
 // waitAllFinalized polls until n jobs are finalized, and returns them.

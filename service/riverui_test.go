@@ -103,16 +103,6 @@ func waitText(t *testing.T, ctx context.Context, what string, want ...string) {
 	t.Fatalf("%s: the page never showed %q; it shows:\n%s\n(screenshot: %s)", what, want, tail(text, 3000), shot)
 }
 
-// riverID is River's id of the job with this public id.
-func riverID(t *testing.T, ts *testService, publicID any) int64 {
-	t.Helper()
-	var id int64
-	if err := ts.db.sql.QueryRowContext(context.Background(), `SELECT job_id FROM aigentic_job WHERE public_id = $1`, str(publicID)).Scan(&id); err != nil {
-		t.Fatal(err)
-	}
-	return id
-}
-
 // River's UI in a real browser (Debian's chromium, headless): the UI's
 // 401 makes the browser ask for credentials (HTTP Basic); cancelled, the
 // page is the 401 and shows no job. Given the admin key as the password,
@@ -130,7 +120,7 @@ func TestRiverUIInABrowser(t *testing.T) {
 	ts.waitJob(t, keys["t"], done.body["id"], "completed")
 	parked := ts.do(t, "POST", "/v1/jobs", keys["t"], "", `{"query":"Refund order 42"}`)
 	ts.waitPending(t, keys["t"], parked.body["id"])
-	doneID, parkedID := riverID(t, ts, done.body["id"]), riverID(t, ts, parked.body["id"])
+	doneID, parkedID := riverIDOf(t, ts, done.body["id"]), riverIDOf(t, ts, parked.body["id"])
 
 	// The browser asks for credentials on the UI's 401 (its Basic
 	// challenge): the operator first cancels, then types the admin key.

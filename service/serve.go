@@ -151,7 +151,7 @@ func newService(ctx context.Context, cfg config, logger *slog.Logger, o options)
 	if s.db, err = openDatabase(ctx, cfg.dbURL, min(s.totalWorkers(), 100)+5); err != nil {
 		return fail(err)
 	}
-	s.store = &store{db: s.db.sql, now: s.now}
+	s.store = &store{db: s.db.sql, now: s.now, postgres: s.db.kind == dbPostgres}
 	if s.queue, err = s.db.queue.newClient(s.riverConfig()); err != nil {
 		return fail(fmt.Errorf("river client: %w", err))
 	}

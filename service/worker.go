@@ -33,7 +33,9 @@ func (w *AskWorker) Timeout(job *river.Job[AskArgs]) time.Duration {
 }
 
 // jobKey is the durable key of a job's run: tool idempotency keys are
-// "<jobKey>/<tool call ID>".
+// "<jobKey>/<tool call ID>", approval ids derive from it. River's job ids
+// are never given twice (on SQLite since riversqlite's migration 008 made
+// river_job.id AUTOINCREMENT).
 func jobKey(id int64) string { return "job-" + strconv.FormatInt(id, 10) }
 
 // Work runs the job. It is also what a resumed job runs: the checkpoint
@@ -51,17 +53,25 @@ func (w *AskWorker) Work(ctx context.Context, job *river.Job[AskArgs]) error {
 		s.metrics.recordJobWait(ctx, t.id, job.AttemptedAt.Sub(job.ScheduledAt))
 	}
 	var from *aigentic.Checkpoint
-	row, err := s.store.loadRun(ctx, job.ID)
-	switch {
-	case err == nil:
-		from = row.Checkpoint
-	case !errors.Is(err, errNoRun):
-		return fmt.Errorf("load checkpoint: %w", err)
+	cps := &checkpointer{store: s.store, jobID: job.ID, tenant: t.id, ctx: ctx}
+	// A job's first attempt that River never snoozed has no checkpoint:
+	// River counts an attempt at each fetch (a worker that died left an
+	// attempt behind), and a snooze — which gives its attempt back — is
+	// recorded in the job's "snoozes" metadata. Only then is a read saved.
+	if job.Attempt > 1 || everSnoozed(job) {
+		row, err := s.store.loadRun(ctx, job.ID)
+		switch {
+		case err == nil:
+			from, cps.tokens = row.Checkpoint, row.Tokens
+		case !errors.Is(err, errNoRun):
+			return fmt.Errorf("load checkpoint: %w", err)
+		}
 	}
 	var decisions map[string]aigentic.ApprovalDecision
 	if from != nil {
 		log.Info("resuming job from checkpoint", "step", from.Step, "messages", len(from.Messages), "llm_calls", from.Calls)
 		if from.Pending != nil {
+			var err error
 			if decisions, err = s.store.decisions(ctx, job.ID); err != nil {
 				return fmt.Errorf("load decisions: %w", err)
 			}
@@ -70,34 +80,39 @@ func (w *AskWorker) Work(ctx context.Context, job *river.Job[AskArgs]) error {
 
 	session := aigentic.NewSession(ctx)
 	defer session.Cancel()
-	session.ID = jobKey(job.ID)
-	last := from
+	key := jobKey(job.ID)
+	session.ID = key
 	agent := s.tenantAgent(t, session, true)
 	agent.Observers = append(agent.Observers, s.expiryObserver(job.ID, t.id))
 	answer, err := agent.ExecuteDurable(job.Args.Query, aigentic.Durable{
-		Key:           jobKey(job.ID),
+		Key:           key,
 		From:          from,
 		ParkApprovals: true,
 		Decisions:     decisions,
 		Save: func(ctx context.Context, cp *aigentic.Checkpoint) error {
 			ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 			defer cancel()
-			if err := s.store.saveCheckpoint(ctx, job.ID, t.id, cp); err != nil {
-				return err
-			}
-			last = cp
-			return nil
+			return cps.save(ctx, cp)
 		},
 	})
+	recordCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if ferr := cps.flush(recordCtx); ferr != nil {
+		log.Error("tool result not saved; the next attempt runs its call again, with the same idempotency key", "error", ferr)
+	}
+	last := cps.last
+	if last == nil {
+		last = from
+	}
 	var parked *aigentic.ApprovalPendingError
 	if errors.As(err, &parked) {
 		// The checkpoint with the pending call is saved: hold no worker
 		// until a person decides (approvals.go).
 		p := parked.Pending
 		out := outputOf(outcomeApprovalPending, statsOf(last))
-		out.Approval = &outputApproval{ID: approvalID(job.ID, aigentic.Redact(p.ID)), Tool: p.Call.Name, Deadline: p.Deadline.UTC()}
+		out.Approval = &outputApproval{ID: approvalID(key, aigentic.Redact(p.ID)), Tool: p.Call.Name, Deadline: p.Deadline.UTC()}
 		s.recordOutput(ctx, log, out)
-		log.Info("job waiting for approval", "tool", p.Call.Name, "approval", approvalID(job.ID, aigentic.Redact(p.ID)), "deadline", p.Deadline.UTC())
+		log.Info("job waiting for approval", "tool", p.Call.Name, "approval", approvalID(key, aigentic.Redact(p.ID)), "deadline", p.Deadline.UTC())
 		return river.JobSnooze(max(0, time.Until(p.Deadline)))
 	}
 	result := jobResult(ctx, job, err)
@@ -112,15 +127,16 @@ func (w *AskWorker) Work(ctx context.Context, job *river.Job[AskArgs]) error {
 			answer = le.Partial
 		}
 	}
-	recordCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
 	var snooze *river.JobSnoozeError
 	if errors.As(result, &snooze) && outcome == outcomeCanceled {
 		log.Info("job interrupted by shutdown; it resumes from its checkpoint", "llm_calls", statsOf(last).LLMCalls)
 		return result
 	}
-	if rerr := s.store.finishRun(recordCtx, job.ID, t.id, outcome, answer, errMsg); rerr != nil {
-		log.Error("job outcome not recorded", "error", rerr)
+	if err != nil || !cps.answered {
+		// (The final answer's checkpoint recorded outcome ok already.)
+		if rerr := s.store.finishRun(recordCtx, job.ID, t.id, outcome, answer, errMsg); rerr != nil {
+			log.Error("job outcome not recorded", "error", rerr)
+		}
 	}
 	s.recordOutput(ctx, log, outputOf(outcome, statsOf(last)))
 	switch {
