@@ -353,3 +353,37 @@ func TestRunsAreNotOfferedApprovalTools(t *testing.T) {
 		}
 	}
 }
+
+// While a worker has the job (here: River's state set to running, as when
+// an operator retried it in River's UI), a decision is a 409 with
+// Retry-After and is not recorded; once the job waits again it is taken.
+func TestApprovalWhileJobRuns(t *testing.T) {
+	tenants, keys := writeTenants(t, approvalTenants)
+	model := refundScript("Refund issued.")
+	ts := startService(t, model, "-tenants", tenants)
+	r := ts.do(t, "POST", "/v1/jobs", keys["t"], "", `{"query":"Refund order 42"}`)
+	_, p := ts.waitPending(t, keys["t"], r.body["id"])
+	id := riverIDOf(t, ts, r.body["id"])
+	setState := func(st string) {
+		if _, err := ts.db.sql.ExecContext(context.Background(), `UPDATE river_job SET state = $1 WHERE id = $2`, st, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setState("running")
+	path := jobPath(r.body["id"], "/approvals/", str(p["id"]))
+	d := ts.do(t, "POST", path, keys["t"], "", `{"decision":"approve"}`)
+	if d.status != 409 || d.header.Get("Retry-After") != "1" || !strings.Contains(str(d.body["error"]), "is running") {
+		t.Fatalf("decision while running: %d %v %s", d.status, d.header, d.raw)
+	}
+	if decs, err := ts.store.decisions(context.Background(), id); err != nil || len(decs) != 0 {
+		t.Fatalf("a refused decision was recorded: %v %v", decs, err)
+	}
+	setState("scheduled")
+	if d := ts.do(t, "POST", path, keys["t"], "", `{"decision":"approve"}`); d.status != 202 {
+		t.Fatalf("decision once waiting again: %d %s", d.status, d.raw)
+	}
+	ts.waitJob(t, keys["t"], r.body["id"], "completed")
+	if refundsOf(t, ts) != 1 {
+		t.Fatalf("%d refunds", refundsOf(t, ts))
+	}
+}

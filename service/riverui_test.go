@@ -190,3 +190,32 @@ func TestRiverUIInABrowser(t *testing.T) {
 		waitText(t, ctx, page.path, page.want...)
 	}
 }
+
+// River's UI on PostgreSQL (riverui's PostgreSQL driver): its API lists a
+// completed job and a job waiting for approval, with their output, to the
+// admin key only.
+func TestRiverUIOnPostgres(t *testing.T) {
+	tenants, keys := writeTenants(t, approvalTenants)
+	model := aitest.NewScripted(
+		aitest.Reply("order 7 is on its way"),
+		aitest.CallTools(ai.ToolCall{ID: "call_r0", Name: "issue_refund", Arguments: `{"order_id":42}`}))
+	ts := startService(t, model, "-tenants", tenants, "-db", postgresURL(t))
+	done := ts.do(t, "POST", "/v1/jobs", keys["t"], "", `{"query":"Where is order 7?"}`)
+	ts.waitJob(t, keys["t"], done.body["id"], "completed")
+	parked := ts.do(t, "POST", "/v1/jobs", keys["t"], "", `{"query":"Refund order 42"}`)
+	ts.waitPending(t, keys["t"], parked.body["id"])
+	for _, c := range []struct {
+		path, want string
+	}{
+		{"/riverui/api/jobs?state=completed", fmt.Sprintf(`"id":%d`, riverIDOf(t, ts, done.body["id"]))},
+		{"/riverui/api/jobs?state=scheduled", fmt.Sprintf(`"id":%d`, riverIDOf(t, ts, parked.body["id"]))},
+		{fmt.Sprintf("/riverui/api/jobs/%d", riverIDOf(t, ts, parked.body["id"])), `"outcome":"approval_pending"`},
+	} {
+		if r := ts.do(t, "GET", c.path, keys["_admin"], "", ""); r.status != 200 || !strings.Contains(strings.ReplaceAll(r.raw, " ", ""), c.want) {
+			t.Fatalf("%s: %d %s", c.path, r.status, tail(r.raw, 1500))
+		}
+		if r := ts.do(t, "GET", c.path, keys["t"], "", ""); r.status != 403 {
+			t.Fatalf("%s with a tenant's key: %d", c.path, r.status)
+		}
+	}
+}
