@@ -191,10 +191,11 @@ func TestRiverUIInABrowser(t *testing.T) {
 	}
 }
 
-// River's UI on PostgreSQL (riverui's PostgreSQL driver): its API lists a
-// completed job and a job waiting for approval, with their output, to the
-// admin key only.
-func TestRiverUIOnPostgres(t *testing.T) {
+// What an operator sees on PostgreSQL: River's UI (riverui's PostgreSQL
+// driver) lists a completed job and a job waiting for approval, with
+// their output, to the admin key only; /metrics' gauges, read from the
+// database, count the waiting job.
+func TestOperatorViewsOnPostgres(t *testing.T) {
 	tenants, keys := writeTenants(t, approvalTenants)
 	model := aitest.NewScripted(
 		aitest.Reply("order 7 is on its way"),
@@ -216,6 +217,13 @@ func TestRiverUIOnPostgres(t *testing.T) {
 		}
 		if r := ts.do(t, "GET", c.path, keys["t"], "", ""); r.status != 403 {
 			t.Fatalf("%s with a tenant's key: %d", c.path, r.status)
+		}
+	}
+	m := ts.do(t, "GET", "/metrics", keys["_metrics"], "", "")
+	for _, want := range []string{`aigentic_service_queue_jobs{otel_scope_name="github.com/nexxia-ai/aigentic-examples/service",otel_scope_schema_url="",otel_scope_version="",state="scheduled",tenant="t"} 1`,
+		`aigentic_service_approvals_pending{otel_scope_name="github.com/nexxia-ai/aigentic-examples/service",otel_scope_schema_url="",otel_scope_version="",tenant="t"} 1`} {
+		if !strings.Contains(m.raw, want) {
+			t.Fatalf("/metrics lacks %s:\n%s", want, tail(m.raw, 3000))
 		}
 	}
 }
