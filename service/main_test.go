@@ -223,3 +223,13 @@ func jobRow(t *testing.T, ts *testService, publicID string) *runRow {
 	}
 	return row
 }
+
+// riverIDOf (tests) is River's id of the job with this public id.
+func riverIDOf(t *testing.T, ts *testService, publicID any) int64 {
+	t.Helper()
+	var id int64
+	if err := ts.db.sql.QueryRowContext(context.Background(), `SELECT job_id FROM aigentic_job WHERE public_id = $1`, str(publicID)).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
