@@ -35,7 +35,7 @@ func (s *service) adminTenants(w http.ResponseWriter, r *http.Request) {
 	}
 	sort.Strings(ids)
 	out := make([]tenantStatus, 0, len(ids))
-	err := s.queue.InTx(r.Context(), func(tx txn, _ insertFunc) error {
+	err := s.queue.InTx(r.Context(), func(tx txn, _ txJobs) error {
 		now := s.now()
 		for _, id := range ids {
 			t := s.tenants[id]

@@ -70,18 +70,29 @@ func (e *RefusalError) Status() int { return http.StatusTooManyRequests }
 // stopped by admission; its reservation is also its token limit
 // (tenantAgent sets aigentic.Budget.MaxTotalTokens), so concurrent runs
 // spend at most the budget plus one reservation (the last admitted).
+//
+// With an Idempotency-Key (idempotency.go), a request the key already
+// answered is replayed before these checks, in the same transaction.
 type admission struct {
 	queue queue
 	now   func() time.Time
+	// idempotencyWindow is how long an Idempotency-Key counts
+	// (-idempotency-window).
+	idempotencyWindow time.Duration
 }
 
 // admitted is what admission granted.
 type admitted struct {
 	// reservation is the reservation's id ("" without a budget).
 	reservation string
-	// job and publicID: the inserted job (jobs only).
+	// job and publicID: the inserted job (jobs only) — or, replayed, the
+	// job the Idempotency-Key made before.
 	job      *rivertype.JobRow
 	publicID string
+	// replayed: the Idempotency-Key answered before; for a run, run is
+	// its stored answer.
+	replayed bool
+	run      *storedResponse
 }
 
 // unfinishedStates are River's states of a job that has not ended.
@@ -93,12 +104,40 @@ const reservationGrace = time.Minute
 
 // admitRun admits a run now (POST /v1/runs): the checks, and a reservation
 // that settleRun releases.
-func (a *admission) admitRun(ctx context.Context, t *tenant) (*admitted, error) {
+//
+// With idem, a run the key already answered is replayed (out.run), one
+// still in flight is a 409, and otherwise the key is recorded as in
+// flight: finishIdempotentRun stores the answer.
+func (a *admission) admitRun(ctx context.Context, t *tenant, idem *idempotency) (*admitted, error) {
 	var out admitted
-	err := a.queue.InTx(ctx, func(tx txn, _ insertFunc) error {
+	err := a.queue.InTx(ctx, func(tx txn, _ txJobs) error {
 		now := a.now()
+		if err := lockTenant(ctx, tx, t); err != nil {
+			return err
+		}
+		if idem != nil {
+			row, ok, err := lookupIdempotency(ctx, tx, t.id, idem, now)
+			if err != nil {
+				return err
+			}
+			switch {
+			case ok && row.fingerprint != idem.fingerprint:
+				return keyReused(a.idempotencyWindow)
+			case ok && row.status != 0:
+				out.replayed, out.run = true, &storedResponse{status: row.status, body: row.response}
+				return nil
+			case ok && now.Before(row.createdAt.Add(t.cfg.Timeout+reservationGrace)):
+				return &httpError{status: http.StatusConflict, reason: reasonConflict, header: http.Header{"Retry-After": {retryAfterSeconds(t.cfg.Timeout)}},
+					msg: "a run with this Idempotency-Key is still in flight; retry after it ends to get its answer"}
+			}
+		}
 		if err := a.check(ctx, tx, t, now, false); err != nil {
 			return err
+		}
+		if idem != nil {
+			if err := insertIdempotency(ctx, tx, t.id, idem, "", 0, now, a.idempotencyWindow); err != nil {
+				return err
+			}
 		}
 		if t.cfg.DailyTokenBudget > 0 {
 			out.reservation = "run:" + newReference()
@@ -115,14 +154,41 @@ func (a *admission) admitRun(ctx context.Context, t *tenant) (*admitted, error) 
 // admitJob admits a job (POST /v1/jobs): the checks, the River job in the
 // tenant's queue, its public id and its reservation, in one transaction.
 // The reservation lasts while River has not finished the job.
-func (a *admission) admitJob(ctx context.Context, t *tenant, query string) (*admitted, error) {
+//
+// With idem, the job the key made before is returned instead (replayed),
+// and a different request with the key is a 409.
+func (a *admission) admitJob(ctx context.Context, t *tenant, query string, idem *idempotency) (*admitted, error) {
 	var out admitted
-	err := a.queue.InTx(ctx, func(tx txn, insert insertFunc) error {
+	err := a.queue.InTx(ctx, func(tx txn, jobs txJobs) error {
 		now := a.now()
+		if err := lockTenant(ctx, tx, t); err != nil {
+			return err
+		}
+		if idem != nil {
+			row, ok, err := lookupIdempotency(ctx, tx, t.id, idem, now)
+			if err != nil {
+				return err
+			}
+			if ok {
+				if row.fingerprint != idem.fingerprint || row.publicID == "" {
+					return keyReused(a.idempotencyWindow)
+				}
+				var id int64
+				if err := tx.queryRow(ctx, `SELECT job_id FROM aigentic_job WHERE public_id = $1 AND tenant = $2`, row.publicID, t.id).Scan(&id); err != nil {
+					return fmt.Errorf("idempotency key's job: %w", err)
+				}
+				job, err := jobs.Get(id)
+				if err != nil {
+					return fmt.Errorf("idempotency key's job %d: %w", id, err)
+				}
+				out.job, out.publicID, out.replayed = job, row.publicID, true
+				return nil
+			}
+		}
 		if err := a.check(ctx, tx, t, now, true); err != nil {
 			return err
 		}
-		res, err := insert(AskArgs{Tenant: t.id, Query: query}, nil)
+		res, err := jobs.Insert(AskArgs{Tenant: t.id, Query: query}, nil)
 		if err != nil {
 			return fmt.Errorf("insert job: %w", err)
 		}
@@ -130,6 +196,11 @@ func (a *admission) admitJob(ctx context.Context, t *tenant, query string) (*adm
 		if err := tx.exec(ctx, `INSERT INTO aigentic_job (public_id, job_id, tenant, created_at) VALUES ($1, $2, $3, $4)`,
 			out.publicID, res.Job.ID, t.id, now.UnixMilli()); err != nil {
 			return fmt.Errorf("job id: %w", err)
+		}
+		if idem != nil {
+			if err := insertIdempotency(ctx, tx, t.id, idem, out.publicID, http.StatusAccepted, now, a.idempotencyWindow); err != nil {
+				return err
+			}
 		}
 		if t.cfg.DailyTokenBudget > 0 {
 			out.reservation = "job:" + strconv.FormatInt(res.Job.ID, 10)
@@ -143,15 +214,22 @@ func (a *admission) admitJob(ctx context.Context, t *tenant, query string) (*adm
 	return &out, err
 }
 
-// check runs admission's checks in tx: the tenant's lock, the budget, the
-// queue cap (jobs), the rate. It returns a *RefusalError or a database
-// error.
-func (a *admission) check(ctx context.Context, tx txn, t *tenant, now time.Time, job bool) error {
+// lockTenant serializes admission transactions of one tenant: on
+// PostgreSQL a transaction-scoped advisory lock on the tenant; SQLite's
+// BEGIN IMMEDIATE has taken the file's write lock already.
+func lockTenant(ctx context.Context, tx txn, t *tenant) error {
 	if tx.kind() == dbPostgres {
 		if err := tx.exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "aigentic:admission:"+t.id); err != nil {
 			return fmt.Errorf("admission lock: %w", err)
 		}
 	}
+	return nil
+}
+
+// check runs admission's checks in tx (the tenant locked): the budget,
+// the queue cap (jobs), the rate. It returns a *RefusalError or a
+// database error.
+func (a *admission) check(ctx context.Context, tx txn, t *tenant, now time.Time, job bool) error {
 	if b := t.cfg.DailyTokenBudget; b > 0 {
 		used, reserved, err := budgetState(ctx, tx, t.id, now)
 		if err != nil {

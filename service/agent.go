@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
 )
 
 // supportInstructions is the agent's system prompt.
@@ -17,12 +18,15 @@ const supportInstructions = "You are a customer support agent. Use the tools to 
 // model call once the run has reached it, and ends the run after a
 // response that takes it past — so a run spends at most its reservation
 // plus that one response.
-func (s *service) tenantAgent(t *tenant, session *aigentic.Session) aigentic.Agent {
+//
+// durable is a job's agent: it has issue_refund, whose approvals park the
+// job (approvals.go), and the tenant's approval window.
+func (s *service) tenantAgent(t *tenant, session *aigentic.Session, durable bool) aigentic.Agent {
 	var budget aigentic.Budget
 	if t.cfg.DailyTokenBudget > 0 {
 		budget.MaxTotalTokens = int(min(t.cfg.RunTokenReservation, math.MaxInt32))
 	}
-	return aigentic.Agent{
+	a := aigentic.Agent{
 		Budget:       budget,
 		Name:         "support",
 		Model:        t.model,
@@ -32,9 +36,16 @@ func (s *service) tenantAgent(t *tenant, session *aigentic.Session) aigentic.Age
 		Retries:      t.cfg.Retries,
 		Logger:       s.logger.With("tenant", t.id),
 		LogLevel:     s.logLevel,
-		AgentTools:   s.tools(t.id),
+		AgentTools:   s.tools(t.id, durable),
 		// The process's providers (metrics.go): GET /metrics, OTLP export.
 		MeterProvider:  s.telemetry.MeterProvider,
 		TracerProvider: s.telemetry.TracerProvider,
+		// Tokens and cost by tenant (metrics.go).
+		Observers: []hook.Observer{s.metrics.tenantUsage(t.id)},
 	}
+	if durable {
+		// A job's approvals: unanswered within the window, denied.
+		a.ApprovalTimeout = t.cfg.ApprovalWindow
+	}
+	return a
 }

@@ -29,7 +29,11 @@ func (s *service) routes() *http.ServeMux {
 		mux.HandleFunc("GET /v1/jobs/{id}", s.requireRole(roleTenant, s.getJob))
 		mux.HandleFunc("POST /v1/jobs/{id}/cancel", s.requireRole(roleTenant, s.cancelJob))
 		mux.HandleFunc("GET /v1/jobs/{id}/events", s.requireRole(roleTenant, s.jobEvents))
+		mux.HandleFunc("POST /v1/jobs/{id}/approvals/{approval_id}", s.requireRole(roleTenant, s.postApproval))
 		mux.HandleFunc("GET /v1/admin/tenants", s.requireRole(roleAdmin, s.adminTenants))
+	}
+	if s.ui != nil {
+		mux.Handle(riverUIPrefix+"/", s.uiRoute())
 	}
 	return mux
 }
@@ -139,9 +143,19 @@ func (s *service) postRun(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	adm, err := s.admit.admitRun(r.Context(), t)
+	idem, err := idempotencyOf(r, idempotencyRuns, query)
 	if err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	adm, err := s.admit.admitRun(r.Context(), t, idem)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if adm.replayed {
+		replayed(w)
+		writeRaw(w, adm.run.status, adm.run.body)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), t.cfg.Timeout)
@@ -155,9 +169,19 @@ func (s *service) postRun(w http.ResponseWriter, r *http.Request) {
 			s.logger.Error("token usage not recorded", "tenant", t.id, "session", session.ID, "error", err)
 		}
 	}
-	run, err := s.tenantAgent(t, session).Start(query)
+	agent := s.tenantAgent(t, session, false)
+	var run *aigentic.AgentRun
+	if idem != nil {
+		// Tool effects keyed by the Idempotency-Key (idempotency.go).
+		run, err = agent.StartDurable(query, aigentic.Durable{Key: idem.durableKey(t.id)})
+	} else {
+		run, err = agent.Start(query)
+	}
 	if err != nil {
 		settle(0)
+		if idem != nil {
+			s.forgetIdempotentRun(t.id, idem)
+		}
 		s.writeError(w, r, err)
 		return
 	}
@@ -192,7 +216,24 @@ func (s *service) postRun(w http.ResponseWriter, r *http.Request) {
 		}
 		s.logger.Warn("run did not complete", "tenant", t.id, "outcome", resp.Outcome, "reference", resp.Reference, "error", err)
 	}
+	if idem != nil {
+		body := encodeJSON(resp)
+		sctx, scancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer scancel()
+		if err := s.store.finishIdempotentRun(sctx, t.id, idem, status, body); err != nil {
+			s.logger.Error("run's answer not kept for its Idempotency-Key", "tenant", t.id, "trace_id", session.ID, "error", err)
+		}
+	}
 	writeJSON(w, status, resp)
+}
+
+// forgetIdempotentRun forgets the key of a run that did not start.
+func (s *service) forgetIdempotentRun(tenant string, idem *idempotency) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.store.finishIdempotentRun(ctx, tenant, idem, http.StatusInternalServerError, nil); err != nil {
+		s.logger.Error("Idempotency-Key not released", "tenant", tenant, "error", err)
+	}
 }
 
 func (s *service) healthz(w http.ResponseWriter, _ *http.Request) {

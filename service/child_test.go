@@ -24,7 +24,7 @@ import (
 const (
 	childEnv      = "AIGENTIC_SERVICE_CHILD"       // "worker"
 	childArgsEnv  = "AIGENTIC_SERVICE_ARGS"        // JSON array of flags
-	childModelEnv = "AIGENTIC_SERVICE_MODEL"       // "turns" or "offline-5ms"
+	childModelEnv = "AIGENTIC_SERVICE_MODEL"       // "turns", "refund" or "offline-5ms"
 	childLogEnv   = "AIGENTIC_SERVICE_RECORD"      // file: one line per model request and tool effect
 	childBlockEnv = "AIGENTIC_SERVICE_BLOCK_AFTER" // after the Nth tool effect, say so and hang
 )
@@ -50,8 +50,11 @@ func childMain() int {
 		_ = rec.Sync()
 	}
 	var model ai.Model = &turnModel{record: record}
-	if os.Getenv(childModelEnv) == "offline-5ms" {
+	switch os.Getenv(childModelEnv) {
+	case "offline-5ms":
 		model = aitest.Inject(offline.NewModel()).WithLatency(5 * time.Millisecond)
+	case "refund":
+		model = &turnModel{record: record, refund: true}
 	}
 	blockAfter, _ := strconv.Atoi(os.Getenv(childBlockEnv))
 	var mu sync.Mutex
@@ -81,9 +84,11 @@ func childMain() int {
 // the first one would have: open ticket "first", open ticket "second",
 // then the final text. It records each request's turn and a digest of
 // its messages; a request repeated for a saved step shows as a repeated
-// line.
+// line. With refund, it asks for a refund of order 42 (a tool needing
+// approval), then answers "refund handled".
 type turnModel struct {
 	record func(format string, a ...any)
+	refund bool
 }
 
 func (m *turnModel) ModelName() string { return "turns" }
@@ -103,6 +108,13 @@ func (m *turnModel) Generate(ctx context.Context, req ai.Request) (*ai.Response,
 	sum := sha256.Sum256(b)
 	m.record("model turn=%d messages=%d digest=%s", turn, len(req.Messages), hex.EncodeToString(sum[:8]))
 	usage := ai.Usage{InputTokens: 10, OutputTokens: 5}
+	if m.refund {
+		if turn == 0 {
+			return &ai.Response{Usage: usage, Message: ai.Message{Role: ai.RoleAssistant, ToolCalls: []ai.ToolCall{
+				{ID: "call_r0", Name: "issue_refund", Arguments: `{"order_id":42}`}}}}, nil
+		}
+		return &ai.Response{Usage: usage, Message: ai.Message{Role: ai.RoleAssistant, Content: "refund handled"}}, nil
+	}
 	if turn < 2 {
 		subject := []string{"first", "second"}[turn]
 		return &ai.Response{Usage: usage, Message: ai.Message{Role: ai.RoleAssistant, ToolCalls: []ai.ToolCall{

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
@@ -28,6 +29,10 @@ type database struct {
 	pool  *pgxpool.Pool // PostgreSQL only
 	queue queueFactory
 }
+
+// pgTracer, when set (BenchmarkOverheadPostgres), sees every statement
+// of the PostgreSQL connections opened after.
+var pgTracer pgx.QueryTracer
 
 // openDatabase opens the database the URL names and runs River's
 // migrations and this service's. SQLite: the file is private
@@ -65,6 +70,9 @@ func openDatabase(ctx context.Context, url string, conns int) (*database, error)
 		}
 		if !strings.Contains(target, "pool_max_conns") {
 			pc.MaxConns = max(pc.MaxConns, int32(conns))
+		}
+		if pgTracer != nil {
+			pc.ConnConfig.Tracer = pgTracer
 		}
 		pool, err := pgxpool.NewWithConfig(ctx, pc)
 		if err != nil {

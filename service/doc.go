@@ -8,6 +8,7 @@
 //	go run ./service                          # local demo: API and worker, embedded SQLite, offline model, loopback only
 //	go run ./service -tenants tenants.yaml    # tenants with keys
 //	go run ./service -role worker -db postgres://...   # one more worker on PostgreSQL
+//	open http://127.0.0.1:8080/riverui/       # River's UI (the admin key as password)
 //
 // How the pieces meet:
 //
@@ -30,11 +31,17 @@
 //     per tenant; GET /v1/admin/tenants.
 //   - redact.go: what the model and tools produce, redacted before it is
 //     stored or served.
-//   - agent.go, tools.go: the tenant's agent and its tools; open_ticket
-//     has a side effect and uses the run's idempotency key.
-//   - args.go, worker.go, outcome.go: the River job, its worker (a durable
-//     run resumed from its checkpoint), and how a run's end maps onto
-//     River (complete, retry later, snooze, cancel).
+//   - agent.go, tools.go, breaker.go: the tenant's agent and its tools;
+//     open_ticket and issue_refund have side effects and use the run's
+//     idempotency key; every model behind a circuit breaker.
+//   - args.go, worker.go, checkpoint.go, outcome.go: the River job, its
+//     worker (a durable run resumed from its checkpoint, written with as
+//     few writes as keep that guarantee), and how a run's end maps onto
+//     River (complete, retry later, snooze, cancel) and its output.
+//   - approvals.go: a job parked on a tool call a person must approve,
+//     POST /v1/jobs/{id}/approvals/{approval_id}, and the resumption.
+//   - idempotency.go: Idempotency-Key on POST /v1/jobs and /v1/runs.
+//   - riverui.go: River's UI at /riverui/, behind the admin key.
 //   - api.go, jobs.go, events.go: the HTTP API (404 and 405 with Allow
 //     for what no route serves); metrics.go: GET /metrics, the service's
 //     own instruments, bounded labels.

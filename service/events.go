@@ -9,9 +9,14 @@ import (
 )
 
 // jobEvents streams a job's steps as Server-Sent Events: one "step" event
-// per model response or tool result (its id the step's index, so a client
-// reconnecting with Last-Event-ID gets only what it missed), then one
-// "end" event with River's final state and the outcome. The steps come
+// per model response or tool result, an "approval" event when the job
+// parks on a tool call needing approval (the approval as GET /v1/jobs/{id}
+// shows it) and a "decision" event once it is decided (approved, denied
+// or expired), each where it happened among the steps — every event's id
+// its index in that sequence, so a client reconnecting with Last-Event-ID
+// gets only what it missed —, then one "end" event with River's final
+// state and the outcome. A job waiting for approval keeps the stream open
+// (with keep-alive comments) until the decision. The steps come
 // from the job's checkpoints, so this works whichever process works the
 // job. Comments keep idle connections alive. When the service shuts down
 // the stream ends with a "shutdown" event; reconnect (to another instance)
@@ -45,9 +50,10 @@ func (s *service) jobEvents(w http.ResponseWriter, r *http.Request) {
 			}
 			return
 		}
-		for ; sent < len(v.Steps); sent++ {
-			b, _ := json.Marshal(v.Steps[sent])
-			fmt.Fprintf(w, "id: %d\nevent: step\ndata: %s\n\n", sent, b)
+		events := eventsOf(v)
+		for ; sent < len(events); sent++ {
+			b, _ := json.Marshal(events[sent].data)
+			fmt.Fprintf(w, "id: %d\nevent: %s\ndata: %s\n\n", sent, events[sent].event, b)
 			idle = 0
 		}
 		if finalized(job.State) {
@@ -76,4 +82,43 @@ func (s *service) jobEvents(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// jobEvent is one event of a job's stream.
+type jobEvent struct {
+	event string // "step", "approval" or "decision"
+	data  any
+}
+
+// decisionEvent is the data of a "decision" event.
+type decisionEvent struct {
+	ID        string     `json:"id"`
+	Decision  string     `json:"decision"`
+	Reason    string     `json:"reason,omitempty"`
+	DecidedBy string     `json:"decided_by,omitempty"`
+	DecidedAt *time.Time `json:"decided_at,omitempty"`
+}
+
+// eventsOf is the job's events so far, in order: its steps with each
+// approval (and its decision, once recorded) after the steps that came
+// before it. The sequence only grows: a run parked on an approval adds no
+// step until the approval is decided.
+func eventsOf(v *jobView) []jobEvent {
+	out := make([]jobEvent, 0, len(v.Steps)+2*len(v.Approvals))
+	a := 0
+	approvalsAt := func(step int) {
+		for ; a < len(v.Approvals) && v.Approvals[a].step <= step; a++ {
+			av := v.Approvals[a]
+			out = append(out, jobEvent{"approval", av.asked()})
+			if av.decided() {
+				out = append(out, jobEvent{"decision", decisionEvent{ID: av.ID, Decision: av.Status, Reason: av.Reason, DecidedBy: av.DecidedBy, DecidedAt: av.DecidedAt}})
+			}
+		}
+	}
+	for i, st := range v.Steps {
+		approvalsAt(i)
+		out = append(out, jobEvent{"step", st})
+	}
+	approvalsAt(len(v.Steps))
+	return out
 }

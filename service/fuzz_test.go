@@ -199,3 +199,80 @@ func FuzzEcho(f *testing.F) {
 		}
 	})
 }
+
+// FuzzIdempotencyKey: a key is accepted only when 1 to 255 bytes of
+// visible ASCII or space (bare, or inside one pair of quotes); an
+// accepted key's hash and fingerprint are hex SHA-256.
+func FuzzIdempotencyKey(f *testing.F) {
+	for _, s := range []string{"", `""`, "a", `"a"`, "8e03978e-40d5-43e8-bc93-6894a57f9324", "a\tb", "é", `"a"b"`, strings.Repeat("k", 255), strings.Repeat("k", 256)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		r := httptest.NewRequest("POST", "/v1/jobs", nil)
+		r.Header["Idempotency-Key"] = []string{v}
+		idem, err := idempotencyOf(r, idempotencyJobs, "q")
+		key := v
+		if len(key) >= 2 && key[0] == '"' && key[len(key)-1] == '"' {
+			key = key[1 : len(key)-1]
+		}
+		valid := key != "" && len(key) <= maxIdempotencyKeyLen
+		for i := 0; i < len(key); i++ {
+			if c := key[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+				valid = false
+			}
+		}
+		if valid != (err == nil) {
+			t.Fatalf("idempotencyOf(%q): %v", v, err)
+		}
+		var he *httpError
+		if err != nil && (!errors.As(err, &he) || he.status != http.StatusBadRequest || len(he.msg) > 200) {
+			t.Fatalf("idempotencyOf(%q): %v, want a short 400", v, err)
+		}
+		if err == nil && (len(idem.keyHash) != 64 || len(idem.fingerprint) != 64) {
+			t.Fatalf("idempotencyOf(%q) = %+v", v, idem)
+		}
+	})
+}
+
+// FuzzBasicPassword: a password comes only from a Basic header that
+// decodes to "user:password" with a password, never longer than the
+// header allows.
+func FuzzBasicPassword(f *testing.F) {
+	for _, s := range []string{"", "Basic b3BzOmtleQ==", "basic  b3BzOmtleQ==", "Basic b3Bz", "Basic b3BzOg==", "Bearer x", "Basic !!!", strings.Repeat("B", 300)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		p, ok := parseBasicPassword(h)
+		if ok != (p != "") || len(p) > maxAuthorizationLen {
+			t.Fatalf("parseBasicPassword(%q) = %q, %v", h, p, ok)
+		}
+		if ok && !strings.HasPrefix(strings.ToLower(h), "basic ") {
+			t.Fatalf("parseBasicPassword(%q) accepted another scheme", h)
+		}
+	})
+}
+
+// FuzzDecisionRequest: a decision is accepted only as "approve" or
+// "deny" with a reason of at most maxReasonBytes and no control
+// character; anything else is a 4xx, never a panic.
+func FuzzDecisionRequest(f *testing.F) {
+	for _, s := range []string{`{"decision":"approve"}`, `{"decision":"deny","reason":"no"}`, `{"decision":"maybe"}`, `{}`, `[]`, `{"decision":"approve","reason":"a\u0000"}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		r := httptest.NewRequest("POST", "/v1/jobs/x/approvals/y", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		var d decisionRequest
+		err := readJSON(httptest.NewRecorder(), r, &d)
+		if err == nil {
+			err = d.validate()
+		}
+		var he *httpError
+		if err != nil && (!errors.As(err, &he) || he.status < 400 || he.status >= 500) {
+			t.Fatalf("body %q: %v", body, err)
+		}
+		if err == nil && (d.Decision != "approve" && d.Decision != "deny" || len(d.Reason) > maxReasonBytes) {
+			t.Fatalf("body %q accepted as %+v", body, d)
+		}
+	})
+}

@@ -34,6 +34,13 @@ type jobView struct {
 	Error string     `json:"error,omitempty"`
 	Stats *statsView `json:"stats,omitempty"`
 	Steps []stepView `json:"steps"`
+	// PendingApproval is the tool call the job waits on (state
+	// "scheduled" until its deadline): a person decides it with POST
+	// /v1/jobs/{id}/approvals/{approval id} (approvals.go).
+	PendingApproval *approvalView `json:"pending_approval,omitempty"`
+	// Approvals are every approval the job asked for, in order, with
+	// their decisions.
+	Approvals []approvalView `json:"approvals,omitempty"`
 }
 
 // stepView is one step of a run's transcript: a model response (text,
@@ -63,7 +70,8 @@ func stepsOf(msgs []ai.Message) []stepView {
 }
 
 // postJob is Pattern 2: admit and enqueue in one transaction
-// (admission.admitJob); 202 with the job's public id.
+// (admission.admitJob); 202 with the job's public id. With an
+// Idempotency-Key sent before, the first job (idempotency.go).
 func (s *service) postJob(w http.ResponseWriter, r *http.Request) {
 	t := principalOf(r.Context()).tenant
 	query, err := s.readQuery(w, r)
@@ -71,12 +79,22 @@ func (s *service) postJob(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	adm, err := s.admit.admitJob(r.Context(), t, query)
+	idem, err := idempotencyOf(r, idempotencyJobs, query)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.logger.Info("job enqueued", "tenant", t.id, "job", adm.publicID, "job_id", adm.job.ID, "queue", t.queue)
+	adm, err := s.admit.admitJob(r.Context(), t, query, idem)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if adm.replayed {
+		replayed(w)
+		s.logger.Info("job request replayed for its Idempotency-Key", "tenant", t.id, "job", adm.publicID, "job_id", adm.job.ID)
+	} else {
+		s.logger.Info("job enqueued", "tenant", t.id, "job", adm.publicID, "job_id", adm.job.ID, "queue", t.queue)
+	}
 	w.Header().Set("Location", "/v1/jobs/"+adm.publicID)
 	writeJSON(w, http.StatusAccepted, map[string]any{"id": adm.publicID, "state": string(adm.job.State), "tenant": t.id})
 }
@@ -141,6 +159,25 @@ func (s *service) viewJob(ctx context.Context, job *rivertype.JobRow, args AskAr
 	}
 	if v.Outcome != "" && v.Outcome != outcomeOK {
 		v.Error = safeMessage(v.Outcome, nil, pub)
+	}
+	// Read after the checkpoint: an approval asked after it (its step
+	// past the steps read) is left for the next read, so the events stream
+	// (events.go) never places it before steps it has not sent.
+	approvals, err := s.store.approvals(ctx, job.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	for _, a := range approvals {
+		if a.Step > len(v.Steps) {
+			break
+		}
+		av := viewApproval(a, job.State, now)
+		v.Approvals = append(v.Approvals, av)
+		if av.Status == approvalPending {
+			p := av
+			v.PendingApproval = &p
+		}
 	}
 	return v, nil
 }

@@ -50,6 +50,13 @@ func startService(t testing.TB, model ai.Model, args ...string) *testService {
 // o.model serves every tenant unless nil (then the environment's model).
 func startServiceWith(t testing.TB, o options, args ...string) *testService {
 	t.Helper()
+	return startServiceAt(t, slog.LevelDebug, o, args...)
+}
+
+// startServiceAt is startServiceWith logging at level (the benchmarks log
+// at Info, as production does).
+func startServiceAt(t testing.TB, level slog.Level, o options, args ...string) *testService {
+	t.Helper()
 	base := []string{"-addr", "127.0.0.1:0", "-db", "sqlite://" + filepath.Join(t.TempDir(), "test.db"),
 		"-poll-interval", "10ms", "-shutdown-grace", "100ms", "-rescue-after", "1m"}
 	logs := &testutil.SyncBuffer{}
@@ -58,7 +65,7 @@ func startServiceWith(t testing.TB, o options, args ...string) *testService {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	logger := newLogger(logs, slog.LevelDebug)
+	logger := newLogger(logs, level)
 	if o.getenv == nil {
 		o.getenv = func(string) string { return "" }
 	}
@@ -215,4 +222,14 @@ func jobRow(t *testing.T, ts *testService, publicID string) *runRow {
 		t.Fatalf("job %s: %v", publicID, err)
 	}
 	return row
+}
+
+// riverIDOf (tests) is River's id of the job with this public id.
+func riverIDOf(t *testing.T, ts *testService, publicID any) int64 {
+	t.Helper()
+	var id int64
+	if err := ts.db.sql.QueryRowContext(context.Background(), `SELECT job_id FROM aigentic_job WHERE public_id = $1`, str(publicID)).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 
+	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
 	"github.com/nexxia-ai/aigentic-examples/internal/telemetry"
 )
 
@@ -41,9 +43,26 @@ func newTelemetry(ctx context.Context, tenants ...string) (*telemetry.Providers,
 //	aigentic.service.requests.refused  counter {request}  reason, tenant, http.route, http.response.status_code
 //	aigentic.service.job.wait.duration histogram s        tenant: how long each job attempt waited in its
 //	                                                      queue (River's attempted_at − scheduled_at)
+//	aigentic.service.tokens            counter {token}    tenant, gen_ai.token.type (input, output): each
+//	                                                      model response's usage, runs and jobs alike
+//	aigentic.service.cost              counter USD        tenant: each response's estimated cost (0 for a
+//	                                                      model without a known price)
+//	aigentic.service.approvals.decided counter {approval} tenant, decision (approved, denied, expired)
+//	aigentic.service.queue.jobs        gauge {job}        tenant, state (River's unfinished states:
+//	                                                      available, scheduled, running, retryable,
+//	                                                      pending), read from the database at each scrape
+//	aigentic.service.approvals.pending gauge {approval}   tenant: jobs waiting for a person's decision
+//
+// The gauges are the database's state, so every process reports the same
+// values: aggregate them with max, not sum.
 type serviceMetrics struct {
-	refused metric.Int64Counter
-	jobWait metric.Float64Histogram
+	refused  metric.Int64Counter
+	jobWait  metric.Float64Histogram
+	tokens   metric.Int64Counter
+	cost     metric.Float64Counter
+	decided  metric.Int64Counter
+	meter    metric.Meter
+	gaugeReg metric.Registration
 }
 
 // newServiceMetrics makes the instruments on mp. An instrument the
@@ -60,7 +79,84 @@ func newServiceMetrics(mp metric.MeterProvider) *serviceMetrics {
 		metric.WithDescription("Time a job attempt waited in its tenant's queue before a worker took it.")); err != nil {
 		otel.Handle(err)
 	}
+	if sm.tokens, err = m.Int64Counter("aigentic.service.tokens", metric.WithUnit("{token}"),
+		metric.WithDescription("Model tokens used by the tenant's runs and jobs, by token type.")); err != nil {
+		otel.Handle(err)
+	}
+	if sm.cost, err = m.Float64Counter("aigentic.service.cost", metric.WithUnit("USD"),
+		metric.WithDescription("Estimated model cost of the tenant's runs and jobs.")); err != nil {
+		otel.Handle(err)
+	}
+	if sm.decided, err = m.Int64Counter("aigentic.service.approvals.decided", metric.WithUnit("{approval}"),
+		metric.WithDescription("Approvals of parked jobs decided: approved or denied by a person, or expired (denied).")); err != nil {
+		otel.Handle(err)
+	}
+	sm.meter = m
 	return &sm
+}
+
+// tenantUsage is an observer of the tenant's runs: each model response's
+// tokens and cost, by tenant (the runtime's own token and cost metrics have
+// no tenant).
+func (m *serviceMetrics) tenantUsage(tenant string) hook.Observer {
+	tenantAttr := attribute.String("tenant", tenant)
+	input := metric.WithAttributes(tenantAttr, attribute.String("gen_ai.token.type", "input"))
+	output := metric.WithAttributes(tenantAttr, attribute.String("gen_ai.token.type", "output"))
+	cost := metric.WithAttributes(tenantAttr)
+	return hook.ObserverFunc(func(ctx context.Context, step hook.Step) context.Context {
+		if e, ok := step.(*hook.ModelEnd); ok && e.Response != nil {
+			m.tokens.Add(ctx, int64(e.Response.Usage.InputTokens), input)
+			m.tokens.Add(ctx, int64(e.Response.Usage.OutputTokens), output)
+			m.cost.Add(ctx, e.CostUSD, cost)
+		}
+		return ctx
+	})
+}
+
+// recordDecision counts one approval decided.
+func (m *serviceMetrics) recordDecision(ctx context.Context, tenant, decision string) {
+	m.decided.Add(ctx, 1, metric.WithAttributes(attribute.String("tenant", tenant), attribute.String("decision", decision)))
+}
+
+// unfinishedStateList are River's states of a job not yet finished.
+var unfinishedStateList = []string{"available", "scheduled", "running", "retryable", "pending"}
+
+// registerGauges registers the queue-depth and pending-approval gauges,
+// read from the database at each collection (a scrape of /metrics, an
+// OTLP export) within 2 s. Every tenant reports every state, 0 included.
+func (s *service) registerGauges() error {
+	m := s.metrics.meter
+	depth, err := m.Int64ObservableGauge("aigentic.service.queue.jobs", metric.WithUnit("{job}"),
+		metric.WithDescription("The tenant's unfinished jobs by River state (scheduled includes jobs waiting for approval)."))
+	if err != nil {
+		return err
+	}
+	pending, err := m.Int64ObservableGauge("aigentic.service.approvals.pending", metric.WithUnit("{approval}"),
+		metric.WithDescription("The tenant's jobs waiting for a person to decide an approval."))
+	if err != nil {
+		return err
+	}
+	tenantOf := make(map[string]string, len(s.tenants))
+	for id, t := range s.tenants {
+		tenantOf[t.queue] = id
+	}
+	s.metrics.gaugeReg, err = m.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel()
+		counts, approvals, err := s.store.queueState(ctx)
+		if err != nil {
+			return fmt.Errorf("queue gauges: %w", err)
+		}
+		for id, t := range s.tenants {
+			tenantAttr := attribute.String("tenant", id)
+			for _, st := range unfinishedStateList {
+				o.ObserveInt64(depth, counts[t.queue][st], metric.WithAttributes(tenantAttr, attribute.String("state", st)))
+			}
+			o.ObserveInt64(pending, approvals[id], metric.WithAttributes(tenantAttr))
+		}
+		return nil
+	}, depth, pending)
+	return err
 }
 
 // recordJobWait records one attempt's queue wait.

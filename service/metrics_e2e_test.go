@@ -2,14 +2,18 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"math"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/prometheus/common/model"
 
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 	"github.com/nexxia-ai/aigentic-examples/internal/telemetry/promtest"
 )
@@ -109,4 +113,139 @@ func TestServiceMetricsInPrometheus(t *testing.T) {
 	wait(`sum(aigentic_runs_total{`+agent+`})`, float64(okRuns+2))
 	wait(`sum(aigentic_runs_total{`+agent+`,outcome="model_error"})`, 2)
 	wait(`sum(aigentic_service_requests_refused_total{job="aigentic",reason="rate_limited",tenant="acme"})`, float64(refused))
+}
+
+// dashboardModel answers by the user's message: "loop" makes it call
+// lookup_order every time (a run stopped at MaxLLMCalls), "refund" asks
+// for a refund (a job that waits for approval) then answers; anything
+// else is answered at once.
+type dashboardModel struct{}
+
+func (dashboardModel) ModelName() string { return "dash" }
+
+func (dashboardModel) Ping(context.Context) (*ai.PingResult, error) {
+	return &ai.PingResult{Provider: "test", Model: "dash"}, nil
+}
+
+func (dashboardModel) Generate(_ context.Context, req ai.Request) (*ai.Response, error) {
+	var user string
+	tools := 0
+	for _, m := range req.Messages {
+		switch m.Role {
+		case ai.RoleUser:
+			user = m.Content
+		case ai.RoleTool:
+			tools++
+		}
+	}
+	usage := ai.Usage{InputTokens: 12, OutputTokens: 3}
+	call := func(name, args string) (*ai.Response, error) {
+		return &ai.Response{Usage: usage, Message: ai.Message{Role: ai.RoleAssistant,
+			ToolCalls: []ai.ToolCall{{ID: fmt.Sprintf("call_%d", tools), Name: name, Arguments: args}}}}, nil
+	}
+	switch {
+	case strings.Contains(user, "loop"):
+		return call("lookup_order", `{"order_id":1}`)
+	case strings.Contains(user, "refund") && tools == 0:
+		return call("issue_refund", `{"order_id":42}`)
+	}
+	return &ai.Response{Usage: usage, Message: ai.Message{Role: ai.RoleAssistant, Content: "done"}}, nil
+}
+
+// grafanaVariables stand for the dashboard's variables in its queries:
+// every tenant, and a rate window of a minute (Prometheus scrapes every
+// second here).
+var grafanaVariables = strings.NewReplacer("$__rate_interval", "1m", "$tenant", ".*")
+
+// TestGrafanaDashboardQueriesInPrometheus (issue 20): the service does a
+// bit of everything — runs that answer, retry, give up, hit MaxLLMCalls,
+// get refused at admission; jobs that complete, wait for approval, are
+// decided — and a real Prometheus scrapes it. Every query of every panel
+// of deploy/grafana/aigentic-service.json must then return series: a
+// renamed metric or label breaks this test, not the dashboard in
+// production.
+func TestGrafanaDashboardQueriesInPrometheus(t *testing.T) {
+	clearOTELEnv(t)
+	b, err := os.ReadFile("../deploy/grafana/aigentic-service.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dash struct {
+		Panels []struct {
+			Title   string `json:"title"`
+			Targets []struct {
+				Expr string `json:"expr"`
+			} `json:"targets"`
+		} `json:"panels"`
+	}
+	if err := json.Unmarshal(b, &dash); err != nil {
+		t.Fatalf("dashboard: %v", err)
+	}
+	llm := aitest.Inject(dashboardModel{})
+	tenants, keys := writeTenants(t, `tenants:
+  acme:
+    retries: 1
+    max_llm_calls: 2
+    rate: 1000
+    burst: 1000
+  tiny:
+    rate: 0.001
+    burst: 1
+`)
+	ts := startService(t, llm, "-tenants", tenants)
+	prom := promtest.Run(t, promtest.Config{Targets: []string{strings.TrimPrefix(ts.url, "http://")}, Job: "aigentic", BearerToken: keys["_metrics"]})
+
+	run := func(key, query string, want int) {
+		t.Helper()
+		if r := ts.do(t, "POST", "/v1/runs", key, "", `{"query":"`+query+`"}`); r.status != want {
+			t.Fatalf("run %q: %d %s, want %d", query, r.status, r.raw, want)
+		}
+	}
+	traffic := func() {
+		run(keys["acme"], "hello", 200)
+		llm.FailNext(aitest.StatusError(http.StatusServiceUnavailable, 0)) // retried, then ok
+		run(keys["acme"], "hello again", 200)
+		llm.FailNext(aitest.StatusError(http.StatusServiceUnavailable, 0), aitest.StatusError(http.StatusServiceUnavailable, 0)) // retries exhausted
+		run(keys["acme"], "give up", 502)
+		run(keys["acme"], "loop", 200) // stopped at MaxLLMCalls, partial work kept
+		j := ts.do(t, "POST", "/v1/jobs", keys["acme"], "", `{"query":"Where is order 7?"}`)
+		ts.waitJob(t, keys["acme"], j.body["id"], "completed")
+	}
+	traffic()
+	run(keys["tiny"], "hello", 200)
+	run(keys["tiny"], "hello", 429) // rate limited
+	decided := ts.do(t, "POST", "/v1/jobs", keys["acme"], "", `{"query":"Please refund order 42"}`)
+	_, p := ts.waitPending(t, keys["acme"], decided.body["id"])
+	if d := ts.do(t, "POST", jobPath(decided.body["id"], "/approvals/", str(p["id"])), keys["acme"], "", `{"decision":"approve"}`); d.status != 202 {
+		t.Fatalf("decision: %d %s", d.status, d.raw)
+	}
+	ts.waitJob(t, keys["acme"], decided.body["id"], "completed")
+	waiting := ts.do(t, "POST", "/v1/jobs", keys["acme"], "", `{"query":"Please refund order 43"}`)
+	ts.waitPending(t, keys["acme"], waiting.body["id"])
+	// A counter's rate needs two samples: go on until the queries answer.
+	queries := 0
+	for _, panel := range dash.Panels {
+		for _, target := range panel.Targets {
+			queries++
+			expr := grafanaVariables.Replace(target.Expr)
+			if strings.Contains(expr, "$") {
+				t.Errorf("panel %q: a variable the test does not know in %s", panel.Title, target.Expr)
+				continue
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			_, err := prom.WaitFor(ctx, expr, func(v model.Vector) bool {
+				if len(v) == 0 {
+					traffic() // keep counters moving
+				}
+				return len(v) > 0
+			})
+			cancel()
+			if err != nil {
+				t.Errorf("panel %q: %s returned no series: %v", panel.Title, expr, err)
+			}
+		}
+	}
+	if queries < 16 {
+		t.Fatalf("the dashboard has %d queries; the test expects every panel's (16)", queries)
+	}
 }

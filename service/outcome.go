@@ -51,8 +51,14 @@ func outcomeOf(err error) string {
 
 // maxSnoozes bounds how often a job follows a provider's Retry-After
 // (River does not count snoozes as attempts); after that the failure
-// counts as an attempt like any other.
+// counts as an attempt like any other. River's own "snoozes" metadata
+// counts approvals' parks too, so these are counted apart
+// (retryAfterSnoozesKey).
 const maxSnoozes = 10
+
+// retryAfterSnoozesKey is the job metadata counting its Retry-After
+// snoozes.
+const retryAfterSnoozesKey = "aigentic_retry_after_snoozes"
 
 // jobResult turns a run's end into what River should do with the job:
 //
@@ -79,8 +85,9 @@ func jobResult(jobCtx context.Context, job *river.Job[AskArgs], err error) error
 	case outcome == outcomeCanceled:
 		return river.JobSnooze(0)
 	case errors.Is(err, aigentic.ErrRetriesExhausted), errors.Is(err, aigentic.ErrCheckpoint):
-		if d := retryAfter(err); d > 0 && snoozes(job) < maxSnoozes {
-			return river.JobSnooze(d)
+		if n := retryAfterSnoozes(job); retryAfter(err) > 0 && n < maxSnoozes {
+			_ = river.MetadataSet(jobCtx, retryAfterSnoozesKey, n+1)
+			return river.JobSnooze(retryAfter(err))
 		}
 		return err
 	default:
@@ -98,13 +105,24 @@ func retryAfter(err error) time.Duration {
 	return 0
 }
 
-// snoozes is how often River has snoozed the job (its "snoozes" metadata).
-func snoozes(job *river.Job[AskArgs]) int {
+// retryAfterSnoozes is how often the job was snoozed for a Retry-After.
+func retryAfterSnoozes(job *river.Job[AskArgs]) int {
+	var md map[string]json.RawMessage
+	_ = json.Unmarshal(job.Metadata, &md)
+	var n int
+	_ = json.Unmarshal(md[retryAfterSnoozesKey], &n)
+	return n
+}
+
+// everSnoozed reports whether River ever snoozed the job (a park, a
+// shutdown, a Retry-After: River's "snoozes" metadata, which River keeps
+// across attempts).
+func everSnoozed(job *river.Job[AskArgs]) bool {
 	var md struct {
 		Snoozes int `json:"snoozes"`
 	}
 	_ = json.Unmarshal(job.Metadata, &md)
-	return md.Snoozes
+	return md.Snoozes > 0
 }
 
 // safeMessage is what a client is told about a run that did not complete

@@ -5,12 +5,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/rivermigrate"
 	"github.com/riverqueue/river/rivertype"
+	"riverqueue.com/riverui"
 )
 
 // queue is the part of *river.Client the service uses. River's client is
@@ -27,13 +29,27 @@ type queue interface {
 	StopAndCancel(ctx context.Context) error
 	// InTx runs fn in one database transaction, committed when fn returns
 	// nil and rolled back otherwise. fn's tx runs the service's SQL; its
-	// insert inserts a River job in the same transaction, so admission's
-	// checks, its writes and the job commit together or not at all.
-	InTx(ctx context.Context, fn func(tx txn, insert insertFunc) error) error
+	// jobs are River's operations in the same transaction (insert, get,
+	// retry), so admission's checks, its writes and the job — or an
+	// approval's decision and the job's resumption — commit together or
+	// not at all.
+	InTx(ctx context.Context, fn func(tx txn, jobs txJobs) error) error
+	// uiHandler is River's UI (riverui) on this client's driver, served
+	// under prefix (riverui.go).
+	uiHandler(logger *slog.Logger, prefix string) (*riverui.Handler, error)
 }
 
-// insertFunc inserts a job in the transaction InTx runs.
-type insertFunc func(args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+// txJobs are River's job operations in the transaction InTx runs.
+type txJobs interface {
+	// Insert inserts a job (River's InsertTx).
+	Insert(args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	// Get reads a job (River's JobGetTx); river.ErrNotFound when missing.
+	Get(id int64) (*rivertype.JobRow, error)
+	// Retry makes a job that is not running available now (River's
+	// JobRetryTx: any state but running, finalized ones included — check
+	// the state first).
+	Retry(id int64) (*rivertype.JobRow, error)
+}
 
 // txn is a database transaction of either driver, for the service's SQL
 // ($n placeholders, which both read). A row that is not there scans as
@@ -95,15 +111,31 @@ type riverQueue[TTx any] struct {
 	tx txBeginner[TTx]
 }
 
-func (q *riverQueue[TTx]) InTx(ctx context.Context, fn func(tx txn, insert insertFunc) error) error {
+// riverTxJobs is txJobs on one transaction of a River client.
+type riverTxJobs[TTx any] struct {
+	ctx    context.Context
+	client *river.Client[TTx]
+	tx     TTx
+}
+
+func (j riverTxJobs[TTx]) Insert(args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
+	return j.client.InsertTx(j.ctx, j.tx, args, opts)
+}
+
+func (j riverTxJobs[TTx]) Get(id int64) (*rivertype.JobRow, error) {
+	return j.client.JobGetTx(j.ctx, j.tx, id)
+}
+
+func (j riverTxJobs[TTx]) Retry(id int64) (*rivertype.JobRow, error) {
+	return j.client.JobRetryTx(j.ctx, j.tx, id)
+}
+
+func (q *riverQueue[TTx]) InTx(ctx context.Context, fn func(tx txn, jobs txJobs) error) error {
 	tx, view, err := q.tx.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	insert := func(args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
-		return q.Client.InsertTx(ctx, tx, args, opts)
-	}
-	if err := fn(view, insert); err != nil {
+	if err := fn(view, riverTxJobs[TTx]{ctx: ctx, client: q.Client, tx: tx}); err != nil {
 		q.tx.rollback(context.WithoutCancel(ctx), tx)
 		return err
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
@@ -27,7 +29,54 @@ func redactCheckpoint(cp *aigentic.Checkpoint) *aigentic.Checkpoint {
 	}
 	out := *cp
 	out.Messages = redactMessages(cp.Messages)
+	if p := cp.Pending; p != nil {
+		rp := *p
+		rp.ID = aigentic.Redact(p.ID)
+		rp.Call = ai.ToolCall{ID: aigentic.Redact(p.Call.ID), Name: aigentic.Redact(p.Call.Name), Arguments: aigentic.Redact(p.Call.Arguments)}
+		rp.Args, _ = redactJSON(p.Args).(map[string]any)
+		rp.Values = redactJSON(p.Values)
+		rp.Message = aigentic.Redact(p.Message)
+		rp.ValidationErrors = make([]string, len(p.ValidationErrors))
+		for i, e := range p.ValidationErrors {
+			rp.ValidationErrors[i] = aigentic.Redact(e)
+		}
+		out.Pending = &rp
+	}
 	return &out
+}
+
+// redactJSON returns a copy of a JSON-shaped value (maps, slices,
+// strings, numbers; what a tool's arguments decode to) with every string
+// redacted. Other values go through JSON first.
+func redactJSON(v any) any {
+	switch x := v.(type) {
+	case nil, bool, float64, int, int64, json.Number:
+		return x
+	case string:
+		return aigentic.Redact(x)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[aigentic.Redact(k)] = redactJSON(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = redactJSON(e)
+		}
+		return out
+	default:
+		b, err := json.Marshal(x)
+		if err != nil {
+			return nil
+		}
+		var y any
+		if json.Unmarshal(b, &y) != nil {
+			return nil
+		}
+		return redactJSON(y)
+	}
 }
 
 // redactMessages returns a redacted copy of msgs.

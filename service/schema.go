@@ -20,6 +20,18 @@ package main
 //     not finished it).
 //   - aigentic_rate: each tenant's request token bucket (tokens left at
 //     updated_at), shared by every API process.
+//   - aigentic_approval: each tool call a job parked on (approvals.go):
+//     its public id ("apr_…"), the runtime's id for it (the tool call's
+//     id), what a person deciding sees (tool, arguments, note, all
+//     redacted), when it was asked and its deadline, where it falls in the
+//     job's steps, and the decision once made (approved, denied or
+//     expired; why; who decided, from the API key; when).
+//   - aigentic_refund: what the example tool issue_refund does, keyed by
+//     the tool call's idempotency key like aigentic_ticket.
+//   - aigentic_idempotency: Idempotency-Key of POST /v1/jobs and
+//     POST /v1/runs (idempotency.go): per tenant and key (its SHA-256),
+//     the request's fingerprint, the job it made or the run's answer, and
+//     until when it counts.
 var schema = []string{
 	`CREATE TABLE IF NOT EXISTS aigentic_run (
 		job_id BIGINT PRIMARY KEY,
@@ -62,5 +74,41 @@ var schema = []string{
 		tenant TEXT PRIMARY KEY,
 		tokens DOUBLE PRECISION NOT NULL,
 		updated_at BIGINT NOT NULL
+	)`,
+	`CREATE TABLE IF NOT EXISTS aigentic_approval (
+		approval_id TEXT PRIMARY KEY,
+		job_id BIGINT NOT NULL,
+		call_id TEXT NOT NULL,
+		tenant TEXT NOT NULL,
+		tool TEXT NOT NULL,
+		arguments TEXT NOT NULL,
+		message TEXT NOT NULL DEFAULT '',
+		validation_errors TEXT NOT NULL DEFAULT '',
+		step INTEGER NOT NULL,
+		asked_at BIGINT NOT NULL,
+		deadline BIGINT NOT NULL,
+		decision TEXT NOT NULL DEFAULT '',
+		reason TEXT NOT NULL DEFAULT '',
+		decided_by TEXT NOT NULL DEFAULT '',
+		decided_at BIGINT NOT NULL DEFAULT 0,
+		UNIQUE (job_id, call_id)
+	)`,
+	`CREATE TABLE IF NOT EXISTS aigentic_refund (
+		idempotency_key TEXT PRIMARY KEY,
+		refund_id TEXT NOT NULL,
+		tenant TEXT NOT NULL,
+		order_id BIGINT NOT NULL,
+		created_at BIGINT NOT NULL
+	)`,
+	`CREATE TABLE IF NOT EXISTS aigentic_idempotency (
+		tenant TEXT NOT NULL,
+		key_sha256 TEXT NOT NULL,
+		fingerprint TEXT NOT NULL,
+		public_id TEXT NOT NULL DEFAULT '',
+		status INTEGER NOT NULL DEFAULT 0,
+		response TEXT NOT NULL DEFAULT '',
+		created_at BIGINT NOT NULL,
+		expires_at BIGINT NOT NULL,
+		PRIMARY KEY (tenant, key_sha256)
 	)`,
 }

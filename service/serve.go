@@ -28,6 +28,9 @@ type options struct {
 	model ai.Model
 	// afterTool is called after each tool's effect.
 	afterTool func(run *aigentic.AgentRun, tool string)
+	// addWorkers, when set, registers more River workers (the
+	// benchmarks' no-op job).
+	addWorkers func(*river.Workers)
 	// onListen receives the API's address once it listens.
 	onListen func(addr string)
 	// eventPoll is the SSE poll interval (default 250ms).
@@ -74,7 +77,7 @@ func newService(ctx context.Context, cfg config, logger *slog.Logger, o options)
 	if o.now == nil {
 		o.now = time.Now
 	}
-	s := &service{cfg: cfg, logger: logger, logLevel: slog.LevelInfo, afterTool: o.afterTool, eventPoll: o.eventPoll,
+	s := &service{cfg: cfg, logger: logger, logLevel: slog.LevelInfo, afterTool: o.afterTool, addWorkers: o.addWorkers, eventPoll: o.eventPoll,
 		stopping: make(chan struct{}), now: o.now}
 	if s.eventPoll <= 0 {
 		s.eventPoll = 250 * time.Millisecond
@@ -89,6 +92,19 @@ func newService(ctx context.Context, cfg config, logger *slog.Logger, o options)
 	}
 	settings, err := provider.FromEnv(o.getenv)
 	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(file.Tenants))
+	for id := range file.Tenants {
+		ids = append(ids, id)
+	}
+	if s.telemetry, err = newTelemetry(ctx, ids...); err != nil {
+		return nil, err
+	}
+	s.metrics = newServiceMetrics(s.telemetry.MeterProvider)
+	s.refusals = newRefusalLog(logger, s.metrics.refused, s.now)
+	fail := func(err error) (*service, error) {
+		s.close()
 		return nil, err
 	}
 	models := map[string]ai.Model{}
@@ -111,47 +127,70 @@ func newService(ctx context.Context, cfg config, logger *slog.Logger, o options)
 			}
 			logger.Info("model", "tenant_model", name, "description", desc)
 		}
-		models[name] = m
-		s.models = append(s.models, m)
-		return m, nil
+		// Every model behind a circuit breaker (breaker.go).
+		fm, err := withBreaker(m, s.telemetry.MeterProvider, logger)
+		if err != nil {
+			return nil, err
+		}
+		s.breakers = append(s.breakers, fm)
+		models[name] = fm
+		s.models = append(s.models, fm)
+		return fm, nil
 	}
 	if s.tenants, err = newTenants(file.Tenants, cfg.rescueAfter, cfg.workers, modelFor); err != nil {
-		return nil, cli.Usage(err)
+		return fail(cli.Usage(err))
 	}
 	keys, err := file.keyring()
 	if err != nil {
-		return nil, cli.Usage(err)
+		return fail(cli.Usage(err))
 	}
 	s.auth = &authenticator{keys: keys, tenants: s.tenants, proxies: cfg.trustedProxies}
 	if demo {
 		s.auth.demo = s.tenants[defaultTenantID]
 	}
 	if s.db, err = openDatabase(ctx, cfg.dbURL, min(s.totalWorkers(), 100)+5); err != nil {
-		return nil, err
+		return fail(err)
 	}
-	s.store = &store{db: s.db.sql, now: s.now}
+	s.store = &store{db: s.db.sql, now: s.now, postgres: s.db.kind == dbPostgres}
 	if s.queue, err = s.db.queue.newClient(s.riverConfig()); err != nil {
-		s.db.Close()
-		return nil, fmt.Errorf("river client: %w", err)
+		return fail(fmt.Errorf("river client: %w", err))
 	}
-	s.admit = &admission{queue: s.queue, now: s.now}
-	ids := make([]string, 0, len(s.tenants))
-	for id := range s.tenants {
-		ids = append(ids, id)
+	s.admit = &admission{queue: s.queue, now: s.now, idempotencyWindow: cfg.idempotencyWindow}
+	if err := s.registerGauges(); err != nil {
+		return fail(fmt.Errorf("metrics: %w", err))
 	}
-	if s.telemetry, err = newTelemetry(ctx, ids...); err != nil {
-		s.db.Close()
-		return nil, err
+	if cfg.serves() {
+		if s.ui, err = s.queue.uiHandler(logger.With("component", "riverui"), riverUIPrefix); err != nil {
+			return fail(fmt.Errorf("river UI: %w", err))
+		}
 	}
-	s.metrics = newServiceMetrics(s.telemetry.MeterProvider)
-	s.refusals = newRefusalLog(logger, s.metrics.refused, s.now)
 	return s, nil
+}
+
+// close releases what newService made when it fails half-way: the
+// database, the breakers' metric callbacks, the telemetry providers.
+func (s *service) close() {
+	if s.db != nil {
+		s.db.Close()
+	}
+	for _, b := range s.breakers {
+		_ = b.Close()
+	}
+	if s.metrics != nil && s.metrics.gaugeReg != nil {
+		_ = s.metrics.gaugeReg.Unregister()
+	}
+	if s.telemetry != nil {
+		s.shutdownTelemetry()
+	}
 }
 
 // riverConfig is River's client configuration for this process's role.
 func (s *service) riverConfig() *river.Config {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &AskWorker{svc: s})
+	if s.addWorkers != nil {
+		s.addWorkers(workers)
+	}
 	var maxTimeout time.Duration
 	for _, t := range s.tenants {
 		maxTimeout = max(maxTimeout, t.cfg.Timeout)
@@ -206,6 +245,15 @@ func (s *service) serve(ctx context.Context, onListen func(string)) error {
 			return fmt.Errorf("start river: %w", err)
 		}
 	}
+	uiCtx, stopUI := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopUI()
+	if s.ui != nil {
+		// River's UI caches counts in the background until stopUI.
+		if err := s.ui.Start(uiCtx); err != nil {
+			ln.Close()
+			return fmt.Errorf("start River's UI: %w", err)
+		}
+	}
 	s.logger.Info("service started", "role", s.cfg.role, "addr", ln.Addr().String(), "database", s.db.kind, "tenants", len(s.tenants),
 		"keys", s.auth.keys.len(), "local_demo", s.auth.demo != nil, "trusted_proxies", len(s.cfg.trustedProxies), "rescue_after", s.cfg.rescueAfter)
 	var wg sync.WaitGroup
@@ -242,6 +290,10 @@ func (s *service) serve(ctx context.Context, onListen func(string)) error {
 			defer ccancel()
 			_ = s.queue.StopAndCancel(cctx)
 		}
+	}
+	stopUI()
+	for _, b := range s.breakers {
+		_ = b.Close()
 	}
 	s.shutdownTelemetry()
 	s.logger.Info("stopped")

@@ -4,8 +4,12 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/riverqueue/river"
+	"riverqueue.com/riverui"
+
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/failover"
 	"github.com/nexxia-ai/aigentic-examples/internal/telemetry"
 )
 
@@ -33,10 +37,17 @@ type service struct {
 	stopping chan struct{}
 	// afterTool, when set (tests), is called after a tool's effect.
 	afterTool func(run *aigentic.AgentRun, tool string)
+	// addWorkers, when set (benchmarks), registers more River workers.
+	addWorkers func(*river.Workers)
 	// telemetry: the agents' metrics and traces, GET /metrics (metrics.go);
 	// metrics: the service's own instruments; refusals: refused requests
 	// counted and logged at a bounded rate (refusals.go).
 	telemetry *telemetry.Providers
 	metrics   *serviceMetrics
 	refusals  *refusalLog
+	// breakers are the tenants' models, each behind a circuit breaker
+	// (breaker.go).
+	breakers []*failover.Model
+	// ui is River's UI (riverui.go), nil on a worker.
+	ui *riverui.Handler
 }

@@ -18,50 +18,23 @@ import (
 type store struct {
 	db  *sql.DB
 	now func() time.Time
+	// postgres: the database is PostgreSQL (a few statements have a
+	// faster form there; the portable one works on both).
+	postgres bool
 }
 
 // runRow is a job's row: its latest checkpoint and, once ended, how.
 type runRow struct {
 	Checkpoint *aigentic.Checkpoint
-	Outcome    string
-	Answer     string
-	Error      string
+	// Tokens are the checkpoint's tokens (input and output).
+	Tokens  int64
+	Outcome string
+	Answer  string
+	Error   string
 }
 
 // errNoRun: the job has no row yet (it has not reached its first step).
 var errNoRun = errors.New("no run saved for this job")
-
-// saveCheckpoint stores cp, redacted (redactCheckpoint), as the job's
-// latest checkpoint and adds the tokens used since the previous one to
-// the tenant's day, in one transaction.
-func (s *store) saveCheckpoint(ctx context.Context, jobID int64, tenant string, cp *aigentic.Checkpoint) error {
-	b, err := json.Marshal(redactCheckpoint(cp))
-	if err != nil {
-		return fmt.Errorf("encode checkpoint: %w", err)
-	}
-	tokens := int64(cp.Stats.InputTokens + cp.Stats.OutputTokens)
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = tx.Rollback() }()
-	var prevTokens int64
-	if err := tx.QueryRowContext(ctx, `SELECT tokens FROM aigentic_run WHERE job_id = $1`, jobID).Scan(&prevTokens); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
-	now := s.now()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO aigentic_run (job_id, tenant, checkpoint, tokens, updated_at) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (job_id) DO UPDATE SET checkpoint = excluded.checkpoint, tokens = excluded.tokens, updated_at = excluded.updated_at`,
-		jobID, tenant, string(b), tokens, now.UnixMilli()); err != nil {
-		return err
-	}
-	if d := tokens - prevTokens; d > 0 {
-		if err := addTokensTx(ctx, tx, tenant, now, d); err != nil {
-			return err
-		}
-	}
-	return tx.Commit()
-}
 
 type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
@@ -138,14 +111,15 @@ func (s *store) finishRun(ctx context.Context, jobID int64, tenant, outcome, ans
 // loadRun reads the job's row; errNoRun when there is none.
 func (s *store) loadRun(ctx context.Context, jobID int64) (*runRow, error) {
 	var cp, outcome, answer, errMsg string
-	err := s.db.QueryRowContext(ctx, `SELECT checkpoint, outcome, answer, error FROM aigentic_run WHERE job_id = $1`, jobID).Scan(&cp, &outcome, &answer, &errMsg)
+	var tokens int64
+	err := s.db.QueryRowContext(ctx, `SELECT checkpoint, tokens, outcome, answer, error FROM aigentic_run WHERE job_id = $1`, jobID).Scan(&cp, &tokens, &outcome, &answer, &errMsg)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNoRun
 	}
 	if err != nil {
 		return nil, err
 	}
-	row := &runRow{Outcome: outcome, Answer: answer, Error: errMsg}
+	row := &runRow{Tokens: tokens, Outcome: outcome, Answer: answer, Error: errMsg}
 	if cp != "" {
 		row.Checkpoint = new(aigentic.Checkpoint)
 		if err := json.Unmarshal([]byte(cp), row.Checkpoint); err != nil {
@@ -178,4 +152,45 @@ func (s *store) openTicket(ctx context.Context, key, tenant, subject string) (st
 		}
 	}
 	return id, n == 1, nil
+}
+
+// queueState is, per River queue, the unfinished jobs by state, and per
+// tenant the jobs parked on an undecided approval.
+func (s *store) queueState(ctx context.Context) (map[string]map[string]int64, map[string]int64, error) {
+	counts := map[string]map[string]int64{}
+	rows, err := s.db.QueryContext(ctx, `SELECT queue, CAST(state AS TEXT), COUNT(*) FROM river_job WHERE state IN `+unfinishedStates+` GROUP BY queue, state`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var q, st string
+		var n int64
+		if err := rows.Scan(&q, &st, &n); err != nil {
+			return nil, nil, err
+		}
+		if counts[q] == nil {
+			counts[q] = map[string]int64{}
+		}
+		counts[q][st] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	approvals := map[string]int64{}
+	arows, err := s.db.QueryContext(ctx, `SELECT a.tenant, COUNT(*) FROM aigentic_approval a JOIN river_job j ON j.id = a.job_id
+		WHERE a.decision = '' AND j.state = 'scheduled' GROUP BY a.tenant`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer arows.Close()
+	for arows.Next() {
+		var t string
+		var n int64
+		if err := arows.Scan(&t, &n); err != nil {
+			return nil, nil, err
+		}
+		approvals[t] = n
+	}
+	return counts, approvals, arows.Err()
 }

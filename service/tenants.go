@@ -26,6 +26,12 @@ const (
 	defaultRate          = 5
 	defaultBurst         = 10
 	defaultMaxQueuedJobs = 100
+	// defaultApprovalWindow: how long a job waits for a person to decide
+	// an approval before it counts as denied (approval_window).
+	defaultApprovalWindow = 24 * time.Hour
+	// maxApprovalWindow bounds approval_window: a job parked longer holds
+	// its queue place and token reservation that long.
+	maxApprovalWindow = 30 * 24 * time.Hour
 	// reservationShare: a run reserves 1/reservationShare of the daily
 	// budget unless run_token_reservation says otherwise.
 	reservationShare = 10
@@ -72,6 +78,13 @@ type TenantConfig struct {
 	// scheduled, retryable, running); POST /v1/jobs past it is 429.
 	// Default 100.
 	MaxQueuedJobs int `yaml:"max_queued_jobs"`
+	// ApprovalWindow is how long a job that reached a tool needing
+	// approval (issue_refund) waits for POST /v1/jobs/{id}/approvals/{id}:
+	// unanswered by then, the call is denied — the runtime's rule for a
+	// live run's approval (aigentic.Agent.ApprovalTimeout). The job holds
+	// no worker meanwhile, but keeps its place under max_queued_jobs and
+	// its token reservation. Default 24h, at most 720h (30 days).
+	ApprovalWindow time.Duration `yaml:"approval_window"`
 }
 
 // tenantsFile is the file's shape.
@@ -150,6 +163,7 @@ func parseTenants(r io.Reader) (*tenantsFile, error) {
 			{"run_token_reservation", c.RunTokenReservation < 0, "0 (the default: a tenth of the budget) or more"},
 			{"workers", c.Workers < 0 || c.Workers > 10_000, "0 (the default, -workers) to 10000"},
 			{"max_queued_jobs", c.MaxQueuedJobs < 0 || c.MaxQueuedJobs > 1_000_000, "0 (the default, 100) to 1000000"},
+			{"approval_window", c.ApprovalWindow < time.Second || c.ApprovalWindow > maxApprovalWindow, "0 (the default, 24h) or 1s to 720h"},
 		} {
 			if f.bad {
 				return nil, fmt.Errorf("%w: tenant %q: %s is out of range; want %s", ErrTenantsFile, id, f.name, f.want)
@@ -200,6 +214,9 @@ func (c TenantConfig) withDefaults() TenantConfig {
 	}
 	if c.MaxQueuedJobs == 0 {
 		c.MaxQueuedJobs = defaultMaxQueuedJobs
+	}
+	if c.ApprovalWindow == 0 {
+		c.ApprovalWindow = defaultApprovalWindow
 	}
 	if c.RunTokenReservation == 0 && c.DailyTokenBudget > 0 {
 		c.RunTokenReservation = max(1, c.DailyTokenBudget/reservationShare)

@@ -17,6 +17,11 @@ type openTicketInput struct {
 	Subject string `json:"subject" jsonschema:"description=What the support ticket is about"`
 }
 
+// issueRefundInput is issue_refund's arguments.
+type issueRefundInput struct {
+	OrderID int `json:"order_id" jsonschema:"description=The order number to refund, e.g. 1234,minimum=1"`
+}
+
 // orderStatuses is the demo order system: an order's status is chosen by
 // its number, so answers are stable.
 var orderStatuses = []string{"shipped, arriving tomorrow", "delayed at the warehouse", "delivered", "being packed"}
@@ -25,7 +30,10 @@ var orderStatuses = []string{"shipped, arriving tomorrow", "delayed at the wareh
 // reads; open_ticket changes the world, so it passes the run's
 // idempotency key to the ticket store: the same tool call run twice (a
 // worker killed mid-call, the job resumed elsewhere) opens one ticket.
-func (s *service) tools(tenantID string) []aigentic.AgentTool {
+// durable adds issue_refund, which a person must approve: only a job can
+// wait hours for that (it parks, approvals.go); a run now (POST /v1/runs)
+// has nobody to ask, so it is not offered there.
+func (s *service) tools(tenantID string, durable bool) []aigentic.AgentTool {
 	lookup := aigentic.NewTool("lookup_order", "Look up an order's status by its order number.",
 		func(run *aigentic.AgentRun, in lookupOrderInput) (string, error) {
 			h := fnv.New32a()
@@ -46,7 +54,26 @@ func (s *service) tools(tenantID string) []aigentic.AgentTool {
 			}
 			return fmt.Sprintf("opened ticket %s", id), nil
 		})
-	return []aigentic.AgentTool{lookup, ticket}
+	if !durable {
+		return []aigentic.AgentTool{lookup, ticket}
+	}
+	refund := aigentic.NewTool("issue_refund", "Refund an order in full to the customer. A person must approve each refund.",
+		func(run *aigentic.AgentRun, in issueRefundInput) (string, error) {
+			id, created, err := s.store.issueRefund(run.Context(), run.IdempotencyKey(), tenantID, in.OrderID)
+			if err != nil {
+				return "", fmt.Errorf("issue refund: %w", err)
+			}
+			s.toolDone(run, "issue_refund")
+			if !created {
+				return fmt.Sprintf("refund %s for order %d was issued (earlier, for this request)", id, in.OrderID), nil
+			}
+			return fmt.Sprintf("refunded order %d (refund %s)", in.OrderID, id), nil
+		})
+	refund.RequireApproval = true
+	refund.Validate = func(_ *aigentic.AgentRun, args map[string]any) (aigentic.ValidationResult, error) {
+		return aigentic.ValidationResult{Message: fmt.Sprintf("will refund order %v in full", args["order_id"])}, nil
+	}
+	return []aigentic.AgentTool{lookup, ticket, refund}
 }
 
 // toolDone calls the test hook, when set, after a tool's effect.
