@@ -88,6 +88,11 @@ type Durable struct {
 	ParkApprovals bool
 	// Decisions answer parked approvals by ID when the run resumes.
 	Decisions map[string]ApprovalDecision
+	// Now is the clock of parked approvals: when one was asked
+	// (PendingApproval.AskedAt), its Deadline, and whether that has
+	// passed. Nil means time.Now; tests inject one to pass a deadline
+	// without waiting for it.
+	Now func() time.Time
 	// Save is called, in the run's goroutine, after every model response
 	// and every tool result, before the run goes on. Its ctx carries the
 	// run's values but is not cancelled with it, so the last completed step
@@ -128,6 +133,7 @@ type durableRun struct {
 	decisions map[string]ApprovalDecision
 	pending   map[string]PendingApproval
 	parked    *PendingApproval
+	now       func() time.Time
 }
 
 // checkpoint saves the run's state after step; a no-op for a run that is

@@ -75,7 +75,7 @@ func (r *AgentRun) parkedApproval(f *toolFrame, t *AgentTool, tc ai.ToolCall, ar
 	}
 	p, known := d.pending[tc.ID]
 	if !known {
-		now := time.Now()
+		now := d.now()
 		p = PendingApproval{ID: tc.ID, Call: tc, Args: args, Message: vr.Message, Values: vr.Values, AskedAt: now, Deadline: now.Add(timeout)}
 		for _, e := range vr.ValidationErrors {
 			p.ValidationErrors = append(p.ValidationErrors, Redact(e.Error()))
@@ -95,7 +95,7 @@ func (r *AgentRun) parkedApproval(f *toolFrame, t *AgentTool, tc ai.ToolCall, ar
 				answered.Reason += ": " + dec.Reason
 			}
 		}
-	case !time.Now().Before(p.Deadline):
+	case !d.now().Before(p.Deadline):
 		answered.How = hook.ApprovalTimedOut
 		answered.Reason = "approval was not given within " + timeout.String() + " (treated as denied)"
 	default:
@@ -116,6 +116,13 @@ func (r *AgentRun) parkedApproval(f *toolFrame, t *AgentTool, tc ai.ToolCall, ar
 
 // checkpointParked saves the run with p pending.
 func (r *AgentRun) checkpointParked(p PendingApproval) error {
+	// The parked call is not counted yet (Stats.ToolCalls counts calls
+	// executed or answered): counted at its ToolStart, it is counted again
+	// when the resumed run answers it, and the restored budgets charge it
+	// then.
+	r.mu.Lock()
+	r.stats.ToolCalls--
+	r.mu.Unlock()
 	r.durable.parked = &p
 	defer func() { r.durable.parked = nil }()
 	return r.checkpoint(StepApprovalPending)

@@ -93,3 +93,32 @@ func TestParkedApprovalWithoutADecision(t *testing.T) {
 		t.Fatalf("the model was told %+v", tm)
 	}
 }
+
+// A parked call is counted once, when it is answered: not when the run
+// parks (the checkpoint and the parked run's Stats say 0 tool calls) and
+// again when it resumes. The deadline is read from Durable.Now: a clock
+// past it denies the call without waiting.
+func TestParkedCallCountedOnceAndItsClock(t *testing.T) {
+	var sent []emailInput
+	store := &saved{}
+	agent := approvalAgent(emailScript(), &sent, time.Hour)
+	run, err := agent.StartDurable("email the ceo", aigentic.Durable{Key: "job-3", Save: store.save, ParkApprovals: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run.Wait(0); !errors.Is(err, aigentic.ErrApprovalPending) || run.Stats().ToolCalls != 0 {
+		t.Fatalf("parked: err %v, stats %+v", err, run.Stats())
+	}
+	cp := store.checkpoint(t)
+	if cp.Stats.ToolCalls != 0 {
+		t.Fatalf("the checkpoint counts the parked call: %+v", cp.Stats)
+	}
+	later := func() time.Time { return cp.Pending.Deadline }
+	run, err = agent.StartDurable("", aigentic.Durable{Key: "job-3", From: cp, Save: store.save, ParkApprovals: true, Now: later})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if answer, err := run.Wait(0); err != nil || answer != "handled" || len(sent) != 0 || run.Stats().ToolCalls != 1 {
+		t.Fatalf("resumed at the deadline: %q, %v, sent %v, stats %+v", answer, err, sent, run.Stats())
+	}
+}

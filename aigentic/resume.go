@@ -2,6 +2,7 @@ package aigentic
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
@@ -42,7 +43,10 @@ func (a Agent) newDurableRun(message string, events bool, d Durable) (*AgentRun,
 	if err != nil {
 		return nil, err
 	}
-	r.durable = &durableRun{key: d.Key, save: d.Save, park: d.ParkApprovals, decisions: d.Decisions}
+	r.durable = &durableRun{key: d.Key, save: d.Save, park: d.ParkApprovals, decisions: d.Decisions, now: d.Now}
+	if r.durable.now == nil {
+		r.durable.now = time.Now
+	}
 	if r.durable.key == "" {
 		r.durable.key = r.id
 	}

@@ -153,7 +153,7 @@ func TestApprovalParksJobAndDecisionResumesIt(t *testing.T) {
 	if d := scheduled.Sub(deadline); d < -time.Second || d > time.Second {
 		t.Fatalf("River resumes the job at %v, want its deadline %v", scheduled, deadline)
 	}
-	if job.body["attempt"] != 0.0 || refundsOf(t, ts) != 0 || model.Calls() != 1 {
+	if job.body["attempt"] != 0.0 || refundsOf(t, ts) != 0 || model.Calls() != 1 || toolCallsOf(job.body) != 0 {
 		t.Fatalf("parked job %s; %d refunds, %d model calls", job.raw, refundsOf(t, ts), model.Calls())
 	}
 	// The tenant's one worker is free: another job runs to its end.
@@ -191,7 +191,7 @@ func TestApprovalParksJobAndDecisionResumesIt(t *testing.T) {
 		t.Fatalf("end event %+v", e)
 	}
 	done := ts.waitJob(t, key, id, "completed")
-	if refundsOf(t, ts) != 1 || model.Calls() != 3 || done.body["pending_approval"] != nil {
+	if refundsOf(t, ts) != 1 || model.Calls() != 3 || done.body["pending_approval"] != nil || toolCallsOf(done.body) != 1 {
 		t.Fatalf("completed job %s; %d refunds, %d model calls", done.raw, refundsOf(t, ts), model.Calls())
 	}
 	if as, _ := done.body["approvals"].([]any); len(as) != 1 || as[0].(map[string]any)["status"] != "approved" {
@@ -386,4 +386,12 @@ func TestApprovalWhileJobRuns(t *testing.T) {
 	if refundsOf(t, ts) != 1 {
 		t.Fatalf("%d refunds", refundsOf(t, ts))
 	}
+}
+
+// toolCallsOf is a job's stats.tool_calls: the parked call is counted once,
+// when it is answered.
+func toolCallsOf(job map[string]any) float64 {
+	st, _ := job["stats"].(map[string]any)
+	n, _ := st["tool_calls"].(float64)
+	return n
 }
