@@ -1,6 +1,7 @@
 package aigentic_test
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"testing"
@@ -50,6 +51,24 @@ func BenchmarkHandWrittenLoop(b *testing.B) {
 		if err := handWritten(m); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkHandWrittenLoopLogged is the hand-written loop that also writes
+// one slog record per run, with the fields of the runtime's "run finished"
+// record, to the same discarding TextHandler: the baseline for
+// BenchmarkAgentRun's logging at Info.
+func BenchmarkHandWrittenLoopLogged(b *testing.B) {
+	m := newLoopModel(0)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil)).With("agent", "bench", "session", "s_0123456789ab", "run", "r_0123456789ab")
+	b.ReportAllocs()
+	for b.Loop() {
+		start := time.Now()
+		if err := handWritten(m); err != nil {
+			b.Fatal(err)
+		}
+		logger.LogAttrs(context.Background(), slog.LevelInfo, "run finished", slog.String("model", "loop"), slog.Duration("duration", time.Since(start)),
+			slog.Int("llm_calls", 6), slog.Int("tool_calls", 5), slog.Int("tokens_in", 0), slog.Int("tokens_out", 0))
 	}
 }
 
