@@ -24,8 +24,9 @@ import (
 // Which model answered, through an agent run: the fallback is named in
 // the trace file, on the chat span (gen_ai.response.model and
 // gen_ai.provider.name), in the runtime's gen_ai.client.operation.duration
-// metric, and the moves to it are counted in Stats.Fallbacks — a move past
-// an open breaker included. The primary's breaker opens on its first 503.
+// metric, and the moves to it are counted in Stats.Fallbacks and the
+// aigentic.decisions metric (action "fallback") — a move past an open
+// breaker included. The primary's breaker opens on its first 503.
 func TestWhichModelAnsweredIsInTheRunsRecords(t *testing.T) {
 	primary := aitest.Inject(offline.NewModel()).FailNext(aitest.StatusError(503, 0))
 	// The fallback's responses name no model or provider: the list fills
@@ -96,22 +97,37 @@ func TestWhichModelAnsweredIsInTheRunsRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	var answered uint64
+	var fallbacks int64
 	for _, sm := range rm.ScopeMetrics {
 		for _, mt := range sm.Metrics {
-			h, ok := mt.Data.(metricdata.Histogram[float64])
-			if mt.Name != "gen_ai.client.operation.duration" || !ok {
-				continue
-			}
-			for _, p := range h.DataPoints {
-				model, _ := p.Attributes.Value("gen_ai.response.model")
-				provider, _ := p.Attributes.Value("gen_ai.provider.name")
-				if model.AsString() == "small" && provider.AsString() == "backup" {
-					answered += p.Count
+			switch d := mt.Data.(type) {
+			case metricdata.Histogram[float64]:
+				if mt.Name != "gen_ai.client.operation.duration" {
+					continue
+				}
+				for _, p := range d.DataPoints {
+					model, _ := p.Attributes.Value("gen_ai.response.model")
+					provider, _ := p.Attributes.Value("gen_ai.provider.name")
+					if model.AsString() == "small" && provider.AsString() == "backup" {
+						answered += p.Count
+					}
+				}
+			case metricdata.Sum[int64]:
+				if mt.Name != "aigentic.decisions" {
+					continue
+				}
+				for _, p := range d.DataPoints {
+					if action, _ := p.Attributes.Value("aigentic.decision.action"); action.AsString() == "fallback" {
+						fallbacks += p.Value
+					}
 				}
 			}
 		}
 	}
 	if answered != 2 {
-		t.Fatalf("gen_ai.client.operation.duration counts %d calls answered by backup/small, want 2: %+v", answered, rm)
+		t.Errorf("gen_ai.client.operation.duration counts %d calls answered by backup/small, want 2: %+v", answered, rm)
+	}
+	if fallbacks != 2 {
+		t.Errorf("aigentic.decisions{aigentic.decision.action=fallback} = %d, want 2 (a failure, then a skip)", fallbacks)
 	}
 }
