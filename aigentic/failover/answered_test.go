@@ -81,7 +81,7 @@ func TestWhichModelAnsweredIsInTheRunsRecords(t *testing.T) {
 		chats++
 		attrs := map[attribute.Key]string{}
 		for _, kv := range s.Attributes() {
-			attrs[kv.Key] = kv.Value.Emit()
+			attrs[kv.Key] = kv.Value.String()
 		}
 		if attrs["gen_ai.response.model"] != "small" || attrs["gen_ai.provider.name"] != "backup" || attrs["gen_ai.request.model"] != "offline" {
 			t.Errorf("span %s: response model %q, provider %q, request model %q; want the fallback (backup/small) answering for offline",
