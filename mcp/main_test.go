@@ -177,46 +177,61 @@ func TestDemosShowTheirPatterns(t *testing.T) {
 			t.Fatalf("%v: %v\n%s", args, err, out)
 		}
 		mustContain(t, out, wantAllShown...)
-		if args == nil {
-			mustContain(t, out, "over stdio: this program started again as a subprocess", "the retry restarted the server (pid")
-		} else {
-			mustContain(t, out, "over streamable HTTP at http://127.0.0.1:", "the retry opened a new session")
-		}
+		mustContain(t, out, transportLines(args)...)
 		mustNotContain(t, out, "not shown", "did not behave")
 	}
 }
 
-// The naive model over HTTP (the first tool offered, arguments from its
-// schema, then "Done."): the failures still happen and are shown where
-// it calls the tool; what it does not do is reported as not shown.
-func TestNaiveModelOverHTTP(t *testing.T) {
-	_, env := testutil.NaiveServer(t, aitest.NaiveOptions{})
-	out, err := runApp(t, nil, system{getenv: testutil.Getenv(env)})
-	if err != nil {
-		t.Fatalf("run: %v\n%s", err, out)
+// The naive model (the first tool offered, arguments from its schema,
+// then "Done."), reached over HTTP as an OpenAI-compatible server
+// (openaitest), with the orders server as a subprocess over stdio and
+// over streamable HTTP (-http): the failures still happen and are shown
+// where it calls the tool; what it does not do is reported as not shown.
+func TestNaiveModel(t *testing.T) {
+	for _, args := range [][]string{nil, {"-http"}} {
+		_, env := testutil.NaiveServer(t, aitest.NaiveOptions{})
+		out, err := runApp(t, args, system{getenv: testutil.Getenv(env)})
+		if err != nil {
+			t.Fatalf("%v: run: %v\n%s", args, err, out)
+		}
+		mustContain(t, out,
+			`→ orders_get_order {"order_id":"x"}`, `no order "x"`,
+			"✓ 1: 1 call ran on the orders server", "– 1 (local) not shown: the model did not call lookup_ticket",
+			"✓ 2: track_shipment was cancelled after",
+			"✓ 3a:", "– 3b not shown",
+			"✓ 4: the server (pid", "✓ No server process is left")
+		mustNotContain(t, out, "did not behave")
+		mustContain(t, out, transportLines(args)...)
 	}
-	mustContain(t, out,
-		`→ orders_get_order {"order_id":"x"}`, `no order "x"`,
-		"✓ 1: 1 call ran on the orders server", "– 1 (local) not shown: the model did not call lookup_ticket",
-		"✓ 2: track_shipment was cancelled after",
-		"✓ 3a:", "– 3b not shown",
-		"✓ 4: the server (pid", "✓ No server process is left")
-	mustNotContain(t, out, "did not behave")
 }
 
-// The built-in offline model: the program succeeds, every demo ends in
-// a verdict, and no server process is left. (Which parts it shows
-// depends on the offline model; each one it does not is said.)
-func TestOfflineModel(t *testing.T) {
-	out, err := runApp(t, nil, system{})
-	if err != nil {
-		t.Fatalf("run: %v\n%s", err, out)
+// transportLines are what the output says of the orders server's
+// transport: a subprocess over stdio, or a server process over HTTP.
+func transportLines(args []string) []string {
+	if args == nil {
+		return []string{"over stdio: this program started again as a subprocess", "the retry restarted the server (pid"}
 	}
-	// The offline model calls each demo's tool, so every part it can show
-	// is shown (3b needs a model that retries after an error result).
-	mustContain(t, out, "Model: the built-in offline model", "Demo 4: The server killed mid-call", "✓ No server process is left",
-		"✓ 1: 1 call ran on the orders server", "✓ 2: track_shipment was cancelled", "✓ 3a:", "✓ 4: the server (pid")
-	mustNotContain(t, out, "did not behave")
+	return []string{"over streamable HTTP at http://127.0.0.1:", "the retry opened a new session"}
+}
+
+// The built-in offline model, with the orders server over stdio and
+// over HTTP (-http): the program succeeds, every demo ends in a verdict,
+// and no server process is left. (Which parts it shows depends on the
+// offline model; each one it does not is said.)
+func TestOfflineModel(t *testing.T) {
+	for _, args := range [][]string{nil, {"-http"}} {
+		out, err := runApp(t, args, system{})
+		if err != nil {
+			t.Fatalf("%v: run: %v\n%s", args, err, out)
+		}
+		// The offline model calls each demo's tool, so every part it can
+		// show is shown (3b needs a model that retries after an error
+		// result).
+		mustContain(t, out, "Model: the built-in offline model", "Demo 4: The server killed mid-call", "✓ No server process is left",
+			"✓ 1: 1 call ran on the orders server", "✓ 2: track_shipment was cancelled", "✓ 3a:", "✓ 4: the server (pid")
+		mustContain(t, out, transportLines(args)...)
+		mustNotContain(t, out, "did not behave")
+	}
 }
 
 // -server: another MCP server, by URL or command line, with -q.

@@ -80,8 +80,8 @@ func newServer(ts *Toolset, cfg Server) *server {
 
 // dial starts (or reaches) the server, initializes a session and lists
 // its tools, within ConnectTimeout and ctx.
-func (s *server) dial(ctx context.Context) (*conn, []toolDef, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.ConnectTimeout)
+func (s *server) dial(parent context.Context) (*conn, []toolDef, error) {
+	ctx, cancel := context.WithTimeout(parent, s.cfg.ConnectTimeout)
 	defer cancel()
 	c := &conn{dead: make(chan struct{}), tooLarge: new(atomic.Bool), grace: s.cfg.StopGrace, cancelled: make(chan struct{}, 1)}
 	var t mcp.Transport
@@ -100,7 +100,7 @@ func (s *server) dial(ctx context.Context) (*conn, []toolDef, error) {
 		if c.proc != nil {
 			c.proc.stop()
 		}
-		return nil, nil, s.fail("", fmt.Errorf("%w: %w", ErrConnect, s.ctxCause(ctx, err)))
+		return nil, nil, s.fail("", fmt.Errorf("%w: %w", ErrConnect, s.ctxCause(parent, ctx, err)))
 	}
 	c.cs = cs
 	defs, err := s.list(ctx, cs)
@@ -109,15 +109,16 @@ func (s *server) dial(ctx context.Context) (*conn, []toolDef, error) {
 		if errors.Is(err, ErrToolList) {
 			return nil, nil, err
 		}
-		return nil, nil, s.fail("", fmt.Errorf("%w: listing tools: %w", ErrConnect, s.ctxCause(ctx, err)))
+		return nil, nil, s.fail("", fmt.Errorf("%w: listing tools: %w", ErrConnect, s.ctxCause(parent, ctx, err)))
 	}
 	return c, defs, nil
 }
 
 // ctxCause says that a connect timed out, rather than the SDK's
-// "context deadline exceeded" alone.
-func (s *server) ctxCause(ctx context.Context, err error) error {
-	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+// "context deadline exceeded" alone — when ConnectTimeout ended it, not
+// the caller's context (parent).
+func (s *server) ctxCause(parent, ctx context.Context, err error) error {
+	if parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("no answer within ConnectTimeout %s: %w", s.cfg.ConnectTimeout, err)
 	}
 	return err

@@ -72,7 +72,12 @@ func TestAbsurdToolLists(t *testing.T) {
 	} {
 		s := stdioServer(tc.mode)
 		s.Env = append(s.Env, "MCPTOOLS_TEST_REF="+tc.ref)
-		_, err := Connect(testCtx(t), s)
+		ts, err := Connect(testCtx(t), s)
+		if err == nil {
+			ts.Close()
+			t.Errorf("%s: Connect accepted the tool list", tc.mode)
+			continue
+		}
 		var le *ToolListError
 		if !errors.Is(err, tc.want) || !errors.Is(err, ErrToolList) || !errors.As(err, &le) || le.Server != "orders" || !strings.Contains(err.Error(), tc.text) {
 			t.Errorf("%s: err = %v; want a *ToolListError with %v, mentioning %q", tc.mode, err, tc.want, tc.text)
@@ -100,9 +105,13 @@ func TestConnectFailures(t *testing.T) {
 	}
 	s := stdioServer("slowstart")
 	s.ConnectTimeout = 300 * time.Millisecond
-	_, err = Connect(testCtx(t), s)
+	ctx := testCtx(t)
+	_, err = Connect(ctx, s)
 	if !errors.Is(err, ErrConnect) || !strings.Contains(err.Error(), "ConnectTimeout 300ms") {
 		t.Errorf("silent server: %v; want ErrConnect naming ConnectTimeout", err)
+	}
+	if ctx.Err() != nil {
+		t.Errorf("silent server: Connect returned when the test's context ended (%v), not at ConnectTimeout", ctx.Err())
 	}
 	s = stdioServer("basic")
 	s.Command = []string{filepath.Join(t.TempDir(), "no-such-server")}

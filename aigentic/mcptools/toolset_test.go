@@ -283,3 +283,41 @@ func TestBadConfig(t *testing.T) {
 		t.Errorf("nil context: %v", err)
 	}
 }
+
+// Two servers offering the same tools: the prefixes keep them apart (each
+// call reaches its own server's process); without prefixes the names
+// collide, and Connect refuses the pair naming both servers, starting
+// nothing that stays.
+func TestTwoServersDoNotCollide(t *testing.T) {
+	a, b := stdioServer("basic"), stdioServer("basic")
+	b.Name = "shop"
+	ts := connect(t, a, b)
+	names := toolNames(ts.Tools())
+	for _, want := range []string{"orders_pid", "shop_pid", "orders_get_order", "shop_get_order"} {
+		if !slices.Contains(names, want) {
+			t.Errorf("tools %v lack %s", names, want)
+		}
+	}
+	run, _, err := runAgent(t, ts.Tools(), aigentic.Agent{}, aitest.Call("orders_pid", `{}`), aitest.Call("shop_pid", `{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := toolResults(run)
+	st := ts.Status()
+	for i, want := range []int{st[0].PID, st[1].PID} {
+		if got := strings.TrimSpace(textOf(res[i].Content)); got != fmt.Sprint(want) {
+			t.Errorf("call %d answered by pid %s, want %d (server %s)", i, got, want, st[i].Name)
+		}
+	}
+
+	a.NoPrefix, b.NoPrefix = true, true
+	both, err := Connect(testCtx(t), a, b)
+	if err == nil {
+		both.Close()
+		t.Fatalf("two unprefixed servers with one tool name: connected, tools %v; want ErrDuplicateTool", toolNames(both.Tools()))
+	}
+	var le *ToolListError
+	if !errors.Is(err, ErrDuplicateTool) || !errors.As(err, &le) || !strings.Contains(err.Error(), `server "orders"`) || !strings.Contains(err.Error(), `server "shop"`) {
+		t.Errorf("two unprefixed servers with one tool name: %v; want ErrDuplicateTool naming both servers", err)
+	}
+}

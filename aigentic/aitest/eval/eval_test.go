@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -172,15 +173,33 @@ func TestWantErrorAndTimeout(t *testing.T) {
 	if !rep.Results[0].Passed() || rep.Results[1].Passed() || !strings.HasPrefix(rep.Results[1].Failures[0], "the run failed: ") {
 		t.Fatalf("report:\n%s", rep)
 	}
+	// A case expecting an error fails when the run answers.
+	answers := func() aigentic.Agent { return agentOn(aitest.NewScripted(aitest.Reply("fine")), nil) }
+	rep = eval.Evaluate(eval.Suite{Agent: answers, Cases: []eval.Case{{Input: "refuse this", WantError: true}}})
+	if rep.Passed() != 0 || rep.Results[0].Failures[0] != `the run answered "fine"; an error was expected` {
+		t.Fatalf("WantError on an answer:\n%s", rep)
+	}
 	// The scripted model answers after 1 h; the case's timeout is 50 ms
 	// of the model's injected sleep (the context ends, not the clock).
 	slow := func() aigentic.Agent {
 		return agentOn(aitest.NewScripted(aitest.Reply("late").After(3600e9)), nil)
 	}
-	rep = eval.Evaluate(eval.Suite{Agent: slow, Timeout: 50e6, Cases: []eval.Case{{Input: "hi"}}})
+	// The runner sees the case's context: its deadline is Suite.Timeout
+	// after the case started, not DefaultTimeout (2 min). Compared as
+	// times, not measured: only a start delayed by a minute could fail it.
+	var deadline time.Time
+	runner := func(ctx context.Context, a aigentic.Agent, in string, ap func(*aigentic.ApprovalEvent) bool) *eval.Observed {
+		deadline, _ = ctx.Deadline()
+		return eval.StartRunner(ctx, a, in, ap)
+	}
+	start := time.Now()
+	rep = eval.Evaluate(eval.Suite{Agent: slow, Timeout: 50e6, Runner: runner, Cases: []eval.Case{{Input: "hi"}}})
 	var se *aigentic.StoppedError
 	if rep.Passed() != 0 || !errors.As(rep.Results[0].Observed.Err, &se) {
 		t.Fatalf("timeout: %v\n%s", rep.Results[0].Observed.Err, rep)
+	}
+	if d := deadline.Sub(start); d < 50*time.Millisecond || d >= time.Minute {
+		t.Fatalf("the case's deadline was %v after it started; want Suite.Timeout (50ms), not DefaultTimeout (%v)", d, eval.DefaultTimeout)
 	}
 }
 

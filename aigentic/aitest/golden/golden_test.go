@@ -207,3 +207,19 @@ func TestAssert(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderCallIDsInText: a tool call id quoted in a result or an answer
+// (ids change from run to run) is rendered as call#N, N its call's order.
+func TestRenderCallIDsInText(t *testing.T) {
+	msgs := []ai.Message{
+		{Role: ai.RoleUser, Content: "Weather?"},
+		{Role: ai.RoleAssistant, ToolCalls: []ai.ToolCall{{ID: "call_Xy12Ab34", Name: "weather", Arguments: `{"city":"Paris"}`}, {ID: "call_Qr56St78", Name: "weather", Arguments: `{"city":"Rome"}`}}},
+		{Role: ai.RoleTool, Name: "weather", ToolCallID: "call_Xy12Ab34", Content: "sunny (answer to call_Xy12Ab34)"},
+		{Role: ai.RoleTool, Name: "weather", ToolCallID: "call_Qr56St78", IsError: true, Content: "call_Qr56St78 timed out"},
+		{Role: ai.RoleAssistant, Content: "Paris is sunny."},
+	}
+	got := Render(msgs, Outcome{Answer: "Paris is sunny."})
+	if strings.Contains(got, "call_") || !strings.Contains(got, "sunny (answer to call#1)") || !strings.Contains(got, "  call#2 timed out") {
+		t.Fatalf("%s", got)
+	}
+}

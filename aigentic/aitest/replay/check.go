@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v4"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
@@ -114,8 +115,17 @@ func check(i *cassette.Interaction, ignore [][]string) (*exchange, error) {
 // checkChat checks a chat completion exchange.
 func checkChat(i *cassette.Interaction, x *exchange) error {
 	req, ok := x.body.v.(map[string]any)
-	if !x.body.json || !ok {
-		return fmt.Errorf("the request body is not a JSON object: %s", cut(strings.TrimSpace(i.Request.Body), 60))
+	if !x.body.json {
+		var v any
+		err := json.Unmarshal([]byte(i.Request.Body), &v)
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			return fmt.Errorf("the request body is not valid JSON (truncated or hand-edited?): %w at byte %d, near %s", err, se.Offset, near(i.Request.Body, int(se.Offset)))
+		}
+		return fmt.Errorf("the request body is not valid JSON (truncated or hand-edited?): %s", cut(strings.Join(strings.Fields(i.Request.Body), " "), 60))
+	}
+	if !ok {
+		return fmt.Errorf("the request body is not a JSON object: %s", cut(strings.Join(strings.Fields(i.Request.Body), " "), 60))
 	}
 	if _, ok := req["messages"].([]any); !ok {
 		if _, in := req["input"]; in {
@@ -223,4 +233,16 @@ func checkStream(b string) error {
 		return fmt.Errorf("the stream ends after %d events without a finish_reason or [DONE]: the recording is truncated (or the server cut the stream)", events)
 	}
 	return nil
+}
+
+// near quotes, on one line, the 40 bytes of s before offset and 20 after.
+func near(s string, offset int) string {
+	from, to := max(0, offset-40), min(len(s), offset+20)
+	for from > 0 && !utf8.RuneStart(s[from]) {
+		from--
+	}
+	for to < len(s) && !utf8.RuneStart(s[to]) {
+		to++
+	}
+	return fmt.Sprintf("%q", strings.Join(strings.Fields(s[from:to]), " "))
 }

@@ -1,10 +1,13 @@
 package replay
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -153,5 +156,74 @@ func TestRefuseNeverConnects(t *testing.T) {
 	_, err := refuse{}.RoundTrip(req)
 	if !errors.Is(err, ErrNetworkRefused) || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "POST https://user:xxxxx@api.example.com/v1/chat/completions") {
 		t.Fatalf("refuse = %v", err)
+	}
+}
+
+// TestSameRequestComparesEndpoint: the same body on another method, path
+// or query is another request.
+func TestSameRequestComparesEndpoint(t *testing.T) {
+	b := normalize([]byte(`{"model":"m","messages":[]}`), nil)
+	rec := &exchange{method: "POST", path: "/v1/chat/completions", body: b}
+	u := func(s string) *url.URL { v, _ := url.Parse(s); return v }
+	if !sameRequest("POST", u("http://other.host/v1/chat/completions"), b, rec) {
+		t.Fatal("the recorded request did not match itself on another host")
+	}
+	for _, c := range []struct{ method, url string }{
+		{"PUT", "http://h/v1/chat/completions"},
+		{"POST", "http://h/v1/embeddings"},
+		{"POST", "http://h/v1/chat/completions?stream=1"},
+	} {
+		if sameRequest(c.method, u(c.url), b, rec) {
+			t.Errorf("%s %s matched the recorded POST /v1/chat/completions", c.method, c.url)
+		}
+	}
+}
+
+// TestReplayedStreamOneEventPerRead: a recorded stream, replayed through
+// the Recorder, reaches the client one SSE event per Read, as the server
+// sent them, not as the one string go-vcr keeps.
+func TestReplayedStreamOneEventPerRead(t *testing.T) {
+	events := []string{
+		`data: {"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}` + "\n\n",
+		`data: {"object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":" there"},"finish_reason":"stop"}]}` + "\n\n",
+		"data: [DONE]\n\n",
+	}
+	req := `{"model":"tiny","messages":[{"role":"user","content":"hi"}],"stream":true}`
+	q := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	file := filepath.Join(t.TempDir(), "stream.yaml")
+	cassetteText := "---\nversion: 2\ninteractions:\n    - id: 0\n      request:\n        body: " + q(req) +
+		"\n        url: http://127.0.0.1:18089/v1/chat/completions\n        method: POST\n      response:\n        body: " + q(strings.Join(events, "")) +
+		"\n        headers:\n            Content-Type:\n                - text/event-stream\n        status: 200 OK\n        code: 200\n"
+	if err := os.WriteFile(file, []byte(cassetteText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(file, WithMode(ModeReplay))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := r.Client().Post(ReplayBaseURL+"/chat/completions", "application/json", strings.NewReader(req))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var got []string
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := res.Body.Read(buf)
+		if n > 0 {
+			got = append(got, string(buf[:n]))
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if strings.Join(got, "|") != strings.Join(events, "|") {
+		t.Fatalf("reads %q, want one per event %q", got, events)
+	}
+	if err := r.Stop(); err != nil {
+		t.Fatal(err)
 	}
 }
