@@ -51,8 +51,8 @@ func TestOpenBreakerFailsFastUntilItsTimeout(t *testing.T) {
 	}
 	a := rec.attempts[len(rec.attempts)-2]
 	var oe *failover.OpenError
-	if !a.Skipped || !errors.As(a.Err, &oe) {
-		t.Fatalf("attempt = %+v, want skipped with an *OpenError", a)
+	if !a.Skipped || !a.MovedOn || !errors.As(a.Err, &oe) {
+		t.Fatalf("attempt = %+v, want skipped with an *OpenError, and a move to the next model (a fallback)", a)
 	}
 	if !oe.Until.Equal(openedAt.Add(time.Minute)) || oe.RetryAfter != 40*time.Second || oe.State != failover.StateOpen {
 		t.Fatalf("OpenError = %+v, want until opened+1m, retry after 40s", oe)

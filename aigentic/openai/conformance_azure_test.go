@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/openai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/openai/openaitest"
 )
 
@@ -66,5 +67,16 @@ func TestConformanceAzureOpenAI(t *testing.T) {
 		reply: openaitest.Status(429, "Content-Type", "application/json", "Retry-After", "6").
 			WithBody(`{"error":{"code":"429","message":"Requests to the ChatCompletions_Create Operation under Azure OpenAI API have exceeded token rate limit of your current pricing tier. Please retry after 6 seconds."}}`),
 		err: &wantErr{transient: true, status: 429, code: "", msg: "exceeded token rate limit"},
+	}, {
+		// With a data source (Azure OpenAI On Your Data, extra_body
+		// data_sources), stream_options is refused; the field is named by
+		// a JSON pointer, unquoted.
+		name:   "stream_options refused with a data source",
+		source: "openai/openai-python#2296 ('Validation error at #/stream_options: Extra inputs are not permitted')",
+		stream: true,
+		reply: openaitest.Status(400, "Content-Type", "application/json").
+			WithBody(`{"error":{"code":"invalid_payload","message":"Validation error at #/stream_options: Extra inputs are not permitted","param":null,"type":"invalid_request_error"}}`),
+		err: &wantErr{is: []error{openai.ErrRejectedField, ai.ErrPermanent}, status: 400, code: "invalid_payload",
+			msg: "Validation error at #/stream_options: Extra inputs are not permitted; the server rejected the optional request field stream_options: stop sending it with openai.WithStreamUsage(false)"},
 	}})
 }

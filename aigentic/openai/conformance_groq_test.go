@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/openai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/openai/openaitest"
 )
@@ -96,5 +99,38 @@ func TestGroqRequestFields(t *testing.T) {
 	body := api.body(t, 0)
 	if body["stream_options"] != nil || body["max_tokens"] != nil || body["max_completion_tokens"] != float64(50) {
 		t.Errorf("stream_options %v max_tokens %v max_completion_tokens %v", body["stream_options"], body["max_tokens"], body["max_completion_tokens"])
+	}
+}
+
+// End to end over HTTP, streamed or not: Groq's tool_use_failed (the 400,
+// or the error event of a stream) is the model's mistake — the run tells
+// the model what it generated and asks again, in a model call that counts
+// (Stats.ToolUseFailures), and goes on to the answer.
+func TestGroqToolUseFailedGivesTheModelAnotherTurn(t *testing.T) {
+	defer openai.SetStreamWaits(20*time.Millisecond, 5*time.Millisecond)()
+	const body = `{"error":{"message":"Failed to call a function. Please adjust your prompt. See 'failed_generation' for more details.",` +
+		`"type":"invalid_request_error","code":"tool_use_failed","failed_generation":"<function=get_weather={\"city\": }</function>"}}`
+	for _, stream := range []bool{false, true} {
+		fault := openaitest.Status(400, "Content-Type", "application/json").WithBody(body)
+		if stream {
+			fault = sse(body)
+		}
+		model := aitest.NewScripted(aitest.CallTools(aitest.Call("get_weather", `{"city":"Paris"}`)), aitest.Reply("sunny"))
+		srv := openaitest.NewServer(t, model, openaitest.WithFaults(fault))
+		var log toolLog
+		run, err := testAgent(t, srv.URL(), &log, stream, openai.WithFamily(openai.FamilyGroq)).Start("weather in Paris?")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out, err := run.Wait(0); err != nil || out != "sunny" {
+			t.Fatalf("stream=%v: %q, %v", stream, out, err)
+		}
+		if st := run.Stats(); st.ToolUseFailures != 1 || st.LLMCalls != 3 || st.Retries != 0 || !slices.Equal(log.list(), []string{"get_weather:Paris"}) {
+			t.Fatalf("stream=%v: stats %+v, tools %v; want 1 tool_use_failed turn among 3 model calls, no retry, the tool run once", stream, st, log.list())
+		}
+		told := model.Requests()[0].Messages
+		if last := told[len(told)-1]; last.Role != ai.RoleUser || !strings.Contains(last.Content, `<function=get_weather={"city": }</function>`) {
+			t.Fatalf("stream=%v: the model was told %+v, want its failed generation", stream, last)
+		}
 	}
 }

@@ -158,5 +158,14 @@ func TestConformanceOpenAIReasoningModels(t *testing.T) {
 		stream: true,
 		reply:  sse(`{"type":"response.created","sequence_number":0,"response":{"id":"resp_1","object":"response","status":"in_progress","output":[]}}`),
 		err:    &wantErr{is: []error{openai.ErrWrongAPI}, msg: `with a Responses API event ("response.created")`},
+	}, {
+		// The mix inside one stream: chat chunks, then a Responses API
+		// event. Every event is checked, not only the first.
+		name:   "a Responses API event in the middle of a chat stream",
+		source: "https://platform.openai.com/docs/api-reference/responses-streaming (response.completed); https://platform.openai.com/docs/api-reference/chat/streaming",
+		stream: true,
+		reply: sse(chunk(`{"role":"assistant","content":"Hel"}`, ""),
+			`{"type":"response.completed","sequence_number":3,"response":{"id":"resp_1","object":"response","status":"completed","output":[]}}`, "[DONE]"),
+		err: &wantErr{is: []error{openai.ErrWrongAPI, ai.ErrPermanent}, msg: `with a Responses API event ("response.completed"): it mixes the two APIs' shapes`},
 	}})
 }

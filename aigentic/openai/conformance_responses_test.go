@@ -158,5 +158,14 @@ func TestConformanceResponsesAPI(t *testing.T) {
 				t.Error("a shape mismatch is retried")
 			}
 		},
+	}, {
+		// The mix inside one stream: Responses API events, then a chat
+		// chunk. Every event is checked, not only the first.
+		name:   "a chat chunk in the middle of a Responses API stream",
+		source: "https://platform.openai.com/docs/api-reference/responses-streaming; https://platform.openai.com/docs/api-reference/chat/streaming",
+		stream: true,
+		opts:   responses,
+		reply:  sse(ev("response.output_text.delta", `,"item_id":"msg_67cc","output_index":0,"content_index":0,"delta":"Hel"`), chunk(`{"content":"lo"}`, "")),
+		err:    &wantErr{is: []error{openai.ErrWrongAPI, ai.ErrPermanent}, msg: `with a Chat Completions object ("object": "chat.completion.chunk"): it mixes the two APIs' shapes`},
 	}})
 }

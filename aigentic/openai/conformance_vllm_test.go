@@ -69,6 +69,19 @@ func TestConformanceVLLM(t *testing.T) {
 			vchunk(`{"content":""}`, `"length"`, "null"), usageChunk, "[DONE]"),
 		err: &wantErr{is: []error{ai.ErrOutputTruncated}, msg: "1 tool call(s) cut off and not run"},
 	}, {
+		// vLLM before 0.6.4 forbade fields it did not know: a request with
+		// max_completion_tokens (what OpenAI's own family sends) is a 400
+		// whose message is pydantic's error list as a string. The error
+		// names the field and the option; the vLLM family sends max_tokens
+		// (TestFamilyRequestFields).
+		name:   "max_completion_tokens refused by an older vLLM",
+		source: "voideditor/void#128; vllm-project/vllm#10078 (fixed in v0.6.4 by vllm-project/vllm#9837)",
+		opts:   []openai.Option{openai.WithMaxTokens(8192), openai.WithTokenCapField(openai.CapMaxCompletionTokens)},
+		reply: openaitest.Status(400, "Content-Type", "application/json").WithBody(`{"object":"error","message":"[{'type': 'extra_forbidden', 'loc': ('body', 'max_completion_tokens'), ` +
+			`'msg': 'Extra inputs are not permitted', 'input': 8192}]","type":"BadRequestError","param":null,"code":400}`),
+		err: &wantErr{is: []error{openai.ErrRejectedField, ai.ErrPermanent}, status: 400, code: "BadRequestError",
+			msg: "the server rejected the optional request field max_completion_tokens: stop sending it with openai.WithTokenCapField(openai.CapMaxTokens)"},
+	}, {
 		// finish_reason "abort": the engine aborted the request mid-answer
 		// (a failure, not an answer): transient, the text discarded.
 		name:   "finish_reason abort",
