@@ -140,12 +140,16 @@ func TestToolTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	var abandoned []*aigentic.ToolAbandonedEvent
-	for ev := range run.Next() {
-		if a, ok := ev.(*aigentic.ToolAbandonedEvent); ok {
-			abandoned = append(abandoned, a)
+	var answer string
+	within(t, 5*time.Second, func() { // without the timeout "rude" would hold the run
+		for ev := range run.Next() {
+			if a, ok := ev.(*aigentic.ToolAbandonedEvent); ok {
+				abandoned = append(abandoned, a)
+			}
 		}
-	}
-	if answer, err := run.Wait(0); err != nil || answer != "done" {
+		answer, err = run.Wait(0)
+	})
+	if err != nil || answer != "done" {
 		t.Fatalf("run = %q, %v", answer, err)
 	}
 	results := toolMessages(model.Requests()[1].Messages)
@@ -239,21 +243,25 @@ func TestParallelToolCalls(t *testing.T) {
 	}
 }
 
-// The bound holds: with ParallelToolCalls 2, at most 2 calls run at once.
+// The bound holds: with ParallelToolCalls 2, a third call starts only
+// once one of the first two has returned. The tools block until released;
+// with two running, the test gives a third 100ms to start (unbounded, the
+// other two calls start at once and block too) before releasing them, and
+// the most seen running at once must be 2. The wait can only miss a
+// broken bound on a machine too loaded to start a goroutine in 100ms; it
+// cannot fail a correct one.
 func TestParallelToolCallsBound(t *testing.T) {
 	var mu sync.Mutex
 	running, most := 0, 0
-	var open sync.Once
-	gate := make(chan struct{})
+	started := make(chan struct{}, 4)
+	release := make(chan struct{})
 	tool := aigentic.AgentTool{Name: "t", Execute: func(*aigentic.AgentRun, map[string]any) (*ai.ToolResult, error) {
 		mu.Lock()
 		running++
 		most = max(most, running)
-		if running == 2 {
-			open.Do(func() { close(gate) }) // both slots taken: let them go
-		}
 		mu.Unlock()
-		<-gate
+		started <- struct{}{}
+		<-release
 		mu.Lock()
 		running--
 		mu.Unlock()
@@ -264,9 +272,23 @@ func TestParallelToolCallsBound(t *testing.T) {
 		calls[i] = aitest.Call("t", "{}")
 	}
 	model := aitest.NewScripted(aitest.CallTools(calls...), aitest.Reply("done"))
-	_, err := aigentic.Agent{Model: model, Logger: discardLogger(), ParallelToolCalls: 2, AgentTools: []aigentic.AgentTool{tool}}.Execute("go")
-	if err != nil || most != 2 {
-		t.Fatalf("err %v, %d at once", err, most)
+	run, err := aigentic.Agent{Model: model, Logger: discardLogger(), ParallelToolCalls: 2, AgentTools: []aigentic.AgentTool{tool}}.Start("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	within(t, 5*time.Second, func() { <-started; <-started })
+	select {
+	case <-started:
+		t.Error("a third call started while two were running")
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	var answer string
+	within(t, 5*time.Second, func() { answer, err = run.Wait(0) })
+	mu.Lock()
+	defer mu.Unlock()
+	if err != nil || answer != "done" || most != 2 {
+		t.Fatalf("%q, %v; %d at once", answer, err, most)
 	}
 }
 
@@ -284,7 +306,10 @@ func TestParallelToolCallsErrorsAndBudgets(t *testing.T) {
 		return nil, run.Context().Err()
 	}}
 	model := aitest.NewScripted(aitest.CallTools(aitest.Call("waiting", `{}`), aitest.Call("failing", `{}`), aitest.Call("waiting", `{}`)))
-	_, err := aigentic.Agent{Model: model, Logger: discardLogger(), ParallelToolCalls: 3, AgentTools: []aigentic.AgentTool{failing, waiting}}.Execute("go")
+	var err error
+	within(t, 5*time.Second, func() { // without the cancel the waiting calls would never end
+		_, err = aigentic.Agent{Model: model, Logger: discardLogger(), ParallelToolCalls: 3, AgentTools: []aigentic.AgentTool{failing, waiting}}.Execute("go")
+	})
 	var te *aigentic.ToolError
 	if !errors.As(err, &te) || te.Tool != "failing" || !errors.Is(err, boom) || cancelled.Load() != 2 {
 		t.Fatalf("err = %v, %d cancelled", err, cancelled.Load())

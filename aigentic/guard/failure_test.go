@@ -72,7 +72,17 @@ func TestGuardFailuresStopTheRun(t *testing.T) {
 	} {
 		rec := &decisions{}
 		model := aitest.NewScripted(aitest.Reply("ok"))
-		_, err := agent(model, &guard.Guards{Input: []guard.Guard{c.g}}, rec).Execute("hello")
+		var err error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_, err = agent(model, &guard.Guards{Input: []guard.Guard{c.g}}, rec).Execute("hello")
+		}()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second): // a watchdog: the guard's deadline is 20ms
+			t.Fatalf("%s: the run still waits on the guard", c.name)
+		}
 		ge := requireFailed(t, err, c.name)
 		c.want(t, ge)
 		if model.Calls() != 0 {
