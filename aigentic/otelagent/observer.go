@@ -383,6 +383,10 @@ func (o *Observer) toolEnd(ctx context.Context, st *runState, s *hook.ToolEnd) {
 		switch {
 		case s.Err != nil:
 			failed(span, s.ErrorType, s.Err)
+		case s.Result.Error && s.ErrorType == "timeout":
+			// Past AgentTool.Timeout: an error result the model saw.
+			span.SetAttributes(semconv.ErrorTypeKey.String(s.ErrorType))
+			span.SetStatus(codes.Error, "the tool ran past its timeout")
 		case s.Result.Error:
 			span.SetAttributes(semconv.ErrorTypeKey.String(ToolErrorResult))
 			span.SetStatus(codes.Error, "the tool returned an error result")

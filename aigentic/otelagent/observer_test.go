@@ -239,6 +239,27 @@ func TestOTelToolErrorSpans(t *testing.T) {
 	wantAttr(t, root, "error.type", "tool_error")
 }
 
+// A tool past its timeout (AgentTool.Timeout) is an error result the model
+// sees; its span says it was the timeout.
+func TestOTelToolTimeoutSpan(t *testing.T) {
+	tp, sr := spanRecorder(t)
+	slow := aigentic.AgentTool{Name: "slow", Timeout: time.Millisecond,
+		Execute: func(run *aigentic.AgentRun, _ map[string]any) (*ai.ToolResult, error) {
+			<-run.Context().Done()
+			return nil, run.Context().Err()
+		}}
+	model := aitest.NewScripted(aitest.CallTools(aitest.Call("slow", `{}`)), aitest.Reply("it timed out"))
+	if _, err := (aigentic.Agent{Model: model, Logger: discardLogger(), TracerProvider: tp,
+		AgentTools: []aigentic.AgentTool{slow}}).Execute("go"); err != nil {
+		t.Fatal(err)
+	}
+	s := spanTree(sr.Ended()).one(t, "execute_tool slow")
+	if s.Status().Code != codes.Error || !strings.Contains(s.Status().Description, "timeout") {
+		t.Errorf("status %+v", s.Status())
+	}
+	wantAttr(t, s, "error.type", "timeout")
+}
+
 // A sub-agent's run span nests under its parent's execute_tool span, and
 // the sub-agent inherits its parent's TracerProvider.
 func TestOTelSubAgentNestsUnderToolSpan(t *testing.T) {
