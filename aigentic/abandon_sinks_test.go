@@ -108,9 +108,12 @@ func TestStopInAParallelTurnNeverWaitsOnAStuckTool(t *testing.T) {
 		<-run.Context().Done()
 		return nil, run.Context().Err()
 	}}
-	model := aitest.NewScripted(aitest.CallTools(aitest.Call("polite", `{}`), aitest.Call("stuck", `{}`)), aitest.Reply("never"))
-	run, err := aigentic.Agent{Model: model, Logger: discardLogger(), ParallelToolCalls: 2, StopGrace: 10 * time.Millisecond,
-		AgentTools: []aigentic.AgentTool{polite, stuck.tool("stuck")}}.Start("go")
+	quick := aigentic.AgentTool{Name: "quick", Execute: func(*aigentic.AgentRun, map[string]any) (*ai.ToolResult, error) {
+		return ai.Text("done quickly"), nil
+	}}
+	model := aitest.NewScripted(aitest.CallTools(aitest.Call("polite", `{}`), aitest.Call("quick", `{}`), aitest.Call("stuck", `{}`)), aitest.Reply("never"))
+	run, err := aigentic.Agent{Model: model, Logger: discardLogger(), ParallelToolCalls: 3, StopGrace: 10 * time.Millisecond,
+		AgentTools: []aigentic.AgentTool{polite, quick, stuck.tool("stuck")}}.Start("go")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,6 +126,11 @@ func TestStopInAParallelTurnNeverWaitsOnAStuckTool(t *testing.T) {
 	if !errors.As(err, &se) || !errors.Is(err, context.Canceled) || len(se.Abandoned) != 1 || se.Abandoned[0].Name != "stuck" {
 		t.Fatalf("err = %v", err)
 	}
+	// The stop names the calls it cut short, not the one that noticed it
+	// first, nor the one that had answered.
+	if se.During != `tools "polite", "stuck"` {
+		t.Errorf("During = %q, want the two calls the stop cut short", se.During)
+	}
 	select {
 	case <-stuck.returned:
 		t.Fatal("the run waited for the stuck tool")
@@ -131,9 +139,15 @@ func TestStopInAParallelTurnNeverWaitsOnAStuckTool(t *testing.T) {
 	if st := run.Stats(); st.ToolsAbandoned != 1 {
 		t.Fatalf("stats %+v", st)
 	}
+	// The call that answered keeps its result, as it would one at a time;
+	// the others have none.
+	var results []string
 	for _, m := range run.Messages() {
 		if m.Role == ai.RoleTool {
-			t.Fatalf("a result of the stopped turn reached the transcript: %+v", m)
+			results = append(results, m.Name+": "+m.Content)
 		}
+	}
+	if len(results) != 1 || results[0] != "quick: done quickly" {
+		t.Fatalf("tool results in the transcript: %q, want only quick's", results)
 	}
 }

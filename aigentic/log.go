@@ -160,6 +160,11 @@ func (o *logObserver) runEnd(ctx context.Context, s *hook.RunEnd) {
 	rec := slog.NewRecord(time.Now(), level, msg, 0)
 	rec.AddAttrs(slog.String("model", o.r.modelName), slog.Duration("duration", st.Duration), slog.Int("llm_calls", st.LLMCalls),
 		slog.Int("tool_calls", st.ToolCalls), slog.Int("tokens_in", st.InputTokens), slog.Int("tokens_out", st.OutputTokens))
+	// Who answered, when it is not the model asked (a failover list's
+	// fallback, a dated version): a name the server chose, so bounded.
+	if m := st.ResponseModel; m != "" && m != o.r.modelName {
+		rec.AddAttrs(slog.String("response_model", truncate(st.ResponseProvider+"/"+m, 256)))
+	}
 	// The counters of what went wrong, only when something did.
 	if st.ToolErrors > 0 {
 		rec.AddAttrs(slog.Int("tool_errors", st.ToolErrors))

@@ -3,8 +3,6 @@ package aigentic
 import (
 	"context"
 	"fmt"
-	"reflect"
-	"strings"
 	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -105,7 +103,7 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 
 	r.modelName = Redact(a.Model.ModelName())
 	r.info = hook.RunInfo{ID: r.id, AgentName: a.Name, SessionID: r.session.ID, Model: a.Model.ModelName(),
-		Provider: providerName(a.Model), Tools: r.aiTools, MaxLLMCalls: r.maxCalls, Retries: a.Retries,
+		Provider: ai.ProviderName(a.Model), Tools: r.aiTools, MaxLLMCalls: r.maxCalls, Retries: a.Retries,
 		Started: r.stats.Started, Logger: r.logger, Priced: a.Pricing != nil}
 	r.info.Reporter = r.handle()
 	if parent != nil {
@@ -166,21 +164,6 @@ func (r *AgentRun) prepareTools() error {
 		r.aiTools[i] = ai.Tool{Name: t.Name, Description: t.Description, InputSchema: schema, Meta: t.Meta}
 	}
 	return nil
-}
-
-// providerName is gen_ai.provider.name for m: its ProviderName() when it
-// has that method, else the last element of its package path ("openai"
-// for aigentic/openai, "offline" for the built-in model).
-func providerName(m ai.Model) string {
-	if p, ok := m.(interface{ ProviderName() string }); ok {
-		return p.ProviderName()
-	}
-	t := reflect.TypeOf(m)
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	path := t.PkgPath()
-	return path[strings.LastIndexByte(path, '/')+1:]
 }
 
 // CaptureContentEnv is the environment variable that, set to "true", adds

@@ -20,9 +20,11 @@ import (
 //     ToolEnd in call order once all have ended (hook.ToolEnd.At says
 //     when each really did), and steps in between one at a time;
 //   - approvals are asked one at a time;
-//   - results join the transcript in call order;
+//   - results join the transcript in call order, each call's that returned
+//     one, also when the turn ends in an error;
 //   - a Go error from one call cancels the others, and stops the run with
-//     that error once they have returned (each within Agent.StopGrace).
+//     that error once they have returned (each within Agent.StopGrace); a
+//     stop of the run names the calls it cut short.
 func (r *AgentRun) answerParallel(calls []ai.ToolCall) error {
 	granted := len(calls)
 	for i := range calls {
@@ -67,20 +69,30 @@ func (r *AgentRun) answerParallel(calls []ai.ToolCall) error {
 	_ = g.Wait() // the calls report their errors in outcomes
 	r.concurrent = false
 
+	// Every result a call returned joins the transcript, also in a turn a
+	// stop or another call's Go error ends, as one at a time it would.
+	var unfinished []ai.ToolCall
 	for i := range frames {
 		o := outcomes[i]
 		res := r.endTool(&frames[i], o.res, o.err, o.ended)
-		if first.err == nil {
-			if err := r.saveResult(frames[i].start.Call, res); err != nil {
-				return err
-			}
+		if o.err != nil {
+			unfinished = append(unfinished, calls[i])
+			continue
 		}
+		if err := r.saveResult(frames[i].start.Call, res); err != nil {
+			return err
+		}
+	}
+	// A stop names the calls it cut short (all of them when each returned
+	// within Agent.StopGrace), not the one that noticed it first.
+	if len(unfinished) == 0 {
+		unfinished = calls[:granted]
+	}
+	if err := r.stoppedDuringTools(unfinished...); err != nil {
+		return err
 	}
 	if first.err != nil {
 		return first.err
-	}
-	if err := r.stoppedDuringTools(calls[:granted]...); err != nil {
-		return err
 	}
 	if granted < len(calls) {
 		return r.budgetBeforeToolCall(calls[granted:])

@@ -94,6 +94,9 @@ func (o *statsObserver) modelEnd(s *hook.ModelEnd) {
 			u = te.Usage
 		}
 	}
+	if s.Err == nil && s.Response != nil {
+		o.answeredBy(s.Response)
+	}
 	if u != (ai.Usage{}) {
 		r := o.r
 		r.mu.Lock()
@@ -107,6 +110,21 @@ func (o *statsObserver) modelEnd(s *hook.ModelEnd) {
 	if s.WillRetry {
 		o.retried()
 	}
+}
+
+// answeredBy records who gave resp: see Stats.ResponseModel.
+func (o *statsObserver) answeredBy(resp *ai.Response) {
+	model, provider := resp.Model, resp.Provider
+	if model == "" {
+		model = o.r.info.Model
+	}
+	if provider == "" {
+		provider = o.r.info.Provider
+	}
+	r := o.r
+	r.mu.Lock()
+	r.stats.ResponseModel, r.stats.ResponseProvider = model, provider
+	r.mu.Unlock()
 }
 
 func (o *statsObserver) retried() {

@@ -3,6 +3,8 @@ package ai
 import (
 	"context"
 	"encoding/json"
+	"reflect"
+	"strings"
 )
 
 // Role names the author of a [Message].
@@ -214,4 +216,20 @@ type Model interface {
 	// Ping checks that the model is reachable and usable. It takes a
 	// context because a health check of a remote model is a network call.
 	Ping(ctx context.Context) (*PingResult, error)
+}
+
+// ProviderName is gen_ai.provider.name (OpenTelemetry's GenAI semantic
+// conventions) for m: its ProviderName() when it has that method, else the
+// last element of its package path ("openai" for aigentic/openai,
+// "offline" for the built-in model, "aitest" for aitest.Faulty).
+func ProviderName(m Model) string {
+	if p, ok := m.(interface{ ProviderName() string }); ok {
+		return p.ProviderName()
+	}
+	t := reflect.TypeOf(m)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	path := t.PkgPath()
+	return path[strings.LastIndexByte(path, '/')+1:]
 }

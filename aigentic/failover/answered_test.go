@@ -58,8 +58,8 @@ func TestWhichModelAnsweredIsInTheRunsRecords(t *testing.T) {
 		if answer, err := r.Wait(0); err != nil || answer != "from small" {
 			t.Fatalf("run %d: %q, %v", run, answer, err)
 		}
-		if st := r.Stats(); st.Fallbacks != 1 || st.LLMCalls != 1 || st.Retries != 0 {
-			t.Fatalf("run %d: stats %+v, want one fallback in one model call, no retry", run, st)
+		if st := r.Stats(); st.Fallbacks != 1 || st.LLMCalls != 1 || st.Retries != 0 || st.ResponseModel != "small" || st.ResponseProvider != "backup" {
+			t.Fatalf("run %d: stats %+v, want one fallback in one model call, no retry, answered by backup/small", run, st)
 		}
 		body, err := os.ReadFile(r.TraceFilepath())
 		if err != nil {

@@ -87,7 +87,7 @@ type target struct {
 }
 
 func newTarget(m *Model, i int, model ai.Model, s BreakerSettings) *target {
-	t := &target{index: i, model: model, provider: providerName(model), name: model.ModelName(), m: m,
+	t := &target{index: i, model: model, provider: ai.ProviderName(model), name: model.ModelName(), m: m,
 		state: StateClosed, openTimeout: s.OpenTimeout}
 	threshold := uint32(s.FailureThreshold)
 	t.cb = gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{

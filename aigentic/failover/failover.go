@@ -97,23 +97,6 @@ func isNil(m ai.Model) bool {
 	return false
 }
 
-// providerName is gen_ai.provider.name for m, as the runtime names it
-// (providerName in aigentic/newrun.go): its ProviderName() when it has that
-// method, else the last element of its package path ("openai" for
-// aigentic/openai, "offline" for the built-in model, "aitest" for
-// aitest.Faulty).
-func providerName(m ai.Model) string {
-	if p, ok := m.(interface{ ProviderName() string }); ok {
-		return p.ProviderName()
-	}
-	t := reflect.TypeOf(m)
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	path := t.PkgPath()
-	return path[strings.LastIndexByte(path, '/')+1:]
-}
-
 // ModelName implements ai.Model: the first model's name, the model a
 // request goes to first (gen_ai.request.model). Response.Model says which
 // answered.

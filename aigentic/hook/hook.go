@@ -305,6 +305,12 @@ type Stats struct {
 	// the model saw. ToolsAbandoned is the number of tool calls the run
 	// stopped waiting for (hook.ToolAbandoned).
 	ToolTimeouts, ToolsAbandoned int
+	// ResponseModel and ResponseProvider name the model that gave this
+	// run's last response and its provider (gen_ai.response.model and
+	// gen_ai.provider.name): the response's own names, else the agent's
+	// model and its provider. Behind a failover list they name the model
+	// of the list that answered. "" before the first response.
+	ResponseModel, ResponseProvider string
 	// ToolUseFailures is the number of model calls whose tool call the
 	// provider refused as malformed (ai.ErrToolUseFailed, Groq's
 	// tool_use_failed): the model was told and asked again.

@@ -270,7 +270,7 @@ func (m *Model) validate(c *config, apiKey string) *ai.ModelError {
 	u, err := url.Parse(m.baseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return configError(ErrInvalidConfig, m.redact.clean(fmt.Sprintf(
-			"invalid configuration: base URL %q is not an http(s) URL such as http://localhost:11434/v1", safeURL(m.baseURL))))
+			"invalid configuration: base URL %q is not an http(s) URL such as http://localhost:11434/v1", secret.URL(m.baseURL))))
 	}
 	for _, h := range c.headers {
 		if h[0] == "" || strings.ContainsAny(h[0]+h[1], "\r\n") {
@@ -335,39 +335,3 @@ func (m *Model) Family() Family { return m.family }
 // API is the API the model's requests use: [ChatCompletionsAPI] or
 // [ResponsesAPI].
 func (m *Model) API() API { return m.api }
-
-// safeURL is a URL that may be printed: its password, a lone user name (a
-// token, as in https://TOKEN@host), its query values (gateways take keys
-// there) and its fragment become "***". One that does not parse as a URL
-// with a host (so an "@" in it may be anything) keeps only what follows
-// its last "@". The rule is provider.DisplayURL's.
-func safeURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil && strings.Contains(raw, "@") {
-		if i := strings.IndexAny(raw, "?#"); i >= 0 {
-			raw = raw[:i+1] + "***"
-		}
-		if i := strings.LastIndex(raw, "@"); i >= 0 {
-			return "***@" + raw[i+1:]
-		}
-		return raw
-	}
-	if u.User != nil {
-		if _, ok := u.User.Password(); ok {
-			u.User = url.UserPassword(u.User.Username(), "***")
-		} else if u.User.Username() != "" {
-			u.User = url.User("***")
-		}
-	}
-	if u.RawQuery != "" {
-		q := u.Query()
-		for k := range q {
-			q[k] = []string{"***"}
-		}
-		u.RawQuery = q.Encode()
-	}
-	if u.Fragment != "" {
-		u.Fragment, u.RawFragment = "***", ""
-	}
-	return strings.ReplaceAll(u.String(), "%2A%2A%2A", "***")
-}

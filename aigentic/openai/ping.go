@@ -9,6 +9,7 @@ import (
 	"github.com/openai/openai-go/v3/option"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 )
 
 // maxListed is how many of a server's models an unverified Ping names.
@@ -82,7 +83,7 @@ func (m *Model) unverified(detail string) *ai.PingResult {
 }
 
 func (m *Model) pingResult(detail string) *ai.PingResult {
-	where := m.redact.clean(safeURL(m.baseURL))
+	where := m.redact.clean(secret.URL(m.baseURL))
 	if !m.hasKey {
 		where += " (no API key)"
 	}

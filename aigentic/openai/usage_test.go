@@ -103,8 +103,15 @@ func TestReasoningAndCachedTokensReachTheRunsFigures(t *testing.T) {
 			t.Fatal(err)
 		}
 		cost := math.NaN()
+		detail := map[string]int64{}
 		for _, sm := range rm.ScopeMetrics {
 			for _, m := range sm.Metrics {
+				if s, ok := m.Data.(metricdata.Sum[int64]); ok && m.Name == "aigentic.token.usage.detail" {
+					for _, p := range s.DataPoints {
+						v, _ := p.Attributes.Value("aigentic.token.detail")
+						detail[v.AsString()] += p.Value
+					}
+				}
 				if s, ok := m.Data.(metricdata.Sum[float64]); ok && m.Name == "aigentic.cost" {
 					cost = 0
 					for _, p := range s.DataPoints {
@@ -112,6 +119,9 @@ func TestReasoningAndCachedTokensReachTheRunsFigures(t *testing.T) {
 					}
 				}
 			}
+		}
+		if len(detail) != 2 || detail["cache_read"] != 2224 || detail["reasoning"] != 256 {
+			t.Errorf("aigentic.token.usage.detail %v, want cache_read 2224 and reasoning 256", detail)
 		}
 		if math.Abs(cost-wantCost) > 1e-12 {
 			t.Errorf("aigentic.cost %.9f, want %.9f", cost, wantCost)

@@ -19,6 +19,8 @@ import (
 //
 //	gen_ai.client.token.usage          histogram {token}  gen_ai.token.type=input|output, gen_ai.operation.name,
 //	                                                      gen_ai.provider.name, gen_ai.request.model, gen_ai.response.model
+//	aigentic.token.usage.detail        counter {token}    aigentic.token.detail=cache_read|reasoning, + the attributes above:
+//	                                                      the input read from a prompt cache, the output spent reasoning
 //	gen_ai.client.operation.duration   histogram s        per model attempt; + error.type on failure
 //	aigentic.runs                      counter {run}      outcome=ok|tool_error|model_error|limit|timeout|canceled|rate_limited|halted|invalid_output|checkpoint_error|approval_pending,
 //	                                                      gen_ai.agent.name
@@ -82,6 +84,7 @@ type instruments struct {
 	cost          metric.Float64Counter
 	decisions     metric.Int64Counter
 	abandoned     metric.Int64Counter
+	tokenDetail   metric.Int64Counter
 }
 
 // lastInstruments caches the instruments of the last provider used: a
@@ -100,13 +103,20 @@ func instrumentsFor(mp metric.MeterProvider) *instruments {
 	return in
 }
 
+// The values of aigentic.token.detail, the one attribute
+// aigentic.token.usage.detail adds to gen_ai.client.token.usage's.
+var (
+	tokenDetailCacheRead = attribute.String("aigentic.token.detail", "cache_read")
+	tokenDetailReasoning = attribute.String("aigentic.token.detail", "reasoning")
+)
+
 // newInstruments makes the instruments. An instrument the provider refuses
 // is reported to otel.Handle and replaced by the no-op one the API returns
 // with the error, so metrics never fail a run.
 func newInstruments(mp metric.MeterProvider) *instruments {
 	m := mp.Meter(InstrumentationName, metric.WithSchemaURL(semconv.SchemaURL))
 	in := &instruments{mp: mp}
-	var errs [11]error
+	var errs [12]error
 	var tu genaiconv.ClientTokenUsage
 	tu, errs[0] = genaiconv.NewClientTokenUsage(m, metric.WithExplicitBucketBoundaries(
 		1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864))
@@ -133,6 +143,8 @@ func newInstruments(mp metric.MeterProvider) *instruments {
 		metric.WithDescription("Decisions interceptors reported (guardrails, typed answers, compaction), by action."))
 	in.abandoned, errs[10] = m.Int64Counter("aigentic.tool.abandoned", metric.WithUnit("{call}"),
 		metric.WithDescription("Tool calls a run stopped waiting for: the tool ignored its context past the stop grace."))
+	in.tokenDetail, errs[11] = m.Int64Counter("aigentic.token.usage.detail", metric.WithUnit("{token}"),
+		metric.WithDescription("The part of gen_ai.client.token.usage a provider reported as read from its prompt cache (aigentic.token.detail=cache_read, of the input) or spent reasoning (reasoning, of the output): what the spans carry as gen_ai.usage.cache_read.input_tokens and gen_ai.usage.reasoning.output_tokens, which have no token type of their own in gen_ai.client.token.usage."))
 	for _, err := range errs {
 		if err != nil {
 			otel.Handle(err)
@@ -176,6 +188,12 @@ func (in *instruments) recordModel(ctx context.Context, st *runState, s *hook.Mo
 	u := s.Response.Usage
 	in.tokenUsage.Record(ctx, int64(u.InputTokens), metric.WithAttributes(append(attrs, semconv.GenAITokenTypeInput)...))
 	in.tokenUsage.Record(ctx, int64(u.OutputTokens), metric.WithAttributes(append(attrs, semconv.GenAITokenTypeOutput)...))
+	if u.CachedInputTokens > 0 {
+		in.tokenDetail.Add(ctx, int64(u.CachedInputTokens), metric.WithAttributes(append(attrs, tokenDetailCacheRead)...))
+	}
+	if u.ReasoningTokens > 0 {
+		in.tokenDetail.Add(ctx, int64(u.ReasoningTokens), metric.WithAttributes(append(attrs, tokenDetailReasoning)...))
+	}
 	if r.Priced {
 		in.cost.Add(ctx, s.CostUSD, metric.WithAttributes(semconv.GenAIRequestModel(r.Model), st.attrs[0]))
 	}

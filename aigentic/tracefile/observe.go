@@ -64,22 +64,16 @@ func (tr *writer) observe(step hook.Step) {
 			tr.modelError(s.Call, s.Attempt, s.Err, s.Duration, s.RetryIn, s.WillRetry)
 		}
 	case *hook.ToolStart:
-		tr.ran = false
+		tr.startTool(s.Call.ID)
 	case *hook.ToolAttempt:
-		tr.ran = true
+		tr.markRan(s.Call.ID)
 		tr.toolCall(s.Call, s.Attempt)
 	case *hook.ToolAttemptEnd:
 		if s.Err != nil {
 			tr.toolFailure(s.Call, s.Err, s.Duration, s.RetryIn, s.WillRetry)
 		}
 	case *hook.ToolEnd:
-		if s.Err != nil {
-			return // its failure is written by its ToolAttemptEnd
-		}
-		if !tr.ran {
-			tr.toolCall(s.Call, 1)
-		}
-		tr.toolResult(s.Call, s.Result, s.Duration)
+		tr.endTool(s.Call, s.Result, s.Err, s.Duration)
 	case *hook.ApprovalAsked:
 		tr.note("--- approval requested for %s (%s): %s ---\narguments: %s\n", s.Call.Name, s.Call.ID, s.Message, s.Call.Arguments)
 	case *hook.ToolAbandoned:
@@ -95,7 +89,7 @@ func (tr *writer) observe(step hook.Step) {
 			tr.note("approval timed out after %s: treated as denied\n\n", s.Timeout)
 		}
 		if !s.Approved {
-			tr.ran = true
+			tr.markRan(s.Call.ID)
 			tr.note("--- tool call %s (%s) not run: %s ---\n\n", s.Call.Name, s.Call.ID, s.Reason)
 		}
 	}

@@ -49,9 +49,12 @@ type writer struct {
 	resp      respKey
 	results   []resultKey // tool results recorded since the last request
 	resultBuf [8]resultKey
-	// ran is set once the current tool call has an attempt or a denial
-	// written.
-	ran bool
+	// ran holds the tool calls (by ID) that have an attempt or a denial
+	// written; open counts the calls started and not ended, and parallel
+	// says the turn runs more than one at once (see tools.go).
+	ran      map[string]bool
+	open     int
+	parallel bool
 }
 
 // bufPool and dynPool recycle the per-run buffers (buf and
