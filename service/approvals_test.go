@@ -272,30 +272,47 @@ func TestApprovalBadInputChangesNothing(t *testing.T) {
 	}
 }
 
-// A decision after the deadline is a 409; undecided at the deadline, River
-// resumes the job and the runtime denies the call: expired, recorded, on
-// the stream, nothing refunded.
-func TestApprovalExpires(t *testing.T) {
-	tenants, keys := writeTenants(t, strings.Replace(approvalTenants, "approval_window: 1h", "approval_window: 1s", 1))
-	model := refundScript("The refund was not approved in time.")
+// A decision after the deadline while the job still waits is a 409, and
+// nothing is recorded or run. The tenant's window is an hour, so River
+// keeps the job "scheduled"; the service's clock is two hours on, so the
+// deadline has passed for the decision's check (River resumes a job only
+// at its deadline, by its own clock: that path is TestApprovalExpires).
+func TestApprovalDecisionAfterDeadline(t *testing.T) {
+	tenants, keys := writeTenants(t, approvalTenants)
+	model := refundScript("Refund issued.")
 	var shift atomic.Int64
 	clock := func() time.Time { return time.Now().Add(time.Duration(shift.Load())) }
 	ts := startServiceWith(t, options{model: model, now: clock}, "-tenants", tenants)
 	r := ts.do(t, "POST", "/v1/jobs", keys["t"], "", `{"query":"Refund order 42"}`)
 	id := r.body["id"]
-	// The service's clock an hour on: the approval has expired for it.
-	job := ts.waitJob(t, keys["t"], id, "scheduled", "completed")
-	shift.Store(int64(time.Hour))
-	aps, _ := job.body["approvals"].([]any)
-	if len(aps) != 1 {
-		t.Fatalf("job %s", job.raw)
-	}
-	aid := str(aps[0].(map[string]any)["id"])
-	if d := ts.do(t, "POST", jobPath(id, "/approvals/", aid), keys["t"], "", `{"decision":"approve"}`); d.status != 409 ||
-		!(strings.Contains(str(d.body["error"]), "expired at") || strings.Contains(str(d.body["error"]), "was expired already")) {
+	_, p := ts.waitPending(t, keys["t"], id)
+	shift.Store(int64(2 * time.Hour))
+	d := ts.do(t, "POST", jobPath(id, "/approvals/", str(p["id"])), keys["t"], "", `{"decision":"approve"}`)
+	if d.status != 409 || !strings.Contains(str(d.body["error"]), "expired at") {
 		t.Fatalf("decision after the deadline: %d %s", d.status, d.raw)
 	}
-	shift.Store(0)
+	if decs, err := ts.store.decisions(context.Background(), riverIDOf(t, ts, id)); err != nil || len(decs) != 0 {
+		t.Fatalf("a refused decision was recorded: %v %v", decs, err)
+	}
+	job := ts.do(t, "GET", jobPath(id), keys["t"], "", "")
+	as, _ := job.body["approvals"].([]any)
+	if job.body["state"] != "scheduled" || len(as) != 1 || as[0].(map[string]any)["status"] != "expired" || as[0].(map[string]any)["decided_by"] != nil ||
+		refundsOf(t, ts) != 0 || model.Calls() != 1 {
+		t.Fatalf("after a decision past the deadline: %s; %d refunds, %d model calls", job.raw, refundsOf(t, ts), model.Calls())
+	}
+}
+
+// Undecided at the deadline, River resumes the job and the runtime denies
+// the call: expired, recorded (by "approval window"), on the stream,
+// nothing refunded; a decision after that is a 409. (A window under River's
+// scheduler interval, 5 s, leaves the parked job "available" with a future
+// scheduled_at rather than "scheduled": this test waits for the end.)
+func TestApprovalExpires(t *testing.T) {
+	tenants, keys := writeTenants(t, strings.Replace(approvalTenants, "approval_window: 1h", "approval_window: 1s", 1))
+	model := refundScript("The refund was not approved in time.")
+	ts := startService(t, model, "-tenants", tenants)
+	r := ts.do(t, "POST", "/v1/jobs", keys["t"], "", `{"query":"Refund order 42"}`)
+	id := r.body["id"]
 	done := ts.waitJob(t, keys["t"], id, "completed")
 	steps, _ := done.body["steps"].([]any)
 	as, _ := done.body["approvals"].([]any)
@@ -311,8 +328,13 @@ func TestApprovalExpires(t *testing.T) {
 	if strings.Join(seq, " ") != "step approval decision step step end" || evs[2].data["decision"] != "expired" {
 		t.Fatalf("events %v", evs)
 	}
-	if d := ts.do(t, "POST", jobPath(id, "/approvals/", aid), keys["t"], "", `{"decision":"approve"}`); d.status != 409 {
+	aid := str(as[0].(map[string]any)["id"])
+	if d := ts.do(t, "POST", jobPath(id, "/approvals/", aid), keys["t"], "", `{"decision":"approve"}`); d.status != 409 ||
+		!strings.Contains(str(d.body["error"]), "was expired already by approval window") {
 		t.Fatalf("decision after expiry: %d %s", d.status, d.raw)
+	}
+	if refundsOf(t, ts) != 0 || model.Calls() != 2 {
+		t.Fatalf("after a decision on an expired approval: %d refunds, %d model calls", refundsOf(t, ts), model.Calls())
 	}
 }
 

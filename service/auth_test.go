@@ -282,3 +282,33 @@ func TestKeyring(t *testing.T) {
 		}
 	}
 }
+
+// Job ids a client sees cannot be guessed from another: 2,000 fresh ids
+// are distinct and every one of their first 25 characters (125 of the 128
+// random bits) takes many values — a counter or a timestamp would leave
+// the leading characters fixed.
+func TestPublicJobIDsAreRandom(t *testing.T) {
+	const n = 2000
+	seen := map[string]bool{}
+	values := make([]map[byte]bool, jobIDLen)
+	for i := range values {
+		values[i] = map[byte]bool{}
+	}
+	for range n {
+		id := newPublicJobID()
+		if !validPublicJobID(id) || seen[id] {
+			t.Fatalf("id %q: malformed or repeated", id)
+		}
+		seen[id] = true
+		for i := len(jobIDPrefix); i < jobIDLen; i++ {
+			values[i][id[i]] = true
+		}
+	}
+	for i := len(jobIDPrefix); i < jobIDLen-1; i++ {
+		// 32 equally likely characters in 2,000 draws: fewer than 24 of
+		// them appear with a chance below C(32,9)·(23/32)^2000 ≈ 1e-279.
+		if len(values[i]) < 24 {
+			t.Fatalf("character %d of the ids took %d values in %d ids: not random", i, len(values[i]), n)
+		}
+	}
+}

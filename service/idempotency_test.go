@@ -49,11 +49,12 @@ func jobCount(t *testing.T, ts *testService) int {
 
 func ptr(s string) *string { return &s }
 
-// idempotentJobsTest: retries of POST /v1/jobs with one Idempotency-Key
-// make one job — sent again, at once ten times concurrently, past the
-// tenant's rate (a replay uses no rate token) —; another body with the
-// key is a 409; another tenant's same key is its own; after the window
-// the key makes a new job.
+// idempotentJobsTest: a POST /v1/jobs and ten retries with one
+// Idempotency-Key, all eleven at once, make one job — the per-tenant lock
+// of admission's transaction serializes them: one inserts the job, ten
+// replay it, past the tenant's rate (a replay uses no rate token) —;
+// another body with the key is a 409; another tenant's same key is its
+// own; after the window the key makes a new job.
 func idempotentJobsTest(t *testing.T, db ...string) {
 	tenants, keys := writeTenants(t, idempotencyTenants)
 	var shift atomic.Int64
@@ -62,28 +63,39 @@ func idempotentJobsTest(t *testing.T, db ...string) {
 	args := append([]string{"-tenants", tenants, "-role", "api"}, db...)
 	ts := startServiceWith(t, options{model: model, now: clock}, args...)
 	key := ptr("8e03978e-40d5-43e8-bc93-6894a57f9324")
-	first := ts.post(t, "/v1/jobs", keys["t"], key, `{"query":"Check order 7"}`)
-	if first.status != 202 || first.header.Get("Idempotent-Replayed") != "" {
-		t.Fatalf("first: %d %v %s", first.status, first.header, first.raw)
-	}
-	id := first.body["id"]
-	// The same request again — formatted differently, the key quoted as
-	// a Structured Field string — ten times at once.
+	// The request and its retries — formatted differently, the key bare or
+	// quoted as a Structured Field string — eleven at once.
 	var wg sync.WaitGroup
-	answers := make([]response, 10)
+	answers := make([]response, 11)
 	for i := range answers {
 		wg.Go(func() {
-			k := *key
+			k, body := *key, `{"query":"Check order 7"}`
 			if i%2 == 1 {
-				k = `"` + k + `"`
+				k, body = `"`+k+`"`, "{ \"query\" : \"  Check order 7\" }"
 			}
-			answers[i] = ts.post(t, "/v1/jobs", keys["t"], &k, "{ \"query\" : \"  Check order 7\" }")
+			answers[i] = ts.post(t, "/v1/jobs", keys["t"], &k, body)
 		})
 	}
 	wg.Wait()
+	made := -1
 	for i, a := range answers {
-		if a.status != 202 || a.body["id"] != id || a.header.Get("Idempotent-Replayed") != "true" || a.header.Get("Location") != "/v1/jobs/"+str(id) {
-			t.Fatalf("retry %d: %d %v %s", i, a.status, a.header, a.raw)
+		if a.status != 202 {
+			t.Fatalf("request %d: %d %s", i, a.status, a.raw)
+		}
+		if a.header.Get("Idempotent-Replayed") == "" {
+			if made >= 0 {
+				t.Fatalf("two requests with one key made a job each: %s and %s", answers[made].raw, a.raw)
+			}
+			made = i
+		}
+	}
+	if made < 0 {
+		t.Fatal("every request was a replay: none made the job")
+	}
+	id := answers[made].body["id"]
+	for i, a := range answers {
+		if a.body["id"] != id || a.header.Get("Location") != "/v1/jobs/"+str(id) || (i != made && a.header.Get("Idempotent-Replayed") != "true") {
+			t.Fatalf("request %d: %d %v %s; the job is %v", i, a.status, a.header, a.raw, id)
 		}
 	}
 	if n := jobCount(t, ts); n != 1 {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"os"
 	"os/exec"
@@ -225,5 +226,43 @@ func TestOperatorViewsOnPostgres(t *testing.T) {
 		if !strings.Contains(m.raw, want) {
 			t.Fatalf("/metrics lacks %s:\n%s", want, tail(m.raw, 3000))
 		}
+	}
+}
+
+// An operator changes jobs through River's UI (here: cancels a job waiting
+// for approval) only from the UI's own origin: the browser keeps the Basic
+// credentials and would send them with another site's request, so a
+// cancel marked cross-site (Sec-Fetch-Site) or from another Origin is a
+// 403 and changes nothing; a tenant's key (as a Bearer token or the Basic
+// password) is a 403 too; the same request from the UI's page cancels the
+// job.
+func TestRiverUIChangesOnlyFromItsOwnOrigin(t *testing.T) {
+	tenants, keys := writeTenants(t, approvalTenants)
+	ts := startService(t, refundScript("Refund issued."), "-tenants", tenants)
+	r := ts.do(t, "POST", "/v1/jobs", keys["t"], "", `{"query":"Refund order 42"}`)
+	ts.waitPending(t, keys["t"], r.body["id"])
+	body := fmt.Sprintf(`{"ids":["%d"]}`, riverIDOf(t, ts, r.body["id"]))
+	admin := "Bearer " + keys["_admin"]
+	for _, c := range []struct {
+		name    string
+		headers []string
+	}{
+		{"cross-site", []string{"Authorization", admin, "Sec-Fetch-Site", "cross-site"}},
+		{"another origin", []string{"Authorization", admin, "Origin", "https://attacker.example"}},
+		{"a tenant's key", []string{"Authorization", "Bearer " + keys["t"], "Sec-Fetch-Site", "same-origin"}},
+		{"a tenant's key as the password", []string{"Authorization", "Basic " + base64.StdEncoding.EncodeToString([]byte("ops:"+keys["t"])), "Sec-Fetch-Site", "same-origin"}},
+	} {
+		if got := ts.req(t, "POST", "/riverui/api/jobs/cancel", body, c.headers...); got.status != 403 {
+			t.Fatalf("%s: %d %s", c.name, got.status, got.raw)
+		}
+		if j := ts.do(t, "GET", jobPath(r.body["id"]), keys["t"], "", ""); j.body["state"] != "scheduled" {
+			t.Fatalf("after a refused cancel (%s): %s", c.name, j.raw)
+		}
+	}
+	if got := ts.req(t, "POST", "/riverui/api/jobs/cancel", body, "Authorization", admin, "Sec-Fetch-Site", "same-origin", "Origin", ts.url); got.status != 200 {
+		t.Fatalf("cancel from the UI's page: %d %s", got.status, got.raw)
+	}
+	if j := ts.waitJob(t, keys["t"], r.body["id"], "cancelled"); refundsOf(t, ts) != 0 || j.body["pending_approval"] != nil {
+		t.Fatalf("cancelled from River's UI: %s; %d refunds", j.raw, refundsOf(t, ts))
 	}
 }
