@@ -17,28 +17,6 @@ import (
 // schemas cannot express (see NewOutput).
 var ErrOutputType = errors.New("aigentic: type cannot be a typed answer")
 
-// Strict mode's limits, from OpenAI's Structured Outputs guide
-// (https://platform.openai.com/docs/guides/structured-outputs, "Supported
-// schemas"): objects nest at most 10 levels, hold at most 5,000
-// properties in all, and enums at most 1,000 values in all.
-const (
-	strictMaxDepth      = 10
-	strictMaxProperties = 5000
-	strictMaxEnumValues = 1000
-)
-
-// strictUnsupported are the JSON Schema keywords strict mode rejects (the
-// same guide): composition with allOf, not and if/then/else, the
-// dependent keywords, objects' patternProperties, unevaluatedProperties,
-// propertyNames and min/maxProperties, strings' min/maxLength, arrays'
-// unevaluatedItems, contains and uniqueItems. A `jsonschema` struct tag
-// can bring them in.
-var strictUnsupported = []string{
-	"allOf", "not", "if", "then", "else", "dependentRequired", "dependentSchemas",
-	"patternProperties", "unevaluatedProperties", "propertyNames", "minProperties", "maxProperties",
-	"minLength", "maxLength", "unevaluatedItems", "contains", "minContains", "maxContains", "uniqueItems",
-}
-
 // outputSchema derives the strict JSON schema of T's answers: NewTool's
 // schema (schema.For) with every property required — an optional one
 // (omitempty) made nullable, so a model sends null for what it leaves
@@ -52,11 +30,11 @@ func outputSchema(t reflect.Type) (map[string]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrOutputType, err)
 	}
-	s := strictWalk{}
-	if err := s.walk(m, "#", 0); err != nil {
+	strict, err := schema.Strict(m)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %w", ErrOutputType, t, err)
 	}
-	return m, nil
+	return strict, nil
 }
 
 // checkOutputType walks T as encoding/json sees it and refuses what a
@@ -127,124 +105,6 @@ func checkType(t reflect.Type, path string, stack []reflect.Type) error {
 		}
 	}
 	return nil
-}
-
-// strictWalk makes a derived schema strict in place and checks it,
-// counting what strict mode limits.
-type strictWalk struct {
-	properties, enumValues int
-}
-
-func (s *strictWalk) walk(node map[string]any, at string, depth int) error {
-	for _, k := range strictUnsupported {
-		if _, ok := node[k]; ok {
-			return fmt.Errorf("at %s: strict mode does not support %q (from a jsonschema tag?)", at, k)
-		}
-	}
-	if node["type"] == nil && node["enum"] == nil && node["const"] == nil && node["anyOf"] == nil {
-		return fmt.Errorf("at %s: a schema without a type (a json.RawMessage, or a type with its own JSON encoding?): strict mode needs one", at)
-	}
-	if enum, ok := node["enum"].([]any); ok {
-		if s.enumValues += len(enum); s.enumValues > strictMaxEnumValues {
-			return fmt.Errorf("at %s: more than %d enum values in all", at, strictMaxEnumValues)
-		}
-	}
-	if node["type"] == "object" {
-		if depth++; depth > strictMaxDepth {
-			return fmt.Errorf("at %s: objects nested more than %d levels deep", at, strictMaxDepth)
-		}
-		if err := s.object(node, at, depth); err != nil {
-			return err
-		}
-	}
-	if items, ok := node["items"].(map[string]any); ok {
-		return s.walk(items, at+"/items", depth)
-	}
-	if anyOf, ok := node["anyOf"].([]any); ok {
-		for i, v := range anyOf {
-			if sub, ok := v.(map[string]any); ok {
-				if err := s.walk(sub, fmt.Sprintf("%s/anyOf/%d", at, i), depth); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// object requires every property of an object schema, nullable when it
-// was optional, and closes the object.
-func (s *strictWalk) object(node map[string]any, at string, depth int) error {
-	if ap, ok := node["additionalProperties"]; ok && ap != false {
-		return fmt.Errorf("at %s: an object with free keys: strict mode needs every property named", at)
-	}
-	node["additionalProperties"] = false
-	props, _ := node["properties"].(map[string]any)
-	if props == nil {
-		props = map[string]any{}
-		node["properties"] = props
-	}
-	if s.properties += len(props); s.properties > strictMaxProperties {
-		return fmt.Errorf("at %s: more than %d properties in all", at, strictMaxProperties)
-	}
-	required := map[string]bool{}
-	switch list := node["required"].(type) {
-	case []any:
-		for _, v := range list {
-			if name, ok := v.(string); ok {
-				required[name] = true
-			}
-		}
-	case []string:
-		for _, name := range list {
-			required[name] = true
-		}
-	}
-	names := make([]string, 0, len(props))
-	for name := range props {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	all := make([]any, len(names))
-	for i, name := range names {
-		sub, ok := props[name].(map[string]any)
-		if !ok {
-			return fmt.Errorf("at %s/properties/%s: a schema without a type (any JSON value): strict mode needs one", at, name)
-		}
-		if err := s.walk(sub, at+"/properties/"+name, depth); err != nil {
-			return err
-		}
-		if !required[name] {
-			props[name] = nullable(sub)
-		}
-		all[i] = name
-	}
-	node["required"] = all
-	return nil
-}
-
-// nullable makes an optional property's schema accept null: the rule
-// OpenAI gives for optional fields in strict mode, and the one package
-// openai's StrictSchema applies.
-func nullable(sub map[string]any) map[string]any {
-	switch t := sub["type"].(type) {
-	case string:
-		if t != "null" {
-			sub["type"] = []any{t, "null"}
-		}
-	case []any:
-		if !slices.Contains(t, any("null")) {
-			sub["type"] = append(t, "null")
-		}
-	default:
-		if sub["enum"] == nil {
-			return map[string]any{"anyOf": []any{sub, map[string]any{"type": "null"}}}
-		}
-	}
-	if enum, ok := sub["enum"].([]any); ok && !slices.Contains(enum, nil) {
-		sub["enum"] = append(enum, nil)
-	}
-	return sub
 }
 
 // outputName is the schema's name from T: its type name with anything

@@ -22,8 +22,21 @@ func TestMain(m *testing.M) {
 	if mode := os.Getenv(serverModeEnv); mode != "" {
 		os.Exit(serveTest(mode))
 	}
-	goleak.VerifyTestMain(m)
+	dir, err := os.MkdirTemp("", "mcptools-cover-")
+	if err != nil {
+		panic(err)
+	}
+	coverDir = dir
+	goleak.VerifyTestMain(m, goleak.Cleanup(func(int) { os.RemoveAll(dir) }))
 }
+
+// coverDir is given to the test servers as GOCOVERDIR: a test binary
+// built with -cover that has none prints a warning on stderr as it exits,
+// which the tests would read as the server's last words.
+var coverDir string
+
+// coverEnv is the test servers' GOCOVERDIR setting.
+func coverEnv() string { return "GOCOVERDIR=" + coverDir }
 
 // stdioServer is a Server running this test binary as the test server
 // of mode.
@@ -31,7 +44,7 @@ func stdioServer(mode string) Server {
 	return Server{
 		Name:      "orders",
 		Command:   []string{os.Args[0]},
-		Env:       []string{serverModeEnv + "=" + mode},
+		Env:       []string{serverModeEnv + "=" + mode, coverEnv()},
 		StopGrace: 200 * time.Millisecond,
 		Logger:    quiet(),
 	}

@@ -47,7 +47,7 @@ func serveTest(mode string) int {
 		// child (sharing its stdio) and waits, deaf to SIGTERM.
 		signal.Ignore(syscall.SIGTERM)
 		child := exec.Command(os.Args[0])
-		child.Env = append(os.Environ(), serverModeEnv+"=ignoresigterm")
+		child.Env = append(os.Environ(), serverModeEnv+"=ignoresigterm", coverEnv())
 		child.Stdin, child.Stdout, child.Stderr = os.Stdin, os.Stdout, os.Stderr
 		if err := child.Run(); err != nil {
 			fmt.Fprintln(os.Stderr, "wrapper:", err)

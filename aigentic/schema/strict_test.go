@@ -1,4 +1,4 @@
-package openai_test
+package schema_test
 
 import (
 	"encoding/json"
@@ -8,11 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/nexxia-ai/aigentic-examples/aigentic"
-	"github.com/nexxia-ai/aigentic-examples/aigentic/openai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/schema"
 )
 
-// StrictSchema makes a schema what OpenAI's strict mode accepts: every
+// Strict makes a schema what OpenAI's strict mode accepts: every
 // object closed (additionalProperties false), every property required,
 // the optional ones nullable — at every depth, for every way to write a
 // property's type — without touching the caller's schema.
@@ -31,7 +30,7 @@ func TestStrictSchemaNormalises(t *testing.T) {
 		"$defs":    map[string]any{"Person": map[string]any{"type": "object", "properties": map[string]any{"name": map[string]any{"type": "string"}}, "required": []string{"name"}}},
 	}
 	orig, _ := json.Marshal(in)
-	got, err := openai.StrictSchema(in)
+	got, err := schema.Strict(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +60,7 @@ func TestStrictSchemaNormalises(t *testing.T) {
 	}
 }
 
-// A schema derived from a Go struct (aigentic.SchemaFor, as typed answers
+// A schema derived from a Go struct (schema.For, as typed answers
 // and tools do) passes, its omitempty fields made nullable; a root $ref
 // into $defs is inlined.
 func TestStrictSchemaOfAGoStruct(t *testing.T) {
@@ -74,11 +73,11 @@ func TestStrictSchemaOfAGoStruct(t *testing.T) {
 		Lines []line  `json:"lines"`
 		Note  *string `json:"note,omitempty"`
 	}
-	s, err := aigentic.SchemaFor(reflect.TypeOf(order{}))
+	s, err := schema.For(reflect.TypeOf(order{}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := openai.StrictSchema(s)
+	got, err := schema.Strict(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +88,7 @@ func TestStrictSchemaOfAGoStruct(t *testing.T) {
 		}
 	}
 	ref := map[string]any{"$ref": "#/$defs/T", "$defs": map[string]any{"T": map[string]any{"type": "object", "properties": map[string]any{"a": map[string]any{"type": "string"}}}}}
-	if got, err := openai.StrictSchema(ref); err != nil || got["type"] != "object" || got["$ref"] != nil {
+	if got, err := schema.Strict(ref); err != nil || got["type"] != "object" || got["$ref"] != nil {
 		t.Errorf("root $ref: %v, %v", got, err)
 	}
 }
@@ -128,28 +127,30 @@ func TestStrictSchemaRefuses(t *testing.T) {
 		{"eleven levels", deep, "objects nested more than 10 levels deep"},
 		{"1001 enum values", obj(map[string]any{"e": map[string]any{"type": "string", "enum": manyEnum}}), "more than 1000 enum values"},
 		{"a property that is not a schema", obj(map[string]any{"p": "string"}), "at #/properties/p: not a schema object"},
+		{"a property of any value", obj(map[string]any{"raw": true}), "at #/properties/raw: a schema without a type"},
+		{"a schema without a type", obj(map[string]any{"d": map[string]any{"description": "anything"}}), "at #/properties/d: a schema without a type"},
 	}
 	for _, c := range cases {
-		_, err := openai.StrictSchema(c.schema)
-		if !errors.Is(err, openai.ErrStrictSchema) || !strings.Contains(err.Error(), c.says) {
+		_, err := schema.Strict(c.schema)
+		if !errors.Is(err, schema.ErrStrict) || !strings.Contains(err.Error(), c.says) {
 			t.Errorf("%s: %v; want %q", c.name, err, c.says)
 		}
 	}
 }
 
-func FuzzStrictSchema(f *testing.F) {
+func FuzzStrict(f *testing.F) {
 	f.Add(`{"type":"object","properties":{"a":{"type":"string"}}}`)
 	f.Add(`{"type":"object","properties":{"a":{"type":"array","items":{"anyOf":[{"type":"object"},{"$ref":"#/$defs/x"}]}}},"$defs":{"x":{"type":"object"}}}`)
 	f.Add(`{"$ref":"#/$defs/a","$defs":{"a":{"$ref":"#/$defs/a"}}}`)
 	f.Fuzz(func(t *testing.T, s string) {
-		var schema map[string]any
-		if json.Unmarshal([]byte(s), &schema) != nil {
+		var in map[string]any
+		if json.Unmarshal([]byte(s), &in) != nil {
 			return
 		}
-		got, err := openai.StrictSchema(schema)
+		got, err := schema.Strict(in)
 		if err != nil {
-			if !errors.Is(err, openai.ErrStrictSchema) {
-				t.Fatalf("error %v does not match ErrStrictSchema", err)
+			if !errors.Is(err, schema.ErrStrict) {
+				t.Fatalf("error %v does not match ErrStrict", err)
 			}
 			return
 		}
