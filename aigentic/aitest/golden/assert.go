@@ -4,11 +4,11 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/aymanbagabas/go-udiff"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest/internal/atomicfile"
 )
 
 // Assert compares got with the golden file (conventionally under
@@ -20,7 +20,7 @@ import (
 func Assert(t testing.TB, file, got string) {
 	t.Helper()
 	if *update {
-		if err := write(file, got); err != nil {
+		if err := atomicfile.Write(file, []byte(got)); err != nil {
 			t.Fatalf("golden: writing %s: %v", file, err)
 		}
 		t.Logf("golden: wrote %s", file)
@@ -45,28 +45,4 @@ func Diff(want, got string) string {
 		return ""
 	}
 	return udiff.Unified("golden", "now", want, got)
-}
-
-// write writes data to file through a temporary file renamed into place.
-func write(file, data string) error {
-	dir := filepath.Dir(file)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(file)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), file)
 }

@@ -7,12 +7,12 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"go.yaml.in/yaml/v4"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 
+	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest/internal/atomicfile"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 )
 
@@ -157,25 +157,4 @@ func (f *fileFS) IsFileExists(name string) bool {
 	return err == nil
 }
 
-func (f *fileFS) WriteFile(name string, data []byte) error {
-	dir := filepath.Dir(name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(name)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename, nothing to remove
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), name)
-}
+func (f *fileFS) WriteFile(name string, data []byte) error { return atomicfile.Write(name, data) }
