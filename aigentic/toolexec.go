@@ -63,7 +63,7 @@ func (r *AgentRun) execTool(ctx context.Context, f *toolFrame, t *AgentTool, tc 
 	// The context ended first: the run stopped, or the timeout passed.
 	timedOut := ctx.Err() == nil
 	grace := r.stopGrace()
-	timer := time.NewTimer(grace)
+	timer := graceTimer(grace)
 	defer timer.Stop()
 	select {
 	case out := <-done:
@@ -76,6 +76,10 @@ func (r *AgentRun) execTool(ctx context.Context, f *toolFrame, t *AgentTool, tc 
 	r.abandon(f, tc, timedOut, grace)
 	return nil, errAbandoned, timedOut
 }
+
+// graceTimer starts the timer of a stop's grace: time.NewTimer, which the
+// package's tests replace to see the grace asked for without waiting it.
+var graceTimer = time.NewTimer
 
 // errAbandoned is execTool's error for a call it stopped waiting for.
 var errAbandoned = errors.New("aigentic: tool call abandoned: it did not return after its context ended")

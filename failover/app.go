@@ -56,6 +56,9 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
+	if err := cli.Reachable(ctx, model); err != nil {
+		return err // both ends of the list are this server: one line naming it
+	}
 
 	d, err := newDemo(model, cfg, sys, p)
 	if err != nil {

@@ -35,6 +35,9 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
+	if err := cli.Reachable(ctx, model); err != nil {
+		return err // one line naming the server, not three failed demos
+	}
 	session := aigentic.NewSession(ctx)
 	defer session.Cancel()
 	d := &desk{ctx: ctx, model: model, guards: newGuards(), p: p, session: session, log: cfg.Log}

@@ -76,6 +76,9 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	}
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
+	if err := cli.Reachable(ctx, model); err != nil {
+		return err // one line naming the server, not four failed demos
+	}
 	tmp, err := os.MkdirTemp("", "aigentic-mcp-")
 	if err != nil {
 		return err

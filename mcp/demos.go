@@ -199,8 +199,12 @@ func demoKilled(ctx context.Context, e *demoEnv) error {
 	case len(calls) == 0 && o.err == nil:
 		e.notShown("4", "the model did not call get_order")
 		return nil
+	case victim == 0 && o.err != nil:
+		return fmt.Errorf("the run failed before the server could be killed: %w", o.err)
+	case victim == 0 && k.err != nil:
+		return fmt.Errorf("the server was not killed: %w", k.err)
 	case victim == 0:
-		return fmt.Errorf("the server was not killed: %v", k.err)
+		return errors.New("the server was not killed: the model's call never reached it")
 	case o.err != nil:
 		return fmt.Errorf("the retry should have restarted the server and answered, but the run failed: %w", o.err)
 	}

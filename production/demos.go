@@ -2,13 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 
-	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
-	"github.com/nexxia-ai/aigentic-examples/aigentic/openai"
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
@@ -70,7 +67,7 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 		if ctx.Err() != nil {
 			return interrupted(p, ctx, n, d.title)
 		}
-		if down := unreachable(err); down != nil {
+		if down := cli.Unreachable(err); down != nil {
 			// No demo can run without the server: one line naming it.
 			return down
 		}
@@ -106,31 +103,6 @@ func interrupted(p *cli.Printer, ctx context.Context, n int, title string) error
 	p.Bad("Interrupted (%s) during demo %d: %s.", cli.Redacted(cause), n, title)
 	p.Line("Every run is bound to the signal context, so the running agent stopped cleanly; the remaining demos were skipped.")
 	return fmt.Errorf("interrupted during demo %d (%s): %w", n, title, cause)
-}
-
-// serverDown is the error of a run whose model server cannot be reached:
-// one line naming the server (its host, never a credential), instead of
-// every demo failing for the same reason.
-type serverDown struct{ err error }
-
-func (s serverDown) Error() string {
-	msg := "the model's server cannot be reached"
-	var me *ai.ModelError
-	if errors.As(s.err, &me) && me.Message != "" {
-		msg = me.Message // "cannot reach the server at 127.0.0.1:8080: connection refused"
-	}
-	return msg + "; every demo needs it, so none ran to the end: start the server, or unset OPENAI_BASE_URL and OPENAI_API_KEY for the offline model"
-}
-
-func (s serverDown) Unwrap() error { return s.err }
-
-// unreachable returns a serverDown for an error that no HTTP answer came
-// back for (openai.ErrUnreachable), else nil.
-func unreachable(err error) error {
-	if err == nil || !errors.Is(err, openai.ErrUnreachable) {
-		return nil
-	}
-	return serverDown{err}
 }
 
 // failures are the errors of the demos that did not behave as designed:

@@ -60,6 +60,8 @@ func TestBadInputIsAClearJSONErrorAndLosesNothing(t *testing.T) {
 		{"unknown field", "POST", "/v1/jobs", "", `{"query":"hi","priority":1}`, 400, `unknown field "priority"`},
 		{"long unknown field is not echoed whole", "POST", "/v1/jobs", "", `{"` + strings.Repeat("p", 5000) + `":1}`, 400, `unknown field "` + strings.Repeat("p", maxEcho) + `"…`},
 		{"wrong type", "POST", "/v1/jobs", "", `{"query":42}`, 400, `field "query": want a JSON string, not a JSON number`},
+		{"a field given twice", "POST", "/v1/jobs", "", `{"query":"a","query":"b"}`, 400, `field "query" given twice`},
+		{"a field in another case", "POST", "/v1/runs", "", `{"Query":"a"}`, 400, `unknown field "Query": field names are case-sensitive; did you mean "query"?`},
 		{"array body", "POST", "/v1/jobs", "", `[]`, 400, `request body must be a JSON object, not a JSON array`},
 		{"two objects", "POST", "/v1/jobs", "", `{"query":"a"}{"query":"b"}`, 400, "a single JSON object"},
 		{"empty body", "POST", "/v1/runs", "", ` `, 400, "request body is empty"},

@@ -356,7 +356,8 @@ func TestApprovalAfterCancel(t *testing.T) {
 	}
 	job := ts.waitJob(t, keys["t"], id, "cancelled")
 	as, _ := job.body["approvals"].([]any)
-	if refundsOf(t, ts) != 0 || model.Calls() != 1 || len(as) != 1 || as[0].(map[string]any)["status"] != "cancelled" || job.body["pending_approval"] != nil {
+	if refundsOf(t, ts) != 0 || model.Calls() != 1 || len(as) != 1 || as[0].(map[string]any)["status"] != "cancelled" || job.body["pending_approval"] != nil ||
+		job.body["outcome"] != "canceled" {
 		t.Fatalf("cancelled job %s; %d refunds, %d model calls", job.raw, refundsOf(t, ts), model.Calls())
 	}
 }

@@ -227,3 +227,11 @@ func (s *service) requireRole(role string, h http.HandlerFunc) http.HandlerFunc 
 		h(w, r)
 	}
 }
+
+// withArticle is role with its indefinite article: "an admin", "a metrics".
+func withArticle(role string) string {
+	if role != "" && strings.ContainsRune("aeiou", rune(role[0])) {
+		return "an " + role
+	}
+	return "a " + role
+}

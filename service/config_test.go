@@ -70,6 +70,11 @@ func TestTenantsFile(t *testing.T) {
 			t.Errorf("%s: %v, want ErrTenantsFile", name, err)
 		}
 	}
+	// A file named by mistake: what the decoder could not read is not
+	// quoted back (it could be a key file).
+	if _, err := parseTenants(strings.NewReader("s3cret:x:0:0:root:/root:/bin/bash\n")); !errors.Is(err, ErrTenantsFile) || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("a file that is not a tenants file: %v", err)
+	}
 	model := func(string) (ai.Model, error) { return aitest.NewScripted(), nil }
 	for field, yaml := range map[string]string{"timeout": "timeout: -5s", "rate": "rate: -1", "daily_token_budget": "daily_token_budget: -2", "max_queued_jobs": "max_queued_jobs: -1"} {
 		if _, err := parseTenants(strings.NewReader("tenants:\n  a:\n    " + yaml + "\n")); err == nil || !strings.Contains(err.Error(), field+" is out of range") {

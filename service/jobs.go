@@ -193,7 +193,7 @@ func finalized(st rivertype.JobState) bool {
 // notification table, and River also polls for cancellations every two
 // seconds) and its run stops. A job that already ended is a 409.
 func (s *service) cancelJob(w http.ResponseWriter, r *http.Request) {
-	job, _, pub, err := s.tenantJob(r)
+	job, args, pub, err := s.tenantJob(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -206,6 +206,13 @@ func (s *service) cancelJob(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.writeError(w, r, fmt.Errorf("cancel job: %w", err))
 		return
+	}
+	if job.State == rivertype.JobStateCancelled {
+		// River cancelled it at once (queued, or waiting for an approval): no
+		// worker will record its outcome, so this does.
+		if err := s.store.finishRun(r.Context(), job.ID, args.Tenant, outcomeCanceled, "", "cancelled by "+principalOf(r.Context()).String()+" before a worker ran it again"); err != nil {
+			s.logger.Warn("cancelled job's outcome not recorded", "job", pub, "job_id", job.ID, "error", err)
+		}
 	}
 	s.logger.Info("job cancel requested", "job", pub, "job_id", job.ID, "state", job.State, "by", principalOf(r.Context()).String())
 	writeJSON(w, http.StatusAccepted, map[string]any{"id": pub, "state": string(job.State)})

@@ -18,8 +18,9 @@ const maxBodyBytes = 64 << 10
 
 // readJSON decodes the request's JSON body into v: the content type must
 // be application/json (415 otherwise), the body at most maxBodyBytes
-// (413), one JSON value with no unknown fields (400, naming the field or
-// the byte where the JSON broke). Errors are *httpError.
+// (413), one JSON value with no unknown fields, no field given twice and
+// every field name spelt as documented (400, naming the field or the byte
+// where the JSON broke). Errors are *httpError.
 func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	ct, err := singleHeader(r, "Content-Type")
 	if err != nil {
@@ -32,7 +33,14 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	if err != nil || mt != "application/json" {
 		return &httpError{status: http.StatusUnsupportedMediaType, reason: reasonMediaType, msg: fmt.Sprintf("Content-Type %s: want application/json", echo(ct))}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		return jsonError(err)
+	}
+	if err := checkFieldNames(body, v); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return jsonError(err)
@@ -129,4 +137,53 @@ func jsonKind(t reflect.Type) string {
 		return "array"
 	}
 	return "object"
+}
+
+// checkFieldNames refuses what encoding/json lets through in a request
+// object: a field given twice (it keeps the last, so two readers of one
+// body could see two requests) and a field name in another case than its
+// own ("Query" for "query"; it matches case-insensitively). Anything it
+// cannot read is left to the decoder to explain.
+func checkFieldNames(body []byte, v any) error {
+	t := reflect.TypeOf(v)
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	names := map[string]string{} // lower case → as documented
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if name == "" {
+			name = f.Name
+		}
+		if name != "-" && f.IsExported() {
+			names[strings.ToLower(name)] = name
+		}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil
+		}
+		key, _ := tok.(string)
+		if seen[key] {
+			return badRequest("field " + echo(key) + " given twice")
+		}
+		seen[key] = true
+		if want, ok := names[strings.ToLower(key)]; ok && want != key {
+			return badRequest("unknown field " + echo(key) + ": field names are case-sensitive; did you mean " + strconv.Quote(want) + "?")
+		}
+		var skip json.RawMessage
+		if dec.Decode(&skip) != nil {
+			return nil
+		}
+	}
+	return nil
 }

@@ -132,6 +132,9 @@ func loadTenants(path string) (*tenantsFile, error) {
 	return parseTenants(bytes.NewReader(b))
 }
 
+// yamlQuoted is a value the YAML decoder quotes in its errors.
+var yamlQuoted = regexp.MustCompile("`[^`]*`")
+
 // parseTenants decodes and checks a tenants file: tenant IDs, each
 // field's range, and every key entry (a keyring is built to check them).
 func parseTenants(r io.Reader) (*tenantsFile, error) {
@@ -139,7 +142,9 @@ func parseTenants(r io.Reader) (*tenantsFile, error) {
 	dec := yaml.NewDecoder(r)
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrTenantsFile, err)
+		// The decoder quotes what it could not read: a file named by
+		// mistake (a key file, /etc/shadow) must not reach a log.
+		return nil, fmt.Errorf("%w: %s", ErrTenantsFile, yamlQuoted.ReplaceAllString(err.Error(), "`…`"))
 	}
 	if len(f.Tenants) == 0 {
 		return nil, fmt.Errorf("%w: no tenants (want a \"tenants:\" map of tenant IDs to limits)", ErrTenantsFile)

@@ -36,8 +36,12 @@ var ErrInvalid = errors.New("schema: invalid JSON schema")
 // For derives the JSON object schema of a Go struct type: field names from
 // `json` tags, descriptions from `description` (or
 // `jsonschema_description`) tags, fields without `omitempty` required,
-// extra properties rejected, no $ref (every type expanded in place). It
-// fails for a type that is not a struct (after pointers).
+// extra properties rejected, no $ref (every type expanded in place). The
+// other keywords come from invopop's `jsonschema` tag, comma-separated:
+// `jsonschema:"pattern=^[A-Z]{3}-[0-9]{3}$"`, `jsonschema:"enum=ups,enum=dhl"`,
+// `jsonschema:"format=date"`, `jsonschema:"minimum=0.1,maximum=30"` — a tag
+// of another name (`pattern:"..."`) is not read. It fails for a type that
+// is not a struct (after pointers).
 func For(t reflect.Type) (map[string]any, error) {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -145,5 +146,29 @@ func TestOfflineRunsPlain(t *testing.T) {
 		if strings.Contains(stdout, "\x1b[") {
 			t.Errorf("%s: colour escapes on a pipe:\n%q", ex, stdout)
 		}
+	}
+}
+
+// TestServerDownAlike: with OPENAI_BASE_URL on a port nothing listens on,
+// every example exits 1 and names the server it cannot reach — never a
+// success, never a panic, never the credentials of the URL.
+func TestServerDownAlike(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	for _, ex := range examples {
+		t.Run(ex, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, code := runExample(t, ex, cleanEnv(t, "OPENAI_BASE_URL=http://user:s3cret-pw@"+addr+"/v1", "OPENAI_MODEL=tiny-qwen", "TIMEOUT=60s"))
+			if code != 1 || !strings.Contains(stderr, "cannot reach the server at "+addr) {
+				t.Errorf("exit %d, stderr %q; want exit 1 and the server named\n%s", code, stderr, stdout)
+			}
+			if strings.Contains(stdout+stderr, "s3cret-pw") || strings.Contains(stdout+stderr, "panic") {
+				t.Errorf("a credential or a panic in the output:\n%s\n%s", stdout, stderr)
+			}
+		})
 	}
 }

@@ -1,11 +1,13 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/openai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/provider"
 )
 
@@ -60,4 +62,40 @@ func Start(spec Spec, cfg *Config, args []string, getenv func(string) string, ou
 	}
 	p.Line("%s", desc)
 	return model, p, nil
+}
+
+// ServerDown is the error of a program whose model server cannot be
+// reached: one line naming the server (its host, never a credential),
+// instead of every demo failing for the same reason. Err is the model's
+// error (errors.Is(err, openai.ErrUnreachable)).
+type ServerDown struct{ Err error }
+
+func (s *ServerDown) Error() string {
+	msg := "the model's server cannot be reached"
+	var me *ai.ModelError
+	if errors.As(s.Err, &me) && me.Message != "" {
+		msg = me.Message // "cannot reach the server at 127.0.0.1:8080: connection refused"
+	}
+	return msg + "; every demo needs it, so none ran to the end: start the server, or unset OPENAI_BASE_URL and OPENAI_API_KEY for the offline model"
+}
+
+// Unwrap returns the model's error.
+func (s *ServerDown) Unwrap() error { return s.Err }
+
+// Unreachable returns a *ServerDown for an error that no HTTP answer came
+// back for (openai.ErrUnreachable), else nil.
+func Unreachable(err error) error {
+	if err == nil || !errors.Is(err, openai.ErrUnreachable) {
+		return nil
+	}
+	return &ServerDown{err}
+}
+
+// Reachable checks, before any demo, that model's server answers at all
+// (model.Ping): a *ServerDown when it cannot be reached; nil otherwise,
+// whatever else the check said (the demos show it). The built-in offline
+// model is always reachable.
+func Reachable(ctx context.Context, model ai.Model) error {
+	_, err := model.Ping(ctx)
+	return Unreachable(err)
 }
