@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -12,8 +13,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/openai/openaitest"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 )
 
 // authHeaderKey carries the Authorization header the gateway received to
@@ -149,4 +152,31 @@ func dumpTables(t *testing.T, db *sql.DB, tables ...string) string {
 		rows.Close()
 	}
 	return out.String()
+}
+
+// A parked call's every text is redacted before it is stored: a
+// gateway that echoed the key into the model's tool call (arguments,
+// ids), or a tool's Validate message quoting them, must not put it in the
+// checkpoint the service keeps and serves.
+func TestParkedCallIsRedacted(t *testing.T) {
+	const key = "sk-parked-0123456789abcdef0123"
+	secret.Register(key)
+	cp := &aigentic.Checkpoint{Pending: &aigentic.PendingApproval{
+		ID:               "call_" + key,
+		Call:             ai.ToolCall{ID: "call_" + key, Name: "issue_refund", Arguments: `{"note":"` + key + `"}`},
+		Args:             map[string]any{"note": key, "nested": []any{map[string]any{key: key}}},
+		Message:          "will refund; note " + key,
+		Values:           map[string]any{"note": key},
+		ValidationErrors: []string{"note: " + key},
+	}}
+	b, err := json.Marshal(redactCheckpoint(cp))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), key) || !strings.Contains(string(b), "issue_refund") {
+		t.Fatalf("the stored checkpoint: %s", b)
+	}
+	if !strings.Contains(cp.Pending.Message, key) {
+		t.Fatal("the run's own checkpoint was changed")
+	}
 }
