@@ -77,7 +77,7 @@ func runApp(t *testing.T, args []string, sys system) (string, error) {
 	}
 	sys.self = self(t)
 	if sys.callTimeout == 0 {
-		sys.callTimeout = 500 * time.Millisecond
+		sys.callTimeout = 2 * time.Second
 	}
 	sys.retryDelay = time.Millisecond
 	var out testutil.SyncBuffer

@@ -137,7 +137,7 @@ func TestRestartLimit(t *testing.T) {
 // reads; the run goes on and the connection still serves.
 func TestCallTimeout(t *testing.T) {
 	s := stdioServer("basic")
-	s.CallTimeout = 300 * time.Millisecond
+	s.CallTimeout = time.Second
 	ts := connect(t, s)
 	pid := pidOf(t, ts)
 	run, _, err := runAgent(t, ts.Tools(), aigentic.Agent{},
@@ -146,7 +146,7 @@ func TestCallTimeout(t *testing.T) {
 		t.Fatalf("run: %v", err)
 	}
 	res := toolResults(run)
-	if !res[0].IsError || !strings.Contains(res[0].Content, "did not answer within 300ms") {
+	if !res[0].IsError || !strings.Contains(res[0].Content, "did not answer within 1s") {
 		t.Errorf("slow: %q; want a timeout error result", res[0].Content)
 	}
 	if res[1].IsError || pidOf(t, ts) != pid {
@@ -211,7 +211,7 @@ func TestHugeAndEndlessMessages(t *testing.T) {
 // the server; Close leaves nothing behind.
 func TestFrozenServer(t *testing.T) {
 	s := stdioServer("basic")
-	s.CallTimeout = 300 * time.Millisecond
+	s.CallTimeout = time.Second
 	ts := connect(t, s)
 	pid := pidOf(t, ts)
 	big := strings.Repeat("x", 1<<20)
@@ -222,7 +222,7 @@ func TestFrozenServer(t *testing.T) {
 	}
 	res := toolResults(run)
 	for i, name := range []string{"freeze", "echo"} {
-		if !res[i].IsError || !strings.Contains(res[i].Content, "did not answer within 300ms") {
+		if !res[i].IsError || !strings.Contains(res[i].Content, "did not answer within 1s") {
 			t.Errorf("%s: %.100q; want a timeout", name, res[i].Content)
 		}
 	}
@@ -264,7 +264,7 @@ func TestSubprocessEnvironment(t *testing.T) {
 // the whole process group; no orphan is left.
 func TestWrapperLeavesNoOrphan(t *testing.T) {
 	s := stdioServer("wrapper")
-	s.CallTimeout = 200 * time.Millisecond
+	s.CallTimeout = time.Second
 	ts := connect(t, s)
 	wrapper := pidOf(t, ts)
 	run, _, err := runAgent(t, ts.Tools(), aigentic.Agent{}, aitest.Call("orders_pid", `{}`), aitest.Call("orders_hang", `{}`))
