@@ -150,9 +150,9 @@ func (a *authenticator) authenticate(r *http.Request, role string) (*principal, 
 	case role == h.role:
 	case role == roleMetrics && h.role == roleAdmin:
 	case role == roleTenant:
-		return nil, forbidden("call a tenant's endpoints (it is a " + h.role + " key)")
+		return nil, forbidden("call a tenant's endpoints (it is " + withArticle(h.role) + " key)")
 	default:
-		return nil, forbidden("call this endpoint (it is a " + h.role + " key)")
+		return nil, forbidden("call this endpoint (it is " + withArticle(h.role) + " key)")
 	}
 	if h.role == roleTenant {
 		p.tenant = a.tenants[h.tenant]

@@ -312,3 +312,11 @@ func TestPublicJobIDsAreRandom(t *testing.T) {
 		}
 	}
 }
+
+func TestRoleWithArticle(t *testing.T) {
+	for role, want := range map[string]string{"admin": "an admin", "metrics": "a metrics", "tenant": "a tenant"} {
+		if got := withArticle(role); got != want {
+			t.Errorf("withArticle(%q) = %q, want %q", role, got, want)
+		}
+	}
+}

@@ -83,7 +83,7 @@ func (a *authenticator) authenticateUI(r *http.Request) (*principal, error) {
 		case h == nil:
 			return nil, uiUnauthenticated(true)
 		case h.role != roleAdmin:
-			return nil, forbidden("open River's UI (it is a " + h.role + " key)")
+			return nil, forbidden("open River's UI (it is " + withArticle(h.role) + " key)")
 		}
 		return &principal{role: roleAdmin, keyID: h.id, keyName: h.name, via: viaAPIKey}, nil
 	}
