@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -30,18 +29,6 @@ type config struct {
 	window int
 	// reset forgets the stored conversation first.
 	reset bool
-}
-
-// DefaultDir is where conversations go without -dir: <user config
-// dir>/aigentic-examples/chat (on Linux ~/.config/aigentic-examples/chat,
-// on macOS ~/Library/Application Support/aigentic-examples/chat, on
-// Windows %AppData%\aigentic-examples\chat).
-func DefaultDir(userConfigDir func() (string, error)) (string, error) {
-	base, err := userConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("no default directory for conversations (%v): pass -dir DIR", err)
-	}
-	return filepath.Join(base, "aigentic-examples", "chat"), nil
 }
 
 // spec is the command line: the shared flags, -user, -dir, -window and
@@ -77,9 +64,9 @@ func (c *config) check(sys system) error {
 		return cli.Usagef("-dir is empty: give a directory")
 	}
 	if c.dir == "" {
-		dir, err := DefaultDir(sys.userConfigDir)
+		dir, err := cli.DataDir(sys.userConfigDir, "chat", "conversations", "dir")
 		if err != nil {
-			return cli.Usage(err)
+			return err
 		}
 		c.dir = dir
 	}

@@ -172,16 +172,7 @@ func flagsToRepeat(cfg config) string {
 		fmt.Fprintf(&b, " -user %s", cfg.user)
 	}
 	if cfg.Set["dir"] {
-		fmt.Fprintf(&b, " -dir %s", shellQuote(cfg.dir))
+		fmt.Fprintf(&b, " -dir %s", cli.ShellQuote(cfg.dir))
 	}
 	return b.String()
-}
-
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -2,8 +2,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,18 +14,6 @@ type config struct {
 	cli.Config
 	user     string
 	storeDir string
-}
-
-// DefaultStoreDir is where memories go without -store:
-// <user config dir>/aigentic-examples/memory (on Linux
-// ~/.config/aigentic-examples/memory, on macOS ~/Library/Application
-// Support/aigentic-examples/memory, on Windows %AppData%\aigentic-examples\memory).
-func DefaultStoreDir(userConfigDir func() (string, error)) (string, error) {
-	base, err := userConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("no default store directory (%v): pass -store DIR", err)
-	}
-	return filepath.Join(base, "aigentic-examples", "memory"), nil
 }
 
 func spec(c *config) cli.Spec {
@@ -53,9 +39,9 @@ func (c *config) check(sys system) error {
 		return cli.Usagef("-store is empty: give a directory")
 	}
 	if c.storeDir == "" {
-		dir, err := DefaultStoreDir(sys.userConfigDir)
+		dir, err := cli.DataDir(sys.userConfigDir, "memory", "memories", "store")
 		if err != nil {
-			return cli.Usage(err)
+			return err
 		}
 		c.storeDir = dir
 	}

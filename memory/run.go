@@ -110,18 +110,9 @@ func flagsToRepeat(cfg config) string {
 		fmt.Fprintf(&b, " -user %s", cfg.user)
 	}
 	if cfg.Set["store"] {
-		fmt.Fprintf(&b, " -store %s", shellQuote(cfg.storeDir))
+		fmt.Fprintf(&b, " -store %s", cli.ShellQuote(cfg.storeDir))
 	}
 	return b.String()
-}
-
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // newAgent is the agent of this example: the memory tools and production

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -270,4 +271,29 @@ func resolveTraceDir(cfg *Config, getenv func(string) string) error {
 		return nil
 	}
 	return Usagef("trace directory %s: %v", cfg.TraceDir, err)
+}
+
+// DataDir is an example's default directory for what outlives the
+// process: <user config dir>/aigentic-examples/<name> (on Linux
+// ~/.config/aigentic-examples/<name>, on macOS ~/Library/Application
+// Support/aigentic-examples/<name>, on Windows %AppData%\aigentic-examples\<name>).
+// Without a user config directory it is a usage error naming what goes
+// there ("conversations") and the flag to pass instead.
+func DataDir(userConfigDir func() (string, error), name, what, flag string) (string, error) {
+	base, err := userConfigDir()
+	if err != nil {
+		return "", Usage(fmt.Errorf("no default directory for %s (%v): pass -%s DIR", what, err, flag))
+	}
+	return filepath.Join(base, "aigentic-examples", name), nil
+}
+
+// ShellQuote is s as a POSIX shell word: as it is when it holds only
+// letters, digits and /._-, else in single quotes.
+func ShellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
