@@ -49,7 +49,6 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 		return nil, err
 	}
 	st := &runState{
-		id:       newID("run"),
 		agent:    a,
 		maxCalls: a.MaxLLMCalls,
 		parent:   parent,
@@ -71,7 +70,14 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 
 	r.session = a.Session
 	if r.session == nil || r.session.Context == nil {
-		r.session = &Session{ID: newID("ses"), Context: context.Background()}
+		// A session of the run's own, in the run: its id and the run's
+		// are made together.
+		var sid string
+		r.id, sid = newIDs("run", "ses")
+		r.ownSession = Session{ID: sid, Context: context.Background()}
+		r.session = &r.ownSession
+	} else {
+		r.id = newID("run")
 	}
 	r.deriveContext(ctx) // runcontext.go
 	r.stoppable = events || parent != nil || r.session.Context.Done() != nil || ctx != nil && ctx.Done() != nil
@@ -128,14 +134,24 @@ func (r *AgentRun) prepareTools() error {
 	if n == 0 {
 		return nil
 	}
-	r.tools = make([]AgentTool, 0, n)
-	r.tools = append(r.tools, a.AgentTools...)
-	r.tools = append(r.tools, memTools...)
-	for i := range a.Agents {
-		r.tools = append(r.tools, subAgentTool(a.Agents[i]))
+	if n == len(a.AgentTools) {
+		// The agent's own tools alone: read in place (capped, so nothing
+		// the run appends could reach the caller's array).
+		r.tools = a.AgentTools[:n:n]
+	} else {
+		r.tools = make([]AgentTool, 0, n)
+		r.tools = append(r.tools, a.AgentTools...)
+		r.tools = append(r.tools, memTools...)
+		for i := range a.Agents {
+			r.tools = append(r.tools, subAgentTool(a.Agents[i]))
+		}
 	}
-	r.schemas = make([]*schema.Validator, len(r.tools))
-	r.aiTools = make([]ai.Tool, len(r.tools))
+	if n <= len(r.toolBuf.schemas) {
+		r.schemas, r.aiTools = r.toolBuf.schemas[:n], r.toolBuf.aiTools[:n]
+	} else {
+		r.schemas = make([]*schema.Validator, n)
+		r.aiTools = make([]ai.Tool, n)
+	}
 	for i := range r.tools {
 		t := &r.tools[i]
 		if !validToolName(t.Name) {

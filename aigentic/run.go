@@ -40,13 +40,17 @@ type runState struct {
 	id      string
 	agent   Agent
 	session *Session
-	ctx     context.Context
-	cancel  context.CancelCauseFunc
-	logger  *slog.Logger
+	// ownSession is the session of a run started without one.
+	ownSession Session
+	ctx        context.Context
+	cancel     context.CancelCauseFunc
+	logger     *slog.Logger
 	// handler and loggerVal are what logger is made of (log.go);
 	// modelName is the model's name, redacted, for the log.
 	handler   runHandler
 	loggerVal slog.Logger
+	// logDebug is whether the run logs at Debug (read when it starts).
+	logDebug  bool
 	modelName string
 	policy    *RetryPolicy
 	maxCalls  int
@@ -60,6 +64,12 @@ type runState struct {
 	tools   []AgentTool
 	schemas []*schema.Validator
 	aiTools []ai.Tool
+	// toolBuf holds schemas and aiTools for a run of a few tools, so
+	// preparing them allocates nothing.
+	toolBuf struct {
+		schemas [4]*schema.Validator
+		aiTools [4]ai.Tool
+	}
 
 	// durable is set by StartDurable/ExecuteDurable (checkpoint.go).
 	durable *durableRun

@@ -21,17 +21,17 @@ type toolFrame struct {
 	// interceptor that passes it on does not halt the run.
 	innerErr error
 	// tool is the call's tool as offered to the model (nil: none).
-	tool       *ai.Tool
-	started    time.Time
+	tool    *ai.Tool
+	started time.Time
+	// attempted is when the call's last attempt ended (zero: none ran).
+	attempted  time.Time
 	start      hook.ToolStart
 	attempt    hook.ToolAttempt
 	attemptEnd hook.ToolAttemptEnd
 	end        hook.ToolEnd
-	asked      hook.ApprovalAsked
-	answered   hook.ApprovalAnswered
-	subStart   hook.SubAgentStart
-	subEnd     hook.SubAgentEnd
-	abandoned  hook.ToolAbandoned
+	// The rarer steps — approvals, sub-agents, abandoned calls — are
+	// values of their own: each costs one allocation, next to the wait for
+	// a person or a whole run it reports.
 }
 
 // startTool reports tc's ToolStart from ctx and readies its frame f.
@@ -43,6 +43,7 @@ func (r *AgentRun) startTool(ctx context.Context, f *toolFrame, tc ai.ToolCall) 
 	f.call = hook.ToolCall{ToolCall: tc, Run: &r.info, Tool: f.tool}
 	f.start = hook.ToolStart{Run: &r.info, Call: tc, Tool: f.tool}
 	f.innerErr = nil
+	f.attempted = time.Time{}
 	f.ctx = r.observe(ctx, &f.start)
 	f.started = time.Now()
 }
@@ -93,7 +94,13 @@ func (r *AgentRun) runTool(f *toolFrame, tc ai.ToolCall) (*ai.ToolResult, error)
 	r.mu.Lock()
 	r.cur = nil
 	r.mu.Unlock()
-	res = r.endTool(f, res, err, time.Now())
+	ended := f.attempted
+	if ended.IsZero() || r.toolNext != nil {
+		// No attempt ran, or an interceptor had the last word: read the
+		// clock. Otherwise the call ended when its last attempt did.
+		ended = time.Now()
+	}
+	res = r.endTool(f, res, err, ended)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +133,10 @@ func (r *AgentRun) frameOf(ctx context.Context) *toolFrame {
 // its timeout). It is the innermost step of the tool call chain; ctx is
 // the call's context.
 func (r *AgentRun) answerTool(ctx context.Context, call *hook.ToolCall) (res *ai.ToolResult, err error) {
-	f := r.frameOf(ctx)
+	f := &r.seq
+	if call != &f.call {
+		f = r.frameOf(ctx) // a parallel turn's call, or an interceptor's copy
+	}
 	defer func() { f.innerErr = err }()
 	tc := call.ToolCall
 	idx := r.toolIndex(tc.Name)
@@ -177,8 +187,9 @@ func (r *AgentRun) attempts(ctx context.Context, f *toolFrame, t *AgentTool, tc 
 		r.note(ctx, &f.attempt)
 		start := time.Now()
 		res, err, timedOut := r.execTool(ctx, f, t, tc, args, timeout)
+		f.attempted = time.Now()
 		end := &f.attemptEnd
-		*end = hook.ToolAttemptEnd{Run: &r.info, Call: tc, Attempt: attempt, Err: err, Duration: time.Since(start)}
+		*end = hook.ToolAttemptEnd{Run: &r.info, Call: tc, Attempt: attempt, Err: err, Duration: f.attempted.Sub(start)}
 		if err == nil && !timedOut {
 			r.note(ctx, end)
 			return res, nil
