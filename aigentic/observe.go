@@ -30,9 +30,11 @@ type Stats = hook.Stats
 // events of Next(), then the agent's own Observers. A new sink is an
 // observer plus one line in observeRun; the loop never changes.
 //
-// The run reports through its step values (stepValues): one of each kind,
-// reused, so reporting a step allocates nothing. Observers may not keep
-// them (hook.Observer says so).
+// The run reports through its step values (stepValues, and a tool call's
+// toolFrame): one of each kind, reused, so reporting the steps of a model
+// call or a tool call allocates nothing. The rare ones — approvals,
+// sub-agents, abandoned calls — are made where they happen. Observers may
+// not keep them (hook.Observer says so).
 
 // stepValues are a run's reusable step values (those of a tool call are
 // in its toolFrame).
