@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -121,7 +122,7 @@ type runState struct {
 	// cur is the tool call in progress in a one-at-a-time turn (nil
 	// between tool calls): what the run's own handle's Context and
 	// IdempotencyKey read.
-	cur *toolFrame
+	cur atomic.Pointer[toolFrame]
 	// abandoned are the tool calls the run stopped waiting for (toolexec.go).
 	abandoned []ai.ToolCall
 
@@ -148,9 +149,7 @@ func (r *AgentRun) frame() *toolFrame {
 	if r.scope != nil {
 		return r.scope.frame
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.cur
+	return r.cur.Load()
 }
 
 // scoped returns a handle of the run for one tool call, whose Context is

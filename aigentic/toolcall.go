@@ -87,13 +87,9 @@ func (r *AgentRun) endTool(f *toolFrame, res *ai.ToolResult, err error, ended ti
 func (r *AgentRun) runTool(f *toolFrame, tc ai.ToolCall) (*ai.ToolResult, error) {
 	f.attemptEnd = hook.ToolAttemptEnd{}
 	r.startTool(r.ctx, f, tc)
-	r.mu.Lock()
-	r.cur = f
-	r.mu.Unlock()
+	r.cur.Store(f)
 	res, err := r.callTool(f)
-	r.mu.Lock()
-	r.cur = nil
-	r.mu.Unlock()
+	r.cur.Store(nil)
 	ended := f.attempted
 	if ended.IsZero() || r.toolNext != nil {
 		// No attempt ran, or an interceptor had the last word: read the
