@@ -17,13 +17,13 @@ import (
 // shorter ones are the limiter's bookkeeping, not a wait worth a line.
 const minReportedWait = time.Millisecond
 
-// runLogger is the run's slog logger: Agent.Logger's handler, or
+// runLogger makes the run's slog logger: Agent.Logger's handler, or
 // slog.Default()'s when Logger is nil (read when the run starts, so
 // slog.SetDefault works), filtered at Agent.LogLevel, with the agent,
 // session and run ids on every record, and redacted.
 // The handler and the logger live in the run: making them allocates
 // nothing.
-func (r *AgentRun) runLogger() *slog.Logger {
+func (r *AgentRun) runLogger() {
 	var h slog.Handler
 	if r.agent.Logger != nil {
 		h = r.agent.Logger.Handler()
@@ -36,9 +36,8 @@ func (r *AgentRun) runLogger() *slog.Logger {
 	}
 	r.handler = runHandler{level: r.agent.LogLevel, next: h, ids: [3]slog.Attr{
 		slog.String("agent", Redact(r.agent.Name)), slog.String("session", session), slog.String("run", r.id)}}
-	r.loggerVal = *slog.New(&r.handler)
+	r.logger = *slog.New(&r.handler)
 	r.logDebug = r.agent.LogLevel <= slog.LevelDebug && h.Enabled(context.Background(), slog.LevelDebug)
-	return &r.loggerVal
 }
 
 // logObserver writes the run's steps to its slog logger: one record per run
@@ -55,14 +54,14 @@ type logObserver struct {
 func (o *logObserver) debug() bool { return o.r.logDebug }
 
 func (o *logObserver) Observe(ctx context.Context, step hook.Step) context.Context {
-	l := o.r.logger
+	l := &o.r.logger
 	switch s := step.(type) {
 	case *hook.RunStart:
 		if !o.debug() {
 			break
 		}
 		r := o.r
-		l.DebugContext(ctx, "run started", "model", s.Run.Model, "max_llm_calls", r.maxCalls, "retries", r.agent.Retries, "tools", len(r.tools))
+		l.DebugContext(ctx, "run started", "model", s.Run.Model, "max_llm_calls", r.info.MaxLLMCalls, "retries", r.agent.Retries, "tools", len(r.tools))
 	case *hook.RunEnd:
 		o.runEnd(ctx, s)
 	case *hook.RateLimitWait:
@@ -167,12 +166,13 @@ func (o *logObserver) runEnd(ctx context.Context, s *hook.RunEnd) {
 	if !h.Enabled(ctx, level) {
 		return
 	}
+	model := Redact(o.r.info.Model)
 	rec := slog.NewRecord(time.Now(), level, msg, 0)
-	rec.AddAttrs(slog.String("model", o.r.modelName), slog.Duration("duration", st.Duration), slog.Int("llm_calls", st.LLMCalls),
+	rec.AddAttrs(slog.String("model", model), slog.Duration("duration", st.Duration), slog.Int("llm_calls", st.LLMCalls),
 		slog.Int("tool_calls", st.ToolCalls), slog.Int("tokens_in", st.InputTokens), slog.Int("tokens_out", st.OutputTokens))
 	// Who answered, when it is not the model asked (a failover list's
 	// fallback, a dated version): a name the server chose, so bounded.
-	if m := st.ResponseModel; m != "" && m != o.r.modelName {
+	if m := st.ResponseModel; m != "" && m != model {
 		rec.AddAttrs(slog.String("response_model", truncate(st.ResponseProvider+"/"+m, 256)))
 	}
 	// The counters of what went wrong, only when something did.

@@ -1,6 +1,7 @@
 package aigentic
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -49,20 +50,16 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 		return nil, err
 	}
 	st := &runState{
-		agent:    a,
-		maxCalls: a.MaxLLMCalls,
-		parent:   parent,
-		budgets:  newBudgets(&a, parent),
-		done:     make(chan struct{}),
+		agent:   a,
+		parent:  parent,
+		budgets: newBudgets(&a, parent),
+		done:    make(chan struct{}),
 	}
 	st.self.runState = st
 	r := &st.self
-	if r.maxCalls == 0 {
-		r.maxCalls = DefaultMaxLLMCalls
-	}
 	r.policy = a.RetryPolicy
 	if r.policy == nil {
-		r.policy = &RetryPolicy{}
+		r.policy = &defaultRetryPolicy
 	}
 	if err := r.prepareTools(); err != nil {
 		return nil, err
@@ -82,13 +79,16 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 	r.deriveContext(ctx) // runcontext.go
 	r.stoppable = events || parent != nil || r.session.Context.Done() != nil || ctx != nil && ctx.Done() != nil
 
-	r.logger = r.runLogger()
+	r.runLogger()
 
-	if parent != nil {
+	switch {
+	case parent != nil:
 		r.events = parent.events
-	} else {
-		r.events = &r.ownEvents
-		r.events.init(events)
+	case events:
+		r.events = &eventQueue{}
+		r.events.init(true)
+	default:
+		r.events = &noEvents
 	}
 	r.stats.Started = time.Now()
 	// Room for the prompt and seven tool turns before the first growth.
@@ -107,10 +107,9 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 	r.historyFrom = len(r.messages)
 	r.messages = append(r.messages, ai.Message{Role: ai.RoleUser, Content: message})
 
-	r.modelName = Redact(a.Model.ModelName())
 	r.info = hook.RunInfo{ID: r.id, AgentName: a.Name, SessionID: r.session.ID, Model: a.Model.ModelName(),
-		Provider: ai.ProviderName(a.Model), Tools: r.aiTools, MaxLLMCalls: r.maxCalls, Retries: a.Retries,
-		Started: r.stats.Started, Logger: r.logger, Priced: a.Pricing != nil}
+		Provider: ai.ProviderName(a.Model), Tools: r.aiTools, MaxLLMCalls: cmp.Or(a.MaxLLMCalls, DefaultMaxLLMCalls), Retries: a.Retries,
+		Started: r.stats.Started, Logger: &r.logger, Priced: a.Pricing != nil}
 	r.info.Reporter = r.handle()
 	if parent != nil {
 		r.info.Parent = &parent.info

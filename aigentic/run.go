@@ -45,17 +45,11 @@ type runState struct {
 	ownSession Session
 	ctx        context.Context
 	cancel     context.CancelCauseFunc
-	logger     *slog.Logger
-	// handler and loggerVal are what logger is made of (log.go);
-	// modelName is the model's name, redacted, for the log.
-	handler   runHandler
-	loggerVal slog.Logger
-	// logDebug is whether the run logs at Debug (read when it starts).
-	logDebug  bool
-	modelName string
-	policy    *RetryPolicy
-	maxCalls  int
-	parent    *AgentRun
+	// logger is the run's logger, over handler (log.go).
+	logger  slog.Logger
+	handler runHandler
+	policy  *RetryPolicy
+	parent  *AgentRun
 	// info describes the run to observers and interceptors.
 	info hook.RunInfo
 	// budgets are the Budgets the run draws from: its agent's, then its
@@ -65,21 +59,21 @@ type runState struct {
 	tools   []AgentTool
 	schemas []*schema.Validator
 	aiTools []ai.Tool
-	// toolBuf holds schemas and aiTools for a run of a few tools, so
+	// toolBuf holds schemas and aiTools for a run of one tool, so
 	// preparing them allocates nothing.
 	toolBuf struct {
-		schemas [4]*schema.Validator
-		aiTools [4]ai.Tool
+		schemas [1]*schema.Validator
+		aiTools [1]ai.Tool
 	}
 
 	// durable is set by StartDurable/ExecuteDurable (checkpoint.go).
 	durable *durableRun
 
-	// events is ownEvents for a top-level run; a sub-agent's run shares
-	// its root's queue, so one Next() shows the whole tree of runs.
-	events    *eventQueue
-	ownEvents eventQueue
-	done      chan struct{}
+	// events is a top-level run's own queue (noEvents without events); a
+	// sub-agent's run shares its root's, so one Next() shows the whole
+	// tree of runs.
+	events *eventQueue
+	done   chan struct{}
 
 	// ownCalls is touched only by the run's goroutine, and so is
 	// madeIDs, the tool call IDs it made up (toolcallids.go).
@@ -94,7 +88,7 @@ type runState struct {
 	// obs are the observers every step is reported to (observe.go); the
 	// run's own live in the run, so registering them allocates nothing.
 	obs      []hook.Observer
-	obsBuf   [5]hook.Observer
+	obsBuf   [4]hook.Observer
 	statsObs statsObserver
 	logObs   logObserver
 	eventObs eventObserver
@@ -136,6 +130,8 @@ type runState struct {
 	// then reported under stepMu, one at a time, and approvals asked
 	// under approvalMu, one at a time (parallel.go).
 	concurrent bool
+	// logDebug is whether the run logs at Debug (read when it starts).
+	logDebug   bool
 	stepMu     sync.Mutex
 	approvalMu sync.Mutex
 }

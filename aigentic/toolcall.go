@@ -23,8 +23,10 @@ type toolFrame struct {
 	// tool is the call's tool as offered to the model (nil: none).
 	tool    *ai.Tool
 	started time.Time
-	// attempted is when the call's last attempt ended (zero: none ran).
-	attempted  time.Time
+	// attempted is when the call's last attempt ended, after started
+	// (0: none ran; an offset keeps the frame small and the monotonic
+	// reading).
+	attempted  time.Duration
 	start      hook.ToolStart
 	attempt    hook.ToolAttempt
 	attemptEnd hook.ToolAttemptEnd
@@ -43,7 +45,7 @@ func (r *AgentRun) startTool(ctx context.Context, f *toolFrame, tc ai.ToolCall) 
 	f.call = hook.ToolCall{ToolCall: tc, Run: &r.info, Tool: f.tool}
 	f.start = hook.ToolStart{Run: &r.info, Call: tc, Tool: f.tool}
 	f.innerErr = nil
-	f.attempted = time.Time{}
+	f.attempted = 0
 	f.ctx = r.observe(ctx, &f.start)
 	f.started = time.Now()
 }
@@ -90,11 +92,13 @@ func (r *AgentRun) runTool(f *toolFrame, tc ai.ToolCall) (*ai.ToolResult, error)
 	r.cur.Store(f)
 	res, err := r.callTool(f)
 	r.cur.Store(nil)
-	ended := f.attempted
-	if ended.IsZero() || r.toolNext != nil {
+	var ended time.Time
+	if f.attempted <= 0 || r.toolNext != nil {
 		// No attempt ran, or an interceptor had the last word: read the
 		// clock. Otherwise the call ended when its last attempt did.
 		ended = time.Now()
+	} else {
+		ended = f.started.Add(f.attempted)
 	}
 	res = r.endTool(f, res, err, ended)
 	if err != nil {
@@ -183,9 +187,10 @@ func (r *AgentRun) attempts(ctx context.Context, f *toolFrame, t *AgentTool, tc 
 		r.note(ctx, &f.attempt)
 		start := time.Now()
 		res, err, timedOut := r.execTool(ctx, f, t, tc, args, timeout)
-		f.attempted = time.Now()
+		ended := time.Now()
+		f.attempted = ended.Sub(f.started)
 		end := &f.attemptEnd
-		*end = hook.ToolAttemptEnd{Run: &r.info, Call: tc, Attempt: attempt, Err: err, Duration: f.attempted.Sub(start)}
+		*end = hook.ToolAttemptEnd{Run: &r.info, Call: tc, Attempt: attempt, Err: err, Duration: ended.Sub(start)}
 		if err == nil && !timedOut {
 			r.note(ctx, end)
 			return res, nil
