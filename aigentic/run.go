@@ -130,6 +130,8 @@ type runState struct {
 	// then reported under stepMu, one at a time, and approvals asked
 	// under approvalMu, one at a time (parallel.go).
 	concurrent bool
+	// timed is whether steps are timed (observe.go: now).
+	timed bool
 	// logDebug is whether the run logs at Debug (read when it starts).
 	logDebug   bool
 	stepMu     sync.Mutex

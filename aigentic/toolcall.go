@@ -47,7 +47,7 @@ func (r *AgentRun) startTool(ctx context.Context, f *toolFrame, tc ai.ToolCall) 
 	f.innerErr = nil
 	f.attempted = 0
 	f.ctx = r.observe(ctx, &f.start)
-	f.started = time.Now()
+	f.started = r.now()
 }
 
 // callTool answers f's call: through the agent's interceptors, if any, to
@@ -96,7 +96,7 @@ func (r *AgentRun) runTool(f *toolFrame, tc ai.ToolCall) (*ai.ToolResult, error)
 	if f.attempted <= 0 || r.toolNext != nil {
 		// No attempt ran, or an interceptor had the last word: read the
 		// clock. Otherwise the call ended when its last attempt did.
-		ended = time.Now()
+		ended = r.now()
 	} else {
 		ended = f.started.Add(f.attempted)
 	}
@@ -185,9 +185,9 @@ func (r *AgentRun) attempts(ctx context.Context, f *toolFrame, t *AgentTool, tc 
 	for attempt := 1; ; attempt++ {
 		f.attempt = hook.ToolAttempt{Run: &r.info, Call: tc, Attempt: attempt}
 		r.note(ctx, &f.attempt)
-		start := time.Now()
+		start := r.now()
 		res, err, timedOut := r.execTool(ctx, f, t, tc, args, timeout)
-		ended := time.Now()
+		ended := r.now()
 		f.attempted = ended.Sub(f.started)
 		end := &f.attemptEnd
 		*end = hook.ToolAttemptEnd{Run: &r.info, Call: tc, Attempt: attempt, Err: err, Duration: ended.Sub(start)}
