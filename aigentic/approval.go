@@ -48,8 +48,7 @@ func (r *AgentRun) awaitApproval(ctx context.Context, f *toolFrame, t *AgentTool
 		// An Execute run (or a sub-agent of one) has no event stream:
 		// nobody can see the request, so waiting would only delay the denial.
 		reason := "approval cannot be asked in a run without events (use Start and answer the ApprovalEvent)"
-		f.answered = hook.ApprovalAnswered{Run: &r.info, Call: tc, How: hook.ApprovalNotAskable, Reason: reason}
-		r.note(ctx, &f.answered)
+		r.note(ctx, &hook.ApprovalAnswered{Run: &r.info, Call: tc, How: hook.ApprovalNotAskable, Reason: reason})
 		return false, reason, nil
 	}
 	timeout := r.agent.ApprovalTimeout
@@ -76,12 +75,10 @@ func (r *AgentRun) awaitApproval(ctx context.Context, f *toolFrame, t *AgentTool
 		root.mu.Unlock()
 	}()
 
-	f.asked = hook.ApprovalAsked{Run: &r.info, Call: tc, ID: id, Args: args, Message: vr.Message, Values: vr.Values,
-		ValidationErrors: vr.ValidationErrors, Timeout: timeout, Deadline: time.Now().Add(timeout)}
-	r.note(ctx, &f.asked)
+	r.note(ctx, &hook.ApprovalAsked{Run: &r.info, Call: tc, ID: id, Args: args, Message: vr.Message, Values: vr.Values,
+		ValidationErrors: vr.ValidationErrors, Timeout: timeout, Deadline: time.Now().Add(timeout)})
 
-	answered := &f.answered
-	*answered = hook.ApprovalAnswered{Run: &r.info, Call: tc, Timeout: timeout}
+	answered := &hook.ApprovalAnswered{Run: &r.info, Call: tc, Timeout: timeout}
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
 	select {

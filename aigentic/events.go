@@ -164,6 +164,10 @@ type eventQueue struct {
 	releaseOnce sync.Once
 }
 
+// noEvents is the queue of every run without events (Execute): each of
+// its methods is a no-op, or safe to share (channel's once).
+var noEvents eventQueue
+
 func (q *eventQueue) init(enabled bool) {
 	q.enabled = enabled
 	if enabled {

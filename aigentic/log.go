@@ -17,23 +17,27 @@ import (
 // shorter ones are the limiter's bookkeeping, not a wait worth a line.
 const minReportedWait = time.Millisecond
 
-// runLogger is the run's slog logger: Agent.Logger's handler, or
+// runLogger makes the run's slog logger: Agent.Logger's handler, or
 // slog.Default()'s when Logger is nil (read when the run starts, so
 // slog.SetDefault works), filtered at Agent.LogLevel, with the agent,
 // session and run ids on every record, and redacted.
 // The handler and the logger live in the run: making them allocates
 // nothing.
-func (r *AgentRun) runLogger() *slog.Logger {
+func (r *AgentRun) runLogger() {
 	var h slog.Handler
 	if r.agent.Logger != nil {
 		h = r.agent.Logger.Handler()
 	} else {
 		h = slog.Default().Handler()
 	}
+	session := r.session.ID
+	if r.session != &r.ownSession {
+		session = Redact(session) // the caller's; the run's own is clean
+	}
 	r.handler = runHandler{level: r.agent.LogLevel, next: h, ids: [3]slog.Attr{
-		slog.String("agent", Redact(r.agent.Name)), slog.String("session", Redact(r.session.ID)), slog.String("run", r.id)}}
-	r.loggerVal = *slog.New(&r.handler)
-	return &r.loggerVal
+		slog.String("agent", Redact(r.agent.Name)), slog.String("session", session), slog.String("run", r.id)}}
+	r.logger = *slog.New(&r.handler)
+	r.logDebug = r.agent.LogLevel <= slog.LevelDebug && h.Enabled(context.Background(), slog.LevelDebug)
 }
 
 // logObserver writes the run's steps to its slog logger: one record per run
@@ -41,29 +45,31 @@ func (r *AgentRun) runLogger() *slog.Logger {
 // stop or a sub-agent's failure at Warn; the start is at Debug),
 // retries, tool error results and refused approvals at Warn, every model
 // attempt and tool call at Debug. The Debug-only work (truncating content)
-// is done only when Debug is enabled.
+// is done only when Debug is enabled — which is read once, when the run
+// starts (a handler's level changed during a run applies from the next).
 type logObserver struct {
 	r *AgentRun
 }
 
-func (o *logObserver) debug(ctx context.Context) bool {
-	return o.r.agent.LogLevel <= slog.LevelDebug && o.r.handler.next.Enabled(ctx, slog.LevelDebug)
-}
+func (o *logObserver) debug() bool { return o.r.logDebug }
 
 func (o *logObserver) Observe(ctx context.Context, step hook.Step) context.Context {
-	l := o.r.logger
+	l := &o.r.logger
 	switch s := step.(type) {
 	case *hook.RunStart:
+		if !o.debug() {
+			break
+		}
 		r := o.r
-		l.DebugContext(ctx, "run started", "model", s.Run.Model, "max_llm_calls", r.maxCalls, "retries", r.agent.Retries, "tools", len(r.tools))
+		l.DebugContext(ctx, "run started", "model", s.Run.Model, "max_llm_calls", r.info.MaxLLMCalls, "retries", r.agent.Retries, "tools", len(r.tools))
 	case *hook.RunEnd:
 		o.runEnd(ctx, s)
 	case *hook.RateLimitWait:
-		if s.Err == nil && s.Wait >= minReportedWait {
+		if s.Err == nil && s.Wait >= minReportedWait && o.debug() {
 			l.DebugContext(ctx, "rate limited", "call", s.Call, "waited", s.Wait)
 		}
 	case *hook.ModelStart:
-		if o.debug(ctx) {
+		if o.debug() {
 			msgs := s.Request.Messages
 			l.DebugContext(ctx, "model request", "call", s.Call, "attempt", s.Attempt, "messages", len(msgs), "tools", len(s.Request.Tools),
 				"last_message", truncate(msgs[len(msgs)-1].Content, 200))
@@ -71,7 +77,7 @@ func (o *logObserver) Observe(ctx context.Context, step hook.Step) context.Conte
 	case *hook.ModelEnd:
 		switch {
 		case s.Err == nil:
-			if o.debug(ctx) {
+			if o.debug() {
 				resp := s.Response
 				l.DebugContext(ctx, "model response", "call", s.Call, "attempt", s.Attempt, "duration", s.Duration,
 					"tool_calls", len(resp.Message.ToolCalls), "tokens_in", resp.Usage.InputTokens, "tokens_out", resp.Usage.OutputTokens,
@@ -81,7 +87,7 @@ func (o *logObserver) Observe(ctx context.Context, step hook.Step) context.Conte
 			o.retry(ctx, "model call "+strconv.Itoa(s.Call), s.Attempt, s.RetryIn, s.Err)
 		}
 	case *hook.ToolAttempt:
-		if s.Attempt == 1 && o.debug(ctx) {
+		if s.Attempt == 1 && o.debug() {
 			l.DebugContext(ctx, "tool call", "tool", s.Call.Name, "call_id", s.Call.ID, "arguments", truncate(s.Call.Arguments, 300))
 		}
 	case *hook.ToolAttemptEnd:
@@ -99,7 +105,7 @@ func (o *logObserver) Observe(ctx context.Context, step hook.Step) context.Conte
 		case s.Err != nil:
 		case s.Result.Error:
 			l.WarnContext(ctx, "tool returned an error result", "tool", s.Call.Name, "call_id", s.Call.ID, "result", truncate(s.Result.String(), 300))
-		case o.debug(ctx):
+		case o.debug():
 			l.DebugContext(ctx, "tool result", "tool", s.Call.Name, "call_id", s.Call.ID, "duration", s.Duration, "result", truncate(s.Result.String(), 200))
 		}
 	case *hook.ApprovalAsked:
@@ -114,6 +120,9 @@ func (o *logObserver) Observe(ctx context.Context, step hook.Step) context.Conte
 			l.WarnContext(ctx, "approval impossible; treated as denied", "tool", s.Call.Name, "call_id", s.Call.ID)
 		}
 	case *hook.SubAgentStart:
+		if !o.debug() {
+			break
+		}
 		l.DebugContext(ctx, "sub-agent run started", "sub_agent", s.Child.AgentName, "sub_run", s.Child.ID)
 	case *hook.ToolAbandoned:
 		l.WarnContext(ctx, "tool abandoned: it did not return after its context ended", "tool", s.Call.Name, "call_id", s.Call.ID,
@@ -157,12 +166,13 @@ func (o *logObserver) runEnd(ctx context.Context, s *hook.RunEnd) {
 	if !h.Enabled(ctx, level) {
 		return
 	}
+	model := Redact(o.r.info.Model)
 	rec := slog.NewRecord(time.Now(), level, msg, 0)
-	rec.AddAttrs(slog.String("model", o.r.modelName), slog.Duration("duration", st.Duration), slog.Int("llm_calls", st.LLMCalls),
+	rec.AddAttrs(slog.String("model", model), slog.Duration("duration", st.Duration), slog.Int("llm_calls", st.LLMCalls),
 		slog.Int("tool_calls", st.ToolCalls), slog.Int("tokens_in", st.InputTokens), slog.Int("tokens_out", st.OutputTokens))
 	// Who answered, when it is not the model asked (a failover list's
 	// fallback, a dated version): a name the server chose, so bounded.
-	if m := st.ResponseModel; m != "" && m != o.r.modelName {
+	if m := st.ResponseModel; m != "" && m != model {
 		rec.AddAttrs(slog.String("response_model", truncate(st.ResponseProvider+"/"+m, 256)))
 	}
 	// The counters of what went wrong, only when something did.

@@ -57,9 +57,9 @@ func (r *AgentRun) modelAttempts(ctx context.Context, call *hook.ModelCall) (res
 		if r.policy.AttemptTimeout > 0 {
 			actx, cancel = context.WithTimeout(mctx, r.policy.AttemptTimeout)
 		}
-		start := time.Now()
+		start := r.now()
 		resp, err := r.agent.Model.Generate(actx, call.Request)
-		d := time.Since(start)
+		d := r.now().Sub(start)
 		if cancel != nil {
 			cancel()
 		}

@@ -1,6 +1,7 @@
 package aigentic
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -49,21 +50,16 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 		return nil, err
 	}
 	st := &runState{
-		id:       newID("run"),
-		agent:    a,
-		maxCalls: a.MaxLLMCalls,
-		parent:   parent,
-		budgets:  newBudgets(&a, parent),
-		done:     make(chan struct{}),
+		agent:   a,
+		parent:  parent,
+		budgets: newBudgets(&a, parent),
+		done:    make(chan struct{}),
 	}
 	st.self.runState = st
 	r := &st.self
-	if r.maxCalls == 0 {
-		r.maxCalls = DefaultMaxLLMCalls
-	}
 	r.policy = a.RetryPolicy
 	if r.policy == nil {
-		r.policy = &RetryPolicy{}
+		r.policy = &defaultRetryPolicy
 	}
 	if err := r.prepareTools(); err != nil {
 		return nil, err
@@ -71,18 +67,28 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 
 	r.session = a.Session
 	if r.session == nil || r.session.Context == nil {
-		r.session = &Session{ID: newID("ses"), Context: context.Background()}
+		// A session of the run's own, in the run: its id and the run's
+		// are made together.
+		var sid string
+		r.id, sid = newIDs("run", "ses")
+		r.ownSession = Session{ID: sid, Context: context.Background()}
+		r.session = &r.ownSession
+	} else {
+		r.id = newID("run")
 	}
 	r.deriveContext(ctx) // runcontext.go
 	r.stoppable = events || parent != nil || r.session.Context.Done() != nil || ctx != nil && ctx.Done() != nil
 
-	r.logger = r.runLogger()
+	r.runLogger()
 
-	if parent != nil {
+	switch {
+	case parent != nil:
 		r.events = parent.events
-	} else {
-		r.events = &r.ownEvents
-		r.events.init(events)
+	case events:
+		r.events = &eventQueue{}
+		r.events.init(true)
+	default:
+		r.events = &noEvents
 	}
 	r.stats.Started = time.Now()
 	// Room for the prompt and seven tool turns before the first growth.
@@ -101,10 +107,9 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 	r.historyFrom = len(r.messages)
 	r.messages = append(r.messages, ai.Message{Role: ai.RoleUser, Content: message})
 
-	r.modelName = Redact(a.Model.ModelName())
 	r.info = hook.RunInfo{ID: r.id, AgentName: a.Name, SessionID: r.session.ID, Model: a.Model.ModelName(),
-		Provider: ai.ProviderName(a.Model), Tools: r.aiTools, MaxLLMCalls: r.maxCalls, Retries: a.Retries,
-		Started: r.stats.Started, Logger: r.logger, Priced: a.Pricing != nil}
+		Provider: ai.ProviderName(a.Model), Tools: r.aiTools, MaxLLMCalls: cmp.Or(a.MaxLLMCalls, DefaultMaxLLMCalls), Retries: a.Retries,
+		Started: r.stats.Started, Logger: &r.logger, Priced: a.Pricing != nil}
 	r.info.Reporter = r.handle()
 	if parent != nil {
 		r.info.Parent = &parent.info
@@ -128,14 +133,24 @@ func (r *AgentRun) prepareTools() error {
 	if n == 0 {
 		return nil
 	}
-	r.tools = make([]AgentTool, 0, n)
-	r.tools = append(r.tools, a.AgentTools...)
-	r.tools = append(r.tools, memTools...)
-	for i := range a.Agents {
-		r.tools = append(r.tools, subAgentTool(a.Agents[i]))
+	if n == len(a.AgentTools) {
+		// The agent's own tools alone: read in place (capped, so nothing
+		// the run appends could reach the caller's array).
+		r.tools = a.AgentTools[:n:n]
+	} else {
+		r.tools = make([]AgentTool, 0, n)
+		r.tools = append(r.tools, a.AgentTools...)
+		r.tools = append(r.tools, memTools...)
+		for i := range a.Agents {
+			r.tools = append(r.tools, subAgentTool(a.Agents[i]))
+		}
 	}
-	r.schemas = make([]*schema.Validator, len(r.tools))
-	r.aiTools = make([]ai.Tool, len(r.tools))
+	if n <= len(r.toolBuf.schemas) {
+		r.schemas, r.aiTools = r.toolBuf.schemas[:n], r.toolBuf.aiTools[:n]
+	} else {
+		r.schemas = make([]*schema.Validator, n)
+		r.aiTools = make([]ai.Tool, n)
+	}
 	for i := range r.tools {
 		t := &r.tools[i]
 		if !validToolName(t.Name) {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"sync/atomic"
+	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
 )
@@ -30,9 +31,11 @@ type Stats = hook.Stats
 // events of Next(), then the agent's own Observers. A new sink is an
 // observer plus one line in observeRun; the loop never changes.
 //
-// The run reports through its step values (stepValues): one of each kind,
-// reused, so reporting a step allocates nothing. Observers may not keep
-// them (hook.Observer says so).
+// The run reports through its step values (stepValues, and a tool call's
+// toolFrame): one of each kind, reused, so reporting the steps of a model
+// call or a tool call allocates nothing. The rare ones — approvals,
+// sub-agents, abandoned calls — are made where they happen. Observers may
+// not keep them (hook.Observer says so).
 
 // stepValues are a run's reusable step values (those of a tool call are
 // in its toolFrame).
@@ -82,6 +85,15 @@ func (r *AgentRun) note(ctx context.Context, s hook.Step) {
 	}
 }
 
+// now is the time, for a step's Duration or At: read only when someone
+// can see it (r.timed), the clock being a cost a run pays per step.
+func (r *AgentRun) now() time.Time {
+	if r.timed {
+		return time.Now()
+	}
+	return time.Time{}
+}
+
 // observeRun registers the run's observers (see above). Each built-in one
 // is registered only when it has something to do; the run's own live in
 // the run, so registering them allocates nothing. It is called at the end
@@ -107,6 +119,10 @@ func (r *AgentRun) observeRun() {
 			r.obs = append(r.obs, &guardedObserver{o: o, r: r})
 		}
 	}
+	// Steps are timed when an observer other than stats and the log
+	// registered, or the log writes Debug records (which show durations):
+	// Stats and the run's Info record need the run's own times only.
+	r.timed = len(r.obs) > 2 || r.logDebug
 }
 
 // guardedObserver runs an Observer of the agent's: a panic in it is

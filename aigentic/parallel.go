@@ -58,7 +58,7 @@ func (r *AgentRun) answerParallel(calls []ai.ToolCall) error {
 	for i := range frames {
 		g.Go(func() error {
 			res, err := r.callTool(&frames[i])
-			outcomes[i] = outcome{res, err, time.Now()}
+			outcomes[i] = outcome{res, err, r.now()}
 			if err != nil {
 				first.Do(func() { first.err = err })
 				cancel(err)

@@ -81,8 +81,7 @@ func (r *AgentRun) parkedApproval(f *toolFrame, t *AgentTool, tc ai.ToolCall, ar
 			p.ValidationErrors = append(p.ValidationErrors, Redact(e.Error()))
 		}
 	}
-	answered := &f.answered
-	*answered = hook.ApprovalAnswered{Run: &r.info, Call: tc, Timeout: timeout}
+	answered := &hook.ApprovalAnswered{Run: &r.info, Call: tc, Timeout: timeout}
 	switch dec, ok := d.decisions[tc.ID]; {
 	case ok:
 		answered.Approved, answered.How = dec.Approved, hook.ApprovalByUser
@@ -100,9 +99,8 @@ func (r *AgentRun) parkedApproval(f *toolFrame, t *AgentTool, tc ai.ToolCall, ar
 		answered.Reason = "approval was not given within " + timeout.String() + " (treated as denied)"
 	default:
 		if !known {
-			f.asked = hook.ApprovalAsked{Run: &r.info, Call: tc, ID: tc.ID, Args: args, Message: vr.Message, Values: vr.Values,
-				ValidationErrors: vr.ValidationErrors, Timeout: timeout, Deadline: p.Deadline}
-			r.note(f.ctx, &f.asked)
+			r.note(f.ctx, &hook.ApprovalAsked{Run: &r.info, Call: tc, ID: tc.ID, Args: args, Message: vr.Message, Values: vr.Values,
+				ValidationErrors: vr.ValidationErrors, Timeout: timeout, Deadline: p.Deadline})
 		}
 		if err := r.checkpointParked(p); err != nil {
 			return false, "", err

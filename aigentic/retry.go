@@ -31,6 +31,10 @@ type RetryPolicy struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
+// defaultRetryPolicy is the policy of an agent without one: the zero
+// value, shared (a RetryPolicy is only read).
+var defaultRetryPolicy RetryPolicy
+
 // Default policy values.
 const (
 	DefaultBaseDelay     = 500 * time.Millisecond

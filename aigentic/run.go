@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -40,17 +41,15 @@ type runState struct {
 	id      string
 	agent   Agent
 	session *Session
-	ctx     context.Context
-	cancel  context.CancelCauseFunc
-	logger  *slog.Logger
-	// handler and loggerVal are what logger is made of (log.go);
-	// modelName is the model's name, redacted, for the log.
-	handler   runHandler
-	loggerVal slog.Logger
-	modelName string
-	policy    *RetryPolicy
-	maxCalls  int
-	parent    *AgentRun
+	// ownSession is the session of a run started without one.
+	ownSession Session
+	ctx        context.Context
+	cancel     context.CancelCauseFunc
+	// logger is the run's logger, over handler (log.go).
+	logger  slog.Logger
+	handler runHandler
+	policy  *RetryPolicy
+	parent  *AgentRun
 	// info describes the run to observers and interceptors.
 	info hook.RunInfo
 	// budgets are the Budgets the run draws from: its agent's, then its
@@ -60,15 +59,21 @@ type runState struct {
 	tools   []AgentTool
 	schemas []*schema.Validator
 	aiTools []ai.Tool
+	// toolBuf holds schemas and aiTools for a run of one tool, so
+	// preparing them allocates nothing.
+	toolBuf struct {
+		schemas [1]*schema.Validator
+		aiTools [1]ai.Tool
+	}
 
 	// durable is set by StartDurable/ExecuteDurable (checkpoint.go).
 	durable *durableRun
 
-	// events is ownEvents for a top-level run; a sub-agent's run shares
-	// its root's queue, so one Next() shows the whole tree of runs.
-	events    *eventQueue
-	ownEvents eventQueue
-	done      chan struct{}
+	// events is a top-level run's own queue (noEvents without events); a
+	// sub-agent's run shares its root's, so one Next() shows the whole
+	// tree of runs.
+	events *eventQueue
+	done   chan struct{}
 
 	// ownCalls is touched only by the run's goroutine, and so is
 	// madeIDs, the tool call IDs it made up (toolcallids.go).
@@ -83,7 +88,7 @@ type runState struct {
 	// obs are the observers every step is reported to (observe.go); the
 	// run's own live in the run, so registering them allocates nothing.
 	obs      []hook.Observer
-	obsBuf   [5]hook.Observer
+	obsBuf   [4]hook.Observer
 	statsObs statsObserver
 	logObs   logObserver
 	eventObs eventObserver
@@ -111,7 +116,7 @@ type runState struct {
 	// cur is the tool call in progress in a one-at-a-time turn (nil
 	// between tool calls): what the run's own handle's Context and
 	// IdempotencyKey read.
-	cur *toolFrame
+	cur atomic.Pointer[toolFrame]
 	// abandoned are the tool calls the run stopped waiting for (toolexec.go).
 	abandoned []ai.ToolCall
 
@@ -125,6 +130,10 @@ type runState struct {
 	// then reported under stepMu, one at a time, and approvals asked
 	// under approvalMu, one at a time (parallel.go).
 	concurrent bool
+	// timed is whether steps are timed (observe.go: now).
+	timed bool
+	// logDebug is whether the run logs at Debug (read when it starts).
+	logDebug   bool
 	stepMu     sync.Mutex
 	approvalMu sync.Mutex
 }
@@ -138,9 +147,7 @@ func (r *AgentRun) frame() *toolFrame {
 	if r.scope != nil {
 		return r.scope.frame
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.cur
+	return r.cur.Load()
 }
 
 // scoped returns a handle of the run for one tool call, whose Context is

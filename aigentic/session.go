@@ -99,14 +99,29 @@ func (s *Session) Err() error {
 // nothing, so they need to be unique, not secret.
 func newID(prefix string) string {
 	var out [19]byte
-	n := copy(out[:], prefix)
+	n := putID(out[:], prefix, rand.Uint64())
+	return string(out[:n])
+}
+
+// newIDs is two newIDs made at once: one allocation for both.
+func newIDs(prefix1, prefix2 string) (string, string) {
+	var out [38]byte
+	n := putID(out[:], prefix1, rand.Uint64())
+	m := putID(out[n:], prefix2, rand.Uint64())
+	s := string(out[:n+m])
+	return s[:n], s[n:]
+}
+
+// putID writes prefix, '_' and v's low 48 bits as 12 hex digits into out
+// (room for len(prefix)+13 bytes) and returns how many bytes it wrote.
+func putID(out []byte, prefix string, v uint64) int {
+	n := copy(out, prefix)
 	out[n] = '_'
-	v := rand.Uint64()
 	for i := n + 12; i > n; i-- {
 		out[i] = hexDigits[v&0xf]
 		v >>= 4
 	}
-	return string(out[:n+13])
+	return n + 13
 }
 
 const hexDigits = "0123456789abcdef"

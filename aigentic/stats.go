@@ -94,37 +94,32 @@ func (o *statsObserver) modelEnd(s *hook.ModelEnd) {
 			u = te.Usage
 		}
 	}
+	r := o.r
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	if s.Err == nil && s.Response != nil {
-		o.answeredBy(s.Response)
+		r.stats.ResponseModel, r.stats.ResponseProvider = o.answeredBy(s.Response)
 	}
-	if u != (ai.Usage{}) {
-		r := o.r
-		r.mu.Lock()
-		r.stats.InputTokens += u.InputTokens
-		r.stats.OutputTokens += u.OutputTokens
-		r.stats.CachedInputTokens += u.CachedInputTokens
-		r.stats.ReasoningTokens += u.ReasoningTokens
-		r.stats.CostUSD += s.CostUSD
-		r.mu.Unlock()
-	}
+	r.stats.InputTokens += u.InputTokens
+	r.stats.OutputTokens += u.OutputTokens
+	r.stats.CachedInputTokens += u.CachedInputTokens
+	r.stats.ReasoningTokens += u.ReasoningTokens
+	r.stats.CostUSD += s.CostUSD
 	if s.WillRetry {
-		o.retried()
+		r.stats.Retries++
 	}
 }
 
-// answeredBy records who gave resp: see Stats.ResponseModel.
-func (o *statsObserver) answeredBy(resp *ai.Response) {
-	model, provider := resp.Model, resp.Provider
+// answeredBy is who gave resp: see Stats.ResponseModel.
+func (o *statsObserver) answeredBy(resp *ai.Response) (model, provider string) {
+	model, provider = resp.Model, resp.Provider
 	if model == "" {
 		model = o.r.info.Model
 	}
 	if provider == "" {
 		provider = o.r.info.Provider
 	}
-	r := o.r
-	r.mu.Lock()
-	r.stats.ResponseModel, r.stats.ResponseProvider = model, provider
-	r.mu.Unlock()
+	return model, provider
 }
 
 func (o *statsObserver) retried() {

@@ -104,16 +104,10 @@ func (r *AgentRun) delegate(sub Agent, input string) (*ai.ToolResult, error) {
 	if err != nil {
 		return ai.ErrorText(fmt.Sprintf("sub-agent %q cannot run: %v", sub.Name, err)), nil
 	}
-	f := r.frame()
-	if f == nil {
-		f = &toolFrame{} // delegate called outside a tool call
-	}
 	ctx := sub.Session.Context
-	f.subStart = hook.SubAgentStart{Run: &r.info, Child: &child.info}
-	r.note(ctx, &f.subStart)
+	r.note(ctx, &hook.SubAgentStart{Run: &r.info, Child: &child.info})
 	child.loop()
-	f.subEnd = hook.SubAgentEnd{Run: &r.info, Child: &child.info, ChildStats: child.Stats(), Err: child.err}
-	r.note(ctx, &f.subEnd)
+	r.note(ctx, &hook.SubAgentEnd{Run: &r.info, Child: &child.info, ChildStats: child.Stats(), Err: child.err})
 	if child.err != nil {
 		if r.ctx.Err() != nil {
 			return nil, child.err

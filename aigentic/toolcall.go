@@ -21,17 +21,19 @@ type toolFrame struct {
 	// interceptor that passes it on does not halt the run.
 	innerErr error
 	// tool is the call's tool as offered to the model (nil: none).
-	tool       *ai.Tool
-	started    time.Time
+	tool    *ai.Tool
+	started time.Time
+	// attempted is when the call's last attempt ended, after started
+	// (0: none ran; an offset keeps the frame small and the monotonic
+	// reading).
+	attempted  time.Duration
 	start      hook.ToolStart
 	attempt    hook.ToolAttempt
 	attemptEnd hook.ToolAttemptEnd
 	end        hook.ToolEnd
-	asked      hook.ApprovalAsked
-	answered   hook.ApprovalAnswered
-	subStart   hook.SubAgentStart
-	subEnd     hook.SubAgentEnd
-	abandoned  hook.ToolAbandoned
+	// The rarer steps — approvals, sub-agents, abandoned calls — are
+	// values of their own: each costs one allocation, next to the wait for
+	// a person or a whole run it reports.
 }
 
 // startTool reports tc's ToolStart from ctx and readies its frame f.
@@ -43,8 +45,9 @@ func (r *AgentRun) startTool(ctx context.Context, f *toolFrame, tc ai.ToolCall) 
 	f.call = hook.ToolCall{ToolCall: tc, Run: &r.info, Tool: f.tool}
 	f.start = hook.ToolStart{Run: &r.info, Call: tc, Tool: f.tool}
 	f.innerErr = nil
+	f.attempted = 0
 	f.ctx = r.observe(ctx, &f.start)
-	f.started = time.Now()
+	f.started = r.now()
 }
 
 // callTool answers f's call: through the agent's interceptors, if any, to
@@ -86,14 +89,18 @@ func (r *AgentRun) endTool(f *toolFrame, res *ai.ToolResult, err error, ended ti
 func (r *AgentRun) runTool(f *toolFrame, tc ai.ToolCall) (*ai.ToolResult, error) {
 	f.attemptEnd = hook.ToolAttemptEnd{}
 	r.startTool(r.ctx, f, tc)
-	r.mu.Lock()
-	r.cur = f
-	r.mu.Unlock()
+	r.cur.Store(f)
 	res, err := r.callTool(f)
-	r.mu.Lock()
-	r.cur = nil
-	r.mu.Unlock()
-	res = r.endTool(f, res, err, time.Now())
+	r.cur.Store(nil)
+	var ended time.Time
+	if f.attempted <= 0 || r.toolNext != nil {
+		// No attempt ran, or an interceptor had the last word: read the
+		// clock. Otherwise the call ended when its last attempt did.
+		ended = r.now()
+	} else {
+		ended = f.started.Add(f.attempted)
+	}
+	res = r.endTool(f, res, err, ended)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +133,10 @@ func (r *AgentRun) frameOf(ctx context.Context) *toolFrame {
 // its timeout). It is the innermost step of the tool call chain; ctx is
 // the call's context.
 func (r *AgentRun) answerTool(ctx context.Context, call *hook.ToolCall) (res *ai.ToolResult, err error) {
-	f := r.frameOf(ctx)
+	f := &r.seq
+	if call != &f.call {
+		f = r.frameOf(ctx) // a parallel turn's call, or an interceptor's copy
+	}
 	defer func() { f.innerErr = err }()
 	tc := call.ToolCall
 	idx := r.toolIndex(tc.Name)
@@ -175,10 +185,12 @@ func (r *AgentRun) attempts(ctx context.Context, f *toolFrame, t *AgentTool, tc 
 	for attempt := 1; ; attempt++ {
 		f.attempt = hook.ToolAttempt{Run: &r.info, Call: tc, Attempt: attempt}
 		r.note(ctx, &f.attempt)
-		start := time.Now()
+		start := r.now()
 		res, err, timedOut := r.execTool(ctx, f, t, tc, args, timeout)
+		ended := r.now()
+		f.attempted = ended.Sub(f.started)
 		end := &f.attemptEnd
-		*end = hook.ToolAttemptEnd{Run: &r.info, Call: tc, Attempt: attempt, Err: err, Duration: time.Since(start)}
+		*end = hook.ToolAttemptEnd{Run: &r.info, Call: tc, Attempt: attempt, Err: err, Duration: ended.Sub(start)}
 		if err == nil && !timedOut {
 			r.note(ctx, end)
 			return res, nil

@@ -66,8 +66,9 @@ func (r *AgentRun) idsUnique(calls []ai.ToolCall) bool {
 			}
 		}
 		for k := range r.messages {
-			for _, tc := range r.messages[k].ToolCalls {
-				if tc.ID == id {
+			earlier := r.messages[k].ToolCalls
+			for j := range earlier {
+				if earlier[j].ID == id {
 					return false
 				}
 			}

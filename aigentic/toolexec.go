@@ -102,8 +102,7 @@ func (r *AgentRun) abandon(f *toolFrame, tc ai.ToolCall, timedOut bool, grace ti
 	r.mu.Lock()
 	r.abandoned = append(r.abandoned, tc)
 	r.mu.Unlock()
-	f.abandoned = hook.ToolAbandoned{Run: &r.info, Call: tc, Reason: reason, Grace: grace}
-	r.note(f.ctx, &f.abandoned)
+	r.note(f.ctx, &hook.ToolAbandoned{Run: &r.info, Call: tc, Reason: reason, Grace: grace})
 }
 
 // execute runs the tool, turning a panic into a *PanicError.

@@ -50,6 +50,9 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
+	if err := cli.Reachable(ctx, model); err != nil {
+		return err // one line naming the server, before any run
+	}
 	box := &outbox{}
 	session := aigentic.NewSession(ctx)
 	defer session.Cancel()

@@ -52,7 +52,11 @@ func ExampleConnect() {
 		}
 	}
 	var te *aigentic.ToolError
-	fmt.Println(errors.As(err, &te), te.Attempts, errors.Is(err, mcptools.ErrTransport), ts.Status()[0].Restarts)
+	if !errors.As(err, &te) {
+		fmt.Println("the run did not end with the crash's *ToolError:", err)
+		return
+	}
+	fmt.Println(true, te.Attempts, errors.Is(err, mcptools.ErrTransport), ts.Status()[0].Restarts)
 	// Output:
 	// orders_crash on orders
 	// orders_get_order on orders

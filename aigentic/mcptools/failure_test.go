@@ -276,7 +276,14 @@ func TestWrapperLeavesNoOrphan(t *testing.T) {
 		t.Fatalf("the real server's pid: %q (wrapper %d)", toolResults(run)[0].Content, wrapper)
 	}
 	ts.Close()
+	// Close waits for the wrapper; the child, SIGKILLed with its group,
+	// dies as the kernel gets to it — on a loaded machine, a moment
+	// later. It must die: a generous bound, not a timing.
 	for _, pid := range []int{wrapper, child} {
+		deadline := time.Now().Add(10 * time.Second)
+		for alive(pid) && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
 		if alive(pid) {
 			t.Errorf("pid %d survived Close", pid)
 			syscall.Kill(pid, syscall.SIGKILL)

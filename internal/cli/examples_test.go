@@ -166,6 +166,11 @@ func TestServerDownAlike(t *testing.T) {
 			if code != 1 || !strings.Contains(stderr, "cannot reach the server at "+addr) {
 				t.Errorf("exit %d, stderr %q; want exit 1 and the server named\n%s", code, stderr, stdout)
 			}
+			// Said once, up front (*cli.ServerDown), not after each demo
+			// retried its way to the same failure.
+			if !strings.Contains(stderr, "every demo needs it") || strings.Contains(stdout, "retrying") {
+				t.Errorf("the server's absence was not said once, up front:\n%s\n%s", stdout, stderr)
+			}
 			if strings.Contains(stdout+stderr, "s3cret-pw") || strings.Contains(stdout+stderr, "panic") {
 				t.Errorf("a credential or a panic in the output:\n%s\n%s", stdout, stderr)
 			}

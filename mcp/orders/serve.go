@@ -81,6 +81,12 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	return serveHTTP(ctx, srv, *addr, stdout)
 }
 
+// shutdownGrace is how long serveHTTP waits, once told to stop, for its
+// connections to end before it closes them: calls under way are
+// cancelled (their context is ctx's), and a client's open event stream
+// would otherwise hold the process until the grace ran out.
+const shutdownGrace = 250 * time.Millisecond
+
 // serveHTTP serves srv at http://addr/mcp until ctx ends.
 func serveHTTP(ctx context.Context, srv *mcp.Server, addr string, stdout io.Writer) error {
 	ln, err := net.Listen("tcp", addr)
@@ -102,7 +108,7 @@ func serveHTTP(ctx context.Context, srv *mcp.Server, addr string, stdout io.Writ
 		return err
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := hs.Shutdown(sctx); err != nil {
 		hs.Close()
