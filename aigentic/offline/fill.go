@@ -14,19 +14,28 @@ import (
 // maxAnalysed bounds the text read, in bytes; maxFreeRunes a free text value.
 const maxAnalysed, maxFreeRunes = 8 << 10, 4000
 
-// src is a text values are taken from.
+// src is a text values are taken from. Its pieces are what a pattern, format, enum value or shape may match:
+// formulas ("15 * 23 + 100"), quotes, words, runs of two and three words.
 type src struct {
-	text         string
-	toks, quotes []tok
-	nums         []number
+	text                 string
+	toks, quotes, pieces []tok
+	nums                 []number
 }
 
+// head is the part of a text that is read: its first maxAnalysed bytes, invalid UTF-8 dropped.
+func head(s string) string { return strings.ToValidUTF8(s[:min(len(s), maxAnalysed)], "") }
+
 func newSrc(text string) *src {
-	if len(text) > maxAnalysed {
-		text = strings.ToValidUTF8(text[:maxAnalysed], "")
-	}
+	text = head(text)
 	s := &src{text: text, toks: tokens(text), quotes: quotes(text)}
+	for _, m := range formulaRe.FindAllStringIndex(text, -1) {
+		s.pieces = append(s.pieces, tok{text[m[0]:m[1]], m[0], m[1]})
+	}
+	s.pieces = append(append(s.pieces, s.quotes...), s.toks...)
 	for i, t := range s.toks {
+		for n := 1; n <= 2 && i+n < len(s.toks); n++ {
+			s.pieces = append(s.pieces, tok{text[t.start:s.toks[i+n].end], t.start, s.toks[i+n].end})
+		}
 		if m := numberRe.FindStringSubmatch(t.text); m != nil {
 			v, _ := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64) // ±Inf when too large: no schema takes it
 			s.nums = append(s.nums, number{v, stem(strings.ToLower(m[2])), i, t})
@@ -36,15 +45,14 @@ func newSrc(text string) *src {
 }
 
 // filler fills a schema from a source, each piece of it used once; typed,
-// it gives required values defaults; with at set, it records where and in
-// which pass it found each top-level value.
+// it gives required values defaults; with at set, it records where it
+// found each top-level strong value (pass 0).
 type filler struct {
 	src   *src
 	used  []tok
 	own   string // what free text properties get; the whole source when ""
 	typed bool
 	at    map[string]tok
-	pass  map[string]int
 }
 
 // cand is a value found, where, and for an object its own evidence.
@@ -61,8 +69,7 @@ type cand struct {
 // and the evidence: 3 a strong value (an enum value 2, a boolean 1), 1 a
 // bare number.
 func (f *filler) object(props []*prop, depth int) (map[string]any, []*prop, int) {
-	vals, score := map[string]any{}, 0
-	var missing []*prop
+	vals, score, missing := map[string]any{}, 0, []*prop(nil)
 	for pass := 0; pass < 3; pass++ {
 		for _, p := range props {
 			if _, done := vals[p.name]; done {
@@ -76,8 +83,8 @@ func (f *filler) object(props []*prop, depth int) (map[string]any, []*prop, int)
 				case pass == 0:
 					score += 3 - min(len(p.enum), 1)
 				}
-				if f.used = append(f.used, c.at); depth == 0 && f.at != nil {
-					f.at[p.name], f.pass[p.name] = c.at, pass
+				if f.used = append(f.used, c.at); depth == 0 && f.at != nil && pass == 0 {
+					f.at[p.name] = c.at
 				}
 			}
 		}
@@ -129,9 +136,15 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 	s := f.src
 	add := func(v any, at tok) { out = append(out, cand{v: v, at: at}) }
 	switch {
-	case p.typ == "boolean" && pass == 0:
-		if v, at, ok := s.boolean(p); ok {
-			add(v, at)
+	case p.typ == "boolean" && pass == 0: // a word of its name gives true, false after a negation or before "no"
+		for i, t := range s.toks {
+			if ws := words(t.text); len(ws) > 0 && slices.Contains(p.nameWords, ws[0]) {
+				v := i+1 >= len(s.toks) || !set("no false off", false)[strings.ToLower(s.toks[i+1].text)]
+				for j := max(0, i-3); j < i; j++ {
+					v = v && !negations[strings.ToLower(s.toks[j].text)]
+				}
+				return []cand{{v: v, at: t}}
+			}
 		}
 	case p.typ == "integer" || p.typ == "number":
 		for _, n := range s.nums {
@@ -142,7 +155,7 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 	case p.typ == "boolean":
 	case pass == 0:
 		strict := p.enum != nil || p.re != nil && !p.loose || slices.Contains(formats, p.format)
-		for _, t := range s.pieces() {
+		for _, t := range s.pieces {
 			byName := (slices.Contains(s.quotes, t) || p.id && numberRe.MatchString(t.text)) && s.before(t.start, p.words)
 			if strict || byName || matchAny(p.shapes, t.text) || p.id && idLike(t.text) {
 				add(t.text, t)
@@ -208,22 +221,6 @@ func idLike(w string) bool {
 
 var formulaRe = regexp.MustCompile(`[0-9(][^\pL\n"“”?!,;:]*[0-9)]`)
 
-// pieces are what a pattern, format, enum value or shape may match:
-// formulas ("15 * 23 + 100"), quotes, words, runs of two and three words.
-func (s *src) pieces() []tok {
-	var out []tok
-	for _, m := range formulaRe.FindAllStringIndex(s.text, -1) {
-		out = append(out, tok{s.text[m[0]:m[1]], m[0], m[1]})
-	}
-	out = append(append(out, s.quotes...), s.toks...)
-	for i, t := range s.toks {
-		for n := 1; n <= 2 && i+n < len(s.toks); n++ {
-			out = append(out, tok{s.text[t.start:s.toks[i+n].end], t.start, s.toks[i+n].end})
-		}
-	}
-	return out
-}
-
 // number is a number written ("1,250", "#1042", "20%", "250ml": unit ml).
 type number struct {
 	v    float64
@@ -244,20 +241,6 @@ func (s *src) near(n number, ws map[string]bool) bool {
 func (s *src) before(at int, ws map[string]bool) bool {
 	i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].end > at }) - 1
 	return i >= 0 && slices.ContainsFunc(words(s.toks[i].text), func(w string) bool { return ws[w] })
-}
-
-// boolean: a word of its name gives true, false after a negation or before "no".
-func (s *src) boolean(p *prop) (bool, tok, bool) {
-	for i, t := range s.toks {
-		if ws := words(t.text); len(ws) > 0 && slices.Contains(p.nameWords, ws[0]) {
-			v := i+1 >= len(s.toks) || !set("no false off", false)[strings.ToLower(s.toks[i+1].text)]
-			for j := max(0, i-3); j < i; j++ {
-				v = v && !negations[strings.ToLower(s.toks[j].text)]
-			}
-			return v, t, true
-		}
-	}
-	return false, tok{}, false
 }
 
 // excerpt returns the clause of text sharing the most words with ws.

@@ -11,11 +11,9 @@ type tok struct {
 	start, end int
 }
 
-// enclosing is trimmed from both ends of a word: "(ABC-123)," is ABC-123.
-const enclosing = "\"'“”‘’()[]{}<>,.;:!?"
-
 var (
-	fieldRe = regexp.MustCompile(`\S+`)
+	// tokenRe: a run of non-space without enclosing punctuation at either end: "(ABC-123)," is ABC-123.
+	tokenRe = regexp.MustCompile(`[^\s"'“”‘’()\[\]{}<>,.;:!?](?:\S*[^\s"'“”‘’()\[\]{}<>,.;:!?])?`)
 	wordRe  = regexp.MustCompile(`[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*`)
 	identRe = regexp.MustCompile(`([\p{Ll}\d])(\p{Lu})|[_.\-]+`)
 	noteRe  = regexp.MustCompile(`(?s)^\[\d+ earlier messages [^\]]*\](?:\n.*</untrusted-data boundary="[^"]*">)?\n\n`) // package window's note (and summary) of messages left out
@@ -25,15 +23,10 @@ var (
 	clauseRe = regexp.MustCompile(`(?i)[.!?]+\s+|\n+|;\s*|,?\s*\balso\b,?\s*|,?\s+(?:and\s+)?then\s+|,?\s+and\s+(?:what|how|where|when|who|which|is|are|can|could|tell|please)\b`)
 )
 
-// tokens splits s on white space, trimming enclosing punctuation.
-func tokens(s string) []tok {
-	var out []tok
-	for _, m := range fieldRe.FindAllStringIndex(s, -1) {
-		w := strings.TrimLeft(s[m[0]:m[1]], enclosing)
-		start := m[1] - len(w)
-		if w = strings.TrimRight(w, enclosing); w != "" {
-			out = append(out, tok{w, start, start + len(w)})
-		}
+// tokens are s's words (see tokenRe).
+func tokens(s string) (out []tok) {
+	for _, m := range tokenRe.FindAllStringIndex(s, -1) {
+		out = append(out, tok{s[m[0]:m[1]], m[0], m[1]})
 	}
 	return out
 }
