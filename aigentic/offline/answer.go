@@ -134,7 +134,7 @@ func ask(p *plan) string {
 
 // plain answers without tools: it restates the material the request
 // carries after a blank line, or says why it cannot answer.
-func plain(user string, tools int) string {
+func plain(user string, tools []ai.Tool) string {
 	if user = strings.TrimSpace(user); user == "" {
 		return "I did not receive a question or a task. What would you like me to do?"
 	}
@@ -148,5 +148,11 @@ func plain(user string, tools int) string {
 	if len(items) > 0 {
 		return "Here is what the material I was given says, restated without additions:\n" + strings.Join(items, "\n")
 	}
-	return fmt.Sprintf("I am the built-in offline model: I answer by calling tools, and none of the %d tools I was given fits this request (%q). I have no knowledge of my own to answer it with.", tools, clip(user, 120))
+	none := fmt.Sprintf("none of the %d tools I was given fits", len(tools))
+	if len(tools) == 1 {
+		none = fmt.Sprintf("the one tool I was given (%s) does not fit", clip(tools[0].Name, 64))
+	} else if len(tools) == 0 {
+		none = "I was given no tools for"
+	}
+	return fmt.Sprintf("I am the built-in offline model: I answer by calling tools, and %s this request (%q). I have no knowledge of my own to answer it with.", none, clip(user, 120))
 }

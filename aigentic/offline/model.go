@@ -85,7 +85,7 @@ func respond(req ai.Request) (string, []ai.ToolCall) {
 	if i := slices.IndexFunc(plans, func(p *plan) bool { return len(p.missing) > 0 }); i >= 0 {
 		return ask(plans[i]), nil
 	}
-	return plain(c.user, len(req.Tools)), nil
+	return plain(c.user, req.Tools), nil
 }
 
 // assignIDs names calls "call_<turn>_<n>", IDs not in the conversation.

@@ -176,6 +176,9 @@ func TestUnseenTools(t *testing.T) {
 			[]wantCall{{"flag_item", `{"sku":"ABC-123"}`}}, nil},
 		{"no tool fits", []ai.Tool{stockTool, thermoTool, carTool}, "Write me a haiku about autumn leaves.",
 			nil, []string{"built-in offline model", "none of the 3 tools I was given fits"}},
+		{"the one tool does not fit", []ai.Tool{stockTool}, "Write me a haiku about autumn leaves.",
+			nil, []string{"and the one tool I was given (check_stock) does not fit this request"}},
+		{"no tools", nil, "Write me a haiku about autumn leaves.", nil, []string{"and I was given no tools for this request"}},
 	}
 	if len(cases) < 25 {
 		t.Fatalf("only %d cases", len(cases))
