@@ -28,8 +28,8 @@ func head(s string) string { return strings.ToValidUTF8(s[:min(len(s), maxAnalys
 func newSrc(text string) *src {
 	text = head(text)
 	s := &src{text: text, toks: tokens(text), quotes: quotes(text)}
-	for _, m := range formulaRe.FindAllStringIndex(text, -1) {
-		s.pieces = append(s.pieces, tok{text[m[0]:m[1]], m[0], m[1]})
+	for _, m := range formulaRe.FindAllStringSubmatchIndex(text, -1) {
+		s.pieces = append(s.pieces, tok{text[m[2]:m[3]], m[2], m[3]})
 	}
 	s.pieces = append(append(s.pieces, s.quotes...), s.toks...)
 	for i, t := range s.toks {
@@ -55,7 +55,7 @@ type filler struct {
 	at    map[string]tok
 }
 
-// cand is a value found, where, and for an object its own evidence.
+// cand is a value found, where, and w: an object's own evidence, or 1 for an ID any ID property would take.
 type cand struct {
 	v  any
 	at tok
@@ -66,8 +66,8 @@ type cand struct {
 // format, enum value, shape or ID matched; a quote or number by the
 // property's words), the quotes left, fallbacks (free text, names, bare
 // numbers) — and returns the values, the required properties left empty
-// and the evidence: 3 a strong value (an enum value 2, a boolean 1), 1 a
-// bare number.
+// and the evidence: 3 a strong value (an enum value 2, a boolean 1, an ID
+// any ID property would take 2), 1 a bare number.
 func (f *filler) object(props []*prop, depth int) (map[string]any, []*prop, int) {
 	vals, score, missing := map[string]any{}, 0, []*prop(nil)
 	for pass := 0; pass < 3; pass++ {
@@ -81,7 +81,7 @@ func (f *filler) object(props []*prop, depth int) (map[string]any, []*prop, int)
 				case pass == 0 && p.typ == "object":
 					score += c.w
 				case pass == 0:
-					score += 3 - min(len(p.enum), 1)
+					score += 3 - min(len(p.enum), 1) - c.w
 				}
 				if f.used = append(f.used, c.at); depth == 0 && f.at != nil && pass == 0 {
 					f.at[p.name] = c.at
@@ -120,7 +120,7 @@ func (f *filler) value(p *prop, pass, depth int) (cand, bool) {
 	case p.typ != "object" && p.typ != "array":
 		for _, c := range f.cands(p, pass) {
 			if v, ok := accept(p, c.v); ok && f.unused(c.at) {
-				return cand{v, c.at, 0}, true
+				return cand{v, c.at, c.w}, true
 			}
 		}
 	}
@@ -157,8 +157,10 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 		strict := p.enum != nil || p.re != nil && !p.loose || slices.Contains(formats, p.format)
 		for _, t := range s.pieces {
 			byName := (slices.Contains(s.quotes, t) || p.id && numberRe.MatchString(t.text)) && s.before(t.start, p.words)
-			if strict || byName || matchAny(p.shapes, t.text) || p.id && idLike(t.text) {
+			if strict || byName || matchAny(p.shapes, t.text) {
 				add(t.text, t)
+			} else if p.id && idLike(t.text) { // weak: any ID property would take it
+				out = append(out, cand{t.text, t, 1})
 			}
 		}
 	case pass == 1:
@@ -219,7 +221,8 @@ func idLike(w string) bool {
 	return cls&clsDigit != 0 && cls&clsSpace == 0 && (cls&clsLetter != 0 || w[0] == '#')
 }
 
-var formulaRe = regexp.MustCompile(`[0-9(][^\pL\n"“”?!,;:]*[0-9)]`)
+// formulaRe: a formula starts a word (not "881" in "ord-881").
+var formulaRe = regexp.MustCompile(`(?:^|[^\pL\pN_-]|(?:^|[^\pL\pN_])-)([0-9(][^\pL\n"“”?!,;:]*[0-9)])`)
 
 // number is a number written ("1,250", "#1042", "20%", "250ml": unit ml).
 type number struct {

@@ -1,6 +1,7 @@
 package offline
 
 import (
+	"cmp"
 	"regexp"
 	"strings"
 )
@@ -51,7 +52,7 @@ func words(s string) []string {
 	for _, w := range wordRe.FindAllString(strings.ToLower(s), -1) {
 		for _, p := range append(strings.Split(w, "-"), strings.ReplaceAll(w, "-", "")) {
 			if p != "" && !stopwords[p] {
-				out = append(out, stem(p))
+				out = append(out, canon(p))
 			}
 		}
 	}
@@ -85,6 +86,20 @@ func stem(w string) string {
 	return w
 }
 
+// canon is a word's stem, or its synonym group's first: "remaining" is "stock".
+func canon(w string) string { w = stem(strings.ToLower(w)); return cmp.Or(synonyms[w], w) }
+
+// groups maps each word of each group to the group's first, as stems.
+func groups(gs ...string) map[string]string {
+	m := map[string]string{}
+	for _, g := range gs {
+		for w := range set(g, true) {
+			m[w] = stem(strings.Fields(g)[0])
+		}
+	}
+	return m
+}
+
 // set makes a set of words; with stems, of their stems.
 func set(ws string, stems bool) map[string]bool {
 	m := map[string]bool{}
@@ -113,6 +128,10 @@ var (
 		instruction instructions task topic summary search keyword keywords details feedback reason`, true)
 	// idWords name identifiers: ABC-123, #1042, ord_7f3a, or "order 1043".
 	idWords = set(`id ids identifier sku code number ref reference serial`, true)
+	// synonyms: words naming one thing, each to its group's first (as stems): a few general ones a request and a
+	// tool may use for each other.
+	synonyms = groups("stock inventory left remaining available", "reason because", "refund reimburse", "delete remove",
+		"price cost", "buy purchase")
 	// negations make a boolean property's mention false.
 	negations = set(`no not don't dont without never disable disabled exclude off false skip`, false)
 	// formatWords: the format a string property's words name (keys are stems).

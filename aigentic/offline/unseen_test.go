@@ -93,6 +93,13 @@ var (
 	}, "customer", "text")
 )
 
+// Competing tools.
+var (
+	unitsTool    = tool("check_units", "How many units of a product are in stock.", map[string]any{"sku": s("The product SKU.")}, "sku")
+	shipmentTool = tool("track_shipment", "Where a shipment is now.", map[string]any{"tracking_id": s("The carrier's tracking ID.")}, "tracking_id")
+	moneyTool    = tool("refund_order", "Refund an order.", map[string]any{"order_id": s("The order ID."), "reason": s("Why the customer wants the money back.")}, "order_id")
+)
+
 // call is an expected tool call: its name and exact arguments.
 type wantCall struct{ name, args string }
 
@@ -179,6 +186,14 @@ func TestUnseenTools(t *testing.T) {
 		{"the one tool does not fit", []ai.Tool{stockTool}, "Write me a haiku about autumn leaves.",
 			nil, []string{"and the one tool I was given (check_stock) does not fit this request"}},
 		{"no tools", nil, "Write me a haiku about autumn leaves.", nil, []string{"and I was given no tools for this request"}},
+		{"a synonym of the tool's words chooses it, not the ID any tool takes", []ai.Tool{moneyTool, unitsTool}, "How many of abc-123 are left?",
+			[]wantCall{{"check_units", `{"sku":"abc-123"}`}}, nil},
+		{"three competing tools, a synonym of one's description", []ai.Tool{shipmentTool, moneyTool, unitsTool}, "Is QX-4410 still available?",
+			[]wantCall{{"check_units", `{"sku":"QX-4410"}`}}, nil},
+		{"an ID alone chooses no tool", []ai.Tool{moneyTool, unitsTool}, "What about abc-123?",
+			nil, []string{"none of the 2 tools I was given fits"}},
+		{"an ID with a dash is not its digits", []ai.Tool{orderNoTool}, "Track order ord-881.",
+			[]wantCall{{"track_order", `{"order_no":"ord-881"}`}}, nil},
 	}
 	if len(cases) < 25 {
 		t.Fatalf("only %d cases", len(cases))
