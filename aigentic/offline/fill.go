@@ -163,12 +163,20 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 				out = append(out, cand{t.text, t, 1})
 			}
 		}
+		for _, t := range s.toks { // a cue naming it: "reason: …", "note: …", "because …" (a synonym of reason)
+			if at := min(t.end+1, len(s.text)); (s.text[t.end:at] == ":" || strings.EqualFold(t.text, "because")) && s.before(at, p.words) {
+				c := append(clauses(s.text[at:]), tok{})[0] // "" when nothing follows: no value
+				add(strings.TrimRight(c.text, ".!?"), tok{c.text, at + c.start, at + c.end})
+			}
+		}
 	case pass == 1:
 		for _, q := range s.quotes {
 			add(q.text, q)
 		}
-	case p.free && !f.typed:
-		add(clip(cmp.Or(f.own, s.text), maxFreeRunes), tok{})
+	case p.free && !f.typed: // an optional one only from a quote or a cue
+		if p.required {
+			add(clip(cmp.Or(f.own, s.text), maxFreeRunes), tok{})
+		}
 	default:
 		for _, m := range nameRe.FindAllStringSubmatchIndex(s.text, -1) {
 			if !p.id && !stopwords[strings.ToLower(s.text[m[2]:m[3]])] {

@@ -177,8 +177,8 @@ func TestUnseenTools(t *testing.T) {
 			[]wantCall{{"check_bin", `{"bin":"W1","sku":"ABC-123"}`}}, nil},
 		{"an ID-like word for an ID property without hints", []ai.Tool{parcelIDTool}, "Where is parcel 1Z999AA10123456784 now?",
 			[]wantCall{{"track_parcel", `{"tracking_number":"1Z999AA10123456784"}`}}, nil},
-		{"free text clipped to maxLength", []ai.Tool{shortTool}, "Post a status message: deploy finished without errors",
-			[]wantCall{{"post_status", `{"message":"Post a status messag"}`}}, nil},
+		{"free text after its cue, clipped to maxLength", []ai.Tool{shortTool}, "Post a status message: deploy finished without errors",
+			[]wantCall{{"post_status", `{"message":"deploy finished with"}`}}, nil},
 		{"an optional value the whole schema refuses is left out", []ai.Tool{oneTool}, `Flag ABC-123 with the note "recount".`,
 			[]wantCall{{"flag_item", `{"sku":"ABC-123"}`}}, nil},
 		{"no tool fits", []ai.Tool{stockTool, thermoTool, carTool}, "Write me a haiku about autumn leaves.",
@@ -194,6 +194,12 @@ func TestUnseenTools(t *testing.T) {
 			nil, []string{"none of the 2 tools I was given fits"}},
 		{"an ID with a dash is not its digits", []ai.Tool{orderNoTool}, "Track order ord-881.",
 			[]wantCall{{"track_order", `{"order_no":"ord-881"}`}}, nil},
+		{"an optional free text without a cue is left out", []ai.Tool{moneyTool, unitsTool}, "Please refund ord-881, thanks.",
+			[]wantCall{{"refund_order", `{"order_id":"ord-881"}`}}, nil},
+		{"because … gives the reason", []ai.Tool{moneyTool, unitsTool}, "Refund ord-881 because the lid was cracked.",
+			[]wantCall{{"refund_order", `{"order_id":"ord-881","reason":"the lid was cracked"}`}}, nil},
+		{"a cue naming the property: reason: …", []ai.Tool{unitsTool, moneyTool}, "Refund order ord-881, reason: wrong size",
+			[]wantCall{{"refund_order", `{"order_id":"ord-881","reason":"wrong size"}`}}, nil},
 	}
 	if len(cases) < 25 {
 		t.Fatalf("only %d cases", len(cases))
