@@ -31,7 +31,8 @@ func read(msgs []ai.Message) *conv {
 	for i := range msgs {
 		m := &msgs[i]
 		if m.Role == ai.RoleUser { // what came before it is the past
-			c.user, c.calls, c.answered, c.byName = noteRe.ReplaceAllString(m.Content, ""), nil, false, map[string]*outcome{}
+			c.user, c.calls, c.answered = noteRe.ReplaceAllString(m.Content, ""), nil, false
+			clear(c.byName)
 		} else if m.Role == ai.RoleAssistant {
 			c.turns, c.answered = c.turns+1, c.answered || len(m.ToolCalls) == 0
 		}

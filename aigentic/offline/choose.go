@@ -118,7 +118,8 @@ func fill(ti *tinfo, text, own string) *plan {
 	p := &plan{ti: ti, missing: missing}
 	key, vals := (*prop)(nil), []any(nil)
 	for _, pr := range ti.root.props { // a property without a strong value, or not a string or number, finds none
-		g := &filler{src: f.src, used: slices.DeleteFunc(slices.Clone(f.used), func(u tok) bool { return u == f.at[pr.name] })}
+		at := f.at[pr.name]
+		g := &filler{src: f.src, used: slices.DeleteFunc(slices.Clone(f.used), func(u tok) bool { return u == at })}
 		c, _ := g.value(&prop{typ: "array", items: pr, s: map[string]any{"maxItems": 5.0}}, 0, 0) // its values, 5 at most
 		if vs, _ := c.v.([]any); len(vs) > 1 && key != nil {
 			key, vals = nil, nil // two properties vary: which value goes with which is unclear

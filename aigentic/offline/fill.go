@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -106,8 +105,7 @@ func (f *filler) value(p *prop, pass, depth int) (cand, bool) {
 		vals, missing, score := f.object(p.props, depth+1)
 		return cand{v: vals, w: min(score, 3)}, len(missing) == 0 && (len(vals) > 0 || p.required)
 	case p.typ == "array" && p.items != nil && (pass < 2 || p.items.typ == "number" || p.items.typ == "integer"):
-		var out []any
-		used := len(f.used)
+		out, used := []any(nil), len(f.used)
 		for _, c := range f.cands(p.items, pass) {
 			if v, ok := accept(p.items, c.v); ok && f.unused(c.at) && !slices.ContainsFunc(out, func(x any) bool { return fmt.Sprint(x) == fmt.Sprint(v) }) && len(out) < int(num(p.s["maxItems"], 1e9)) {
 				out, f.used = append(out, v), append(f.used, c.at)
@@ -133,8 +131,7 @@ func (f *filler) unused(at tok) bool {
 
 // cands lists p's candidates of one pass, in the order they are tried.
 func (f *filler) cands(p *prop, pass int) (out []cand) {
-	s := f.src
-	add := func(v any, at tok) { out = append(out, cand{v: v, at: at}) }
+	s, add := f.src, func(v any, at tok) { out = append(out, cand{v: v, at: at}) }
 	switch {
 	case p.typ == "boolean" && pass == 0: // a word of its name gives true, false after a negation or before "no"
 		for i, t := range s.toks {
@@ -164,7 +161,8 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 			}
 		}
 		for _, t := range s.toks { // a cue naming it: "reason: …", "note: …", "because …" (a synonym of reason)
-			if at := min(t.end+1, len(s.text)); (s.text[t.end:at] == ":" || strings.EqualFold(t.text, "because")) && s.before(at, p.words) {
+			at := min(t.end+1, len(s.text))
+			if (s.text[t.end:at] == ":" || strings.EqualFold(t.text, "because")) && s.before(at, p.words) {
 				c := append(clauses(s.text[at:]), tok{})[0] // "" when nothing follows: no value
 				add(strings.TrimRight(c.text, ".!?"), tok{c.text, at + c.start, at + c.end})
 			}
@@ -189,9 +187,6 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 	}
 	return out
 }
-
-// nameRe finds capitalised words not starting a sentence: "Ada Lovelace".
-var nameRe = regexp.MustCompile(`[^\s.!?:]\s+(\p{Lu}[\p{Ll}'-]+(?: \p{Lu}[\p{Ll}'-]+)*)`)
 
 // accept returns v as p's value (an enum's spelling, an integer, free text
 // clipped) when p's schema takes it; cheap checks first.
@@ -229,9 +224,6 @@ func idLike(w string) bool {
 	return cls&clsDigit != 0 && cls&clsSpace == 0 && (cls&clsLetter != 0 || w[0] == '#')
 }
 
-// formulaRe: a formula starts a word (not "881" in "ord-881").
-var formulaRe = regexp.MustCompile(`(?:^|[^\pL\pN_-]|(?:^|[^\pL\pN_])-)([0-9(][^\pL\n"“”?!,;:]*[0-9)])`)
-
 // number is a number written ("1,250", "#1042", "20%", "250ml": unit ml).
 type number struct {
 	v    float64
@@ -239,8 +231,6 @@ type number struct {
 	i    int
 	at   tok
 }
-
-var numberRe = regexp.MustCompile(`^[#$€£]?(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(%|[a-zA-Z]{1,4})?$`)
 
 // near: "3 days", "250ml", "order 1043".
 func (s *src) near(n number, ws map[string]bool) bool {

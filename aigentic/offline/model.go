@@ -39,7 +39,8 @@ func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, err
 		return nil, &ai.ModelError{Provider: Name, Code: "invalid_request", Message: "the request has no messages"}
 	}
 	content, calls := respond(req)
-	resp := &ai.Response{Message: ai.Message{Role: ai.RoleAssistant, Content: content, ToolCalls: calls}, FinishReason: "stop", Model: Name,
+	msg := ai.Message{Role: ai.RoleAssistant, Content: content, ToolCalls: calls}
+	resp := &ai.Response{Message: msg, FinishReason: "stop", Model: Name,
 		Usage: ai.Usage{InputTokens: estimate(req.Messages, req.Tools, req.ResponseFormat), OutputTokens: estimate(content, calls)}}
 	if len(calls) > 0 {
 		resp.FinishReason = "tool_calls"

@@ -21,7 +21,7 @@ type prop struct {
 	s                         map[string]any
 	check                     *jsonschema.Schema // compiled on first use (ready); nil when it does not compile
 	required, free, id, ready bool
-	loose                     bool            // the pattern also matches plain words: it checks values, it cannot find them
+	loose                     bool            // the pattern matches plain words too: it checks values, cannot find them
 	shapeOnly                 bool            // every example has a shape: a value must have one of them
 	words                     map[string]bool // stems of its name's and description's words (not its examples')
 	nameWords                 []string
@@ -33,8 +33,7 @@ type prop struct {
 }
 
 // normalize gives a schema of Go literals the types of decoded JSON.
-func normalize(schema map[string]any) map[string]any {
-	var out map[string]any
+func normalize(schema map[string]any) (out map[string]any) {
 	if b, err := json.Marshal(schema); err != nil || json.Unmarshal(b, &out) != nil || out == nil {
 		return map[string]any{}
 	}
@@ -133,8 +132,6 @@ func schemaType(s map[string]any) string {
 	}
 	return ""
 }
-
-var hintRe = regexp.MustCompile(`(?i)\b(?:like|e\.\s?g\.?,?|eg|such as|for (?:example|instance),?|examples?:)\s+`)
 
 // descExamples returns the examples after "like", "e.g.", "such as"...:
 // the quoted texts, else the text to the next , ; ) or sentence end.

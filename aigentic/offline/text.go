@@ -20,6 +20,12 @@ var (
 	noteRe  = regexp.MustCompile(`(?s)^\[\d+ earlier messages [^\]]*\](?:\n.*</untrusted-data boundary="[^"]*">)?\n\n`) // package window's note (and summary) of messages left out
 	// quoteRe: "…", “…”, and '…' where the quotes are not apostrophes.
 	quoteRe = regexp.MustCompile(`"([^"\n]+)"|“([^”\n]+)”|(?:^|[\s(\[:=])'([^'\n]+)'(?:$|[\s.,;:!?)\]])`)
+	// nameRe finds capitalised words not starting a sentence: "Ada Lovelace".
+	nameRe = regexp.MustCompile(`[^\s.!?:]\s+(\p{Lu}[\p{Ll}'-]+(?: \p{Lu}[\p{Ll}'-]+)*)`)
+	// formulaRe: a formula starts a word (not "881" in "ord-881").
+	formulaRe = regexp.MustCompile(`(?:^|[^\pL\pN_-]|(?:^|[^\pL\pN_])-)([0-9(][^\pL\n"“”?!,;:]*[0-9)])`)
+	numberRe  = regexp.MustCompile(`^[#$€£]?(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(%|[a-zA-Z]{1,4})?$`)
+	hintRe    = regexp.MustCompile(`(?i)\b(?:like|e\.\s?g\.?,?|eg|such as|for (?:example|instance),?|examples?:)\s+`)
 	// clauseRe: sentence ends, new lines, ";", "also", ", then", "and what…" (the question word goes with the boundary).
 	clauseRe = regexp.MustCompile(`(?i)[.!?]+\s+|\n+|;\s*|,?\s*\balso\b,?\s*|,?\s+(?:and\s+)?then\s+|,?\s+and\s+(?:what|how|where|when|who|which|is|are|can|could|tell|please)\b`)
 )
@@ -34,8 +40,7 @@ func tokens(s string) (out []tok) {
 
 // quotes returns s's quoted texts, each at the range of its quotes (and a
 // space or bracket before or after a single-quoted one).
-func quotes(s string) []tok {
-	var out []tok
+func quotes(s string) (out []tok) {
 	for _, m := range quoteRe.FindAllStringSubmatchIndex(s, -1) {
 		for g := 2; g < len(m); g += 2 {
 			if m[g] >= 0 && strings.TrimSpace(s[m[g]:m[g+1]]) != "" {
@@ -47,8 +52,7 @@ func quotes(s string) []tok {
 }
 
 // words returns the stems of s's words but stopwords; "e-mail" gives e, mail, email.
-func words(s string) []string {
-	var out []string
+func words(s string) (out []string) {
 	for _, w := range wordRe.FindAllString(strings.ToLower(s), -1) {
 		for _, p := range append(strings.Split(w, "-"), strings.ReplaceAll(w, "-", "")) {
 			if p != "" && !stopwords[p] {
