@@ -36,8 +36,11 @@ func newSrc(text string) *src {
 			s.pieces = append(s.pieces, tok{text[t.start:s.toks[i+n].end], t.start, s.toks[i+n].end})
 		}
 		if m := numberRe.FindStringSubmatch(t.text); m != nil {
+			if m[2] == "" && i+1 < len(s.toks) && !strings.EqualFold(s.toks[i+1].text, "in") {
+				m[2] = s.toks[i+1].text // "2 lb", not "2 in Porto"
+			}
 			v, _ := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64) // ±Inf when too large: no schema takes it
-			s.nums = append(s.nums, number{v, stem(strings.ToLower(m[2])), i, t})
+			s.nums = append(s.nums, number{v, canon(m[2]), t})
 		}
 	}
 	return s
@@ -144,9 +147,11 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 			}
 		}
 	case p.typ == "integer" || p.typ == "number":
-		for _, n := range s.nums {
-			if pass == 0 && (p.enum != nil || s.near(n, p.words)) || pass == 2 {
-				add(n.v, n.at)
+		for _, n := range s.nums { // near: "3 days", "250ml", "order 1043", or a unit convert takes
+			v, sure, ok := convert(n, p)
+			near := sure || p.enum != nil || p.words[n.unit] || s.before(n.at.start, p.words)
+			if ok && (pass == 0 && near || pass == 2) {
+				add(v, n.at)
 			}
 		}
 	case p.typ == "boolean":
@@ -224,18 +229,12 @@ func idLike(w string) bool {
 	return cls&clsDigit != 0 && cls&clsSpace == 0 && (cls&clsLetter != 0 || w[0] == '#')
 }
 
-// number is a number written ("1,250", "#1042", "20%", "250ml": unit ml).
+// number is a number written ("1,250", "#1042", "20%"), its unit the canonical stem of the letters after it
+// or of the next word ("250ml": ml, "3 days": d).
 type number struct {
 	v    float64
 	unit string
-	i    int
 	at   tok
-}
-
-// near: "3 days", "250ml", "order 1043".
-func (s *src) near(n number, ws map[string]bool) bool {
-	return ws[n.unit] || s.before(n.at.start, ws) ||
-		n.i+1 < len(s.toks) && slices.ContainsFunc(words(s.toks[n.i+1].text), func(w string) bool { return ws[w] })
 }
 
 // before reports whether the word before offset at is one of ws.
@@ -261,4 +260,36 @@ func num(v any, def float64) float64 {
 		return f
 	}
 	return def
+}
+
+// units: dimension (Mass, Length, Time) and size in SI base units (kg, m, s) by name (see synonyms), exact:
+// NIST SP 811 (2008) appendix B.8, after the international yard and pound agreement of 1959.
+var units = map[string]struct{ dim, size float64 }{"kg": {'M', 1}, "g": {'M', 1e-3}, "lb": {'M', 0.45359237},
+	"oz": {'M', 0.028349523125}, "m": {'L', 1}, "cm": {'L', 1e-2}, "mm": {'L', 1e-3}, "km": {'L', 1e3},
+	"in": {'L', 0.0254}, "ft": {'L', 0.3048}, "mi": {'L', 1609.344}, "ms": {'T', 1e-3}, "sec": {'T', 1},
+	"min": {'T', 60}, "h": {'T', 3600}, "d": {'T', 86400}, "wk": {'T', 604800}}
+
+// unitOf is the unit a property names: its name's last word (weight_kg, timeoutMs, days; not a lone word of one
+// or two letters), else the word after "in" in its description ("Delay in seconds.").
+func unitOf(name, desc string) string {
+	w := splitIdent(name)
+	if w = w[strings.LastIndex(w, " ")+1:]; units[canon(w)].size == 0 || len(w) < 3 && w == name {
+		w = append(unitDescRe.FindStringSubmatch(desc), "", "")[1]
+	}
+	return canon(w)
+}
+
+// convert returns n in p's unit, and whether n's unit said so. A number without a unit, or for a property naming
+// none, is as written; across dimensions it is refused. A whole result is exact; another is rounded to the
+// significant digits written, 3 at least (2 lb is 0.907 kg), and an integer property refuses it (the model asks).
+func convert(n number, p *prop) (float64, bool, bool) {
+	from, to := units[n.unit], units[p.unit]
+	if x := n.v * from.size / to.size; from.size == 0 || to.size == 0 {
+		return n.v, false, true
+	} else if r := math.Round(x); math.Abs(x-r) <= 1e-9*math.Abs(x) {
+		return r, true, from.dim == to.dim
+	}
+	digits := strings.Trim(strings.NewReplacer(".", "", "-", "").Replace(strconv.FormatFloat(n.v, 'f', -1, 64)), "0")
+	x, _ := strconv.ParseFloat(strconv.FormatFloat(n.v*from.size/to.size, 'g', max(3, len(digits)), 64), 64)
+	return x, true, from.dim == to.dim && p.typ != "integer"
 }

@@ -18,6 +18,7 @@ import (
 // against the schema itself.
 type prop struct {
 	name, typ, desc, format   string // typ: "string", "integer", "number", "boolean", "array", "object" or "" (any)
+	unit                      string // the unit a number property names (see units), if any
 	s                         map[string]any
 	check                     *jsonschema.Schema // compiled on first use (ready); nil when it does not compile
 	required, free, id, ready bool
@@ -42,7 +43,7 @@ func normalize(schema map[string]any) (out map[string]any) {
 
 func parseProp(name string, s map[string]any, depth int) *prop {
 	p := &prop{name: name, s: s, typ: schemaType(s), enum: anys(s["enum"]), examples: anys(s["examples"]), words: map[string]bool{}}
-	p.desc, p.format = str(s["description"]), str(s["format"])
+	p.desc, p.format, p.unit = str(s["description"]), str(s["format"]), unitOf(name, str(s["description"]))
 	if c, ok := s["const"]; ok {
 		p.enum = []any{c}
 	}

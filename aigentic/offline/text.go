@@ -23,9 +23,10 @@ var (
 	// nameRe finds capitalised words not starting a sentence: "Ada Lovelace".
 	nameRe = regexp.MustCompile(`[^\s.!?:]\s+(\p{Lu}[\p{Ll}'-]+(?: \p{Lu}[\p{Ll}'-]+)*)`)
 	// formulaRe: a formula starts a word (not "881" in "ord-881").
-	formulaRe = regexp.MustCompile(`(?:^|[^\pL\pN_-]|(?:^|[^\pL\pN_])-)([0-9(][^\pL\n"“”?!,;:]*[0-9)])`)
-	numberRe  = regexp.MustCompile(`^[#$€£]?(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(%|[a-zA-Z]{1,4})?$`)
-	hintRe    = regexp.MustCompile(`(?i)\b(?:like|e\.\s?g\.?,?|eg|such as|for (?:example|instance),?|examples?:)\s+`)
+	formulaRe  = regexp.MustCompile(`(?:^|[^\pL\pN_-]|(?:^|[^\pL\pN_])-)([0-9(][^\pL\n"“”?!,;:]*[0-9)])`)
+	numberRe   = regexp.MustCompile(`^[#$€£]?(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(%|[a-zA-Z]{1,4})?$`)
+	unitDescRe = regexp.MustCompile(`(?i)\bin\s+(\pL+)`) // "Delay in seconds."
+	hintRe     = regexp.MustCompile(`(?i)\b(?:like|e\.\s?g\.?,?|eg|such as|for (?:example|instance),?|examples?:)\s+`)
 	// clauseRe: sentence ends, new lines, ";", "also", ", then", "and what…" (the question word goes with the boundary).
 	clauseRe = regexp.MustCompile(`(?i)[.!?]+\s+|\n+|;\s*|,?\s*\balso\b,?\s*|,?\s+(?:and\s+)?then\s+|,?\s+and\s+(?:what|how|where|when|who|which|is|are|can|could|tell|please)\b`)
 )
@@ -90,7 +91,7 @@ func stem(w string) string {
 	return w
 }
 
-// canon is a word's stem, or its synonym group's first: "remaining" is "stock".
+// canon is a word's stem, or its synonym group's first: "remaining" is "stock", "pounds" "lb".
 func canon(w string) string { w = stem(strings.ToLower(w)); return cmp.Or(synonyms[w], w) }
 
 // groups maps each word of each group to the group's first, as stems.
@@ -123,7 +124,7 @@ var (
 		that these those there here i me my mine we us our you your he him his she her they them their what whats which who whom whose when where
 		why how do does did done can could would should will shall may might must please kindly also just some any all each every no not yes ok
 		okay so very much many hi hello hey thanks thank let lets tell show want need know up down out over again too than more most other such
-		only own same s t`, false)
+		only own same s t d m ll re ve`, false)
 	// genericWords say little of what a tool does: in its name they weigh 1, not 3.
 	genericWords = set(`get set do make run use call fetch check show list create update tool function api agent helper
 		service handle process perform execute data info value input output result task`, true)
@@ -133,9 +134,11 @@ var (
 	// idWords name identifiers: ABC-123, #1042, ord_7f3a, or "order 1043".
 	idWords = set(`id ids identifier sku code number ref reference serial`, true)
 	// synonyms: words naming one thing, each to its group's first (as stems): a few general ones a request and a
-	// tool may use for each other.
+	// tool may use for each other, and the names of the units (see units).
 	synonyms = groups("stock inventory left remaining available", "reason because", "refund reimburse", "delete remove",
-		"price cost", "buy purchase")
+		"price cost", "buy purchase", "kg kgs kilo kilogram", "g gram", "lb lbs pound", "oz ounce", "m meter metre",
+		"cm centimeter centimetre", "mm millimeter millimetre", "km kilometer kilometre", "in inch", "ft foot feet",
+		"mi mile", "ms millisecond", "sec s second", "min minute", "h hr hrs hour", "d day", "wk week")
 	// negations make a boolean property's mention false.
 	negations = set(`no not don't dont without never disable disabled exclude off false skip`, false)
 	// formatWords: the format a string property's words name (keys are stems).

@@ -93,8 +93,16 @@ var (
 	}, "customer", "text")
 )
 
-// Competing tools.
+// Units; competing tools.
 var (
+	numProp     = func(desc string) map[string]any { return map[string]any{"type": "number", "description": desc} }
+	intProp     = func(desc string) map[string]any { return map[string]any{"type": "integer", "description": desc} }
+	freightTool = tool("quote_freight", "Quote the freight of a crate.", map[string]any{"mass_kg": numProp("Gross mass."), "length_cm": numProp("Longest side.")}, "mass_kg", "length_cm")
+	timerTool   = tool("set_timer", "Start a kitchen timer.", map[string]any{"duration_s": intProp("")}, "duration_s")
+	flourTool   = tool("weigh_flour", "Weigh out flour.", map[string]any{"amount_g": intProp("")}, "amount_g")
+	runTool     = tool("log_run", "Log a training run.", map[string]any{"distance_km": numProp("")}, "distance_km")
+	retryTool   = tool("retry_job", "Retry a failed job later.", map[string]any{"job": s("Job ID."), "delay": numProp("Delay in seconds.")}, "job", "delay")
+
 	unitsTool    = tool("check_units", "How many units of a product are in stock.", map[string]any{"sku": s("The product SKU.")}, "sku")
 	shipmentTool = tool("track_shipment", "Where a shipment is now.", map[string]any{"tracking_id": s("The carrier's tracking ID.")}, "tracking_id")
 	moneyTool    = tool("refund_order", "Refund an order.", map[string]any{"order_id": s("The order ID."), "reason": s("Why the customer wants the money back.")}, "order_id")
@@ -186,6 +194,18 @@ func TestUnseenTools(t *testing.T) {
 		{"the one tool does not fit", []ai.Tool{stockTool}, "Write me a haiku about autumn leaves.",
 			nil, []string{"and the one tool I was given (check_stock) does not fit this request"}},
 		{"no tools", nil, "Write me a haiku about autumn leaves.", nil, []string{"and I was given no tools for this request"}},
+		{"units converted to the ones the names give (lb to kg, ft to cm)", []ai.Tool{freightTool}, "Quote a 12 lb crate, 3 ft long.",
+			[]wantCall{{"quote_freight", `{"length_cm":91.4,"mass_kg":5.44}`}}, nil},
+		{"lb to kg in a nested schema", []ai.Tool{parcelTool}, "Ship a 2 lb parcel to Maria Lopez, postcode 28013.",
+			[]wantCall{{"ship_parcel", `{"to":{"name":"Maria Lopez","postcode":"28013"},"weight_kg":0.907}`}}, nil},
+		{"a whole conversion fills an integer", []ai.Tool{timerTool}, "Set a timer for 1.5 hours.",
+			[]wantCall{{"set_timer", `{"duration_s":5400}`}}, nil},
+		{"a conversion that is not whole does not fill an integer: it asks", []ai.Tool{flourTool}, "Weigh out 2 lb of flour.",
+			nil, []string{"weigh_flour", "the amount_g"}},
+		{"a number of another dimension does not fill it: it asks", []ai.Tool{runTool}, "Log a 30 min run.",
+			nil, []string{"log_run", "the distance_km"}},
+		{"the unit the description names", []ai.Tool{retryTool}, "Retry job J-77 in 2 minutes.",
+			[]wantCall{{"retry_job", `{"delay":120,"job":"J-77"}`}}, nil},
 		{"a synonym of the tool's words chooses it, not the ID any tool takes", []ai.Tool{moneyTool, unitsTool}, "How many of abc-123 are left?",
 			[]wantCall{{"check_units", `{"sku":"abc-123"}`}}, nil},
 		{"three competing tools, a synonym of one's description", []ai.Tool{shipmentTool, moneyTool, unitsTool}, "Is QX-4410 still available?",
