@@ -155,5 +155,6 @@ func plain(user string, tools []ai.Tool) string {
 	} else if len(tools) == 0 {
 		none = "I was given no tools for"
 	}
-	return fmt.Sprintf("I am the built-in offline model: I answer by calling tools, and %s this request (%q). I have no knowledge of my own to answer it with.", none, clip(user, 120))
+	return fmt.Sprintf("I am the built-in offline model: I answer by calling tools, and %s this request (%q). "+
+		"I have no knowledge of my own to answer it with.", none, clip(user, 120))
 }
