@@ -27,25 +27,18 @@ type conv struct {
 }
 
 func read(msgs []ai.Message) *conv {
-	c, u := &conv{ids: map[string]bool{}, byName: map[string]*outcome{}}, -1
-	for i, m := range msgs {
-		if m.Role == ai.RoleUser {
-			u, c.user = i, noteRe.ReplaceAllString(m.Content, "")
-		} else if m.Role == ai.RoleAssistant {
-			c.turns++
-		}
-		for _, tc := range m.ToolCalls {
-			c.ids[tc.ID] = true
-		}
-	}
-	for i := u + 1; i < len(msgs); i++ {
+	c := &conv{ids: map[string]bool{}, byName: map[string]*outcome{}}
+	for i := range msgs {
 		m := &msgs[i]
-		c.answered = c.answered || m.Role == ai.RoleAssistant && len(m.ToolCalls) == 0
+		if m.Role == ai.RoleUser { // what came before it is the past
+			c.user, c.calls, c.answered = noteRe.ReplaceAllString(m.Content, ""), nil, false
+			clear(c.byName)
+		} else if m.Role == ai.RoleAssistant {
+			c.turns, c.answered = c.turns+1, c.answered || len(m.ToolCalls) == 0
+		}
 		for _, tc := range m.ToolCalls {
-			c.calls = append(c.calls, &outcome{call: tc})
-			if c.byName[tc.Name] == nil {
-				c.byName[tc.Name] = c.calls[len(c.calls)-1]
-			}
+			c.ids[tc.ID], c.calls = true, append(c.calls, &outcome{call: tc})
+			c.byName[tc.Name] = cmp.Or(c.byName[tc.Name], c.calls[len(c.calls)-1])
 		}
 		for _, o := range c.calls {
 			if m.Role == ai.RoleTool && o.result == nil && (o.call.ID == m.ToolCallID || m.ToolCallID == "" && o.call.Name == m.Name) {
@@ -77,11 +70,10 @@ func (c *conv) next(chain []*plan) []ai.ToolCall {
 // final answers from the results: failures quoted, then each result with
 // its tool and arguments; a chain's is its last result.
 func (c *conv) final(plans, chain []*plan) string {
-	var b strings.Builder
-	var ok []*outcome
+	b, ok := &strings.Builder{}, []*outcome(nil)
 	for _, o := range c.calls {
 		if o.result == nil || o.result.IsError {
-			fmt.Fprintf(&b, "The %s tool failed: \"%s\"\n", o.call.Name, strings.TrimSpace(cmp.Or(o.result, &ai.Message{Content: "no result"}).Content))
+			fmt.Fprintf(b, "The %s tool failed: \"%s\"\n", o.call.Name, strings.TrimSpace(cmp.Or(o.result, &ai.Message{Content: "no result"}).Content))
 		} else {
 			ok = append(ok, o)
 		}
@@ -93,11 +85,11 @@ func (c *conv) final(plans, chain []*plan) string {
 	case len(chain) > 0 && len(ok) == len(c.calls) && len(ok) == len(chain):
 		b.WriteString(text(ok[len(ok)-1]))
 	case len(ok) == 1 && b.Len() == 0:
-		fmt.Fprintf(&b, "The %s tool%s returned: %s", ok[0].call.Name, argsNote(ok[0].call), text(ok[0]))
+		fmt.Fprintf(b, "The %s tool%s returned: %s", ok[0].call.Name, argsNote(ok[0].call), text(ok[0]))
 	default:
 		b.WriteString("Here is what I found:\n")
 		for _, o := range ok {
-			fmt.Fprintf(&b, "- %s%s: %s\n", o.call.Name, argsNote(o.call), strings.ReplaceAll(text(o), "\n", "\n  "))
+			fmt.Fprintf(b, "- %s%s: %s\n", o.call.Name, argsNote(o.call), strings.ReplaceAll(text(o), "\n", "\n  "))
 		}
 	}
 	for _, p := range plans {
@@ -110,8 +102,7 @@ func (c *conv) final(plans, chain []*plan) string {
 
 // argsNote gives short arguments: ` (order_id: 1042)`.
 func argsNote(tc ai.ToolCall) string {
-	var args map[string]any
-	var parts []string
+	args, parts := map[string]any{}, []string(nil)
 	_ = json.Unmarshal([]byte(tc.Arguments), &args)
 	for k, v := range args {
 		j, _ := json.Marshal(v)
@@ -144,20 +135,26 @@ func ask(p *plan) string {
 
 // plain answers without tools: it restates the material the request
 // carries after a blank line, or says why it cannot answer.
-func plain(user string, tools int) string {
+func plain(user string, tools []ai.Tool) string {
 	if user = strings.TrimSpace(user); user == "" {
 		return "I did not receive a question or a task. What would you like me to do?"
 	}
 	var items []string
-	if _, material, ok := strings.Cut(user, "\n\n"); ok {
-		for _, line := range strings.Split(material, "\n") {
-			if line = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), "-*•")); line != "" && !strings.HasSuffix(line, ":") && len(items) < 8 {
-				items = append(items, "- "+clip(line, 200))
-			}
+	_, material, _ := strings.Cut(user, "\n\n")
+	for _, line := range strings.Split(material, "\n") {
+		if line = strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), "-*•")); line != "" && !strings.HasSuffix(line, ":") && len(items) < 8 {
+			items = append(items, "- "+clip(line, 200))
 		}
 	}
 	if len(items) > 0 {
 		return "Here is what the material I was given says, restated without additions:\n" + strings.Join(items, "\n")
 	}
-	return fmt.Sprintf("I am the built-in offline model: I answer by calling tools, and none of the %d tools I was given fits this request (%q). I have no knowledge of my own to answer it with.", tools, clip(user, 120))
+	none := fmt.Sprintf("none of the %d tools I was given fits", len(tools))
+	if len(tools) == 1 {
+		none = fmt.Sprintf("the one tool I was given (%s) does not fit", clip(tools[0].Name, 64))
+	} else if len(tools) == 0 {
+		none = "I was given no tools for"
+	}
+	return fmt.Sprintf("I am the built-in offline model: I answer by calling tools, and %s this request (%q). "+
+		"I have no knowledge of my own to answer it with.", none, clip(user, 120))
 }

@@ -35,7 +35,7 @@ func (ti *tinfo) score(text, own string) (int, *filler, map[string]any, []*prop)
 			d++
 		}
 	}
-	f := &filler{src: newSrc(text), own: own, at: map[string]tok{}, pass: map[string]int{}}
+	f := &filler{src: newSrc(text), own: own, at: map[string]tok{}}
 	args, missing, ev := f.object(ti.root.props, 0)
 	return sc + min(d, 3) + ev, f, args, missing
 }
@@ -59,9 +59,7 @@ func choose(user string, tools []ai.Tool) (plans, chain []*plan) {
 			tis = append(tis, ti)
 		}
 	}
-	if len(user) > maxAnalysed { // only the start of a long text is read
-		user = strings.ToValidUTF8(user[:maxAnalysed], "")
-	}
+	user = head(user)
 	cls := clauses(user)
 	owner, claims := make([]*tinfo, len(cls)), map[*tinfo][]string{}
 	for k := 0; k < len(cls) && len(cls) > 1 && len(cls) <= 8; k++ {
@@ -119,11 +117,8 @@ func fill(ti *tinfo, text, own string) *plan {
 	_, f, args, missing := ti.score(text, own)
 	p := &plan{ti: ti, missing: missing}
 	key, vals := (*prop)(nil), []any(nil)
-	for _, pr := range ti.root.props {
-		at, ok := f.at[pr.name]
-		if !ok || f.pass[pr.name] != 0 || pr.typ == "boolean" || pr.typ == "object" || pr.typ == "array" {
-			continue
-		}
+	for _, pr := range ti.root.props { // a property without a strong value, or not a string or number, finds none
+		at := f.at[pr.name]
 		g := &filler{src: f.src, used: slices.DeleteFunc(slices.Clone(f.used), func(u tok) bool { return u == at })}
 		c, _ := g.value(&prop{typ: "array", items: pr, s: map[string]any{"maxItems": 5.0}}, 0, 0) // its values, 5 at most
 		if vs, _ := c.v.([]any); len(vs) > 1 && key != nil {

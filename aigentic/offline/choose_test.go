@@ -22,6 +22,7 @@ func TestToolChoiceWeights(t *testing.T) {
 		{"description words count 3 at most: a tie goes to the tool offered first",
 			[]ai.Tool{bare("refund", ""), bare("ticket_note", "Adds a note when a customer wants money back: a refund, a return or a replacement.")},
 			"I want a refund: my money back for the return, or a replacement.", "refund"},
+		{"a contraction's letter is no unit nor word", []ai.Tool{bare("plan_day", ""), bare("read_meter", "")}, "I'd say I'm done.", ""},
 		{"an object filled by fallbacks proves nothing", []ai.Tool{tool("xyz", "", map[string]any{
 			"payload": map[string]any{"type": "object", "properties": map[string]any{"text": s("The text.")}, "required": []any{"text"}}}, "payload")},
 			"hello there friend", ""},

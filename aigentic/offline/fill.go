@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -14,40 +13,51 @@ import (
 // maxAnalysed bounds the text read, in bytes; maxFreeRunes a free text value.
 const maxAnalysed, maxFreeRunes = 8 << 10, 4000
 
-// src is a text values are taken from.
+// src is a text values are taken from. Its pieces are what a pattern, format, enum value or shape may match:
+// formulas ("15 * 23 + 100"), quotes, words, runs of two and three words.
 type src struct {
-	text         string
-	toks, quotes []tok
-	nums         []number
+	text                 string
+	toks, quotes, pieces []tok
+	nums                 []number
 }
 
+// head is the part of a text that is read: its first maxAnalysed bytes, invalid UTF-8 dropped.
+func head(s string) string { return strings.ToValidUTF8(s[:min(len(s), maxAnalysed)], "") }
+
 func newSrc(text string) *src {
-	if len(text) > maxAnalysed {
-		text = strings.ToValidUTF8(text[:maxAnalysed], "")
-	}
+	text = head(text)
 	s := &src{text: text, toks: tokens(text), quotes: quotes(text)}
+	for _, m := range formulaRe.FindAllStringSubmatchIndex(text, -1) {
+		s.pieces = append(s.pieces, tok{text[m[2]:m[3]], m[2], m[3]})
+	}
+	s.pieces = append(append(s.pieces, s.quotes...), s.toks...)
 	for i, t := range s.toks {
+		for n := 1; n <= 2 && i+n < len(s.toks); n++ {
+			s.pieces = append(s.pieces, tok{text[t.start:s.toks[i+n].end], t.start, s.toks[i+n].end})
+		}
 		if m := numberRe.FindStringSubmatch(t.text); m != nil {
+			if m[2] == "" && i+1 < len(s.toks) && !strings.EqualFold(s.toks[i+1].text, "in") {
+				m[2] = s.toks[i+1].text // "2 lb", not "2 in Porto"
+			}
 			v, _ := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64) // ±Inf when too large: no schema takes it
-			s.nums = append(s.nums, number{v, stem(strings.ToLower(m[2])), i, t})
+			s.nums = append(s.nums, number{v, canon(m[2]), t})
 		}
 	}
 	return s
 }
 
 // filler fills a schema from a source, each piece of it used once; typed,
-// it gives required values defaults; with at set, it records where and in
-// which pass it found each top-level value.
+// it gives required values defaults; with at set, it records where it
+// found each top-level strong value (pass 0).
 type filler struct {
 	src   *src
 	used  []tok
 	own   string // what free text properties get; the whole source when ""
 	typed bool
 	at    map[string]tok
-	pass  map[string]int
 }
 
-// cand is a value found, where, and for an object its own evidence.
+// cand is a value found, where, and w: an object's own evidence, or 1 for an ID any ID property would take.
 type cand struct {
 	v  any
 	at tok
@@ -58,11 +68,10 @@ type cand struct {
 // format, enum value, shape or ID matched; a quote or number by the
 // property's words), the quotes left, fallbacks (free text, names, bare
 // numbers) — and returns the values, the required properties left empty
-// and the evidence: 3 a strong value (an enum value 2, a boolean 1), 1 a
-// bare number.
+// and the evidence: 3 a strong value (an enum value 2, a boolean 1, an ID
+// any ID property would take 2), 1 a bare number.
 func (f *filler) object(props []*prop, depth int) (map[string]any, []*prop, int) {
-	vals, score := map[string]any{}, 0
-	var missing []*prop
+	vals, score, missing := map[string]any{}, 0, []*prop(nil)
 	for pass := 0; pass < 3; pass++ {
 		for _, p := range props {
 			if _, done := vals[p.name]; done {
@@ -74,10 +83,10 @@ func (f *filler) object(props []*prop, depth int) (map[string]any, []*prop, int)
 				case pass == 0 && p.typ == "object":
 					score += c.w
 				case pass == 0:
-					score += 3 - min(len(p.enum), 1)
+					score += 3 - min(len(p.enum), 1) - c.w
 				}
-				if f.used = append(f.used, c.at); depth == 0 && f.at != nil {
-					f.at[p.name], f.pass[p.name] = c.at, pass
+				if f.used = append(f.used, c.at); depth == 0 && f.at != nil && pass == 0 {
+					f.at[p.name] = c.at
 				}
 			}
 		}
@@ -99,8 +108,7 @@ func (f *filler) value(p *prop, pass, depth int) (cand, bool) {
 		vals, missing, score := f.object(p.props, depth+1)
 		return cand{v: vals, w: min(score, 3)}, len(missing) == 0 && (len(vals) > 0 || p.required)
 	case p.typ == "array" && p.items != nil && (pass < 2 || p.items.typ == "number" || p.items.typ == "integer"):
-		var out []any
-		used := len(f.used)
+		out, used := []any(nil), len(f.used)
 		for _, c := range f.cands(p.items, pass) {
 			if v, ok := accept(p.items, c.v); ok && f.unused(c.at) && !slices.ContainsFunc(out, func(x any) bool { return fmt.Sprint(x) == fmt.Sprint(v) }) && len(out) < int(num(p.s["maxItems"], 1e9)) {
 				out, f.used = append(out, v), append(f.used, c.at)
@@ -113,7 +121,7 @@ func (f *filler) value(p *prop, pass, depth int) (cand, bool) {
 	case p.typ != "object" && p.typ != "array":
 		for _, c := range f.cands(p, pass) {
 			if v, ok := accept(p, c.v); ok && f.unused(c.at) {
-				return cand{v, c.at, 0}, true
+				return cand{v, c.at, c.w}, true
 			}
 		}
 	}
@@ -126,34 +134,52 @@ func (f *filler) unused(at tok) bool {
 
 // cands lists p's candidates of one pass, in the order they are tried.
 func (f *filler) cands(p *prop, pass int) (out []cand) {
-	s := f.src
-	add := func(v any, at tok) { out = append(out, cand{v: v, at: at}) }
+	s, add := f.src, func(v any, at tok) { out = append(out, cand{v: v, at: at}) }
 	switch {
-	case p.typ == "boolean" && pass == 0:
-		if v, at, ok := s.boolean(p); ok {
-			add(v, at)
+	case p.typ == "boolean" && pass == 0: // a word of its name gives true, false after a negation or before "no"
+		for i, t := range s.toks {
+			if ws := words(t.text); len(ws) > 0 && slices.Contains(p.nameWords, ws[0]) {
+				v := i+1 >= len(s.toks) || !set("no false off", false)[strings.ToLower(s.toks[i+1].text)]
+				for j := max(0, i-3); j < i; j++ {
+					v = v && !negations[strings.ToLower(s.toks[j].text)]
+				}
+				return []cand{{v: v, at: t}}
+			}
 		}
 	case p.typ == "integer" || p.typ == "number":
-		for _, n := range s.nums {
-			if pass == 0 && (p.enum != nil || s.near(n, p.words)) || pass == 2 {
-				add(n.v, n.at)
+		for _, n := range s.nums { // near: "3 days", "250ml", "order 1043", or a unit convert takes
+			v, sure, ok := convert(n, p)
+			near := sure || p.enum != nil || p.words[n.unit] || s.before(n.at.start, p.words)
+			if ok && (pass == 0 && near || pass == 2) {
+				add(v, n.at)
 			}
 		}
 	case p.typ == "boolean":
 	case pass == 0:
 		strict := p.enum != nil || p.re != nil && !p.loose || slices.Contains(formats, p.format)
-		for _, t := range s.pieces() {
+		for _, t := range s.pieces {
 			byName := (slices.Contains(s.quotes, t) || p.id && numberRe.MatchString(t.text)) && s.before(t.start, p.words)
-			if strict || byName || matchAny(p.shapes, t.text) || p.id && idLike(t.text) {
+			if strict || byName || matchAny(p.shapes, t.text) {
 				add(t.text, t)
+			} else if p.id && idLike(t.text) { // weak: any ID property would take it
+				out = append(out, cand{t.text, t, 1})
+			}
+		}
+		for _, t := range s.toks { // a cue naming it: "reason: …", "note: …", "because …" (a synonym of reason)
+			at := min(t.end+1, len(s.text))
+			if (s.text[t.end:at] == ":" || strings.EqualFold(t.text, "because")) && s.before(at, p.words) {
+				c := append(clauses(s.text[at:]), tok{})[0] // "" when nothing follows: no value
+				add(strings.TrimRight(c.text, ".!?"), tok{c.text, at + c.start, at + c.end})
 			}
 		}
 	case pass == 1:
 		for _, q := range s.quotes {
 			add(q.text, q)
 		}
-	case p.free && !f.typed:
-		add(clip(cmp.Or(f.own, s.text), maxFreeRunes), tok{})
+	case p.free && !f.typed: // an optional one only from a quote or a cue
+		if p.required {
+			add(clip(cmp.Or(f.own, s.text), maxFreeRunes), tok{})
+		}
 	default:
 		for _, m := range nameRe.FindAllStringSubmatchIndex(s.text, -1) {
 			if !p.id && !stopwords[strings.ToLower(s.text[m[2]:m[3]])] {
@@ -166,9 +192,6 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 	}
 	return out
 }
-
-// nameRe finds capitalised words not starting a sentence: "Ada Lovelace".
-var nameRe = regexp.MustCompile(`[^\s.!?:]\s+(\p{Lu}[\p{Ll}'-]+(?: \p{Lu}[\p{Ll}'-]+)*)`)
 
 // accept returns v as p's value (an enum's spelling, an integer, free text
 // clipped) when p's schema takes it; cheap checks first.
@@ -206,58 +229,18 @@ func idLike(w string) bool {
 	return cls&clsDigit != 0 && cls&clsSpace == 0 && (cls&clsLetter != 0 || w[0] == '#')
 }
 
-var formulaRe = regexp.MustCompile(`[0-9(][^\pL\n"“”?!,;:]*[0-9)]`)
-
-// pieces are what a pattern, format, enum value or shape may match:
-// formulas ("15 * 23 + 100"), quotes, words, runs of two and three words.
-func (s *src) pieces() []tok {
-	var out []tok
-	for _, m := range formulaRe.FindAllStringIndex(s.text, -1) {
-		out = append(out, tok{s.text[m[0]:m[1]], m[0], m[1]})
-	}
-	out = append(append(out, s.quotes...), s.toks...)
-	for i, t := range s.toks {
-		for n := 1; n <= 2 && i+n < len(s.toks); n++ {
-			out = append(out, tok{s.text[t.start:s.toks[i+n].end], t.start, s.toks[i+n].end})
-		}
-	}
-	return out
-}
-
-// number is a number written ("1,250", "#1042", "20%", "250ml": unit ml).
+// number is a number written ("1,250", "#1042", "20%"), its unit the canonical stem of the letters after it
+// or of the next word ("250ml": ml, "3 days": d).
 type number struct {
 	v    float64
 	unit string
-	i    int
 	at   tok
-}
-
-var numberRe = regexp.MustCompile(`^[#$€£]?(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(%|[a-zA-Z]{1,4})?$`)
-
-// near: "3 days", "250ml", "order 1043".
-func (s *src) near(n number, ws map[string]bool) bool {
-	return ws[n.unit] || s.before(n.at.start, ws) ||
-		n.i+1 < len(s.toks) && slices.ContainsFunc(words(s.toks[n.i+1].text), func(w string) bool { return ws[w] })
 }
 
 // before reports whether the word before offset at is one of ws.
 func (s *src) before(at int, ws map[string]bool) bool {
 	i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].end > at }) - 1
 	return i >= 0 && slices.ContainsFunc(words(s.toks[i].text), func(w string) bool { return ws[w] })
-}
-
-// boolean: a word of its name gives true, false after a negation or before "no".
-func (s *src) boolean(p *prop) (bool, tok, bool) {
-	for i, t := range s.toks {
-		if ws := words(t.text); len(ws) > 0 && slices.Contains(p.nameWords, ws[0]) {
-			v := i+1 >= len(s.toks) || !set("no false off", false)[strings.ToLower(s.toks[i+1].text)]
-			for j := max(0, i-3); j < i; j++ {
-				v = v && !negations[strings.ToLower(s.toks[j].text)]
-			}
-			return v, t, true
-		}
-	}
-	return false, tok{}, false
 }
 
 // excerpt returns the clause of text sharing the most words with ws.
@@ -277,4 +260,36 @@ func num(v any, def float64) float64 {
 		return f
 	}
 	return def
+}
+
+// units: dimension (Mass, Length, Time) and size in SI base units (kg, m, s) by name (see synonyms), exact:
+// NIST SP 811 (2008) appendix B.8, after the international yard and pound agreement of 1959.
+var units = map[string]struct{ dim, size float64 }{"kg": {'M', 1}, "g": {'M', 1e-3}, "lb": {'M', 0.45359237},
+	"oz": {'M', 0.028349523125}, "m": {'L', 1}, "cm": {'L', 1e-2}, "mm": {'L', 1e-3}, "km": {'L', 1e3},
+	"in": {'L', 0.0254}, "ft": {'L', 0.3048}, "mi": {'L', 1609.344}, "ms": {'T', 1e-3}, "sec": {'T', 1},
+	"min": {'T', 60}, "h": {'T', 3600}, "d": {'T', 86400}, "wk": {'T', 604800}}
+
+// unitOf is the unit a property names: its name's last word (weight_kg, timeoutMs, days; not a lone word of one
+// or two letters), else the word after "in" in its description ("Delay in seconds.").
+func unitOf(name, desc string) string {
+	w := splitIdent(name)
+	if w = w[strings.LastIndex(w, " ")+1:]; units[canon(w)].size == 0 || len(w) < 3 && w == name {
+		w = append(unitDescRe.FindStringSubmatch(desc), "", "")[1]
+	}
+	return canon(w)
+}
+
+// convert returns n in p's unit, and whether n's unit said so. A number without a unit, or for a property naming
+// none, is as written; across dimensions it is refused. A whole result is exact; another is rounded to the
+// significant digits written, 3 at least (2 lb is 0.907 kg), and an integer property refuses it (the model asks).
+func convert(n number, p *prop) (float64, bool, bool) {
+	from, to := units[n.unit], units[p.unit]
+	if x := n.v * from.size / to.size; from.size == 0 || to.size == 0 {
+		return n.v, false, true
+	} else if r := math.Round(x); math.Abs(x-r) <= 1e-9*math.Abs(x) {
+		return r, true, from.dim == to.dim
+	}
+	digits := strings.Trim(strings.NewReplacer(".", "", "-", "").Replace(strconv.FormatFloat(n.v, 'f', -1, 64)), "0")
+	x, _ := strconv.ParseFloat(strconv.FormatFloat(n.v*from.size/to.size, 'g', max(3, len(digits)), 64), 64)
+	return x, true, from.dim == to.dim && p.typ != "integer"
 }

@@ -121,7 +121,7 @@ func TestPlainAnswers(t *testing.T) {
 		{"", "I did not receive a question or a task. What would you like me to do?"},
 		{"Write a summary.\n\nResult from researcher:\n- Tides rise twice a day.\n- The Rance plant opened in 1966.",
 			"Here is what the material I was given says, restated without additions:\n- Tides rise twice a day.\n- The Rance plant opened in 1966."},
-		{"Tell me a joke.", `I am the built-in offline model: I answer by calling tools, and none of the 0 tools I was given fits this request ("Tell me a joke."). I have no knowledge of my own to answer it with.`},
+		{"Tell me a joke.", `I am the built-in offline model: I answer by calling tools, and I was given no tools for this request ("Tell me a joke."). I have no knowledge of my own to answer it with.`},
 	}
 	for _, c := range cases {
 		if got := generate(t, user("You are a writer.", c.msg)).Message.Content; got != c.want {

@@ -2,6 +2,7 @@ package offline
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -111,6 +112,55 @@ func FuzzGenerate(f *testing.F) {
 		}
 		if err := schemaErr(schema, resp.Message.Content); err != nil {
 			t.Fatalf("typed answer %s is invalid: %v\nschema %v", resp.Message.Content, err, schema)
+		}
+	})
+}
+
+// FuzzUnits: any message and any number property (name, description,
+// integer or not) — the numbers read never panic; a number with a unit of
+// the property's dimension converts within the rounding (3 significant
+// digits at least: 0.5% at most), to a whole number for an integer
+// property; one of another dimension is refused; and a call made fills
+// the property with a value its schema takes.
+func FuzzUnits(f *testing.F) {
+	for _, seed := range []struct {
+		msg, name, desc string
+		integer         bool
+	}{
+		{"Ship a 2 lb parcel", "weight_kg", "", false},
+		{"Set a timer for 1.5 hours", "duration_s", "", true},
+		{"Log a 30 min run, 6.2mi", "distance_km", "", false},
+		{"Retry in 1500ms or 2 minutes", "delay", "Delay in seconds.", false},
+		{"3 ft 2in, 12 oz, 1,250 g, -4 d, 1e309 km", "length_in", "in feet", true},
+	} {
+		f.Add(seed.msg, seed.name, seed.desc, seed.integer)
+	}
+	f.Fuzz(func(t *testing.T, msg, name, desc string, integer bool) {
+		typ := map[bool]string{false: "number", true: "integer"}[integer]
+		p := parseProp(name, map[string]any{"type": typ, "description": desc}, 0)
+		for _, n := range newSrc(msg).nums {
+			v, sure, ok := convert(n, p)
+			from, to := units[n.unit], units[p.unit]
+			switch {
+			case from.size > 0 && to.size > 0 && from.dim != to.dim:
+				if ok {
+					t.Fatalf("%v %s filled %s (%s) with %v", n.v, n.unit, p.name, p.unit, v)
+				}
+			case ok && sure && !math.IsInf(n.v, 0):
+				if want := n.v * from.size / to.size; math.Abs(v-want) > 5e-3*math.Abs(want) {
+					t.Fatalf("%v %s in %s is %v, want %v", n.v, n.unit, p.unit, v, want)
+				} else if integer && v != math.Trunc(v) {
+					t.Fatalf("%v %s in %s is %v for an integer", n.v, n.unit, p.unit, v)
+				}
+			case ok && !sure && v != n.v:
+				t.Fatalf("%v %s changed to %v without a unit", n.v, n.unit, v)
+			}
+		}
+		tl := tool("measure", "Measure it.", map[string]any{"amount": map[string]any{"type": typ, "description": desc}, name: map[string]any{"type": typ, "description": desc}})
+		for _, tc := range generate(t, user("", msg), tl).Message.ToolCalls {
+			if err := schemaErr(tl.InputSchema, tc.Arguments); err != nil {
+				t.Fatalf("%s is invalid: %v", tc.Arguments, err)
+			}
 		}
 	})
 }

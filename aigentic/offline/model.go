@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
@@ -56,11 +57,8 @@ func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, err
 
 var pieceRe = regexp.MustCompile(`\s*\S+\s*`)
 
-// estimate counts one token per four characters of JSON, at least 1.
-func estimate(v ...any) int {
-	b, _ := json.Marshal(v) // an unencodable tool schema counts as nothing
-	return max(1, (len(b)+3)/4)
-}
+// estimate counts one token per four characters of JSON, at least 1 (an unencodable tool schema counts as nothing).
+func estimate(v ...any) int { b, _ := json.Marshal(v); return max(1, (len(b)+3)/4) }
 
 // respond calls tools on the first turn after a user message (or a chain's
 // next), else answers: typed with req.ResponseFormat, or text.
@@ -85,24 +83,18 @@ func respond(req ai.Request) (string, []ai.ToolCall) {
 	case len(c.calls) > 0:
 		return c.final(plans, chain), nil
 	}
-	for _, p := range plans {
-		if len(p.missing) > 0 {
-			return ask(p), nil
-		}
+	if i := slices.IndexFunc(plans, func(p *plan) bool { return len(p.missing) > 0 }); i >= 0 {
+		return ask(plans[i]), nil
 	}
-	return plain(c.user, len(req.Tools)), nil
+	return plain(c.user, req.Tools), nil
 }
 
 // assignIDs names calls "call_<turn>_<n>", IDs not in the conversation.
 func (c *conv) assignIDs(calls []ai.ToolCall) []ai.ToolCall {
-	turn := c.turns + 1
-	for i := 0; i < len(calls); i++ {
-		if c.ids[fmt.Sprintf("call_%d_%d", turn, i+1)] {
+	for i, turn := 0, c.turns+1; i < len(calls); i++ {
+		if calls[i].ID = fmt.Sprintf("call_%d_%d", turn, i+1); c.ids[calls[i].ID] {
 			turn, i = turn+1, -1
 		}
-	}
-	for i := range calls {
-		calls[i].ID = fmt.Sprintf("call_%d_%d", turn, i+1)
 	}
 	return calls
 }

@@ -6,7 +6,6 @@ import (
 	"maps"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,25 +17,24 @@ import (
 // answer. What it does not understand it ignores; values are checked
 // against the schema itself.
 type prop struct {
-	name, typ, desc, format string // typ: "string", "integer", "number", "boolean", "array", "object" or "" (any)
-	s                       map[string]any
-	check                   *jsonschema.Schema // compiled on first use; nil when it does not compile
-	ready                   bool
-	required, free, id      bool
-	loose                   bool            // the pattern also matches plain words: it checks values, it cannot find them
-	shapeOnly               bool            // every example has a shape: a value must have one of them
-	words                   map[string]bool // stems of its name's and description's words (not its examples')
-	nameWords               []string
-	enum, examples          []any
-	re                      *regexp.Regexp
-	shapes                  []shape
-	items                   *prop   // an array's items
-	props                   []*prop // an object's properties, the required ones first
+	name, typ, desc, format   string // typ: "string", "integer", "number", "boolean", "array", "object" or "" (any)
+	unit                      string // the unit a number property names (see units), if any
+	s                         map[string]any
+	check                     *jsonschema.Schema // compiled on first use (ready); nil when it does not compile
+	required, free, id, ready bool
+	loose                     bool            // the pattern matches plain words too: it checks values, cannot find them
+	shapeOnly                 bool            // every example has a shape: a value must have one of them
+	words                     map[string]bool // stems of its name's and description's words (not its examples')
+	nameWords                 []string
+	enum, examples            []any
+	re                        *regexp.Regexp
+	shapes                    []shape
+	items                     *prop   // an array's items
+	props                     []*prop // an object's properties, the required ones first
 }
 
 // normalize gives a schema of Go literals the types of decoded JSON.
-func normalize(schema map[string]any) map[string]any {
-	var out map[string]any
+func normalize(schema map[string]any) (out map[string]any) {
 	if b, err := json.Marshal(schema); err != nil || json.Unmarshal(b, &out) != nil || out == nil {
 		return map[string]any{}
 	}
@@ -44,11 +42,8 @@ func normalize(schema map[string]any) map[string]any {
 }
 
 func parseProp(name string, s map[string]any, depth int) *prop {
-	if s == nil {
-		s = map[string]any{}
-	}
 	p := &prop{name: name, s: s, typ: schemaType(s), enum: anys(s["enum"]), examples: anys(s["examples"]), words: map[string]bool{}}
-	p.desc, p.format = str(s["description"]), str(s["format"])
+	p.desc, p.format, p.unit = str(s["description"]), str(s["format"]), unitOf(name, str(s["description"]))
 	if c, ok := s["const"]; ok {
 		p.enum = []any{c}
 	}
@@ -69,8 +64,7 @@ func parseProp(name string, s map[string]any, depth int) *prop {
 	}
 	p.shapeOnly = len(p.shapes) > 0 && len(p.shapes) == len(exs)
 	p.nameWords = words(splitIdent(name))
-	all := append(slices.Clone(p.nameWords), words(plain)...)
-	sort.Strings(all)
+	all := slices.Sorted(slices.Values(slices.Concat(p.nameWords, words(plain))))
 	nameFree := slices.ContainsFunc(p.nameWords, func(w string) bool { return freeWords[w] })
 	for _, w := range all {
 		p.words[w], p.id = true, p.id || idWords[w]
@@ -140,8 +134,6 @@ func schemaType(s map[string]any) string {
 	return ""
 }
 
-var hintRe = regexp.MustCompile(`(?i)\b(?:like|e\.\s?g\.?,?|eg|such as|for (?:example|instance),?|examples?:)\s+`)
-
 // descExamples returns the examples after "like", "e.g.", "such as"...:
 // the quoted texts, else the text to the next , ; ) or sentence end.
 func descExamples(desc string) (out []string) {
@@ -198,17 +190,15 @@ func makeShape(ex string) (shape, bool) {
 	return shape{cls, syms}, cls&(clsDigit|clsSym) != 0 && (cls&clsSpace == 0 || cls&clsLetter == 0)
 }
 
-func (sh shape) match(v string) bool {
-	cls, syms := classes(v)
-	return cls == sh.cls && len(v) > 1 && (cls&clsSpace != 0 || strings.Trim(syms, sh.syms) == "")
-}
-
+// matchAny reports whether v has one of the shapes.
 func matchAny(shapes []shape, v string) bool {
-	return slices.ContainsFunc(shapes, func(sh shape) bool { return sh.match(v) })
+	return slices.ContainsFunc(shapes, func(sh shape) bool {
+		cls, syms := classes(v)
+		return cls == sh.cls && len(v) > 1 && (cls&clsSpace != 0 || strings.Trim(syms, sh.syms) == "")
+	})
 }
 
 func str(v any) string { s, _ := v.(string); return s }
-
 func anys(v any) []any { a, _ := v.([]any); return a }
 
 func strs(v any) (out []string) {

@@ -1,6 +1,7 @@
 package offline
 
 import (
+	"cmp"
 	"regexp"
 	"strings"
 )
@@ -11,37 +12,36 @@ type tok struct {
 	start, end int
 }
 
-// enclosing is trimmed from both ends of a word: "(ABC-123)," is ABC-123.
-const enclosing = "\"'“”‘’()[]{}<>,.;:!?"
-
 var (
-	fieldRe = regexp.MustCompile(`\S+`)
+	// tokenRe: a run of non-space without enclosing punctuation at either end: "(ABC-123)," is ABC-123.
+	tokenRe = regexp.MustCompile(`[^\s"'“”‘’()\[\]{}<>,.;:!?](?:\S*[^\s"'“”‘’()\[\]{}<>,.;:!?])?`)
 	wordRe  = regexp.MustCompile(`[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*`)
 	identRe = regexp.MustCompile(`([\p{Ll}\d])(\p{Lu})|[_.\-]+`)
 	noteRe  = regexp.MustCompile(`(?s)^\[\d+ earlier messages [^\]]*\](?:\n.*</untrusted-data boundary="[^"]*">)?\n\n`) // package window's note (and summary) of messages left out
 	// quoteRe: "…", “…”, and '…' where the quotes are not apostrophes.
 	quoteRe = regexp.MustCompile(`"([^"\n]+)"|“([^”\n]+)”|(?:^|[\s(\[:=])'([^'\n]+)'(?:$|[\s.,;:!?)\]])`)
+	// nameRe finds capitalised words not starting a sentence: "Ada Lovelace".
+	nameRe = regexp.MustCompile(`[^\s.!?:]\s+(\p{Lu}[\p{Ll}'-]+(?: \p{Lu}[\p{Ll}'-]+)*)`)
+	// formulaRe: a formula starts a word (not "881" in "ord-881").
+	formulaRe  = regexp.MustCompile(`(?:^|[^\pL\pN_-]|(?:^|[^\pL\pN_])-)([0-9(][^\pL\n"“”?!,;:]*[0-9)])`)
+	numberRe   = regexp.MustCompile(`^[#$€£]?(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(%|[a-zA-Z]{1,4})?$`)
+	unitDescRe = regexp.MustCompile(`(?i)\bin\s+(\pL+)`) // "Delay in seconds."
+	hintRe     = regexp.MustCompile(`(?i)\b(?:like|e\.\s?g\.?,?|eg|such as|for (?:example|instance),?|examples?:)\s+`)
 	// clauseRe: sentence ends, new lines, ";", "also", ", then", "and what…" (the question word goes with the boundary).
 	clauseRe = regexp.MustCompile(`(?i)[.!?]+\s+|\n+|;\s*|,?\s*\balso\b,?\s*|,?\s+(?:and\s+)?then\s+|,?\s+and\s+(?:what|how|where|when|who|which|is|are|can|could|tell|please)\b`)
 )
 
-// tokens splits s on white space, trimming enclosing punctuation.
-func tokens(s string) []tok {
-	var out []tok
-	for _, m := range fieldRe.FindAllStringIndex(s, -1) {
-		w := strings.TrimLeft(s[m[0]:m[1]], enclosing)
-		start := m[1] - len(w)
-		if w = strings.TrimRight(w, enclosing); w != "" {
-			out = append(out, tok{w, start, start + len(w)})
-		}
+// tokens are s's words (see tokenRe).
+func tokens(s string) (out []tok) {
+	for _, m := range tokenRe.FindAllStringIndex(s, -1) {
+		out = append(out, tok{s[m[0]:m[1]], m[0], m[1]})
 	}
 	return out
 }
 
 // quotes returns s's quoted texts, each at the range of its quotes (and a
 // space or bracket before or after a single-quoted one).
-func quotes(s string) []tok {
-	var out []tok
+func quotes(s string) (out []tok) {
 	for _, m := range quoteRe.FindAllStringSubmatchIndex(s, -1) {
 		for g := 2; g < len(m); g += 2 {
 			if m[g] >= 0 && strings.TrimSpace(s[m[g]:m[g+1]]) != "" {
@@ -53,12 +53,11 @@ func quotes(s string) []tok {
 }
 
 // words returns the stems of s's words but stopwords; "e-mail" gives e, mail, email.
-func words(s string) []string {
-	var out []string
+func words(s string) (out []string) {
 	for _, w := range wordRe.FindAllString(strings.ToLower(s), -1) {
 		for _, p := range append(strings.Split(w, "-"), strings.ReplaceAll(w, "-", "")) {
 			if p != "" && !stopwords[p] {
-				out = append(out, stem(p))
+				out = append(out, canon(p))
 			}
 		}
 	}
@@ -92,6 +91,20 @@ func stem(w string) string {
 	return w
 }
 
+// canon is a word's stem, or its synonym group's first: "remaining" is "stock", "pounds" "lb".
+func canon(w string) string { w = stem(strings.ToLower(w)); return cmp.Or(synonyms[w], w) }
+
+// groups maps each word of each group to the group's first, as stems.
+func groups(gs ...string) map[string]string {
+	m := map[string]string{}
+	for _, g := range gs {
+		for w := range set(g, true) {
+			m[w] = stem(strings.Fields(g)[0])
+		}
+	}
+	return m
+}
+
 // set makes a set of words; with stems, of their stems.
 func set(ws string, stems bool) map[string]bool {
 	m := map[string]bool{}
@@ -111,7 +124,7 @@ var (
 		that these those there here i me my mine we us our you your he him his she her they them their what whats which who whom whose when where
 		why how do does did done can could would should will shall may might must please kindly also just some any all each every no not yes ok
 		okay so very much many hi hello hey thanks thank let lets tell show want need know up down out over again too than more most other such
-		only own same s t`, false)
+		only own same s t d m ll re ve`, false)
 	// genericWords say little of what a tool does: in its name they weigh 1, not 3.
 	genericWords = set(`get set do make run use call fetch check show list create update tool function api agent helper
 		service handle process perform execute data info value input output result task`, true)
@@ -120,6 +133,12 @@ var (
 		instruction instructions task topic summary search keyword keywords details feedback reason`, true)
 	// idWords name identifiers: ABC-123, #1042, ord_7f3a, or "order 1043".
 	idWords = set(`id ids identifier sku code number ref reference serial`, true)
+	// synonyms: words naming one thing, each to its group's first (as stems): a few general ones a request and a
+	// tool may use for each other, and the names of the units (see units).
+	synonyms = groups("stock inventory left remaining available", "reason because", "refund reimburse", "delete remove",
+		"price cost", "buy purchase", "kg kgs kilo kilogram", "g gram", "lb lbs pound", "oz ounce", "m meter metre",
+		"cm centimeter centimetre", "mm millimeter millimetre", "km kilometer kilometre", "in inch", "ft foot feet",
+		"mi mile", "ms millisecond", "sec s second", "min minute", "h hr hrs hour", "d day", "wk week")
 	// negations make a boolean property's mention false.
 	negations = set(`no not don't dont without never disable disabled exclude off false skip`, false)
 	// formatWords: the format a string property's words name (keys are stems).

@@ -66,7 +66,8 @@ func (f *filler) deflt(p *prop, depth int) any {
 	}
 	s := excerpt(f.src.text, p.words, 200)
 	if p.re != nil && !p.re.MatchString(s) {
-		s = sample(p.re.String())
+		re, _ := syntax.Parse(p.re.String(), syntax.Perl) // it compiled
+		s = sample(re.Simplify())
 	}
 	if n := int(num(p.s["maxLength"], -1)); n >= 0 && len([]rune(s)) > n {
 		s = string([]rune(s)[:n])
@@ -78,30 +79,20 @@ func (f *filler) deflt(p *prop, depth int) any {
 var placeholders = map[string]string{"date": "1970-01-01", "date-time": "1970-01-01T00:00:00Z",
 	"email": "unknown@example.com", "uri": "https://example.com/", "uuid": "00000000-0000-0000-0000-000000000000"}
 
-// sample returns a short string the pattern matches.
-func sample(pattern string) string {
-	re, err := syntax.Parse(pattern, syntax.Perl)
-	var b strings.Builder
-	var walk func(r *syntax.Regexp)
-	walk = func(r *syntax.Regexp) {
-		switch {
-		case b.Len() > 1000:
-		case r.Op == syntax.OpLiteral:
-			b.WriteString(string(r.Rune))
-		case r.Op == syntax.OpCharClass && len(r.Rune) > 1:
-			b.WriteRune(max(r.Rune[0], min(r.Rune[1], '0'))) // a digit when the class allows one
-		case r.Op == syntax.OpAnyChar || r.Op == syntax.OpAnyCharNotNL:
-			b.WriteByte('x')
-		case r.Op == syntax.OpConcat:
-			for _, s := range r.Sub {
-				walk(s)
-			}
-		case r.Op == syntax.OpCapture || r.Op == syntax.OpPlus || r.Op == syntax.OpAlternate: // once, the first choice
-			walk(r.Sub[0])
-		}
+// sample returns a short string r (simplified) matches.
+func sample(r *syntax.Regexp) (s string) {
+	switch {
+	case r.Op == syntax.OpLiteral:
+		return string(r.Rune)
+	case r.Op == syntax.OpCharClass && len(r.Rune) > 1:
+		return string(max(r.Rune[0], min(r.Rune[1], '0'))) // a digit when the class allows one
+	case r.Op == syntax.OpAnyChar || r.Op == syntax.OpAnyCharNotNL:
+		return "x"
+	case r.Op == syntax.OpCapture || r.Op == syntax.OpPlus || r.Op == syntax.OpAlternate: // once, the first choice
+		return sample(r.Sub[0])
 	}
-	if err == nil {
-		walk(re.Simplify())
+	for i := 0; i < len(r.Sub) && r.Op == syntax.OpConcat && len(s) <= 1000; i++ {
+		s += sample(r.Sub[i])
 	}
-	return b.String()
+	return s
 }

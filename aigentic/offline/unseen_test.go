@@ -93,6 +93,21 @@ var (
 	}, "customer", "text")
 )
 
+// Units; competing tools.
+var (
+	numProp     = func(desc string) map[string]any { return map[string]any{"type": "number", "description": desc} }
+	intProp     = func(desc string) map[string]any { return map[string]any{"type": "integer", "description": desc} }
+	freightTool = tool("quote_freight", "Quote the freight of a crate.", map[string]any{"mass_kg": numProp("Gross mass."), "length_cm": numProp("Longest side.")}, "mass_kg", "length_cm")
+	timerTool   = tool("set_timer", "Start a kitchen timer.", map[string]any{"duration_s": intProp("")}, "duration_s")
+	flourTool   = tool("weigh_flour", "Weigh out flour.", map[string]any{"amount_g": intProp("")}, "amount_g")
+	runTool     = tool("log_run", "Log a training run.", map[string]any{"distance_km": numProp("")}, "distance_km")
+	retryTool   = tool("retry_job", "Retry a failed job later.", map[string]any{"job": s("Job ID."), "delay": numProp("Delay in seconds.")}, "job", "delay")
+
+	unitsTool    = tool("check_units", "How many units of a product are in stock.", map[string]any{"sku": s("The product SKU.")}, "sku")
+	shipmentTool = tool("track_shipment", "Where a shipment is now.", map[string]any{"tracking_id": s("The carrier's tracking ID.")}, "tracking_id")
+	moneyTool    = tool("refund_order", "Refund an order.", map[string]any{"order_id": s("The order ID."), "reason": s("Why the customer wants the money back.")}, "order_id")
+)
+
 // call is an expected tool call: its name and exact arguments.
 type wantCall struct{ name, args string }
 
@@ -170,12 +185,41 @@ func TestUnseenTools(t *testing.T) {
 			[]wantCall{{"check_bin", `{"bin":"W1","sku":"ABC-123"}`}}, nil},
 		{"an ID-like word for an ID property without hints", []ai.Tool{parcelIDTool}, "Where is parcel 1Z999AA10123456784 now?",
 			[]wantCall{{"track_parcel", `{"tracking_number":"1Z999AA10123456784"}`}}, nil},
-		{"free text clipped to maxLength", []ai.Tool{shortTool}, "Post a status message: deploy finished without errors",
-			[]wantCall{{"post_status", `{"message":"Post a status messag"}`}}, nil},
+		{"free text after its cue, clipped to maxLength", []ai.Tool{shortTool}, "Post a status message: deploy finished without errors",
+			[]wantCall{{"post_status", `{"message":"deploy finished with"}`}}, nil},
 		{"an optional value the whole schema refuses is left out", []ai.Tool{oneTool}, `Flag ABC-123 with the note "recount".`,
 			[]wantCall{{"flag_item", `{"sku":"ABC-123"}`}}, nil},
 		{"no tool fits", []ai.Tool{stockTool, thermoTool, carTool}, "Write me a haiku about autumn leaves.",
 			nil, []string{"built-in offline model", "none of the 3 tools I was given fits"}},
+		{"the one tool does not fit", []ai.Tool{stockTool}, "Write me a haiku about autumn leaves.",
+			nil, []string{"and the one tool I was given (check_stock) does not fit this request"}},
+		{"no tools", nil, "Write me a haiku about autumn leaves.", nil, []string{"and I was given no tools for this request"}},
+		{"units converted to the ones the names give (lb to kg, ft to cm)", []ai.Tool{freightTool}, "Quote a 12 lb crate, 3 ft long.",
+			[]wantCall{{"quote_freight", `{"length_cm":91.4,"mass_kg":5.44}`}}, nil},
+		{"lb to kg in a nested schema", []ai.Tool{parcelTool}, "Ship a 2 lb parcel to Maria Lopez, postcode 28013.",
+			[]wantCall{{"ship_parcel", `{"to":{"name":"Maria Lopez","postcode":"28013"},"weight_kg":0.907}`}}, nil},
+		{"a whole conversion fills an integer", []ai.Tool{timerTool}, "Set a timer for 1.5 hours.",
+			[]wantCall{{"set_timer", `{"duration_s":5400}`}}, nil},
+		{"a conversion that is not whole does not fill an integer: it asks", []ai.Tool{flourTool}, "Weigh out 2 lb of flour.",
+			nil, []string{"weigh_flour", "the amount_g"}},
+		{"a number of another dimension does not fill it: it asks", []ai.Tool{runTool}, "Log a 30 min run.",
+			nil, []string{"log_run", "the distance_km"}},
+		{"the unit the description names", []ai.Tool{retryTool}, "Retry job J-77 in 2 minutes.",
+			[]wantCall{{"retry_job", `{"delay":120,"job":"J-77"}`}}, nil},
+		{"a synonym of the tool's words chooses it, not the ID any tool takes", []ai.Tool{moneyTool, unitsTool}, "How many of abc-123 are left?",
+			[]wantCall{{"check_units", `{"sku":"abc-123"}`}}, nil},
+		{"three competing tools, a synonym of one's description", []ai.Tool{shipmentTool, moneyTool, unitsTool}, "Is QX-4410 still available?",
+			[]wantCall{{"check_units", `{"sku":"QX-4410"}`}}, nil},
+		{"an ID alone chooses no tool", []ai.Tool{moneyTool, unitsTool}, "What about abc-123?",
+			nil, []string{"none of the 2 tools I was given fits"}},
+		{"an ID with a dash is not its digits", []ai.Tool{orderNoTool}, "Track order ord-881.",
+			[]wantCall{{"track_order", `{"order_no":"ord-881"}`}}, nil},
+		{"an optional free text without a cue is left out", []ai.Tool{moneyTool, unitsTool}, "Please refund ord-881, thanks.",
+			[]wantCall{{"refund_order", `{"order_id":"ord-881"}`}}, nil},
+		{"because … gives the reason", []ai.Tool{moneyTool, unitsTool}, "Refund ord-881 because the lid was cracked.",
+			[]wantCall{{"refund_order", `{"order_id":"ord-881","reason":"the lid was cracked"}`}}, nil},
+		{"a cue naming the property: reason: …", []ai.Tool{unitsTool, moneyTool}, "Refund order ord-881, reason: wrong size",
+			[]wantCall{{"refund_order", `{"order_id":"ord-881","reason":"wrong size"}`}}, nil},
 	}
 	if len(cases) < 25 {
 		t.Fatalf("only %d cases", len(cases))
