@@ -37,7 +37,7 @@ func (r *AgentRun) runLogger() {
 	r.handler = runHandler{level: r.agent.LogLevel, next: h, ids: [3]slog.Attr{
 		slog.String("agent", Redact(r.agent.Name)), slog.String("session", session), slog.String("run", r.id)}}
 	r.logger = *slog.New(&r.handler)
-	r.logDebug = r.agent.LogLevel <= slog.LevelDebug && h.Enabled(context.Background(), slog.LevelDebug)
+	r.logDebug = r.agent.LogLevel <= slog.LevelDebug && h.Enabled(r.ctx, slog.LevelDebug)
 }
 
 // logObserver writes the run's steps to its slog logger: one record per run

@@ -133,17 +133,11 @@ func (r *AgentRun) prepareTools() error {
 	if n == 0 {
 		return nil
 	}
-	if n == len(a.AgentTools) {
-		// The agent's own tools alone: read in place (capped, so nothing
-		// the run appends could reach the caller's array).
-		r.tools = a.AgentTools[:n:n]
-	} else {
-		r.tools = make([]AgentTool, 0, n)
-		r.tools = append(r.tools, a.AgentTools...)
-		r.tools = append(r.tools, memTools...)
-		for i := range a.Agents {
-			r.tools = append(r.tools, subAgentTool(a.Agents[i]))
-		}
+	r.tools = make([]AgentTool, 0, n) // a copy: the caller may reuse its slice while the run goes on
+	r.tools = append(r.tools, a.AgentTools...)
+	r.tools = append(r.tools, memTools...)
+	for i := range a.Agents {
+		r.tools = append(r.tools, subAgentTool(a.Agents[i]))
 	}
 	if n <= len(r.toolBuf.schemas) {
 		r.schemas, r.aiTools = r.toolBuf.schemas[:n], r.toolBuf.aiTools[:n]
