@@ -37,7 +37,7 @@ func (r *AgentRun) runLogger() {
 	r.handler = runHandler{level: r.agent.LogLevel, next: h, ids: [3]slog.Attr{
 		slog.String("agent", Redact(r.agent.Name)), slog.String("session", session), slog.String("run", r.id)}}
 	r.logger = *slog.New(&r.handler)
-	r.logDebug = r.agent.LogLevel <= slog.LevelDebug && h.Enabled(context.Background(), slog.LevelDebug)
+	r.logDebug = r.agent.LogLevel <= slog.LevelDebug && h.Enabled(r.ctx, slog.LevelDebug)
 }
 
 // logObserver writes the run's steps to its slog logger: one record per run
@@ -61,7 +61,7 @@ func (o *logObserver) Observe(ctx context.Context, step hook.Step) context.Conte
 			break
 		}
 		r := o.r
-		l.DebugContext(ctx, "run started", "model", s.Run.Model, "max_llm_calls", r.info.MaxLLMCalls, "retries", r.agent.Retries, "tools", len(r.tools))
+		l.DebugContext(ctx, "run started", "model", s.Run.Model, "max_llm_calls", r.maxCalls, "retries", r.agent.Retries, "tools", len(r.tools))
 	case *hook.RunEnd:
 		o.runEnd(ctx, s)
 	case *hook.RateLimitWait:

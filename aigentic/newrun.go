@@ -50,10 +50,11 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 		return nil, err
 	}
 	st := &runState{
-		agent:   a,
-		parent:  parent,
-		budgets: newBudgets(&a, parent),
-		done:    make(chan struct{}),
+		agent:    a,
+		maxCalls: cmp.Or(a.MaxLLMCalls, DefaultMaxLLMCalls),
+		parent:   parent,
+		budgets:  newBudgets(&a, parent),
+		done:     make(chan struct{}),
 	}
 	st.self.runState = st
 	r := &st.self
@@ -108,7 +109,7 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 	r.messages = append(r.messages, ai.Message{Role: ai.RoleUser, Content: message})
 
 	r.info = hook.RunInfo{ID: r.id, AgentName: a.Name, SessionID: r.session.ID, Model: a.Model.ModelName(),
-		Provider: ai.ProviderName(a.Model), Tools: r.aiTools, MaxLLMCalls: cmp.Or(a.MaxLLMCalls, DefaultMaxLLMCalls), Retries: a.Retries,
+		Provider: ai.ProviderName(a.Model), Tools: r.aiTools, MaxLLMCalls: r.maxCalls, Retries: a.Retries,
 		Started: r.stats.Started, Logger: &r.logger, Priced: a.Pricing != nil}
 	r.info.Reporter = r.handle()
 	if parent != nil {
@@ -133,17 +134,11 @@ func (r *AgentRun) prepareTools() error {
 	if n == 0 {
 		return nil
 	}
-	if n == len(a.AgentTools) {
-		// The agent's own tools alone: read in place (capped, so nothing
-		// the run appends could reach the caller's array).
-		r.tools = a.AgentTools[:n:n]
-	} else {
-		r.tools = make([]AgentTool, 0, n)
-		r.tools = append(r.tools, a.AgentTools...)
-		r.tools = append(r.tools, memTools...)
-		for i := range a.Agents {
-			r.tools = append(r.tools, subAgentTool(a.Agents[i]))
-		}
+	r.tools = make([]AgentTool, 0, n) // a copy: the caller may reuse its slice while the run goes on
+	r.tools = append(r.tools, a.AgentTools...)
+	r.tools = append(r.tools, memTools...)
+	for i := range a.Agents {
+		r.tools = append(r.tools, subAgentTool(a.Agents[i]))
 	}
 	if n <= len(r.toolBuf.schemas) {
 		r.schemas, r.aiTools = r.toolBuf.schemas[:n], r.toolBuf.aiTools[:n]

@@ -78,9 +78,13 @@ type runState struct {
 	// ownCalls is touched only by the run's goroutine, and so is
 	// madeIDs, the tool call IDs it made up (toolcallids.go).
 	ownCalls int
-	madeIDs  int
+	madeIDs  int32
 	// toolUseFailures counts malformed tool calls in a row (loop.go).
-	toolUseFailures int
+	toolUseFailures int32
+	// maxCalls is the run's model-call limit (Agent.MaxLLMCalls or
+	// DefaultMaxLLMCalls): its own, not RunInfo's, which anyone holding
+	// the RunInfo could change.
+	maxCalls int
 	// historyFrom is where this run's own messages start in the
 	// transcript (after the instructions and Session.History's).
 	historyFrom int

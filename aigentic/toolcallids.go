@@ -83,7 +83,7 @@ func (r *AgentRun) idsUnique(calls []ai.ToolCall) bool {
 // (exactly 9 of a-z, A-Z, 0-9).
 func (r *AgentRun) madeUpID() string {
 	r.madeIDs++
-	n := strconv.Itoa(r.madeIDs)
+	n := strconv.Itoa(int(r.madeIDs))
 	if len(n) < 5 {
 		n = "00000"[len(n):] + n
 	}

@@ -214,6 +214,12 @@ func TestFrozenServer(t *testing.T) {
 	s.CallTimeout = time.Second
 	ts := connect(t, s)
 	pid := pidOf(t, ts)
+	// Frozen before any call, by the test: the freeze tool would stop the
+	// server itself, but a starved server may not get to it within the
+	// call's timeout and then answer the next call.
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
 	big := strings.Repeat("x", 1<<20)
 	run, _, err := runAgent(t, ts.Tools(), aigentic.Agent{Retries: 1, RetryPolicy: noWait()},
 		aitest.Call("orders_freeze", `{}`), aitest.Call("orders_echo", `{"text":"`+big+`"}`), aitest.Call("orders_get_order", `{"order_id":"ord_1042"}`))
