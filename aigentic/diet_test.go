@@ -194,3 +194,39 @@ func TestDefaultRetryPolicy(t *testing.T) {
 		t.Errorf("retry delays %v; want one between %s and %s", delays, aigentic.DefaultBaseDelay/2, aigentic.DefaultBaseDelay)
 	}
 }
+
+// TestToolEndCoversTheInterceptors: with a tool interceptor, the call ends
+// when the interceptor returns — its own work after the tool included —
+// not when the tool's last attempt did.
+func TestToolEndCoversTheInterceptors(t *testing.T) {
+	agent := slowAgent(0)
+	agent.Interceptors = []aigentic.Interceptor{hook.Funcs{Tool: func(ctx context.Context, call *hook.ToolCall, next hook.ToolNext) (*ai.ToolResult, error) {
+		res, err := next(ctx, call)
+		time.Sleep(pause) // checking the result, say
+		return res, err
+	}}}
+	var mu sync.Mutex
+	var attempt, call []time.Duration
+	agent.Observers = []aigentic.Observer{hook.ObserverFunc(func(ctx context.Context, s hook.Step) context.Context {
+		mu.Lock()
+		defer mu.Unlock()
+		switch s := s.(type) {
+		case *hook.ToolAttemptEnd:
+			attempt = append(attempt, s.Duration)
+		case *hook.ToolEnd:
+			call = append(call, s.Duration)
+		}
+		return ctx
+	})}
+	if _, err := agent.Execute("wait twice"); err != nil {
+		t.Fatal(err)
+	}
+	if len(call) != 2 || len(attempt) != 2 {
+		t.Fatalf("%d tool ends, %d attempt ends; want 2 of each", len(call), len(attempt))
+	}
+	for i := range call {
+		if call[i] < attempt[i]+pause {
+			t.Errorf("call %d: ToolEnd %s, attempt %s: the interceptor's %s after the tool is missing", i, call[i], attempt[i], pause)
+		}
+	}
+}

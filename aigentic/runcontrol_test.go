@@ -52,7 +52,7 @@ func (s *stuckTool) finish(t *testing.T) {
 // as an event, in Stats and the log; the tool's late result never reaches
 // the transcript.
 func TestStopNeverWaitsOnAStuckTool(t *testing.T) {
-	for _, how := range []string{"cancel", "deadline", "wait"} {
+	for _, how := range []string{"cancel", "deadline", "wait", "session"} {
 		t.Run(how, func(t *testing.T) {
 			stuck := newStuckTool()
 			defer stuck.finish(t)
@@ -83,6 +83,12 @@ func TestStopNeverWaitsOnAStuckTool(t *testing.T) {
 					}
 					<-stuck.started
 					_, err = run.Wait(time.Nanosecond)
+				case "session":
+					// Execute, no context of its own: the session's
+					// cancellation is what can stop it.
+					agent.Session = aigentic.NewSession(context.Background())
+					go func() { <-stuck.started; agent.Session.Cancel() }()
+					_, err = agent.Execute("go")
 				}
 			})
 			var se *aigentic.StoppedError
