@@ -72,6 +72,14 @@ func TestToolEndCoversTheWholeCall(t *testing.T) {
 		time.Sleep(pause)
 		return aigentic.ValidationResult{}, nil
 	}
+	wantToolEndPast(t, agent, "validation")
+}
+
+// wantToolEndPast runs agent (two tool calls) and checks that each call's
+// ToolEnd is at least pause longer than its attempt: what, the work done
+// outside the attempt, is in it.
+func wantToolEndPast(t *testing.T, agent aigentic.Agent, what string) {
+	t.Helper()
 	var mu sync.Mutex
 	var attempt, call []time.Duration
 	agent.Observers = []aigentic.Observer{hook.ObserverFunc(func(ctx context.Context, s hook.Step) context.Context {
@@ -93,7 +101,7 @@ func TestToolEndCoversTheWholeCall(t *testing.T) {
 	}
 	for i := range call {
 		if call[i] < attempt[i]+pause {
-			t.Errorf("call %d: ToolEnd %s, attempt %s: the call's %s of validation is missing", i, call[i], attempt[i], pause)
+			t.Errorf("call %d: ToolEnd %s, attempt %s: the %s of %s is missing", i, call[i], attempt[i], pause, what)
 		}
 	}
 }
@@ -205,28 +213,5 @@ func TestToolEndCoversTheInterceptors(t *testing.T) {
 		time.Sleep(pause) // checking the result, say
 		return res, err
 	}}}
-	var mu sync.Mutex
-	var attempt, call []time.Duration
-	agent.Observers = []aigentic.Observer{hook.ObserverFunc(func(ctx context.Context, s hook.Step) context.Context {
-		mu.Lock()
-		defer mu.Unlock()
-		switch s := s.(type) {
-		case *hook.ToolAttemptEnd:
-			attempt = append(attempt, s.Duration)
-		case *hook.ToolEnd:
-			call = append(call, s.Duration)
-		}
-		return ctx
-	})}
-	if _, err := agent.Execute("wait twice"); err != nil {
-		t.Fatal(err)
-	}
-	if len(call) != 2 || len(attempt) != 2 {
-		t.Fatalf("%d tool ends, %d attempt ends; want 2 of each", len(call), len(attempt))
-	}
-	for i := range call {
-		if call[i] < attempt[i]+pause {
-			t.Errorf("call %d: ToolEnd %s, attempt %s: the interceptor's %s after the tool is missing", i, call[i], attempt[i], pause)
-		}
-	}
+	wantToolEndPast(t, agent, "interceptor's work after the tool")
 }
