@@ -23,8 +23,13 @@ func TestParallelToolCalls(t *testing.T) {
 	tool := aigentic.NewTool("lookup", "Look up.", func(run *aigentic.AgentRun, in struct {
 		N int `json:"n"`
 	}) (string, error) {
-		if n := running.Add(1); n > most.Load() {
-			most.Store(n)
+		// Keep the highest count seen: a compare-and-swap, so that two
+		// calls arriving together cannot store their counts out of order.
+		for n := running.Add(1); ; {
+			m := most.Load()
+			if n <= m || most.CompareAndSwap(m, n) {
+				break
+			}
 		}
 		defer running.Add(-1)
 		if err := b.arrive(run.Context()); err != nil {
