@@ -281,16 +281,7 @@ func (tr *writer) modelError(call, attempt int, err error, d time.Duration, retr
 	tr.num(call)
 	tr.str(", attempt ")
 	tr.num(attempt)
-	tr.str(" failed after ")
-	tr.str(d.String())
-	tr.str(": ")
-	tr.text(err.Error(), tr.lim.response, "MaxResponseBytes", "    ")
-	if willRetry {
-		tr.str("\n  retrying in ")
-		tr.str(retryIn.String())
-	}
-	tr.str("\n\n")
-	tr.end(false)
+	tr.attemptFailed(d, err, tr.lim.response, "MaxResponseBytes", willRetry, retryIn)
 }
 
 // note records a free-form line of the run loop (a rate-limit wait, an
@@ -344,5 +335,21 @@ func (tr *writer) outcome(s hook.Stats, result string, err error) {
 	tr.str("\ntokens_out: ") // summary
 	tr.num(s.OutputTokens)
 	tr.str("\n")
+	tr.end(false)
+}
+
+// attemptFailed ends a failed attempt's section: " failed after D: ERROR" (the
+// error cut at limit, named field in the cut's note), the retry's delay
+// when there is one, and the blank line after it.
+func (tr *writer) attemptFailed(d time.Duration, err error, limit int, field string, willRetry bool, retryIn time.Duration) {
+	tr.str(" failed after ")
+	tr.str(d.String())
+	tr.str(": ")
+	tr.text(err.Error(), limit, field, "    ")
+	if willRetry {
+		tr.str("\n  retrying in ")
+		tr.str(retryIn.String())
+	}
+	tr.str("\n\n")
 	tr.end(false)
 }

@@ -115,14 +115,5 @@ func (tr *writer) toolFailure(tc ai.ToolCall, err error, d time.Duration, retryI
 	tr.begin()
 	tr.str("tool ")
 	tr.name(tc.Name)
-	tr.str(" failed after ")
-	tr.str(d.String())
-	tr.str(": ")
-	tr.text(err.Error(), tr.lim.result, "MaxToolResultBytes", "    ")
-	if willRetry {
-		tr.str("\n  retrying in ")
-		tr.str(retryIn.String())
-	}
-	tr.str("\n\n")
-	tr.end(false)
+	tr.attemptFailed(d, err, tr.lim.result, "MaxToolResultBytes", willRetry, retryIn)
 }
