@@ -2,6 +2,7 @@ package tracefile_test
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -351,6 +352,35 @@ func TestTraceAndLogsNeverHoldAPIKey(t *testing.T) {
 	for _, want := range []string{"echoing", "tool saw", "upstream rejected header", "request failed"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("trace lacks %q", want)
+		}
+	}
+}
+
+// A tool attempt that fails with a transient error and is retried is
+// recorded as such: its error and the retry's delay, then the next attempt.
+func TestTraceRecordsAFailedToolAttempt(t *testing.T) {
+	trace := newTestTrace(t)
+	s := &sleeper{}
+	n := 0
+	flaky := &countingTool{Res: func(map[string]any) (*ai.ToolResult, error) {
+		if n++; n == 1 {
+			return nil, fmt.Errorf("%w: upstream busy", ai.ErrTransient)
+		}
+		return ai.Text("ok"), nil
+	}}
+	model := aitest.NewScripted(aitest.CallTools(aitest.Call("flaky", `{}`)), aitest.Reply("done"))
+	if _, err := (aigentic.Agent{Model: model, Logger: discardLogger(), Trace: trace, Retries: 1, RetryPolicy: s.Policy(),
+		AgentTools: []aigentic.AgentTool{flaky.Tool("flaky", nil)}}).Execute("go"); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(trace.Files()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(b)
+	for _, want := range []string{"tool flaky failed after", "upstream busy", "\n  retrying in ", "--- tool call flaky (", "attempt 2 ---"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("trace lacks %q:\n%s", want, text)
 		}
 	}
 }
