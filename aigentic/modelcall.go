@@ -59,7 +59,7 @@ func (r *AgentRun) modelAttempts(ctx context.Context, call *hook.ModelCall) (res
 		}
 		start := r.now()
 		resp, err := r.agent.Model.Generate(actx, call.Request)
-		d := r.now().Sub(start)
+		d := r.elapsed(start, r.now())
 		if cancel != nil {
 			cancel()
 		}

@@ -94,6 +94,15 @@ func (r *AgentRun) now() time.Time {
 	return time.Time{}
 }
 
+// elapsed is end-start for times from now: 0 when steps are not timed
+// (both are zero then), without time.Time.Sub's cost on a zero time.
+func (r *AgentRun) elapsed(start, end time.Time) time.Duration {
+	if !r.timed {
+		return 0
+	}
+	return end.Sub(start)
+}
+
 // observeRun registers the run's observers (see above). Each built-in one
 // is registered only when it has something to do; the run's own live in
 // the run, so registering them allocates nothing. It is called at the end

@@ -72,7 +72,7 @@ func (r *AgentRun) endTool(f *toolFrame, res *ai.ToolResult, err error, ended ti
 	if err == nil && res == nil {
 		res = &ai.ToolResult{}
 	}
-	f.end = hook.ToolEnd{Run: &r.info, Call: f.start.Call, Tool: f.tool, Result: res, Err: err, Duration: ended.Sub(f.started), At: ended}
+	f.end = hook.ToolEnd{Run: &r.info, Call: f.start.Call, Tool: f.tool, Result: res, Err: err, Duration: r.elapsed(f.started, ended), At: ended}
 	switch {
 	case err != nil:
 		f.end.ErrorType = errorType(err)
@@ -188,9 +188,9 @@ func (r *AgentRun) attempts(ctx context.Context, f *toolFrame, t *AgentTool, tc 
 		start := r.now()
 		res, err, timedOut := r.execTool(ctx, f, t, tc, args, timeout)
 		ended := r.now()
-		f.attempted = ended.Sub(f.started)
+		f.attempted = r.elapsed(f.started, ended)
 		end := &f.attemptEnd
-		*end = hook.ToolAttemptEnd{Run: &r.info, Call: tc, Attempt: attempt, Err: err, Duration: ended.Sub(start)}
+		*end = hook.ToolAttemptEnd{Run: &r.info, Call: tc, Attempt: attempt, Err: err, Duration: r.elapsed(start, ended)}
 		if err == nil && !timedOut {
 			r.note(ctx, end)
 			return res, nil
