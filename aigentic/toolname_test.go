@@ -1,0 +1,43 @@
+package aigentic_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
+)
+
+// A tool's name is what model APIs accept: 1 to 64 of a-z, A-Z, 0-9, _
+// and - (OpenAI's function name rule, ^[a-zA-Z0-9_-]{1,64}$). Any other
+// fails the run at start.
+func TestToolNameRule(t *testing.T) {
+	for name, ok := range map[string]bool{
+		"lookup": true, "get-stock_2": true, strings.Repeat("a", 64): true,
+		"": false, strings.Repeat("a", 65): false, "has space": false, "dot.name": false, "é": false,
+	} {
+		tool := aigentic.AgentTool{Name: name, Execute: func(*aigentic.AgentRun, map[string]any) (*ai.ToolResult, error) { return ai.Text("ok"), nil }}
+		_, err := aigentic.Agent{Model: aitest.NewScripted(aitest.Reply("done")), Logger: discardLogger(), AgentTools: []aigentic.AgentTool{tool}}.Execute("hi")
+		if got := !errors.Is(err, aigentic.ErrInvalidAgent); got != ok {
+			t.Errorf("tool name %q (%d bytes): run error %v; want accepted %v", name, len(name), err, ok)
+		}
+	}
+}
+
+// NewTool takes a pointer to a struct as its input type as well.
+func TestNewToolPointerInput(t *testing.T) {
+	type in struct {
+		SKU string `json:"sku"`
+	}
+	var got string
+	tool := aigentic.NewTool("check", "checks", func(_ *aigentic.AgentRun, q *in) (string, error) {
+		got = q.SKU
+		return "ok", nil
+	})
+	model := aitest.NewScripted(aitest.CallTools(aitest.Call("check", `{"sku":"ABC-123"}`)), aitest.Reply("done"))
+	if _, err := (aigentic.Agent{Model: model, Logger: discardLogger(), AgentTools: []aigentic.AgentTool{tool}}).Execute("check"); err != nil || got != "ABC-123" {
+		t.Fatalf("run: %v; the tool got %q, want ABC-123", err, got)
+	}
+}
