@@ -16,6 +16,8 @@ import (
 func TestToolNameRule(t *testing.T) {
 	for name, ok := range map[string]bool{
 		"lookup": true, "get-stock_2": true, strings.Repeat("a", 64): true,
+		"a": true, "z": true, "A": true, "Z": true, "0": true, "9": true, // each end of each range
+		"`": false, "{": false, "@": false, "[": false, "/": false, ":": false, // just outside them
 		"": false, strings.Repeat("a", 65): false, "has space": false, "dot.name": false, "é": false,
 	} {
 		tool := aigentic.AgentTool{Name: name, Execute: func(*aigentic.AgentRun, map[string]any) (*ai.ToolResult, error) { return ai.Text("ok"), nil }}
