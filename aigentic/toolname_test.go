@@ -43,3 +43,26 @@ func TestNewToolPointerInput(t *testing.T) {
 		t.Fatalf("run: %v; the tool got %q, want ABC-123", err, got)
 	}
 }
+
+// Arguments the schema accepts but Go cannot decode into the input type
+// (3.0 is an integer to JSON Schema, not to encoding/json) come back to
+// the model as an error result; the tool does not run.
+func TestNewToolUndecodableArguments(t *testing.T) {
+	type in struct {
+		N int `json:"n"`
+	}
+	ran := false
+	tool := aigentic.NewTool("count", "counts", func(_ *aigentic.AgentRun, q in) (string, error) {
+		ran = true
+		return "ok", nil
+	})
+	model := aitest.NewScripted(aitest.CallTools(aitest.Call("count", `{"n":3.0}`)), aitest.Reply("done"))
+	if _, err := (aigentic.Agent{Model: model, Logger: discardLogger(), AgentTools: []aigentic.AgentTool{tool}}).Execute("count"); err != nil {
+		t.Fatal(err)
+	}
+	msgs := model.Requests()[1].Messages
+	last := msgs[len(msgs)-1]
+	if ran || !last.IsError || !strings.HasPrefix(last.Content, "invalid arguments: ") {
+		t.Fatalf("tool ran %v; the model was told %+v; want an invalid-arguments error result", ran, last)
+	}
+}
