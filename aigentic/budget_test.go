@@ -11,6 +11,7 @@ import (
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 )
 
 // toolLooper is a model that never answers: every response calls one of
@@ -356,5 +357,50 @@ func TestBudgetExhaustedBySubAgentStopsParentBeforeNextTool(t *testing.T) {
 	}
 	if le.Exceeded != aigentic.LimitBudgetLLMCalls || len(le.Pending) != 1 || le.Pending[0].Name != "notify" {
 		t.Fatalf("LimitError %s, pending %+v", le.Exceeded, le.Pending)
+	}
+}
+
+// A response that asks for tools when the budget has no model call left
+// ends the run there: the tools do not run (their results could never be
+// read), and the calls are reported as pending.
+func TestBudgetSpentStopsBeforeTheTools(t *testing.T) {
+	lookup := &countingTool{}
+	agent := aigentic.Agent{Model: aitest.NewScripted(aitest.CallTools(aitest.Call("lookup", `{}`)), aitest.Reply("never")),
+		Logger: discardLogger(), Budget: aigentic.Budget{MaxLLMCalls: 1}, AgentTools: []aigentic.AgentTool{lookup.Tool("lookup", nil)}}
+	_, err := agent.Execute("look it up")
+	le := limitErr(t, err)
+	if le.Exceeded != aigentic.LimitBudgetLLMCalls || len(le.Pending) != 1 || le.Pending[0].Name != "lookup" {
+		t.Fatalf("LimitError = %+v, want the budget's model calls with the lookup call pending", le)
+	}
+	if lookup.Count() != 0 {
+		t.Fatalf("lookup ran %d times after the last model call the budget allowed", lookup.Count())
+	}
+}
+
+// An answer on the budget's last model call is the run's answer: a budget
+// spent exactly is not exceeded.
+func TestBudgetSpentExactlyByTheAnswer(t *testing.T) {
+	agent := aigentic.Agent{Model: aitest.NewScripted(aitest.Reply("done")), Logger: discardLogger(), Budget: aigentic.Budget{MaxLLMCalls: 1}}
+	out, err := agent.Execute("answer")
+	if err != nil || out != "done" {
+		t.Fatalf("Execute = %q, %v; want the answer of the one call allowed", out, err)
+	}
+}
+
+// A sub-agent with a budget of its own still draws on its parent's: when
+// its response takes the parent's last model call, its tools do not run,
+// though its own budget has calls to spare.
+func TestParentBudgetSpentStopsASubAgentsTools(t *testing.T) {
+	lookup := &countingTool{}
+	model := toolLooper("researcher")
+	researcher := aigentic.Agent{Name: "researcher", Budget: aigentic.Budget{MaxLLMCalls: 5}, AgentTools: []aigentic.AgentTool{lookup.Tool("lookup", nil)}}
+	_, err := aigentic.Agent{Name: "coordinator", Model: model, Logger: discardLogger(), Budget: aigentic.Budget{MaxLLMCalls: 2},
+		Agents: []aigentic.Agent{researcher}}.Execute("go")
+	le := limitErr(t, err)
+	if le.Exceeded != aigentic.LimitBudgetLLMCalls || le.BudgetOwner != "coordinator" || model.Calls() != 2 {
+		t.Fatalf("LimitError %+v after %d model calls; want the coordinator's budget spent by call 2", le, model.Calls())
+	}
+	if lookup.Count() != 0 {
+		t.Fatalf("the researcher's lookup ran %d times on a response the coordinator's budget could never read", lookup.Count())
 	}
 }

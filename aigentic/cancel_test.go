@@ -57,7 +57,7 @@ func TestSessionTimeoutDuringModelCall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	<-started
+	awaitStart(t, started)
 	deadline.Expire()
 	within(t, 5*time.Second, func() { _, err = run.Wait(0) })
 	assertStopped(t, err, context.DeadlineExceeded, "model call 1")
@@ -77,7 +77,7 @@ func TestSessionCancelDuringModelCall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	<-started
+	awaitStart(t, started)
 	within(t, 5*time.Second, func() {
 		session.Cancel()
 		_, err = run.Wait(0)
@@ -102,7 +102,7 @@ func TestRunCancelDuringTool(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	<-started
+	awaitStart(t, started)
 	within(t, 5*time.Second, func() {
 		run.Cancel()
 		_, err = run.Wait(0)
@@ -222,7 +222,7 @@ func TestSessionCancelStopsAllRuns(t *testing.T) {
 		runs = append(runs, run)
 	}
 	for i := 0; i < 3; i++ {
-		<-started
+		awaitStart(t, started)
 	}
 	within(t, 5*time.Second, func() {
 		session.Cancel()

@@ -1,6 +1,7 @@
 package aigentic
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -242,7 +243,7 @@ func (e *StoppedError) Error() string {
 	if e.Err != nil && e.Cause != nil && !errors.Is(e.Cause, e.Err) {
 		s = fmt.Sprintf("aigentic: run stopped during %s: %v: %v", e.During, e.Err, e.Cause)
 	} else {
-		s = fmt.Sprintf("aigentic: run stopped during %s: %v", e.During, e.Cause)
+		s = fmt.Sprintf("aigentic: run stopped during %s: %v", e.During, cmp.Or(e.Cause, e.Err))
 	}
 	if len(e.Abandoned) > 0 {
 		names := make([]string, len(e.Abandoned))

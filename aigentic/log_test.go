@@ -185,3 +185,22 @@ func TestStatsAfterFailure(t *testing.T) {
 		t.Fatalf("messages = %+v", msgs)
 	}
 }
+
+// A session id is the caller's to choose, so it is redacted like any other
+// value it might leak into a record: a tenant that put a key in it does not
+// find the key in the log. The run's own ids are made clean.
+func TestLogRedactsTheCallersSessionID(t *testing.T) {
+	logger, buf := newJSONLogger()
+	session := aigentic.NewSession(context.Background())
+	session.ID = "tenant-sk-proj-AbC_dEf-1234567890"
+	if _, err := (aigentic.Agent{Model: aitest.NewScripted(aitest.Reply("done")), Logger: logger, Session: session}).Execute("hi"); err != nil {
+		t.Fatal(err)
+	}
+	end := findRecord(records(t, buf), "run finished")
+	if end == nil {
+		t.Fatal("no run finished record")
+	}
+	if s, _ := end["session"].(string); s == "" || strings.Contains(s, "AbC_dEf-1234567890") {
+		t.Fatalf("session attr %q: want it present and the key in it redacted", s)
+	}
+}

@@ -2,6 +2,7 @@ package aigentic_test
 
 import (
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -47,3 +48,11 @@ var (
 	answerApprovals = runtest.AnswerApprovals
 	drainWith       = runtest.DrainWith
 )
+
+// awaitStart waits for a run to reach its model call or tool (started):
+// a run that never gets there (it failed to start, or ended early) fails
+// the test instead of hanging it.
+func awaitStart(t *testing.T, started <-chan struct{}) {
+	t.Helper()
+	within(t, 10*time.Second, func() { <-started })
+}

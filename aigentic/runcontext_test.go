@@ -41,7 +41,7 @@ func TestStartContextEndsWithTheSession(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	<-started
+	awaitStart(t, started)
 	session.Cancel()
 	drain(t, run)
 	within(t, 5*time.Second, func() { _, err = run.Wait(0) })
@@ -121,7 +121,7 @@ func TestStartContextReachesSubAgents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	<-started
+	awaitStart(t, started)
 	cancel()
 	drain(t, run)
 	_, err = run.Wait(0)

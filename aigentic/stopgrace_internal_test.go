@@ -47,10 +47,22 @@ func TestStopWaitsExactlyTheGrace(t *testing.T) {
 				}
 				return ctx
 			})}}
-		go func() { <-started; cancel() }()
+		go func() {
+			select {
+			case <-started:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
 		_, err := agent.ExecuteContext(ctx, "go")
+		cancel()
 		close(release)
-		<-returned
+		select {
+		case <-started:
+			<-returned // the tool ran: it returns once released
+		default:
+			t.Fatalf("StopGrace %s: the tool never ran: %v", tc.grace, err)
+		}
 		var se *StoppedError
 		ok := errors.As(err, &se)
 		if !ok || len(se.Abandoned) != 1 {

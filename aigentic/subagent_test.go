@@ -95,7 +95,7 @@ func TestCancellingParentStopsSubAgent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	<-started
+	awaitStart(t, started)
 	within(t, 5*time.Second, func() {
 		session.Cancel()
 		_, err = run.Wait(0)

@@ -14,6 +14,13 @@ import (
 )
 
 type (
+	// Time is not time.Time: only that one is taken as a date-time string.
+	Time struct {
+		C chan int `json:"c"`
+	}
+	withFakeTime struct {
+		When Time `json:"when"`
+	}
 	withIntMap struct {
 		Counts map[int]string `json:"counts"`
 	}
@@ -88,6 +95,8 @@ func TestOutputTypeRefused(t *testing.T) {
 	check("func", err, "withFunc.F", "cannot be encoded as JSON")
 	_, err = aigentic.NewOutput[withComplex](aigentic.OutputOptions{})
 	check("complex", err, "withComplex.Z")
+	_, err = aigentic.NewOutput[withFakeTime](aigentic.OutputOptions{})
+	check("a Time not time's", err, "withFakeTime.When.C", "cannot be encoded as JSON")
 	_, err = aigentic.NewOutput[node](aigentic.OutputOptions{})
 	check("recursive", err, "node.Children[]", "refers to itself")
 	_, err = aigentic.NewOutput[withRaw](aigentic.OutputOptions{})

@@ -46,6 +46,9 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	p.Line("Runtime log: %s.", cfg.Log.From)
 	p.Line("Trace files go to %s.", cfg.TraceDir)
 	p.Line("Cost estimate: %s.", pricing)
+	if err := cli.Reachable(ctx, model); err != nil {
+		return err // one line naming the server, before any demo starts
+	}
 
 	e := &demoEnv{p: p, model: model, cfg: cfg, logger: p.Logger(cfg.Log), pricing: pricing, sys: sys}
 	var failed []error

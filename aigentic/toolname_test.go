@@ -1,0 +1,68 @@
+package aigentic_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
+)
+
+// A tool's name is what model APIs accept: 1 to 64 of a-z, A-Z, 0-9, _
+// and - (OpenAI's function name rule, ^[a-zA-Z0-9_-]{1,64}$). Any other
+// fails the run at start.
+func TestToolNameRule(t *testing.T) {
+	for name, ok := range map[string]bool{
+		"lookup": true, "get-stock_2": true, strings.Repeat("a", 64): true,
+		"a": true, "z": true, "A": true, "Z": true, "0": true, "9": true, // each end of each range
+		"`": false, "{": false, "@": false, "[": false, "/": false, ":": false, // just outside them
+		"": false, strings.Repeat("a", 65): false, "has space": false, "dot.name": false, "é": false,
+	} {
+		tool := aigentic.AgentTool{Name: name, Execute: func(*aigentic.AgentRun, map[string]any) (*ai.ToolResult, error) { return ai.Text("ok"), nil }}
+		_, err := aigentic.Agent{Model: aitest.NewScripted(aitest.Reply("done")), Logger: discardLogger(), AgentTools: []aigentic.AgentTool{tool}}.Execute("hi")
+		if got := !errors.Is(err, aigentic.ErrInvalidAgent); got != ok {
+			t.Errorf("tool name %q (%d bytes): run error %v; want accepted %v", name, len(name), err, ok)
+		}
+	}
+}
+
+// NewTool takes a pointer to a struct as its input type as well.
+func TestNewToolPointerInput(t *testing.T) {
+	type in struct {
+		SKU string `json:"sku"`
+	}
+	var got string
+	tool := aigentic.NewTool("check", "checks", func(_ *aigentic.AgentRun, q *in) (string, error) {
+		got = q.SKU
+		return "ok", nil
+	})
+	model := aitest.NewScripted(aitest.CallTools(aitest.Call("check", `{"sku":"ABC-123"}`)), aitest.Reply("done"))
+	if _, err := (aigentic.Agent{Model: model, Logger: discardLogger(), AgentTools: []aigentic.AgentTool{tool}}).Execute("check"); err != nil || got != "ABC-123" {
+		t.Fatalf("run: %v; the tool got %q, want ABC-123", err, got)
+	}
+}
+
+// Arguments the schema accepts but Go cannot decode into the input type
+// (3.0 is an integer to JSON Schema, not to encoding/json) come back to
+// the model as an error result; the tool does not run.
+func TestNewToolUndecodableArguments(t *testing.T) {
+	type in struct {
+		N int `json:"n"`
+	}
+	ran := false
+	tool := aigentic.NewTool("count", "counts", func(_ *aigentic.AgentRun, q in) (string, error) {
+		ran = true
+		return "ok", nil
+	})
+	model := aitest.NewScripted(aitest.CallTools(aitest.Call("count", `{"n":3.0}`)), aitest.Reply("done"))
+	if _, err := (aigentic.Agent{Model: model, Logger: discardLogger(), AgentTools: []aigentic.AgentTool{tool}}).Execute("count"); err != nil {
+		t.Fatal(err)
+	}
+	msgs := model.Requests()[1].Messages
+	last := msgs[len(msgs)-1]
+	if ran || !last.IsError || !strings.HasPrefix(last.Content, "invalid arguments: ") {
+		t.Fatalf("tool ran %v; the model was told %+v; want an invalid-arguments error result", ran, last)
+	}
+}
