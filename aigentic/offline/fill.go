@@ -41,6 +41,13 @@ func newSrc(text string) *src {
 			}
 			v, _ := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64) // ±Inf when too large: no schema takes it
 			s.nums = append(s.nums, number{v, canon(m[2]), t})
+			if k := len(s.nums) - 2; k >= 0 { // "2 hours (and) 30 minutes" is one number: 150 minutes
+				a, b, gap := units[s.nums[k].unit], units[s.nums[k+1].unit], text[s.nums[k].at.end:t.start]
+				if b.size > 0 && a.dim == b.dim && a.size > b.size && s.nums[k].v >= 0 && !strings.ContainsAny(gap, ".;:!?\n") &&
+					!slices.ContainsFunc(tokens(gap), func(w tok) bool { return canon(w.text) != s.nums[k].unit && w.text != "and" }) {
+					s.nums = append(s.nums[:k], number{s.nums[k].v*a.size/b.size + v, s.nums[k+1].unit, tok{text[s.nums[k].at.start:t.end], s.nums[k].at.start, t.end}})
+				}
+			}
 		}
 	}
 	return s
@@ -149,7 +156,7 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 	case p.typ == "integer" || p.typ == "number":
 		for _, n := range s.nums { // near: "3 days", "250ml", "order 1043", or a unit convert takes
 			v, sure, ok := convert(n, p)
-			near := sure || p.enum != nil || p.words[n.unit] || s.before(n.at.start, p.words)
+			near := sure || p.enum != nil || p.words[n.unit] && cmp.Or(p.unit, n.unit) == n.unit || s.before(n.at.start, p.words) // "3 parcels" is no weight_kg
 			if ok && (pass == 0 && near || pass == 2) {
 				add(v, n.at)
 			}

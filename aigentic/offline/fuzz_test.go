@@ -132,6 +132,7 @@ func FuzzUnits(f *testing.F) {
 		{"Log a 30 min run, 6.2mi", "distance_km", "", false},
 		{"Retry in 1500ms or 2 minutes", "delay", "Delay in seconds.", false},
 		{"3 ft 2in, 12 oz, 1,250 g, -4 d, 1e309 km", "length_in", "in feet", true},
+		{"2 hours and 30 minutes, 5 km 300 m, 2 minutes or 30 seconds, 1 h 2 min 3 s", "duration_s", "", true},
 	} {
 		f.Add(seed.msg, seed.name, seed.desc, seed.integer)
 	}

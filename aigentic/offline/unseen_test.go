@@ -108,6 +108,12 @@ var (
 	moneyTool    = tool("refund_order", "Refund an order.", map[string]any{"order_id": s("The order ID."), "reason": s("Why the customer wants the money back.")}, "order_id")
 )
 
+// Cues, combined durations, counts beside units, phrases.
+var (
+	countdownTool = tool("start_countdown", "Start a countdown.", map[string]any{"minutes": numProp("")}, "minutes")
+	crateTool     = tool("ship_parcels", "Ship parcels.", map[string]any{"weight_kg": numProp("Weight of each parcel."), "count": intProp("How many parcels.")}, "weight_kg", "count")
+)
+
 // call is an expected tool call: its name and exact arguments.
 type wantCall struct{ name, args string }
 
@@ -220,6 +226,12 @@ func TestUnseenTools(t *testing.T) {
 			[]wantCall{{"refund_order", `{"order_id":"ord-881","reason":"the lid was cracked"}`}}, nil},
 		{"a cue naming the property: reason: …", []ai.Tool{unitsTool, moneyTool}, "Refund order ord-881, reason: wrong size",
 			[]wantCall{{"refund_order", `{"order_id":"ord-881","reason":"wrong size"}`}}, nil},
+		{"two units of one dimension make one duration", []ai.Tool{timerTool}, "Set a timer for 2 hours 30 minutes",
+			[]wantCall{{"set_timer", `{"duration_s":9000}`}}, nil},
+		{"two units joined by and make one duration", []ai.Tool{countdownTool}, "Start a countdown of 2 hours and 30 minutes.",
+			[]wantCall{{"start_countdown", `{"minutes":150}`}}, nil},
+		{"a unit binds its number, a bare count the count", []ai.Tool{crateTool}, "Ship 3 parcels of 2 kg each",
+			[]wantCall{{"ship_parcels", `{"count":3,"weight_kg":2}`}}, nil},
 	}
 	if len(cases) < 25 {
 		t.Fatalf("only %d cases", len(cases))
