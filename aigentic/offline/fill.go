@@ -127,7 +127,7 @@ func (f *filler) value(p *prop, pass, depth int) (cand, bool) {
 		f.used = f.used[:used]
 	case p.typ != "object" && p.typ != "array":
 		for _, c := range f.cands(p, pass) {
-			if v, ok := accept(p, c.v); ok && f.unused(c.at) {
+			if v, ok := accept(p, c.v); ok && f.unused(c.at) && f.src.cued(c.at.start, p.role) {
 				return cand{v, c.at, c.w}, true
 			}
 		}
@@ -163,7 +163,17 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 		}
 	case p.typ == "boolean":
 	case pass == 0:
-		strict := p.enum != nil || p.re != nil && !p.loose || slices.Contains(formats, p.format)
+		strict, names := p.enum != nil || p.re != nil && !p.loose || slices.Contains(formats, p.format), []cand(nil)
+		for i, t := range s.toks { // after its role's cue: a name first ("to New York"), else the next word
+			if n := s.toks[min(i+1, len(s.toks)-1)]; !strict && p.role != "" && roles[strings.ToLower(t.text)] == p.role && n != t {
+				if m := nameRe.FindStringSubmatchIndex(s.text[t.end-1:]); m != nil && m[0] == 0 {
+					names = append(names, cand{s.text[t.end-1+m[2] : t.end-1+m[3]], tok{s.text[t.end-1+m[2] : t.end-1+m[3]], t.end - 1 + m[2], t.end - 1 + m[3]}, 1})
+				} else {
+					out = append(out, cand{n.text, n, 1})
+				}
+			}
+		}
+		out = append(names, out...)
 		for _, t := range s.pieces {
 			byName := (slices.Contains(s.quotes, t) || p.id && numberRe.MatchString(t.text)) && s.before(t.start, p.words)
 			if strict || byName || matchAny(p.shapes, t.text) {
@@ -244,10 +254,23 @@ type number struct {
 	at   tok
 }
 
+// prev is the word before offset at, in lower case.
+func (s *src) prev(at int) string {
+	if i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].end > at }) - 1; i >= 0 {
+		return strings.ToLower(s.toks[i].text)
+	}
+	return ""
+}
+
+// cued reports whether the word before offset at is no cue of a role other than role (see roles).
+func (s *src) cued(at int, role string) bool {
+	r := roles[s.prev(at)]
+	return r == "" || role == "" || r == role
+}
+
 // before reports whether the word before offset at is one of ws.
 func (s *src) before(at int, ws map[string]bool) bool {
-	i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].end > at }) - 1
-	return i >= 0 && slices.ContainsFunc(words(s.toks[i].text), func(w string) bool { return ws[w] })
+	return slices.ContainsFunc(words(s.prev(at)), func(w string) bool { return ws[w] })
 }
 
 // excerpt returns the clause of text sharing the most words with ws.

@@ -2,6 +2,7 @@ package offline
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"maps"
 	"regexp"
@@ -18,6 +19,7 @@ import (
 // against the schema itself.
 type prop struct {
 	name, typ, desc, format   string // typ: "string", "integer", "number", "boolean", "array", "object" or "" (any)
+	role                      string // "from" or "to" when its name says so (origin, destination...): see roles
 	unit                      string // the unit a number property names (see units), if any
 	s                         map[string]any
 	check                     *jsonschema.Schema // compiled on first use (ready); nil when it does not compile
@@ -64,6 +66,9 @@ func parseProp(name string, s map[string]any, depth int) *prop {
 	}
 	p.shapeOnly = len(p.shapes) > 0 && len(p.shapes) == len(exs)
 	p.nameWords = words(splitIdent(name))
+	for _, w := range strings.Fields(strings.ToLower(splitIdent(name))) {
+		p.role = cmp.Or(p.role, roles[w])
+	}
 	all := slices.Sorted(slices.Values(slices.Concat(p.nameWords, words(plain))))
 	nameFree := slices.ContainsFunc(p.nameWords, func(w string) bool { return freeWords[w] })
 	for _, w := range all {

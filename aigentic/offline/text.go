@@ -139,6 +139,9 @@ var (
 		"price cost", "buy purchase", "kg kgs kilo kilogram", "g gram", "lb lbs pound", "oz ounce", "m meter metre",
 		"cm centimeter centimetre", "mm millimeter millimetre", "km kilometer kilometre", "in inch", "ft foot feet",
 		"mi mile", "ms millisecond", "sec s second", "min minute", "h hr hrs hour", "d day", "wk week")
+	// roles: the cue words of a property whose name has one (destination: "to Berlin"); it takes nothing cued for the other.
+	roles = map[string]string{"from": "from", "origin": "from", "source": "from", "departure": "from", "start": "from",
+		"to": "to", "into": "to", "destination": "to", "target": "to", "arrival": "to", "end": "to", "until": "to"}
 	// negations make a boolean property's mention false.
 	negations = set(`no not don't dont without never disable disabled exclude off false skip`, false)
 	// formatWords: the format a string property's words name (keys are stems).

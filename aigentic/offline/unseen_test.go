@@ -110,6 +110,8 @@ var (
 
 // Cues, combined durations, counts beside units, phrases.
 var (
+	trainTool     = tool("book_train", "Book a train ticket.", map[string]any{"origin": s("Departure station."), "destination": s("Arrival station.")}, "origin", "destination")
+	coachTool     = tool("book_coach", "Book a coach seat.", map[string]any{"from": s("Where it leaves."), "to": s("Where it arrives.")}, "from", "to")
 	countdownTool = tool("start_countdown", "Start a countdown.", map[string]any{"minutes": numProp("")}, "minutes")
 	crateTool     = tool("ship_parcels", "Ship parcels.", map[string]any{"weight_kg": numProp("Weight of each parcel."), "count": intProp("How many parcels.")}, "weight_kg", "count")
 )
@@ -226,12 +228,20 @@ func TestUnseenTools(t *testing.T) {
 			[]wantCall{{"refund_order", `{"order_id":"ord-881","reason":"the lid was cracked"}`}}, nil},
 		{"a cue naming the property: reason: …", []ai.Tool{unitsTool, moneyTool}, "Refund order ord-881, reason: wrong size",
 			[]wantCall{{"refund_order", `{"order_id":"ord-881","reason":"wrong size"}`}}, nil},
+		{"cue words bind whatever their order", []ai.Tool{trainTool}, "Book a train to Berlin from Lisbon",
+			[]wantCall{{"book_train", `{"destination":"Berlin","origin":"Lisbon"}`}}, nil},
+		{"a value after another property's cue is not taken: it asks", []ai.Tool{trainTool}, "Book a train to Berlin.",
+			nil, []string{"book_train", "the origin"}},
 		{"two units of one dimension make one duration", []ai.Tool{timerTool}, "Set a timer for 2 hours 30 minutes",
 			[]wantCall{{"set_timer", `{"duration_s":9000}`}}, nil},
 		{"two units joined by and make one duration", []ai.Tool{countdownTool}, "Start a countdown of 2 hours and 30 minutes.",
 			[]wantCall{{"start_countdown", `{"minutes":150}`}}, nil},
 		{"a unit binds its number, a bare count the count", []ai.Tool{crateTool}, "Ship 3 parcels of 2 kg each",
 			[]wantCall{{"ship_parcels", `{"count":3,"weight_kg":2}`}}, nil},
+		{"properties named from and to", []ai.Tool{coachTool}, "Book a coach to Porto from Faro.",
+			[]wantCall{{"book_coach", `{"from":"Faro","to":"Porto"}`}}, nil},
+		{"properties named from and to, lower case", []ai.Tool{coachTool}, "book a coach from faro to porto",
+			[]wantCall{{"book_coach", `{"from":"faro","to":"porto"}`}}, nil},
 	}
 	if len(cases) < 25 {
 		t.Fatalf("only %d cases", len(cases))
