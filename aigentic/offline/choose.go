@@ -35,7 +35,7 @@ func (ti *tinfo) score(text, own string) (int, *filler, map[string]any, []*prop)
 			d++
 		}
 	}
-	f := &filler{src: newSrc(text), own: own, at: map[string]tok{}}
+	f := &filler{src: newSrc(text), own: own, at: map[string]tok{}, skip: ti.name}
 	args, missing, ev := f.object(ti.root.props, 0)
 	return sc + min(d, 3) + ev, f, args, missing
 }

@@ -59,7 +59,8 @@ func newSrc(text string) *src {
 type filler struct {
 	src   *src
 	used  []tok
-	own   string // what free text properties get; the whole source when ""
+	own   string         // what free text properties get; the whole source when ""
+	skip  map[string]int // the stems of the tool's name, not part of a phrase's rest
 	typed bool
 	at    map[string]tok
 }
@@ -193,9 +194,37 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 		for _, q := range s.quotes {
 			add(q.text, q)
 		}
-	case p.free && !f.typed: // an optional one only from a quote or a cue
-		if p.required {
+		cued := [3][]cand{}
+		for _, t := range s.toks { // a phrase after its cue, to a value found or the clause's end: "titled Login broken"
+			at, tier := t.end, phraseCues[strings.ToLower(t.text)]
+			if strings.HasPrefix(s.text[at:], ":") {
+				at, tier = at+1, cmp.Or(tier, 2)
+			}
+			if c := append(clauses(s.text[at:]), tok{})[0]; tier > 0 && p.phrase && !f.typed && c.text != "" {
+				end := at + c.end
+				for _, u := range f.used {
+					if u.start >= at+c.start && u.start < end {
+						end = u.start
+					}
+				}
+				if ts := trim(s.toks, at+c.start, end, end < at+c.end); len(ts) > 0 {
+					ph := tok{s.text[ts[0].start:ts[len(ts)-1].end], ts[0].start, ts[len(ts)-1].end}
+					cued[tier] = append(cued[tier], cand{v: ph.text, at: ph})
+				}
+			}
+		}
+		out = append(append(out, cued[1]...), cued[2]...)
+	case p.free && !f.typed: // an optional one only from a quote or a cue; a phrase, the short rest
+		if p.required && !p.phrase {
 			add(clip(cmp.Or(f.own, s.text), maxFreeRunes), tok{})
+		} else if rest := trim(slices.DeleteFunc(slices.Clone(s.toks), func(t tok) bool { // what nothing else took, but the tool's name
+			return !f.unused(t) || slices.ContainsFunc(words(t.text), func(w string) bool { return f.skip[w] > 0 || p.words[w] })
+		}), 0, len(s.text), false); p.required && len(rest) > 0 && len(rest) <= 8 {
+			ws := []string{}
+			for _, t := range rest {
+				ws = append(ws, t.text)
+			}
+			add(strings.Join(ws, " "), tok{})
 		}
 	default:
 		for _, m := range nameRe.FindAllStringSubmatchIndex(s.text, -1) {
@@ -252,6 +281,22 @@ type number struct {
 	v    float64
 	unit string
 	at   tok
+}
+
+// trim returns the tokens within [a, b) but the stopwords at either end; cut by a value at b, without the words
+// naming it: "titled Login broken for order [1043]" is Login broken, "called Login broken with [high]" too.
+func trim(ts []tok, a, b int, cut bool) []tok {
+	ts = slices.DeleteFunc(slices.Clone(ts), func(t tok) bool { return t.start < a || t.end > b })
+	for cut && len(ts) > 0 && len(words(ts[len(ts)-1].text)) > 0 {
+		ts = ts[:len(ts)-1]
+	}
+	for len(ts) > 0 && len(words(ts[0].text)) == 0 {
+		ts = ts[1:]
+	}
+	for len(ts) > 0 && len(words(ts[len(ts)-1].text)) == 0 {
+		ts = ts[:len(ts)-1]
+	}
+	return ts
 }
 
 // prev is the word before offset at, in lower case.

@@ -84,6 +84,7 @@ func FuzzGenerate(f *testing.F) {
 		{"Book it on 2026-04-02 for dana@corp.example, 3 days, include archived", []byte{3, 1, 0, 1, 3, 1, 4, 0, 1, 4, 1, 5}},
 		{`Send "hello" to ord_7f3a and #1042 then research it, 15 * 23 + 100`, []byte{4, 0, 1, 1, 3, 0, 9, 2, 6, 7, 1, 1}},
 		{"", nil},
+		{"Open it titled Login broken for order 1043 from Lisbon to berlin: about 2 hours 30 min", []byte{3, 3, 1, 3, 1, 3, 3, 0, 3, 1, 3, 5, 1, 0}},
 		{"red blue 12 -4 1e9 https://x.y/z 3f2b8c1e-9d4a-4e7b-8f21-0a1b2c3d4e5f", []byte{5, 7, 0, 1, 8, 2, 1, 11, 12, 10, 3, 4}},
 	} {
 		f.Add(seed.msg, seed.schema)

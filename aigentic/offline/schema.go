@@ -24,6 +24,7 @@ type prop struct {
 	s                         map[string]any
 	check                     *jsonschema.Schema // compiled on first use (ready); nil when it does not compile
 	required, free, id, ready bool
+	phrase                    bool            // free text named for a short phrase (query, title): the text after a cue, not the request
 	loose                     bool            // the pattern matches plain words too: it checks values, cannot find them
 	shapeOnly                 bool            // every example has a shape: a value must have one of them
 	words                     map[string]bool // stems of its name's and description's words (not its examples')
@@ -78,7 +79,9 @@ func parseProp(name string, s map[string]any, depth int) *prop {
 		}
 	}
 	hinted := p.enum != nil || p.re != nil && !p.loose || p.format != "" || p.shapeOnly
-	p.free = !hinted && p.typ != "array" && slices.ContainsFunc(all, func(w string) bool { return freeWords[w] })
+	p.phrase = slices.ContainsFunc(p.nameWords, func(w string) bool { return phraseWords[w] })
+	p.free = !hinted && p.typ != "array" && (p.phrase || slices.ContainsFunc(all, func(w string) bool { return freeWords[w] }))
+	p.phrase = p.phrase && p.free
 	if items, ok := s["items"].(map[string]any); ok && depth < 8 {
 		p.items = parseProp(name, items, depth+1)
 	}

@@ -131,6 +131,9 @@ var (
 	// freeWords name properties meant for prose: they may take the request's text.
 	freeWords = set(`text input query question prompt message body content contents description note comment request
 		instruction instructions task topic summary search keyword keywords details feedback reason`, true)
+	// phraseWords name free text that is a short phrase; phraseCues introduce it, 1 before 2 (and ":" as 2).
+	phraseWords = set(`query search keyword keywords term terms topic title subject heading headline caption`, true)
+	phraseCues  = map[string]int{"called": 1, "named": 1, "titled": 1, "entitled": 1, "about": 2, "regarding": 2, "for": 2}
 	// idWords name identifiers: ABC-123, #1042, ord_7f3a, or "order 1043".
 	idWords = set(`id ids identifier sku code number ref reference serial`, true)
 	// synonyms: words naming one thing, each to its group's first (as stems): a few general ones a request and a

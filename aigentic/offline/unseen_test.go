@@ -114,6 +114,11 @@ var (
 	coachTool     = tool("book_coach", "Book a coach seat.", map[string]any{"from": s("Where it leaves."), "to": s("Where it arrives.")}, "from", "to")
 	countdownTool = tool("start_countdown", "Start a countdown.", map[string]any{"minutes": numProp("")}, "minutes")
 	crateTool     = tool("ship_parcels", "Ship parcels.", map[string]any{"weight_kg": numProp("Weight of each parcel."), "count": intProp("How many parcels.")}, "weight_kg", "count")
+	wikiTool      = tool("search_wiki", "Search the team wiki.", map[string]any{"query": s("Words to look for.")}, "query")
+	issueTool     = tool("open_issue", "Open an issue in the tracker.", map[string]any{
+		"title": s("Short summary."), "order_no": s("Order number, if any."), "priority": map[string]any{"type": "string", "enum": []any{"low", "high"}}}, "title")
+	recipeTool = tool("find_recipes", "Find recipes.", map[string]any{
+		"cuisine": map[string]any{"type": "string", "enum": []any{"italian", "thai"}}, "query": s("Dish or ingredient.")}, "cuisine")
 )
 
 // call is an expected tool call: its name and exact arguments.
@@ -242,6 +247,21 @@ func TestUnseenTools(t *testing.T) {
 			[]wantCall{{"book_coach", `{"from":"Faro","to":"Porto"}`}}, nil},
 		{"properties named from and to, lower case", []ai.Tool{coachTool}, "book a coach from faro to porto",
 			[]wantCall{{"book_coach", `{"from":"faro","to":"porto"}`}}, nil},
+		{"a query is the text after its cue", []ai.Tool{wikiTool}, "Search the wiki for connection pooling.",
+			[]wantCall{{"search_wiki", `{"query":"connection pooling"}`}}, nil},
+		{"a title is the text after titled, other values taken first", []ai.Tool{issueTool}, "Open a high priority issue titled Login page is broken",
+			[]wantCall{{"open_issue", `{"priority":"high","title":"Login page is broken"}`}}, nil},
+		{"a phrase stops at another property's value", []ai.Tool{issueTool}, "Open an issue called Login broken with high priority",
+			[]wantCall{{"open_issue", `{"priority":"high","title":"Login broken"}`}}, nil},
+		{"a phrase cut by a value leaves the words naming it", []ai.Tool{issueTool}, "Open an issue titled Login broken for order 1043",
+			[]wantCall{{"open_issue", `{"order_no":"1043","title":"Login broken"}`}}, nil},
+		{"a required phrase without a cue: the short rest", []ai.Tool{wikiTool}, "Search the wiki connection pooling",
+			[]wantCall{{"search_wiki", `{"query":"connection pooling"}`}}, nil},
+		{"a required phrase without a cue: a long rest asks", []ai.Tool{issueTool},
+			"Open an issue, the login page shows a blank screen after I type my password and press enter",
+			nil, []string{"open_issue", "the title (Short summary)"}},
+		{"an optional phrase without a cue is left out", []ai.Tool{recipeTool}, "Find Thai recipes, please.",
+			[]wantCall{{"find_recipes", `{"cuisine":"thai"}`}}, nil},
 	}
 	if len(cases) < 25 {
 		t.Fatalf("only %d cases", len(cases))
