@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -40,18 +41,17 @@ func read(msgs []ai.Message) *conv {
 			c.ids[tc.ID], c.calls = true, append(c.calls, &outcome{call: tc})
 			c.byName[tc.Name] = cmp.Or(c.byName[tc.Name], c.calls[len(c.calls)-1])
 		}
-		for _, o := range c.calls {
-			if m.Role == ai.RoleTool && o.result == nil && (o.call.ID == m.ToolCallID || m.ToolCallID == "" && o.call.Name == m.Name) {
-				o.result = m
-				break
-			}
+		if i := slices.IndexFunc(c.calls, func(o *outcome) bool {
+			return o.result == nil && (o.call.ID == m.ToolCallID || m.ToolCallID == "" && o.call.Name == m.Name)
+		}); i >= 0 && m.Role == ai.RoleTool {
+			c.calls[i].result = m
 		}
 	}
 	return c
 }
 
-// next calls the chain's next tool with the request and the previous
-// tool's result, once that arrived and is not an error.
+// next calls the chain's next tool with the request and the previous tool's result, once that arrived and is not an
+// error.
 func (c *conv) next(chain []*plan) []ai.ToolCall {
 	for i := 1; i < len(chain) && !c.answered; i++ {
 		prev, name := c.byName[chain[i-1].ti.t.Name], chain[i].ti.t.Name
@@ -67,8 +67,8 @@ func (c *conv) next(chain []*plan) []ai.ToolCall {
 	return nil
 }
 
-// final answers from the results: failures quoted, then each result with
-// its tool and arguments; a chain's is its last result.
+// final answers from the results: failures quoted, then each result with its tool and arguments; a chain's is its last
+// result.
 func (c *conv) final(plans, chain []*plan) string {
 	b, ok := &strings.Builder{}, []*outcome(nil)
 	for _, o := range c.calls {
@@ -133,8 +133,8 @@ func ask(p *plan) string {
 	return fmt.Sprintf("To use the %s tool I need %s. Please tell me %s.", p.ti.t.Name, strings.Join(needs, " and "), strings.Join(names, " and "))
 }
 
-// plain answers without tools: it restates the material the request
-// carries after a blank line, or says why it cannot answer.
+// plain answers without tools: it restates the material the request carries after a blank line, or says why it cannot
+// answer.
 func plain(user string, tools []ai.Tool) string {
 	if user = strings.TrimSpace(user); user == "" {
 		return "I did not receive a question or a task. What would you like me to do?"

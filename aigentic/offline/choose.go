@@ -1,6 +1,7 @@
 package offline
 
 import (
+	"encoding/json"
 	"maps"
 	"slices"
 	"strings"
@@ -8,8 +9,8 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
 
-// threshold is the evidence a fitting tool needs: a word of its name 3 (a
-// generic one 1), of its description 1 (3 at most), its values (see object).
+// threshold is the evidence a fitting tool needs: a word of its name 3 (a generic one 1), of its description 1 (3 at
+// most), its values (see object).
 const threshold = 3
 
 // tinfo is a tool as the model reads it.
@@ -20,10 +21,10 @@ type tinfo struct {
 	desc map[string]bool // stems of its description's other words
 }
 
-// plan is a chosen tool: its calls' arguments, or what is missing.
+// plan is a chosen tool: its calls, or what is missing.
 type plan struct {
 	ti      *tinfo
-	args    []map[string]any
+	calls   []ai.ToolCall
 	missing []*prop
 }
 
@@ -40,9 +41,8 @@ func (ti *tinfo) score(text, own string) (int, *filler, map[string]any, []*prop)
 	return sc + min(d, 3) + ev, f, args, missing
 }
 
-// choose picks each clause's best fitting tool (filling it from its own
-// clauses and those no tool claimed), else the request's; two or more
-// single-input tools chain, in the order the request names them.
+// choose picks each clause's best fitting tool (filling it from its own clauses and those no tool claimed), else the
+// request's; two or more single-input tools chain, in the order the request names them.
 func choose(user string, tools []ai.Tool) (plans, chain []*plan) {
 	var tis []*tinfo
 	for _, t := range tools {
@@ -95,7 +95,7 @@ func choose(user string, tools []ai.Tool) (plans, chain []*plan) {
 		return plans, nil
 	}
 	for _, p := range chain[1:] { // they wait for the previous one's result
-		p.args = nil
+		p.calls = nil
 	}
 	return plans, chain
 }
@@ -110,9 +110,8 @@ func best(tis []*tinfo, text string) (top *tinfo) {
 	return top
 }
 
-// fill plans a tool: one call per strong value of one property ("Asia/Tokyo
-// and Europe/Paris"), with arguments its schema accepts (else without the
-// optional ones); with none, it asks for the required ones.
+// fill plans a tool: one call per strong value of one property ("Asia/Tokyo and Europe/Paris"), with arguments its
+// schema accepts (else without the optional ones); with none, it asks for the required ones.
 func fill(ti *tinfo, text, own string) *plan {
 	_, f, args, missing := ti.score(text, own)
 	p := &plan{ti: ti, missing: missing}
@@ -139,13 +138,12 @@ func fill(ti *tinfo, text, own string) *plan {
 			}
 		}
 		if ti.root.valid(a) {
-			p.args = append(p.args, a)
+			args, _ := json.Marshal(a) // JSON values only
+			p.calls = append(p.calls, ai.ToolCall{Name: ti.t.Name, Arguments: string(args)})
 		}
 	}
-	for _, pr := range ti.root.props {
-		if len(p.args) == 0 && len(missing) == 0 && pr.required {
-			p.missing = append(p.missing, pr)
-		}
+	if len(p.calls) == 0 && len(missing) == 0 { // the schema refuses what was found: all the required ones
+		p.missing = slices.DeleteFunc(slices.Clone(ti.root.props), func(pr *prop) bool { return !pr.required })
 	}
 	return p
 }

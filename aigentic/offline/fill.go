@@ -13,12 +13,13 @@ import (
 // maxAnalysed bounds the text read, in bytes; maxFreeRunes a free text value.
 const maxAnalysed, maxFreeRunes = 8 << 10, 4000
 
-// src is a text values are taken from. Its pieces are what a pattern, format, enum value or shape may match:
-// formulas ("15 * 23 + 100"), quotes, words, runs of two and three words.
+// src is a text values are taken from. Its pieces are what a pattern, format, enum value or shape may match: formulas
+// ("15 * 23 + 100"), quotes, words, runs of two and three words.
 type src struct {
-	text                 string
-	toks, quotes, pieces []tok
-	nums                 []number
+	text                        string
+	toks, quotes, pieces, names []tok // names: capitalised words not starting a sentence (nameRe)
+	cls                         []tok // its clauses, once clause needs them
+	nums                        []number
 }
 
 // head is the part of a text that is read: its first maxAnalysed bytes, invalid UTF-8 dropped.
@@ -31,6 +32,9 @@ func newSrc(text string) *src {
 		s.pieces = append(s.pieces, tok{text[m[2]:m[3]], m[2], m[3]})
 	}
 	s.pieces = append(append(s.pieces, s.quotes...), s.toks...)
+	for _, m := range nameRe.FindAllStringSubmatchIndex(text, -1) {
+		s.names = append(s.names, tok{text[m[2]:m[3]], m[2], m[3]})
+	}
 	for i, t := range s.toks {
 		for n := 1; n <= 2 && i+n < len(s.toks); n++ {
 			s.pieces = append(s.pieces, tok{text[t.start:s.toks[i+n].end], t.start, s.toks[i+n].end})
@@ -53,9 +57,8 @@ func newSrc(text string) *src {
 	return s
 }
 
-// filler fills a schema from a source, each piece of it used once; typed,
-// it gives required values defaults; with at set, it records where it
-// found each top-level strong value (pass 0).
+// filler fills a schema from a source, each piece of it used once; typed, it gives required values defaults; with at
+// set, it records where it found each top-level strong value (pass 0).
 type filler struct {
 	src   *src
 	used  []tok
@@ -65,18 +68,16 @@ type filler struct {
 	at    map[string]tok
 }
 
-// cand is a value found, where, and w: an object's own evidence, or 1 for an ID any ID property would take.
+// cand is a value found, where, and w, the evidence it gives that its tool fits (see object).
 type cand struct {
 	v  any
 	at tok
 	w  int
 }
 
-// object fills properties in three passes — strong values (a pattern,
-// format, enum value, shape or ID matched; a quote or number by the
-// property's words), the quotes left, fallbacks (free text, names, bare
-// numbers) — and returns the values, the required properties left empty
-// and the evidence: 3 a strong value (an enum value 2, a boolean 1, an ID
+// object fills properties in three passes — strong values (a pattern, format, enum value, shape or ID matched; a quote
+// or number by the property's words), the quotes left, fallbacks (free text, names, bare numbers) — and returns the
+// values, the required properties left empty and the evidence: 3 a strong value (an enum value 2, a boolean 1, an ID
 // any ID property would take 2), 1 a bare number.
 func (f *filler) object(props []*prop, depth int) (map[string]any, []*prop, int) {
 	vals, score, missing := map[string]any{}, 0, []*prop(nil)
@@ -85,15 +86,8 @@ func (f *filler) object(props []*prop, depth int) (map[string]any, []*prop, int)
 			if _, done := vals[p.name]; done {
 				continue
 			} else if c, ok := f.value(p, pass, depth); ok {
-				switch vals[p.name] = c.v; {
-				case pass == 0 && p.typ == "boolean", pass == 2 && (p.typ == "integer" || p.typ == "number"):
-					score++
-				case pass == 0 && p.typ == "object":
-					score += c.w
-				case pass == 0:
-					score += 3 - min(len(p.enum), 1) - c.w
-				}
-				if f.used = append(f.used, c.at); depth == 0 && f.at != nil && pass == 0 {
+				vals[p.name], score, f.used = c.v, score+c.w, append(f.used, c.at)
+				if depth == 0 && f.at != nil && pass == 0 {
 					f.at[p.name] = c.at
 				}
 			}
@@ -123,12 +117,12 @@ func (f *filler) value(p *prop, pass, depth int) (cand, bool) {
 			}
 		}
 		if len(out) > 0 && p.valid(out) {
-			return cand{v: out}, true
+			return cand{v: out, w: max(0, 3-3*pass)}, true
 		}
 		f.used = f.used[:used]
 	case p.typ != "object" && p.typ != "array":
 		for _, c := range f.cands(p, pass) {
-			if v, ok := accept(p, c.v); ok && f.unused(c.at) && f.src.cued(c.at.start, p.role) {
+			if v, ok := accept(p, c.v); ok && f.unused(c.at) && (p.role == "" || cmp.Or(roles[f.src.prev(c.at.start)], p.role) == p.role) {
 				return cand{v, c.at, c.w}, true
 			}
 		}
@@ -142,16 +136,14 @@ func (f *filler) unused(at tok) bool {
 
 // cands lists p's candidates of one pass, in the order they are tried.
 func (f *filler) cands(p *prop, pass int) (out []cand) {
-	s, add := f.src, func(v any, at tok) { out = append(out, cand{v: v, at: at}) }
+	ev := max(0, 3-3*pass-min(len(p.enum), 1)) // a strong value 3, an enum value 2
+	s, add := f.src, func(v any, at tok) { out = append(out, cand{v, at, ev}) }
 	switch {
 	case p.typ == "boolean" && pass == 0: // a word of its name gives true, false after a negation or before "no"
 		for i, t := range s.toks {
 			if ws := words(t.text); len(ws) > 0 && slices.Contains(p.nameWords, ws[0]) {
 				v := i+1 >= len(s.toks) || !set("no false off", false)[strings.ToLower(s.toks[i+1].text)]
-				for j := max(0, i-3); j < i; j++ {
-					v = v && !negations[strings.ToLower(s.toks[j].text)]
-				}
-				return []cand{{v: v, at: t}}
+				return []cand{{v && !slices.ContainsFunc(s.toks[max(0, i-3):i], func(u tok) bool { return negations[strings.ToLower(u.text)] }), t, 1}}
 			}
 		}
 	case p.typ == "integer" || p.typ == "number":
@@ -159,77 +151,68 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 			v, sure, ok := convert(n, p)
 			near := sure || p.enum != nil || p.words[n.unit] && cmp.Or(p.unit, n.unit) == n.unit || s.before(n.at.start, p.words) // "3 parcels" is no weight_kg
 			if ok && (pass == 0 && near || pass == 2) {
-				add(v, n.at)
+				out = append(out, cand{v, n.at, max(ev, pass/2)}) // a bare number 1
 			}
 		}
 	case p.typ == "boolean":
 	case pass == 0:
-		strict, names := p.enum != nil || p.re != nil && !p.loose || slices.Contains(formats, p.format), []cand(nil)
-		for i, t := range s.toks { // after its role's cue: a name first ("to New York"), else the next word
-			if n := s.toks[min(i+1, len(s.toks)-1)]; !strict && p.role != "" && roles[strings.ToLower(t.text)] == p.role && n != t {
-				if m := nameRe.FindStringSubmatchIndex(s.text[t.end-1:]); m != nil && m[0] == 0 {
-					names = append(names, cand{s.text[t.end-1+m[2] : t.end-1+m[3]], tok{s.text[t.end-1+m[2] : t.end-1+m[3]], t.end - 1 + m[2], t.end - 1 + m[3]}, 1})
-				} else {
-					out = append(out, cand{n.text, n, 1})
+		strict := p.enum != nil || p.re != nil && !p.loose || slices.Contains(formats, p.format)
+		if p.role != "" && !strict {
+			for _, t := range slices.Concat(s.names, s.toks) { // after its role's cue, a name first: "to New York", "from faro"
+				if roles[s.prev(t.start)] == p.role {
+					out = append(out, cand{t.text, t, 2})
 				}
 			}
 		}
-		out = append(names, out...)
 		for _, t := range s.pieces {
 			byName := (slices.Contains(s.quotes, t) || p.id && numberRe.MatchString(t.text)) && s.before(t.start, p.words)
 			if strict || byName || matchAny(p.shapes, t.text) {
 				add(t.text, t)
 			} else if p.id && idLike(t.text) { // weak: any ID property would take it
-				out = append(out, cand{t.text, t, 1})
+				out = append(out, cand{t.text, t, 2})
 			}
 		}
 		for _, t := range s.toks { // a cue naming it: "reason: …", "note: …", "because …" (a synonym of reason)
 			at := min(t.end+1, len(s.text))
 			if (s.text[t.end:at] == ":" || strings.EqualFold(t.text, "because")) && s.before(at, p.words) {
-				c := append(clauses(s.text[at:]), tok{})[0] // "" when nothing follows: no value
-				add(strings.TrimRight(c.text, ".!?"), tok{c.text, at + c.start, at + c.end})
+				c, _ := s.clause(at) // "" when nothing follows: no value
+				add(strings.TrimRight(strings.TrimSpace(c.text), ".!?"), c)
 			}
 		}
 	case pass == 1:
 		for _, q := range s.quotes {
 			add(q.text, q)
 		}
-		cued := [3][]cand{}
-		for _, t := range s.toks { // a phrase after its cue, to a value found or the clause's end: "titled Login broken"
-			at, tier := t.end, phraseCues[strings.ToLower(t.text)]
-			if strings.HasPrefix(s.text[at:], ":") {
-				at, tier = at+1, cmp.Or(tier, 2)
-			}
-			if c := append(clauses(s.text[at:]), tok{})[0]; tier > 0 && p.phrase && !f.typed && c.text != "" {
-				end := at + c.end
-				for _, u := range f.used {
-					if u.start >= at+c.start && u.start < end {
-						end = u.start
+		if cued := [3][]cand{}; p.phrase && !f.typed {
+			for _, t := range s.toks { // a phrase after its cue ("titled Login broken"), to the clause's end or a value found
+				at, tier := t.end, phraseCues[strings.ToLower(t.text)]
+				if strings.HasPrefix(s.text[at:], ":") {
+					at, tier = at+1, cmp.Or(tier, 2)
+				}
+				if _, ts := s.clause(at); tier > 0 {
+					for k := slices.IndexFunc(ts, func(u tok) bool { return !f.unused(u) }); k >= 0; k-- {
+						if k == 0 || len(words(ts[k-1].text)) == 0 { // cut at a value, without the words naming it: "for order [1043]"
+							ts = ts[:k]
+							break
+						}
 					}
-				}
-				if ts := trim(s.toks, at+c.start, end, end < at+c.end); len(ts) > 0 {
-					ph := tok{s.text[ts[0].start:ts[len(ts)-1].end], ts[0].start, ts[len(ts)-1].end}
-					cued[tier] = append(cued[tier], cand{v: ph.text, at: ph})
+					cued[tier] = append(cued[tier], s.phrase(ts, 1<<20)...)
 				}
 			}
+			out = append(append(out, cued[1]...), cued[2]...)
 		}
-		out = append(append(out, cued[1]...), cued[2]...)
 	case p.free && !f.typed: // an optional one only from a quote or a cue; a phrase, the short rest
 		if p.required && !p.phrase {
 			add(clip(cmp.Or(f.own, s.text), maxFreeRunes), tok{})
-		} else if rest := trim(slices.DeleteFunc(slices.Clone(s.toks), func(t tok) bool { // what nothing else took, but the tool's name
-			return !f.unused(t) || slices.ContainsFunc(words(t.text), func(w string) bool { return f.skip[w] > 0 || p.words[w] })
-		}), 0, len(s.text), false); p.required && len(rest) > 0 && len(rest) <= 8 {
-			ws := []string{}
-			for _, t := range rest {
-				ws = append(ws, t.text)
-			}
-			add(strings.Join(ws, " "), tok{})
+		} else if p.required { // what nothing else took, but the words of the tool's name and its own
+			out = s.phrase(slices.DeleteFunc(slices.Clone(s.toks), func(t tok) bool {
+				return !f.unused(t) || slices.ContainsFunc(words(t.text), func(w string) bool { return f.skip[w] > 0 || p.words[w] })
+			}), 8)
 		}
 	default:
-		for _, m := range nameRe.FindAllStringSubmatchIndex(s.text, -1) {
-			if !p.id && !stopwords[strings.ToLower(s.text[m[2]:m[3]])] {
-				add(s.text[m[2]:m[3]], tok{s.text[m[2]:m[3]], m[2], m[3]})
+		for _, t := range s.names {
+			if !p.id && !stopwords[strings.ToLower(t.text)] {
+				add(t.text, t)
 			}
 		}
 		if _, ok := p.s["default"]; f.typed && !ok && p.examples == nil {
@@ -239,8 +222,8 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 	return out
 }
 
-// accept returns v as p's value (an enum's spelling, an integer, free text
-// clipped) when p's schema takes it; cheap checks first.
+// accept returns v as p's value (an enum's spelling, an integer, free text clipped) when p's schema takes it; cheap
+// checks first.
 func accept(p *prop, v any) (any, bool) {
 	if i := slices.IndexFunc(p.enum, func(e any) bool { return norm(fmt.Sprint(e)) == norm(fmt.Sprint(v)) }); i >= 0 {
 		v = p.enum[i]
@@ -275,28 +258,38 @@ func idLike(w string) bool {
 	return cls&clsDigit != 0 && cls&clsSpace == 0 && (cls&clsLetter != 0 || w[0] == '#')
 }
 
-// number is a number written ("1,250", "#1042", "20%"), its unit the canonical stem of the letters after it
-// or of the next word ("250ml": ml, "3 days": d).
+// number is a number written ("1,250", "#1042", "20%"), its unit the canonical stem of the letters after it or of the
+// next word ("250ml": ml, "3 days": d).
 type number struct {
 	v    float64
 	unit string
 	at   tok
 }
 
-// trim returns the tokens within [a, b) but the stopwords at either end; cut by a value at b, without the words
-// naming it: "titled Login broken for order [1043]" is Login broken, "called Login broken with [high]" too.
-func trim(ts []tok, a, b int, cut bool) []tok {
-	ts = slices.DeleteFunc(slices.Clone(ts), func(t tok) bool { return t.start < a || t.end > b })
-	for cut && len(ts) > 0 && len(words(ts[len(ts)-1].text)) > 0 {
-		ts = ts[:len(ts)-1]
-	}
+// phrase is the text from the first to the last of ts but stopwords at either end, as a candidate, if it has 1 to n
+// words.
+func (s *src) phrase(ts []tok, n int) []cand {
 	for len(ts) > 0 && len(words(ts[0].text)) == 0 {
 		ts = ts[1:]
 	}
 	for len(ts) > 0 && len(words(ts[len(ts)-1].text)) == 0 {
 		ts = ts[:len(ts)-1]
 	}
-	return ts
+	if len(ts) == 0 || len(ts) > n {
+		return nil
+	}
+	at := tok{s.text[ts[0].start:ts[len(ts)-1].end], ts[0].start, ts[len(ts)-1].end}
+	return []cand{{v: at.text, at: at}}
+}
+
+// clause returns the text from offset at to the end of its clause, and its tokens.
+func (s *src) clause(at int) (tok, []tok) {
+	if s.cls == nil {
+		s.cls = append(clauses(s.text), tok{"", len(s.text), len(s.text)}) // and an empty one at the end
+	}
+	c := s.cls[sort.Search(len(s.cls)-1, func(i int) bool { return s.cls[i].end > at })]
+	i, j := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].start >= at }), sort.Search(len(s.toks), func(i int) bool { return s.toks[i].end > c.end })
+	return tok{s.text[min(max(at, c.start), c.end):c.end], min(max(at, c.start), c.end), c.end}, s.toks[i:max(i, j)]
 }
 
 // prev is the word before offset at, in lower case.
@@ -305,12 +298,6 @@ func (s *src) prev(at int) string {
 		return strings.ToLower(s.toks[i].text)
 	}
 	return ""
-}
-
-// cued reports whether the word before offset at is no cue of a role other than role (see roles).
-func (s *src) cued(at int, role string) bool {
-	r := roles[s.prev(at)]
-	return r == "" || role == "" || r == role
 }
 
 // before reports whether the word before offset at is one of ws.
@@ -337,26 +324,16 @@ func num(v any, def float64) float64 {
 	return def
 }
 
-// units: dimension (Mass, Length, Time) and size in SI base units (kg, m, s) by name (see synonyms), exact:
-// NIST SP 811 (2008) appendix B.8, after the international yard and pound agreement of 1959.
+// units: dimension (Mass, Length, Time) and size in SI base units (kg, m, s) by name (see synonyms), exact: NIST SP 811
+// (2008) appendix B.8, after the international yard and pound agreement of 1959.
 var units = map[string]struct{ dim, size float64 }{"kg": {'M', 1}, "g": {'M', 1e-3}, "lb": {'M', 0.45359237},
 	"oz": {'M', 0.028349523125}, "m": {'L', 1}, "cm": {'L', 1e-2}, "mm": {'L', 1e-3}, "km": {'L', 1e3},
 	"in": {'L', 0.0254}, "ft": {'L', 0.3048}, "mi": {'L', 1609.344}, "ms": {'T', 1e-3}, "sec": {'T', 1},
 	"min": {'T', 60}, "h": {'T', 3600}, "d": {'T', 86400}, "wk": {'T', 604800}}
 
-// unitOf is the unit a property names: its name's last word (weight_kg, timeoutMs, days; not a lone word of one
-// or two letters), else the word after "in" in its description ("Delay in seconds.").
-func unitOf(name, desc string) string {
-	w := splitIdent(name)
-	if w = w[strings.LastIndex(w, " ")+1:]; units[canon(w)].size == 0 || len(w) < 3 && w == name {
-		w = append(unitDescRe.FindStringSubmatch(desc), "", "")[1]
-	}
-	return canon(w)
-}
-
-// convert returns n in p's unit, and whether n's unit said so. A number without a unit, or for a property naming
-// none, is as written; across dimensions it is refused. A whole result is exact; another is rounded to the
-// significant digits written, 3 at least (2 lb is 0.907 kg), and an integer property refuses it (the model asks).
+// convert returns n in p's unit, and whether n's unit said so. A number without a unit, or for a property naming none,
+// is as written; across dimensions it is refused. A whole result is exact; another is rounded to the significant digits
+// written, 3 at least (2 lb is 0.907 kg), and an integer property refuses it (the model asks).
 func convert(n number, p *prop) (float64, bool, bool) {
 	from, to := units[n.unit], units[p.unit]
 	if x := n.v * from.size / to.size; from.size == 0 || to.size == 0 {

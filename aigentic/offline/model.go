@@ -30,8 +30,8 @@ func (m *Model) Ping(ctx context.Context) (*ai.PingResult, error) {
 	return &ai.PingResult{Provider: Name, Model: Name, Detail: "built-in deterministic model, no network"}, nil
 }
 
-// Generate implements [ai.Model], streaming the text a word at a time. No
-// messages is a permanent *ai.ModelError; an ended ctx wraps ctx.Err().
+// Generate implements [ai.Model], streaming the text a word at a time. No messages is a permanent *ai.ModelError; an
+// ended ctx wraps ctx.Err().
 func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("offline: %w", err)
@@ -60,8 +60,8 @@ var pieceRe = regexp.MustCompile(`\s*\S+\s*`)
 // estimate counts one token per four characters of JSON, at least 1 (an unencodable tool schema counts as nothing).
 func estimate(v ...any) int { b, _ := json.Marshal(v); return max(1, (len(b)+3)/4) }
 
-// respond calls tools on the first turn after a user message (or a chain's
-// next), else answers: typed with req.ResponseFormat, or text.
+// respond calls tools on the first turn after a user message (or a chain's next), else answers: typed with
+// req.ResponseFormat, or text.
 func respond(req ai.Request) (string, []ai.ToolCall) {
 	c := read(req.Messages)
 	plans, chain := choose(c.user, req.Tools)
@@ -70,10 +70,7 @@ func respond(req ai.Request) (string, []ai.ToolCall) {
 	}
 	var calls []ai.ToolCall
 	for _, p := range plans {
-		for _, a := range p.args {
-			args, _ := json.Marshal(a) // JSON values only
-			calls = append(calls, ai.ToolCall{Name: p.ti.t.Name, Arguments: string(args)})
-		}
+		calls = append(calls, p.calls...)
 	}
 	switch {
 	case len(calls) > 0 && len(c.calls) == 0 && !c.answered:

@@ -2,7 +2,6 @@ package offline
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
 	"maps"
 	"regexp"
@@ -14,12 +13,11 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-// prop is a JSON schema as the filler reads it: a property, or a whole
-// answer. What it does not understand it ignores; values are checked
-// against the schema itself.
+// prop is a JSON schema as the filler reads it: a property, or a whole answer. What it does not understand it ignores;
+// values are checked against the schema itself.
 type prop struct {
 	name, typ, desc, format   string // typ: "string", "integer", "number", "boolean", "array", "object" or "" (any)
-	role                      string // "from" or "to" when its name says so (origin, destination...): see roles
+	role                      string // "from" or "to" when its name's first word says so (origin_city, destination): see roles
 	unit                      string // the unit a number property names (see units), if any
 	s                         map[string]any
 	check                     *jsonschema.Schema // compiled on first use (ready); nil when it does not compile
@@ -46,7 +44,13 @@ func normalize(schema map[string]any) (out map[string]any) {
 
 func parseProp(name string, s map[string]any, depth int) *prop {
 	p := &prop{name: name, s: s, typ: schemaType(s), enum: anys(s["enum"]), examples: anys(s["examples"]), words: map[string]bool{}}
-	p.desc, p.format, p.unit = str(s["description"]), str(s["format"]), unitOf(name, str(s["description"]))
+	p.desc, p.format, p.unit = str(s["description"]), str(s["format"]), splitIdent(name)
+	// its unit: its name's last word (weight_kg, timeoutMs, days; not a lone word of one or two letters), else the word
+	// after "in" in its description ("Delay in seconds.")
+	if p.unit = p.unit[strings.LastIndex(p.unit, " ")+1:]; units[canon(p.unit)].size == 0 || len(p.unit) < 3 && p.unit == name {
+		p.unit = append(unitDescRe.FindStringSubmatch(p.desc), "", "")[1]
+	}
+	p.unit = canon(p.unit)
 	if c, ok := s["const"]; ok {
 		p.enum = []any{c}
 	}
@@ -66,12 +70,9 @@ func parseProp(name string, s map[string]any, depth int) *prop {
 		}
 	}
 	p.shapeOnly = len(p.shapes) > 0 && len(p.shapes) == len(exs)
-	p.nameWords = words(splitIdent(name))
-	for _, w := range strings.Fields(strings.ToLower(splitIdent(name))) {
-		p.role = cmp.Or(p.role, roles[w])
-	}
+	p.nameWords, p.role = words(splitIdent(name)), roles[append(strings.Fields(strings.ToLower(splitIdent(name))), "")[0]]
 	all := slices.Sorted(slices.Values(slices.Concat(p.nameWords, words(plain))))
-	nameFree := slices.ContainsFunc(p.nameWords, func(w string) bool { return freeWords[w] })
+	nameFree := slices.ContainsFunc(p.nameWords, func(w string) bool { return freeWords[w] || phraseWords[w] })
 	for _, w := range all {
 		p.words[w], p.id = true, p.id || idWords[w]
 		if f := formatWords[w]; f != "" && p.format == "" && p.re == nil && p.enum == nil && !nameFree && p.typ == "string" {
@@ -102,8 +103,8 @@ var (
 	compiledSize atomic.Int32
 )
 
-// valid reports whether p's schema (draft 2020-12, formats asserted)
-// accepts v; one that does not compile rejects nothing.
+// valid reports whether p's schema (draft 2020-12, formats asserted) accepts v; one that does not compile rejects
+// nothing.
 func (p *prop) valid(v any) bool {
 	if !p.ready {
 		raw, _ := json.Marshal(p.s) // normalized: it encodes
@@ -142,8 +143,8 @@ func schemaType(s map[string]any) string {
 	return ""
 }
 
-// descExamples returns the examples after "like", "e.g.", "such as"...:
-// the quoted texts, else the text to the next , ; ) or sentence end.
+// descExamples returns the examples after "like", "e.g.", "such as"...: the quoted texts, else the text to the next , ;
+// ) or sentence end.
 func descExamples(desc string) (out []string) {
 	if loc := hintRe.FindStringIndex(desc); loc != nil {
 		rest, qs := desc[loc[1]:], quotes(desc[loc[1]:])
@@ -167,9 +168,8 @@ func inFormat(f, v string) bool {
 	return (&prop{s: map[string]any{"format": f}}).valid(v) && (f != "uri" || strings.Contains(v, "://"))
 }
 
-// shape is the form of an example (ABC-123, #1042, 15 * 23 + 100): the
-// kinds of characters it has (upper, lower, digit, symbol, space), and its
-// symbols, which a one-word value must take from.
+// shape is the form of an example (ABC-123, #1042, 15 * 23 + 100): the kinds of characters it has (upper, lower, digit,
+// symbol, space), and its symbols, which a one-word value must take from.
 type shape struct {
 	cls  int
 	syms string

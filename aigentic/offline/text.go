@@ -3,6 +3,7 @@ package offline
 import (
 	"cmp"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -39,14 +40,13 @@ func tokens(s string) (out []tok) {
 	return out
 }
 
-// quotes returns s's quoted texts, each at the range of its quotes (and a
-// space or bracket before or after a single-quoted one).
+// quotes returns s's quoted texts, each at the range of its quotes (and a space or bracket before or after a
+// single-quoted one).
 func quotes(s string) (out []tok) {
 	for _, m := range quoteRe.FindAllStringSubmatchIndex(s, -1) {
-		for g := 2; g < len(m); g += 2 {
-			if m[g] >= 0 && strings.TrimSpace(s[m[g]:m[g+1]]) != "" {
-				out = append(out, tok{strings.TrimSpace(s[m[g]:m[g+1]]), m[0], m[1]})
-			}
+		g := 2 + slices.IndexFunc(m[2:], func(i int) bool { return i >= 0 }) // the alternative that matched
+		if q := strings.TrimSpace(s[m[g]:m[g+1]]); q != "" {
+			out = append(out, tok{q, m[0], m[1]})
 		}
 	}
 	return out
@@ -67,29 +67,26 @@ func words(s string) (out []string) {
 // splitIdent: "get_current_time" and "getCurrentTime" give "get current time".
 func splitIdent(s string) string { return identRe.ReplaceAllString(s, "$1 $2") }
 
-// stem strips English endings (after Porter's step 1, twice) so that
-// researcher/research, writer/write, saved/save, payments/payment meet.
+// stem strips English endings (after Porter's step 1, twice) so that researcher/research, writer/write, saved/save,
+// payments/payment meet.
 func stem(w string) string {
 	if len(w) < 4 || strings.IndexFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) >= 0 {
 		return w
 	}
-	switch {
-	case strings.HasSuffix(w, "ies"), strings.HasSuffix(w, "ied"):
+	if strings.HasSuffix(w, "ies") || strings.HasSuffix(w, "ied") { // flies, tried: fly; payments: payment; not class, bus, axis
 		w = w[:len(w)-3] + "y"
-	case strings.HasSuffix(w, "ss"), strings.HasSuffix(w, "us"), strings.HasSuffix(w, "is"):
-	case strings.HasSuffix(w, "s"):
+	} else if w[len(w)-1] == 's' && !strings.ContainsRune("sui", rune(w[len(w)-2])) {
 		w = w[:len(w)-1]
 	}
-	for round := 0; round < 2; round++ {
-		for _, suf := range []string{"ation", "ator", "ing", "ed", "er", "ate", "ly", "e"} {
-			if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 3 {
-				w = w[:len(w)-len(suf)]
-				break
-			}
+	for round, i := 0, 0; round < 2 && i < len(suffixes); i++ { // the first suffix that leaves 3 letters, twice
+		if suf := suffixes[i]; strings.HasSuffix(w, suf) && len(w)-len(suf) >= 3 {
+			w, round, i = w[:len(w)-len(suf)], round+1, -1
 		}
 	}
 	return w
 }
+
+var suffixes = []string{"ation", "ator", "ing", "ed", "er", "ate", "ly", "e"}
 
 // canon is a word's stem, or its synonym group's first: "remaining" is "stock", "pounds" "lb".
 func canon(w string) string { w = stem(strings.ToLower(w)); return cmp.Or(synonyms[w], w) }
@@ -136,8 +133,8 @@ var (
 	phraseCues  = map[string]int{"called": 1, "named": 1, "titled": 1, "entitled": 1, "about": 2, "regarding": 2, "for": 2}
 	// idWords name identifiers: ABC-123, #1042, ord_7f3a, or "order 1043".
 	idWords = set(`id ids identifier sku code number ref reference serial`, true)
-	// synonyms: words naming one thing, each to its group's first (as stems): a few general ones a request and a
-	// tool may use for each other, and the names of the units (see units).
+	// synonyms: words naming one thing, each to its group's first (as stems): a few general ones a request and a tool
+	// may use for each other, and the names of the units (see units).
 	synonyms = groups("stock inventory left remaining available", "reason because", "refund reimburse", "delete remove",
 		"price cost", "buy purchase", "kg kgs kilo kilogram", "g gram", "lb lbs pound", "oz ounce", "m meter metre",
 		"cm centimeter centimetre", "mm millimeter millimetre", "km kilometer kilometre", "in inch", "ft foot feet",

@@ -10,10 +10,9 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
 
-// typed writes a JSON answer of the ResponseFormat's schema, filled from
-// the tool results and the request; a string with nothing better gets the
-// most relevant clause, a missing required value a default (deflt). When
-// that does not validate, the answer is the defaults alone.
+// typed writes a JSON answer of the ResponseFormat's schema, filled from the tool results and the request; a string
+// with nothing better gets the most relevant clause, a missing required value a default (deflt). When that does not
+// validate, the answer is the defaults alone.
 func typed(rf *ai.ResponseFormat, cv *conv) string {
 	text := "" // the tool results first: they hold the facts
 	for _, o := range cv.calls {
