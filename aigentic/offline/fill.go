@@ -16,10 +16,9 @@ const maxAnalysed, maxFreeRunes = 8 << 10, 4000
 // src is a text values are taken from. Its pieces are what a pattern, format, enum value or shape may match: formulas
 // ("15 * 23 + 100"), quotes, words, runs of two and three words.
 type src struct {
-	text                        string
-	toks, quotes, pieces, names []tok // names: capitalised words not starting a sentence (nameRe)
-	cls                         []tok // its clauses, once clause needs them
-	nums                        []number
+	text                             string
+	toks, quotes, pieces, names, cls []tok // names: capitalised words not starting a sentence (nameRe); cls: clauses, lazily
+	nums                             []number
 }
 
 // head is the part of a text that is read: its first maxAnalysed bytes, invalid UTF-8 dropped.
@@ -27,14 +26,8 @@ func head(s string) string { return strings.ToValidUTF8(s[:min(len(s), maxAnalys
 
 func newSrc(text string) *src {
 	text = head(text)
-	s := &src{text: text, toks: tokens(text), quotes: quotes(text)}
-	for _, m := range formulaRe.FindAllStringSubmatchIndex(text, -1) {
-		s.pieces = append(s.pieces, tok{text[m[2]:m[3]], m[2], m[3]})
-	}
-	s.pieces = append(append(s.pieces, s.quotes...), s.toks...)
-	for _, m := range nameRe.FindAllStringSubmatchIndex(text, -1) {
-		s.names = append(s.names, tok{text[m[2]:m[3]], m[2], m[3]})
-	}
+	s := &src{text: text, toks: find(tokenRe, text, 0), quotes: quotes(text), names: find(nameRe, text, 1)}
+	s.pieces = append(append(find(formulaRe, text, 1), s.quotes...), s.toks...)
 	for i, t := range s.toks {
 		for n := 1; n <= 2 && i+n < len(s.toks); n++ {
 			s.pieces = append(s.pieces, tok{text[t.start:s.toks[i+n].end], t.start, s.toks[i+n].end})
@@ -48,7 +41,7 @@ func newSrc(text string) *src {
 			if k := len(s.nums) - 2; k >= 0 { // "2 hours (and) 30 minutes" is one number: 150 minutes
 				a, b, gap := units[s.nums[k].unit], units[s.nums[k+1].unit], text[s.nums[k].at.end:t.start]
 				if b.size > 0 && a.dim == b.dim && a.size > b.size && s.nums[k].v >= 0 && !strings.ContainsAny(gap, ".;:!?\n") &&
-					!slices.ContainsFunc(tokens(gap), func(w tok) bool { return canon(w.text) != s.nums[k].unit && w.text != "and" }) {
+					!slices.ContainsFunc(find(tokenRe, gap, 0), func(w tok) bool { return canon(w.text) != s.nums[k].unit && w.text != "and" }) {
 					s.nums = append(s.nums[:k], number{s.nums[k].v*a.size/b.size + v, s.nums[k+1].unit, tok{text[s.nums[k].at.start:t.end], s.nums[k].at.start, t.end}})
 				}
 			}
@@ -183,31 +176,25 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 		for _, q := range s.quotes {
 			add(q.text, q)
 		}
-		if cued := [3][]cand{}; p.phrase && !f.typed {
-			for _, t := range s.toks { // a phrase after its cue ("titled Login broken"), to the clause's end or a value found
-				at, tier := t.end, phraseCues[strings.ToLower(t.text)]
-				if strings.HasPrefix(s.text[at:], ":") {
-					at, tier = at+1, cmp.Or(tier, 2)
-				}
-				if _, ts := s.clause(at); tier > 0 {
-					for k := slices.IndexFunc(ts, func(u tok) bool { return !f.unused(u) }); k >= 0; k-- {
-						if k == 0 || len(words(ts[k-1].text)) == 0 { // cut at a value, without the words naming it: "for order [1043]"
-							ts = ts[:k]
-							break
-						}
+		for _, t := range s.toks { // a phrase after a cue ("titled Login broken"), to the clause's end or a value found
+			if p.phrase && !f.typed && phraseCues[strings.ToLower(t.text)] {
+				_, ts := s.clause(t.end)
+				if k := slices.IndexFunc(ts, func(u tok) bool { return !f.unused(u) }); k >= 0 { // cut without the words
+					for ts = ts[:k]; len(ts) > 0 && len(words(ts[len(ts)-1].text)) > 0; { // naming the value: "for order [1043]"
+						ts = ts[:len(ts)-1]
 					}
-					cued[tier] = append(cued[tier], s.phrase(ts, 1<<20)...)
 				}
+				out = append(out, s.phrase(ts, 1<<20)...)
 			}
-			out = append(append(out, cued[1]...), cued[2]...)
 		}
 	case p.free && !f.typed: // an optional one only from a quote or a cue; a phrase, the short rest
 		if p.required && !p.phrase {
 			add(clip(cmp.Or(f.own, s.text), maxFreeRunes), tok{})
-		} else if p.required { // what nothing else took, but the words of the tool's name and its own
+		} else if p.required { // the words nothing else took, but the tool's name's and its own, 6 at most
 			out = s.phrase(slices.DeleteFunc(slices.Clone(s.toks), func(t tok) bool {
-				return !f.unused(t) || slices.ContainsFunc(words(t.text), func(w string) bool { return f.skip[w] > 0 || p.words[w] })
-			}), 8)
+				ws := words(t.text)
+				return !f.unused(t) || len(ws) == 0 || slices.ContainsFunc(ws, func(w string) bool { return f.skip[w] > 0 || p.words[w] })
+			}), 6)
 		}
 	default:
 		for _, t := range s.names {
@@ -266,20 +253,16 @@ type number struct {
 	at   tok
 }
 
-// phrase is the text from the first to the last of ts but stopwords at either end, as a candidate, if it has 1 to n
-// words.
+// phrase is the text from the first to the last of ts but the stopwords at its end, as a candidate of 1 to n words.
 func (s *src) phrase(ts []tok, n int) []cand {
-	for len(ts) > 0 && len(words(ts[0].text)) == 0 {
-		ts = ts[1:]
-	}
 	for len(ts) > 0 && len(words(ts[len(ts)-1].text)) == 0 {
 		ts = ts[:len(ts)-1]
 	}
 	if len(ts) == 0 || len(ts) > n {
 		return nil
 	}
-	at := tok{s.text[ts[0].start:ts[len(ts)-1].end], ts[0].start, ts[len(ts)-1].end}
-	return []cand{{v: at.text, at: at}}
+	a, b := ts[0].start, ts[len(ts)-1].end
+	return []cand{{v: s.text[a:b], at: tok{s.text[a:b], a, b}}}
 }
 
 // clause returns the text from offset at to the end of its clause, and its tokens.

@@ -14,24 +14,22 @@ import (
 )
 
 // prop is a JSON schema as the filler reads it: a property, or a whole answer. What it does not understand it ignores;
-// values are checked against the schema itself.
+// values are checked against the schema itself. Its role is "from" or "to" when its name's first word says so
+// (origin_city, destination: see roles); its unit, the unit a number property names (see units). A phrase is free text
+// named for a short phrase (query, title): the text after a cue, not the request. A loose pattern matches plain words
+// too: it checks values, cannot find them. With shapeOnly, every example has a shape: a value must have one of them.
 type prop struct {
-	name, typ, desc, format   string // typ: "string", "integer", "number", "boolean", "array", "object" or "" (any)
-	role                      string // "from" or "to" when its name's first word says so (origin_city, destination): see roles
-	unit                      string // the unit a number property names (see units), if any
-	s                         map[string]any
-	check                     *jsonschema.Schema // compiled on first use (ready); nil when it does not compile
-	required, free, id, ready bool
-	phrase                    bool            // free text named for a short phrase (query, title): the text after a cue, not the request
-	loose                     bool            // the pattern matches plain words too: it checks values, cannot find them
-	shapeOnly                 bool            // every example has a shape: a value must have one of them
-	words                     map[string]bool // stems of its name's and description's words (not its examples')
-	nameWords                 []string
-	enum, examples            []any
-	re                        *regexp.Regexp
-	shapes                    []shape
-	items                     *prop   // an array's items
-	props                     []*prop // an object's properties, the required ones first
+	name, typ, desc, format, role, unit                 string // typ: "string", "integer", "number", "boolean", "array", "object" or "" (any)
+	s                                                   map[string]any
+	check                                               *jsonschema.Schema // compiled on first use (ready); nil when it does not compile
+	required, free, id, ready, phrase, loose, shapeOnly bool
+	words                                               map[string]bool // stems of its name's and description's words (not its examples')
+	nameWords                                           []string
+	enum, examples                                      []any
+	re                                                  *regexp.Regexp
+	shapes                                              []shape
+	items                                               *prop   // an array's items
+	props                                               []*prop // an object's properties, the required ones first
 }
 
 // normalize gives a schema of Go literals the types of decoded JSON.
@@ -61,12 +59,12 @@ func parseProp(name string, s map[string]any, depth int) *prop {
 	for _, e := range descExamples(p.desc) {
 		exs, plain = append(exs, e), strings.ReplaceAll(plain, e, "")
 	}
-	for _, e := range exs { // an example in a format gives the property that format, else maybe a shape
-		f := slices.IndexFunc(formats, func(f string) bool { return inFormat(f, e) })
-		if sh, ok := makeShape(e); f >= 0 && p.format == "" && p.re == nil {
+	for _, e := range exs { // an example in a format gives the property that format; a word or formula with a digit or
+		f := slices.IndexFunc(formats, func(f string) bool { return inFormat(f, e) }) // a symbol, a shape
+		if cls, syms := classes(e); f >= 0 && p.format == "" && p.re == nil {
 			p.format = formats[f]
-		} else if ok && f < 0 {
-			p.shapes = append(p.shapes, sh)
+		} else if f < 0 && cls&(clsDigit|clsSym) != 0 && (cls&clsSpace == 0 || cls&clsLetter == 0) {
+			p.shapes = append(p.shapes, shape{cls, syms})
 		}
 	}
 	p.shapeOnly = len(p.shapes) > 0 && len(p.shapes) == len(exs)
@@ -98,10 +96,7 @@ func parseProp(name string, s map[string]any, depth int) *prop {
 }
 
 // compiled caches schemas by their JSON, 4096 at most: tools come back.
-var (
-	compiled     sync.Map
-	compiledSize atomic.Int32
-)
+var compiled, compiledSize = new(sync.Map), new(atomic.Int32)
 
 // valid reports whether p's schema (draft 2020-12, formats asserted) accepts v; one that does not compile rejects
 // nothing.
@@ -168,20 +163,14 @@ func inFormat(f, v string) bool {
 	return (&prop{s: map[string]any{"format": f}}).valid(v) && (f != "uri" || strings.Contains(v, "://"))
 }
 
+const clsUpper, clsLower, clsDigit, clsSym, clsSpace, clsLetter = 1, 2, 4, 8, 16, 1 | 2
+
 // shape is the form of an example (ABC-123, #1042, 15 * 23 + 100): the kinds of characters it has (upper, lower, digit,
 // symbol, space), and its symbols, which a one-word value must take from.
 type shape struct {
 	cls  int
 	syms string
 }
-
-const (
-	clsUpper, clsLower, clsDigit, clsSym, clsSpace = 1, 2, 4, 8, 16
-	clsLetter                                      = clsUpper | clsLower
-)
-
-var classRes = []*regexp.Regexp{regexp.MustCompile(`\p{Lu}`), regexp.MustCompile(`\p{Ll}|\p{Lo}`), regexp.MustCompile(`\pN`),
-	regexp.MustCompile(`[^\pL\pN\s]`), regexp.MustCompile(`\s`)}
 
 func classes(s string) (cls int, syms string) {
 	for i, re := range classRes {
@@ -190,12 +179,6 @@ func classes(s string) (cls int, syms string) {
 		}
 	}
 	return cls, strings.Join(classRes[3].FindAllString(s, -1), "")
-}
-
-// makeShape: only a word or a formula with a digit or a symbol has a shape.
-func makeShape(ex string) (shape, bool) {
-	cls, syms := classes(ex)
-	return shape{cls, syms}, cls&(clsDigit|clsSym) != 0 && (cls&clsSpace == 0 || cls&clsLetter == 0)
 }
 
 // matchAny reports whether v has one of the shapes.

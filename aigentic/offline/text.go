@@ -17,6 +17,7 @@ var (
 	// tokenRe: a run of non-space without enclosing punctuation at either end: "(ABC-123)," is ABC-123.
 	tokenRe = regexp.MustCompile(`[^\s"'“”‘’()\[\]{}<>,.;:!?](?:\S*[^\s"'“”‘’()\[\]{}<>,.;:!?])?`)
 	wordRe  = regexp.MustCompile(`[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*`)
+	pieceRe = regexp.MustCompile(`\s*\S+\s*`) // what a stream sends at a time: a word and the space after it
 	identRe = regexp.MustCompile(`([\p{Ll}\d])(\p{Lu})|[_.\-]+`)
 	noteRe  = regexp.MustCompile(`(?s)^\[\d+ earlier messages [^\]]*\](?:\n.*</untrusted-data boundary="[^"]*">)?\n\n`) // package window's note (and summary) of messages left out
 	// quoteRe: "…", “…”, and '…' where the quotes are not apostrophes.
@@ -24,18 +25,21 @@ var (
 	// nameRe finds capitalised words not starting a sentence: "Ada Lovelace".
 	nameRe = regexp.MustCompile(`[^\s.!?:]\s+(\p{Lu}[\p{Ll}'-]+(?: \p{Lu}[\p{Ll}'-]+)*)`)
 	// formulaRe: a formula starts a word (not "881" in "ord-881").
-	formulaRe  = regexp.MustCompile(`(?:^|[^\pL\pN_-]|(?:^|[^\pL\pN_])-)([0-9(][^\pL\n"“”?!,;:]*[0-9)])`)
-	numberRe   = regexp.MustCompile(`^[#$€£]?(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(%|[a-zA-Z]{1,4})?$`)
+	formulaRe = regexp.MustCompile(`(?:^|[^\pL\pN_-]|(?:^|[^\pL\pN_])-)([0-9(][^\pL\n"“”?!,;:]*[0-9)])`)
+	numberRe  = regexp.MustCompile(`^[#$€£]?(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(%|[a-zA-Z]{1,4})?$`)
+	// classRes find the classes of characters (see classes).
+	classRes = []*regexp.Regexp{regexp.MustCompile(`\p{Lu}`), regexp.MustCompile(`\p{Ll}|\p{Lo}`), regexp.MustCompile(`\pN`),
+		regexp.MustCompile(`[^\pL\pN\s]`), regexp.MustCompile(`\s`)}
 	unitDescRe = regexp.MustCompile(`(?i)\bin\s+(\pL+)`) // "Delay in seconds."
 	hintRe     = regexp.MustCompile(`(?i)\b(?:like|e\.\s?g\.?,?|eg|such as|for (?:example|instance),?|examples?:)\s+`)
 	// clauseRe: sentence ends, new lines, ";", "also", ", then", "and what…" (the question word goes with the boundary).
 	clauseRe = regexp.MustCompile(`(?i)[.!?]+\s+|\n+|;\s*|,?\s*\balso\b,?\s*|,?\s+(?:and\s+)?then\s+|,?\s+and\s+(?:what|how|where|when|who|which|is|are|can|could|tell|please)\b`)
 )
 
-// tokens are s's words (see tokenRe).
-func tokens(s string) (out []tok) {
-	for _, m := range tokenRe.FindAllStringIndex(s, -1) {
-		out = append(out, tok{s[m[0]:m[1]], m[0], m[1]})
+// find returns the matches of re in s, or of its group g: find(tokenRe, s, 0) are s's words.
+func find(re *regexp.Regexp, s string, g int) (out []tok) {
+	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+		out = append(out, tok{s[m[2*g]:m[2*g+1]], m[2*g], m[2*g+1]})
 	}
 	return out
 }
@@ -128,9 +132,9 @@ var (
 	// freeWords name properties meant for prose: they may take the request's text.
 	freeWords = set(`text input query question prompt message body content contents description note comment request
 		instruction instructions task topic summary search keyword keywords details feedback reason`, true)
-	// phraseWords name free text that is a short phrase; phraseCues introduce it, 1 before 2 (and ":" as 2).
+	// phraseWords name free text that is a short phrase; phraseCues introduce it.
 	phraseWords = set(`query search keyword keywords term terms topic title subject heading headline caption`, true)
-	phraseCues  = map[string]int{"called": 1, "named": 1, "titled": 1, "entitled": 1, "about": 2, "regarding": 2, "for": 2}
+	phraseCues  = set(`called named titled entitled about regarding for`, false)
 	// idWords name identifiers: ABC-123, #1042, ord_7f3a, or "order 1043".
 	idWords = set(`id ids identifier sku code number ref reference serial`, true)
 	// synonyms: words naming one thing, each to its group's first (as stems): a few general ones a request and a tool
