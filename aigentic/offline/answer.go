@@ -4,6 +4,9 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"math"
+	"regexp/syntax"
+	"slices"
 	"sort"
 	"strings"
 
@@ -28,8 +31,7 @@ type conv struct {
 
 func read(msgs []ai.Message) *conv {
 	c := &conv{ids: map[string]bool{}, byName: map[string]*outcome{}}
-	for i := range msgs {
-		m := &msgs[i]
+	for _, m := range msgs {
 		if m.Role == ai.RoleUser { // what came before it is the past
 			c.user, c.calls, c.answered = noteRe.ReplaceAllString(m.Content, ""), nil, false
 			clear(c.byName)
@@ -40,18 +42,17 @@ func read(msgs []ai.Message) *conv {
 			c.ids[tc.ID], c.calls = true, append(c.calls, &outcome{call: tc})
 			c.byName[tc.Name] = cmp.Or(c.byName[tc.Name], c.calls[len(c.calls)-1])
 		}
-		for _, o := range c.calls {
-			if m.Role == ai.RoleTool && o.result == nil && (o.call.ID == m.ToolCallID || m.ToolCallID == "" && o.call.Name == m.Name) {
-				o.result = m
-				break
-			}
+		if i := slices.IndexFunc(c.calls, func(o *outcome) bool {
+			return o.result == nil && (o.call.ID == m.ToolCallID || m.ToolCallID == "" && o.call.Name == m.Name)
+		}); i >= 0 && m.Role == ai.RoleTool {
+			c.calls[i].result = &m
 		}
 	}
 	return c
 }
 
-// next calls the chain's next tool with the request and the previous
-// tool's result, once that arrived and is not an error.
+// next calls the chain's next tool with the request and the previous tool's result, once that arrived and is not an
+// error.
 func (c *conv) next(chain []*plan) []ai.ToolCall {
 	for i := 1; i < len(chain) && !c.answered; i++ {
 		prev, name := c.byName[chain[i-1].ti.t.Name], chain[i].ti.t.Name
@@ -67,8 +68,8 @@ func (c *conv) next(chain []*plan) []ai.ToolCall {
 	return nil
 }
 
-// final answers from the results: failures quoted, then each result with
-// its tool and arguments; a chain's is its last result.
+// final answers from the results: failures quoted, then each result with its tool and arguments; a chain's is its last
+// result.
 func (c *conv) final(plans, chain []*plan) string {
 	b, ok := &strings.Builder{}, []*outcome(nil)
 	for _, o := range c.calls {
@@ -133,8 +134,8 @@ func ask(p *plan) string {
 	return fmt.Sprintf("To use the %s tool I need %s. Please tell me %s.", p.ti.t.Name, strings.Join(needs, " and "), strings.Join(names, " and "))
 }
 
-// plain answers without tools: it restates the material the request
-// carries after a blank line, or says why it cannot answer.
+// plain answers without tools: it restates the material the request carries after a blank line, or says why it cannot
+// answer.
 func plain(user string, tools []ai.Tool) string {
 	if user = strings.TrimSpace(user); user == "" {
 		return "I did not receive a question or a task. What would you like me to do?"
@@ -157,4 +158,90 @@ func plain(user string, tools []ai.Tool) string {
 	}
 	return fmt.Sprintf("I am the built-in offline model: I answer by calling tools, and %s this request (%q). "+
 		"I have no knowledge of my own to answer it with.", none, clip(user, 120))
+}
+
+// typed writes a JSON answer of the ResponseFormat's schema, filled from the tool results and the request; a string
+// with nothing better gets the most relevant clause, a missing required value a default (deflt). When that does not
+// validate, the answer is the defaults alone.
+func typed(rf *ai.ResponseFormat, cv *conv) string {
+	text := "" // the tool results first: they hold the facts
+	for _, o := range cv.calls {
+		if o.result != nil && !o.result.IsError {
+			text += o.result.Content + "\n\n"
+		}
+	}
+	p := parseProp("answer", normalize(rf.Schema), 0)
+	c, ok := (&filler{src: newSrc(text + cv.user), typed: true}).value(p, 0, 0)
+	if !ok || !p.valid(c.v) {
+		c.v = (&filler{src: newSrc(""), typed: true}).deflt(p, 0)
+	}
+	b, _ := json.Marshal(c.v) // JSON values only
+	return string(b)
+}
+
+// deflt is the schema's default or example, else a smallest valid value.
+func (f *filler) deflt(p *prop, depth int) any {
+	if d, ok := p.s["default"]; ok {
+		return d
+	} else if vs := append(slices.Clone(p.enum), p.examples...); len(vs) > 0 {
+		return vs[0]
+	}
+	switch p.typ {
+	case "object":
+		vals, _, _ := f.object(p.props, depth+1)
+		return vals
+	case "array":
+		out := []any{}
+		for i := 0; i < int(num(p.s["minItems"], 0)) && i < 64 && p.items != nil; i++ {
+			out = append(out, f.deflt(p.items, depth+1))
+		}
+		return out
+	case "boolean":
+		return false
+	case "integer", "number": // the first valid of 0, the bounds, and the multiples next to them
+		step := num(p.s["multipleOf"], 1)
+		for _, k := range []string{"", "minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"} {
+			b := num(p.s[k], 0) / max(step, 1e-9)
+			for _, v := range []float64{math.Ceil(b), math.Floor(b) + 1, math.Ceil(b) - 1} {
+				if x, ok := accept(p, v*step); ok {
+					return x
+				}
+			}
+		}
+		return 0
+	}
+	if s, ok := placeholders[p.format]; ok {
+		return s
+	}
+	s := excerpt(f.src.text, p.words, 200)
+	if p.re != nil && !p.re.MatchString(s) {
+		re, _ := syntax.Parse(p.re.String(), syntax.Perl) // it compiled
+		s = sample(re.Simplify())
+	}
+	if n := int(num(p.s["maxLength"], -1)); n >= 0 && len([]rune(s)) > n {
+		s = string([]rune(s)[:n])
+	}
+	return s + strings.Repeat(".", max(0, int(num(p.s["minLength"], 0))-len([]rune(s))))
+}
+
+// placeholders stand for values of a format nothing gave.
+var placeholders = map[string]string{"date": "1970-01-01", "date-time": "1970-01-01T00:00:00Z",
+	"email": "unknown@example.com", "uri": "https://example.com/", "uuid": "00000000-0000-0000-0000-000000000000"}
+
+// sample returns a short string r (simplified) matches.
+func sample(r *syntax.Regexp) (s string) {
+	switch {
+	case r.Op == syntax.OpLiteral:
+		return string(r.Rune)
+	case r.Op == syntax.OpCharClass && len(r.Rune) > 1:
+		return string(max(r.Rune[0], min(r.Rune[1], '0'))) // a digit when the class allows one
+	case r.Op == syntax.OpAnyChar || r.Op == syntax.OpAnyCharNotNL:
+		return "x"
+	case r.Op == syntax.OpCapture || r.Op == syntax.OpPlus || r.Op == syntax.OpAlternate: // once, the first choice
+		return sample(r.Sub[0])
+	}
+	for i := 0; i < len(r.Sub) && r.Op == syntax.OpConcat && len(s) <= 1000; i++ {
+		s += sample(r.Sub[i])
+	}
+	return s
 }

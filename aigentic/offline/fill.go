@@ -13,12 +13,12 @@ import (
 // maxAnalysed bounds the text read, in bytes; maxFreeRunes a free text value.
 const maxAnalysed, maxFreeRunes = 8 << 10, 4000
 
-// src is a text values are taken from. Its pieces are what a pattern, format, enum value or shape may match:
-// formulas ("15 * 23 + 100"), quotes, words, runs of two and three words.
+// src is a text values are taken from. Its pieces are what a pattern, format, enum value or shape may match: formulas
+// ("15 * 23 + 100"), quotes, words, runs of two and three words.
 type src struct {
-	text                 string
-	toks, quotes, pieces []tok
-	nums                 []number
+	text                             string
+	toks, quotes, pieces, names, cls []tok // names: capitalised words not starting a sentence (nameRe); cls: clauses, lazily
+	nums                             []number
 }
 
 // head is the part of a text that is read: its first maxAnalysed bytes, invalid UTF-8 dropped.
@@ -26,11 +26,8 @@ func head(s string) string { return strings.ToValidUTF8(s[:min(len(s), maxAnalys
 
 func newSrc(text string) *src {
 	text = head(text)
-	s := &src{text: text, toks: tokens(text), quotes: quotes(text)}
-	for _, m := range formulaRe.FindAllStringSubmatchIndex(text, -1) {
-		s.pieces = append(s.pieces, tok{text[m[2]:m[3]], m[2], m[3]})
-	}
-	s.pieces = append(append(s.pieces, s.quotes...), s.toks...)
+	s := &src{text: text, toks: find(tokenRe, text, 0), quotes: quotes(text), names: find(nameRe, text, 1)}
+	s.pieces = append(append(find(formulaRe, text, 1), s.quotes...), s.toks...)
 	for i, t := range s.toks {
 		for n := 1; n <= 2 && i+n < len(s.toks); n++ {
 			s.pieces = append(s.pieces, tok{text[t.start:s.toks[i+n].end], t.start, s.toks[i+n].end})
@@ -41,34 +38,39 @@ func newSrc(text string) *src {
 			}
 			v, _ := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64) // ±Inf when too large: no schema takes it
 			s.nums = append(s.nums, number{v, canon(m[2]), t})
+			if k := len(s.nums) - 2; k >= 0 { // "2 hours (and) 30 minutes" is one number: 150 minutes
+				a, b, gap := units[s.nums[k].unit], units[s.nums[k+1].unit], text[s.nums[k].at.end:t.start]
+				if b.size > 0 && a.dim == b.dim && a.size > b.size && s.nums[k].v >= 0 && !strings.ContainsAny(gap, ".;:!?\n") &&
+					!slices.ContainsFunc(find(tokenRe, gap, 0), func(w tok) bool { return canon(w.text) != s.nums[k].unit && w.text != "and" }) {
+					s.nums = append(s.nums[:k], number{s.nums[k].v*a.size/b.size + v, s.nums[k+1].unit, tok{text[s.nums[k].at.start:t.end], s.nums[k].at.start, t.end}})
+				}
+			}
 		}
 	}
 	return s
 }
 
-// filler fills a schema from a source, each piece of it used once; typed,
-// it gives required values defaults; with at set, it records where it
-// found each top-level strong value (pass 0).
+// filler fills a schema from a source, each piece of it used once; typed, it gives required values defaults; with at
+// set, it records where it found each top-level strong value (pass 0).
 type filler struct {
 	src   *src
 	used  []tok
-	own   string // what free text properties get; the whole source when ""
+	own   string         // what free text properties get; the whole source when ""
+	skip  map[string]int // the stems of the tool's name, not part of a phrase's rest
 	typed bool
 	at    map[string]tok
 }
 
-// cand is a value found, where, and w: an object's own evidence, or 1 for an ID any ID property would take.
+// cand is a value found, where, and w, the evidence it gives that its tool fits (see object).
 type cand struct {
 	v  any
 	at tok
 	w  int
 }
 
-// object fills properties in three passes — strong values (a pattern,
-// format, enum value, shape or ID matched; a quote or number by the
-// property's words), the quotes left, fallbacks (free text, names, bare
-// numbers) — and returns the values, the required properties left empty
-// and the evidence: 3 a strong value (an enum value 2, a boolean 1, an ID
+// object fills properties in three passes — strong values (a pattern, format, enum value, shape or ID matched; a quote
+// or number by the property's words), the quotes left, fallbacks (free text, names, bare numbers) — and returns the
+// values, the required properties left empty and the evidence: 3 a strong value (an enum value 2, a boolean 1, an ID
 // any ID property would take 2), 1 a bare number.
 func (f *filler) object(props []*prop, depth int) (map[string]any, []*prop, int) {
 	vals, score, missing := map[string]any{}, 0, []*prop(nil)
@@ -77,15 +79,8 @@ func (f *filler) object(props []*prop, depth int) (map[string]any, []*prop, int)
 			if _, done := vals[p.name]; done {
 				continue
 			} else if c, ok := f.value(p, pass, depth); ok {
-				switch vals[p.name] = c.v; {
-				case pass == 0 && p.typ == "boolean", pass == 2 && (p.typ == "integer" || p.typ == "number"):
-					score++
-				case pass == 0 && p.typ == "object":
-					score += c.w
-				case pass == 0:
-					score += 3 - min(len(p.enum), 1) - c.w
-				}
-				if f.used = append(f.used, c.at); depth == 0 && f.at != nil && pass == 0 {
+				vals[p.name], score, f.used = c.v, score+c.w, append(f.used, c.at)
+				if depth == 0 && f.at != nil && pass == 0 {
 					f.at[p.name] = c.at
 				}
 			}
@@ -115,12 +110,12 @@ func (f *filler) value(p *prop, pass, depth int) (cand, bool) {
 			}
 		}
 		if len(out) > 0 && p.valid(out) {
-			return cand{v: out}, true
+			return cand{v: out, w: max(0, 3-3*pass)}, true
 		}
 		f.used = f.used[:used]
 	case p.typ != "object" && p.typ != "array":
 		for _, c := range f.cands(p, pass) {
-			if v, ok := accept(p, c.v); ok && f.unused(c.at) {
+			if v, ok := accept(p, c.v); ok && f.unused(c.at) && (p.role == "" || cmp.Or(roles[f.src.prev(c.at.start)], p.role) == p.role) {
 				return cand{v, c.at, c.w}, true
 			}
 		}
@@ -134,56 +129,77 @@ func (f *filler) unused(at tok) bool {
 
 // cands lists p's candidates of one pass, in the order they are tried.
 func (f *filler) cands(p *prop, pass int) (out []cand) {
-	s, add := f.src, func(v any, at tok) { out = append(out, cand{v: v, at: at}) }
+	ev := max(0, 3-3*pass-min(len(p.enum), 1)) // a strong value 3, an enum value 2
+	s, add := f.src, func(v any, at tok) { out = append(out, cand{v, at, ev}) }
 	switch {
 	case p.typ == "boolean" && pass == 0: // a word of its name gives true, false after a negation or before "no"
 		for i, t := range s.toks {
 			if ws := words(t.text); len(ws) > 0 && slices.Contains(p.nameWords, ws[0]) {
 				v := i+1 >= len(s.toks) || !set("no false off", false)[strings.ToLower(s.toks[i+1].text)]
-				for j := max(0, i-3); j < i; j++ {
-					v = v && !negations[strings.ToLower(s.toks[j].text)]
-				}
-				return []cand{{v: v, at: t}}
+				return []cand{{v && !slices.ContainsFunc(s.toks[max(0, i-3):i], func(u tok) bool { return negations[strings.ToLower(u.text)] }), t, 1}}
 			}
 		}
 	case p.typ == "integer" || p.typ == "number":
 		for _, n := range s.nums { // near: "3 days", "250ml", "order 1043", or a unit convert takes
 			v, sure, ok := convert(n, p)
-			near := sure || p.enum != nil || p.words[n.unit] || s.before(n.at.start, p.words)
+			near := sure || p.enum != nil || p.words[n.unit] && cmp.Or(p.unit, n.unit) == n.unit || s.before(n.at.start, p.words) // "3 parcels" is no weight_kg
 			if ok && (pass == 0 && near || pass == 2) {
-				add(v, n.at)
+				out = append(out, cand{v, n.at, max(ev, pass/2)}) // a bare number 1
 			}
 		}
 	case p.typ == "boolean":
 	case pass == 0:
 		strict := p.enum != nil || p.re != nil && !p.loose || slices.Contains(formats, p.format)
+		if p.role != "" && !strict {
+			for _, t := range slices.Concat(s.names, s.toks) { // after its role's cue, a name first: "to New York", "from faro"
+				if roles[s.prev(t.start)] == p.role {
+					out = append(out, cand{t.text, t, 2})
+				}
+			}
+		}
 		for _, t := range s.pieces {
 			byName := (slices.Contains(s.quotes, t) || p.id && numberRe.MatchString(t.text)) && s.before(t.start, p.words)
 			if strict || byName || matchAny(p.shapes, t.text) {
 				add(t.text, t)
 			} else if p.id && idLike(t.text) { // weak: any ID property would take it
-				out = append(out, cand{t.text, t, 1})
+				out = append(out, cand{t.text, t, 2})
 			}
 		}
 		for _, t := range s.toks { // a cue naming it: "reason: …", "note: …", "because …" (a synonym of reason)
 			at := min(t.end+1, len(s.text))
 			if (s.text[t.end:at] == ":" || strings.EqualFold(t.text, "because")) && s.before(at, p.words) {
-				c := append(clauses(s.text[at:]), tok{})[0] // "" when nothing follows: no value
-				add(strings.TrimRight(c.text, ".!?"), tok{c.text, at + c.start, at + c.end})
+				c, _ := s.clause(at) // "" when nothing follows: no value
+				add(strings.TrimRight(strings.TrimSpace(c.text), ".!?"), c)
 			}
 		}
 	case pass == 1:
 		for _, q := range s.quotes {
 			add(q.text, q)
 		}
-	case p.free && !f.typed: // an optional one only from a quote or a cue
-		if p.required {
+		for _, t := range s.toks { // a phrase after a cue ("titled Login broken"), to the clause's end or a value found
+			if p.phrase && !f.typed && phraseCues[strings.ToLower(t.text)] {
+				_, ts := s.clause(t.end)
+				if k := slices.IndexFunc(ts, func(u tok) bool { return !f.unused(u) }); k >= 0 { // cut without the words
+					for ts = ts[:k]; len(ts) > 0 && len(words(ts[len(ts)-1].text)) > 0; { // naming the value: "for order [1043]"
+						ts = ts[:len(ts)-1]
+					}
+				}
+				out = append(out, s.phrase(ts, 1<<20)...)
+			}
+		}
+	case p.free && !f.typed: // an optional one only from a quote or a cue; a phrase, the short rest
+		if p.required && !p.phrase {
 			add(clip(cmp.Or(f.own, s.text), maxFreeRunes), tok{})
+		} else if p.required { // the words nothing else took, but the tool's name's and its own, 6 at most
+			out = s.phrase(slices.DeleteFunc(slices.Clone(s.toks), func(t tok) bool {
+				ws := words(t.text)
+				return !f.unused(t) || len(ws) == 0 || slices.ContainsFunc(ws, func(w string) bool { return f.skip[w] > 0 || p.words[w] })
+			}), 6)
 		}
 	default:
-		for _, m := range nameRe.FindAllStringSubmatchIndex(s.text, -1) {
-			if !p.id && !stopwords[strings.ToLower(s.text[m[2]:m[3]])] {
-				add(s.text[m[2]:m[3]], tok{s.text[m[2]:m[3]], m[2], m[3]})
+		for _, t := range s.names {
+			if !p.id && !stopwords[strings.ToLower(t.text)] {
+				add(t.text, t)
 			}
 		}
 		if _, ok := p.s["default"]; f.typed && !ok && p.examples == nil {
@@ -193,8 +209,8 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 	return out
 }
 
-// accept returns v as p's value (an enum's spelling, an integer, free text
-// clipped) when p's schema takes it; cheap checks first.
+// accept returns v as p's value (an enum's spelling, an integer, free text clipped) when p's schema takes it; cheap
+// checks first.
 func accept(p *prop, v any) (any, bool) {
 	if i := slices.IndexFunc(p.enum, func(e any) bool { return norm(fmt.Sprint(e)) == norm(fmt.Sprint(v)) }); i >= 0 {
 		v = p.enum[i]
@@ -229,18 +245,47 @@ func idLike(w string) bool {
 	return cls&clsDigit != 0 && cls&clsSpace == 0 && (cls&clsLetter != 0 || w[0] == '#')
 }
 
-// number is a number written ("1,250", "#1042", "20%"), its unit the canonical stem of the letters after it
-// or of the next word ("250ml": ml, "3 days": d).
+// number is a number written ("1,250", "#1042", "20%"), its unit the canonical stem of the letters after it or of the
+// next word ("250ml": ml, "3 days": d).
 type number struct {
 	v    float64
 	unit string
 	at   tok
 }
 
+// phrase is the text from the first to the last of ts but the stopwords at its end, as a candidate of 1 to n words.
+func (s *src) phrase(ts []tok, n int) []cand {
+	for len(ts) > 0 && len(words(ts[len(ts)-1].text)) == 0 {
+		ts = ts[:len(ts)-1]
+	}
+	if len(ts) == 0 || len(ts) > n {
+		return nil
+	}
+	a, b := ts[0].start, ts[len(ts)-1].end
+	return []cand{{v: s.text[a:b], at: tok{s.text[a:b], a, b}}}
+}
+
+// clause returns the text from offset at to the end of its clause, and its tokens.
+func (s *src) clause(at int) (tok, []tok) {
+	if s.cls == nil {
+		s.cls = append(clauses(s.text), tok{"", len(s.text), len(s.text)}) // and an empty one at the end
+	}
+	c := s.cls[sort.Search(len(s.cls)-1, func(i int) bool { return s.cls[i].end > at })]
+	i, j := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].start >= at }), sort.Search(len(s.toks), func(i int) bool { return s.toks[i].end > c.end })
+	return tok{s.text[min(max(at, c.start), c.end):c.end], min(max(at, c.start), c.end), c.end}, s.toks[i:max(i, j)]
+}
+
+// prev is the word before offset at, in lower case.
+func (s *src) prev(at int) string {
+	if i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].end > at }) - 1; i >= 0 {
+		return strings.ToLower(s.toks[i].text)
+	}
+	return ""
+}
+
 // before reports whether the word before offset at is one of ws.
 func (s *src) before(at int, ws map[string]bool) bool {
-	i := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].end > at }) - 1
-	return i >= 0 && slices.ContainsFunc(words(s.toks[i].text), func(w string) bool { return ws[w] })
+	return slices.ContainsFunc(words(s.prev(at)), func(w string) bool { return ws[w] })
 }
 
 // excerpt returns the clause of text sharing the most words with ws.
@@ -262,26 +307,16 @@ func num(v any, def float64) float64 {
 	return def
 }
 
-// units: dimension (Mass, Length, Time) and size in SI base units (kg, m, s) by name (see synonyms), exact:
-// NIST SP 811 (2008) appendix B.8, after the international yard and pound agreement of 1959.
+// units: dimension (Mass, Length, Time) and size in SI base units (kg, m, s) by name (see synonyms), exact: NIST SP 811
+// (2008) appendix B.8, after the international yard and pound agreement of 1959.
 var units = map[string]struct{ dim, size float64 }{"kg": {'M', 1}, "g": {'M', 1e-3}, "lb": {'M', 0.45359237},
 	"oz": {'M', 0.028349523125}, "m": {'L', 1}, "cm": {'L', 1e-2}, "mm": {'L', 1e-3}, "km": {'L', 1e3},
 	"in": {'L', 0.0254}, "ft": {'L', 0.3048}, "mi": {'L', 1609.344}, "ms": {'T', 1e-3}, "sec": {'T', 1},
 	"min": {'T', 60}, "h": {'T', 3600}, "d": {'T', 86400}, "wk": {'T', 604800}}
 
-// unitOf is the unit a property names: its name's last word (weight_kg, timeoutMs, days; not a lone word of one
-// or two letters), else the word after "in" in its description ("Delay in seconds.").
-func unitOf(name, desc string) string {
-	w := splitIdent(name)
-	if w = w[strings.LastIndex(w, " ")+1:]; units[canon(w)].size == 0 || len(w) < 3 && w == name {
-		w = append(unitDescRe.FindStringSubmatch(desc), "", "")[1]
-	}
-	return canon(w)
-}
-
-// convert returns n in p's unit, and whether n's unit said so. A number without a unit, or for a property naming
-// none, is as written; across dimensions it is refused. A whole result is exact; another is rounded to the
-// significant digits written, 3 at least (2 lb is 0.907 kg), and an integer property refuses it (the model asks).
+// convert returns n in p's unit, and whether n's unit said so. A number without a unit, or for a property naming none,
+// is as written; across dimensions it is refused. A whole result is exact; another is rounded to the significant digits
+// written, 3 at least (2 lb is 0.907 kg), and an integer property refuses it (the model asks).
 func convert(n number, p *prop) (float64, bool, bool) {
 	from, to := units[n.unit], units[p.unit]
 	if x := n.v * from.size / to.size; from.size == 0 || to.size == 0 {

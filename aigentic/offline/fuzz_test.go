@@ -84,6 +84,7 @@ func FuzzGenerate(f *testing.F) {
 		{"Book it on 2026-04-02 for dana@corp.example, 3 days, include archived", []byte{3, 1, 0, 1, 3, 1, 4, 0, 1, 4, 1, 5}},
 		{`Send "hello" to ord_7f3a and #1042 then research it, 15 * 23 + 100`, []byte{4, 0, 1, 1, 3, 0, 9, 2, 6, 7, 1, 1}},
 		{"", nil},
+		{"Open it titled Login broken for order 1043 from Lisbon to berlin: about 2 hours 30 min", []byte{3, 3, 1, 3, 1, 3, 3, 0, 3, 1, 3, 5, 1, 0}},
 		{"red blue 12 -4 1e9 https://x.y/z 3f2b8c1e-9d4a-4e7b-8f21-0a1b2c3d4e5f", []byte{5, 7, 0, 1, 8, 2, 1, 11, 12, 10, 3, 4}},
 	} {
 		f.Add(seed.msg, seed.schema)
@@ -132,6 +133,7 @@ func FuzzUnits(f *testing.F) {
 		{"Log a 30 min run, 6.2mi", "distance_km", "", false},
 		{"Retry in 1500ms or 2 minutes", "delay", "Delay in seconds.", false},
 		{"3 ft 2in, 12 oz, 1,250 g, -4 d, 1e309 km", "length_in", "in feet", true},
+		{"2 hours and 30 minutes, 5 km 300 m, 2 minutes or 30 seconds, 1 h 2 min 3 s", "duration_s", "", true},
 	} {
 		f.Add(seed.msg, seed.name, seed.desc, seed.integer)
 	}

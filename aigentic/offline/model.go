@@ -4,8 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"regexp"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
@@ -30,8 +31,8 @@ func (m *Model) Ping(ctx context.Context) (*ai.PingResult, error) {
 	return &ai.PingResult{Provider: Name, Model: Name, Detail: "built-in deterministic model, no network"}, nil
 }
 
-// Generate implements [ai.Model], streaming the text a word at a time. No
-// messages is a permanent *ai.ModelError; an ended ctx wraps ctx.Err().
+// Generate implements [ai.Model], streaming the text a word at a time. No messages is a permanent *ai.ModelError; an
+// ended ctx wraps ctx.Err().
 func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("offline: %w", err)
@@ -39,8 +40,7 @@ func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, err
 		return nil, &ai.ModelError{Provider: Name, Code: "invalid_request", Message: "the request has no messages"}
 	}
 	content, calls := respond(req)
-	msg := ai.Message{Role: ai.RoleAssistant, Content: content, ToolCalls: calls}
-	resp := &ai.Response{Message: msg, FinishReason: "stop", Model: Name,
+	resp := &ai.Response{Message: ai.Message{Role: ai.RoleAssistant, Content: content, ToolCalls: calls}, FinishReason: "stop", Model: Name,
 		Usage: ai.Usage{InputTokens: estimate(req.Messages, req.Tools, req.ResponseFormat), OutputTokens: estimate(content, calls)}}
 	if len(calls) > 0 {
 		resp.FinishReason = "tool_calls"
@@ -55,13 +55,11 @@ func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, err
 	return resp, nil
 }
 
-var pieceRe = regexp.MustCompile(`\s*\S+\s*`)
-
 // estimate counts one token per four characters of JSON, at least 1 (an unencodable tool schema counts as nothing).
 func estimate(v ...any) int { b, _ := json.Marshal(v); return max(1, (len(b)+3)/4) }
 
-// respond calls tools on the first turn after a user message (or a chain's
-// next), else answers: typed with req.ResponseFormat, or text.
+// respond calls tools on the first turn after a user message (or a chain's next), else answers: typed with
+// req.ResponseFormat, or text.
 func respond(req ai.Request) (string, []ai.ToolCall) {
 	c := read(req.Messages)
 	plans, chain := choose(c.user, req.Tools)
@@ -70,10 +68,7 @@ func respond(req ai.Request) (string, []ai.ToolCall) {
 	}
 	var calls []ai.ToolCall
 	for _, p := range plans {
-		for _, a := range p.args {
-			args, _ := json.Marshal(a) // JSON values only
-			calls = append(calls, ai.ToolCall{Name: p.ti.t.Name, Arguments: string(args)})
-		}
+		calls = append(calls, p.calls...)
 	}
 	switch {
 	case len(calls) > 0 && len(c.calls) == 0 && !c.answered:
@@ -97,4 +92,142 @@ func (c *conv) assignIDs(calls []ai.ToolCall) []ai.ToolCall {
 		}
 	}
 	return calls
+}
+
+// threshold is the evidence a fitting tool needs: a word of its name 3 (a generic one 1), of its description 1 (3 at
+// most), its values (see object).
+const threshold = 3
+
+// tinfo is a tool as the model reads it.
+type tinfo struct {
+	t    ai.Tool
+	root *prop           // its input schema
+	name map[string]int  // stems of its name's words, and their weight
+	desc map[string]bool // stems of its description's other words
+}
+
+// plan is a chosen tool: its calls, or what is missing.
+type plan struct {
+	ti      *tinfo
+	calls   []ai.ToolCall
+	missing []*prop
+}
+
+// score rates how well the tool fits text, and fills its arguments.
+func (ti *tinfo) score(text, own string) (int, *filler, map[string]any, []*prop) {
+	sc, d := 0, 0
+	for w := range set(strings.Join(words(text), " "), false) {
+		if sc += ti.name[w]; ti.desc[w] {
+			d++
+		}
+	}
+	f := &filler{src: newSrc(text), own: own, at: map[string]tok{}, skip: ti.name}
+	args, missing, ev := f.object(ti.root.props, 0)
+	return sc + min(d, 3) + ev, f, args, missing
+}
+
+// choose picks each clause's best fitting tool (filling it from its own clauses and those no tool claimed), else the
+// request's; two or more single-input tools chain, in the order the request names them.
+func choose(user string, tools []ai.Tool) (plans, chain []*plan) {
+	var tis []*tinfo
+	for _, t := range tools {
+		if strings.TrimSpace(t.Name) != "" && !slices.ContainsFunc(tis, func(o *tinfo) bool { return o.t.Name == t.Name }) {
+			ti := &tinfo{t: t, root: parseProp(t.Name, normalize(t.InputSchema), 0), name: map[string]int{}, desc: map[string]bool{}}
+			for _, w := range words(splitIdent(t.Name)) {
+				if ti.name[w] = 3; genericWords[w] {
+					ti.name[w] = 1
+				}
+			}
+			for _, w := range words(t.Description) {
+				ti.desc[w] = ti.name[w] == 0 && !genericWords[w]
+			}
+			tis = append(tis, ti)
+		}
+	}
+	user = head(user)
+	cls := clauses(user)
+	owner, claims := make([]*tinfo, len(cls)), map[*tinfo][]string{}
+	for k := 0; k < len(cls) && len(cls) > 1 && len(cls) <= 8; k++ {
+		if owner[k] = best(tis, cls[k].text); owner[k] != nil {
+			claims[owner[k]] = append(claims[owner[k]], cls[k].text)
+		}
+	}
+	if len(claims) == 0 {
+		if ti := best(tis, user); ti != nil {
+			claims[ti], owner = []string{user}, append(owner, ti)
+		}
+	}
+	for _, ti := range owner {
+		if ti == nil || slices.ContainsFunc(plans, func(p *plan) bool { return p.ti == ti }) {
+			continue
+		}
+		text := user
+		if len(claims) > 1 {
+			var parts []string
+			for j, c := range cls {
+				if owner[j] == ti || owner[j] == nil {
+					parts = append(parts, c.text)
+				}
+			}
+			text = strings.Join(parts, "\n")
+		}
+		plans = append(plans, fill(ti, text, strings.Join(claims[ti], "\n")))
+		if len(ti.root.props) == 1 && ti.root.props[0].free { // a sub-agent's {"input"}
+			chain = append(chain, plans[len(plans)-1])
+		}
+	}
+	if len(chain) < 2 {
+		return plans, nil
+	}
+	for _, p := range chain[1:] { // they wait for the previous one's result
+		p.calls = nil
+	}
+	return plans, chain
+}
+
+// best returns the first of the tools fitting text best, or nil.
+func best(tis []*tinfo, text string) (top *tinfo) {
+	for topScore, i := threshold-1, 0; i < len(tis); i++ {
+		if sc, _, _, _ := tis[i].score(text, text); sc > topScore {
+			top, topScore = tis[i], sc
+		}
+	}
+	return top
+}
+
+// fill plans a tool: one call per strong value of one property ("Asia/Tokyo and Europe/Paris"), with arguments its
+// schema accepts (else without the optional ones); with none, it asks for the required ones.
+func fill(ti *tinfo, text, own string) *plan {
+	_, f, args, missing := ti.score(text, own)
+	p, key, vals := &plan{ti: ti, missing: missing}, (*prop)(nil), []any(nil)
+	for _, pr := range ti.root.props { // a property without a strong value, or not a string or number, finds none
+		at := f.at[pr.name]
+		g := &filler{src: f.src, used: slices.DeleteFunc(slices.Clone(f.used), func(u tok) bool { return u == at })}
+		c, _ := g.value(&prop{typ: "array", items: pr, s: map[string]any{"maxItems": 5.0}}, 0, 0) // its values, 5 at most
+		if vs, _ := c.v.([]any); len(vs) > 1 && key != nil {
+			key, vals = nil, nil // two properties vary: which value goes with which is unclear
+			break
+		} else if len(vs) > 1 {
+			key, vals = pr, vs
+		}
+	}
+	for i := 0; i < max(1, len(vals)) && len(missing) == 0; i++ {
+		a := maps.Clone(args)
+		if key != nil {
+			a[key.name] = vals[i]
+		}
+		for _, pr := range ti.root.props {
+			if !pr.required && !ti.root.valid(a) {
+				delete(a, pr.name)
+			}
+		}
+		if ti.root.valid(a) {
+			args, _ := json.Marshal(a) // JSON values only
+			p.calls = append(p.calls, ai.ToolCall{Name: ti.t.Name, Arguments: string(args)})
+		}
+	}
+	if len(p.calls) == 0 && len(missing) == 0 { // the schema refuses what was found: all the required ones
+		p.missing = slices.DeleteFunc(slices.Clone(ti.root.props), func(pr *prop) bool { return !pr.required })
+	}
+	return p
 }

@@ -13,24 +13,23 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-// prop is a JSON schema as the filler reads it: a property, or a whole
-// answer. What it does not understand it ignores; values are checked
-// against the schema itself.
+// prop is a JSON schema as the filler reads it: a property, or a whole answer. What it does not understand it ignores;
+// values are checked against the schema itself. Its role is "from" or "to" when its name's first word says so
+// (origin_city, destination: see roles); its unit, the unit a number property names (see units). A phrase is free text
+// named for a short phrase (query, title): the text after a cue, not the request. A loose pattern matches plain words
+// too: it checks values, cannot find them. With shapeOnly, every example has a shape: a value must have one of them.
 type prop struct {
-	name, typ, desc, format   string // typ: "string", "integer", "number", "boolean", "array", "object" or "" (any)
-	unit                      string // the unit a number property names (see units), if any
-	s                         map[string]any
-	check                     *jsonschema.Schema // compiled on first use (ready); nil when it does not compile
-	required, free, id, ready bool
-	loose                     bool            // the pattern matches plain words too: it checks values, cannot find them
-	shapeOnly                 bool            // every example has a shape: a value must have one of them
-	words                     map[string]bool // stems of its name's and description's words (not its examples')
-	nameWords                 []string
-	enum, examples            []any
-	re                        *regexp.Regexp
-	shapes                    []shape
-	items                     *prop   // an array's items
-	props                     []*prop // an object's properties, the required ones first
+	name, typ, desc, format, role, unit                 string // typ: "string", "integer", "number", "boolean", "array", "object" or "" (any)
+	s                                                   map[string]any
+	check                                               *jsonschema.Schema // compiled on first use (ready); nil when it does not compile
+	required, free, id, ready, phrase, loose, shapeOnly bool
+	words                                               map[string]bool // stems of its name's and description's words (not its examples')
+	nameWords                                           []string
+	enum, examples                                      []any
+	re                                                  *regexp.Regexp
+	shapes                                              []shape
+	items                                               *prop   // an array's items
+	props                                               []*prop // an object's properties, the required ones first
 }
 
 // normalize gives a schema of Go literals the types of decoded JSON.
@@ -43,7 +42,13 @@ func normalize(schema map[string]any) (out map[string]any) {
 
 func parseProp(name string, s map[string]any, depth int) *prop {
 	p := &prop{name: name, s: s, typ: schemaType(s), enum: anys(s["enum"]), examples: anys(s["examples"]), words: map[string]bool{}}
-	p.desc, p.format, p.unit = str(s["description"]), str(s["format"]), unitOf(name, str(s["description"]))
+	p.desc, p.format, p.unit = str(s["description"]), str(s["format"]), splitIdent(name)
+	// its unit: its name's last word (weight_kg, timeoutMs, days; not a lone word of one or two letters), else the word
+	// after "in" in its description ("Delay in seconds.")
+	if p.unit = p.unit[strings.LastIndex(p.unit, " ")+1:]; units[canon(p.unit)].size == 0 || len(p.unit) < 3 && p.unit == name {
+		p.unit = append(unitDescRe.FindStringSubmatch(p.desc), "", "")[1]
+	}
+	p.unit = canon(p.unit)
 	if c, ok := s["const"]; ok {
 		p.enum = []any{c}
 	}
@@ -54,18 +59,18 @@ func parseProp(name string, s map[string]any, depth int) *prop {
 	for _, e := range descExamples(p.desc) {
 		exs, plain = append(exs, e), strings.ReplaceAll(plain, e, "")
 	}
-	for _, e := range exs { // an example in a format gives the property that format, else maybe a shape
-		f := slices.IndexFunc(formats, func(f string) bool { return inFormat(f, e) })
-		if sh, ok := makeShape(e); f >= 0 && p.format == "" && p.re == nil {
+	for _, e := range exs { // an example in a format gives the property that format; a word or formula with a digit or
+		f := slices.IndexFunc(formats, func(f string) bool { return inFormat(f, e) }) // a symbol, a shape
+		if cls, syms := classes(e); f >= 0 && p.format == "" && p.re == nil {
 			p.format = formats[f]
-		} else if ok && f < 0 {
-			p.shapes = append(p.shapes, sh)
+		} else if f < 0 && cls&(clsDigit|clsSym) != 0 && (cls&clsSpace == 0 || cls&clsLetter == 0) {
+			p.shapes = append(p.shapes, shape{cls, syms})
 		}
 	}
 	p.shapeOnly = len(p.shapes) > 0 && len(p.shapes) == len(exs)
-	p.nameWords = words(splitIdent(name))
+	p.nameWords, p.role = words(splitIdent(name)), roles[append(strings.Fields(strings.ToLower(splitIdent(name))), "")[0]]
 	all := slices.Sorted(slices.Values(slices.Concat(p.nameWords, words(plain))))
-	nameFree := slices.ContainsFunc(p.nameWords, func(w string) bool { return freeWords[w] })
+	nameFree := slices.ContainsFunc(p.nameWords, func(w string) bool { return freeWords[w] || phraseWords[w] })
 	for _, w := range all {
 		p.words[w], p.id = true, p.id || idWords[w]
 		if f := formatWords[w]; f != "" && p.format == "" && p.re == nil && p.enum == nil && !nameFree && p.typ == "string" {
@@ -73,7 +78,9 @@ func parseProp(name string, s map[string]any, depth int) *prop {
 		}
 	}
 	hinted := p.enum != nil || p.re != nil && !p.loose || p.format != "" || p.shapeOnly
-	p.free = !hinted && p.typ != "array" && slices.ContainsFunc(all, func(w string) bool { return freeWords[w] })
+	p.phrase = slices.ContainsFunc(p.nameWords, func(w string) bool { return phraseWords[w] })
+	p.free = !hinted && p.typ != "array" && (p.phrase || slices.ContainsFunc(all, func(w string) bool { return freeWords[w] }))
+	p.phrase = p.phrase && p.free
 	if items, ok := s["items"].(map[string]any); ok && depth < 8 {
 		p.items = parseProp(name, items, depth+1)
 	}
@@ -89,13 +96,10 @@ func parseProp(name string, s map[string]any, depth int) *prop {
 }
 
 // compiled caches schemas by their JSON, 4096 at most: tools come back.
-var (
-	compiled     sync.Map
-	compiledSize atomic.Int32
-)
+var compiled, compiledSize = new(sync.Map), new(atomic.Int32)
 
-// valid reports whether p's schema (draft 2020-12, formats asserted)
-// accepts v; one that does not compile rejects nothing.
+// valid reports whether p's schema (draft 2020-12, formats asserted) accepts v; one that does not compile rejects
+// nothing.
 func (p *prop) valid(v any) bool {
 	if !p.ready {
 		raw, _ := json.Marshal(p.s) // normalized: it encodes
@@ -134,8 +138,8 @@ func schemaType(s map[string]any) string {
 	return ""
 }
 
-// descExamples returns the examples after "like", "e.g.", "such as"...:
-// the quoted texts, else the text to the next , ; ) or sentence end.
+// descExamples returns the examples after "like", "e.g.", "such as"...: the quoted texts, else the text to the next , ;
+// ) or sentence end.
 func descExamples(desc string) (out []string) {
 	if loc := hintRe.FindStringIndex(desc); loc != nil {
 		rest, qs := desc[loc[1]:], quotes(desc[loc[1]:])
@@ -159,21 +163,14 @@ func inFormat(f, v string) bool {
 	return (&prop{s: map[string]any{"format": f}}).valid(v) && (f != "uri" || strings.Contains(v, "://"))
 }
 
-// shape is the form of an example (ABC-123, #1042, 15 * 23 + 100): the
-// kinds of characters it has (upper, lower, digit, symbol, space), and its
-// symbols, which a one-word value must take from.
+const clsUpper, clsLower, clsDigit, clsSym, clsSpace, clsLetter = 1, 2, 4, 8, 16, 1 | 2
+
+// shape is the form of an example (ABC-123, #1042, 15 * 23 + 100): the kinds of characters it has (upper, lower, digit,
+// symbol, space), and its symbols, which a one-word value must take from.
 type shape struct {
 	cls  int
 	syms string
 }
-
-const (
-	clsUpper, clsLower, clsDigit, clsSym, clsSpace = 1, 2, 4, 8, 16
-	clsLetter                                      = clsUpper | clsLower
-)
-
-var classRes = []*regexp.Regexp{regexp.MustCompile(`\p{Lu}`), regexp.MustCompile(`\p{Ll}|\p{Lo}`), regexp.MustCompile(`\pN`),
-	regexp.MustCompile(`[^\pL\pN\s]`), regexp.MustCompile(`\s`)}
 
 func classes(s string) (cls int, syms string) {
 	for i, re := range classRes {
@@ -182,12 +179,6 @@ func classes(s string) (cls int, syms string) {
 		}
 	}
 	return cls, strings.Join(classRes[3].FindAllString(s, -1), "")
-}
-
-// makeShape: only a word or a formula with a digit or a symbol has a shape.
-func makeShape(ex string) (shape, bool) {
-	cls, syms := classes(ex)
-	return shape{cls, syms}, cls&(clsDigit|clsSym) != 0 && (cls&clsSpace == 0 || cls&clsLetter == 0)
 }
 
 // matchAny reports whether v has one of the shapes.

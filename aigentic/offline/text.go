@@ -3,6 +3,7 @@ package offline
 import (
 	"cmp"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -16,6 +17,7 @@ var (
 	// tokenRe: a run of non-space without enclosing punctuation at either end: "(ABC-123)," is ABC-123.
 	tokenRe = regexp.MustCompile(`[^\s"'“”‘’()\[\]{}<>,.;:!?](?:\S*[^\s"'“”‘’()\[\]{}<>,.;:!?])?`)
 	wordRe  = regexp.MustCompile(`[\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*`)
+	pieceRe = regexp.MustCompile(`\s*\S+\s*`) // what a stream sends at a time: a word and the space after it
 	identRe = regexp.MustCompile(`([\p{Ll}\d])(\p{Lu})|[_.\-]+`)
 	noteRe  = regexp.MustCompile(`(?s)^\[\d+ earlier messages [^\]]*\](?:\n.*</untrusted-data boundary="[^"]*">)?\n\n`) // package window's note (and summary) of messages left out
 	// quoteRe: "…", “…”, and '…' where the quotes are not apostrophes.
@@ -23,30 +25,32 @@ var (
 	// nameRe finds capitalised words not starting a sentence: "Ada Lovelace".
 	nameRe = regexp.MustCompile(`[^\s.!?:]\s+(\p{Lu}[\p{Ll}'-]+(?: \p{Lu}[\p{Ll}'-]+)*)`)
 	// formulaRe: a formula starts a word (not "881" in "ord-881").
-	formulaRe  = regexp.MustCompile(`(?:^|[^\pL\pN_-]|(?:^|[^\pL\pN_])-)([0-9(][^\pL\n"“”?!,;:]*[0-9)])`)
-	numberRe   = regexp.MustCompile(`^[#$€£]?(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(%|[a-zA-Z]{1,4})?$`)
+	formulaRe = regexp.MustCompile(`(?:^|[^\pL\pN_-]|(?:^|[^\pL\pN_])-)([0-9(][^\pL\n"“”?!,;:]*[0-9)])`)
+	numberRe  = regexp.MustCompile(`^[#$€£]?(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(%|[a-zA-Z]{1,4})?$`)
+	// classRes find the classes of characters (see classes).
+	classRes = []*regexp.Regexp{regexp.MustCompile(`\p{Lu}`), regexp.MustCompile(`\p{Ll}|\p{Lo}`), regexp.MustCompile(`\pN`),
+		regexp.MustCompile(`[^\pL\pN\s]`), regexp.MustCompile(`\s`)}
 	unitDescRe = regexp.MustCompile(`(?i)\bin\s+(\pL+)`) // "Delay in seconds."
 	hintRe     = regexp.MustCompile(`(?i)\b(?:like|e\.\s?g\.?,?|eg|such as|for (?:example|instance),?|examples?:)\s+`)
 	// clauseRe: sentence ends, new lines, ";", "also", ", then", "and what…" (the question word goes with the boundary).
 	clauseRe = regexp.MustCompile(`(?i)[.!?]+\s+|\n+|;\s*|,?\s*\balso\b,?\s*|,?\s+(?:and\s+)?then\s+|,?\s+and\s+(?:what|how|where|when|who|which|is|are|can|could|tell|please)\b`)
 )
 
-// tokens are s's words (see tokenRe).
-func tokens(s string) (out []tok) {
-	for _, m := range tokenRe.FindAllStringIndex(s, -1) {
-		out = append(out, tok{s[m[0]:m[1]], m[0], m[1]})
+// find returns the matches of re in s, or of its group g: find(tokenRe, s, 0) are s's words.
+func find(re *regexp.Regexp, s string, g int) (out []tok) {
+	for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+		out = append(out, tok{s[m[2*g]:m[2*g+1]], m[2*g], m[2*g+1]})
 	}
 	return out
 }
 
-// quotes returns s's quoted texts, each at the range of its quotes (and a
-// space or bracket before or after a single-quoted one).
+// quotes returns s's quoted texts, each at the range of its quotes (and a space or bracket before or after a
+// single-quoted one).
 func quotes(s string) (out []tok) {
 	for _, m := range quoteRe.FindAllStringSubmatchIndex(s, -1) {
-		for g := 2; g < len(m); g += 2 {
-			if m[g] >= 0 && strings.TrimSpace(s[m[g]:m[g+1]]) != "" {
-				out = append(out, tok{strings.TrimSpace(s[m[g]:m[g+1]]), m[0], m[1]})
-			}
+		g := 2 + slices.IndexFunc(m[2:], func(i int) bool { return i >= 0 }) // the alternative that matched
+		if q := strings.TrimSpace(s[m[g]:m[g+1]]); q != "" {
+			out = append(out, tok{q, m[0], m[1]})
 		}
 	}
 	return out
@@ -67,29 +71,26 @@ func words(s string) (out []string) {
 // splitIdent: "get_current_time" and "getCurrentTime" give "get current time".
 func splitIdent(s string) string { return identRe.ReplaceAllString(s, "$1 $2") }
 
-// stem strips English endings (after Porter's step 1, twice) so that
-// researcher/research, writer/write, saved/save, payments/payment meet.
+// stem strips English endings (after Porter's step 1, twice) so that researcher/research, writer/write, saved/save,
+// payments/payment meet.
 func stem(w string) string {
 	if len(w) < 4 || strings.IndexFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) >= 0 {
 		return w
 	}
-	switch {
-	case strings.HasSuffix(w, "ies"), strings.HasSuffix(w, "ied"):
+	if strings.HasSuffix(w, "ies") || strings.HasSuffix(w, "ied") { // flies, tried: fly; payments: payment; not class, bus, axis
 		w = w[:len(w)-3] + "y"
-	case strings.HasSuffix(w, "ss"), strings.HasSuffix(w, "us"), strings.HasSuffix(w, "is"):
-	case strings.HasSuffix(w, "s"):
+	} else if w[len(w)-1] == 's' && !strings.ContainsRune("sui", rune(w[len(w)-2])) {
 		w = w[:len(w)-1]
 	}
-	for round := 0; round < 2; round++ {
-		for _, suf := range []string{"ation", "ator", "ing", "ed", "er", "ate", "ly", "e"} {
-			if strings.HasSuffix(w, suf) && len(w)-len(suf) >= 3 {
-				w = w[:len(w)-len(suf)]
-				break
-			}
+	for round, i := 0, 0; round < 2 && i < len(suffixes); i++ { // the first suffix that leaves 3 letters, twice
+		if suf := suffixes[i]; strings.HasSuffix(w, suf) && len(w)-len(suf) >= 3 {
+			w, round, i = w[:len(w)-len(suf)], round+1, -1
 		}
 	}
 	return w
 }
+
+var suffixes = []string{"ation", "ator", "ing", "ed", "er", "ate", "ly", "e"}
 
 // canon is a word's stem, or its synonym group's first: "remaining" is "stock", "pounds" "lb".
 func canon(w string) string { w = stem(strings.ToLower(w)); return cmp.Or(synonyms[w], w) }
@@ -131,14 +132,20 @@ var (
 	// freeWords name properties meant for prose: they may take the request's text.
 	freeWords = set(`text input query question prompt message body content contents description note comment request
 		instruction instructions task topic summary search keyword keywords details feedback reason`, true)
+	// phraseWords name free text that is a short phrase; phraseCues introduce it.
+	phraseWords = set(`query search keyword keywords term terms topic title subject heading headline caption`, true)
+	phraseCues  = set(`called named titled entitled about regarding for`, false)
 	// idWords name identifiers: ABC-123, #1042, ord_7f3a, or "order 1043".
 	idWords = set(`id ids identifier sku code number ref reference serial`, true)
-	// synonyms: words naming one thing, each to its group's first (as stems): a few general ones a request and a
-	// tool may use for each other, and the names of the units (see units).
+	// synonyms: words naming one thing, each to its group's first (as stems): a few general ones a request and a tool
+	// may use for each other, and the names of the units (see units).
 	synonyms = groups("stock inventory left remaining available", "reason because", "refund reimburse", "delete remove",
 		"price cost", "buy purchase", "kg kgs kilo kilogram", "g gram", "lb lbs pound", "oz ounce", "m meter metre",
 		"cm centimeter centimetre", "mm millimeter millimetre", "km kilometer kilometre", "in inch", "ft foot feet",
 		"mi mile", "ms millisecond", "sec s second", "min minute", "h hr hrs hour", "d day", "wk week")
+	// roles: the cue words of a property whose name has one (destination: "to Berlin"); it takes nothing cued for the other.
+	roles = map[string]string{"from": "from", "origin": "from", "source": "from", "departure": "from", "start": "from",
+		"to": "to", "into": "to", "destination": "to", "target": "to", "arrival": "to", "end": "to", "until": "to"}
 	// negations make a boolean property's mention false.
 	negations = set(`no not don't dont without never disable disabled exclude off false skip`, false)
 	// formatWords: the format a string property's words name (keys are stems).

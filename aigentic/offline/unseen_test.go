@@ -108,6 +108,19 @@ var (
 	moneyTool    = tool("refund_order", "Refund an order.", map[string]any{"order_id": s("The order ID."), "reason": s("Why the customer wants the money back.")}, "order_id")
 )
 
+// Cues, combined durations, counts beside units, phrases.
+var (
+	trainTool     = tool("book_train", "Book a train ticket.", map[string]any{"origin": s("Departure station."), "destination": s("Arrival station.")}, "origin", "destination")
+	coachTool     = tool("book_coach", "Book a coach seat.", map[string]any{"from": s("Where it leaves."), "to": s("Where it arrives.")}, "from", "to")
+	countdownTool = tool("start_countdown", "Start a countdown.", map[string]any{"minutes": numProp("")}, "minutes")
+	crateTool     = tool("ship_parcels", "Ship parcels.", map[string]any{"weight_kg": numProp("Weight of each parcel."), "count": intProp("How many parcels.")}, "weight_kg", "count")
+	wikiTool      = tool("search_wiki", "Search the team wiki.", map[string]any{"query": s("Words to look for.")}, "query")
+	issueTool     = tool("open_issue", "Open an issue in the tracker.", map[string]any{
+		"title": s("Short summary."), "order_no": s("Order number, if any."), "priority": map[string]any{"type": "string", "enum": []any{"low", "high"}}}, "title")
+	recipeTool = tool("find_recipes", "Find recipes.", map[string]any{
+		"cuisine": map[string]any{"type": "string", "enum": []any{"italian", "thai"}}, "query": s("Dish or ingredient.")}, "cuisine")
+)
+
 // call is an expected tool call: its name and exact arguments.
 type wantCall struct{ name, args string }
 
@@ -220,6 +233,37 @@ func TestUnseenTools(t *testing.T) {
 			[]wantCall{{"refund_order", `{"order_id":"ord-881","reason":"the lid was cracked"}`}}, nil},
 		{"a cue naming the property: reason: …", []ai.Tool{unitsTool, moneyTool}, "Refund order ord-881, reason: wrong size",
 			[]wantCall{{"refund_order", `{"order_id":"ord-881","reason":"wrong size"}`}}, nil},
+		{"cue words bind whatever their order", []ai.Tool{trainTool}, "Book a train to Berlin from Lisbon",
+			[]wantCall{{"book_train", `{"destination":"Berlin","origin":"Lisbon"}`}}, nil},
+		{"a value after another property's cue is not taken: it asks", []ai.Tool{trainTool}, "Book a train to Berlin.",
+			nil, []string{"book_train", "the origin"}},
+		{"an enum value after the other property's cue is not taken", []ai.Tool{fxTool}, "Convert 20 to EUR from USD.",
+			[]wantCall{{"convert_currency", `{"amount":20,"from":"USD","to":"EUR"}`}}, nil},
+		{"two units of one dimension make one duration", []ai.Tool{timerTool}, "Set a timer for 2 hours 30 minutes",
+			[]wantCall{{"set_timer", `{"duration_s":9000}`}}, nil},
+		{"two units joined by and make one duration", []ai.Tool{countdownTool}, "Start a countdown of 2 hours and 30 minutes.",
+			[]wantCall{{"start_countdown", `{"minutes":150}`}}, nil},
+		{"a unit binds its number, a bare count the count", []ai.Tool{crateTool}, "Ship 3 parcels of 2 kg each",
+			[]wantCall{{"ship_parcels", `{"count":3,"weight_kg":2}`}}, nil},
+		{"properties named from and to", []ai.Tool{coachTool}, "Book a coach to Porto from Faro.",
+			[]wantCall{{"book_coach", `{"from":"Faro","to":"Porto"}`}}, nil},
+		{"properties named from and to, lower case", []ai.Tool{coachTool}, "book a coach from faro to porto",
+			[]wantCall{{"book_coach", `{"from":"faro","to":"porto"}`}}, nil},
+		{"a query is the text after its cue", []ai.Tool{wikiTool}, "Search our team wiki for connection pooling.",
+			[]wantCall{{"search_wiki", `{"query":"connection pooling"}`}}, nil},
+		{"a title is the text after titled, other values taken first", []ai.Tool{issueTool}, "Open a high priority issue titled Login page is broken",
+			[]wantCall{{"open_issue", `{"priority":"high","title":"Login page is broken"}`}}, nil},
+		{"a phrase stops at another property's value", []ai.Tool{issueTool}, "Open an issue called Login broken with high priority",
+			[]wantCall{{"open_issue", `{"priority":"high","title":"Login broken"}`}}, nil},
+		{"a phrase cut by a value leaves the words naming it", []ai.Tool{issueTool}, "Open an issue titled Login broken for order 1043",
+			[]wantCall{{"open_issue", `{"order_no":"1043","title":"Login broken"}`}}, nil},
+		{"a required phrase without a cue: the short rest", []ai.Tool{wikiTool}, "Search the wiki connection pooling",
+			[]wantCall{{"search_wiki", `{"query":"connection pooling"}`}}, nil},
+		{"a required phrase without a cue: a long rest asks", []ai.Tool{issueTool},
+			"Open an issue, the login page shows a blank screen after I type my password and press enter",
+			nil, []string{"open_issue", "the title (Short summary)"}},
+		{"an optional phrase without a cue is left out", []ai.Tool{recipeTool}, "Find Thai recipes, please.",
+			[]wantCall{{"find_recipes", `{"cuisine":"thai"}`}}, nil},
 	}
 	if len(cases) < 25 {
 		t.Fatalf("only %d cases", len(cases))
