@@ -19,7 +19,6 @@ import (
 // runtime never sends as such (an empty request, a wait of exactly one
 // millisecond, a provider's malformed string) can be shown to it exactly.
 type driver struct {
-	t   *testing.T
 	o   *otelagent.Observer
 	run *hook.RunInfo
 	ctx context.Context // the run's, from RunStart
@@ -35,7 +34,7 @@ func runInfo() *hook.RunInfo {
 // drive starts a run on a new Observer of tp and mp.
 func drive(t *testing.T, tp trace.TracerProvider, mp metric.MeterProvider) *driver {
 	t.Helper()
-	d := &driver{t: t, o: otelagent.New(tp, mp), run: runInfo()}
+	d := &driver{o: otelagent.New(tp, mp), run: runInfo()}
 	d.ctx = d.o.Observe(context.Background(), &hook.RunStart{Run: d.run, Message: "hi"})
 	return d
 }

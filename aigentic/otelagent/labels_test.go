@@ -28,7 +28,7 @@ func answerLabels(t *testing.T, resp *ai.Response) map[string]string {
 	}
 	out := map[string]string{}
 	for _, kv := range h.DataPoints[0].Attributes.ToSlice() {
-		out[string(kv.Key)] = kv.Value.Emit()
+		out[string(kv.Key)] = kv.Value.String()
 	}
 	return out
 }
@@ -104,7 +104,7 @@ func TestOTelTokenDetailOnlyWhenReported(t *testing.T) {
 		if m, ok := collect(t, reader)["aigentic.token.usage.detail"]; ok {
 			for _, p := range m.Data.(metricdata.Sum[int64]).DataPoints {
 				v, _ := p.Attributes.Value("aigentic.token.detail")
-				got[v.Emit()] += p.Value
+				got[v.String()] += p.Value
 				if !match(p.Attributes, map[string]string{"gen_ai.provider.name": "acme", "gen_ai.request.model": "scripted"}) {
 					t.Errorf("%s: detail point without the chat attributes: %v", tc.name, p.Attributes.ToSlice())
 				}
