@@ -3,6 +3,7 @@ package otelagent_test
 import (
 	"context"
 	"errors"
+	"log"
 	"os"
 	"os/exec"
 	"strings"
@@ -179,16 +180,29 @@ func (m refusingMeter) Int64Counter(name string, opts ...metric.Int64CounterOpti
 	return c, nil
 }
 
-// errorLog is an otel.ErrorHandler keeping what it is handed.
+// errorLog is an otel.ErrorHandler keeping what it is handed until
+// closed, then logging it as otel's default handler does: the default
+// handler goes on forwarding to the first handler ever set.
 type errorLog struct {
-	mu   sync.Mutex
-	errs []error
+	mu     sync.Mutex
+	errs   []error
+	closed bool
 }
 
 func (l *errorLog) Handle(err error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.closed {
+		log.Print(err)
+		return
+	}
 	l.errs = append(l.errs, err)
+}
+
+func (l *errorLog) close() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.closed = true
 }
 
 func (l *errorLog) all() []error {
@@ -202,13 +216,16 @@ func (l *errorLog) all() []error {
 // Observer still serves runs.
 func TestRefusedInstrumentGoesToTheOTelErrorHandler(t *testing.T) {
 	prev := otel.GetErrorHandler()
-	log := &errorLog{}
-	otel.SetErrorHandler(log)
-	t.Cleanup(func() { otel.SetErrorHandler(prev) })
+	handled := &errorLog{}
+	otel.SetErrorHandler(handled)
+	t.Cleanup(func() {
+		handled.close()
+		otel.SetErrorHandler(prev)
+	})
 
 	tp, sr := spanRecorder(t)
 	o := otelagent.New(tp, &refusingMeterProvider{refuse: "aigentic.tool.abandoned"})
-	if errs := log.all(); len(errs) != 1 || !errors.Is(errs[0], errRefused) {
+	if errs := handled.all(); len(errs) != 1 || !errors.Is(errs[0], errRefused) {
 		t.Fatalf("errors handled = %v, want [%v]", errs, errRefused)
 	}
 	observeRun(o)
