@@ -141,3 +141,32 @@ func TestOTelToolMetaKeysUpTo64Bytes(t *testing.T) {
 		t.Errorf("a %d-byte Meta key reached the span", len(at65))
 	}
 }
+
+// A server that sends a new dated version with every answer does not grow
+// the metrics without limit: at most MaxDatedVersions dated versions are
+// kept in a process, the first seen (some may be by earlier tests), and a
+// kept one stays kept.
+func TestOTelDatedVersionsAreCapped(t *testing.T) {
+	kept := []string{}
+	for i := range 2 * otelagent.MaxDatedVersions {
+		resp := reply(ai.Usage{})
+		resp.Model = "scripted-" + strings.Repeat("1", 1+i%8) + "-" + strings.Repeat("2", 1+i/8)
+		if got := answerLabels(t, resp)["gen_ai.response.model"]; got == resp.Model {
+			kept = append(kept, got)
+		} else if got != otelagent.Other {
+			t.Fatalf("response model %q: label %q", resp.Model, got)
+		}
+	}
+	if len(kept) == 0 || len(kept) > otelagent.MaxDatedVersions {
+		t.Fatalf("%d of %d new dated versions kept, want 1 to %d", len(kept), 2*otelagent.MaxDatedVersions, otelagent.MaxDatedVersions)
+	}
+	resp := reply(ai.Usage{})
+	resp.Model = kept[0]
+	if got := answerLabels(t, resp)["gen_ai.response.model"]; got != kept[0] {
+		t.Fatalf("a kept version %q became %q", kept[0], got)
+	}
+	resp.Model = "scripted" // the model asked for is never capped
+	if got := answerLabels(t, resp)["gen_ai.response.model"]; got != "scripted" {
+		t.Fatalf("the model asked for became %q", got)
+	}
+}
