@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 	"go.opentelemetry.io/otel/attribute"
@@ -35,18 +36,50 @@ func AllowProviders(names ...string) {
 	}
 }
 
+// MaxDatedVersions is how many dated versions of the models asked for
+// ("gpt-4o-mini-2024-07-18") a process keeps as label values, the first
+// seen; later ones are Other. A model family has a handful of dated
+// versions: the bound keeps a server that sends a new one with every
+// answer from growing the metrics without limit.
+const MaxDatedVersions = 32
+
+var (
+	datedVersions sync.Map // string → struct{}: the dated versions kept
+	datedCount    atomic.Int32
+)
+
 // boundedName is v as a label value: v when it is asked (the configured
-// name) or asked followed by "-" and a version ("gpt-4o-mini-2024-07-18"),
-// or a name in allowed; Other otherwise. Values come from a provider's
-// answer, so they must not become label values unbounded.
+// name), a name in allowed, or asked followed by "-" and a version
+// ("gpt-4o-mini-2024-07-18") while fewer than MaxDatedVersions are kept;
+// Other otherwise. Values come from a provider's answer, so they must not
+// become label values unbounded.
 func boundedName(v, asked string, allowed *sync.Map) string {
-	if asked != "" && (v == asked || strings.HasPrefix(v, asked+"-") && isVersion(v[len(asked)+1:])) {
+	if asked != "" && v == asked {
 		return v
 	}
 	if _, ok := allowed.Load(v); ok {
 		return v
 	}
+	if asked != "" && strings.HasPrefix(v, asked+"-") && isVersion(v[len(asked)+1:]) && keepDated(v) {
+		return v
+	}
 	return Other
+}
+
+// keepDated reports whether the dated version v is kept: it was, or there
+// is room for it.
+func keepDated(v string) bool {
+	if _, ok := datedVersions.Load(v); ok {
+		return true
+	}
+	if datedCount.Add(1) > MaxDatedVersions {
+		datedCount.Add(-1)
+		return false
+	}
+	if _, loaded := datedVersions.LoadOrStore(v, struct{}{}); loaded {
+		datedCount.Add(-1) // another goroutine kept it first
+	}
+	return true
 }
 
 // isVersion reports whether s looks like a model version suffix: digits

@@ -44,7 +44,8 @@ import (
 // own configuration; gen_ai.tool.name is a tool the agent offers, or
 // "_OTHER"; gen_ai.response.model — a value the provider sends — is kept
 // only when it is the model asked for or a dated version of it
-// ("gpt-4o-mini-2024-07-18" for "gpt-4o-mini"), or one of the names the
+// ("gpt-4o-mini-2024-07-18" for "gpt-4o-mini"; the first MaxDatedVersions
+// a process sees), or one of the names the
 // program allows (AllowResponseModels), and is "_OTHER" otherwise; the
 // provider name is the model's own, or "_OTHER" when a response names
 // another one the program did not allow.
