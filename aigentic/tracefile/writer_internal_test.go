@@ -39,9 +39,9 @@ func newFileWriter(t *testing.T, lim limits) (w *writer, read func() string) {
 	}
 }
 
-// fileCutLine is the last line of a file cut at max bytes.
-func fileCutLine(max int) string {
-	return "\n=== trace cut: the file reached Trace.MaxFileBytes (" + strconv.Itoa(max) + " bytes); later records were dropped ===\n"
+// fileCutLine is the last line of a file cut at size bytes.
+func fileCutLine(size int) string {
+	return "\n=== trace cut: the file reached Trace.MaxFileBytes (" + strconv.Itoa(size) + " bytes); later records were dropped ===\n"
 }
 
 // MaxFileBytes is the largest size allowed, not the first size cut: a
@@ -49,18 +49,18 @@ func fileCutLine(max int) string {
 func TestFileCapAllowsExactlyMaxFileBytes(t *testing.T) {
 	note := strings.Repeat("n", 299) + "\n" // 300 bytes
 	for _, c := range []struct {
-		max  int
+		size int
 		want string
 	}{
 		{300, note},
 		{299, note[:299-fileCutMarkerRoom] + fileCutLine(299)},
 	} {
 		lim := noCaps
-		lim.file = int64(c.max)
+		lim.file = int64(c.size)
 		w, read := newFileWriter(t, lim)
 		w.note("%s", note)
 		if got := read(); got != c.want {
-			t.Errorf("MaxFileBytes %d, a 300-byte note: file is\n%q\nwant\n%q", c.max, got, c.want)
+			t.Errorf("MaxFileBytes %d, a 300-byte note: file is\n%q\nwant\n%q", c.size, got, c.want)
 		}
 	}
 }
@@ -68,19 +68,19 @@ func TestFileCapAllowsExactlyMaxFileBytes(t *testing.T) {
 // The cut counts what earlier flushes already wrote: the file as a whole,
 // not the last buffer, stays within MaxFileBytes.
 func TestFileCapCountsBytesAlreadyWritten(t *testing.T) {
-	const max = 400
+	const size = 400
 	lim := noCaps
-	lim.file = max
+	lim.file = size
 	w, read := newFileWriter(t, lim)
 	first := strings.Repeat("a", 199) + "\n"
 	second := strings.Repeat("b", 299) + "\n"
 	w.note("%s", first) // a note is flushed: 200 bytes written
 	w.note("%s", second)
 	got := read()
-	if len(got) > max {
-		t.Fatalf("file is %d bytes, MaxFileBytes %d", len(got), max)
+	if len(got) > size {
+		t.Fatalf("file is %d bytes, MaxFileBytes %d", len(got), size)
 	}
-	if want := first + second[:max-len(first)-fileCutMarkerRoom] + fileCutLine(max); got != want {
+	if want := first + second[:size-len(first)-fileCutMarkerRoom] + fileCutLine(size); got != want {
 		t.Fatalf("file is\n%q\nwant\n%q", got, want)
 	}
 }
