@@ -19,7 +19,7 @@ func debugRun(t *testing.T, level slog.Level) (*AgentRun, *bytes.Buffer) {
 	t.Helper()
 	buf := &bytes.Buffer{}
 	r, err := Agent{Model: aitest.NewScripted(), LogLevel: level,
-		Logger: slog.New(slog.NewJSONHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))}.newRunContext(nil, "hi", false, nil)
+		Logger: slog.New(slog.NewJSONHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))}.newRunContext(context.Background(), "hi", false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
