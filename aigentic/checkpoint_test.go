@@ -293,3 +293,15 @@ func TestResumeCountsEarlierWorkAgainstBudget(t *testing.T) {
 		t.Fatalf("pending call: err %v, tools run %q", err, again.Keys())
 	}
 }
+
+// A checkpoint of a run that had made no model call yet (only the user's
+// message, Calls 0: one built by hand, or saved before the first call) is
+// a valid place to resume from: the run makes its first call.
+func TestResumeBeforeTheFirstModelCall(t *testing.T) {
+	model := aitest.NewScripted(aitest.Reply("done"))
+	cp := &aigentic.Checkpoint{Key: "job-0", Messages: []ai.Message{{Role: ai.RoleUser, Content: "start"}}, Calls: 0}
+	got, err := aigentic.Agent{Model: model, Logger: discardLogger()}.ExecuteDurable("", aigentic.Durable{Key: "job-0", From: cp})
+	if err != nil || got != "done" || model.Calls() != 1 {
+		t.Fatalf("resumed: %q, %v after %d model calls; want the first call's answer", got, err, model.Calls())
+	}
+}

@@ -122,3 +122,24 @@ func TestParkedCallCountedOnceAndItsClock(t *testing.T) {
 		t.Fatalf("resumed at the deadline: %q, %v, sent %v, stats %+v", answer, err, sent, run.Stats())
 	}
 }
+
+// A parked approval with no ApprovalTimeout of the agent's waits
+// DefaultApprovalTimeout: its saved deadline is that long after it was
+// asked.
+func TestParkedApprovalDefaultDeadline(t *testing.T) {
+	var sent []emailInput
+	store := &saved{}
+	asked := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	run, err := approvalAgent(emailScript(), &sent, 0).StartDurable("email the ceo",
+		aigentic.Durable{Key: "job-4", Save: store.save, ParkApprovals: true, Now: func() time.Time { return asked }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run.Wait(0); !errors.Is(err, aigentic.ErrApprovalPending) {
+		t.Fatalf("err %v, want the approval parked", err)
+	}
+	p := store.checkpoint(t).Pending
+	if p == nil || !p.AskedAt.Equal(asked) || p.Deadline.Sub(p.AskedAt) != aigentic.DefaultApprovalTimeout {
+		t.Fatalf("pending %+v; want a deadline DefaultApprovalTimeout after %s", p, asked)
+	}
+}

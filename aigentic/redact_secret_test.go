@@ -305,3 +305,35 @@ func TestProviderResolvedKeyIsRedacted(t *testing.T) {
 		t.Fatalf("Redact = %q", got)
 	}
 }
+
+// The validation errors an approver is shown are redacted too.
+func TestApprovalEventValidationErrorsAreRedacted(t *testing.T) {
+	key := "validationKeyValue-" + fmt.Sprint(time.Now().UnixNano()%1e6)
+	_ = openai.NewModel("gpt-test", key)
+	var sent []emailInput
+	model := aitest.NewScripted(aitest.CallTools(aitest.Call("send_email", `{"to":"`+key+`","subject":"hi"}`)), aitest.Reply("done"))
+	agent := approvalAgent(model, &sent, time.Minute)
+	agent.AgentTools[0].Validate = func(_ *aigentic.AgentRun, args map[string]any) (aigentic.ValidationResult, error) {
+		return aigentic.ValidationResult{Message: "check the address", ValidationErrors: []error{fmt.Errorf("%v is not a known address", args["to"])}}, nil
+	}
+	run, err := agent.Start("mail")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := answerApprovals(t, run, func(ev *aigentic.ApprovalEvent) {
+		if err := run.Approve(ev.ApprovalID, false); err != nil {
+			t.Error(err)
+		}
+	})
+	if _, err := run.Wait(0); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 1 || len(seen[0].ValidationResult.ValidationErrors) != 1 {
+		t.Fatalf("approvals %+v: want one, with its validation error", seen)
+	}
+	msg := seen[0].ValidationResult.ValidationErrors[0].Error()
+	if !strings.Contains(msg, "is not a known address") {
+		t.Fatalf("validation error %q lost its text", msg)
+	}
+	assertNoKey(t, "approval validation error", msg, key)
+}

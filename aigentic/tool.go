@@ -102,9 +102,14 @@ func Recoverable(err error) error {
 // [Recoverable] becomes an error result the model sees; any other error
 // stops the run (use ai.Transient to have it retried).
 //
-// NewTool panics if T cannot be described as a JSON object schema: that is
-// a programming error found at start-up, like regexp.MustCompile.
+// NewTool panics if name is not a tool name model APIs accept (1-64 of
+// a-z, A-Z, 0-9, _ and -) or T cannot be described as a JSON object
+// schema: those are programming errors found at start-up, like
+// regexp.MustCompile.
 func NewTool[T any](name, description string, fn func(run *AgentRun, input T) (string, error)) AgentTool {
+	if !validToolName(name) {
+		panic(fmt.Sprintf("aigentic.NewTool(%q): a tool name is 1-64 letters, digits, _ or -", name))
+	}
 	var zero T
 	t := reflect.TypeOf(zero)
 	for t != nil && t.Kind() == reflect.Pointer {

@@ -2,6 +2,7 @@ package aigentic_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -65,4 +66,15 @@ func TestNewToolUndecodableArguments(t *testing.T) {
 	if ran || !last.IsError || !strings.HasPrefix(last.Content, "invalid arguments: ") {
 		t.Fatalf("tool ran %v; the model was told %+v; want an invalid-arguments error result", ran, last)
 	}
+}
+
+// NewTool refuses a bad name at once, as it refuses a bad input type: a
+// programming error found at start-up, not at the first run.
+func TestNewToolPanicsOnABadName(t *testing.T) {
+	defer func() {
+		if p := recover(); p == nil || !strings.Contains(fmt.Sprint(p), `"größe"`) {
+			t.Fatalf("recovered %v, want a panic naming the tool", p)
+		}
+	}()
+	aigentic.NewTool("größe", "measures", func(*aigentic.AgentRun, struct{}) (string, error) { return "", nil })
 }

@@ -9,13 +9,13 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/provider"
 )
 
-// stockQuery is check_stock's input: the model sees a JSON schema made from it.
-type stockQuery struct {
+type stockQuery struct { // check_stock's input: the model sees a JSON schema made from it
 	SKU string `json:"sku" description:"The product SKU, like ABC-123."`
 }
 
@@ -29,7 +29,9 @@ var checkStock = aigentic.NewTool("check_stock", "Look up how many units of a pr
 	})
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // a server that stalls cannot hang it
+	defer cancel()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(1)
 	}
@@ -46,14 +48,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fmt.Fprintln(out, about)
 	agent := aigentic.Agent{Model: model, AgentTools: []aigentic.AgentTool{checkStock}, Retries: 2, MaxLLMCalls: 5}
-	question := cmp.Or(strings.Join(args, " "), "How many units of ABC-123 are in stock?")
-	answer, err := agent.ExecuteContext(ctx, question)
-	var toolErr *aigentic.ToolError
-	switch {
-	case errors.As(err, &toolErr): // the tool returned a Go error, which the model never sees
+	answer, err := agent.ExecuteContext(ctx, cmp.Or(strings.Join(args, " "), "How many units of ABC-123 are in stock?"))
+	if toolErr, ok := errors.AsType[*aigentic.ToolError](err); ok { // the tool returned a Go error, which the model never sees
 		return fmt.Errorf("%s is down, so there is no answer: %w", toolErr.Tool, toolErr.Err)
-	case err == nil:
-		_, err = fmt.Fprintln(out, answer)
+	} else if err != nil {
+		return err // errors.Is(err, aigentic.ErrRetriesExhausted): the model is down; context.DeadlineExceeded...
 	}
-	return err // errors.Is(err, aigentic.ErrRetriesExhausted): the model is down; context.Canceled...
+	_, err = fmt.Fprintln(out, answer)
+	return err
 }

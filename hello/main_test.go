@@ -4,9 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
+	"net"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -148,5 +152,43 @@ func TestBadBaseURL(t *testing.T) {
 	out, err := runHello(t)
 	if err == nil || !strings.Contains(err.Error(), `OPENAI_BASE_URL="ftp://x" is not a valid http(s) URL`) || out != "" {
 		t.Fatalf("err = %v, output %q", err, out)
+	}
+}
+
+// A server that accepts the connection and never answers cannot hang the
+// program: the run ends with its context (main gives it two minutes),
+// and the error says so.
+func TestStalledServerEndsWithTheContext(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := ln.Accept() // and never answer
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	setenv(t, map[string]string{"OPENAI_BASE_URL": "http://" + ln.Addr().String() + "/v1", "OPENAI_MODEL": "stalled"})
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	err = run(ctx, nil, io.Discard)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("run = %v, want the context's deadline", err)
 	}
 }
