@@ -91,8 +91,8 @@ func (r *AgentRun) modelAttempts(ctx context.Context, call *hook.ModelCall) (res
 		end.RetryIn, end.WillRetry = r.policy.Delay(attempt, err), true
 		retryIn := end.RetryIn
 		r.note(mctx, end)
-		if r.policy.wait(r.ctx, retryIn) != nil {
-			return nil, stopped(r.ctx, "backoff before retry of model call "+strconv.Itoa(n))
+		if err := r.backoff(retryIn, "model call "+strconv.Itoa(n)); err != nil {
+			return nil, err
 		}
 	}
 }

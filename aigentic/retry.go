@@ -2,6 +2,7 @@ package aigentic
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -28,6 +29,8 @@ type RetryPolicy struct {
 	Rand func() float64
 	// Sleep waits d or until ctx ends, returning ctx's error then; nil uses
 	// a timer. Tests inject one that records the delays and returns at once.
+	// Another error it returns (it gave up waiting) ends the run with that
+	// error, wrapped.
 	Sleep func(ctx context.Context, d time.Duration) error
 }
 
@@ -95,4 +98,18 @@ func (p *RetryPolicy) wait(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
+}
+
+// backoff waits d before a retry of what during names ("model call 2"):
+// a *StoppedError when the run's context ended, else the error of the
+// policy's Sleep (one that gave up waiting by itself), wrapped.
+func (r *AgentRun) backoff(d time.Duration, during string) error {
+	err := r.policy.wait(r.ctx, d)
+	switch {
+	case err == nil:
+		return nil
+	case r.ctx.Err() != nil:
+		return stopped(r.ctx, "backoff before retry of "+during)
+	}
+	return fmt.Errorf("aigentic: backoff before retry of %s: %w", during, err)
 }

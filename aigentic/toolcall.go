@@ -224,8 +224,8 @@ func (r *AgentRun) attempts(ctx context.Context, f *toolFrame, t *AgentTool, tc 
 		end.RetryIn, end.WillRetry = r.policy.Delay(attempt, err), true
 		retryIn := end.RetryIn
 		r.note(ctx, end)
-		if r.policy.wait(r.ctx, retryIn) != nil {
-			return nil, stopped(r.ctx, fmt.Sprintf("backoff before retry of tool %q", tc.Name))
+		if err := r.backoff(retryIn, fmt.Sprintf("tool %q", tc.Name)); err != nil {
+			return nil, err
 		}
 	}
 }
