@@ -25,6 +25,11 @@ func TestClipReason(t *testing.T) {
 	if got := clipReason(exact); got != exact {
 		t.Errorf("a reason of exactly %d bytes was changed: %d bytes", maxReason, len(got))
 	}
+	// A model's text that is not UTF-8 has no boundary to cut at: cut
+	// before all of it, never before the start.
+	if got := clipReason(strings.Repeat("\x80", maxReason+10)); got != "…" {
+		t.Errorf("clipReason of continuation bytes = %q, want …", got)
+	}
 	long := strings.Repeat("a", maxReason-1) + "é" // é's second byte is past the limit
 	if got := clipReason(long); got != strings.Repeat("a", maxReason-1)+"…" {
 		t.Errorf("clipReason cut inside a rune or not at all: %q", got[len(got)-8:])
