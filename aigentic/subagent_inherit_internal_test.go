@@ -23,45 +23,44 @@ func TestSubAgentInheritsWhatItDoesNotSet(t *testing.T) {
 		Observers:    []Observer{hook.ObserverFunc(func(ctx context.Context, _ hook.Step) context.Context { return ctx })},
 		Interceptors: []Interceptor{hook.Funcs{}},
 	}
-	var bare Agent
-	parent.inherit(&bare)
-	same := func(name string, got, want any) {
-		t.Helper()
-		if got != want {
-			t.Errorf("%s: the sub-agent has %v, want %v", name, got, want)
-		}
-	}
-	same("Model", bare.Model, parent.Model)
-	same("Trace", bare.Trace, parent.Trace)
-	same("LogLevel", bare.LogLevel, parent.LogLevel)
-	same("Logger", bare.Logger, parent.Logger)
-	same("RetryPolicy", bare.RetryPolicy, parent.RetryPolicy)
-	same("RateLimiter", bare.RateLimiter, parent.RateLimiter)
-	same("ApprovalTimeout", bare.ApprovalTimeout, parent.ApprovalTimeout)
-	same("Pricing", bare.Pricing, parent.Pricing)
-	same("TracerProvider", bare.TracerProvider, parent.TracerProvider)
-	same("MeterProvider", bare.MeterProvider, parent.MeterProvider)
-	same("Observers", len(bare.Observers), 1)
-	same("Interceptors", len(bare.Interceptors), 1)
-
 	own := Agent{
 		Model: aitest.NewScripted(), Trace: &Trace{}, LogLevel: slog.LevelDebug, Logger: slog.New(slog.DiscardHandler),
 		RetryPolicy: &RetryPolicy{}, RateLimiter: rate.NewLimiter(2, 2), ApprovalTimeout: 9, Pricing: &Pricing{InputPerMTok: 2},
 		TracerProvider: sdktrace.NewTracerProvider(), MeterProvider: sdkmetric.NewMeterProvider(),
 		Observers: []Observer{}, Interceptors: []Interceptor{},
 	}
+	var bare Agent
 	kept := own
+	parent.inherit(&bare)
 	parent.inherit(&kept)
-	same("own Model", kept.Model, own.Model)
-	same("own Trace", kept.Trace, own.Trace)
-	same("own LogLevel", kept.LogLevel, parent.LogLevel) // the parent's, always
-	same("own Logger", kept.Logger, own.Logger)
-	same("own RetryPolicy", kept.RetryPolicy, own.RetryPolicy)
-	same("own RateLimiter", kept.RateLimiter, own.RateLimiter)
-	same("own ApprovalTimeout", kept.ApprovalTimeout, own.ApprovalTimeout)
-	same("own Pricing", kept.Pricing, own.Pricing)
-	same("own TracerProvider", kept.TracerProvider, own.TracerProvider)
-	same("own MeterProvider", kept.MeterProvider, own.MeterProvider)
-	same("own Observers (empty: none)", len(kept.Observers), 0)
-	same("own Interceptors (empty: none)", len(kept.Interceptors), 0)
+	settings := []struct {
+		name string
+		get  func(*Agent) any
+	}{
+		{"Model", func(a *Agent) any { return a.Model }},
+		{"Trace", func(a *Agent) any { return a.Trace }},
+		{"Logger", func(a *Agent) any { return a.Logger }},
+		{"RetryPolicy", func(a *Agent) any { return a.RetryPolicy }},
+		{"RateLimiter", func(a *Agent) any { return a.RateLimiter }},
+		{"ApprovalTimeout", func(a *Agent) any { return a.ApprovalTimeout }},
+		{"Pricing", func(a *Agent) any { return a.Pricing }},
+		{"TracerProvider", func(a *Agent) any { return a.TracerProvider }},
+		{"MeterProvider", func(a *Agent) any { return a.MeterProvider }},
+		// An empty slice of its own means none: it is kept, not filled.
+		{"len(Observers)", func(a *Agent) any { return len(a.Observers) }},
+		{"len(Interceptors)", func(a *Agent) any { return len(a.Interceptors) }},
+	}
+	for _, s := range settings {
+		if got, want := s.get(&bare), s.get(&parent); got != want {
+			t.Errorf("%s: a sub-agent that sets none has %v, want the parent's %v", s.name, got, want)
+		}
+		if got, want := s.get(&kept), s.get(&own); got != want {
+			t.Errorf("%s: a sub-agent that sets its own has %v, want its own %v", s.name, got, want)
+		}
+	}
+	for _, sub := range []Agent{bare, kept} {
+		if sub.LogLevel != parent.LogLevel {
+			t.Errorf("LogLevel: the sub-agent has %v, want the parent's %v, always", sub.LogLevel, parent.LogLevel)
+		}
+	}
 }

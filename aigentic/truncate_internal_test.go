@@ -21,3 +21,22 @@ func TestTruncateKeepsUTF8(t *testing.T) {
 		t.Fatal("a short string must be unchanged")
 	}
 }
+
+// clipText cuts only what is over n bytes, on a rune boundary, and marks
+// the cut: text of exactly n bytes comes back whole.
+func TestClipText(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"abcde", 5, "abcde"},
+		{"abcdef", 5, "abcde…"},
+		{"ééé", 3, "é…"}, // byte 3 is inside the second é
+		{"", 0, ""},
+	} {
+		if got := clipText(tc.s, tc.n); got != tc.want {
+			t.Errorf("clipText(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)
+		}
+	}
+}

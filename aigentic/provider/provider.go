@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -60,12 +61,32 @@ func FromEnv(getenv func(string) string) (Settings, error) {
 		s.Model = DefaultOpenAIModel
 	}
 	if s.BaseURL != "" {
-		u, err := url.Parse(s.BaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return Settings{}, fmt.Errorf("OPENAI_BASE_URL=%q is not a valid http(s) URL (example: http://localhost:11434/v1)", DisplayURL(s.BaseURL))
+		if why := badBaseURL(s.BaseURL); why != "" {
+			return Settings{}, fmt.Errorf("OPENAI_BASE_URL=%q is not a valid http(s) URL: %s (example: http://localhost:11434/v1)", DisplayURL(s.BaseURL), why)
 		}
 	}
 	return s, nil
+}
+
+// badBaseURL says what is wrong with a base URL, or "" when nothing is: it
+// must be absolute http or https, name a host, and any port must be
+// 1–65535 (a TCP port; url.Parse takes any digits).
+func badBaseURL(raw string) string {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return "it does not parse"
+	case u.Scheme != "http" && u.Scheme != "https":
+		return "the scheme must be http or https"
+	case u.Hostname() == "":
+		return "it names no host"
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "the port must be 1–65535"
+		}
+	}
+	return ""
 }
 
 // Offline reports whether these settings select the offline model: no key

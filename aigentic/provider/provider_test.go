@@ -29,7 +29,12 @@ func TestFromEnv(t *testing.T) {
 		{name: "model chosen", env: map[string]string{"OPENAI_API_KEY": "k", "OPENAI_MODEL": " gpt-4o "}, model: "gpt-4o"},
 		{name: "base URL alone: local server", env: map[string]string{"OPENAI_BASE_URL": "http://localhost:11434/v1"}, model: provider.DefaultOpenAIModel},
 		{name: "bad base URL", env: map[string]string{"OPENAI_BASE_URL": "localhost:11434"}, wantErr: "OPENAI_BASE_URL"},
-		{name: "ftp base URL", env: map[string]string{"OPENAI_BASE_URL": "ftp://host/v1"}, wantErr: "not a valid http(s) URL"},
+		{name: "ftp base URL", env: map[string]string{"OPENAI_BASE_URL": "ftp://host/v1"}, wantErr: "the scheme must be http or https"},
+		{name: "no host", env: map[string]string{"OPENAI_BASE_URL": "http://:8080/v1"}, wantErr: "it names no host"},
+		{name: "port out of range", env: map[string]string{"OPENAI_BASE_URL": "http://localhost:99999/v1"}, wantErr: "the port must be 1–65535"},
+		{name: "port 0", env: map[string]string{"OPENAI_BASE_URL": "http://localhost:0/v1"}, wantErr: "the port must be 1–65535"},
+		{name: "highest port", env: map[string]string{"OPENAI_BASE_URL": "http://localhost:65535/v1"}, model: provider.DefaultOpenAIModel},
+		{name: "control character", env: map[string]string{"OPENAI_BASE_URL": "http://x/\x01"}, wantErr: "it does not parse"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
