@@ -4,10 +4,10 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"regexp/syntax"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -19,9 +19,10 @@ type outcome struct {
 	result *ai.Message
 }
 
-// conv is the last user message, and what happened after it.
+// conv is the last user message (with the request before it when it answers the model's question), and what followed.
 type conv struct {
 	user     string
+	tools    []*tinfo // the tools to choose from: those the model asked about when the user answers its question
 	calls    []*outcome
 	byName   map[string]*outcome // each tool's first call
 	answered bool                // an assistant text reply follows the user message
@@ -29,15 +30,38 @@ type conv struct {
 	ids      map[string]bool
 }
 
-func read(msgs []ai.Message) *conv {
-	c := &conv{ids: map[string]bool{}, byName: map[string]*outcome{}}
-	for _, m := range msgs {
+// read reads a request: its tools (the first of each name), and its conversation, where a user message after the
+// model's question (see ask) fitting no tool but those asked about is read with the request before it, for those tools.
+func read(req ai.Request) *conv {
+	var tis []*tinfo
+	for _, t := range req.Tools {
+		if strings.TrimSpace(t.Name) != "" && !slices.ContainsFunc(tis, func(o *tinfo) bool { return o.t.Name == t.Name }) {
+			ti := &tinfo{t: t, root: parseProp(t.Name, normalize(t.InputSchema), 0), name: map[string]int{}, desc: map[string]bool{}}
+			for _, w := range words(splitIdent(t.Name)) {
+				if ti.name[w] = 3; genericWords[w] {
+					ti.name[w] = 1
+				}
+			}
+			for _, w := range words(t.Description) {
+				ti.desc[w] = ti.name[w] == 0 && !genericWords[w]
+			}
+			tis = append(tis, ti)
+		}
+	}
+	c, asked := &conv{ids: map[string]bool{}, byName: map[string]*outcome{}, tools: tis}, []*tinfo(nil)
+	for _, m := range req.Messages {
 		if m.Role == ai.RoleUser { // what came before it is the past
-			c.user, c.calls, c.answered = noteRe.ReplaceAllString(m.Content, ""), nil, false
-			clear(c.byName)
+			request, others := c.user, slices.DeleteFunc(slices.Clone(tis), func(ti *tinfo) bool { return slices.Contains(asked, ti) })
+			c.user, c.tools, c.calls, c.answered, c.byName = head(noteRe.ReplaceAllString(m.Content, "")), tis, nil, false, map[string]*outcome{}
+			if len(asked) > 0 && best(others, c.user) == nil {
+				c.user, c.tools = request+"\n"+c.user, asked
+			}
 		} else if m.Role == ai.RoleAssistant {
 			c.turns, c.answered = c.turns+1, c.answered || len(m.ToolCalls) == 0
 		}
+		asked = slices.DeleteFunc(slices.Clone(tis), func(ti *tinfo) bool { // the tools a question is about
+			return m.Role != ai.RoleAssistant || !strings.Contains(m.Content, "To use the "+ti.t.Name+" tool I need ")
+		})
 		for _, tc := range m.ToolCalls {
 			c.ids[tc.ID], c.calls = true, append(c.calls, &outcome{call: tc})
 			c.byName[tc.Name] = cmp.Or(c.byName[tc.Name], c.calls[len(c.calls)-1])
@@ -51,8 +75,7 @@ func read(msgs []ai.Message) *conv {
 	return c
 }
 
-// next calls the chain's next tool with the request and the previous tool's result, once that arrived and is not an
-// error.
+// next calls the chain's next tool with the request and the previous tool's result, once that arrived without error.
 func (c *conv) next(chain []*plan) []ai.ToolCall {
 	for i := 1; i < len(chain) && !c.answered; i++ {
 		prev, name := c.byName[chain[i-1].ti.t.Name], chain[i].ti.t.Name
@@ -68,8 +91,7 @@ func (c *conv) next(chain []*plan) []ai.ToolCall {
 	return nil
 }
 
-// final answers from the results: failures quoted, then each result with its tool and arguments; a chain's is its last
-// result.
+// final answers from the results: failures quoted, then each result with its tool and arguments (a chain: its last).
 func (c *conv) final(plans, chain []*plan) string {
 	b, ok := &strings.Builder{}, []*outcome(nil)
 	for _, o := range c.calls {
@@ -83,7 +105,7 @@ func (c *conv) final(plans, chain []*plan) string {
 	switch {
 	case len(ok) == 0:
 		b.WriteString("No tool gave me a usable result, so I cannot answer your request reliably.")
-	case len(chain) > 0 && len(ok) == len(c.calls) && len(ok) == len(chain):
+	case len(chain) > 1 && len(ok) == len(c.calls) && len(ok) == len(chain):
 		b.WriteString(text(ok[len(ok)-1]))
 	case len(ok) == 1 && b.Len() == 0:
 		fmt.Fprintf(b, "The %s tool%s returned: %s", ok[0].call.Name, argsNote(ok[0].call), text(ok[0]))
@@ -105,11 +127,11 @@ func (c *conv) final(plans, chain []*plan) string {
 func argsNote(tc ai.ToolCall) string {
 	args, parts := map[string]any{}, []string(nil)
 	_ = json.Unmarshal([]byte(tc.Arguments), &args)
-	for k, v := range args {
-		j, _ := json.Marshal(v)
+	for _, k := range slices.Sorted(maps.Keys(args)) {
+		j, _ := json.Marshal(args[k])
 		parts = append(parts, k+": "+string(j))
 	}
-	if sort.Strings(parts); len(parts) == 0 || len(strings.Join(parts, ", ")) > 120 {
+	if len(parts) == 0 || len(strings.Join(parts, ", ")) > 120 {
 		return ""
 	}
 	return " (" + strings.Join(parts, ", ") + ")"
@@ -134,9 +156,8 @@ func ask(p *plan) string {
 	return fmt.Sprintf("To use the %s tool I need %s. Please tell me %s.", p.ti.t.Name, strings.Join(needs, " and "), strings.Join(names, " and "))
 }
 
-// plain answers without tools: it restates the material the request carries after a blank line, or says why it cannot
-// answer.
-func plain(user string, tools []ai.Tool) string {
+// plain answers without tools: it restates the material the request carries after a blank line, or says why it cannot.
+func plain(user string, tools []ai.Tool, tis []*tinfo) string {
 	if user = strings.TrimSpace(user); user == "" {
 		return "I did not receive a question or a task. What would you like me to do?"
 	}
@@ -150,6 +171,11 @@ func plain(user string, tools []ai.Tool) string {
 	if len(items) > 0 {
 		return "Here is what the material I was given says, restated without additions:\n" + strings.Join(items, "\n")
 	}
+	for _, ti := range tis {
+		if sc, _, _, _ := ti.score(user, user); sc >= threshold && ti.refused(user) != "" {
+			return ti.refused(user)
+		}
+	}
 	none := fmt.Sprintf("none of the %d tools I was given fits", len(tools))
 	if len(tools) == 1 {
 		none = fmt.Sprintf("the one tool I was given (%s) does not fit", clip(tools[0].Name, 64))
@@ -160,17 +186,15 @@ func plain(user string, tools []ai.Tool) string {
 		"I have no knowledge of my own to answer it with.", none, clip(user, 120))
 }
 
-// typed writes a JSON answer of the ResponseFormat's schema, filled from the tool results and the request; a string
-// with nothing better gets the most relevant clause, a missing required value a default (deflt). When that does not
-// validate, the answer is the defaults alone.
+// typed writes a JSON answer of the ResponseFormat's schema from the tool results and the request (a string without
+// a better value: the most relevant clause; a missing required value: a default, see deflt), else of the defaults alone.
 func typed(rf *ai.ResponseFormat, cv *conv) string {
-	text := "" // the tool results first: they hold the facts
+	text, p := "", parseProp("answer", normalize(rf.Schema), 0) // the tool results first: they hold the facts
 	for _, o := range cv.calls {
 		if o.result != nil && !o.result.IsError {
 			text += o.result.Content + "\n\n"
 		}
 	}
-	p := parseProp("answer", normalize(rf.Schema), 0)
 	c, ok := (&filler{src: newSrc(text + cv.user), typed: true}).value(p, 0, 0)
 	if !ok || !p.valid(c.v) {
 		c.v = (&filler{src: newSrc(""), typed: true}).deflt(p, 0)

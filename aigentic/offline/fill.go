@@ -136,7 +136,7 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 		for i, t := range s.toks {
 			if ws := words(t.text); len(ws) > 0 && slices.Contains(p.nameWords, ws[0]) {
 				v := i+1 >= len(s.toks) || !set("no false off", false)[strings.ToLower(s.toks[i+1].text)]
-				return []cand{{v && !slices.ContainsFunc(s.toks[max(0, i-3):i], func(u tok) bool { return negations[strings.ToLower(u.text)] }), t, 1}}
+				return []cand{{v && !slices.Contains(find(negRe, s.text, 1), t), t, 1}}
 			}
 		}
 	case p.typ == "integer" || p.typ == "number":
@@ -150,11 +150,9 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 	case p.typ == "boolean":
 	case pass == 0:
 		strict := p.enum != nil || p.re != nil && !p.loose || slices.Contains(formats, p.format)
-		if p.role != "" && !strict {
-			for _, t := range slices.Concat(s.names, s.toks) { // after its role's cue, a name first: "to New York", "from faro"
-				if roles[s.prev(t.start)] == p.role {
-					out = append(out, cand{t.text, t, 2})
-				}
+		for _, t := range slices.Concat(s.names, s.toks) { // after its role's cue, a name first: "to New York", "from faro"
+			if p.role != "" && !strict && roles[s.prev(t.start)] == p.role {
+				out = append(out, cand{t.text, t, 2})
 			}
 		}
 		for _, t := range s.pieces {
@@ -166,8 +164,7 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 			}
 		}
 		for _, t := range s.toks { // a cue naming it: "reason: …", "note: …", "because …" (a synonym of reason)
-			at := min(t.end+1, len(s.text))
-			if (s.text[t.end:at] == ":" || strings.EqualFold(t.text, "because")) && s.before(at, p.words) {
+			if at := min(t.end+1, len(s.text)); (s.text[t.end:at] == ":" || strings.EqualFold(t.text, "because")) && s.before(at, p.words) {
 				c, _ := s.clause(at) // "" when nothing follows: no value
 				add(strings.TrimRight(strings.TrimSpace(c.text), ".!?"), c)
 			}
@@ -209,8 +206,7 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 	return out
 }
 
-// accept returns v as p's value (an enum's spelling, an integer, free text clipped) when p's schema takes it; cheap
-// checks first.
+// accept returns v as p's value (enum spelling, integer, clipped free text) if p's schema takes it; cheap tests first.
 func accept(p *prop, v any) (any, bool) {
 	if i := slices.IndexFunc(p.enum, func(e any) bool { return norm(fmt.Sprint(e)) == norm(fmt.Sprint(v)) }); i >= 0 {
 		v = p.enum[i]
@@ -245,8 +241,7 @@ func idLike(w string) bool {
 	return cls&clsDigit != 0 && cls&clsSpace == 0 && (cls&clsLetter != 0 || w[0] == '#')
 }
 
-// number is a number written ("1,250", "#1042", "20%"), its unit the canonical stem of the letters after it or of the
-// next word ("250ml": ml, "3 days": d).
+// number is a number written ("1,250", "#1042", "20%"), its unit the canon of the letters or word after it ("3 days": d).
 type number struct {
 	v    float64
 	unit string
@@ -292,8 +287,7 @@ func (s *src) before(at int, ws map[string]bool) bool {
 func excerpt(text string, ws map[string]bool, n int) string {
 	best, top := "", -1
 	for _, c := range clauses(text) {
-		score := len(slices.DeleteFunc(words(c.text), func(w string) bool { return !ws[w] }))
-		if score > top {
+		if score := len(slices.DeleteFunc(words(c.text), func(w string) bool { return !ws[w] })); score > top {
 			best, top = c.text, score
 		}
 	}

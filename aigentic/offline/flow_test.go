@@ -214,3 +214,54 @@ func TestSchemaRefToAFileIsNotRead(t *testing.T) {
 		t.Fatalf("the file steered the model: %s", fmt.Sprint(resp.Message))
 	}
 }
+
+// A reply to the model's own question is read with the request it asked about: the tool is called with the request's
+// values and the reply's, in as many rounds as it takes. A reply that is a request of its own is read alone.
+func TestReplyToItsQuestion(t *testing.T) {
+	converse := func(t *testing.T, tools []ai.Tool, said ...string) *ai.Response {
+		t.Helper()
+		var msgs []ai.Message
+		var resp *ai.Response
+		for i, text := range said {
+			if msgs = append(msgs, ai.Message{Role: ai.RoleUser, Content: text}); i < len(said)-1 {
+				if resp = generate(t, msgs, tools...); len(resp.Message.ToolCalls) > 0 || !strings.HasPrefix(resp.Message.Content, "To use the ") {
+					t.Fatalf("after %q: %+v, want a question", text, resp.Message)
+				}
+				msgs = append(msgs, resp.Message)
+			}
+		}
+		return generate(t, msgs, tools...)
+	}
+	cases := []struct {
+		name  string
+		tools []ai.Tool
+		said  []string
+		calls []wantCall
+		says  string // with no call, the answer contains it
+	}{
+		{"the amount asked for", []ai.Tool{refundIDTool}, []string{"Refund order #1042.", "$25"},
+			[]wantCall{{"refund_order", `{"amount":25,"order_id":"#1042"}`}}, ""},
+		{"the reply's value joins the request's among other tools", []ai.Tool{stockTool, refundIDTool}, []string{"Refund order #1042.", "25 dollars, please"},
+			[]wantCall{{"refund_order", `{"amount":25,"order_id":"#1042"}`}}, ""},
+		{"two questions, two replies", []ai.Tool{thermoTool}, []string{"Set the thermostat, please.", "cool", "21 degrees"},
+			[]wantCall{{"set_thermostat", `{"mode":"cool","target_c":21}`}}, ""},
+		{"a reply that is a request of its own", []ai.Tool{refundIDTool, forecastTool}, []string{"Refund order #1042.", "What is the weather in Paris for 3 days?"},
+			[]wantCall{{"get_weather", `{"city":"Paris"}`}}, ""},
+		{"a reply that takes the request back", []ai.Tool{refundIDTool}, []string{"Refund order #1042.", "Actually, don't refund it."},
+			nil, "I did not call refund_order: your message says not to refund"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			resp := converse(t, c.tools, c.said...)
+			got := resp.Message.ToolCalls
+			if len(got) != len(c.calls) || !strings.Contains(resp.Message.Content, c.says) {
+				t.Fatalf("calls = %v, want %v; answer %q", got, c.calls, resp.Message.Content)
+			}
+			for i, w := range c.calls {
+				if got[i].Name != w.name || got[i].Arguments != w.args {
+					t.Errorf("call %d = %s %s, want %s %s", i, got[i].Name, got[i].Arguments, w.name, w.args)
+				}
+			}
+		})
+	}
+}

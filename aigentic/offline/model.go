@@ -1,3 +1,10 @@
+// Package offline is the built-in offline model: a deterministic [ai.Model] that needs no API key and no network, so
+// every example runs anywhere. It is not a language model and knows no facts nor any particular tool. From the request
+// alone (messages, and the tools' names, descriptions and JSON schemas) it chooses the tools whose words and schemas
+// fit the user's message, fills their arguments by the schemas (pattern, enum, format, bounds, the examples' shapes,
+// ID-like words, quotes, cues, numbers in the unit asked), asks for a required value it cannot find, chains sub-agents,
+// answers from the tool results, and writes the typed answers Request.ResponseFormat asks for. Every value is checked
+// against its schema. The rules, weights and limits are in this folder's README.md.
 package offline
 
 import (
@@ -31,8 +38,7 @@ func (m *Model) Ping(ctx context.Context) (*ai.PingResult, error) {
 	return &ai.PingResult{Provider: Name, Model: Name, Detail: "built-in deterministic model, no network"}, nil
 }
 
-// Generate implements [ai.Model], streaming the text a word at a time. No messages is a permanent *ai.ModelError; an
-// ended ctx wraps ctx.Err().
+// Generate implements [ai.Model], streaming word by word. Errors: no messages, a permanent *ai.ModelError; ctx.Err().
 func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("offline: %w", err)
@@ -58,30 +64,27 @@ func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, err
 // estimate counts one token per four characters of JSON, at least 1 (an unencodable tool schema counts as nothing).
 func estimate(v ...any) int { b, _ := json.Marshal(v); return max(1, (len(b)+3)/4) }
 
-// respond calls tools on the first turn after a user message (or a chain's next), else answers: typed with
-// req.ResponseFormat, or text.
+// respond calls tools on the first turn after a user message (or a chain's next), else answers, typed or in text.
 func respond(req ai.Request) (string, []ai.ToolCall) {
-	c := read(req.Messages)
-	plans, chain := choose(c.user, req.Tools)
-	if next := c.next(chain); next != nil {
-		return "", c.assignIDs(next)
-	}
+	c := read(req)
+	plans, chain := choose(c.user, c.tools)
 	var calls []ai.ToolCall
 	for _, p := range plans {
 		calls = append(calls, p.calls...)
 	}
-	switch {
+	switch next, i := c.next(chain), slices.IndexFunc(plans, func(p *plan) bool { return len(p.missing) > 0 }); {
+	case next != nil:
+		return "", c.assignIDs(next)
 	case len(calls) > 0 && len(c.calls) == 0 && !c.answered:
 		return "", c.assignIDs(calls)
 	case req.ResponseFormat != nil:
 		return typed(req.ResponseFormat, c), nil
 	case len(c.calls) > 0:
 		return c.final(plans, chain), nil
-	}
-	if i := slices.IndexFunc(plans, func(p *plan) bool { return len(p.missing) > 0 }); i >= 0 {
+	case i >= 0:
 		return ask(plans[i]), nil
 	}
-	return plain(c.user, req.Tools), nil
+	return plain(c.user, req.Tools, c.tools), nil
 }
 
 // assignIDs names calls "call_<turn>_<n>", IDs not in the conversation.
@@ -94,8 +97,7 @@ func (c *conv) assignIDs(calls []ai.ToolCall) []ai.ToolCall {
 	return calls
 }
 
-// threshold is the evidence a fitting tool needs: a word of its name 3 (a generic one 1), of its description 1 (3 at
-// most), its values (see object).
+// threshold is the evidence a tool needs to fit: a name word 3 (generic 1), a description word 1 (3 at most), values.
 const threshold = 3
 
 // tinfo is a tool as the model reads it.
@@ -126,26 +128,23 @@ func (ti *tinfo) score(text, own string) (int, *filler, map[string]any, []*prop)
 	return sc + min(d, 3) + ev, f, args, missing
 }
 
-// choose picks each clause's best fitting tool (filling it from its own clauses and those no tool claimed), else the
-// request's; two or more single-input tools chain, in the order the request names them.
-func choose(user string, tools []ai.Tool) (plans, chain []*plan) {
-	var tis []*tinfo
-	for _, t := range tools {
-		if strings.TrimSpace(t.Name) != "" && !slices.ContainsFunc(tis, func(o *tinfo) bool { return o.t.Name == t.Name }) {
-			ti := &tinfo{t: t, root: parseProp(t.Name, normalize(t.InputSchema), 0), name: map[string]int{}, desc: map[string]bool{}}
-			for _, w := range words(splitIdent(t.Name)) {
-				if ti.name[w] = 3; genericWords[w] {
-					ti.name[w] = 1
-				}
-			}
-			for _, w := range words(t.Description) {
-				ti.desc[w] = ti.name[w] == 0 && !genericWords[w]
-			}
-			tis = append(tis, ti)
+// refused says why ti must not be called for text, else "": text negates its action, its name's first word or a
+// destructive one (see negRe), or that is destructive and text does not name it (a value alone: no request).
+func (ti *tinfo) refused(text string) string {
+	for i, a := range strings.Fields(strings.ToLower(splitIdent(ti.t.Name))) {
+		if act := canon(a); (i == 0 || destructive[act]) && slices.ContainsFunc(find(negRe, text, 1), func(t tok) bool { return canon(t.text) == act }) {
+			return fmt.Sprintf("I did not call %s: your message says not to %s, so I did nothing.", ti.t.Name, a)
+		} else if destructive[act] && !slices.Contains(words(text), act) {
+			return fmt.Sprintf("I did not call %s: it would %s, and your message does not ask me to %s.", ti.t.Name, a, a)
 		}
 	}
-	user = head(user)
-	cls := clauses(user)
+	return ""
+}
+
+// choose picks each clause's best fitting tool but those refused for the request (filling it from its own clauses and
+// those no tool claimed), else the request's. Single-input tools form a chain: two or more run in order.
+func choose(user string, tis []*tinfo) (plans, chain []*plan) {
+	cls, tis := clauses(user), slices.DeleteFunc(slices.Clone(tis), func(ti *tinfo) bool { return ti.refused(user) != "" })
 	owner, claims := make([]*tinfo, len(cls)), map[*tinfo][]string{}
 	for k := 0; k < len(cls) && len(cls) > 1 && len(cls) <= 8; k++ {
 		if owner[k] = best(tis, cls[k].text); owner[k] != nil {
@@ -161,14 +160,13 @@ func choose(user string, tools []ai.Tool) (plans, chain []*plan) {
 		if ti == nil || slices.ContainsFunc(plans, func(p *plan) bool { return p.ti == ti }) {
 			continue
 		}
-		text := user
-		if len(claims) > 1 {
-			var parts []string
-			for j, c := range cls {
-				if owner[j] == ti || owner[j] == nil {
-					parts = append(parts, c.text)
-				}
+		text, parts := user, []string(nil)
+		for j, c := range cls {
+			if owner[j] == ti || owner[j] == nil {
+				parts = append(parts, c.text)
 			}
+		}
+		if len(claims) > 1 { // other tools claim some clauses: its own and those no tool claimed
 			text = strings.Join(parts, "\n")
 		}
 		plans = append(plans, fill(ti, text, strings.Join(claims[ti], "\n")))
@@ -176,19 +174,16 @@ func choose(user string, tools []ai.Tool) (plans, chain []*plan) {
 			chain = append(chain, plans[len(plans)-1])
 		}
 	}
-	if len(chain) < 2 {
-		return plans, nil
-	}
-	for _, p := range chain[1:] { // they wait for the previous one's result
-		p.calls = nil
+	for i := 1; i < len(chain); i++ { // they wait for the previous one's result
+		chain[i].calls = nil
 	}
 	return plans, chain
 }
 
-// best returns the first of the tools fitting text best, or nil.
+// best returns the first of the tools fitting text best but those refused for it (see refused), or nil.
 func best(tis []*tinfo, text string) (top *tinfo) {
 	for topScore, i := threshold-1, 0; i < len(tis); i++ {
-		if sc, _, _, _ := tis[i].score(text, text); sc > topScore {
+		if sc, _, _, _ := tis[i].score(text, text); sc > topScore && tis[i].refused(text) == "" {
 			top, topScore = tis[i], sc
 		}
 	}
@@ -201,8 +196,7 @@ func fill(ti *tinfo, text, own string) *plan {
 	_, f, args, missing := ti.score(text, own)
 	p, key, vals := &plan{ti: ti, missing: missing}, (*prop)(nil), []any(nil)
 	for _, pr := range ti.root.props { // a property without a strong value, or not a string or number, finds none
-		at := f.at[pr.name]
-		g := &filler{src: f.src, used: slices.DeleteFunc(slices.Clone(f.used), func(u tok) bool { return u == at })}
+		g := &filler{src: f.src, used: slices.DeleteFunc(slices.Clone(f.used), func(u tok) bool { return u == f.at[pr.name] })}
 		c, _ := g.value(&prop{typ: "array", items: pr, s: map[string]any{"maxItems": 5.0}}, 0, 0) // its values, 5 at most
 		if vs, _ := c.v.([]any); len(vs) > 1 && key != nil {
 			key, vals = nil, nil // two properties vary: which value goes with which is unclear

@@ -98,8 +98,7 @@ func parseProp(name string, s map[string]any, depth int) *prop {
 // compiled caches schemas by their JSON, 4096 at most: tools come back.
 var compiled, compiledSize = new(sync.Map), new(atomic.Int32)
 
-// valid reports whether p's schema (draft 2020-12, formats asserted) accepts v; one that does not compile rejects
-// nothing.
+// valid reports whether p's schema (draft 2020-12, formats asserted) accepts v; one that does not compile, anything.
 func (p *prop) valid(v any) bool {
 	if !p.ready {
 		raw, _ := json.Marshal(p.s) // normalized: it encodes
@@ -138,8 +137,7 @@ func schemaType(s map[string]any) string {
 	return ""
 }
 
-// descExamples returns the examples after "like", "e.g.", "such as"...: the quoted texts, else the text to the next , ;
-// ) or sentence end.
+// descExamples returns the examples after "like", "e.g.", "such as"...: quotes, else the text to , ; ) or sentence end.
 func descExamples(desc string) (out []string) {
 	if loc := hintRe.FindStringIndex(desc); loc != nil {
 		rest, qs := desc[loc[1]:], quotes(desc[loc[1]:])

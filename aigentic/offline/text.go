@@ -31,7 +31,9 @@ var (
 	classRes = []*regexp.Regexp{regexp.MustCompile(`\p{Lu}`), regexp.MustCompile(`\p{Ll}|\p{Lo}`), regexp.MustCompile(`\pN`),
 		regexp.MustCompile(`[^\pL\pN\s]`), regexp.MustCompile(`\s`)}
 	unitDescRe = regexp.MustCompile(`(?i)\bin\s+(\pL+)`) // "Delay in seconds."
-	hintRe     = regexp.MustCompile(`(?i)\b(?:like|e\.\s?g\.?,?|eg|such as|for (?:example|instance),?|examples?:)\s+`)
+	// negRe: a negation and the word it negates, in a clause: "do not delete", "no need to cancel", "without any rows".
+	negRe  = regexp.MustCompile(`(?i)\b(?:no|not|never|without|dont|(?:do|does|should|must|wo)n['’]t|exclude|skip|disabled?|off)(?:[ \t]+(?:to|need|ever|even|the|any|an?))*[ \t]+(\pL+)`)
+	hintRe = regexp.MustCompile(`(?i)\b(?:like|e\.\s?g\.?,?|eg|such as|for (?:example|instance),?|examples?:)\s+`)
 	// clauseRe: sentence ends, new lines, ";", "also", ", then", "and what…" (the question word goes with the boundary).
 	clauseRe = regexp.MustCompile(`(?i)[.!?]+\s+|\n+|;\s*|,?\s*\balso\b,?\s*|,?\s+(?:and\s+)?then\s+|,?\s+and\s+(?:what|how|where|when|who|which|is|are|can|could|tell|please)\b`)
 )
@@ -44,8 +46,7 @@ func find(re *regexp.Regexp, s string, g int) (out []tok) {
 	return out
 }
 
-// quotes returns s's quoted texts, each at the range of its quotes (and a space or bracket before or after a
-// single-quoted one).
+// quotes returns s's quoted texts at the range of their quotes (and of a space or bracket around a single-quoted one).
 func quotes(s string) (out []tok) {
 	for _, m := range quoteRe.FindAllStringSubmatchIndex(s, -1) {
 		g := 2 + slices.IndexFunc(m[2:], func(i int) bool { return i >= 0 }) // the alternative that matched
@@ -71,8 +72,7 @@ func words(s string) (out []string) {
 // splitIdent: "get_current_time" and "getCurrentTime" give "get current time".
 func splitIdent(s string) string { return identRe.ReplaceAllString(s, "$1 $2") }
 
-// stem strips English endings (after Porter's step 1, twice) so that researcher/research, writer/write, saved/save,
-// payments/payment meet.
+// stem strips English endings after Porter's step 1, twice: research(er), write(r), save(d), payment(s) meet.
 func stem(w string) string {
 	if len(w) < 4 || strings.IndexFunc(w, func(r rune) bool { return r < 'a' || r > 'z' }) >= 0 {
 		return w
@@ -138,16 +138,16 @@ var (
 	// idWords name identifiers: ABC-123, #1042, ord_7f3a, or "order 1043".
 	idWords = set(`id ids identifier sku code number ref reference serial`, true)
 	// synonyms: words naming one thing, each to its group's first (as stems): a few general ones a request and a tool
-	// may use for each other, and the names of the units (see units).
+	// may use for each other (and cancelled, which the stemmer misses), and the names of the units (see units).
 	synonyms = groups("stock inventory left remaining available", "reason because", "refund reimburse", "delete remove",
-		"price cost", "buy purchase", "kg kgs kilo kilogram", "g gram", "lb lbs pound", "oz ounce", "m meter metre",
-		"cm centimeter centimetre", "mm millimeter millimetre", "km kilometer kilometre", "in inch", "ft foot feet",
-		"mi mile", "ms millisecond", "sec s second", "min minute", "h hr hrs hour", "d day", "wk week")
+		"cancel cancelled", "price cost", "buy purchase", "kg kgs kilo kilogram", "g gram", "lb lbs pound", "oz ounce",
+		"m meter metre", "cm centimeter centimetre", "mm millimeter millimetre", "km kilometer kilometre", "in inch",
+		"ft foot feet", "mi mile", "ms millisecond", "sec s second", "min minute", "h hr hrs hour", "d day", "wk week")
 	// roles: the cue words of a property whose name has one (destination: "to Berlin"); it takes nothing cued for the other.
 	roles = map[string]string{"from": "from", "origin": "from", "source": "from", "departure": "from", "start": "from",
 		"to": "to", "into": "to", "destination": "to", "target": "to", "arrival": "to", "end": "to", "until": "to"}
-	// negations make a boolean property's mention false.
-	negations = set(`no not don't dont without never disable disabled exclude off false skip`, false)
+	// destructive actions undo or destroy: a tool named for one is called only when the message names it (see refused).
+	destructive = set(`delete remove cancel refund drop revoke destroy purge wipe erase terminate void deactivate unsubscribe`, true)
 	// formatWords: the format a string property's words name (keys are stems).
 	formatWords = map[string]string{"email": "email", "mail": "email", "url": "uri", "uri": "uri", "link": "uri", "websit": "uri",
 		"uuid": "uuid", "guid": "uuid", "datetim": "date-time", "timestamp": "date-time", "dat": "date"}
@@ -155,11 +155,10 @@ var (
 
 // clauses splits s into the requests it makes, never inside quotes.
 func clauses(s string) (out []tok) {
-	masked := []byte(s)
+	masked, start := []byte(s), 0
 	for _, q := range quotes(s) {
 		copy(masked[q.start:q.end], strings.Repeat("x", q.end-q.start))
 	}
-	start := 0
 	for _, m := range append(clauseRe.FindAllIndex(masked, -1), []int{len(s), len(s)}) {
 		if t := strings.TrimSpace(s[start:m[0]]); t != "" {
 			a := start + strings.Index(s[start:m[0]], t)

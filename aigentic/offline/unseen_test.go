@@ -121,6 +121,14 @@ var (
 		"cuisine": map[string]any{"type": "string", "enum": []any{"italian", "thai"}}, "query": s("Dish or ingredient.")}, "cuisine")
 )
 
+// Destructive tools, and a read-only one chosen by its nouns.
+var (
+	deleteUserTool = tool("delete_user", "Delete a user account.", map[string]any{"email": with(s("The user's address."), "format", "email")}, "email")
+	refundIDTool   = tool("refund_order", "Refund an order.", map[string]any{"order_id": s("The order ID, like #1042."), "amount": numProp("Amount to refund.")}, "order_id", "amount")
+	forecastTool   = tool("get_weather", "Weather forecast for a city.", map[string]any{"city": s("City name.")}, "city")
+	findOrderTool  = tool("find_order", "Find an order.", map[string]any{"order_id": s("The order ID.")}, "order_id")
+)
+
 // call is an expected tool call: its name and exact arguments.
 type wantCall struct{ name, args string }
 
@@ -264,6 +272,38 @@ func TestUnseenTools(t *testing.T) {
 			nil, []string{"open_issue", "the title (Short summary)"}},
 		{"an optional phrase without a cue is left out", []ai.Tool{recipeTool}, "Find Thai recipes, please.",
 			[]wantCall{{"find_recipes", `{"cuisine":"thai"}`}}, nil},
+		{"a negated action is not called", []ai.Tool{deleteUserTool}, "Do NOT delete alice@example.com.",
+			nil, []string{"I did not call delete_user", "not to delete"}},
+		{"don't negates the action", []ai.Tool{refundIDTool}, "Don't refund order #1042 for $25.",
+			nil, []string{"I did not call refund_order", "not to refund"}},
+		{"never negates a synonym of the action", []ai.Tool{deleteUserTool}, "Never remove alice@example.com, she is the admin.",
+			nil, []string{"I did not call delete_user"}},
+		{"no need to negates the action", []ai.Tool{subTool}, "No need to cancel subscription 3f2b8c1e-9d4a-4e7b-8f21-0a1b2c3d4e5f.",
+			nil, []string{"I did not call cancel_subscription"}},
+		{"without negates the action", []ai.Tool{deleteUserTool}, "Rename alice@example.com without deleting anything.",
+			nil, []string{"I did not call delete_user"}},
+		{"the negated action of a read-only tool, its name's first word", []ai.Tool{stockTool}, "Please don't check stock for ABC-123 yet.",
+			nil, []string{"I did not call check_stock", "not to check"}},
+		{"a value alone does not call a destructive tool", []ai.Tool{deleteUserTool}, "alice@example.com is our new admin.",
+			nil, []string{"I did not call delete_user", "does not ask me to delete"}},
+		{"a value alone does not call a destructive tool among others", []ai.Tool{deleteUserTool, stockTool}, "alice@example.com is our new admin.",
+			nil, []string{"I did not call delete_user"}},
+		{"a destructive tool whose action is named is called", []ai.Tool{deleteUserTool}, "Please delete alice@example.com.",
+			[]wantCall{{"delete_user", `{"email":"alice@example.com"}`}}, nil},
+		{"an obvious form of the action names it", []ai.Tool{deleteUserTool}, "Go ahead with deleting alice@example.com.",
+			[]wantCall{{"delete_user", `{"email":"alice@example.com"}`}}, nil},
+		{"a negation binds its own clause only", []ai.Tool{deleteUserTool, stockTool}, "Don't delete alice@example.com. How many units of ABC-123 are in stock?",
+			[]wantCall{{"check_stock", `{"sku":"ABC-123"}`}}, nil},
+		{"an action negated in any clause is not called", []ai.Tool{deleteUserTool}, "Delete alice@example.com. Do not delete bob@example.com!",
+			nil, []string{"I did not call delete_user", "not to delete"}},
+		{"a read-only tool is still chosen by its nouns", []ai.Tool{deleteUserTool, forecastTool}, "Weather in Paris?",
+			[]wantCall{{"get_weather", `{"city":"Paris"}`}}, nil},
+		{"a form the stemmer misses names the action", []ai.Tool{subTool}, "Cancelling subscription 3f2b8c1e-9d4a-4e7b-8f21-0a1b2c3d4e5f now.",
+			[]wantCall{{"cancel_subscription", `{"subscription_id":"3f2b8c1e-9d4a-4e7b-8f21-0a1b2c3d4e5f"}`}}, nil},
+		{"a failure told is no negation", []ai.Tool{findOrderTool}, "I couldn't find order 1042, can you find it?",
+			[]wantCall{{"find_order", `{"order_id":"1042"}`}}, nil},
+		{"not before another word is no negation of the action", []ai.Tool{stockTool}, "Is ABC-123 not in stock?",
+			[]wantCall{{"check_stock", `{"sku":"ABC-123"}`}}, nil},
 	}
 	if len(cases) < 25 {
 		t.Fatalf("only %d cases", len(cases))
