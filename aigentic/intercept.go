@@ -17,7 +17,9 @@ var ErrHalted = errors.New("aigentic: run halted by an interceptor")
 // HaltError ends a run an Interceptor stopped: it refused a model call or
 // a tool call, or rejected what one returned, or panicked. It names the
 // step, wraps the interceptor's error (its reason), and keeps the work
-// done so far, as *LimitError does.
+// done so far, as *LimitError does. A sub-agent's halt stops its parent's
+// run too, with a *HaltError of the parent's whose Step names the
+// sub-agent (`sub-agent "billing", model call 1`).
 type HaltError struct {
 	// Step is the step refused: "model call 2", `tool "send_email"`.
 	Step string

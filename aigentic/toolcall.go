@@ -215,6 +215,10 @@ func (r *AgentRun) attempts(ctx context.Context, f *toolFrame, t *AgentTool, tc 
 			return ai.ErrorText(fmt.Sprintf("tool %q timed out after %s and was stopped; its work may be incomplete", tc.Name, timeout)), nil
 		}
 		end.ErrorType = errorType(err)
+		if he, ok := errors.AsType[*HaltError](err); ok {
+			r.note(ctx, end)
+			return nil, he // a sub-agent's halt is the run's (delegate)
+		}
 		transient := errors.Is(err, ai.ErrTransient) && !errors.Is(err, ErrToolPanic)
 		if !transient || attempt > r.agent.Retries {
 			end.Exhausted = transient
