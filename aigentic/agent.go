@@ -146,7 +146,11 @@ type Agent struct {
 	// tool's context has ended — the run stopped, or the tool's timeout
 	// passed — before it abandons the call (hook.ToolAbandoned, named by
 	// the *StoppedError); 0 means DefaultStopGrace. A stop thus never
-	// waits on a tool that ignores its context longer than this.
+	// waits on a tool that ignores its context longer than this. A model
+	// call is given the same grace once the run stopped or the attempt's
+	// RetryPolicy.AttemptTimeout passed, then abandoned (its answer
+	// discarded). An Interceptor that ignores its context is waited for:
+	// it must honour it (hook.Interceptor).
 	StopGrace time.Duration
 	// Observers see every step of the agent's runs, read-only, after the
 	// runtime's own (Stats, OpenTelemetry, the trace file, slog, events):

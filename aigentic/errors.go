@@ -191,19 +191,23 @@ func (e *ToolError) Unwrap() error { return e.Err }
 // Is matches ErrRetriesExhausted when the retry budget ran out.
 func (e *ToolError) Is(target error) bool { return target == ErrRetriesExhausted && e.Exhausted }
 
-// PanicError is a recovered panic from a tool.
+// PanicError is a recovered panic from a tool, or from an Interceptor
+// (inside a *HaltError).
 type PanicError struct {
 	// Value is what the tool panicked with.
 	Value any
 	// Stack is the goroutine's stack at the panic.
 	Stack []byte
+	// Interceptor is set when an interceptor panicked, not a tool: the
+	// error then does not match ErrToolPanic.
+	Interceptor bool
 }
 
 // Error implements error.
 func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
 
-// Is matches ErrToolPanic.
-func (e *PanicError) Is(target error) bool { return target == ErrToolPanic }
+// Is matches ErrToolPanic when a tool panicked.
+func (e *PanicError) Is(target error) bool { return target == ErrToolPanic && !e.Interceptor }
 
 // Unwrap returns the panic value when it is an error.
 func (e *PanicError) Unwrap() error {

@@ -14,10 +14,18 @@ import (
 // guardrail, a policy) stopped the run.
 var ErrHalted = errors.New("aigentic: run halted by an interceptor")
 
+// ErrConcurrentNext is matched by the error next returns to an interceptor
+// that calls it while an earlier call of it, for the same model call or
+// tool call, is still running: next may be called again once it returned
+// (to retry, as window.Compactor does), never concurrently.
+var ErrConcurrentNext = errors.New("aigentic: an interceptor called next again while its earlier call was still running")
+
 // HaltError ends a run an Interceptor stopped: it refused a model call or
 // a tool call, or rejected what one returned, or panicked. It names the
 // step, wraps the interceptor's error (its reason), and keeps the work
-// done so far, as *LimitError does.
+// done so far, as *LimitError does. A sub-agent's halt stops its parent's
+// run too, with a *HaltError of the parent's whose Step names the
+// sub-agent (`sub-agent "billing", model call 1`).
 type HaltError struct {
 	// Step is the step refused: "model call 2", `tool "send_email"`.
 	Step string
@@ -48,8 +56,8 @@ func (r *AgentRun) chain() {
 	if len(ics) == 0 {
 		return
 	}
-	model := hook.ModelNext(r.modelAttempts)
-	tool := hook.ToolNext(r.answerTool)
+	model := hook.ModelNext(r.modelOnce)
+	tool := hook.ToolNext(r.toolOnce)
 	for i := len(ics) - 1; i >= 0; i-- {
 		ic, mnext, tnext := ics[i], model, tool
 		if ic == nil {
@@ -67,10 +75,20 @@ func (r *AgentRun) chain() {
 	r.modelNext, r.toolNext = model, tool
 }
 
+// modelOnce is the innermost step of the model chain: modelAttempts,
+// refused with ErrConcurrentNext while an earlier call of it still runs.
+func (r *AgentRun) modelOnce(ctx context.Context, call *hook.ModelCall) (*ai.Response, error) {
+	if !r.inModel.CompareAndSwap(false, true) {
+		return nil, fmt.Errorf("%w: model call %d", ErrConcurrentNext, call.Call)
+	}
+	defer r.inModel.Store(false)
+	return r.modelAttempts(ctx, call)
+}
+
 // recoverInterceptor turns an interceptor's panic into a *PanicError.
 func recoverInterceptor(err *error) {
 	if v := recover(); v != nil {
-		*err = &PanicError{Value: v, Stack: debug.Stack()}
+		*err = &PanicError{Value: v, Stack: debug.Stack(), Interceptor: true}
 	}
 }
 

@@ -2,6 +2,7 @@ package aigentic
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -23,7 +24,11 @@ func (r *AgentRun) callModel() (*ai.Response, error) {
 		r.mcall.Request.OnDelta = r.onDelta
 	}
 	if r.modelNext == nil {
-		return r.modelAttempts(r.ctx, &r.mcall)
+		resp, err := r.modelAttempts(r.ctx, &r.mcall)
+		if err != nil {
+			return nil, err
+		}
+		return r.unlessStopped(resp)
 	}
 	r.innerErr = nil
 	resp, err := r.modelNext(r.ctx, &r.mcall)
@@ -33,7 +38,53 @@ func (r *AgentRun) callModel() (*ai.Response, error) {
 	if err != nil {
 		return nil, r.halted(err, r.innerErr, "model call "+strconv.Itoa(r.mcall.Call))
 	}
+	return r.unlessStopped(resp)
+}
+
+// unlessStopped returns resp, or a *StoppedError when the run was stopped
+// while the model (or an interceptor) answered: an answer that comes after
+// Cancel, Wait's timeout or the context's end does not make the run a
+// success.
+func (r *AgentRun) unlessStopped(resp *ai.Response) (*ai.Response, error) {
+	if r.ctx.Err() != nil {
+		return nil, stopped(r.ctx, "model call "+strconv.Itoa(r.ownCalls))
+	}
 	return resp, nil
+}
+
+// generate calls the model in ctx. When something can stop the run, or
+// the attempt has a timeout, the call runs in a goroutine of its own, as a
+// tool's does (execTool): once ctx ends, the model gets Agent.StopGrace
+// to return, after which the call is abandoned — its answer, if it comes,
+// discarded — and generate returns ctx's error, so a stop never waits on
+// a model that ignores its context. A call nothing can stop runs here.
+func (r *AgentRun) generate(ctx context.Context, req ai.Request) (*ai.Response, error) {
+	if !r.stoppable && r.policy.AttemptTimeout <= 0 {
+		return r.agent.Model.Generate(ctx, req)
+	}
+	type answer struct {
+		resp *ai.Response
+		err  error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		resp, err := r.agent.Model.Generate(ctx, req)
+		done <- answer{resp, err}
+	}()
+	select {
+	case a := <-done:
+		return a.resp, a.err
+	case <-ctx.Done():
+	}
+	grace := r.stopGrace()
+	timer := graceTimer(grace)
+	defer timer.Stop()
+	select {
+	case a := <-done:
+		return a.resp, a.err
+	case <-timer.C:
+	}
+	return nil, fmt.Errorf("%w: the model did not return within %s of its context's end; the call was abandoned", ctx.Err(), grace)
 }
 
 // modelAttempts sends call.Request, retrying transient failures within
@@ -42,6 +93,10 @@ func (r *AgentRun) callModel() (*ai.Response, error) {
 func (r *AgentRun) modelAttempts(ctx context.Context, call *hook.ModelCall) (resp *ai.Response, err error) {
 	defer func() { r.innerErr = err }()
 	n := call.Call
+	if len(call.Request.Messages) == 0 {
+		// Only an interceptor can leave a request empty; no server takes one.
+		return nil, &ModelCallError{Call: n, Err: errors.New("the request has no messages: an interceptor removed them all")}
+	}
 	for attempt := 1; ; attempt++ {
 		if r.ctx.Err() != nil {
 			return nil, stopped(r.ctx, "model call "+strconv.Itoa(n))
@@ -58,7 +113,7 @@ func (r *AgentRun) modelAttempts(ctx context.Context, call *hook.ModelCall) (res
 			actx, cancel = context.WithTimeout(mctx, r.policy.AttemptTimeout)
 		}
 		start := r.now()
-		resp, err := r.agent.Model.Generate(actx, call.Request)
+		resp, err := r.generate(actx, call.Request)
 		d := r.elapsed(start, r.now())
 		if cancel != nil {
 			cancel()

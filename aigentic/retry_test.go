@@ -7,6 +7,7 @@ import (
 	"net"
 	"reflect"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/internal/runtest"
 )
 
 func TestRetryPolicyDelayGrowsAndCaps(t *testing.T) {
@@ -153,6 +155,24 @@ func TestAttemptTimeoutRetried(t *testing.T) {
 	var se *aigentic.StoppedError
 	if errors.As(err, &se) {
 		t.Fatalf("an attempt timeout is not a stopped run: %v", err)
+	}
+
+	// A model that ignores its context is abandoned StopGrace after the
+	// attempt's timeout, and the attempt retried.
+	release := make(chan struct{})
+	defer close(release)
+	var calls atomic.Int32
+	deaf := &runtest.FuncModel{Fn: func(ctx context.Context, req ai.Request) (*ai.Response, error) {
+		if calls.Add(1) == 1 {
+			<-release
+		}
+		return &ai.Response{Message: ai.Message{Role: ai.RoleAssistant, Content: "fast"}}, nil
+	}}
+	within(t, 5*time.Second, func() {
+		got, err = aigentic.Agent{Model: deaf, Logger: discardLogger(), Retries: 1, RetryPolicy: pol, StopGrace: time.Millisecond}.Execute("hi")
+	})
+	if err != nil || got != "fast" || calls.Load() != 2 {
+		t.Fatalf("run on a model deaf to the attempt timeout = %q, %v after %d calls; want the second attempt's answer", got, err, calls.Load())
 	}
 }
 

@@ -110,6 +110,10 @@ type runState struct {
 	// interceptor that passes it on does not halt the run (a tool call's
 	// is in its frame).
 	innerErr error
+	// inModel is set while the innermost model call runs under
+	// interceptors: a second, concurrent call of next is refused
+	// (modelOnce).
+	inModel atomic.Bool
 
 	mu        sync.Mutex
 	stats     Stats

@@ -112,6 +112,13 @@ func (r *AgentRun) delegate(sub Agent, input string) (*ai.ToolResult, error) {
 		if r.ctx.Err() != nil {
 			return nil, child.err
 		}
+		if he, ok := errors.AsType[*HaltError](child.err); ok {
+			// An interceptor (a guard) stopped the sub-agent: it stops the
+			// whole run, as it would have stopped this one. Handed to the
+			// model as a tool error, the refusal could be routed around.
+			return nil, &HaltError{Step: fmt.Sprintf("sub-agent %q, %s", sub.Name, he.Step), Err: he.Err,
+				Transcript: r.transcript(), Partial: r.partial()}
+		}
 		if le, ok := errors.AsType[*LimitError](child.err); ok {
 			return ai.ErrorText(handoff(sub.Name, le)), nil
 		}

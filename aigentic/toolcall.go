@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -20,6 +21,9 @@ type toolFrame struct {
 	// innerErr is what answerTool last returned for the call: an
 	// interceptor that passes it on does not halt the run.
 	innerErr error
+	// inNext is set while the innermost step runs under interceptors: a
+	// second, concurrent call of next is refused (toolOnce).
+	inNext atomic.Bool
 	// tool is the call's tool as offered to the model (nil: none).
 	tool    *ai.Tool
 	started time.Time
@@ -128,15 +132,34 @@ func (r *AgentRun) frameOf(ctx context.Context) *toolFrame {
 	return r.frame()
 }
 
+// frameFor is the frame of call: the one-at-a-time turn's, or, for a
+// parallel turn's call or an interceptor's copy, the one in ctx.
+func (r *AgentRun) frameFor(ctx context.Context, call *hook.ToolCall) *toolFrame {
+	if call == &r.seq.call {
+		return &r.seq
+	}
+	return r.frameOf(ctx)
+}
+
+// toolOnce is the innermost step of the tool chain: answerTool, refused
+// with ErrConcurrentNext while an earlier call of it for the same tool call
+// still runs — the runtime's steps for one call cannot run twice at once.
+// Called again after it returned (an interceptor's retry), it runs again.
+func (r *AgentRun) toolOnce(ctx context.Context, call *hook.ToolCall) (*ai.ToolResult, error) {
+	f := r.frameFor(ctx, call)
+	if !f.inNext.CompareAndSwap(false, true) {
+		return nil, fmt.Errorf("%w: tool %q", ErrConcurrentNext, call.Name)
+	}
+	defer f.inNext.Store(false)
+	return r.answerTool(ctx, call)
+}
+
 // answerTool validates the call's arguments, asks for approval when the
 // tool needs it, and runs the tool (retrying transient failures, within
 // its timeout). It is the innermost step of the tool call chain; ctx is
 // the call's context.
 func (r *AgentRun) answerTool(ctx context.Context, call *hook.ToolCall) (res *ai.ToolResult, err error) {
-	f := &r.seq
-	if call != &f.call {
-		f = r.frameOf(ctx) // a parallel turn's call, or an interceptor's copy
-	}
+	f := r.frameFor(ctx, call)
 	defer func() { f.innerErr = err }()
 	tc := call.ToolCall
 	idx := r.toolIndex(tc.Name)
@@ -215,6 +238,10 @@ func (r *AgentRun) attempts(ctx context.Context, f *toolFrame, t *AgentTool, tc 
 			return ai.ErrorText(fmt.Sprintf("tool %q timed out after %s and was stopped; its work may be incomplete", tc.Name, timeout)), nil
 		}
 		end.ErrorType = errorType(err)
+		if he, ok := errors.AsType[*HaltError](err); ok {
+			r.note(ctx, end)
+			return nil, he // a sub-agent's halt is the run's (delegate)
+		}
 		transient := errors.Is(err, ai.ErrTransient) && !errors.Is(err, ErrToolPanic)
 		if !transient || attempt > r.agent.Retries {
 			end.Exhausted = transient

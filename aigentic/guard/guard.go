@@ -41,7 +41,8 @@
 //
 // Sub-agents without interceptors of their own inherit their parent's
 // Guards, so their input (the task delegated to them), their answers and
-// their tools' results are checked too.
+// their tools' results are checked too; a trip there stops the whole run,
+// not only the sub-agent's.
 //
 // With Agent.Stream, the answer's text streams before it is complete: an
 // output guard decides what the run returns, not what has been streamed,

@@ -100,7 +100,12 @@ func (f ObserverFunc) Observe(ctx context.Context, step Step) context.Context { 
 // *aigentic.HaltError wrapping it, the transcript so far kept. An error
 // next returned, passed on (wrapped or not), ends the run as it would have
 // without the interceptor. A panic is recovered and halts the run the
-// same way, wrapping an *aigentic.PanicError.
+// same way, wrapping an *aigentic.PanicError (its Interceptor set).
+//
+// next may be called again once it returned — to retry, as
+// window.Compactor does after a context-length refusal — but not while an
+// earlier call of it for the same step still runs: that call returns an
+// error wrapping aigentic.ErrConcurrentNext, and the step is not run.
 //
 // Interceptors run in order: the first one given is the outermost, so it
 // sees the request first and the response last. They run on the run's

@@ -185,17 +185,28 @@ func TestInterceptorPassesStepErrorsOn(t *testing.T) {
 	}
 }
 
-// A panic in an interceptor halts the run with a *PanicError inside.
+// A panic in an interceptor halts the run with a *PanicError inside,
+// marked as the interceptor's: it is not a tool's panic (ErrToolPanic).
 func TestPanickingInterceptorHalts(t *testing.T) {
-	bad := hook.Funcs{Tool: func(context.Context, *hook.ToolCall, hook.ToolNext) (*ai.ToolResult, error) {
-		panic("interceptor bug")
-	}}
-	model := aitest.NewScripted(aitest.CallTools(aitest.Call("noop", `{}`)), aitest.Reply("never"))
-	noop := aigentic.AgentTool{Name: "noop", Execute: func(*aigentic.AgentRun, map[string]any) (*ai.ToolResult, error) { return ai.Text("ok"), nil }}
-	_, err := aigentic.Agent{Model: model, Logger: quiet(), AgentTools: []aigentic.AgentTool{noop}, Interceptors: []aigentic.Interceptor{bad}}.Execute("go")
-	var he *aigentic.HaltError
-	if !errors.As(err, &he) || !errors.Is(err, aigentic.ErrToolPanic) || he.Step != `tool "noop"` {
-		t.Fatalf("err = %v", err)
+	for _, c := range []struct {
+		step string
+		bad  hook.Funcs
+	}{
+		{`tool "noop"`, hook.Funcs{Tool: func(context.Context, *hook.ToolCall, hook.ToolNext) (*ai.ToolResult, error) {
+			panic("interceptor bug")
+		}}},
+		{"model call 1", hook.Funcs{Model: func(context.Context, *hook.ModelCall, hook.ModelNext) (*ai.Response, error) {
+			panic("interceptor bug")
+		}}},
+	} {
+		model := aitest.NewScripted(aitest.CallTools(aitest.Call("noop", `{}`)), aitest.Reply("never"))
+		noop := aigentic.AgentTool{Name: "noop", Execute: func(*aigentic.AgentRun, map[string]any) (*ai.ToolResult, error) { return ai.Text("ok"), nil }}
+		_, err := aigentic.Agent{Model: model, Logger: quiet(), AgentTools: []aigentic.AgentTool{noop}, Interceptors: []aigentic.Interceptor{c.bad}}.Execute("go")
+		var he *aigentic.HaltError
+		var pe *aigentic.PanicError
+		if !errors.As(err, &he) || !errors.As(err, &pe) || !pe.Interceptor || errors.Is(err, aigentic.ErrToolPanic) || he.Step != c.step {
+			t.Fatalf("%s: err = %v; want a *HaltError at the step wrapping the interceptor's *PanicError", c.step, err)
+		}
 	}
 }
 

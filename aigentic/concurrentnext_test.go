@@ -1,0 +1,94 @@
+package aigentic_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/internal/runtest"
+)
+
+// hedge calls next, and while that call runs (entered is closed once it
+// is inside), calls it again: the second call must be refused with
+// ErrConcurrentNext, not run the runtime's steps twice at once.
+func hedge[C any, R any](entered <-chan struct{}, release chan<- struct{}, second *error,
+	next func(context.Context, C) (R, error)) func(context.Context, C) (R, error) {
+	return func(ctx context.Context, call C) (R, error) {
+		type out struct {
+			r   R
+			err error
+		}
+		first := make(chan out, 1)
+		go func() {
+			r, err := next(ctx, call)
+			first <- out{r, err}
+		}()
+		<-entered
+		_, *second = next(ctx, call)
+		close(release)
+		o := <-first
+		return o.r, o.err
+	}
+}
+
+func TestConcurrentNextIsRefused(t *testing.T) {
+	t.Run("model", func(t *testing.T) {
+		entered, release := make(chan struct{}), make(chan struct{})
+		model := &runtest.FuncModel{Fn: func(ctx context.Context, req ai.Request) (*ai.Response, error) {
+			close(entered)
+			<-release
+			return &ai.Response{Message: ai.Message{Role: ai.RoleAssistant, Content: "ok"}}, nil
+		}}
+		var second error
+		ic := hook.Funcs{Model: func(ctx context.Context, call *hook.ModelCall, next hook.ModelNext) (*ai.Response, error) {
+			return hedge(entered, release, &second, func(ctx context.Context, c *hook.ModelCall) (*ai.Response, error) { return next(ctx, c) })(ctx, call)
+		}}
+		answer, err := aigentic.Agent{Model: model, Logger: discardLogger(), Interceptors: []aigentic.Interceptor{ic}}.Execute("hi")
+		if err != nil || answer != "ok" || !errors.Is(second, aigentic.ErrConcurrentNext) {
+			t.Fatalf("run = %q, %v; the concurrent call got %v, want ErrConcurrentNext", answer, err, second)
+		}
+	})
+	t.Run("tool", func(t *testing.T) {
+		entered, release := make(chan struct{}), make(chan struct{})
+		ran := 0
+		tool := aigentic.AgentTool{Name: "slow", Execute: func(*aigentic.AgentRun, map[string]any) (*ai.ToolResult, error) {
+			ran++
+			close(entered)
+			<-release
+			return ai.Text("done"), nil
+		}}
+		var second error
+		ic := hook.Funcs{Tool: func(ctx context.Context, call *hook.ToolCall, next hook.ToolNext) (*ai.ToolResult, error) {
+			return hedge(entered, release, &second, func(ctx context.Context, c *hook.ToolCall) (*ai.ToolResult, error) { return next(ctx, c) })(ctx, call)
+		}}
+		model := aitest.NewScripted(aitest.CallTools(aitest.Call("slow", `{}`)), aitest.Reply("ok"))
+		answer, err := aigentic.Agent{Model: model, Logger: discardLogger(), AgentTools: []aigentic.AgentTool{tool},
+			Interceptors: []aigentic.Interceptor{ic}}.Execute("hi")
+		if err != nil || answer != "ok" || ran != 1 || !errors.Is(second, aigentic.ErrConcurrentNext) {
+			t.Fatalf("run = %q, %v, tool ran %d times; the concurrent call got %v, want ErrConcurrentNext", answer, err, ran, second)
+		}
+	})
+}
+
+// An interceptor that leaves the request with no messages gets a clear
+// error, not a panic in an observer that shows the last message.
+func TestEmptyRequestFromAnInterceptor(t *testing.T) {
+	empty := hook.Funcs{Model: func(ctx context.Context, call *hook.ModelCall, next hook.ModelNext) (*ai.Response, error) {
+		call.Request.Messages = nil
+		return next(ctx, call)
+	}}
+	model := aitest.NewScripted(aitest.Reply("never"))
+	run, err := aigentic.Agent{Model: model, Logger: discardLogger(), Interceptors: []aigentic.Interceptor{empty}}.Start("hi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, run)
+	_, err = run.Wait(0)
+	if _, ok := errors.AsType[*aigentic.ModelCallError](err); !ok || model.Calls() != 0 {
+		t.Fatalf("Wait = %v after %d model calls; want a *ModelCallError before any", err, model.Calls())
+	}
+}
