@@ -92,3 +92,21 @@ func TestEmptyRequestFromAnInterceptor(t *testing.T) {
 		t.Fatalf("Wait = %v after %d model calls; want a *ModelCallError before any", err, model.Calls())
 	}
 }
+
+// An observer that returns a context it already ended does not fail the
+// run: the run goes on in the context it gave.
+func TestObserverReturningAnEndedContextIsIgnored(t *testing.T) {
+	ender := hook.ObserverFunc(func(ctx context.Context, s hook.Step) context.Context {
+		if _, ok := s.(*hook.ModelStart); ok {
+			ended, cancel := context.WithCancel(ctx)
+			cancel()
+			return ended
+		}
+		return ctx
+	})
+	model := aitest.NewScripted(aitest.Reply("ok"))
+	answer, err := aigentic.Agent{Model: model, Logger: discardLogger(), Observers: []aigentic.Observer{ender}}.Execute("hi")
+	if err != nil || answer != "ok" {
+		t.Fatalf("run = %q, %v; an observer must not fail it", answer, err)
+	}
+}
