@@ -110,3 +110,31 @@ func TestObserverReturningAnEndedContextIsIgnored(t *testing.T) {
 		t.Fatalf("run = %q, %v; an observer must not fail it", answer, err)
 	}
 }
+
+// Decisions an interceptor reports count in the run's Stats: compactions
+// with the tokens they saved (never negative), fallbacks.
+func TestDecisionsCountInStats(t *testing.T) {
+	report := hook.Funcs{Model: func(ctx context.Context, call *hook.ModelCall, next hook.ModelNext) (*ai.Response, error) {
+		for _, d := range []hook.Decision{
+			{By: "test", Action: "compact", TokensBefore: 100, TokensAfter: 40},
+			{By: "test", Action: "compact", TokensBefore: 10, TokensAfter: 30}, // grew: saves nothing
+			{By: "test", Action: "fallback"},
+			{By: "test", Action: "pass"},
+		} {
+			d.Run = call.Run
+			call.Run.Report(ctx, &d)
+		}
+		return next(ctx, call)
+	}}
+	run, err := aigentic.Agent{Model: aitest.NewScripted(aitest.Reply("ok")), Logger: discardLogger(), Interceptors: []aigentic.Interceptor{report}}.Start("hi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, run)
+	if _, err := run.Wait(0); err != nil {
+		t.Fatal(err)
+	}
+	if st := run.Stats(); st.Compactions != 2 || st.CompactedTokens != 60 || st.Fallbacks != 1 {
+		t.Fatalf("stats: %d compactions saving %d tokens, %d fallbacks; want 2, 60, 1", st.Compactions, st.CompactedTokens, st.Fallbacks)
+	}
+}
