@@ -1,5 +1,9 @@
 package aigentic_test
 
+// The seam's contract at its edges: interceptors that call next
+// concurrently or empty the request, observers that end their context,
+// decisions an interceptor reports.
+
 import (
 	"context"
 	"errors"
