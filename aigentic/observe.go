@@ -155,7 +155,9 @@ func (g *guardedObserver) Observe(ctx context.Context, s hook.Step) (out context
 		}
 	}()
 	out = g.o.Observe(ctx, s)
-	if out == nil {
+	if out == nil || out.Err() != nil && ctx.Err() == nil {
+		// An observer never fails the run: a context it ended is not
+		// passed on (its values would be, its cancellation may not).
 		out = ctx
 	}
 	return out

@@ -66,7 +66,10 @@ import (
 //     other step the returned context is ignored; return ctx.
 //   - An observer never fails the run. A panic in one is recovered, logged
 //     once at Error on the run's logger with its stack, and that observer
-//     sees nothing more of that run.
+//     sees nothing more of that run. A context it returns carries values,
+//     not cancellation: one already ended is ignored (the run goes on in
+//     the context it gave); one it cancels later would stop the step, so
+//     derive with context.WithValue or a tracer, never WithCancel.
 //
 // One Observer value serves every run of its agents, concurrently: keep
 // per-run state in the context, not in the observer.

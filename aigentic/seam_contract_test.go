@@ -1,5 +1,9 @@
 package aigentic_test
 
+// The seam's contract at its edges: interceptors that call next
+// concurrently or empty the request, observers that end their context,
+// decisions an interceptor reports.
+
 import (
 	"context"
 	"errors"
@@ -90,5 +94,51 @@ func TestEmptyRequestFromAnInterceptor(t *testing.T) {
 	_, err = run.Wait(0)
 	if _, ok := errors.AsType[*aigentic.ModelCallError](err); !ok || model.Calls() != 0 {
 		t.Fatalf("Wait = %v after %d model calls; want a *ModelCallError before any", err, model.Calls())
+	}
+}
+
+// An observer that returns a context it already ended does not fail the
+// run: the run goes on in the context it gave.
+func TestObserverReturningAnEndedContextIsIgnored(t *testing.T) {
+	ender := hook.ObserverFunc(func(ctx context.Context, s hook.Step) context.Context {
+		if _, ok := s.(*hook.ModelStart); ok {
+			ended, cancel := context.WithCancel(ctx)
+			cancel()
+			return ended
+		}
+		return ctx
+	})
+	model := aitest.NewScripted(aitest.Reply("ok"))
+	answer, err := aigentic.Agent{Model: model, Logger: discardLogger(), Observers: []aigentic.Observer{ender}}.Execute("hi")
+	if err != nil || answer != "ok" {
+		t.Fatalf("run = %q, %v; an observer must not fail it", answer, err)
+	}
+}
+
+// Decisions an interceptor reports count in the run's Stats: compactions
+// with the tokens they saved (never negative), fallbacks.
+func TestDecisionsCountInStats(t *testing.T) {
+	report := hook.Funcs{Model: func(ctx context.Context, call *hook.ModelCall, next hook.ModelNext) (*ai.Response, error) {
+		for _, d := range []hook.Decision{
+			{By: "test", Action: "compact", TokensBefore: 100, TokensAfter: 40},
+			{By: "test", Action: "compact", TokensBefore: 10, TokensAfter: 30}, // grew: saves nothing
+			{By: "test", Action: "fallback"},
+			{By: "test", Action: "pass"},
+		} {
+			d.Run = call.Run
+			call.Run.Report(ctx, &d)
+		}
+		return next(ctx, call)
+	}}
+	run, err := aigentic.Agent{Model: aitest.NewScripted(aitest.Reply("ok")), Logger: discardLogger(), Interceptors: []aigentic.Interceptor{report}}.Start("hi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, run)
+	if _, err := run.Wait(0); err != nil {
+		t.Fatal(err)
+	}
+	if st := run.Stats(); st.Compactions != 2 || st.CompactedTokens != 60 || st.Fallbacks != 1 {
+		t.Fatalf("stats: %d compactions saving %d tokens, %d fallbacks; want 2, 60, 1", st.Compactions, st.CompactedTokens, st.Fallbacks)
 	}
 }
