@@ -148,16 +148,30 @@
 //     non-JSON body (a proxy's) gives a short plain-text Message, HTML none.
 //   - Only the first [MaxErrorBody] bytes (1 MiB) of an HTTP error body
 //     are read; a longer one is cut, the error matches [ErrErrorBodyCut]
-//     and its Message says so.
+//     and its Message says so. A server's error message longer than
+//     [MaxErrorMessage] (4 KiB) is cut in the Message, on a UTF-8
+//     boundary, and marked; the code and the structured errors are read
+//     from the whole of it.
+//   - A success body is read to a cap — [DefaultMaxResponseBody] (16 MiB)
+//     for a JSON answer, [DefaultMaxStreamBody] (128 MiB) for a stream's
+//     total; [WithMaxResponseBody], [WithMaxStreamBody] — and cut there
+//     while it is read: a permanent error matching [ErrResponseTooLarge].
+//   - A redirect (HTTP 3xx) is not followed: a permanent error matching
+//     [ErrRedirected], whose message gives the status and where the
+//     Location points, as scheme and host only (its path and query may
+//     hold a token).
 //   - Network failures — connection refused or reset, timeouts, DNS — are
 //     transient and match [ErrUnreachable] when no HTTP answer arrived; the
 //     message names the server's host and port ("cannot reach the server
-//     at 127.0.0.1:8080: connection refused"). A body cut short
-//     (unexpected EOF) is transient too.
+//     at 127.0.0.1:8080: connection refused"). A server that took the
+//     request and sent nothing before a transport timeout was reached: the
+//     message says it "did not answer in time" (still [ErrUnreachable]).
+//     A body cut short (unexpected EOF) is transient too.
 //   - A 200 whose JSON is malformed, or that holds no choices, is transient
 //     ([ErrMalformedResponse]): it is what a proxy or an overloaded server
 //     cutting a body short produces, and the retry budget bounds it. A 200
-//     that is not JSON at all (an HTML page: a wrong base URL) is permanent.
+//     that is not JSON at all (an HTML page, a body with no Content-Type: a
+//     wrong base URL) or is empty is permanent, and the message says which.
 //   - A stream that ends before the choice's finish_reason arrives, cleanly
 //     or not, is transient ([ErrTruncatedStream]); the partial text is not
 //     returned as an answer. A stream is complete once its finish_reason
@@ -171,6 +185,8 @@
 //   - When the caller's context ends, the error wraps ctx.Err(), so
 //     errors.Is(err, context.Canceled) or context.DeadlineExceeded holds; a
 //     deadline is transient (an attempt timeout), a cancellation permanent.
+//     A deadline that passed while the server held the request says so
+//     ("did not answer before the deadline").
 //
 // The API key never appears in an error: messages are built by this
 // package, every text taken from a server or a transport error is redacted
@@ -212,7 +228,9 @@
 // concurrent agents open a connection for most requests: 0.78 per request
 // for 2,000 concurrent runs against 0.17, BenchmarkConnectionsPerRequest)
 // and timeouts for dialing, the TLS handshake and the response headers,
-// but none for the whole request, which would cut a long stream.
+// but none for the whole request, which would cut a long stream. It
+// follows no redirect ([ErrRedirected]), nor does a client given with
+// [WithHTTPClient] unless it sets its own CheckRedirect.
 //
 // # Ping
 //

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"syscall"
@@ -35,7 +36,10 @@ var (
 	// lacks access. It is permanent.
 	ErrUnauthorized = errors.New("openai: unauthorized")
 	// ErrUnreachable marks a failure with no HTTP answer: connection
-	// refused or reset, DNS failure, network timeout. It is transient.
+	// refused or reset, DNS failure, a connection that timed out, or a
+	// server that took the request and sent no answer before a transport
+	// timeout (its message then says the server did not answer in time).
+	// It is transient.
 	ErrUnreachable = errors.New("openai: server unreachable")
 	// ErrTruncatedStream marks a stream that ended before its finish
 	// reason. It is transient.
@@ -70,6 +74,20 @@ var (
 	// reverse. It is permanent; the message names what came and the
 	// option that chooses the other API.
 	ErrWrongAPI = errors.New("openai: the answer is in the other API's shape")
+	// ErrResponseTooLarge marks a success answer whose body passed its
+	// cap: [DefaultMaxResponseBody] for a JSON answer, [DefaultMaxStreamBody]
+	// for an event stream's total (or [WithMaxResponseBody],
+	// [WithMaxStreamBody]). The body is cut while it is read and the
+	// partial answer discarded. It is permanent: the same request would
+	// get the same answer again.
+	ErrResponseTooLarge = errors.New("openai: response body too large")
+	// ErrRedirected marks an HTTP 3xx answer: the server redirected the
+	// request elsewhere. Redirects are not followed (unless a client given
+	// with [WithHTTPClient] sets its own CheckRedirect): a POST redirected
+	// by 301 or 302 becomes a GET without its body, and the API key must
+	// not follow the request to another server. It is permanent: set the
+	// base URL to where the server points.
+	ErrRedirected = errors.New("openai: the server redirected the request")
 	// ErrRejectedField is matched by a [*RejectedFieldError]: the server
 	// refused an optional request field this package sent (HTTP 400 or
 	// 422 naming it as unknown or unsupported). It is permanent; the error
@@ -106,7 +124,30 @@ func contextError(ctxErr error) *ai.ModelError {
 // classify turns any failure of the SDK call into a *ai.ModelError.
 func (m *Model) classify(ctx context.Context, err error, x *exchange) *ai.ModelError {
 	if ctxErr := ctx.Err(); ctxErr != nil {
-		return contextError(ctxErr)
+		me := contextError(ctxErr)
+		if me.Transient && x.waiting() {
+			// The server took the request and said nothing before the
+			// deadline: it was reached.
+			me.Message = fmt.Sprintf("request timed out: the server at %s took the request and did not answer before the deadline", x.host)
+		}
+		return me
+	}
+	if x.tooLarge() {
+		return m.tooLarge(x)
+	}
+	if x != nil && x.answered && x.status >= 300 && x.status < 400 {
+		return m.redirected(x)
+	}
+	if x != nil && !x.answered {
+		// A client that follows redirects (its own CheckRedirect) met the
+		// SDK's refusal to send the request outside the base URL.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			if to, perr := url.Parse(ue.URL); perr == nil && to.Host != "" && to.Host != x.host {
+				x.redirect = origin(to)
+				return m.redirected(x)
+			}
+		}
 	}
 	var apiErr *oai.Error
 	if errors.As(err, &apiErr) {
@@ -137,6 +178,14 @@ func (m *Model) classify(ctx context.Context, err error, x *exchange) *ai.ModelE
 				Err:        r.wrap(ErrMalformedResponse, err, "malformed JSON: %v", err),
 			}
 		}
+		if x.emptyBody() {
+			return m.notJSON(x, err) // read to its end: nothing was cut
+		}
+		if _, netFail := networkFailure(err); x.body != nil && x.body.eof && !netFail && !sdkDecodes(x.contentType()) {
+			// Read whole, and still not an answer: the SDK decodes only
+			// an application/json (or +json) body.
+			return m.notJSON(x, err)
+		}
 	}
 	if what, ok := networkFailure(err); ok {
 		me := &ai.ModelError{Provider: providerName, Transient: true}
@@ -151,6 +200,10 @@ func (m *Model) classify(ctx context.Context, err error, x *exchange) *ai.ModelE
 				server += " at " + x.host
 			}
 			me.Message = "cannot reach " + server + ": " + what
+			if x.waiting() && what == "network timeout" {
+				// Connected, request written, no answer: it was reached.
+				me.Message = server + " took the request and did not answer in time (network timeout waiting for its response)"
+			}
 			me.Err = r.wrap(ErrUnreachable, err, "%s", me.Message)
 		}
 		return me
@@ -165,8 +218,8 @@ func (m *Model) classify(ctx context.Context, err error, x *exchange) *ai.ModelE
 	}
 	return &ai.ModelError{
 		Provider: providerName,
-		Message:  r.clean(err.Error()),
-		Err:      r.wrap(nil, err, "%v", err),
+		Message:  clipMessage(r.clean(err.Error())),
+		Err:      r.wrap(nil, err, "%s", clipMessage(r.clean(err.Error()))),
 	}
 }
 
@@ -203,8 +256,8 @@ func (m *Model) statusError(apiErr *oai.Error, x *exchange) *ai.ModelError {
 	me := &ai.ModelError{
 		Provider:   providerName,
 		StatusCode: status,
-		Code:       r.clean(code),
-		Message:    r.clean(msg),
+		Code:       clipMessage(r.clean(code)),
+		Message:    clipMessage(r.clean(msg)),
 		Transient:  transientError(status, errCode, errType, msg, header),
 	}
 	if me.Transient {

@@ -4,6 +4,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/http/httptrace"
 	"strings"
 )
 
@@ -11,12 +12,19 @@ import (
 type exchange struct {
 	optional []string // the optional request fields sent, for a rejection
 	host     string   // the server's host:port, for an unreachable one
+	from     string   // the request's scheme://host, for a redirect
 	sent     bool     // the request reached the transport
 	answered bool     // a response (any status) came back
 	status   int
 	header   http.Header
 	cut      *cappedBody // the error body, when it was capped
 	res      *http.Response
+
+	stream   bool         // a streaming request: limit caps the stream
+	limit    int64        // the cap of a success body; 0: the default
+	body     *limitedBody // the success body, as read
+	redirect string       // a 3xx's Location, as scheme://host
+	trace    *connTrace   // how far the request got
 }
 
 // middleware records the exchange; it runs on the calling goroutine.
@@ -24,20 +32,63 @@ func (x *exchange) middleware(req *http.Request, next func(*http.Request) (*http
 	x.sent = true
 	if req.URL != nil {
 		x.host = req.URL.Host // never the userinfo: that is not part of Host
+		x.from = origin(req.URL)
 	}
+	x.trace = &connTrace{}
+	t := x.trace
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), &httptrace.ClientTrace{
+		GotConn:      func(httptrace.GotConnInfo) { t.gotConn.Store(true) },
+		WroteRequest: func(w httptrace.WroteRequestInfo) { t.wrote.Store(w.Err == nil) },
+	}))
 	res, err := next(req)
 	if res != nil {
 		x.answered = true
 		x.status = res.StatusCode
 		x.header = res.Header.Clone()
-		x.res = res
-		if res.StatusCode >= 400 && res.Body != nil {
+		switch {
+		case res.StatusCode >= 300 && res.StatusCode < 400:
+			// Not followed (noRedirects): say where it pointed, and end
+			// the exchange here, before the SDK reads the body as an
+			// answer.
+			x.redirect = redirectTarget(req.URL, res.Header.Get("Location"))
+			if res.Body != nil {
+				_ = res.Body.Close()
+			}
+			return nil, errRedirectAnswer
+		case res.StatusCode >= 400 && res.Body != nil:
 			// The SDK reads an error body whole: cap it first.
 			x.cut = &cappedBody{rc: res.Body, left: MaxErrorBody}
 			res.Body = x.cut
+		case res.Body != nil:
+			// A success body: cut at its cap while it is read.
+			limit := x.limit
+			if limit <= 0 {
+				limit = DefaultMaxResponseBody
+				if x.stream {
+					limit = DefaultMaxStreamBody
+				}
+				x.limit = limit
+			}
+			x.body = &limitedBody{rc: res.Body, left: limit}
+			res.Body = x.body
 		}
+		x.res = res
 	}
 	return res, err
+}
+
+// tooLarge reports whether the success body passed its cap.
+func (x *exchange) tooLarge() bool { return x != nil && x.body != nil && x.body.over }
+
+// emptyBody reports a success body read to its end with nothing in it.
+func (x *exchange) emptyBody() bool {
+	return x != nil && x.body != nil && x.body.eof && x.body.n == 0
+}
+
+// waiting reports a request written in full that no answer came back to:
+// the server was reached and did not answer.
+func (x *exchange) waiting() bool {
+	return x != nil && !x.answered && x.trace != nil && x.trace.wrote.Load()
 }
 
 // cappedBody reads at most left bytes of an error body and then reports

@@ -303,8 +303,8 @@ func (m *Model) inBandError(ib inBand, status int, cause error, x *exchange) *ai
 	me := &ai.ModelError{
 		Provider:   providerName,
 		StatusCode: status,
-		Code:       r.clean(code),
-		Message:    r.clean(msg),
+		Code:       clipMessage(r.clean(code)),
+		Message:    clipMessage(r.clean(msg)),
 		Transient:  transientError(ib.status, ib.code, ib.typ, msg, nil),
 	}
 	switch {
@@ -320,7 +320,7 @@ func (m *Model) inBandError(ib inBand, status int, cause error, x *exchange) *ai
 	if cle, ok := ParseContextLengthError(ib.status, code, msg, nil); ok {
 		cause = errors.Join(cause, cle)
 	}
-	me.Err = r.wrap(ErrInBandError, cause, "error in the answer: %s", msg)
+	me.Err = r.wrap(ErrInBandError, cause, "error in the answer: %s", clipMessage(r.clean(msg)))
 	return me
 }
 

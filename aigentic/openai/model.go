@@ -45,6 +45,8 @@ type config struct {
 	tokenCap         TokenCapField
 	reasoningContent *bool
 	structured       StructuredOutput
+
+	maxBody, maxStream int64 // 0: the defaults
 }
 
 // WithBaseURL sets the API's base URL, e.g. "http://localhost:11434/v1"
@@ -57,7 +59,10 @@ func WithBaseURL(url string) Option {
 // WithHTTPClient sets the HTTP client, for custom transports, proxies or
 // TLS settings. Leave its Timeout at zero and bound calls with the context:
 // the agent sets per-attempt deadlines. Nil keeps the default: a client
-// shared by every Model, on [NewTransport].
+// shared by every Model, on [NewTransport]. A client whose CheckRedirect
+// is nil is used through a copy that follows no redirect: a 3xx answer
+// fails the call with [ErrRedirected]; set CheckRedirect to choose
+// otherwise (the SDK still sends no request outside the base URL).
 func WithHTTPClient(client *http.Client) Option {
 	return func(c *config) { c.httpClient = client }
 }
@@ -124,6 +129,8 @@ type Model struct {
 
 	temperature *float64
 	maxTokens   int64
+	maxBody     int64 // cap of a JSON success body
+	maxStream   int64 // cap of a streamed body
 
 	family Family
 	rules  Rules
@@ -174,6 +181,8 @@ func NewModel(modelName, apiKey string, opts ...Option) *Model {
 		redact:      newRedactor(apiKey),
 		temperature: c.temperature,
 		maxTokens:   c.maxTokens,
+		maxBody:     orDefault(c.maxBody, DefaultMaxResponseBody),
+		maxStream:   orDefault(c.maxStream, DefaultMaxStreamBody),
 	}
 	base := c.baseURL
 	if base == "" {
@@ -214,6 +223,12 @@ func NewModel(modelName, apiKey string, opts ...Option) *Model {
 	client := c.httpClient
 	if client == nil {
 		client = defaultClient()
+	} else if client.CheckRedirect == nil {
+		// A copy (sharing the transport, so its connections) that does not
+		// follow redirects: the exchange reports them (ErrRedirected).
+		cp := *client
+		cp.CheckRedirect = noRedirects
+		client = &cp
 	}
 	sdkOpts = append(sdkOpts, option.WithHTTPClient(client))
 	if c.organization != "" {
@@ -320,12 +335,12 @@ func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, err
 	if req.OnDelta != nil {
 		return m.generateStream(ctx, params, sent, req.OnDelta)
 	}
-	x := exchange{optional: sent}
+	x := m.newExchange(sent, false)
 	res, err := m.chat.Completions.New(ctx, params, option.WithMiddleware(x.middleware))
 	if err != nil {
-		return nil, m.classify(ctx, err, &x)
+		return nil, m.classify(ctx, err, x)
 	}
-	return m.response(res, &x)
+	return m.response(res, x)
 }
 
 // Family is the server family the model's requests follow: the one given
@@ -335,3 +350,10 @@ func (m *Model) Family() Family { return m.family }
 // API is the API the model's requests use: [ChatCompletionsAPI] or
 // [ResponsesAPI].
 func (m *Model) API() API { return m.api }
+
+func orDefault(n, def int64) int64 {
+	if n > 0 {
+		return n
+	}
+	return def
+}

@@ -26,7 +26,7 @@ func (m *Model) Ping(ctx context.Context) (*ai.PingResult, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, contextError(err)
 	}
-	var x exchange
+	x := m.newExchange(nil, false)
 	info, err := m.models.Get(ctx, m.name, option.WithMiddleware(x.middleware))
 	if err == nil {
 		if info != nil && info.ID != "" && info.ID != m.name {
@@ -39,7 +39,7 @@ func (m *Model) Ping(ctx context.Context) (*ai.PingResult, error) {
 		}
 		return m.pingResult(detail), nil
 	}
-	me := m.classify(ctx, err, &x)
+	me := m.classify(ctx, err, x)
 	if me.StatusCode != http.StatusNotFound || me.Code == "model_not_found" {
 		return nil, me
 	}
@@ -56,7 +56,7 @@ func (m *Model) Ping(ctx context.Context) (*ai.PingResult, error) {
 // name with the one it serves, so a typo in the name passes every request.
 func (m *Model) pingByList(ctx context.Context) *ai.PingResult {
 	const noRoute = "reachable; the server does not implement GET /models/{id}"
-	page, err := m.models.List(ctx)
+	page, err := m.models.List(ctx, option.WithMiddleware(m.newExchange(nil, false).middleware))
 	if err != nil || page == nil || len(page.Data) == 0 {
 		return m.unverified(noRoute + " nor list its models, so the model was not verified")
 	}

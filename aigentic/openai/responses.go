@@ -34,12 +34,12 @@ func (m *Model) generateResponses(ctx context.Context, req ai.Request) (*ai.Resp
 	if req.OnDelta != nil {
 		return m.responsesStream(ctx, params, sent, req.OnDelta)
 	}
-	x := exchange{optional: sent}
+	x := m.newExchange(sent, false)
 	res, err := m.responses.New(ctx, params, option.WithMiddleware(x.middleware))
 	if err != nil {
-		return nil, m.classify(ctx, err, &x)
+		return nil, m.classify(ctx, err, x)
 	}
-	return m.responsesAnswer([]byte(res.RawJSON()), &x)
+	return m.responsesAnswer([]byte(res.RawJSON()), x)
 }
 
 // responsesParams maps an ai.Request to a Responses API request, and names

@@ -118,6 +118,9 @@ func (m *Model) responsesMessage(output []json.RawMessage, x *exchange) (ai.Mess
 // truncatedStream is the transient error of an answer that ended before
 // it was complete.
 func (m *Model) truncatedStream(x *exchange, msg string) error {
+	if x.emptyBody() {
+		return m.notJSON(x, nil)
+	}
 	return &ai.ModelError{
 		Provider:   providerName,
 		StatusCode: x.status,

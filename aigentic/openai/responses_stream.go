@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"strings"
 
@@ -35,25 +34,25 @@ type respEvent struct {
 func (m *Model) responsesStream(ctx context.Context, params responses.ResponseNewParams, sent []string, onDelta func(string)) (*ai.Response, error) {
 	sctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	x := exchange{optional: sent}
+	x := m.newExchange(sent, true)
 	var raw *http.Response
 	_, err := m.responses.New(sctx, params,
 		option.WithMiddleware(x.middleware),
 		option.WithJSONSet("stream", true),
 		option.WithResponseBodyInto(&raw))
 	if err != nil {
-		return nil, m.classify(ctx, err, &x)
+		return nil, m.classify(ctx, err, x)
 	}
 	if raw == nil || raw.Body == nil {
 		return nil, m.malformed(x.status, "empty answer to a streaming request")
 	}
 	defer func() { _ = raw.Body.Close() }()
 	if mt := x.contentType(); mt != "" && mt != "text/event-stream" && strings.Contains(mt, "json") {
-		data, err := io.ReadAll(io.LimitReader(raw.Body, maxStreamJSON))
+		data, err := m.readJSONAnswer(ctx, raw.Body, x)
 		if err != nil {
-			return nil, m.classify(ctx, err, &x)
+			return nil, err
 		}
-		resp, err := m.responsesAnswer(data, &x)
+		resp, err := m.responsesAnswer(data, x)
 		if err == nil && resp.Message.Content != "" {
 			onDelta(resp.Message.Content)
 		}
@@ -88,14 +87,14 @@ func (m *Model) responsesStream(ctx context.Context, params responses.ResponseNe
 					ib = b
 				}
 			}
-			return nil, m.inBandError(ib, 0, nil, &x)
+			return nil, m.inBandError(ib, 0, nil, x)
 		}
 		if !strings.HasPrefix(e.Type, "response.") {
 			if what, ok := chatShape(data); ok {
 				return nil, m.wrongAPI(x.status, what, ResponsesAPI)
 			}
 			if ib, ok := parseInBand(ev.Type, data); ok {
-				return nil, m.inBandError(ib, 0, nil, &x)
+				return nil, m.inBandError(ib, 0, nil, x)
 			}
 			continue
 		}
@@ -114,7 +113,7 @@ func (m *Model) responsesStream(ctx context.Context, params responses.ResponseNe
 			tail.cut(doneWait)
 		}
 	}
-	if err := m.streamEnd(ctx, sctx, dec.Err(), &x, final != nil); err != nil {
+	if err := m.streamEnd(ctx, sctx, dec.Err(), x, final != nil); err != nil {
 		return nil, err
 	}
 	if final == nil {
@@ -122,9 +121,9 @@ func (m *Model) responsesStream(ctx context.Context, params responses.ResponseNe
 		if streamed.Len() > 0 || len(items) > 0 {
 			msg += "; the partial answer was discarded"
 		}
-		return nil, m.truncatedStream(&x, msg)
+		return nil, m.truncatedStream(x, msg)
 	}
-	return m.responsesAnswer(withItems(final, items), &x)
+	return m.responsesAnswer(withItems(final, items), x)
 }
 
 // withItems gives a final response without output items the items the

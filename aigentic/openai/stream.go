@@ -36,9 +36,6 @@ var (
 // cancelled when its server does not end it.
 var errStreamTail = errors.New("openai: the stream was complete and its server did not end it")
 
-// maxStreamJSON bounds a JSON body answering a streaming request.
-const maxStreamJSON = 32 << 20
-
 // generateStream makes one streaming request and assembles its answer,
 // calling onDelta with each text fragment on the calling goroutine.
 //
@@ -53,14 +50,14 @@ func (m *Model) generateStream(ctx context.Context, params oai.ChatCompletionNew
 	}
 	sctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	x := exchange{optional: sent}
+	x := m.newExchange(sent, true)
 	var raw *http.Response
 	_, err := m.chat.Completions.New(sctx, params,
 		option.WithMiddleware(x.middleware),
 		option.WithJSONSet("stream", true),
 		option.WithResponseBodyInto(&raw))
 	if err != nil {
-		return nil, m.classify(ctx, err, &x)
+		return nil, m.classify(ctx, err, x)
 	}
 	if raw == nil || raw.Body == nil {
 		return nil, m.malformed(x.status, "empty answer to a streaming request")
@@ -68,7 +65,7 @@ func (m *Model) generateStream(ctx context.Context, params oai.ChatCompletionNew
 	defer func() { _ = raw.Body.Close() }()
 
 	if mt := x.contentType(); mt != "" && mt != "text/event-stream" && strings.Contains(mt, "json") {
-		return m.jsonAnswerToStream(ctx, raw.Body, &x, onDelta)
+		return m.jsonAnswerToStream(ctx, raw.Body, x, onDelta)
 	}
 
 	var a assembler
@@ -90,7 +87,7 @@ func (m *Model) generateStream(ctx context.Context, params oai.ChatCompletionNew
 			continue
 		}
 		if ib, ok := parseInBand(ev.Type, data); ok {
-			return nil, m.inBandError(ib, 0, nil, &x)
+			return nil, m.inBandError(ib, 0, nil, x)
 		}
 		if what, ok := responsesShape(data); ok {
 			return nil, m.wrongAPI(x.status, what, ChatCompletionsAPI)
@@ -122,11 +119,11 @@ func (m *Model) generateStream(ctx context.Context, params oai.ChatCompletionNew
 			}
 		}
 	}
-	if err := m.streamEnd(ctx, sctx, dec.Err(), &x, a.finish != "" || done); err != nil {
+	if err := m.streamEnd(ctx, sctx, dec.Err(), x, a.finish != "" || done); err != nil {
 		return nil, err
 	}
 	if a.finish == "" {
-		return nil, m.truncated(&x, a.text.Len() > 0 || len(a.calls) > 0)
+		return nil, m.truncated(x, a.text.Len() > 0 || len(a.calls) > 0)
 	}
 	var u ai.Usage
 	if a.usage != nil {
@@ -187,9 +184,9 @@ func (m *Model) streamEnd(ctx, sctx context.Context, decErr error, x *exchange, 
 // a server that does not stream (the whole completion, passed to onDelta
 // at once) or an error object with status 200.
 func (m *Model) jsonAnswerToStream(ctx context.Context, body io.Reader, x *exchange, onDelta func(string)) (*ai.Response, error) {
-	data, err := io.ReadAll(io.LimitReader(body, maxStreamJSON))
+	data, err := m.readJSONAnswer(ctx, body, x)
 	if err != nil {
-		return nil, m.classify(ctx, err, x)
+		return nil, err
 	}
 	if ib, ok := parseInBand("", data); ok {
 		return nil, m.inBandError(ib, 0, nil, x)
@@ -213,6 +210,9 @@ func (m *Model) jsonAnswerToStream(ctx context.Context, body io.Reader, x *excha
 
 // truncated is the error of a stream that ended without a finish reason.
 func (m *Model) truncated(x *exchange, partial bool) error {
+	if x.emptyBody() {
+		return m.notJSON(x, nil)
+	}
 	if mt := x.contentType(); x.answered && mt != "" && mt != "text/event-stream" {
 		// A server that ignores "stream": true answers with one document,
 		// which holds no SSE events: retrying cannot help.
@@ -234,4 +234,21 @@ func (m *Model) truncated(x *exchange, partial bool) error {
 		Transient:  true,
 		Err:        m.redact.wrap(ErrTruncatedStream, nil, "%s", msg),
 	}
+}
+
+// readJSONAnswer reads a JSON body that answered a streaming request, up
+// to the cap of a JSON answer ([WithMaxResponseBody]).
+func (m *Model) readJSONAnswer(ctx context.Context, body io.Reader, x *exchange) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(body, m.maxBody+1))
+	if err != nil {
+		return nil, m.classify(ctx, err, x)
+	}
+	if int64(len(data)) > m.maxBody {
+		x.stream, x.limit = false, m.maxBody
+		return nil, m.tooLarge(x)
+	}
+	if x.emptyBody() {
+		return nil, m.notJSON(x, nil)
+	}
+	return data, nil
 }

@@ -1,0 +1,119 @@
+package openai
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+)
+
+// The errors of answers that are not answers: a redirect, an empty or
+// non-JSON success body, and the bound on a server's message.
+
+// MaxErrorMessage is how much of a server's error message an
+// *ai.ModelError's Message keeps (4 KiB, as the runtime's log values): a
+// longer one is cut on a UTF-8 boundary and marked as cut. The
+// classification, the Code and the structured errors in the chain
+// (*ai.ContextLengthError, *RejectedFieldError, *ai.ToolUseFailedError's
+// FailedGeneration) are read from the message before it is cut.
+const MaxErrorMessage = 4 << 10
+
+// clipMessage cuts a message longer than [MaxErrorMessage] on a UTF-8
+// boundary and says how much was left out.
+func clipMessage(s string) string {
+	if len(s) <= MaxErrorMessage {
+		return s
+	}
+	n := MaxErrorMessage
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return fmt.Sprintf("%s… [message cut: %d of its %d bytes shown]", s[:n], n, len(s))
+}
+
+// sdkDecodes reports whether openai-go decodes a body of media type mt as
+// JSON (its requestconfig's test), rather than failing a call that wants
+// a decoded answer.
+func sdkDecodes(mt string) bool {
+	return strings.Contains(mt, "application/json") || strings.HasSuffix(mt, "+json")
+}
+
+// notJSON is the error of a success body, read whole, that is not an
+// answer the SDK can decode: empty, or sent without a JSON content type.
+// It is permanent, as an HTML page is: a wrong base URL, or a server that
+// is not an OpenAI-compatible API.
+func (m *Model) notJSON(x *exchange, err error) *ai.ModelError {
+	var msg string
+	switch mt := x.contentType(); {
+	case x.emptyBody():
+		msg = "the server sent an empty success body: no answer to read; is the base URL an OpenAI-compatible API (usually ending in /v1)?"
+	case mt == "":
+		msg = "the server sent a success body with no Content-Type, not a JSON answer (application/json); is the base URL an OpenAI-compatible API (usually ending in /v1)?"
+	default:
+		msg = fmt.Sprintf("the server sent a success body of content type %q, not a JSON answer (application/json); is the base URL an OpenAI-compatible API (usually ending in /v1)?", mt)
+	}
+	return &ai.ModelError{
+		Provider:   providerName,
+		StatusCode: x.status,
+		Message:    msg,
+		Err:        m.redact.wrap(ErrMalformedResponse, err, "%s", msg),
+	}
+}
+
+// noRedirects is the CheckRedirect of the clients this package uses: a
+// redirect is returned to the exchange, which fails the call with
+// [ErrRedirected].
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// errRedirectAnswer ends an exchange answered with a 3xx: the SDK returns
+// it, and classify reports the redirect the exchange recorded.
+var errRedirectAnswer = fmt.Errorf("%w", ErrRedirected)
+
+// origin is a URL's scheme and host, never its userinfo, path or query
+// (which may hold credentials).
+func origin(u *url.URL) string {
+	if u == nil || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// redirectTarget is where a Location header points, as scheme and host;
+// "" when there is none or it cannot be read.
+func redirectTarget(from *url.URL, location string) string {
+	if location == "" || from == nil {
+		return ""
+	}
+	to, err := from.Parse(location)
+	if err != nil {
+		return ""
+	}
+	return origin(to)
+}
+
+// redirected is the error of an answer that redirected the request.
+func (m *Model) redirected(x *exchange) *ai.ModelError {
+	server := "the server"
+	if x.host != "" {
+		server += " at " + x.host
+	}
+	var msg string
+	switch {
+	case x.redirect == "":
+		msg = fmt.Sprintf("%s redirected the request, with no usable Location: redirects are not followed; check the base URL", server)
+	case x.redirect == x.from:
+		msg = fmt.Sprintf("%s redirected the request to another path on %s: redirects are not followed; set the base URL to the one it points to", server, x.redirect)
+	default:
+		msg = fmt.Sprintf("%s redirected the request to %s: redirects are not followed; set the base URL to the one it points to", server, x.redirect)
+	}
+	msg = m.redact.clean(msg)
+	return &ai.ModelError{
+		Provider:   providerName,
+		StatusCode: x.status,
+		Message:    msg,
+		Err:        m.redact.wrap(ErrRedirected, nil, "%s", msg),
+	}
+}
