@@ -191,23 +191,45 @@ func (e *ToolError) Unwrap() error { return e.Err }
 // Is matches ErrRetriesExhausted when the retry budget ran out.
 func (e *ToolError) Is(target error) bool { return target == ErrRetriesExhausted && e.Exhausted }
 
-// PanicError is a recovered panic from a tool, or from an Interceptor
-// (inside a *HaltError).
+// PanicError is a recovered panic: a tool's (or its Validate's), an
+// Interceptor's (inside a *HaltError), or the model's (inside a
+// *ModelCallError).
 type PanicError struct {
-	// Value is what the tool panicked with.
+	// Value is what it panicked with.
 	Value any
 	// Stack is the goroutine's stack at the panic.
 	Stack []byte
-	// Interceptor is set when an interceptor panicked, not a tool: the
-	// error then does not match ErrToolPanic.
-	Interceptor bool
+	// Source is what panicked; only a tool's panic matches ErrToolPanic.
+	Source PanicSource
+}
+
+// PanicSource says what panicked: a tool (the zero value), an
+// interceptor or the model.
+type PanicSource int
+
+// The sources of a *PanicError.
+const (
+	PanicInTool PanicSource = iota
+	PanicInInterceptor
+	PanicInModel
+)
+
+// String names the source: "tool", "interceptor", "model".
+func (s PanicSource) String() string {
+	switch s {
+	case PanicInInterceptor:
+		return "interceptor"
+	case PanicInModel:
+		return "model"
+	}
+	return "tool"
 }
 
 // Error implements error.
 func (e *PanicError) Error() string { return fmt.Sprintf("panic: %v", e.Value) }
 
 // Is matches ErrToolPanic when a tool panicked.
-func (e *PanicError) Is(target error) bool { return target == ErrToolPanic && !e.Interceptor }
+func (e *PanicError) Is(target error) bool { return target == ErrToolPanic && e.Source == PanicInTool }
 
 // Unwrap returns the panic value when it is an error.
 func (e *PanicError) Unwrap() error {

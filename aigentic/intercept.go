@@ -88,7 +88,7 @@ func (r *AgentRun) modelOnce(ctx context.Context, call *hook.ModelCall) (*ai.Res
 // recoverInterceptor turns an interceptor's panic into a *PanicError.
 func recoverInterceptor(err *error) {
 	if v := recover(); v != nil {
-		*err = &PanicError{Value: v, Stack: debug.Stack(), Interceptor: true}
+		*err = &PanicError{Value: v, Stack: debug.Stack(), Source: PanicInInterceptor}
 	}
 }
 

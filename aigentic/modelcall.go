@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -60,7 +62,12 @@ func (r *AgentRun) unlessStopped(resp *ai.Response) (*ai.Response, error) {
 // a model that ignores its context. A call nothing can stop runs here.
 func (r *AgentRun) generate(ctx context.Context, req ai.Request) (*ai.Response, error) {
 	if !r.stoppable && r.policy.AttemptTimeout <= 0 {
-		return r.agent.Model.Generate(ctx, req)
+		return r.callGenerate(ctx, req)
+	}
+	var gate *deltaGate
+	if req.OnDelta != nil {
+		gate = &deltaGate{next: req.OnDelta, live: true}
+		req.OnDelta = gate.send
 	}
 	type answer struct {
 		resp *ai.Response
@@ -68,7 +75,7 @@ func (r *AgentRun) generate(ctx context.Context, req ai.Request) (*ai.Response, 
 	}
 	done := make(chan answer, 1)
 	go func() {
-		resp, err := r.agent.Model.Generate(ctx, req)
+		resp, err := r.callGenerate(ctx, req)
 		done <- answer{resp, err}
 	}()
 	select {
@@ -84,7 +91,46 @@ func (r *AgentRun) generate(ctx context.Context, req ai.Request) (*ai.Response, 
 		return a.resp, a.err
 	case <-timer.C:
 	}
+	gate.close()
 	return nil, fmt.Errorf("%w: the model did not return within %s of its context's end; the call was abandoned", ctx.Err(), grace)
+}
+
+// callGenerate calls the model, turning a panic into a *PanicError
+// (PanicInModel).
+func (r *AgentRun) callGenerate(ctx context.Context, req ai.Request) (resp *ai.Response, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			resp, err = nil, &PanicError{Value: v, Stack: debug.Stack(), Source: PanicInModel}
+		}
+	}()
+	return r.agent.Model.Generate(ctx, req)
+}
+
+// deltaGate passes a streamed attempt's text on until the attempt is
+// abandoned: after close, what the abandoned model still streams is
+// dropped, and no delta is in flight — it would race with the next
+// attempt's and reach observers after the run ended.
+type deltaGate struct {
+	mu   sync.Mutex
+	next func(string)
+	live bool
+}
+
+func (g *deltaGate) send(text string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.live {
+		g.next(text)
+	}
+}
+
+func (g *deltaGate) close() {
+	if g == nil {
+		return
+	}
+	g.mu.Lock()
+	g.live = false
+	g.mu.Unlock()
 }
 
 // modelAttempts sends call.Request, retrying transient failures within

@@ -116,8 +116,8 @@ func (r *AgentRun) delegate(sub Agent, input string) (*ai.ToolResult, error) {
 			// An interceptor (a guard) stopped the sub-agent: it stops the
 			// whole run, as it would have stopped this one. Handed to the
 			// model as a tool error, the refusal could be routed around.
-			return nil, &HaltError{Step: fmt.Sprintf("sub-agent %q, %s", sub.Name, he.Step), Err: he.Err,
-				Transcript: r.transcript(), Partial: r.partial()}
+			return nil, subAgentHalt{&HaltError{Step: fmt.Sprintf("sub-agent %q, %s", sub.Name, he.Step), Err: he.Err,
+				Transcript: r.transcript(), Partial: r.partial()}}
 		}
 		if le, ok := errors.AsType[*LimitError](child.err); ok {
 			return ai.ErrorText(handoff(sub.Name, le)), nil
@@ -126,6 +126,11 @@ func (r *AgentRun) delegate(sub Agent, input string) (*ai.ToolResult, error) {
 	}
 	return ai.Text(child.result), nil
 }
+
+// subAgentHalt carries a sub-agent's halt out of its tool call to
+// attempts, which ends the run with it. Only delegate makes one: a *HaltError
+// any other tool returns is that tool's failure (*ToolError).
+type subAgentHalt struct{ *HaltError }
 
 // handoff is what a coordinator is told of a sub-agent stopped at a limit:
 // the limit, what the sub-agent did — each tool it called and what came

@@ -147,6 +147,9 @@ func (r *AgentRun) frameFor(ctx context.Context, call *hook.ToolCall) *toolFrame
 // Called again after it returned (an interceptor's retry), it runs again.
 func (r *AgentRun) toolOnce(ctx context.Context, call *hook.ToolCall) (*ai.ToolResult, error) {
 	f := r.frameFor(ctx, call)
+	if f == nil {
+		return nil, errors.New("aigentic: an interceptor called next with a context not derived from the one it was given: the tool call cannot be found")
+	}
 	if !f.inNext.CompareAndSwap(false, true) {
 		return nil, fmt.Errorf("%w: tool %q", ErrConcurrentNext, call.Name)
 	}
@@ -238,9 +241,9 @@ func (r *AgentRun) attempts(ctx context.Context, f *toolFrame, t *AgentTool, tc 
 			return ai.ErrorText(fmt.Sprintf("tool %q timed out after %s and was stopped; its work may be incomplete", tc.Name, timeout)), nil
 		}
 		end.ErrorType = errorType(err)
-		if he, ok := errors.AsType[*HaltError](err); ok {
+		if h, ok := err.(subAgentHalt); ok {
 			r.note(ctx, end)
-			return nil, he // a sub-agent's halt is the run's (delegate)
+			return nil, h.HaltError // a sub-agent's halt is the run's (delegate)
 		}
 		transient := errors.Is(err, ai.ErrTransient) && !errors.Is(err, ErrToolPanic)
 		if !transient || attempt > r.agent.Retries {

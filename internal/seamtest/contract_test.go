@@ -204,7 +204,7 @@ func TestPanickingInterceptorHalts(t *testing.T) {
 		_, err := aigentic.Agent{Model: model, Logger: quiet(), AgentTools: []aigentic.AgentTool{noop}, Interceptors: []aigentic.Interceptor{c.bad}}.Execute("go")
 		var he *aigentic.HaltError
 		var pe *aigentic.PanicError
-		if !errors.As(err, &he) || !errors.As(err, &pe) || !pe.Interceptor || errors.Is(err, aigentic.ErrToolPanic) || he.Step != c.step {
+		if !errors.As(err, &he) || !errors.As(err, &pe) || pe.Source != aigentic.PanicInInterceptor || errors.Is(err, aigentic.ErrToolPanic) || he.Step != c.step {
 			t.Fatalf("%s: err = %v; want a *HaltError at the step wrapping the interceptor's *PanicError", c.step, err)
 		}
 	}
