@@ -72,17 +72,16 @@ func (s Settings) GoString() string { return "provider.Settings{" + s.String() +
 func DisplayURL(raw string) string { return secret.URL(secret.Redact(raw)) }
 
 // FromEnv reads OPENAI_API_KEY, OPENAI_MODEL and OPENAI_BASE_URL through
-// getenv (os.Getenv in programs, a map in tests), and registers the key
-// with [secret.Register] so nothing printed after shows it. An invalid
-// base URL, or a model name with a control character or longer than
-// [MaxModelLen] bytes, is a one-line error naming the variable.
+// getenv (os.Getenv in programs, a map in tests). An invalid base URL
+// (shown without the key: [Settings.DisplayBaseURL]), or a model name with
+// a control character or longer than [MaxModelLen] bytes, is a one-line
+// error naming the variable.
 func FromEnv(getenv func(string) string) (Settings, error) {
 	s := Settings{
 		APIKey:  strings.TrimSpace(getenv("OPENAI_API_KEY")),
 		Model:   strings.TrimSpace(getenv("OPENAI_MODEL")),
 		BaseURL: strings.TrimSpace(getenv("OPENAI_BASE_URL")),
 	}
-	secret.Register(s.APIKey)
 	if s.Model == "" {
 		s.Model = DefaultOpenAIModel
 	}
@@ -91,7 +90,7 @@ func FromEnv(getenv func(string) string) (Settings, error) {
 	}
 	if s.BaseURL != "" {
 		if why := badBaseURL(s.BaseURL); why != "" {
-			return Settings{}, fmt.Errorf("OPENAI_BASE_URL=%q is not a valid http(s) URL: %s (example: http://localhost:11434/v1)", DisplayURL(s.BaseURL), why)
+			return Settings{}, fmt.Errorf("OPENAI_BASE_URL=%q is not a valid http(s) URL: %s (example: http://localhost:11434/v1)", s.DisplayBaseURL(), why)
 		}
 	}
 	return s, nil
