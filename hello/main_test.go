@@ -192,3 +192,28 @@ func TestStalledServerEndsWithTheContext(t *testing.T) {
 		t.Fatalf("run = %v, want the context's deadline", err)
 	}
 }
+
+// A gateway that takes the key in the base URL's path: the start-up line
+// shows the URL with the key replaced, and neither the output nor the
+// error holds it (the server is down here).
+func TestKeyInBaseURLPathNotPrinted(t *testing.T) {
+	const key = "sk-test-SECRET123"
+	setenv(t, map[string]string{"OPENAI_BASE_URL": "http://127.0.0.1:1/proxy/" + key + "/v1", "OPENAI_API_KEY": key})
+	out, err := runHello(t)
+	if err == nil {
+		t.Fatal("port 1 answered")
+	}
+	if strings.Contains(out+err.Error(), key) || !strings.Contains(out, "http://127.0.0.1:1/proxy/[REDACTED]/v1") {
+		t.Errorf("output %q, error %q: want the key replaced, never shown", out, err)
+	}
+}
+
+// OPENAI_MODEL with a control character is refused before anything is
+// printed: an escape sequence never reaches the terminal.
+func TestModelWithControlCharacterRefused(t *testing.T) {
+	setenv(t, map[string]string{"OPENAI_MODEL": "gpt\x1b[2J"})
+	out, err := runHello(t)
+	if err == nil || out != "" || !strings.HasPrefix(err.Error(), "OPENAI_MODEL is not a valid model name: it holds a control character") {
+		t.Fatalf("err = %v, output %q", err, out)
+	}
+}

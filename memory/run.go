@@ -48,7 +48,9 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	path, _ := store.Path(cfg.user)
 	p.Line("Memory: user %q, file %s", cfg.user, path)
 
-	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	// -timeout bounds the whole session; a step it stops says which, and
+	// after how long (cli.TimedOut).
+	ctx, cancel := cli.WithSessionTimeout(ctx, cfg.Timeout)
 	defer cancel()
 	if err := cli.Reachable(ctx, model); err != nil {
 		return err // one line naming the server, before any run
@@ -56,7 +58,7 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	// What earlier runs left: the story of this run starts from it.
 	before, err := store.List(ctx, cfg.user)
 	if err != nil {
-		return err
+		return cli.TimedOut(ctx, "reading the memories", err)
 	}
 	if len(before) == 0 {
 		p.Line("Nothing is remembered yet for user %q.", cfg.user)
@@ -79,7 +81,7 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	for i, q := range questions {
 		got, err := turn(ctx, agent, store, cfg.user, i+1, q, p)
 		if err != nil {
-			return err
+			return cli.TimedOut(ctx, fmt.Sprintf("question %d", i+1), err)
 		}
 		recalled = recalled || got
 	}

@@ -30,7 +30,11 @@ type toolDeadline struct {
 // call, or when parent ends, or when cancel is called.
 func withToolDeadline(parent context.Context, d time.Duration) (*toolDeadline, context.CancelFunc) {
 	c := &toolDeadline{Context: parent, after: d, done: make(chan struct{})}
+	// Under the lock: a parent already ended (or ending now) runs end at
+	// once, in another goroutine, and end reads c.stop.
+	c.mu.Lock()
 	c.stop = context.AfterFunc(parent, func() { c.end(parent.Err()) })
+	c.mu.Unlock()
 	return c, func() { c.end(context.Canceled) }
 }
 

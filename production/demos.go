@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -46,6 +47,9 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	p.Line("Runtime log: %s.", cfg.Log.From)
 	p.Line("Trace files go to %s.", cfg.TraceDir)
 	p.Line("Cost estimate: %s.", pricing)
+	// -timeout bounds the whole session, every demo, as in every example.
+	ctx, cancel := cli.WithSessionTimeout(ctx, cfg.Timeout)
+	defer cancel()
 	if err := cli.Reachable(ctx, model); err != nil {
 		return err // one line naming the server, before any demo starts
 	}
@@ -70,8 +74,9 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 		if ctx.Err() != nil {
 			return interrupted(p, ctx, n, d.title)
 		}
-		if down := cli.Unreachable(err); down != nil {
-			// No demo can run without the server: one line naming it.
+		if down := cli.ServerFault(err); down != nil {
+			// No demo can run without the server: one line naming it,
+			// or the failure it answers every request with.
 			return down
 		}
 		ran++
@@ -97,12 +102,19 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	return nil
 }
 
-// interrupted reports a signal (or any end of the run's context) and
-// returns the error that makes the exit status non-zero.
+// interrupted reports a signal, the session timeout (a *cli.SessionTimeout
+// cause) or any end of the session's context, and returns the error that
+// makes the exit status non-zero.
 func interrupted(p *cli.Printer, ctx context.Context, n int, title string) error {
 	p.Indent = ""
 	cause := context.Cause(ctx)
 	p.Line("")
+	var st *cli.SessionTimeout
+	if errors.As(cause, &st) {
+		p.Bad("The session timeout (-timeout %s) ran out during demo %d: %s.", st.Timeout, n, title)
+		p.Line("Every run is bound to the session's context, so the running agent stopped cleanly; the remaining demos were skipped. Raise -timeout (or TIMEOUT) for a slow model.")
+		return fmt.Errorf("%w during demo %d (%s); raise -timeout or TIMEOUT for a slow model", cause, n, title)
+	}
 	p.Bad("Interrupted (%s) during demo %d: %s.", cli.Redacted(cause), n, title)
 	p.Line("Every run is bound to the signal context, so the running agent stopped cleanly; the remaining demos were skipped.")
 	return fmt.Errorf("interrupted during demo %d (%s): %w", n, title, cause)

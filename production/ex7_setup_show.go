@@ -24,8 +24,10 @@ const healthTimeout = 5 * time.Second
 //
 // Forced: the health check, the timeout (-timeout), the trace, the limits
 // and the rate limiter apply to any run. Not forced: whether the model
-// looks the order up (with no tool call the answer is unverified, and the
-// output says so).
+// looks up the order the question asks about (with no tool call, or
+// another order looked up, the answer is unverified, and the output says
+// so; a question naming no order number cannot be checked, and the
+// output says that).
 func demoSetup(ctx context.Context, e *demoEnv) error {
 	p := e.p
 	pr, err := healthCheck(ctx, e.model, healthTimeout)
@@ -62,6 +64,8 @@ func demoSetup(ctx context.Context, e *demoEnv) error {
 		StopGrace:         aigentic.DefaultStopGrace,
 	}
 	agent := e.agent("support-agent", lookupOrderTool(), checkSystemStatusTool())
+	lookups := &lookupWatch{}
+	agent.Observers = append(agent.Observers, lookups)
 	seen := &answeredBy{Model: agent.Model}
 	agent.Model = seen
 	agent.Instructions = "You are a customer support assistant for an online shop. Use the tools to answer; never guess an order's status."
@@ -100,8 +104,19 @@ func demoSetup(ctx context.Context, e *demoEnv) error {
 		e.notShown("7", "the health check could not verify model "+pr.Model)
 		return nil
 	}
-	p.Good("Health check, %s within the limit of %d, %s, trace file written: the production setup held.",
-		plural(r.Stats.LLMCalls, "model call"), s.MaxLLMCalls, plural(r.Stats.ToolCalls, "tool call"))
+	// The answer is only as good as its source: the orders looked up must
+	// be the ones asked about.
+	asked := askedOrders(e.cfg.Question)
+	if len(asked) == 0 {
+		e.notShown("7", "the question names no order number, so which order the model looked up could not be checked")
+		return nil
+	}
+	if diff := lookups.mismatch(asked); diff != "" {
+		e.notShown("7", diff+": the answer is not about what was asked")
+		return nil
+	}
+	p.Good("Health check, %s within the limit of %d, %s (%s, as asked), trace file written: the production setup held.",
+		plural(r.Stats.LLMCalls, "model call"), s.MaxLLMCalls, plural(r.Stats.ToolCalls, "tool call"), orderList(asked))
 	return nil
 }
 

@@ -96,19 +96,25 @@ var shownAll = []string{
 	`✓ 6c: the run returned while export_to_erp still hung: stopped during tool "export_to_erp", the call in StoppedError.Abandoned`,
 	`✓ 6d: 1 tool timeout (Stats.ToolTimeouts); the model got the "timed out after 10ms" error result`,
 	shown6e,
-	"✓ Health check, ",
+	shown7,
 	"✓ All 7 demos showed their pattern.",
 }
+
+// shown7 is demo 7's verdict when the model looked up the order asked
+// about (the default question's 1043).
+const shown7 = "(order 1043, as asked), trace file written: the production setup held."
 
 // shown6e is demo 6e's verdict when the lookups overlapped.
 const shown6e = "✓ 6e: the 2 lookups of one response ran at the same time: an observer on the run's steps saw 2 running at once."
 
-// shownOnePerTurn are the verdicts on a model that asks for one tool call
-// per response (the naive model): everything but 6e, which says why.
+// shownOnePerTurn are the verdicts on the naive model, which asks for one
+// tool call per response and looks up order 1 whatever the question:
+// everything but 6e and 7, which say why.
 var shownOnePerTurn = append(slices.DeleteFunc(slices.Clone(shownAll), func(s string) bool {
-	return s == shown6e || strings.HasPrefix(s, "✓ All 7")
+	return s == shown6e || s == shown7 || strings.HasPrefix(s, "✓ All 7")
 }), "– 6e not shown: the model asked for one tool call per response (1 response), so nothing could run at once.",
-	"7 demos ran as designed, but on this model 1 part could not be shown: 6e (")
+	"– 7 not shown: the model looked up order 1, which the question did not ask about, and it did not look up order 1043, which the question asked about: the answer is not about what was asked.",
+	"7 demos ran as designed, but on this model 2 parts could not be shown: 6e (")
 
 // meetWatchdog bounds how long a lookup waits for the other calls of its
 // response: a watchdog, never a measurement.

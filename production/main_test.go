@@ -200,6 +200,7 @@ func TestListAndPrices(t *testing.T) {
 		want string
 	}{
 		{[]string{"-demo", "9"}, nil, "-demo 9: no such demo; use 1-7"},
+		{[]string{"-demo", "x"}, nil, `invalid value "x" for flag -demo: not a whole number; -demo N: run only demo N (1-7)`},
 		{nil, map[string]string{"PRICE_PER_MTOK_IN": "1"}, "set both"},
 		{nil, map[string]string{"PRICE_PER_MTOK_IN": "-1", "PRICE_PER_MTOK_OUT": "1"}, `PRICE_PER_MTOK_IN="-1" is not valid`},
 	} {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/offline"
@@ -19,6 +20,15 @@ import (
 
 // DefaultOpenAIModel is the model used when OPENAI_MODEL is unset.
 const DefaultOpenAIModel = "gpt-4o-mini"
+
+// MaxModelLen is the longest OPENAI_MODEL [FromEnv] accepts, in bytes. The
+// longest names OpenAI gives are fine-tuned models',
+// "ft:<base>:<org>:<suffix>:<id>", whose suffix is at most 64 characters
+// (OpenAI's API description, CreateFineTuningJobRequest.suffix): well
+// under 200 bytes. 256 leaves room for the "org/name:tag" names
+// compatible servers (Ollama, vLLM, llama-server) serve, and keeps a
+// mistaken value (a file's contents) out of every start-up line and log.
+const MaxModelLen = 256
 
 // Settings are the model settings read from the environment.
 type Settings struct {
@@ -38,18 +48,33 @@ func (s Settings) String() string {
 	if s.APIKey != "" {
 		key = "set"
 	}
-	return fmt.Sprintf("model=%s base_url=%s api_key=%s", s.Model, DisplayURL(s.BaseURL), key)
+	return fmt.Sprintf("model=%s base_url=%s api_key=%s", s.Model, s.DisplayBaseURL(), key)
+}
+
+// DisplayBaseURL is the base URL in its display form ([DisplayURL]), with
+// the key removed wherever it appears (a gateway may take it in the path:
+// "/proxy/<key>/v1"). It registers the key with [secret.Register], so
+// [secret.Redact] knows it from here on; a key shorter than
+// [secret.MinLen] is not registered, and not removed (see package secret).
+func (s Settings) DisplayBaseURL() string {
+	secret.Register(s.APIKey)
+	return DisplayURL(s.BaseURL)
 }
 
 // GoString makes %#v print [Settings.String], not the key.
 func (s Settings) GoString() string { return "provider.Settings{" + s.String() + "}" }
 
 // DisplayURL is the form of a base URL that may be printed or logged:
-// [secret.URL], the one rule of the runtime ("http://user:***@host/v1").
-func DisplayURL(raw string) string { return secret.URL(raw) }
+// every secret [secret.Redact] knows replaced by [secret.Placeholder] — a
+// gateway may take the key as a path segment, "/proxy/<key>/v1" — then
+// [secret.URL], the one rule of the runtime for URLs
+// ("http://user:***@host/v1", query values "***").
+func DisplayURL(raw string) string { return secret.URL(secret.Redact(raw)) }
 
 // FromEnv reads OPENAI_API_KEY, OPENAI_MODEL and OPENAI_BASE_URL through
-// getenv (os.Getenv in programs, a map in tests). An invalid base URL is an
+// getenv (os.Getenv in programs, a map in tests). An invalid base URL
+// (shown without the key: [Settings.DisplayBaseURL]), or a model name with
+// a control character or longer than [MaxModelLen] bytes, is a one-line
 // error naming the variable.
 func FromEnv(getenv func(string) string) (Settings, error) {
 	s := Settings{
@@ -60,12 +85,32 @@ func FromEnv(getenv func(string) string) (Settings, error) {
 	if s.Model == "" {
 		s.Model = DefaultOpenAIModel
 	}
+	if why := badModel(s.Model); why != "" {
+		return Settings{}, fmt.Errorf("OPENAI_MODEL is not a valid model name: %s (example: gpt-4o-mini)", why)
+	}
 	if s.BaseURL != "" {
 		if why := badBaseURL(s.BaseURL); why != "" {
-			return Settings{}, fmt.Errorf("OPENAI_BASE_URL=%q is not a valid http(s) URL: %s (example: http://localhost:11434/v1)", DisplayURL(s.BaseURL), why)
+			return Settings{}, fmt.Errorf("OPENAI_BASE_URL=%q is not a valid http(s) URL: %s (example: http://localhost:11434/v1)", s.DisplayBaseURL(), why)
 		}
 	}
 	return s, nil
+}
+
+// badModel says what is wrong with a model name, or "" when nothing is:
+// at most [MaxModelLen] bytes, and no control character (C0, DEL, C1: an
+// escape sequence or a newline would reach the terminal in every
+// start-up line). The name itself is not quoted: it may be huge, or hold
+// the very characters refused.
+func badModel(name string) string {
+	if len(name) > MaxModelLen {
+		return fmt.Sprintf("it is %d bytes long; the limit is %d", len(name), MaxModelLen)
+	}
+	for i, r := range name {
+		if unicode.IsControl(r) {
+			return fmt.Sprintf("it holds a control character (%U at byte %d)", r, i)
+		}
+	}
+	return ""
 }
 
 // badBaseURL says what is wrong with a base URL, or "" when nothing is: it
@@ -106,11 +151,11 @@ func New(s Settings) (ai.Model, string, error) {
 	where := "OpenAI"
 	if s.BaseURL != "" {
 		base = s.BaseURL
-		where = "the OpenAI-compatible server at " + DisplayURL(s.BaseURL)
+		where = "the OpenAI-compatible server at " + s.DisplayBaseURL()
 	}
 	m, err := openai.New(s.Model, s.APIKey, openai.WithBaseURL(base))
 	if err != nil {
-		return nil, "", fmt.Errorf("model: %w", err)
+		return nil, "", secret.Error(fmt.Errorf("model: %w", err))
 	}
 	return m, fmt.Sprintf("Using %s, model %s.", where, s.Model) + KeyNotice(s), nil
 }

@@ -4,7 +4,9 @@
 // with the shared marks and colours, which also holds the runtime's log
 // records until a run's events are printed ([Printer]); the model's
 // start-up line without credentials ([NewModel]); the signal context, the
-// .env files and the exit status ([SignalContext], [WithDotEnv], [Exit]).
+// .env files and the exit status ([SignalContext], [WithDotEnv], [Exit]);
+// the session timeout and the errors that say a step ran out of it or that
+// the model's server failed ([WithSessionTimeout], [TimedOut], [ServerFault]).
 package cli
 
 import (

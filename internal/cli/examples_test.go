@@ -101,6 +101,9 @@ func TestBadInputAlike(t *testing.T) {
 		{"empty -q", []string{"-q", " "}, nil, "error: -q is empty: give a question"},
 		{"stray argument", []string{"hello"}, nil, `error: unexpected argument "hello": give the question with -q`},
 		{"bad OPENAI_BASE_URL", nil, []string{"OPENAI_BASE_URL=ftp://x"}, `error: OPENAI_BASE_URL="ftp://x" is not a valid http(s) URL`},
+		{"OPENAI_MODEL with an ANSI escape", nil, []string{"OPENAI_MODEL=gpt\x1b[2J\x1b[31m-red"}, "error: OPENAI_MODEL is not a valid model name: it holds a control character (U+001B at byte 3)"},
+		{"OPENAI_MODEL with a newline", nil, []string{"OPENAI_MODEL=gpt-4o\nModel: fake line"}, "error: OPENAI_MODEL is not a valid model name: it holds a control character (U+000A at byte 6)"},
+		{"OPENAI_MODEL of 100 KB", nil, []string{"OPENAI_MODEL=" + strings.Repeat("m", 100<<10)}, "error: OPENAI_MODEL is not a valid model name: it is 102400 bytes long; the limit is 256"},
 	}
 	for _, ex := range examples {
 		for _, tc := range cases {
@@ -112,6 +115,31 @@ func TestBadInputAlike(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestKeyInBaseURLPathNeverPrinted: a gateway that takes the key in the
+// base URL's path ("/proxy/<key>/v1"): no example prints the key, on
+// either stream, whatever else happens (here the server is down).
+func TestKeyInBaseURLPathNeverPrinted(t *testing.T) {
+	const key = "gw-token-PATHKEY987"
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	_ = ln.Close()
+	for _, ex := range examples {
+		t.Run(ex, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr, _ := runExample(t, ex, cleanEnv(t, "OPENAI_BASE_URL=http://"+addr+"/proxy/"+key+"/v1", "OPENAI_API_KEY="+key))
+			if strings.Contains(stdout+stderr, key) {
+				t.Errorf("the key was printed:\n%s\n%s", stdout, stderr)
+			}
+			if !strings.Contains(stdout, "/proxy/[REDACTED]/v1") {
+				t.Errorf("no start-up line with the base URL's display form:\n%s", stdout)
+			}
+		})
 	}
 }
 

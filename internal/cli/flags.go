@@ -86,7 +86,7 @@ func Parse(spec Spec, args []string, getenv func(string) string, out io.Writer) 
 		if strings.HasPrefix(err.Error(), "flag provided but not defined") {
 			return cfg, false, Usagef("%v; the flags are %s (-h for help)", err, flagNames(fs))
 		}
-		return cfg, false, Usagef("%v", err)
+		return cfg, false, Usage(badValue(fs, err))
 	}
 	if fs.NArg() > 0 {
 		return cfg, false, Usagef("unexpected argument %q: give the question with -q %q", fs.Arg(0), "...")
@@ -183,6 +183,48 @@ func parseLog(getenv func(string) string, verbose bool) (LogConfig, error) {
 		c = LogConfig{Level: slog.LevelDebug, Show: true, From: "-v"}
 	}
 	return c, nil
+}
+
+// badValue is the error for a flag value package flag's own parsers
+// refused: their text ends in a bare "parse error" or "value out of
+// range", which becomes what was wrong and the flag's help — what it
+// accepts (`invalid value "x" for flag -demo: not a number; -demo N: run
+// only demo N (1-7)`). Other errors (a flag.Value's own, which says what
+// it accepts) are returned as they are.
+func badValue(fs *flag.FlagSet, err error) error {
+	msg := err.Error()
+	if !strings.HasSuffix(msg, ": parse error") && !strings.HasSuffix(msg, ": value out of range") {
+		return err
+	}
+	// "invalid value %q for flag -%s: %v", "invalid boolean value %q for -%s: %v"
+	i := strings.LastIndex(msg, " -")
+	if i < 0 {
+		return err
+	}
+	name, _, _ := strings.Cut(msg[i+2:], ":")
+	f := fs.Lookup(name)
+	if f == nil {
+		return err
+	}
+	arg, help := flag.UnquoteUsage(f)
+	what := "-" + f.Name
+	if arg != "" {
+		what += " " + arg
+	}
+	why := "out of range"
+	switch {
+	case strings.HasPrefix(msg, "invalid boolean value"):
+		why = "use true or false, or -" + f.Name + " alone"
+	case strings.HasSuffix(msg, ": parse error"):
+		why = "not a number"
+		if g, ok := f.Value.(flag.Getter); ok {
+			switch g.Get().(type) {
+			case int, int64, uint, uint64:
+				why = "not a whole number"
+			}
+		}
+	}
+	return fmt.Errorf("%s: %s; %s: %s", strings.TrimSuffix(strings.TrimSuffix(msg, ": parse error"), ": value out of range"), why, what, help)
 }
 
 func flagNames(fs *flag.FlagSet) string {

@@ -12,9 +12,9 @@ import (
 )
 
 // NewModel builds the model s selects and a start-up line describing it.
-// The line names a compatible server in provider.DisplayURL's form: a base
-// URL can carry credentials (user:password@, a key in the query), which
-// are never printed.
+// The line names a compatible server in Settings.DisplayBaseURL's form: a
+// base URL can carry credentials (user:password@, a key in the query or
+// the path), which are never printed.
 func NewModel(s provider.Settings) (ai.Model, string, error) {
 	m, _, err := provider.New(s)
 	if err != nil {
@@ -26,7 +26,7 @@ func NewModel(s provider.Settings) (ai.Model, string, error) {
 	case s.BaseURL == "":
 		return m, fmt.Sprintf("Model: %s on OpenAI.", s.Model), nil
 	}
-	return m, fmt.Sprintf("Model: %s on the OpenAI-compatible server %s.", s.Model, provider.DisplayURL(s.BaseURL)) + provider.KeyNotice(s), nil
+	return m, fmt.Sprintf("Model: %s on the OpenAI-compatible server %s.", s.Model, s.DisplayBaseURL()) + provider.KeyNotice(s), nil
 }
 
 // ErrDone is what a Start check returns when it has done all the program
@@ -65,12 +65,20 @@ func Start(spec Spec, cfg *Config, args []string, getenv func(string) string, ou
 }
 
 // ServerDown is the error of a program whose model server cannot be
-// reached: one line naming the server (its host, never a credential),
-// instead of every demo failing for the same reason. Err is the model's
-// error (errors.Is(err, openai.ErrUnreachable)).
+// reached, or answers every request with an HTTP 5xx ([ServerFault]): one
+// line naming the server (its host, never a credential) or the failure it
+// answered, instead of every demo failing for the same reason. Err is the
+// model's error (errors.Is(err, openai.ErrUnreachable), or an
+// *ai.ModelError with the 5xx status).
 type ServerDown struct{ Err error }
 
 func (s *ServerDown) Error() string {
+	if me := failing(s.Err); me != nil && !errors.Is(s.Err, openai.ErrUnreachable) {
+		// The server answered, with a failure: the same words the
+		// single-run examples print ("openai: transient error (HTTP 500
+		// Internal Server Error) [server_error]: internal boom").
+		return "the model's server is failing: " + me.Error() + "; every demo needs it, so the demos stopped: fix the server, or unset OPENAI_BASE_URL and OPENAI_API_KEY for the offline model"
+	}
 	msg := "the model's server cannot be reached"
 	var me *ai.ModelError
 	if errors.As(s.Err, &me) && me.Message != "" {
@@ -92,10 +100,15 @@ func Unreachable(err error) error {
 }
 
 // Reachable checks, before any demo, that model's server answers at all
-// (model.Ping): a *ServerDown when it cannot be reached; nil otherwise,
-// whatever else the check said (the demos show it). The built-in offline
-// model is always reachable.
+// (model.Ping): a *ServerDown when it cannot be reached; the [TimedOut]
+// error when the session timeout ran out during the check (a server that
+// accepts connections and never answers); nil otherwise, whatever else
+// the check said (the demos show it). The built-in offline model is
+// always reachable.
 func Reachable(ctx context.Context, model ai.Model) error {
 	_, err := model.Ping(ctx)
+	if err != nil && sessionTimedOut(ctx) {
+		return TimedOut(ctx, "checking the model's server (model.Ping)", err)
+	}
 	return Unreachable(err)
 }
