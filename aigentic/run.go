@@ -110,10 +110,6 @@ type runState struct {
 	// interceptor that passes it on does not halt the run (a tool call's
 	// is in its frame).
 	innerErr error
-	// inModel is set while the innermost model call runs under
-	// interceptors: a second, concurrent call of next is refused
-	// (modelOnce).
-	inModel atomic.Bool
 
 	mu        sync.Mutex
 	stats     Stats
@@ -144,6 +140,11 @@ type runState struct {
 	logDebug   bool
 	stepMu     sync.Mutex
 	approvalMu sync.Mutex
+	// inModel is set while the innermost model call runs under
+	// interceptors: a second, concurrent call of next is refused
+	// (modelOnce). Last, with the other small fields, so that runState
+	// stays in the 2,688-byte size class.
+	inModel atomic.Bool
 }
 
 // handle is the run's own handle, whichever handle r is.
