@@ -61,7 +61,7 @@ func (o *logObserver) Observe(ctx context.Context, step hook.Step) context.Conte
 			break
 		}
 		r := o.r
-		l.DebugContext(ctx, "run started", "model", s.Run.Model, "max_llm_calls", r.maxCalls, "retries", r.agent.Retries, "tools", len(r.tools))
+		l.DebugContext(ctx, "run started", "model", s.Run.Model, "max_llm_calls", r.agent.MaxLLMCalls, "retries", r.agent.Retries, "tools", len(r.tools))
 	case *hook.RunEnd:
 		o.runEnd(ctx, s)
 	case *hook.RateLimitWait:

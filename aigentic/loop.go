@@ -26,7 +26,7 @@ func (r *AgentRun) turns() (string, error) {
 		return result, err
 	}
 	for {
-		if r.ownCalls >= r.maxCalls {
+		if r.ownCalls >= r.agent.MaxLLMCalls {
 			return "", r.limitError(nil)
 		}
 		if err := r.budgetBeforeModelCall(); err != nil {
@@ -73,7 +73,7 @@ func (r *AgentRun) turns() (string, error) {
 			}
 			continue
 		}
-		if r.ownCalls >= r.maxCalls {
+		if r.ownCalls >= r.agent.MaxLLMCalls {
 			return "", r.limitError(msg.ToolCalls)
 		}
 		if r.agent.ParallelToolCalls > 1 && len(msg.ToolCalls) > 1 {
@@ -233,10 +233,10 @@ func (r *AgentRun) limitError(pending []ai.ToolCall) *LimitError {
 	r.mu.Lock()
 	le := &LimitError{
 		Exceeded:   LimitMaxLLMCalls,
-		Max:        float64(r.maxCalls),
+		Max:        float64(r.agent.MaxLLMCalls),
 		Used:       float64(r.ownCalls),
 		CostUSD:    r.stats.CostUSD,
-		Limit:      r.maxCalls,
+		Limit:      r.agent.MaxLLMCalls,
 		Calls:      r.ownCalls,
 		ToolCalls:  r.stats.ToolCalls,
 		Transcript: append([]ai.Message(nil), r.messages...),

@@ -46,15 +46,17 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 	if a.Name == "" {
 		a.Name = "agent"
 	}
+	// The run's model-call limit: its own agent's, not RunInfo's, which
+	// anyone holding the RunInfo could change.
+	a.MaxLLMCalls = cmp.Or(a.MaxLLMCalls, DefaultMaxLLMCalls)
 	if err := validateBudgets(&a, nil); err != nil {
 		return nil, err
 	}
 	st := &runState{
-		agent:    a,
-		maxCalls: cmp.Or(a.MaxLLMCalls, DefaultMaxLLMCalls),
-		parent:   parent,
-		budgets:  newBudgets(&a, parent),
-		done:     make(chan struct{}),
+		agent:   a,
+		parent:  parent,
+		budgets: newBudgets(&a, parent),
+		done:    make(chan struct{}),
 	}
 	st.self.runState = st
 	r := &st.self
@@ -109,7 +111,7 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 	r.messages = append(r.messages, ai.Message{Role: ai.RoleUser, Content: message})
 
 	r.info = hook.RunInfo{ID: r.id, AgentName: a.Name, SessionID: r.session.ID, Model: a.Model.ModelName(),
-		Provider: ai.ProviderName(a.Model), Tools: r.aiTools, MaxLLMCalls: r.maxCalls, Retries: a.Retries,
+		Provider: ai.ProviderName(a.Model), Tools: r.aiTools, MaxLLMCalls: a.MaxLLMCalls, Retries: a.Retries,
 		Started: r.stats.Started, Logger: &r.logger, Priced: a.Pricing != nil}
 	r.info.Reporter = r.handle()
 	if parent != nil {

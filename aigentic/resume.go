@@ -145,7 +145,7 @@ func (r *AgentRun) resumePending() (result string, done bool, err error) {
 			pending = append(pending, tc)
 		}
 	}
-	if len(pending) > 0 && len(answered) == 0 && r.ownCalls >= r.maxCalls {
+	if len(pending) > 0 && len(answered) == 0 && r.ownCalls >= r.agent.MaxLLMCalls {
 		// The run had stopped at its limit with these calls pending.
 		return "", true, r.limitError(pending)
 	}

@@ -81,10 +81,6 @@ type runState struct {
 	madeIDs  int32
 	// toolUseFailures counts malformed tool calls in a row (loop.go).
 	toolUseFailures int32
-	// maxCalls is the run's model-call limit (Agent.MaxLLMCalls or
-	// DefaultMaxLLMCalls): its own, not RunInfo's, which anyone holding
-	// the RunInfo could change.
-	maxCalls int
 	// historyFrom is where this run's own messages start in the
 	// transcript (after the instructions and Session.History's).
 	historyFrom int
@@ -110,10 +106,6 @@ type runState struct {
 	// interceptor that passes it on does not halt the run (a tool call's
 	// is in its frame).
 	innerErr error
-	// inModel is set while the innermost model call runs under
-	// interceptors: a second, concurrent call of next is refused
-	// (modelOnce).
-	inModel atomic.Bool
 
 	mu        sync.Mutex
 	stats     Stats
@@ -144,6 +136,11 @@ type runState struct {
 	logDebug   bool
 	stepMu     sync.Mutex
 	approvalMu sync.Mutex
+	// inModel is set while the innermost model call runs under
+	// interceptors: a second, concurrent call of next is refused
+	// (modelOnce). Last, with the other small fields, so that runState
+	// stays in its size class (runstate_size_internal_test.go).
+	inModel atomic.Bool
 }
 
 // handle is the run's own handle, whichever handle r is.
