@@ -1,6 +1,7 @@
 package openai
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -48,13 +49,18 @@ func sdkDecodes(mt string) bool {
 func (m *Model) notJSON(x *exchange, err error) *ai.ModelError {
 	var msg string
 	switch mt := x.contentType(); {
+	case x.emptyBody() && x.body.n > 0:
+		msg = "the server sent an empty success body (only whitespace): no answer to read; is the base URL an OpenAI-compatible API (usually ending in /v1)?"
 	case x.emptyBody():
 		msg = "the server sent an empty success body: no answer to read; is the base URL an OpenAI-compatible API (usually ending in /v1)?"
+	case mt == "" && x.stream:
+		msg = "the server answered a streaming request with a body with no Content-Type and no event in it, not an event stream (text/event-stream); is the base URL an OpenAI-compatible API (usually ending in /v1)?"
 	case mt == "":
 		msg = "the server sent a success body with no Content-Type, not a JSON answer (application/json); is the base URL an OpenAI-compatible API (usually ending in /v1)?"
 	default:
-		msg = fmt.Sprintf("the server sent a success body of content type %q, not a JSON answer (application/json); is the base URL an OpenAI-compatible API (usually ending in /v1)?", mt)
+		msg = fmt.Sprintf("the server sent a success body of content type %q, not a JSON answer (application/json); is the base URL an OpenAI-compatible API (usually ending in /v1)?", clip(mt))
 	}
+	msg = m.redact.clean(msg)
 	return &ai.ModelError{
 		Provider:   providerName,
 		StatusCode: x.status,
@@ -62,6 +68,21 @@ func (m *Model) notJSON(x *exchange, err error) *ai.ModelError {
 		Err:        m.redact.wrap(ErrMalformedResponse, err, "%s", msg),
 	}
 }
+
+// nullAnswer is the error of a success body that is JSON null: the SDK
+// returns no answer and no error. It is permanent, as an empty body is.
+func (m *Model) nullAnswer(x *exchange) *ai.ModelError {
+	const msg = "the server sent JSON null as its success body: no answer to read; is the base URL an OpenAI-compatible API (usually ending in /v1)?"
+	return &ai.ModelError{
+		Provider:   providerName,
+		StatusCode: x.status,
+		Message:    msg,
+		Err:        m.redact.wrap(ErrMalformedResponse, nil, "%s", msg),
+	}
+}
+
+// isNull reports a JSON body that is null.
+func isNull(raw []byte) bool { return string(bytes.TrimSpace(raw)) == "null" }
 
 // noRedirects is the CheckRedirect of the clients this package uses: a
 // redirect is returned to the exchange, which fails the call with
@@ -107,7 +128,8 @@ func (m *Model) redirected(x *exchange) *ai.ModelError {
 	case x.redirect == x.from:
 		msg = fmt.Sprintf("%s redirected the request to another path on %s: redirects are not followed; set the base URL to the one it points to", server, x.redirect)
 	default:
-		msg = fmt.Sprintf("%s redirected the request to %s: redirects are not followed; set the base URL to the one it points to", server, x.redirect)
+		// The target is the server's: redacted, then clipped.
+		msg = fmt.Sprintf("%s redirected the request to %s: redirects are not followed; set the base URL to the one it points to", server, clip(m.redact.clean(x.redirect)))
 	}
 	msg = m.redact.clean(msg)
 	return &ai.ModelError{

@@ -156,6 +156,8 @@
 //     for a JSON answer, [DefaultMaxStreamBody] (128 MiB) for a stream's
 //     total; [WithMaxResponseBody], [WithMaxStreamBody] — and cut there
 //     while it is read: a permanent error matching [ErrResponseTooLarge].
+//     So is one stream event line over 32 MiB (openai-go's SSE line limit),
+//     whose message names the per-event limit.
 //   - A redirect (HTTP 3xx) is not followed: a permanent error matching
 //     [ErrRedirected], whose message gives the status and where the
 //     Location points, as scheme and host only (its path and query may
@@ -171,7 +173,11 @@
 //     ([ErrMalformedResponse]): it is what a proxy or an overloaded server
 //     cutting a body short produces, and the retry budget bounds it. A 200
 //     that is not JSON at all (an HTML page, a body with no Content-Type: a
-//     wrong base URL) or is empty is permanent, and the message says which.
+//     wrong base URL), is empty, only whitespace or JSON null, or answers a
+//     streaming request with no Content-Type and no event is permanent, and
+//     the message says which. A server-controlled value quoted in an error
+//     (a Content-Type, a redirect's host) is redacted, in any letter case,
+//     and cut to 200 bytes, marked "…".
 //   - A stream that ends before the choice's finish_reason arrives, cleanly
 //     or not, is transient ([ErrTruncatedStream]); the partial text is not
 //     returned as an answer. A stream is complete once its finish_reason

@@ -1,6 +1,7 @@
 package openai
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -46,8 +47,9 @@ var (
 	ErrTruncatedStream = errors.New("openai: truncated stream")
 	// ErrMalformedResponse marks a 2xx answer that could not be used:
 	// malformed JSON, no choices, a broken stream chunk (all transient), or
-	// an answer that is not JSON or not an event stream at all (permanent:
-	// a wrong base URL, a server that cannot stream).
+	// an answer that is not JSON or not an event stream at all, or is
+	// empty, only whitespace or JSON null (permanent: a wrong base URL, a
+	// server that cannot stream).
 	ErrMalformedResponse = errors.New("openai: malformed response")
 	// ErrInvalidRequest marks an ai.Request that cannot be sent: no
 	// messages, an unknown role, a tool call or tool without a name, a tool
@@ -77,7 +79,8 @@ var (
 	// ErrResponseTooLarge marks a success answer whose body passed its
 	// cap: [DefaultMaxResponseBody] for a JSON answer, [DefaultMaxStreamBody]
 	// for an event stream's total (or [WithMaxResponseBody],
-	// [WithMaxStreamBody]). The body is cut while it is read and the
+	// [WithMaxStreamBody]), or one event line over 32 MiB, openai-go's SSE
+	// line limit. The body is cut while it is read and the
 	// partial answer discarded. It is permanent: the same request would
 	// get the same answer again.
 	ErrResponseTooLarge = errors.New("openai: response body too large")
@@ -135,6 +138,9 @@ func (m *Model) classify(ctx context.Context, err error, x *exchange) *ai.ModelE
 	if x.tooLarge() {
 		return m.tooLarge(x)
 	}
+	if errors.Is(err, errEventTooLarge) || errors.Is(err, bufio.ErrTooLong) {
+		return m.eventTooLarge(x)
+	}
 	if x != nil && x.answered && x.status >= 300 && x.status < 400 {
 		return m.redirected(x)
 	}
@@ -162,10 +168,11 @@ func (m *Model) classify(ctx context.Context, err error, x *exchange) *ai.ModelE
 	r := m.redact
 	if x != nil && x.answered && x.status >= 200 && x.status < 300 {
 		if mt := x.contentType(); !isJSONType(mt) && mt != "text/event-stream" {
+			mt = clip(mt) // redacted by contentType
 			return &ai.ModelError{
 				Provider:   providerName,
 				StatusCode: x.status,
-				Message:    fmt.Sprintf("unexpected content type %q in the answer: is the base URL an OpenAI-compatible API (usually ending in /v1)?", mt),
+				Message:    r.clean(fmt.Sprintf("unexpected content type %q in the answer: is the base URL an OpenAI-compatible API (usually ending in /v1)?", mt)),
 				Err:        r.wrap(ErrMalformedResponse, err, "unexpected content type %q", mt),
 			}
 		}

@@ -25,6 +25,8 @@ type exchange struct {
 	body     *limitedBody // the success body, as read
 	redirect string       // a 3xx's Location, as scheme://host
 	trace    *connTrace   // how far the request got
+	redact   redactor     // applied to the Content-Type before it is parsed
+	events   int          // SSE events with data, of a stream
 }
 
 // middleware records the exchange; it runs on the calling goroutine.
@@ -80,9 +82,17 @@ func (x *exchange) middleware(req *http.Request, next func(*http.Request) (*http
 // tooLarge reports whether the success body passed its cap.
 func (x *exchange) tooLarge() bool { return x != nil && x.body != nil && x.body.over }
 
-// emptyBody reports a success body read to its end with nothing in it.
+// emptyBody reports a success body read to its end with nothing in it but
+// whitespace: no JSON value, no SSE event.
 func (x *exchange) emptyBody() bool {
-	return x != nil && x.body != nil && x.body.eof && x.body.n == 0
+	return x != nil && x.body != nil && x.body.eof && !x.body.text
+}
+
+// notStream reports a body sent with no Content-Type to a streaming
+// request, read to its end without a single SSE event: a JSON document or
+// a page, not a stream cut short.
+func (x *exchange) notStream() bool {
+	return x != nil && x.body != nil && x.body.eof && x.events == 0 && x.contentType() == ""
 }
 
 // waiting reports a request written in full that no answer came back to:
@@ -127,9 +137,12 @@ func (x *exchange) contentType() string {
 	if x == nil || x.header == nil {
 		return ""
 	}
-	mt, _, err := mime.ParseMediaType(x.header.Get("Content-Type"))
+	// Redacted before it is lower-cased, which would hide the key from
+	// the redactor; callers clip it before quoting it.
+	h := x.redact.clean(x.header.Get("Content-Type"))
+	mt, _, err := mime.ParseMediaType(h)
 	if err != nil {
-		return strings.ToLower(strings.TrimSpace(x.header.Get("Content-Type")))
+		return strings.ToLower(strings.TrimSpace(h))
 	}
 	return mt
 }

@@ -18,6 +18,14 @@ func SetStreamWaits(usage, done time.Duration) (restore func()) {
 	return func() { usageWait, doneWait = u, d }
 }
 
+// SetMaxStreamLine lowers the longest stream line read (openai-go's 32 MiB)
+// so that a test need not send 32 MiB; the returned func restores it.
+func SetMaxStreamLine(n int) (restore func()) {
+	old := maxStreamLine
+	maxStreamLine = n
+	return func() { maxStreamLine = old }
+}
+
 // ParseResponsesBody maps a Responses API body as a non-streamed answer
 // is mapped, for the fuzz test.
 func ParseResponsesBody(body []byte) (*ai.Response, error) {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
@@ -181,11 +182,21 @@ func filteredCategories(raw []byte) string {
 	return strings.Join(names, ", ")
 }
 
-// clip shortens a server text quoted in an error.
+// maxQuoted is how many bytes of a server-controlled value (a text, a
+// Content-Type, a redirect's target) an error quotes.
+const maxQuoted = 200
+
+// clip shortens a server text quoted in an error to [maxQuoted] bytes, cut
+// on a UTF-8 boundary and marked "…". Redact before clipping: a key cut in
+// two would no longer be found.
 func clip(s string) string {
 	s = strings.Join(strings.Fields(s), " ")
-	if len(s) > 200 {
-		s = s[:200] + "…"
+	if len(s) > maxQuoted {
+		n := maxQuoted
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n] + "…"
 	}
 	return s
 }

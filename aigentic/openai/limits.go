@@ -1,6 +1,8 @@
 package openai
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"sync/atomic"
@@ -63,7 +65,7 @@ func WithMaxStreamBody(n int64) Option {
 // newExchange starts the record of one HTTP exchange, with the cap of its
 // success body: the stream's for a streaming request.
 func (m *Model) newExchange(sent []string, stream bool) *exchange {
-	x := &exchange{optional: sent, stream: stream, limit: m.maxBody}
+	x := &exchange{optional: sent, stream: stream, limit: m.maxBody, redact: m.redact}
 	if stream {
 		x.limit = m.maxStream
 	}
@@ -78,6 +80,7 @@ type limitedBody struct {
 	n    int64 // bytes read
 	over bool  // the cap was passed
 	eof  bool  // the body was read to its end
+	text bool  // a byte other than JSON whitespace was read
 }
 
 // errTooLarge is the read error of a body past its cap; the exchange
@@ -100,6 +103,9 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	}
 	b.left -= int64(n)
 	b.n += int64(n)
+	if !b.text && len(bytes.Trim(p[:n], " \t\r\n")) > 0 {
+		b.text = true
+	}
 	if err == io.EOF {
 		b.eof = true
 	}
@@ -142,4 +148,58 @@ func byteSize(n int64) string {
 type connTrace struct {
 	gotConn atomic.Bool // a connection was made or reused
 	wrote   atomic.Bool // the whole request was written
+}
+
+// maxStreamLine is the longest line of an event stream, its line ending
+// included (32 MiB): openai-go's SSE decoder reads lines with a
+// bufio.Scanner of that size (bufio.MaxScanTokenSize<<9) and fails a
+// longer one with bufio.ErrTooLong. A var so that tests can lower it.
+var maxStreamLine = bufio.MaxScanTokenSize << 9
+
+// errEventTooLarge is the read error of a stream line past maxStreamLine.
+var errEventTooLarge = fmt.Errorf("%w: a stream event passed its size limit", ErrResponseTooLarge)
+
+// lineLimit fails the read of an event stream when a line passes
+// maxStreamLine, before the SDK's decoder does, so that the failure is
+// [ErrResponseTooLarge] with its limit named.
+type lineLimit struct {
+	rc  io.ReadCloser
+	max int
+	cur int // bytes of the current line
+}
+
+func newLineLimit(rc io.ReadCloser) *lineLimit { return &lineLimit{rc: rc, max: maxStreamLine} }
+
+func (l *lineLimit) Read(p []byte) (int, error) {
+	n, err := l.rc.Read(p)
+	for rest := p[:n]; len(rest) > 0; {
+		i := bytes.IndexByte(rest, '\n')
+		if i < 0 {
+			l.cur += len(rest)
+			break
+		}
+		if l.cur+i+1 > l.max {
+			l.cur += i + 1
+			break
+		}
+		l.cur, rest = 0, rest[i+1:]
+	}
+	if l.cur > l.max {
+		return 0, errEventTooLarge
+	}
+	return n, err
+}
+
+func (l *lineLimit) Close() error { return l.rc.Close() }
+
+// eventTooLarge is the error of a stream with one event line past
+// maxStreamLine.
+func (m *Model) eventTooLarge(x *exchange) *ai.ModelError {
+	msg := fmt.Sprintf("an event of the streamed answer passed its size limit of %s per event (openai-go's SSE line limit) and was cut there; the partial answer was discarded", byteSize(int64(maxStreamLine)))
+	return &ai.ModelError{
+		Provider:   providerName,
+		StatusCode: x.status,
+		Message:    msg,
+		Err:        m.redact.wrap(ErrResponseTooLarge, nil, "%s", msg),
+	}
 }

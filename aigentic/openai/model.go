@@ -340,6 +340,10 @@ func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, err
 	if err != nil {
 		return nil, m.classify(ctx, err, x)
 	}
+	if res == nil {
+		// A JSON null body: the SDK returns no answer and no error.
+		return nil, m.nullAnswer(x)
+	}
 	return m.response(res, x)
 }
 

@@ -28,6 +28,10 @@ func (m *Model) Ping(ctx context.Context) (*ai.PingResult, error) {
 	}
 	x := m.newExchange(nil, false)
 	info, err := m.models.Get(ctx, m.name, option.WithMiddleware(x.middleware))
+	if err == nil && info == nil {
+		// A JSON null body: the SDK returns no model and no error.
+		return nil, m.nullAnswer(x)
+	}
 	if err == nil {
 		if info != nil && info.ID != "" && info.ID != m.name {
 			// A proxy that answers for any name with the model it serves.
@@ -35,7 +39,7 @@ func (m *Model) Ping(ctx context.Context) (*ai.PingResult, error) {
 		}
 		detail := "model available"
 		if info != nil && info.OwnedBy != "" {
-			detail += ", owned by " + info.OwnedBy
+			detail += ", owned by " + clip(info.OwnedBy)
 		}
 		return m.pingResult(detail), nil
 	}

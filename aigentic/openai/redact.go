@@ -48,11 +48,42 @@ func newRedactor(key string) redactor {
 	return redactor(key)
 }
 
+// clean replaces every occurrence of the key in s, in any ASCII case (a
+// server or a header parser may have lower-cased it), with "[redacted]".
 func (r redactor) clean(s string) string {
-	if r == "" || !strings.Contains(s, string(r)) {
+	if !r.in(s) {
 		return s
 	}
-	return strings.ReplaceAll(s, string(r), "[redacted]")
+	key, low := string(r), asciiLower(s)
+	lkey := asciiLower(key)
+	var b strings.Builder
+	for {
+		i := strings.Index(low, lkey)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		b.WriteString("[redacted]")
+		s, low = s[i+len(key):], low[i+len(key):]
+	}
+}
+
+// in reports whether s holds the key, in any ASCII case.
+func (r redactor) in(s string) bool {
+	return r != "" && strings.Contains(asciiLower(s), asciiLower(string(r)))
+}
+
+// asciiLower lower-cases the ASCII letters of s only, so that every byte
+// keeps its offset.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }
 
 // wrap builds the Err of a ModelError: kind and cause, with a redacted text.
@@ -73,16 +104,15 @@ func (r redactor) safe(cause error) error {
 // exposedBy reports whether the key is in the text of err or of any error
 // it wraps, or in the server-provided fields of an SDK error.
 func (r redactor) exposedBy(err error) bool {
-	key := string(r)
 	if err == nil {
 		return false
 	}
-	if strings.Contains(err.Error(), key) || strings.Contains(fmt.Sprintf("%+v", err), key) {
+	if r.in(err.Error()) || r.in(fmt.Sprintf("%+v", err)) {
 		return true
 	}
 	if e, ok := err.(*oai.Error); ok {
 		for _, f := range []string{e.Message, e.Code, e.Param, e.Type, e.RawJSON()} {
-			if strings.Contains(f, key) {
+			if r.in(f) {
 				return true
 			}
 		}

@@ -39,6 +39,10 @@ func (m *Model) generateResponses(ctx context.Context, req ai.Request) (*ai.Resp
 	if err != nil {
 		return nil, m.classify(ctx, err, x)
 	}
+	if res == nil {
+		// A JSON null body: the SDK returns no answer and no error.
+		return nil, m.nullAnswer(x)
+	}
 	return m.responsesAnswer([]byte(res.RawJSON()), x)
 }
 

@@ -13,6 +13,9 @@ import (
 // ai.Response, or to the error it reports: an in-band error, the other
 // API's shape, a failed or incomplete response.
 func (m *Model) responsesAnswer(raw []byte, x *exchange) (*ai.Response, error) {
+	if isNull(raw) {
+		return nil, m.nullAnswer(x)
+	}
 	var r wireResponse
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return nil, &ai.ModelError{Provider: providerName, StatusCode: x.status, Message: "malformed JSON in the answer", Transient: true,

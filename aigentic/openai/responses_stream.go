@@ -64,11 +64,16 @@ func (m *Model) responsesStream(ctx context.Context, params responses.ResponseNe
 	var final json.RawMessage // the response of the last event
 	var items []json.RawMessage
 	var streamed strings.Builder
+	raw.Body = newLineLimit(raw.Body)
 	dec := ssestream.NewDecoder(raw)
 	for dec.Next() {
 		ev := dec.Event()
 		data := bytes.TrimSpace(ev.Data)
-		if len(data) == 0 || bytes.HasPrefix(data, []byte("[DONE]")) {
+		if len(data) == 0 {
+			continue
+		}
+		x.events++
+		if bytes.HasPrefix(data, []byte("[DONE]")) {
 			continue
 		}
 		var e respEvent
@@ -117,6 +122,9 @@ func (m *Model) responsesStream(ctx context.Context, params responses.ResponseNe
 		return nil, err
 	}
 	if final == nil {
+		if err := m.notEventStream(x); err != nil {
+			return nil, err
+		}
 		msg := "truncated stream: it ended before response.completed"
 		if streamed.Len() > 0 || len(items) > 0 {
 			msg += "; the partial answer was discarded"

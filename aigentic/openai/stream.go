@@ -72,6 +72,7 @@ func (m *Model) generateStream(ctx context.Context, params oai.ChatCompletionNew
 	tail := streamTail{stop: stop}
 	defer tail.close()
 	done := false // [DONE] arrived
+	raw.Body = newLineLimit(raw.Body)
 	dec := ssestream.NewDecoder(raw)
 	for dec.Next() {
 		ev := dec.Event()
@@ -79,6 +80,7 @@ func (m *Model) generateStream(ctx context.Context, params oai.ChatCompletionNew
 		if len(data) == 0 {
 			continue
 		}
+		x.events++
 		if bytes.HasPrefix(data, []byte("[DONE]")) {
 			// Read on to the end of the body, so that the connection is
 			// reused, but not for long: nothing can come after [DONE].
@@ -188,6 +190,9 @@ func (m *Model) jsonAnswerToStream(ctx context.Context, body io.Reader, x *excha
 	if err != nil {
 		return nil, err
 	}
+	if isNull(data) {
+		return nil, m.nullAnswer(x)
+	}
 	if ib, ok := parseInBand("", data); ok {
 		return nil, m.inBandError(ib, 0, nil, x)
 	}
@@ -210,18 +215,8 @@ func (m *Model) jsonAnswerToStream(ctx context.Context, body io.Reader, x *excha
 
 // truncated is the error of a stream that ended without a finish reason.
 func (m *Model) truncated(x *exchange, partial bool) error {
-	if x.emptyBody() {
-		return m.notJSON(x, nil)
-	}
-	if mt := x.contentType(); x.answered && mt != "" && mt != "text/event-stream" {
-		// A server that ignores "stream": true answers with one document,
-		// which holds no SSE events: retrying cannot help.
-		return &ai.ModelError{
-			Provider:   providerName,
-			StatusCode: x.status,
-			Message:    "the server answered a streaming request with " + mt + ", not text/event-stream: it does not support streaming",
-			Err:        m.redact.wrap(ErrMalformedResponse, nil, "not an event stream: %s", mt),
-		}
+	if err := m.notEventStream(x); err != nil {
+		return err
 	}
 	msg := "truncated stream: it ended before the finish reason"
 	if partial {
@@ -234,6 +229,26 @@ func (m *Model) truncated(x *exchange, partial bool) error {
 		Transient:  true,
 		Err:        m.redact.wrap(ErrTruncatedStream, nil, "%s", msg),
 	}
+}
+
+// notEventStream is the permanent error of a streaming request's answer
+// that ended without its last event because it was no event stream: empty,
+// untyped with no event in it, or of another content type. Nil otherwise.
+func (m *Model) notEventStream(x *exchange) error {
+	if x.emptyBody() || x.notStream() {
+		return m.notJSON(x, nil)
+	}
+	if mt := x.contentType(); x.answered && mt != "" && mt != "text/event-stream" {
+		// A server that ignores "stream": true answers with one document,
+		// which holds no SSE events: retrying cannot help.
+		return &ai.ModelError{
+			Provider:   providerName,
+			StatusCode: x.status,
+			Message:    m.redact.clean("the server answered a streaming request with " + clip(mt) + ", not text/event-stream: it does not support streaming"),
+			Err:        m.redact.wrap(ErrMalformedResponse, nil, "not an event stream: %s", clip(mt)),
+		}
+	}
+	return nil
 }
 
 // readJSONAnswer reads a JSON body that answered a streaming request, up
