@@ -6,9 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +15,7 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/openai/openaitest"
+	"github.com/nexxia-ai/aigentic-examples/internal/hangserver"
 	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
 )
 
@@ -159,35 +158,10 @@ func TestBadBaseURL(t *testing.T) {
 // program: the run ends with its context (main gives it two minutes),
 // and the error says so.
 func TestStalledServerEndsWithTheContext(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var conns []net.Conn
-	var mu sync.Mutex
-	go func() {
-		for {
-			c, err := ln.Accept() // and never answer
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	setenv(t, map[string]string{"OPENAI_BASE_URL": "http://" + ln.Addr().String() + "/v1", "OPENAI_MODEL": "stalled"})
+	setenv(t, map[string]string{"OPENAI_BASE_URL": "http://" + hangserver.Listen(t) + "/v1", "OPENAI_MODEL": "stalled"})
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
-	err = run(ctx, nil, io.Discard)
+	err := run(ctx, nil, io.Discard)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("run = %v, want the context's deadline", err)
 	}

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +12,7 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/openai/openaitest"
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
+	"github.com/nexxia-ai/aigentic-examples/internal/hangserver"
 )
 
 // failSafe is how long a test waits for a run that must end at its
@@ -26,35 +25,7 @@ const failSafe = 2 * time.Minute
 // connections are closed when the test ends.
 func blackhole(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		<-done
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return ln.Addr().String()
+	return hangserver.Listen(t)
 }
 
 // within runs f and returns its error, failing the test if f has not

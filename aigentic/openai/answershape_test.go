@@ -15,6 +15,7 @@ import (
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/openai"
+	"github.com/nexxia-ai/aigentic-examples/internal/hangserver"
 )
 
 // An HTTP error with a 1 MiB message: the error's Message keeps at most
@@ -176,35 +177,8 @@ func TestSuccessBodyThatIsNoAnswer(t *testing.T) {
 // for the caller's deadline. The breaker got "cannot reach the server at
 // ...: network timeout".
 func TestServerThatNeverAnswers(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		_ = ln.Close()
-		<-done
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			_ = c.Close()
-		}
-	})
-	base := "http://" + ln.Addr().String() + "/v1"
+	addr := hangserver.Listen(t)
+	base := "http://" + addr + "/v1"
 
 	// The transport's ResponseHeaderTimeout (10 minutes by default; short
 	// here: the server never answers, so the test waits on nothing else).
@@ -212,9 +186,9 @@ func TestServerThatNeverAnswers(t *testing.T) {
 	tr.ResponseHeaderTimeout = 20 * time.Millisecond
 	t.Cleanup(tr.CloseIdleConnections)
 	m := newModel(t, base, openai.WithHTTPClient(&http.Client{Transport: tr}))
-	_, err = m.Generate(context.Background(), hello)
+	_, err := m.Generate(context.Background(), hello)
 	me := modelError(t, err)
-	want := "the server at " + ln.Addr().String() + " took the request and did not answer in time"
+	want := "the server at " + addr + " took the request and did not answer in time"
 	if !strings.Contains(me.Message, want) || strings.Contains(me.Message, "cannot reach") || !ai.IsTransient(err) || !errors.Is(err, openai.ErrUnreachable) {
 		t.Errorf("transport timeout: %v; want a transient error saying %q", err, want)
 	}
@@ -224,7 +198,7 @@ func TestServerThatNeverAnswers(t *testing.T) {
 	defer cancel()
 	_, err = newModel(t, base).Generate(ctx, hello)
 	me = modelError(t, err)
-	want = "the server at " + ln.Addr().String() + " took the request and did not answer before the deadline"
+	want = "the server at " + addr + " took the request and did not answer before the deadline"
 	if !strings.Contains(me.Message, want) || !errors.Is(err, context.DeadlineExceeded) || !ai.IsTransient(err) {
 		t.Errorf("deadline: %v; want a transient error saying %q", err, want)
 	}
