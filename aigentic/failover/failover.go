@@ -215,7 +215,11 @@ func (m *Model) try(ctx context.Context, t *target, req ai.Request, a *Attempt) 
 			done(fmt.Errorf("panic in %s/%s: %w", t.provider, t.name, ai.ErrTransient))
 		}
 	}()
-	resp, err = t.model.Generate(actx, req)
+	if m.attemptTimeout > 0 {
+		resp, err = generateBounded(actx, t.model, req, t.provider+"/"+t.name)
+	} else {
+		resp, err = t.model.Generate(actx, req)
+	}
 	if err == nil && resp == nil {
 		err = &ai.ModelError{Provider: t.provider, Message: "the model returned neither a response nor an error"}
 	}

@@ -205,6 +205,36 @@ func TestAttemptTimeoutMovesOnFromAHungModel(t *testing.T) {
 	}
 }
 
+// A model that ignores its context is abandoned AbandonGrace after its
+// attempt's timeout, counted a failure, and the next one answers; what it
+// streams after that is dropped.
+func TestAttemptTimeoutAbandonsADeafModel(t *testing.T) {
+	release, finished := make(chan struct{}), make(chan struct{})
+	deaf := func(ctx context.Context, req ai.Request) (*ai.Response, error) {
+		defer close(finished)
+		<-ctx.Done()
+		<-release // and then some: it ignored the timeout
+		req.OnDelta("late")
+		return &ai.Response{Message: ai.Message{Role: ai.RoleAssistant, Content: "late"}}, nil
+	}
+	m := mustNew(t, []ai.Model{newFake("a", "a", deaf), newFake("b", "b")}, failover.WithAttemptTimeout(time.Millisecond))
+	var streamed []string
+	var resp *ai.Response
+	var err error
+	within(t, 10*time.Second, func() {
+		resp, err = m.Generate(context.Background(), ai.Request{Messages: []ai.Message{{Role: ai.RoleUser, Content: "hi"}},
+			OnDelta: func(text string) { streamed = append(streamed, text) }})
+	})
+	close(release)
+	<-finished
+	if err != nil || resp.Model != "b" {
+		t.Fatalf("resp %+v, err %v: want b after a was abandoned", resp, err)
+	}
+	if len(streamed) != 1 || streamed[0] != "from b" {
+		t.Fatalf("streamed %q, want only b's answer", streamed)
+	}
+}
+
 // The failover model names its primary; Ping reports the first reachable.
 func TestNamesAndPing(t *testing.T) {
 	m := mustNew(t, []ai.Model{aitest.Inject(offline.NewModel()), offline.NewModel()})

@@ -139,7 +139,8 @@ func WithClock(now func() time.Time) Option {
 
 // WithAttemptTimeout bounds each model's attempt by d, so a model that
 // hangs fails (transiently: context.DeadlineExceeded) and the next one is
-// tried within the same Generate. Without it a hung model holds the call
+// tried within the same Generate; one that ignores its context is
+// abandoned [AbandonGrace] later. Without it a hung model holds the call
 // until the caller's context ends (Agent's RetryPolicy.AttemptTimeout
 // bounds the whole Generate, all models together). d must be > 0.
 func WithAttemptTimeout(d time.Duration) Option {
