@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/internal/deltagate"
 )
 
 // callModel makes one model call: through the agent's interceptors, if
@@ -64,11 +64,8 @@ func (r *AgentRun) generate(ctx context.Context, req ai.Request) (*ai.Response, 
 	if !r.stoppable && r.policy.AttemptTimeout <= 0 {
 		return r.callGenerate(ctx, req)
 	}
-	var gate *deltaGate
-	if req.OnDelta != nil {
-		gate = &deltaGate{next: req.OnDelta, live: true}
-		req.OnDelta = gate.send
-	}
+	gate, onDelta := deltagate.Wrap(req.OnDelta)
+	req.OnDelta = onDelta
 	type answer struct {
 		resp *ai.Response
 		err  error
@@ -91,7 +88,7 @@ func (r *AgentRun) generate(ctx context.Context, req ai.Request) (*ai.Response, 
 		return a.resp, a.err
 	case <-timer.C:
 	}
-	gate.close()
+	gate.Close()
 	return nil, fmt.Errorf("%w: the model did not return within %s of its context's end; the call was abandoned", ctx.Err(), grace)
 }
 
@@ -104,33 +101,6 @@ func (r *AgentRun) callGenerate(ctx context.Context, req ai.Request) (resp *ai.R
 		}
 	}()
 	return r.agent.Model.Generate(ctx, req)
-}
-
-// deltaGate passes a streamed attempt's text on until the attempt is
-// abandoned: after close, what the abandoned model still streams is
-// dropped, and no delta is in flight — it would race with the next
-// attempt's and reach observers after the run ended.
-type deltaGate struct {
-	mu   sync.Mutex
-	next func(string)
-	live bool
-}
-
-func (g *deltaGate) send(text string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.live {
-		g.next(text)
-	}
-}
-
-func (g *deltaGate) close() {
-	if g == nil {
-		return
-	}
-	g.mu.Lock()
-	g.live = false
-	g.mu.Unlock()
 }
 
 // modelAttempts sends call.Request, retrying transient failures within

@@ -3,10 +3,10 @@ package failover
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/internal/deltagate"
 )
 
 // AbandonGrace is how long an attempt bounded by [WithAttemptTimeout]
@@ -36,11 +36,8 @@ type generated struct {
 // abandoned with a transient error wrapping context.DeadlineExceeded. A
 // panic in the model is raised again here, on the caller's goroutine.
 func generateBounded(actx context.Context, model ai.Model, req ai.Request, name string) (*ai.Response, error) {
-	var gate *deltaGate
-	if req.OnDelta != nil {
-		gate = &deltaGate{next: req.OnDelta, live: true}
-		req.OnDelta = gate.send
-	}
+	gate, onDelta := deltagate.Wrap(req.OnDelta)
+	req.OnDelta = onDelta
 	done := make(chan generated, 1)
 	go func() {
 		var g generated
@@ -61,7 +58,7 @@ func generateBounded(actx context.Context, model ai.Model, req ai.Request, name 
 		select {
 		case g = <-done:
 		case <-timer.C:
-			gate.close()
+			gate.Close()
 			return nil, fmt.Errorf("%w: %s did not return within %s of its attempt's timeout; the call was abandoned: %w",
 				ai.ErrTransient, name, AbandonGrace, actx.Err())
 		}
@@ -70,29 +67,4 @@ func generateBounded(actx context.Context, model ai.Model, req ai.Request, name 
 		panic(g.panic)
 	}
 	return g.resp, g.err
-}
-
-// deltaGate passes an attempt's streamed text on until the attempt is
-// abandoned; after close nothing more passes and none is in flight.
-type deltaGate struct {
-	mu   sync.Mutex
-	next func(string)
-	live bool
-}
-
-func (g *deltaGate) send(text string) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.live {
-		g.next(text)
-	}
-}
-
-func (g *deltaGate) close() {
-	if g == nil {
-		return
-	}
-	g.mu.Lock()
-	g.live = false
-	g.mu.Unlock()
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/failover"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/internal/runtest"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/offline"
 )
 
@@ -221,7 +222,7 @@ func TestAttemptTimeoutAbandonsADeafModel(t *testing.T) {
 	var streamed []string
 	var resp *ai.Response
 	var err error
-	within(t, 10*time.Second, func() {
+	runtest.Within(t, 10*time.Second, func() {
 		resp, err = m.Generate(context.Background(), ai.Request{Messages: []ai.Message{{Role: ai.RoleUser, Content: "hi"}},
 			OnDelta: func(text string) { streamed = append(streamed, text) }})
 	})

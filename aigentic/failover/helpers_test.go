@@ -218,19 +218,3 @@ func (d *deadlineCtx) Err() error {
 		return nil
 	}
 }
-
-// within runs fn and fails the test when it has not returned after limit:
-// a fail-safe, so a broken mechanism fails instead of hanging.
-func within(t *testing.T, limit time.Duration, fn func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		fn()
-	}()
-	select {
-	case <-done:
-	case <-time.After(limit):
-		t.Fatalf("still running after %s", limit)
-	}
-}
