@@ -166,7 +166,7 @@ func TestRunDebugLogsIncludeSubAgents(t *testing.T) {
 // minute over each chat completion, so the timeout ends the team's run.
 func TestRunTimeout(t *testing.T) {
 	srv := openaitest.NewServer(t, aitest.NewNaive(aitest.NaiveOptions{}), openaitest.WithLatency(time.Minute))
-	out, err := runApp(t, map[string]string{"OPENAI_BASE_URL": srv.URL(), "OPENAI_MODEL": "slow"}, "-timeout=1s")
+	out, err := runApp(t, map[string]string{"OPENAI_BASE_URL": srv.URL(), "OPENAI_MODEL": "slow"}, "-timeout=3s") // ample for the check on a loaded machine
 	if _, ok := errors.AsType[*cli.SessionTimeout](err); !ok || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want context.DeadlineExceeded from the session timeout (cli.WithSessionTimeout)\n%s", err, out)
 	}
