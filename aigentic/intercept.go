@@ -33,6 +33,10 @@ type HaltError struct {
 	Err error
 	// Transcript is the conversation up to the step, as the run's
 	// Messages: every message sent and received, tool results included.
+	// At a tool step it ends with the tool calls of the model's last
+	// answer and the results of those that returned one; the refused
+	// call has none (as a *LimitError's Pending). In a parallel turn it
+	// is taken once the turn's other calls have ended.
 	Transcript []ai.Message
 	// Partial is the last text the model produced, if any.
 	Partial string

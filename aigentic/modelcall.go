@@ -113,7 +113,16 @@ func (r *AgentRun) modelAttempts(ctx context.Context, call *hook.ModelCall) (res
 		// Only an interceptor can leave a request empty; no server takes one.
 		return nil, &ModelCallError{Call: n, Err: errors.New("the request has no messages: an interceptor removed them all")}
 	}
-	for attempt := 1; ; attempt++ {
+	// An interceptor may call next again for the same model call (to
+	// retry, as window.Compactor does): its attempts are numbered on from
+	// the last, so observers see each request once, and Stats counts one
+	// model call. Agent.Retries and the backoff apply to each call of next.
+	first := 1
+	if last := &r.st.modelStart; last.Run == &r.info && last.Call == n {
+		first = last.Attempt + 1
+	}
+	for attempt := first; ; attempt++ {
+		try := attempt - first + 1
 		if r.ctx.Err() != nil {
 			return nil, stopped(r.ctx, "model call "+strconv.Itoa(n))
 		}
@@ -154,12 +163,12 @@ func (r *AgentRun) modelAttempts(ctx context.Context, call *hook.ModelCall) (res
 			return nil, stopped(r.ctx, "model call "+strconv.Itoa(n))
 		}
 		transient := ai.IsTransient(err)
-		if !transient || attempt > r.agent.Retries {
+		if !transient || try > r.agent.Retries {
 			end.Exhausted = transient
 			r.note(mctx, end)
 			return nil, &ModelCallError{Call: n, Attempts: attempt, Exhausted: transient, Err: err}
 		}
-		end.RetryIn, end.WillRetry = r.policy.Delay(attempt, err), true
+		end.RetryIn, end.WillRetry = r.policy.Delay(try, err), true
 		retryIn := end.RetryIn
 		r.note(mctx, end)
 		if err := r.backoff(retryIn, "model call "+strconv.Itoa(n)); err != nil {

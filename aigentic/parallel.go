@@ -21,7 +21,8 @@ import (
 //     when each really did), and steps in between one at a time;
 //   - approvals are asked one at a time;
 //   - results join the transcript in call order, each call's that returned
-//     one, also when the turn ends in an error;
+//     one, also when the turn ends in an error (and in a *HaltError's
+//     Transcript when an interceptor halts one of the calls);
 //   - a Go error from one call cancels the others, and stops the run with
 //     that error once they have returned (each within Agent.StopGrace); a
 //     stop of the run names the calls it cut short.
@@ -92,6 +93,11 @@ func (r *AgentRun) answerParallel(calls []ai.ToolCall) error {
 		return err
 	}
 	if first.err != nil {
+		if he, ok := first.err.(*HaltError); ok {
+			// It was taken when the call halted; the turn's other calls
+			// have answered since, and their results are the run's.
+			he.Transcript, he.Partial = r.transcript(), r.partial()
+		}
 		return first.err
 	}
 	if granted < len(calls) {

@@ -7,7 +7,9 @@ package aigentic_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -140,5 +142,43 @@ func TestDecisionsCountInStats(t *testing.T) {
 	}
 	if st := run.Stats(); st.Compactions != 2 || st.CompactedTokens != 60 || st.Fallbacks != 1 {
 		t.Fatalf("stats: %d compactions saving %d tokens, %d fallbacks; want 2, 60, 1", st.Compactions, st.CompactedTokens, st.Fallbacks)
+	}
+}
+
+// An interceptor that calls next again for the same model call (a retry
+// of its own, as window.Compactor's after a context-length error) gets
+// attempts numbered on from the first call's: observers see attempts 1
+// and 2 of model call 1, Stats counts one model call, and Agent.Retries
+// applies to each call of next.
+func TestNextCalledAgainNumbersAttemptsOn(t *testing.T) {
+	permanent := errors.New("the request is too long")
+	model := aitest.NewScripted(aitest.Fail(permanent), aitest.Fail(ai.Transient(errors.New("busy"))), aitest.Reply("ok"))
+	again := hook.Funcs{Model: func(ctx context.Context, call *hook.ModelCall, next hook.ModelNext) (*ai.Response, error) {
+		resp, err := next(ctx, call)
+		if errors.Is(err, permanent) {
+			return next(ctx, call)
+		}
+		return resp, err
+	}}
+	var attempts []int
+	seen := hook.ObserverFunc(func(ctx context.Context, s hook.Step) context.Context {
+		if s, ok := s.(*hook.ModelStart); ok {
+			attempts = append(attempts, s.Call*10+s.Attempt)
+		}
+		return ctx
+	})
+	run, err := aigentic.Agent{Model: model, Logger: discardLogger(), Retries: 1, RetryPolicy: &aigentic.RetryPolicy{Sleep: func(context.Context, time.Duration) error { return nil }},
+		Interceptors: []aigentic.Interceptor{again}, Observers: []aigentic.Observer{seen}}.Start("hi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if answer, err := run.Wait(0); err != nil || answer != "ok" {
+		t.Fatalf("run = %q, %v", answer, err)
+	}
+	if want := []int{11, 12, 13}; !slices.Equal(attempts, want) {
+		t.Errorf("ModelStart call*10+attempt = %v, want %v: attempts numbered on across calls of next", attempts, want)
+	}
+	if st := run.Stats(); st.LLMCalls != 1 || st.Retries != 1 {
+		t.Errorf("Stats: %d model calls, %d retries; want 1 and 1", st.LLMCalls, st.Retries)
 	}
 }

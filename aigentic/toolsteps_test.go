@@ -75,3 +75,43 @@ func TestToolFinishingAsItsTimeRunsOutKeepsItsResult(t *testing.T) {
 		t.Fatalf("the model got %+v, want the tool's result", got)
 	}
 }
+
+// When an interceptor halts one call of a parallel turn, the *HaltError's
+// transcript holds the results of the turn's other calls, as the run's
+// messages do: it is taken once the turn has ended, not when the call
+// halted.
+func TestHaltInAParallelTurnKeepsTheOtherResults(t *testing.T) {
+	fastDone := make(chan struct{})
+	tools := []aigentic.AgentTool{
+		{Name: "fast", Execute: func(*aigentic.AgentRun, map[string]any) (*ai.ToolResult, error) {
+			defer close(fastDone)
+			return ai.Text("fast result"), nil
+		}},
+		{Name: "refused", Execute: func(*aigentic.AgentRun, map[string]any) (*ai.ToolResult, error) { return ai.Text("never"), nil }},
+	}
+	refuse := hook.Funcs{Tool: func(ctx context.Context, call *hook.ToolCall, next hook.ToolNext) (*ai.ToolResult, error) {
+		if call.Name != "refused" {
+			return next(ctx, call)
+		}
+		<-fastDone // halt only once the other call has returned its result
+		return nil, errors.New("not allowed")
+	}}
+	model := aitest.NewScripted(aitest.CallTools(aitest.Call("fast", `{}`), aitest.Call("refused", `{}`)), aitest.Reply("never"))
+	run, err := aigentic.Agent{Model: model, Logger: discardLogger(), AgentTools: tools, ParallelToolCalls: 2,
+		Interceptors: []aigentic.Interceptor{refuse}}.Start("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = run.Wait(0)
+	he, ok := errors.AsType[*aigentic.HaltError](err)
+	if !ok || he.Step != `tool "refused"` {
+		t.Fatalf("err = %v, want a *HaltError at the refused call", err)
+	}
+	got := toolMessages(he.Transcript)
+	if len(got) != 1 || got[0].Content != "fast result" {
+		t.Fatalf("HaltError.Transcript has tool results %+v, want the fast call's", got)
+	}
+	if want := toolMessages(run.Messages()); len(want) != len(got) {
+		t.Errorf("the run's messages have %d tool results, the halt's transcript %d", len(want), len(got))
+	}
+}

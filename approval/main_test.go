@@ -230,3 +230,16 @@ func TestRunHelp(t *testing.T) {
 	}
 	mustContain(t, out, "usage: go run ./approval [flags]", "-approve", "-approval-timeout", "-timeout d", "-q text")
 }
+
+// -timeout bounds the whole session (cli.WithSessionTimeout): the error
+// names it, so the user knows which knob to turn.
+func TestSessionTimeoutIsNamed(t *testing.T) {
+	err := func() error {
+		_, err := runApp(t, t.Context(), []string{"-timeout=1ns"}, strings.NewReader(""), false)
+		return err
+	}()
+	if _, ok := errors.AsType[*cli.SessionTimeout](err); !ok || !errors.Is(err, context.DeadlineExceeded) ||
+		!strings.Contains(err.Error(), "the session timeout (-timeout 1ns) ran out") {
+		t.Fatalf("err = %v, want one naming the session timeout", err)
+	}
+}

@@ -328,3 +328,16 @@ func TestCorruptStore(t *testing.T) {
 		t.Fatalf("the corrupt file changed: %q, %v", got, err)
 	}
 }
+
+// -timeout bounds the whole session (cli.WithSessionTimeout): the error
+// names it, so the user knows which knob to turn.
+func TestSessionTimeoutIsNamed(t *testing.T) {
+	err := func() error {
+		_, err := runApp(t, t.Context(), testutil.Offline, "-dir", t.TempDir(), "-timeout=1ns")
+		return err
+	}()
+	if _, ok := errors.AsType[*cli.SessionTimeout](err); !ok || !errors.Is(err, context.DeadlineExceeded) ||
+		!strings.Contains(err.Error(), "the session timeout (-timeout 1ns) ran out") {
+		t.Fatalf("err = %v, want one naming the session timeout", err)
+	}
+}

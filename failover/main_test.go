@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -257,4 +258,14 @@ func TestRunHelp(t *testing.T) {
 		t.Fatalf("-h: %v", err)
 	}
 	mustContain(t, out.String(), "usage: go run ./failover [flags]", "-failures", "-open-timeout duration", "-timeout d", "-q text")
+}
+
+// -timeout bounds the whole session (cli.WithSessionTimeout): the error
+// names it, so the user knows which knob to turn.
+func TestSessionTimeoutIsNamed(t *testing.T) {
+	err := runWith(t.Context(), []string{"-timeout=1ns"}, io.Discard, newFakeTime().system(testutil.Offline))
+	if _, ok := errors.AsType[*cli.SessionTimeout](err); !ok || !errors.Is(err, context.DeadlineExceeded) ||
+		!strings.Contains(err.Error(), "the session timeout (-timeout 1ns) ran out") {
+		t.Fatalf("err = %v, want one naming the session timeout", err)
+	}
 }

@@ -184,3 +184,13 @@ func TestRunUsage(t *testing.T) {
 		t.Fatalf("err = %v, want a usage error naming TIMEOUT", err)
 	}
 }
+
+// -timeout bounds the whole session (cli.WithSessionTimeout): the error
+// names it, so the user knows which knob to turn.
+func TestSessionTimeoutIsNamed(t *testing.T) {
+	err := func() error { _, err := runApp(t, t.Context(), testutil.Offline, "-timeout=1ns"); return err }()
+	if _, ok := errors.AsType[*cli.SessionTimeout](err); !ok || !errors.Is(err, context.DeadlineExceeded) ||
+		!strings.Contains(err.Error(), "the session timeout (-timeout 1ns) ran out") {
+		t.Fatalf("err = %v, want one naming the session timeout", err)
+	}
+}

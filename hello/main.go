@@ -38,17 +38,17 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
-	settings, err := provider.FromEnv(os.Getenv) // OPENAI_API_KEY, OPENAI_MODEL, OPENAI_BASE_URL
-	if err != nil {
-		return err
+	question := cmp.Or(strings.Join(args, " "), "How many units of ABC-123 are in stock?")
+	if strings.HasPrefix(question, "-") { // -h: hello takes a question, no flags
+		return errors.New("usage: hello [question]; OPENAI_API_KEY, OPENAI_MODEL and OPENAI_BASE_URL choose the model")
 	}
-	model, about, err := provider.New(settings) // with no key and no URL: the offline model
+	model, about, err := provider.FromEnvModel(os.Getenv) // with no key and no URL: the offline model
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(out, about)
 	agent := aigentic.Agent{Model: model, AgentTools: []aigentic.AgentTool{checkStock}, Retries: 2, MaxLLMCalls: 5}
-	answer, err := agent.ExecuteContext(ctx, cmp.Or(strings.Join(args, " "), "How many units of ABC-123 are in stock?"))
+	answer, err := agent.ExecuteContext(ctx, question)
 	if toolErr, ok := errors.AsType[*aigentic.ToolError](err); ok { // the tool returned a Go error, which the model never sees
 		return fmt.Errorf("%s is down, so there is no answer: %w", toolErr.Tool, toolErr.Err)
 	} else if err != nil {

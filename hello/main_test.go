@@ -191,3 +191,15 @@ func TestModelWithControlCharacterRefused(t *testing.T) {
 		t.Fatalf("err = %v, output %q", err, out)
 	}
 }
+
+// A first argument that looks like a flag (-h, --help) is not sent to the
+// model as a question: hello has no flags, and says how to call it.
+func TestFlagIsNotAQuestion(t *testing.T) {
+	setenv(t, nil)
+	for _, arg := range []string{"-h", "--help", "-v"} {
+		out, err := runHello(t, arg)
+		if err == nil || !strings.Contains(err.Error(), "usage: hello [question]") || out != "" {
+			t.Errorf("hello %s: output %q, error %v; want the usage and no run", arg, out, err)
+		}
+	}
+}

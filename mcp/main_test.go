@@ -293,3 +293,13 @@ func TestHelpAndList(t *testing.T) {
 	}
 	mustContain(t, out, "1  MCP tools next to a local tool", "4  The server killed mid-call")
 }
+
+// -timeout bounds the whole session (cli.WithSessionTimeout): the error
+// names it, so the user knows which knob to turn.
+func TestSessionTimeoutIsNamed(t *testing.T) {
+	err := func() error { _, err := runApp(t, []string{"-timeout=1ns"}, system{}); return err }()
+	if _, ok := errors.AsType[*cli.SessionTimeout](err); !ok || !errors.Is(err, context.DeadlineExceeded) ||
+		!strings.Contains(err.Error(), "the session timeout (-timeout 1ns) ran out") {
+		t.Fatalf("err = %v, want one naming the session timeout", err)
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/openai/openaitest"
 )
 
 func TestMain(m *testing.M) {
@@ -161,10 +162,13 @@ func TestRunDebugLogsIncludeSubAgents(t *testing.T) {
 
 // A session timeout too short for the team ends the whole run with
 // context.DeadlineExceeded, and the traces are still listed.
+// The server answers the start-up check (model.Ping) at once and takes a
+// minute over each chat completion, so the timeout ends the team's run.
 func TestRunTimeout(t *testing.T) {
-	out, err := runApp(t, nil, "-timeout=1ns")
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want context.DeadlineExceeded\n%s", err, out)
+	srv := openaitest.NewServer(t, aitest.NewNaive(aitest.NaiveOptions{}), openaitest.WithLatency(time.Minute))
+	out, err := runApp(t, map[string]string{"OPENAI_BASE_URL": srv.URL(), "OPENAI_MODEL": "slow"}, "-timeout=3s") // ample for the check on a loaded machine
+	if _, ok := errors.AsType[*cli.SessionTimeout](err); !ok || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want context.DeadlineExceeded from the session timeout (cli.WithSessionTimeout)\n%s", err, out)
 	}
 	if cli.ExitCode(err) != 1 {
 		t.Errorf("exit code %d, want 1", cli.ExitCode(err))

@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
 	"io"
 	"log/slog"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
 
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 
@@ -242,5 +243,15 @@ func TestNaiveModelOverHTTP(t *testing.T) {
 				t.Errorf("%v: output lacks %q:\n%s", args, want, out.String())
 			}
 		}
+	}
+}
+
+// -timeout bounds the whole session (cli.WithSessionTimeout): the error
+// names it, so the user knows which knob to turn.
+func TestSessionTimeoutIsNamed(t *testing.T) {
+	err := runWith(t.Context(), []string{"-timeout=1ns"}, io.Discard, testSys())
+	if _, ok := errors.AsType[*cli.SessionTimeout](err); !ok || !errors.Is(err, context.DeadlineExceeded) ||
+		!strings.Contains(err.Error(), "the session timeout (-timeout 1ns) ran out") {
+		t.Fatalf("err = %v, want one naming the session timeout", err)
 	}
 }

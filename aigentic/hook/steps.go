@@ -56,7 +56,8 @@ type RateLimitWait struct {
 }
 
 // ModelStart: attempt Attempt of model call Call (both 1-based) is about
-// to send Request. The context an observer returns is the one
+// to send Request. An interceptor that calls next again for the same call
+// continues its attempts' numbering. The context an observer returns is the one
 // Model.Generate gets, and comes back with the ModelEnd.
 type ModelStart struct {
 	Run           *RunInfo

@@ -102,7 +102,7 @@ func (f *filler) value(p *prop, pass, depth int) (cand, bool) {
 	case p.typ == "object" && pass == 0 && depth < 8:
 		vals, missing, score := f.object(p.props, depth+1)
 		return cand{v: vals, w: min(score, 3)}, len(missing) == 0 && (len(vals) > 0 || p.required)
-	case p.typ == "array" && p.items != nil && (pass < 2 || p.items.typ == "number" || p.items.typ == "integer"):
+	case p.typ == "array" && p.items != nil && (pass < 2 || p.items.typ == "number" || p.items.typ == "integer" || p.items.typ == "string" && !f.typed):
 		out, used := []any(nil), len(f.used)
 		for _, c := range f.cands(p.items, pass) {
 			if v, ok := accept(p.items, c.v); ok && f.unused(c.at) && !slices.ContainsFunc(out, func(x any) bool { return fmt.Sprint(x) == fmt.Sprint(v) }) && len(out) < int(num(p.s["maxItems"], 1e9)) {

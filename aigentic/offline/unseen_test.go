@@ -62,6 +62,9 @@ var (
 		"ticket_id": s("Ticket number like T-100."),
 		"tags":      map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": []any{"billing", "bug", "urgent", "feature"}}, "minItems": 1},
 	}, "ticket_id", "tags")
+	citiesTool = tool("compare_forecasts", "Compare the weather forecasts of several cities.", map[string]any{
+		"cities": map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "minItems": 2},
+	}, "cities")
 	avgTool = tool("average", "Compute the mean of numbers.", map[string]any{
 		"values": map[string]any{"type": "array", "items": map[string]any{"type": "number"}, "minItems": 2},
 	}, "values")
@@ -178,6 +181,10 @@ func TestUnseenTools(t *testing.T) {
 			[]wantCall{{"export_report", `{"format":"csv","include_archived":true}`}}, nil},
 		{"boolean negated", []ai.Tool{exportTool}, "Export the report as PDF without archived rows.",
 			[]wantCall{{"export_report", `{"format":"pdf","include_archived":false}`}}, nil},
+		{"array of names joined by and", []ai.Tool{citiesTool}, "Compare the forecasts for Paris and Lisbon.",
+			[]wantCall{{"compare_forecasts", `{"cities":["Paris","Lisbon"]}`}}, nil},
+		{"array of names, too few asks", []ai.Tool{citiesTool}, "Compare the forecasts for Paris.",
+			nil, []string{"compare_forecasts", "the cities"}},
 		{"array of enum values", []ai.Tool{tagTool}, "Tag ticket T-481 as urgent and billing.",
 			[]wantCall{{"tag_ticket", `{"tags":["urgent","billing"],"ticket_id":"T-481"}`}}, nil},
 		{"array of numbers", []ai.Tool{avgTool}, "What is the average of 3, 5.5 and 10?",

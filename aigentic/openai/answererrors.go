@@ -89,6 +89,44 @@ func isNull(raw []byte) bool { return string(bytes.TrimSpace(raw)) == "null" }
 // [ErrRedirected].
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
+// redirectGuard is the transport of the clients this package makes: it
+// drops a 3xx's Location header that does not parse as a URL, which Go's
+// client would otherwise turn into a transport error ("failed to parse
+// Location header") before CheckRedirect runs, a transient network error
+// to the run. Without it the exchange reports the redirect, with no usable
+// Location ([ErrRedirected]).
+type redirectGuard struct{ rt http.RoundTripper }
+
+// RoundTrip implements http.RoundTripper.
+func (g redirectGuard) RoundTrip(req *http.Request) (*http.Response, error) {
+	rt := g.rt
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	res, err := rt.RoundTrip(req)
+	if err == nil && res.StatusCode >= 300 && res.StatusCode < 400 {
+		if loc := res.Header.Get("Location"); loc != "" {
+			if _, perr := req.URL.Parse(loc); perr != nil {
+				res.Header.Del("Location")
+			}
+		}
+	}
+	return res, err
+}
+
+// CloseIdleConnections closes the wrapped transport's idle connections
+// (http.Client.CloseIdleConnections).
+func (g redirectGuard) CloseIdleConnections() {
+	type closer interface{ CloseIdleConnections() }
+	rt := g.rt
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	if c, ok := rt.(closer); ok {
+		c.CloseIdleConnections()
+	}
+}
+
 // errRedirectAnswer ends an exchange answered with a 3xx: the SDK returns
 // it, and classify reports the redirect the exchange recorded.
 var errRedirectAnswer = fmt.Errorf("%w", ErrRedirected)

@@ -70,6 +70,7 @@ func TestRedirectIsReportedNotFollowed(t *testing.T) {
 		{"https://api.example.invalid:8443/v1/chat/completions?token=Zq9SECRET", "redirected the request to https://api.example.invalid:8443: redirects are not followed"},
 		{"/elsewhere/v1/chat/completions?token=Zq9SECRET", "redirected the request to another path on http://127.0.0.1:"},
 		{"", "redirected the request, with no usable Location"},
+		{"::no scheme/v1?token=Zq9SECRET", "redirected the request, with no usable Location"}, // Go's client cannot parse it
 	}
 	for _, c := range cases {
 		api := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request) {
@@ -78,11 +79,14 @@ func TestRedirectIsReportedNotFollowed(t *testing.T) {
 			}
 			w.WriteHeader(http.StatusTemporaryRedirect)
 		})
-		m := newModel(t, api.URL())
+		// The package's own client, and a copy of a caller's that has no
+		// CheckRedirect.
+		def, callers := newModel(t, api.URL()), newModel(t, api.URL(), openai.WithHTTPClient(&http.Client{}))
 		for _, call := range []func() error{
-			func() error { _, err := m.Generate(context.Background(), hello); return err },
-			func() error { _, err := m.Generate(context.Background(), streaming(hello)); return err },
-			func() error { _, err := m.Ping(context.Background()); return err },
+			func() error { _, err := def.Generate(context.Background(), hello); return err },
+			func() error { _, err := def.Generate(context.Background(), streaming(hello)); return err },
+			func() error { _, err := def.Ping(context.Background()); return err },
+			func() error { _, err := callers.Generate(context.Background(), hello); return err },
 		} {
 			err := call()
 			me := modelError(t, err)
@@ -96,8 +100,8 @@ func TestRedirectIsReportedNotFollowed(t *testing.T) {
 				t.Errorf("the error shows the Location's path or query: %v", err)
 			}
 		}
-		if api.Hits() != 3 {
-			t.Errorf("Location %q: %d requests for 3 calls: a redirect was followed", c.location, api.Hits())
+		if api.Hits() != 4 {
+			t.Errorf("Location %q: %d requests for 4 calls: a redirect was followed", c.location, api.Hits())
 		}
 	}
 }

@@ -228,6 +228,7 @@ func NewModel(modelName, apiKey string, opts ...Option) *Model {
 		// follow redirects: the exchange reports them (ErrRedirected).
 		cp := *client
 		cp.CheckRedirect = noRedirects
+		cp.Transport = redirectGuard{client.Transport}
 		client = &cp
 	}
 	sdkOpts = append(sdkOpts, option.WithHTTPClient(client))

@@ -52,5 +52,5 @@ func NewTransport() *http.Transport {
 // defaultClient is shared by every Model built without WithHTTPClient, so
 // that their connections are pooled together.
 var defaultClient = sync.OnceValue(func() *http.Client {
-	return &http.Client{Transport: NewTransport(), CheckRedirect: noRedirects}
+	return &http.Client{Transport: redirectGuard{NewTransport()}, CheckRedirect: noRedirects}
 })

@@ -160,6 +160,16 @@ func New(s Settings) (ai.Model, string, error) {
 	return m, fmt.Sprintf("Using %s, model %s.", where, s.Model) + KeyNotice(s), nil
 }
 
+// FromEnvModel is [FromEnv] then [New]: the model the environment
+// selects (getenv is os.Getenv in programs), with its start-up line.
+func FromEnvModel(getenv func(string) string) (ai.Model, string, error) {
+	s, err := FromEnv(getenv)
+	if err != nil {
+		return nil, "", err
+	}
+	return New(s)
+}
+
 // KeyNotice says, for a compatible server, whether OPENAI_API_KEY is sent
 // to it: like OpenAI's SDKs, the examples send the key to whatever
 // OPENAI_BASE_URL names, so the start-up line makes that visible — and

@@ -190,3 +190,19 @@ func TestNothingPrintsTheBaseURLCredentials(t *testing.T) {
 		t.Errorf("description %q does not show the display form", desc)
 	}
 }
+
+// FromEnvModel is FromEnv then New: the environment's model and its
+// start-up line, or FromEnv's error.
+func TestFromEnvModel(t *testing.T) {
+	m, about, err := provider.FromEnvModel(env(nil))
+	if _, ok := m.(*offline.Model); err != nil || !ok || !strings.Contains(about, "offline") {
+		t.Errorf("nothing set: %T, %q, %v; want the offline model", m, about, err)
+	}
+	m, about, err = provider.FromEnvModel(env(map[string]string{"OPENAI_BASE_URL": "http://127.0.0.1:1/v1", "OPENAI_MODEL": "local"}))
+	if _, ok := m.(*openai.Model); err != nil || !ok || !strings.Contains(about, "model local") {
+		t.Errorf("base URL set: %T, %q, %v; want the server's model", m, about, err)
+	}
+	if m, _, err := provider.FromEnvModel(env(map[string]string{"OPENAI_BASE_URL": "ftp://x"})); err == nil || m != nil {
+		t.Errorf("bad base URL: %v, %v; want FromEnv's error", m, err)
+	}
+}
