@@ -83,7 +83,9 @@ func (p *Printer) Title(format string, args ...any) {
 }
 
 // Line writes one line.
-func (p *Printer) Line(format string, args ...any) { p.write(fmt.Sprintf(format, safeArgs(args)...) + "\n") }
+func (p *Printer) Line(format string, args ...any) {
+	p.write(fmt.Sprintf(format, safeArgs(args)...) + "\n")
+}
 
 // Prompt writes s with no line end: a question waiting for an answer.
 func (p *Printer) Prompt(s string) { p.write(Safe(s, false)) }
