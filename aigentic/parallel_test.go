@@ -1,6 +1,7 @@
 package aigentic_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
 )
 
 // With ParallelToolCalls, a turn's calls run at once; their results go
@@ -201,5 +203,34 @@ func TestParallelApprovalsOneAtATime(t *testing.T) {
 	}
 	if _, err := run.Wait(0); err != nil || len(sent) != 2 {
 		t.Fatalf("err %v, sent %v", err, sent)
+	}
+}
+
+// ParallelToolCalls 1 runs a turn's calls one at a time, as 0 does: each
+// call's steps end before the next call's begin.
+func TestParallelToolCallsOneIsOneAtATime(t *testing.T) {
+	tool := aigentic.NewTool("lookup", "Look up.", func(run *aigentic.AgentRun, in struct {
+		N int `json:"n"`
+	}) (string, error) {
+		return fmt.Sprintf("result %d", in.N), nil
+	})
+	model := aitest.NewScripted(aitest.CallTools(aitest.Call("lookup", `{"n":1}`), aitest.Call("lookup", `{"n":2}`)), aitest.Reply("done"))
+	var order []string
+	seen := hook.ObserverFunc(func(ctx context.Context, s hook.Step) context.Context {
+		switch s := s.(type) {
+		case *hook.ToolStart:
+			order = append(order, "start "+s.Call.Arguments)
+		case *hook.ToolEnd:
+			order = append(order, "end "+s.Result.String())
+		}
+		return ctx
+	})
+	answer, err := aigentic.Agent{Model: model, Logger: discardLogger(), ParallelToolCalls: 1, AgentTools: []aigentic.AgentTool{tool},
+		Observers: []aigentic.Observer{seen}}.Execute("go")
+	if err != nil || answer != "done" {
+		t.Fatalf("run = %q, %v", answer, err)
+	}
+	if got := strings.Join(order, ", "); got != `start {"n":1}, end result 1, start {"n":2}, end result 2` {
+		t.Fatalf("steps: %s", got)
 	}
 }

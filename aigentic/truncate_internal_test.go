@@ -34,6 +34,7 @@ func TestClipText(t *testing.T) {
 		{"abcdef", 5, "abcde…"},
 		{"ééé", 3, "é…"}, // byte 3 is inside the second é
 		{"", 0, ""},
+		{"\x80\x80\x80", 2, "…"}, // invalid UTF-8 (a server's bytes): no rune start before n, no panic
 	} {
 		if got := clipText(tc.s, tc.n); got != tc.want {
 			t.Errorf("clipText(%q, %d) = %q, want %q", tc.s, tc.n, got, tc.want)

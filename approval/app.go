@@ -171,6 +171,11 @@ func (a *approver) handle(r *aigentic.AgentRun, e *aigentic.ApprovalEvent) {
 func (a *approver) ask(r *aigentic.AgentRun, e *aigentic.ApprovalEvent) (approved, ok bool) {
 	timer := time.NewTimer(time.Until(e.Deadline))
 	defer timer.Stop()
+	if stale, ok := a.lines.ready(); ok {
+		// Typed before this request was shown: a late answer to an earlier
+		// one, which timed out. It must not decide this one.
+		a.p.Line("(Ignored %q, typed before this request was shown.)", strings.TrimSpace(stale.line))
+	}
 	a.p.Prompt("Send it? [y/N] ")
 	for {
 		select {
@@ -211,10 +216,15 @@ func (a *approver) ask(r *aigentic.AgentRun, e *aigentic.ApprovalEvent) (approve
 
 // lineReader reads standard input one line at a time, on demand, in a
 // goroutine, so that waiting for a line can be abandoned (timeout,
-// cancellation). An abandoned read is picked up by the next prompt.
+// cancellation). A line that arrives while no prompt waits (a late
+// answer to a request that timed out) is discarded by the next prompt
+// (ready), never taken as its answer.
 type lineReader struct {
 	r       *bufio.Reader
 	pending chan lineResult
+	// read, when set (tests), is called once each line read waits on
+	// pending.
+	read func()
 }
 
 type lineResult struct {
@@ -235,9 +245,13 @@ func (l *lineReader) next() <-chan lineResult {
 	if l.pending == nil {
 		ch := make(chan lineResult, 1)
 		l.pending = ch
+		read := l.read
 		go func() {
 			s, err := l.r.ReadString('\n')
 			ch <- lineResult{s, err}
+			if read != nil {
+				read()
+			}
 		}()
 	}
 	return l.pending
@@ -245,3 +259,24 @@ func (l *lineReader) next() <-chan lineResult {
 
 // taken records that the pending line was received.
 func (l *lineReader) taken() { l.pending = nil }
+
+// ready returns a line that has already been read, if any, without
+// waiting: one typed while no prompt was waiting for it. When standard
+// input has ended, the end stays pending for the prompts to come.
+func (l *lineReader) ready() (lineResult, bool) {
+	if l.pending == nil {
+		return lineResult{}, false
+	}
+	select {
+	case res := <-l.pending:
+		l.pending = nil
+		if res.err != nil {
+			ch := make(chan lineResult, 1)
+			ch <- lineResult{err: res.err}
+			l.pending = ch
+		}
+		return res, strings.TrimSpace(res.line) != ""
+	default:
+		return lineResult{}, false
+	}
+}

@@ -128,6 +128,11 @@ func (m *Model) messageOpaque(details json.RawMessage) *ai.Opaque {
 	return &ai.Opaque{Origin: m.origin(), Fields: map[string]json.RawMessage{replayedMessageFields[0]: append(json.RawMessage(nil), details...)}}
 }
 
+// tokenCount is a server's token count, a negative one read as 0: a count
+// below zero would give tokens back to every budget and meter that adds
+// it up.
+func tokenCount[N int | int64](n N) int { return int(max(n, 0)) }
+
 // usageOf reads a usage object: prompt and completion tokens, reasoning
 // tokens (completion_tokens_details.reasoning_tokens) and cached prompt
 // tokens (prompt_tokens_details.cached_tokens, or DeepSeek's
@@ -135,10 +140,10 @@ func (m *Model) messageOpaque(details json.RawMessage) *ai.Opaque {
 // https://api-docs.deepseek.com/guides/kv_cache).
 func usageOf(u oai.CompletionUsage) ai.Usage {
 	out := ai.Usage{
-		InputTokens:       int(u.PromptTokens),
-		OutputTokens:      int(u.CompletionTokens),
-		ReasoningTokens:   int(u.CompletionTokensDetails.ReasoningTokens),
-		CachedInputTokens: int(u.PromptTokensDetails.CachedTokens),
+		InputTokens:       tokenCount(u.PromptTokens),
+		OutputTokens:      tokenCount(u.CompletionTokens),
+		ReasoningTokens:   tokenCount(u.CompletionTokensDetails.ReasoningTokens),
+		CachedInputTokens: tokenCount(u.PromptTokensDetails.CachedTokens),
 	}
 	if out.CachedInputTokens == 0 {
 		if f, ok := u.JSON.ExtraFields["prompt_cache_hit_tokens"]; ok {

@@ -183,8 +183,8 @@ func (u *wireRespUsage) usage() ai.Usage {
 	if u == nil {
 		return ai.Usage{}
 	}
-	return ai.Usage{InputTokens: u.InputTokens, OutputTokens: u.OutputTokens,
-		ReasoningTokens: u.OutputTokensDetails.ReasoningTokens, CachedInputTokens: u.InputTokensDetails.CachedTokens}
+	return ai.Usage{InputTokens: tokenCount(u.InputTokens), OutputTokens: tokenCount(u.OutputTokens),
+		ReasoningTokens: tokenCount(u.OutputTokensDetails.ReasoningTokens), CachedInputTokens: tokenCount(u.InputTokensDetails.CachedTokens)}
 }
 
 // wireItem is one output item: a message, a function call or a reasoning

@@ -29,7 +29,10 @@ const (
 // terminal (plain when NO_COLOR is set or standard output is not a
 // terminal), a run's events with the shared marks, and the runtime's log
 // records — when asked for — dimmed and indented after each run's events,
-// so they never cut into the story. It is safe for concurrent use.
+// so they never cut into the story. Text it is given to print — format
+// arguments, prompts, streamed answers — has its control characters
+// escaped ([Safe]): a model or a server cannot move the cursor or hide
+// what is shown. It is safe for concurrent use.
 type Printer struct {
 	mu                    sync.Mutex
 	out                   io.Writer
@@ -76,38 +79,40 @@ func (p *Printer) write(s string) {
 
 // Title writes a heading.
 func (p *Printer) Title(format string, args ...any) {
-	p.write(p.head.Sprintf(format, args...) + "\n")
+	p.write(p.head.Sprintf(format, safeArgs(args)...) + "\n")
 }
 
 // Line writes one line.
-func (p *Printer) Line(format string, args ...any) { p.write(fmt.Sprintf(format, args...) + "\n") }
+func (p *Printer) Line(format string, args ...any) {
+	p.write(fmt.Sprintf(format, safeArgs(args)...) + "\n")
+}
 
 // Prompt writes s with no line end: a question waiting for an answer.
-func (p *Printer) Prompt(s string) { p.write(s) }
+func (p *Printer) Prompt(s string) { p.write(Safe(s, false)) }
 
 // Say writes one line, indented by Indent.
 func (p *Printer) Say(format string, args ...any) {
-	p.write(p.Indent + fmt.Sprintf(format, args...) + "\n")
+	p.write(p.Indent + fmt.Sprintf(format, safeArgs(args)...) + "\n")
 }
 
 // Faint writes one dimmed line, indented by Indent.
 func (p *Printer) Faint(format string, args ...any) {
-	p.write(p.Indent + p.faint.Sprintf(format, args...) + "\n")
+	p.write(p.Indent + p.faint.Sprintf(format, safeArgs(args)...) + "\n")
 }
 
 // Good writes a verdict that holds, in green.
 func (p *Printer) Good(format string, args ...any) {
-	p.write(p.Indent + p.ok.Sprintf(MarkOK+" "+format, args...) + "\n")
+	p.write(p.Indent + p.ok.Sprintf(MarkOK+" "+format, safeArgs(args)...) + "\n")
 }
 
 // NotSeen writes, plainly and dimmed, that a pattern could not be shown.
 func (p *Printer) NotSeen(format string, args ...any) {
-	p.write(p.Indent + p.faint.Sprintf(MarkNotSeen+" "+format, args...) + "\n")
+	p.write(p.Indent + p.faint.Sprintf(MarkNotSeen+" "+format, safeArgs(args)...) + "\n")
 }
 
 // Bad writes a verdict that does not hold, in red.
 func (p *Printer) Bad(format string, args ...any) {
-	p.write(p.Indent + p.fail.Sprintf(MarkError+" "+format, args...) + "\n")
+	p.write(p.Indent + p.fail.Sprintf(MarkError+" "+format, safeArgs(args)...) + "\n")
 }
 
 // Event writes one event of a run: a tool call, its result, a retry or a
@@ -127,7 +132,7 @@ func (p *Printer) Event(ev aigentic.Event) {
 		p.Say("  %s %s, attempt %d failed: %s; retrying in %s", MarkRetry, e.Step, e.Attempt, Redacted(e.Err), e.Delay.Round(time.Millisecond))
 	case *aigentic.ContentEvent:
 		if e.Delta {
-			p.write(e.Content)
+			p.write(Safe(e.Content, true))
 		}
 	}
 }
@@ -243,5 +248,5 @@ func Redacted(err error) string {
 
 // PrintError writes main's one "error:" line, redacted.
 func PrintError(w io.Writer, err error) {
-	fmt.Fprintln(w, "error:", Redacted(err))
+	fmt.Fprintln(w, "error:", Safe(Redacted(err), false))
 }
