@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -57,7 +58,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.role, "role", roleAll, "what this process does: api (HTTP only), worker (jobs only) or all")
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "HTTP listen address")
-	fs.StringVar(&c.debugAddr, "debug-addr", "", "opt-in address for /debug/pprof (empty: off); keep it private")
+	fs.StringVar(&c.debugAddr, "debug-addr", "", "opt-in loopback address for /debug/pprof, e.g. 127.0.0.1:6060 (empty: off); it has no login, so any other address is refused")
 	fs.StringVar(&c.tenantsFile, "tenants", "", "tenants file (YAML or JSON); empty: one built-in tenant \"default\"")
 	fs.StringVar(&c.dbURL, "db", "", "database: sqlite:///path/to/file.db or postgres://...; default DATABASE_URL, else a SQLite file in the user cache directory")
 	fs.DurationVar(&c.rescueAfter, "rescue-after", DefaultRescueAfter, "how long a job may run without finishing before River hands it to another worker (River's RescueStuckJobsAfter); must exceed every tenant timeout")
@@ -85,6 +86,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	if c.idempotencyWindow < time.Minute || c.idempotencyWindow > 720*time.Hour {
 		return c, cli.Usagef("-idempotency-window %s: want 1m to 720h", c.idempotencyWindow)
+	}
+	if c.debugAddr != "" && !loopbackAddr(c.debugAddr) {
+		return c, cli.Usagef("-debug-addr %s: the profiler has no login, so it listens only on a loopback address such as 127.0.0.1:6060 (reach it through an SSH tunnel or kubectl port-forward)", echo(c.debugAddr))
 	}
 	var err error
 	if c.trustedProxies, err = parseTrustedProxies(*proxies); err != nil {
@@ -131,4 +135,19 @@ func splitDatabaseURL(u string) (kind, target string, err error) {
 		return "", "", fmt.Errorf("sqlite URL needs a file path without ? or # (example: sqlite:///var/lib/aigentic/service.db)")
 	}
 	return kind, target, nil
+}
+
+// loopbackAddr reports whether a listen address (host:port) names only
+// loopback: "localhost" or a loopback IP. An empty host (":6060") listens
+// on every interface, so it is not.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Zone() == "" && ip.Unmap().IsLoopback()
 }
