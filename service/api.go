@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -44,10 +46,17 @@ func (s *service) routes() *http.ServeMux {
 // handler serves the routes; a request no route matches is a JSON 404,
 // or, when its path is a route's with another method, a JSON 405 with the
 // Allow header ServeMux computed (RFC 9110 section 15.5.6). (A catch-all
-// "/" pattern would shadow ServeMux's 405, so there is none.)
+// "/" pattern would shadow ServeMux's 405, so there is none.) In the local
+// demo a request whose Host is not a loopback name gets 421 before any
+// route (loopbackHost).
 func (s *service) handler() http.Handler {
 	mux := s.routes()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.auth.demo != nil && !loopbackHost(r.Host) {
+			s.writeError(w, r, &httpError{status: http.StatusMisdirectedRequest, reason: reasonMisdirected,
+				msg: "the local demo (no -tenants, no API keys) answers only requests addressed to localhost, 127.0.0.1 or [::1]; Host " + echo(r.Host) + " is refused (a web page could otherwise reach it by DNS rebinding)"})
+			return
+		}
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
 			mux.ServeHTTP(w, r)
@@ -63,6 +72,29 @@ func (s *service) handler() http.Handler {
 		}
 		s.writeError(w, r, &httpError{status: http.StatusNotFound, reason: reasonNotFound, msg: "no such endpoint"})
 	})
+}
+
+// reasonMisdirected is the refusal reason of a local-demo request whose
+// Host is not a loopback name (421, RFC 9110 section 15.5.20).
+const reasonMisdirected = "misdirected_request"
+
+// loopbackHost reports whether a request's Host names loopback:
+// "localhost" or a loopback IP ("127.0.0.1", "[::1]"), with or without a
+// port. The local demo has no keys and listens on loopback only, but a
+// browser lets any web page send it requests once the page's own name
+// resolves to 127.0.0.1 (DNS rebinding); such requests carry the page's
+// name in Host, so the demo refuses every other Host.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	} else if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
+		host = host[1 : len(host)-1]
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Zone() == "" && ip.Unmap().IsLoopback()
 }
 
 // headerProbe records what ServeMux's own 404 or 405 handler would send.
