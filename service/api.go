@@ -33,7 +33,7 @@ func (s *service) routes() *http.ServeMux {
 		mux.HandleFunc("POST /v1/jobs", s.requireRole(roleTenant, s.postJob))
 		mux.HandleFunc("GET /v1/jobs/{id}", s.requireRole(roleTenant, s.getJob))
 		mux.HandleFunc("POST /v1/jobs/{id}/cancel", s.requireRole(roleTenant, s.cancelJob))
-		mux.HandleFunc("GET /v1/jobs/{id}/events", s.requireRole(roleTenant, s.jobEvents))
+		mux.HandleFunc("GET /v1/jobs/{id}/events", s.requireRole(roleTenant, s.limitStreams(s.jobEvents)))
 		mux.HandleFunc("POST /v1/jobs/{id}/approvals/{approval_id}", s.requireRole(roleTenant, s.postApproval))
 		mux.HandleFunc("GET /v1/admin/tenants", s.requireRole(roleAdmin, s.adminTenants))
 	}

@@ -42,6 +42,8 @@ type config struct {
 	workers      int
 	// idempotencyWindow is how long an Idempotency-Key counts.
 	idempotencyWindow time.Duration
+	// maxEventStreams is each tenant's cap on open event streams.
+	maxEventStreams int
 	// trustedProxies are the addresses whose X-Tenant-ID is believed.
 	trustedProxies []netip.Prefix
 }
@@ -66,6 +68,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.DurationVar(&c.pollInterval, "poll-interval", time.Second, "how often workers look for new jobs when not notified (River's FetchPollInterval)")
 	fs.IntVar(&c.workers, "workers", 10, "jobs of each tenant worked at once by this process (a tenant's workers overrides it)")
 	fs.DurationVar(&c.idempotencyWindow, "idempotency-window", 24*time.Hour, "how long an Idempotency-Key of POST /v1/jobs and /v1/runs returns the first request's job or answer (1m to 720h)")
+	fs.IntVar(&c.maxEventStreams, "max-event-streams", DefaultMaxEventStreams, "event streams (GET /v1/jobs/{id}/events) one tenant may hold open at once on this process (1 to 10000); more get 429")
 	proxies := fs.String("trusted-proxies", "", "comma-separated IP addresses or CIDR prefixes of proxies that authenticate clients and name the tenant in X-Tenant-ID (empty: none; X-Tenant-ID is then refused)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -83,6 +86,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	}
 	if c.rescueAfter <= 0 || c.softStop < 0 || c.pollInterval <= 0 || c.workers < 1 || c.workers > 10_000 {
 		return c, cli.Usagef("-rescue-after and -poll-interval must be positive, -shutdown-grace not negative, -workers 1 to 10000")
+	}
+	if c.maxEventStreams < 1 || c.maxEventStreams > 10_000 {
+		return c, cli.Usagef("-max-event-streams %d: want 1 to 10000", c.maxEventStreams)
 	}
 	if c.idempotencyWindow < time.Minute || c.idempotencyWindow > 720*time.Hour {
 		return c, cli.Usagef("-idempotency-window %s: want 1m to 720h", c.idempotencyWindow)

@@ -40,7 +40,7 @@ func TestParseConfig(t *testing.T) {
 		{"-trusted-proxies", "10.0.0.0/33"}, {"-trusted-proxies", "proxy.internal"}, {"-workers", "0"},
 		{"-trusted-proxies", "0.0.0.0/0"}, {"-trusted-proxies", "::/0"}, {"-trusted-proxies", "10.0.0.1,128.0.0.0/1"},
 		{"-trusted-proxies", "10.0.0.0/7"}, {"-trusted-proxies", "2001:db8::/31"}, {"-trusted-proxies", "::ffff:0.0.0.0/96"},
-		{"-debug-addr", "0.0.0.0:6060"}} {
+		{"-debug-addr", "0.0.0.0:6060"}, {"-max-event-streams", "0"}, {"-max-event-streams", "10001"}} {
 		_, err := parseConfig(args, env(nil), io.Discard)
 		var ue *cli.UsageError
 		if !errors.As(err, &ue) || strings.Contains(err.Error(), "secret") {
