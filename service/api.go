@@ -3,9 +3,14 @@ package main
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
+	"net/netip"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 )
@@ -21,14 +26,14 @@ const maxQueryBytes = 8 << 10
 func (s *service) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
-	mux.HandleFunc("GET /readyz", s.readyz)
+	mux.HandleFunc("GET /readyz", s.readyz())
 	mux.HandleFunc("GET /metrics", s.requireRole(roleMetrics, metricsHandler(s.telemetry).ServeHTTP))
 	if s.cfg.serves() {
 		mux.HandleFunc("POST /v1/runs", s.requireRole(roleTenant, s.postRun))
 		mux.HandleFunc("POST /v1/jobs", s.requireRole(roleTenant, s.postJob))
 		mux.HandleFunc("GET /v1/jobs/{id}", s.requireRole(roleTenant, s.getJob))
 		mux.HandleFunc("POST /v1/jobs/{id}/cancel", s.requireRole(roleTenant, s.cancelJob))
-		mux.HandleFunc("GET /v1/jobs/{id}/events", s.requireRole(roleTenant, s.jobEvents))
+		mux.HandleFunc("GET /v1/jobs/{id}/events", s.requireRole(roleTenant, s.limitStreams(s.jobEvents)))
 		mux.HandleFunc("POST /v1/jobs/{id}/approvals/{approval_id}", s.requireRole(roleTenant, s.postApproval))
 		mux.HandleFunc("GET /v1/admin/tenants", s.requireRole(roleAdmin, s.adminTenants))
 	}
@@ -41,10 +46,17 @@ func (s *service) routes() *http.ServeMux {
 // handler serves the routes; a request no route matches is a JSON 404,
 // or, when its path is a route's with another method, a JSON 405 with the
 // Allow header ServeMux computed (RFC 9110 section 15.5.6). (A catch-all
-// "/" pattern would shadow ServeMux's 405, so there is none.)
+// "/" pattern would shadow ServeMux's 405, so there is none.) In the local
+// demo a request whose Host is not a loopback name gets 421 before any
+// route (loopbackHost).
 func (s *service) handler() http.Handler {
 	mux := s.routes()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.auth.demo != nil && !loopbackHost(r.Host) {
+			s.writeError(w, r, &httpError{status: http.StatusMisdirectedRequest, reason: reasonMisdirected,
+				msg: "the local demo (no -tenants, no API keys) answers only requests addressed to localhost, 127.0.0.1 or [::1]; Host " + echo(r.Host) + " is refused (a web page could otherwise reach it by DNS rebinding)"})
+			return
+		}
 		h, pattern := mux.Handler(r)
 		if pattern != "" {
 			mux.ServeHTTP(w, r)
@@ -60,6 +72,29 @@ func (s *service) handler() http.Handler {
 		}
 		s.writeError(w, r, &httpError{status: http.StatusNotFound, reason: reasonNotFound, msg: "no such endpoint"})
 	})
+}
+
+// reasonMisdirected is the refusal reason of a local-demo request whose
+// Host is not a loopback name (421, RFC 9110 section 15.5.20).
+const reasonMisdirected = "misdirected_request"
+
+// loopbackHost reports whether a request's Host names loopback:
+// "localhost" or a loopback IP ("127.0.0.1", "[::1]"), with or without a
+// port. The local demo has no keys and listens on loopback only, but a
+// browser lets any web page send it requests once the page's own name
+// resolves to 127.0.0.1 (DNS rebinding); such requests carry the page's
+// name in Host, so the demo refuses every other Host.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	} else if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
+		host = host[1 : len(host)-1]
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.Zone() == "" && ip.Unmap().IsLoopback()
 }
 
 // headerProbe records what ServeMux's own 404 or 405 handler would send.
@@ -240,21 +275,80 @@ func (s *service) healthz(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz: the database answers and every tenant's model answers Ping.
-func (s *service) readyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
-	defer cancel()
+// readyTTL is how long GET /readyz reuses a readiness check (database
+// Ping and every tenant model's Ping): /readyz needs no login, so without
+// it every anonymous request would reach the model providers on the
+// operator's API key. Ten seconds is the kubelet's default readiness
+// periodSeconds: a probe at that rate still sees a fresh check.
+const readyTTL = 10 * time.Second
+
+// readyTimeout bounds one readiness check.
+const readyTimeout = 3 * time.Second
+
+// readiness is /readyz's shared check: concurrent requests share one
+// check (singleflight) and its result is reused for readyTTL by the
+// service's clock.
+type readiness struct {
+	now   func() time.Time
+	check func(context.Context) *httpError
+	group singleflight.Group
+
+	mu  sync.Mutex
+	at  time.Time
+	err *httpError
+	ok  bool // a result is cached
+}
+
+// result is the cached check's result, checking again when it is older
+// than readyTTL. A request that goes away does not cancel the shared
+// check: it runs for readyTimeout at most.
+func (rd *readiness) result(ctx context.Context) *httpError {
+	rd.mu.Lock()
+	if rd.ok && rd.now().Sub(rd.at) < readyTTL {
+		err := rd.err
+		rd.mu.Unlock()
+		return err
+	}
+	rd.mu.Unlock()
+	v, _, _ := rd.group.Do("ready", func() (any, error) {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readyTimeout)
+		defer cancel()
+		err := rd.check(cctx)
+		rd.mu.Lock()
+		rd.at, rd.err, rd.ok = rd.now(), err, true
+		rd.mu.Unlock()
+		return err, nil
+	})
+	return v.(*httpError)
+}
+
+// readyz answers 200 when the database and every tenant's model answered
+// Ping within readyTTL, else 503 with a generic reason: the caller is
+// anonymous, so the model's name and the provider's error go only to the
+// log.
+func (s *service) readyz() http.HandlerFunc {
+	rd := &readiness{now: s.now, check: s.checkReady}
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := rd.result(r.Context()); err != nil {
+			writeJSON(w, err.status, errorBody{Error: err.msg})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "database": s.db.kind})
+	}
+}
+
+// checkReady pings the database, then every tenant's model; nil when all
+// answer.
+func (s *service) checkReady(ctx context.Context) *httpError {
 	if err := s.db.Ping(ctx); err != nil {
 		s.logger.Warn("not ready: database", "error", err)
-		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: "database unreachable"})
-		return
+		return &httpError{status: http.StatusServiceUnavailable, msg: "database unreachable"}
 	}
 	for _, m := range s.models {
 		if _, err := m.Ping(ctx); err != nil {
 			s.logger.Warn("not ready: model", "model", m.ModelName(), "error", err)
-			writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: "model " + m.ModelName() + " unreachable"})
-			return
+			return &httpError{status: http.StatusServiceUnavailable, msg: "model provider unreachable"}
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "database": s.db.kind})
+	return nil
 }

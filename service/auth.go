@@ -180,8 +180,33 @@ func (a *authenticator) trusted(r *http.Request) bool {
 	return false
 }
 
+// The widest prefixes -trusted-proxies accepts: a prefix wider than
+// /8 (IPv4) or /32 (IPv6) is refused, since every address in it may name
+// any tenant in X-Tenant-ID, and 0.0.0.0/0 or ::/0 would let every client
+// do so. /8 is the widest private IPv4 block (10.0.0.0/8, RFC 1918); /32
+// is the smallest IPv6 allocation to an organisation (RFC 6177 and the
+// RIRs' policies), so a proxy tier never needs more.
+const (
+	minProxyPrefixBits4 = 8
+	minProxyPrefixBits6 = 32
+)
+
+// minProxyPrefixBits is the shortest prefix length -trusted-proxies
+// accepts for addr's family (an IPv4-mapped IPv6 prefix counts its IPv4
+// bits).
+func minProxyPrefixBits(addr netip.Addr) int {
+	switch {
+	case addr.Is4():
+		return minProxyPrefixBits4
+	case addr.Is4In6():
+		return 96 + minProxyPrefixBits4
+	}
+	return minProxyPrefixBits6
+}
+
 // parseTrustedProxies reads -trusted-proxies: comma-separated IP
-// addresses or CIDR prefixes ("10.0.0.0/8,192.168.1.5"); "" is none.
+// addresses or CIDR prefixes ("10.0.0.0/8,192.168.1.5"); "" is none. A
+// prefix shorter than minProxyPrefixBits is an error.
 func parseTrustedProxies(v string) ([]netip.Prefix, error) {
 	if strings.TrimSpace(v) == "" {
 		return nil, nil
@@ -196,6 +221,10 @@ func parseTrustedProxies(v string) ([]netip.Prefix, error) {
 			p, err := netip.ParsePrefix(f)
 			if err != nil {
 				return nil, fmt.Errorf("-trusted-proxies: %s is not an IP address or CIDR prefix (e.g. 10.0.0.0/8)", echo(f))
+			}
+			if least := minProxyPrefixBits(p.Addr()); p.Bits() < least {
+				return nil, fmt.Errorf("-trusted-proxies: %s is too wide: every client in it could name any tenant in X-Tenant-ID; "+
+					"give the proxies' own addresses or a prefix of at least /%d", echo(f), least)
 			}
 			out = append(out, p.Masked())
 			continue

@@ -137,6 +137,13 @@ func authTest(t *testing.T, args ...string) {
 	if r := ts.do(t, "GET", "/v1/admin/tenants", "", "", ""); r.status != 401 {
 		t.Fatalf("no key on an admin endpoint: %d %s", r.status, r.raw)
 	}
+	// A metrics key reads /metrics only: the tenants' list (and River's
+	// UI, which shows jobs' arguments) needs the admin role.
+	for _, path := range []string{"/v1/admin/tenants", riverUIPrefix + "/", riverUIPrefix + "/api/jobs"} {
+		if r := ts.do(t, "GET", path, keys["_metrics"], "", ""); r.status != 403 || strings.Contains(r.raw, `"tenant":"acme"`) {
+			t.Fatalf("metrics key on GET %s: %d %s, want 403", path, r.status, r.raw)
+		}
+	}
 	if r := ts.do(t, "POST", "/v1/jobs", keys["_admin"], "", `{"query":"hi"}`); r.status != 403 {
 		t.Fatalf("admin key on a tenant endpoint: %d %s", r.status, r.raw)
 	}

@@ -31,8 +31,16 @@ func TestParseConfig(t *testing.T) {
 	if err != nil || len(c.trustedProxies) != 3 || c.trustedProxies[1].String() != "192.168.1.5/32" {
 		t.Fatalf("-trusted-proxies: %v %v", c.trustedProxies, err)
 	}
+	// The widest prefixes accepted (minProxyPrefixBits); wider ones are
+	// usage errors below.
+	if c, err = parseConfig([]string{"-trusted-proxies", "2001:db8::/32,::ffff:10.0.0.0/104"}, env(nil), io.Discard); err != nil || len(c.trustedProxies) != 2 {
+		t.Fatalf("-trusted-proxies at the widest prefixes: %v %v", c.trustedProxies, err)
+	}
 	for _, args := range [][]string{{"-role", "boss"}, {"-db", "mysql://secret@h/db"}, {"-db", "sqlite://"}, {"-rescue-after", "0s"}, {"extra"},
-		{"-trusted-proxies", "10.0.0.0/33"}, {"-trusted-proxies", "proxy.internal"}, {"-workers", "0"}} {
+		{"-trusted-proxies", "10.0.0.0/33"}, {"-trusted-proxies", "proxy.internal"}, {"-workers", "0"},
+		{"-trusted-proxies", "0.0.0.0/0"}, {"-trusted-proxies", "::/0"}, {"-trusted-proxies", "10.0.0.1,128.0.0.0/1"},
+		{"-trusted-proxies", "10.0.0.0/7"}, {"-trusted-proxies", "2001:db8::/31"}, {"-trusted-proxies", "::ffff:0.0.0.0/96"},
+		{"-debug-addr", "0.0.0.0:6060"}, {"-max-event-streams", "0"}, {"-max-event-streams", "10001"}} {
 		_, err := parseConfig(args, env(nil), io.Discard)
 		var ue *cli.UsageError
 		if !errors.As(err, &ue) || strings.Contains(err.Error(), "secret") {

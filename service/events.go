@@ -5,8 +5,70 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 )
+
+// DefaultMaxEventStreams is -max-event-streams' default: how many event
+// streams (GET /v1/jobs/{id}/events) one tenant may hold open at once on
+// one API process. Each stream polls the database every 250 ms; without a
+// cap one tenant's thousands of streams took a core from the others.
+const DefaultMaxEventStreams = 32
+
+// eventStreamRetryAfter is the Retry-After of a stream refused for the
+// cap: streams end when their jobs do, so a few seconds frees one.
+const eventStreamRetryAfter = 5 * time.Second
+
+// reasonTooManyStreams is the refusal reason of a stream over the cap.
+const reasonTooManyStreams = "too_many_streams"
+
+// streamLimit counts each tenant's open event streams against max.
+type streamLimit struct {
+	max  int
+	mu   sync.Mutex
+	open map[string]int // tenant ID → open streams
+}
+
+// acquire takes a stream for tenant; false when it has max open.
+func (l *streamLimit) acquire(tenant string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.open[tenant] >= l.max {
+		return false
+	}
+	l.open[tenant]++
+	return true
+}
+
+// release gives back a stream acquire took.
+func (l *streamLimit) release(tenant string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.open[tenant]--; l.open[tenant] <= 0 {
+		delete(l.open, tenant)
+	}
+}
+
+// limitStreams wraps an event-stream handler with the per-tenant cap
+// (-max-event-streams): a stream over it gets 429 with Retry-After; a
+// stream's slot is released when its handler returns.
+func (s *service) limitStreams(h http.HandlerFunc) http.HandlerFunc {
+	l := &streamLimit{max: s.cfg.maxEventStreams, open: map[string]int{}}
+	if l.max <= 0 {
+		l.max = DefaultMaxEventStreams
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		tenant := principalOf(r.Context()).tenant.id
+		if !l.acquire(tenant) {
+			s.writeError(w, r, &httpError{status: http.StatusTooManyRequests, reason: reasonTooManyStreams,
+				msg:    fmt.Sprintf("this tenant has %d event streams open, the most allowed (-max-event-streams); close one or poll GET /v1/jobs/{id}", l.max),
+				header: http.Header{"Retry-After": {retryAfterSeconds(eventStreamRetryAfter)}}})
+			return
+		}
+		defer l.release(tenant)
+		h(w, r)
+	}
+}
 
 // jobEvents streams a job's steps as Server-Sent Events: one "step" event
 // per model response or tool result, an "approval" event when the job

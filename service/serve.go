@@ -300,13 +300,23 @@ func (s *service) serve(ctx context.Context, onListen func(string)) error {
 	return err
 }
 
-// debugRoutes are pprof's handlers, served only on -debug-addr.
+// debugRoutes are pprof's handlers, served only on -debug-addr (a
+// loopback address, config.go). /debug/pprof/cmdline is not served: the
+// command line may hold a -db URL's password. Every other handler is
+// registered by name (pprof.Index would answer any name under the
+// prefix), the named runtime profiles through pprof.Handler.
 func debugRoutes() *http.ServeMux {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/debug/pprof/", pprof.Index)
-	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("GET /debug/pprof/{$}", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
 	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
 	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	for _, name := range debugProfiles {
+		mux.Handle("GET /debug/pprof/"+name, pprof.Handler(name))
+	}
 	return mux
 }
+
+// debugProfiles are the runtime's named profiles (runtime/pprof's
+// predefined ones) served on -debug-addr.
+var debugProfiles = []string{"allocs", "block", "goroutine", "heap", "mutex", "threadcreate"}
