@@ -17,7 +17,16 @@ import (
 // refunds two approvals, each decided on its own: the second refund waits
 // for its own approval, never runs on the first's. Nothing stored holds
 // either raw id.
-func TestApprovalIDsOfSecretShapedCallIDsDoNotCollide(t *testing.T) {
+func TestApprovalIDsOfSecretShapedCallIDsDoNotCollideSQLite(t *testing.T) {
+	approvalIDCollideTest(t)
+}
+
+// The same on PostgreSQL.
+func TestApprovalIDsOfSecretShapedCallIDsDoNotCollidePostgres(t *testing.T) {
+	approvalIDCollideTest(t, "-db", postgresURL(t))
+}
+
+func approvalIDCollideTest(t *testing.T, args ...string) {
 	const idA, idB = "sk-AAAAAAAAAAAAAAAAAAAAAAAA", "sk-BBBBBBBBBBBBBBBBBBBBBBBB"
 	if aigentic.Redact(idA) != aigentic.Redact(idB) {
 		t.Fatalf("the ids do not redact alike (%q, %q): the test shows nothing", aigentic.Redact(idA), aigentic.Redact(idB))
@@ -27,7 +36,7 @@ func TestApprovalIDsOfSecretShapedCallIDsDoNotCollide(t *testing.T) {
 		aitest.CallTools(ai.ToolCall{ID: idA, Name: "issue_refund", Arguments: `{"order_id":1}`}),
 		aitest.CallTools(ai.ToolCall{ID: idB, Name: "issue_refund", Arguments: `{"order_id":999}`}),
 		aitest.Reply("Both refunds issued."))
-	ts := startService(t, model, "-tenants", tenants)
+	ts := startService(t, model, append([]string{"-tenants", tenants}, args...)...)
 	key := keys["t"]
 	r := ts.do(t, "POST", "/v1/jobs", key, "", `{"query":"Refund orders 1 and 999"}`)
 	id := r.body["id"]
@@ -114,9 +123,16 @@ func TestRedactCallID(t *testing.T) {
 // collision of stored call ids) is an error, never taken for the one
 // recorded: that call's decision must not settle this one. The same call
 // parked again is no error.
-func TestApprovalIDCollisionIsAnError(t *testing.T) {
+func TestApprovalIDCollisionIsAnErrorSQLite(t *testing.T) { approvalIDCollisionTest(t) }
+
+// The same on PostgreSQL.
+func TestApprovalIDCollisionIsAnErrorPostgres(t *testing.T) {
+	approvalIDCollisionTest(t, "-db", postgresURL(t))
+}
+
+func approvalIDCollisionTest(t *testing.T, args ...string) {
 	tenants, _ := writeTenants(t, approvalTenants)
-	ts := startService(t, aitest.NewScripted(aitest.Reply("unused")), "-tenants", tenants)
+	ts := startService(t, aitest.NewScripted(aitest.Reply("unused")), append([]string{"-tenants", tenants}, args...)...)
 	ctx := context.Background()
 	now := time.Now()
 	park := func(args string) error {
