@@ -77,11 +77,13 @@ const (
 	decisionExpired = "expired"
 )
 
-// approvalID is the public id of the approval of tool call callID in the
-// run with durable key key (AskArgs.durableKey): "apr_" and the first 128
-// bits of SHA-256("<key>/<call id>"), base32. A function of the two, so
-// every process and every re-park of the job names it the same; the tool
-// call's own id — the model's choice — never appears in a URL.
+// approvalID is the public id of the approval of tool call callID — the
+// call's id as stored, redactCallID's — in the run with durable key key
+// (jobKey): "apr_" and the first 128 bits of SHA-256("<key>/<call id>"),
+// base32. A function of the two, so every process and every re-park of
+// the job names it the same, and two calls of a job (two stored ids) have
+// two; the tool call's own id — the model's choice — never appears in a
+// URL.
 func approvalID(key, callID string) string {
 	sum := sha256.Sum256([]byte(key + "/" + callID))
 	return approvalIDPrefix + b32.EncodeToString(sum[:16])
@@ -115,20 +117,49 @@ func transcriptSteps(msgs []ai.Message) int {
 	return n
 }
 
+// errApprovalCollision is the error of a pending approval whose id — a
+// function of the job and the call's stored id — names an approval of
+// another call already recorded: never settled by the other's decision.
+var errApprovalCollision = errors.New("approval id names another tool call's approval")
+
+// txQueryExecer is what insertApprovalTx needs of a transaction (*sql.Tx).
+type txQueryExecer interface {
+	execer
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // insertApprovalTx records the approval cp (redacted) is parked on,
 // unless it is recorded already (a job resumed with no decision parks
-// again on the same call).
-func insertApprovalTx(ctx context.Context, ex execer, jobID int64, tenant string, cp *aigentic.Checkpoint) error {
+// again on the same call: same job, call id, tool and arguments). An
+// approval id recorded for a different call is errApprovalCollision:
+// that call's decision must not settle this one.
+func insertApprovalTx(ctx context.Context, ex txQueryExecer, jobID int64, tenant string, cp *aigentic.Checkpoint) error {
 	p := cp.Pending
 	verrs, _ := json.Marshal(p.ValidationErrors)
 	if len(p.ValidationErrors) == 0 {
 		verrs = nil
 	}
-	_, err := ex.ExecContext(ctx, `INSERT INTO aigentic_approval (approval_id, job_id, call_id, tenant, tool, arguments, message, validation_errors, step, asked_at, deadline)
+	aid := approvalID(cp.Key, p.ID)
+	res, err := ex.ExecContext(ctx, `INSERT INTO aigentic_approval (approval_id, job_id, call_id, tenant, tool, arguments, message, validation_errors, step, asked_at, deadline)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (approval_id) DO NOTHING`,
-		approvalID(cp.Key, p.ID), jobID, p.ID, tenant, p.Call.Name, p.Call.Arguments, p.Message, string(verrs),
+		aid, jobID, p.ID, tenant, p.Call.Name, p.Call.Arguments, p.Message, string(verrs),
 		transcriptSteps(cp.Messages), p.AskedAt.UnixMilli(), p.Deadline.UnixMilli())
-	return err
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return err
+	}
+	var job int64
+	var callID, tool, args string
+	if err := ex.QueryRowContext(ctx, `SELECT job_id, call_id, tool, arguments FROM aigentic_approval WHERE approval_id = $1`, aid).
+		Scan(&job, &callID, &tool, &args); err != nil {
+		return fmt.Errorf("read approval %s: %w", aid, err)
+	}
+	if job != jobID || callID != p.ID || tool != p.Call.Name || args != p.Call.Arguments {
+		return fmt.Errorf("%w: %s, asked of job %d for tool %q, now of job %d for tool %q", errApprovalCollision, aid, job, tool, jobID, p.Call.Name)
+	}
+	return nil
 }
 
 // approvals are the job's approvals, in the order they were asked.
@@ -186,8 +217,10 @@ func (s *store) expireApproval(ctx context.Context, jobID int64, callID string) 
 
 // issueRefund refunds the order once per key (the tool call's
 // idempotency key): a second call with the key finds the first refund.
-// It returns the refund's id and whether this call issued it.
+// It returns the refund's id and whether this call issued it. The key
+// is stored as redactIdempotencyKey makes it: no secret-shaped call id.
 func (s *store) issueRefund(ctx context.Context, key, tenant string, orderID int) (string, bool, error) {
+	key = redactIdempotencyKey(key)
 	sum := sha256.Sum256([]byte(key))
 	id := fmt.Sprintf("R-%x", sum[:4])
 	res, err := s.db.ExecContext(ctx, `INSERT INTO aigentic_refund (idempotency_key, refund_id, tenant, order_id, created_at) VALUES ($1, $2, $3, $4, $5)

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"strings"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -19,8 +22,46 @@ import (
 // strings is not recognised (docs/ARCHITECTURE.md, "What redaction cannot
 // catch").
 
+// callIDSubstitutePrefix starts the id redactCallID gives a tool call
+// whose own id redaction would change.
+const callIDSubstitutePrefix = "call_"
+
+// redactCallID is tool call id id as the service stores, keys and serves
+// it (checkpoints, approvals and their ids, decisions, idempotency keys,
+// steps): id itself when aigentic.Redact leaves it unchanged; otherwise —
+// a provider's id that looks like a secret, "sk-…" — "call_" and the
+// first 16 hex digits of SHA-256(id). Redaction alone would give every
+// such id the same "[REDACTED]", and two tool calls of a job would then
+// share one approval and one decision (a second refund approved by the
+// first's). The substitute holds no part of id, is the same for the same
+// id in every process, and is its own substitute (redactCallID of it is
+// itself), so a resumed run that reads it from its checkpoint names the
+// call as before. Two ids collide only if SHA-256's first 64 bits do, or
+// if a provider sends as a call's id the substitute of another's.
+func redactCallID(id string) string {
+	if aigentic.Redact(id) == id {
+		return id
+	}
+	sum := sha256.Sum256([]byte(id))
+	return callIDSubstitutePrefix + hex.EncodeToString(sum[:8])
+}
+
+// redactIdempotencyKey is a tool call's idempotency key
+// (AgentRun.IdempotencyKey: "<durable key>/<tool call id>") as it is
+// stored: the call id's part through redactCallID, so the key holds no
+// secret and is the same before a crash (the call's own id) and after the
+// resume (the id from the checkpoint). The durable key (jobKey) holds no
+// secret and no "/".
+func redactIdempotencyKey(key string) string {
+	durable, call, ok := strings.Cut(key, "/")
+	if !ok {
+		return redactCallID(key)
+	}
+	return durable + "/" + redactCallID(call)
+}
+
 // redactCheckpoint returns a copy of cp whose texts are redacted: message
-// contents, tool call ids, names and arguments, and tool names. The run's
+// contents, tool names and arguments, tool call ids (redactCallID). The run's
 // own transcript is not touched. A resumed run reads the redacted copy, so
 // the model never sees the secret again either.
 func redactCheckpoint(cp *aigentic.Checkpoint) *aigentic.Checkpoint {
@@ -31,8 +72,8 @@ func redactCheckpoint(cp *aigentic.Checkpoint) *aigentic.Checkpoint {
 	out.Messages = redactMessages(cp.Messages)
 	if p := cp.Pending; p != nil {
 		rp := *p
-		rp.ID = aigentic.Redact(p.ID)
-		rp.Call = ai.ToolCall{ID: aigentic.Redact(p.Call.ID), Name: aigentic.Redact(p.Call.Name), Arguments: aigentic.Redact(p.Call.Arguments)}
+		rp.ID = redactCallID(p.ID)
+		rp.Call = ai.ToolCall{ID: redactCallID(p.Call.ID), Name: aigentic.Redact(p.Call.Name), Arguments: aigentic.Redact(p.Call.Arguments)}
 		rp.Args, _ = redactJSON(p.Args).(map[string]any)
 		rp.Values = redactJSON(p.Values)
 		rp.Message = aigentic.Redact(p.Message)
@@ -84,12 +125,12 @@ func redactMessages(msgs []ai.Message) []ai.Message {
 	out := make([]ai.Message, len(msgs))
 	for i, m := range msgs {
 		m.Content = aigentic.Redact(m.Content)
-		m.ToolCallID = aigentic.Redact(m.ToolCallID)
+		m.ToolCallID = redactCallID(m.ToolCallID)
 		m.Name = aigentic.Redact(m.Name)
 		if m.ToolCalls != nil {
 			calls := make([]ai.ToolCall, len(m.ToolCalls))
 			for j, c := range m.ToolCalls {
-				calls[j] = ai.ToolCall{ID: aigentic.Redact(c.ID), Name: aigentic.Redact(c.Name), Arguments: aigentic.Redact(c.Arguments)}
+				calls[j] = ai.ToolCall{ID: redactCallID(c.ID), Name: aigentic.Redact(c.Name), Arguments: aigentic.Redact(c.Arguments)}
 			}
 			m.ToolCalls = calls
 		}

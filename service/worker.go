@@ -110,9 +110,9 @@ func (w *AskWorker) Work(ctx context.Context, job *river.Job[AskArgs]) error {
 		// until a person decides (approvals.go).
 		p := parked.Pending
 		out := outputOf(outcomeApprovalPending, statsOf(last))
-		out.Approval = &outputApproval{ID: approvalID(key, aigentic.Redact(p.ID)), Tool: p.Call.Name, Deadline: p.Deadline.UTC()}
+		out.Approval = &outputApproval{ID: approvalID(key, redactCallID(p.ID)), Tool: p.Call.Name, Deadline: p.Deadline.UTC()}
 		s.recordOutput(ctx, log, out)
-		log.Info("job waiting for approval", "tool", p.Call.Name, "approval", approvalID(key, aigentic.Redact(p.ID)), "deadline", p.Deadline.UTC())
+		log.Info("job waiting for approval", "tool", p.Call.Name, "approval", approvalID(key, redactCallID(p.ID)), "deadline", p.Deadline.UTC())
 		return river.JobSnooze(max(0, time.Until(p.Deadline)))
 	}
 	result := jobResult(ctx, job, err)
@@ -198,7 +198,7 @@ func (s *service) expiryObserver(jobID int64, tenant string) aigentic.Observer {
 		}
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
-		if err := s.store.expireApproval(sctx, jobID, a.Call.ID); err != nil {
+		if err := s.store.expireApproval(sctx, jobID, redactCallID(a.Call.ID)); err != nil {
 			s.logger.Error("expired approval not recorded", "job_id", jobID, "error", err)
 		}
 		s.metrics.recordDecision(sctx, tenant, decisionExpired)
