@@ -76,7 +76,14 @@ const retryAfterSnoozesKey = "aigentic_retry_after_snoozes"
 //     it restarts or another one now, and no attempt used.
 //   - cancelled through the API: River already knows; the error is
 //     returned and the job ends cancelled.
+//
+// River records the error's text in the job's errors (JSONB on
+// PostgreSQL, which rejects a NUL): err is returned with its text made
+// storable (storableError), its chain kept.
 func jobResult(jobCtx context.Context, job *river.Job[AskArgs], err error) error {
+	if err != nil && storable(err.Error()) != err.Error() {
+		err = storableError{err}
+	}
 	outcome := outcomeOf(err)
 	switch {
 	case err == nil, outcome == outcomeLimited:
@@ -103,6 +110,14 @@ func jobResult(jobCtx context.Context, job *river.Job[AskArgs], err error) error
 // (aigentic.DefaultMaxRetryAfter, RetryPolicy.MaxRetryAfter: 60 s), so a
 // provider (or a hostile server) saying "a year" delays a job a minute.
 const maxRetryAfter = aigentic.DefaultMaxRetryAfter
+
+// storableError is an error whose text holds a NUL byte or invalid UTF-8
+// (a provider's message, say) with that text made storable (storable);
+// errors.Is and errors.As see the error it wraps.
+type storableError struct{ err error }
+
+func (e storableError) Error() string { return storable(e.err.Error()) }
+func (e storableError) Unwrap() error { return e.err }
 
 // retryAfter is the Retry-After the provider sent with err's last
 // failure, capped at maxRetryAfter; 0 when it sent none or a negative

@@ -56,3 +56,27 @@ func TestStorableKeepsValidText(t *testing.T) {
 		}
 	}
 }
+
+// storableErrorTest: a model error whose message holds a NUL (which River
+// cannot record in its JSONB errors on PostgreSQL) still ends the job:
+// cancelled as a permanent model error, its cause kept.
+func storableErrorTest(t *testing.T, db ...string) {
+	model := aitest.NewScripted(aitest.Fail(&ai.ModelError{Provider: "test", StatusCode: 400, Message: "bad\x00request"}))
+	ts := startService(t, model, db...)
+	r := ts.do(t, "POST", "/v1/jobs", "", "", `{"query":"order 7"}`)
+	job := ts.waitJob(t, "", r.body["id"], "cancelled", "completed", "discarded")
+	if job.body["state"] != "cancelled" || job.body["outcome"] != outcomeModel {
+		t.Fatalf("job %s", job.raw)
+	}
+	var errs string
+	if err := ts.db.sql.QueryRowContext(context.Background(), `SELECT CAST(errors AS TEXT) FROM river_job WHERE id = $1`, riverIDOf(t, ts, r.body["id"])).Scan(&errs); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errs, "bad\uFFFDrequest") {
+		t.Fatalf("River's errors %q, want the message with the NUL replaced", errs)
+	}
+}
+
+func TestStorableErrorSQLite(t *testing.T) { storableErrorTest(t) }
+
+func TestStorableErrorPostgres(t *testing.T) { storableErrorTest(t, "-db", postgresURL(t)) }
