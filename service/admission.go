@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 )
 
@@ -151,6 +152,26 @@ func (a *admission) admitRun(ctx context.Context, t *tenant, idem *idempotency) 
 	return &out, err
 }
 
+// retainedJob answers for a job River no longer has: River deletes a
+// finished job after its retention (24 h for a completed one, River's
+// CompletedJobRetentionPeriod default), while an Idempotency-Key may
+// live up to -idempotency-window (720 h). The service's own row of the
+// run outlives River's: a run it recorded as ended ok or limited is the
+// completed job (a row with River's id and state only); any other (no
+// end recorded, or a failure whose final River state is not known) is a
+// 409 saying the key's job is gone — never a 500.
+func retainedJob(ctx context.Context, tx txn, id int64) (*rivertype.JobRow, error) {
+	var outcome string
+	err := tx.queryRow(ctx, `SELECT outcome FROM aigentic_run WHERE job_id = $1`, id).Scan(&outcome)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	if outcome == outcomeOK || outcome == outcomeLimited {
+		return &rivertype.JobRow{ID: id, State: rivertype.JobStateCompleted}, nil
+	}
+	return nil, conflict("this Idempotency-Key's job has finished and its record is no longer kept; send a new key to ask again")
+}
+
 // admitJob admits a job (POST /v1/jobs): the checks, the River job in the
 // tenant's queue, its public id and its reservation, in one transaction.
 // The reservation lasts while River has not finished the job.
@@ -178,6 +199,9 @@ func (a *admission) admitJob(ctx context.Context, t *tenant, query string, idem 
 					return fmt.Errorf("idempotency key's job: %w", err)
 				}
 				job, err := jobs.Get(id)
+				if errors.Is(err, river.ErrNotFound) {
+					job, err = retainedJob(ctx, tx, id)
+				}
 				if err != nil {
 					return fmt.Errorf("idempotency key's job %d: %w", id, err)
 				}

@@ -205,7 +205,7 @@ func samePrefix(prefix, msgs []ai.Message) bool {
 // its tokens; when tokensChanged, it adds the tokens since the stored
 // checkpoint to the tenant's day (the database computes the delta), in
 // one transaction; with answer, it records the run's end too (outcome
-// ok). A parked run's pending approval is recorded in the transaction
+// ok; the answer made storable). b is JSON, which escapes a NUL. A parked run's pending approval is recorded in the transaction
 // (insertApprovalTx).
 func (s *store) writeCheckpoint(ctx context.Context, jobID int64, tenant string, red *aigentic.Checkpoint, b string, tokens int64, tokensChanged bool, answer *string) error {
 	const upsertRun = `INSERT INTO aigentic_run (job_id, tenant, checkpoint, tokens, updated_at) VALUES ($1, $2, $3, $4, $5)
@@ -217,7 +217,7 @@ func (s *store) writeCheckpoint(ctx context.Context, jobID int64, tenant string,
 	args := []any{jobID, tenant, b, tokens, now.UnixMilli()}
 	q := upsertRun
 	if answer != nil {
-		q, args = upsertAnswered, append(args, outcomeOK, *answer)
+		q, args = upsertAnswered, append(args, outcomeOK, storable(*answer))
 	}
 	if !tokensChanged && red.Pending == nil {
 		_, err := s.db.ExecContext(ctx, q, args...)

@@ -66,7 +66,8 @@ const retryAfterSnoozesKey = "aigentic_retry_after_snoozes"
 //   - transient failure after the run's own retries (ErrRetriesExhausted),
 //     a checkpoint not saved: the error → River retries the job later with
 //     its backoff, resuming from the checkpoint; when the provider said
-//     Retry-After, river.JobSnooze(that) instead.
+//     Retry-After, river.JobSnooze(that, capped at maxRetryAfter) instead,
+//     at most maxSnoozes times.
 //   - permanent failure (a 4xx from the model, a tool's permanent error, a
 //     bad agent), the tenant's timeout: river.JobCancel(err) → cancelled,
 //     never retried, the error kept.
@@ -75,7 +76,14 @@ const retryAfterSnoozesKey = "aigentic_retry_after_snoozes"
 //     it restarts or another one now, and no attempt used.
 //   - cancelled through the API: River already knows; the error is
 //     returned and the job ends cancelled.
+//
+// River records the error's text in the job's errors (JSONB on
+// PostgreSQL, which rejects a NUL): err is returned with its text made
+// storable (storableError), its chain kept.
 func jobResult(jobCtx context.Context, job *river.Job[AskArgs], err error) error {
+	if err != nil && storable(err.Error()) != err.Error() {
+		err = storableError{err}
+	}
 	outcome := outcomeOf(err)
 	switch {
 	case err == nil, outcome == outcomeLimited:
@@ -95,12 +103,29 @@ func jobResult(jobCtx context.Context, job *river.Job[AskArgs], err error) error
 	}
 }
 
+// maxRetryAfter caps the Retry-After the service follows: how long a job
+// is snoozed for it (keeping its place and its token reservation) and
+// what POST /v1/runs passes on in its own Retry-After header. It is the
+// runtime's cap on the Retry-After it honours between its own retries
+// (aigentic.DefaultMaxRetryAfter, RetryPolicy.MaxRetryAfter: 60 s), so a
+// provider (or a hostile server) saying "a year" delays a job a minute.
+const maxRetryAfter = aigentic.DefaultMaxRetryAfter
+
+// storableError is an error whose text holds a NUL byte or invalid UTF-8
+// (a provider's message, say) with that text made storable (storable);
+// errors.Is and errors.As see the error it wraps.
+type storableError struct{ err error }
+
+func (e storableError) Error() string { return storable(e.err.Error()) }
+func (e storableError) Unwrap() error { return e.err }
+
 // retryAfter is the Retry-After the provider sent with err's last
-// failure, or 0.
+// failure, capped at maxRetryAfter; 0 when it sent none or a negative
+// one (then River's backoff decides).
 func retryAfter(err error) time.Duration {
 	var me *ai.ModelError
-	if errors.As(err, &me) {
-		return me.RetryAfter
+	if errors.As(err, &me) && me.RetryAfter > 0 {
+		return min(me.RetryAfter, maxRetryAfter)
 	}
 	return 0
 }

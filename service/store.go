@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 )
@@ -35,6 +37,23 @@ type runRow struct {
 
 // errNoRun: the job has no row yet (it has not reached its first step).
 var errNoRun = errors.New("no run saved for this job")
+
+// storable is s as it can go into a TEXT column on every database the
+// service runs on: PostgreSQL's TEXT rejects the NUL byte (0x00, "invalid
+// byte sequence for encoding UTF8") and any invalid UTF-8, so a model's
+// answer or a ticket subject holding one would fail every write — the job
+// retried, tokens paid each time, the answer never kept. Each NUL and each
+// invalid sequence becomes U+FFFD (the Unicode replacement character).
+// Every free text a model or a tool wrote goes through it at its insert
+// or update (finishRun, writeCheckpoint's answer, openTicket); JSON
+// columns (a checkpoint, a stored response) need not: encoding/json
+// escapes a NUL (\u0000) and replaces invalid UTF-8.
+func storable(s string) string {
+	if strings.IndexByte(s, 0) < 0 && utf8.ValidString(s) {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+}
 
 type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
@@ -99,9 +118,9 @@ func (s *store) jobIDOf(ctx context.Context, tenant, publicID string) (int64, er
 }
 
 // finishRun records how the job's run ended; answer and errMsg are
-// redacted before they are stored.
+// redacted and made storable before they are stored.
 func (s *store) finishRun(ctx context.Context, jobID int64, tenant, outcome, answer, errMsg string) error {
-	answer, errMsg = aigentic.Redact(answer), aigentic.Redact(errMsg)
+	answer, errMsg = storable(aigentic.Redact(answer)), storable(aigentic.Redact(errMsg))
 	_, err := s.db.ExecContext(ctx, `INSERT INTO aigentic_run (job_id, tenant, outcome, answer, error, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (job_id) DO UPDATE SET outcome = excluded.outcome, answer = excluded.answer, error = excluded.error, updated_at = excluded.updated_at`,
 		jobID, tenant, outcome, answer, errMsg, s.now().UnixMilli())
@@ -132,9 +151,9 @@ func (s *store) loadRun(ctx context.Context, jobID int64) (*runRow, error) {
 // openTicket creates the ticket for key once: a second call with the
 // same key (a tool call repeated after a crash) finds the first ticket.
 // It returns the ticket's ID and whether this call created it. The
-// subject, which the model wrote, is stored redacted.
+// subject, which the model wrote, is stored redacted and storable.
 func (s *store) openTicket(ctx context.Context, key, tenant, subject string) (string, bool, error) {
-	subject = aigentic.Redact(subject)
+	subject = storable(aigentic.Redact(subject))
 	sum := sha256.Sum256([]byte(key))
 	id := "T-" + hex.EncodeToString(sum[:4])
 	res, err := s.db.ExecContext(ctx, `INSERT INTO aigentic_ticket (idempotency_key, ticket_id, tenant, subject, created_at) VALUES ($1, $2, $3, $4, $5)
