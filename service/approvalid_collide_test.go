@@ -150,3 +150,23 @@ func approvalIDCollisionTest(t *testing.T, args ...string) {
 		t.Fatalf("another call with the same approval id: %v, want errApprovalCollision", err)
 	}
 }
+
+// A ticket opened by a call whose id is secret-shaped is keyed by the
+// id's substitute, as the approvals are: the secret is not stored, and a
+// resumed run (whose checkpoint holds the substitute) finds the same
+// ticket rather than open a second.
+func TestTicketKeyOfSecretShapedCallID(t *testing.T) {
+	const id = "sk-CCCCCCCCCCCCCCCCCCCCCCCC"
+	tenants, keys := writeTenants(t, approvalTenants)
+	model := aitest.NewScripted(aitest.CallTools(ai.ToolCall{ID: id, Name: "open_ticket", Arguments: `{"subject":"late"}`}), aitest.Reply("Opened."))
+	ts := startService(t, model, "-tenants", tenants)
+	r := ts.do(t, "POST", "/v1/jobs", keys["t"], "", `{"query":"Open a ticket"}`)
+	ts.waitJob(t, keys["t"], r.body["id"], "completed")
+	var key string
+	if err := ts.db.sql.QueryRowContext(context.Background(), `SELECT idempotency_key FROM aigentic_ticket`).Scan(&key); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(key, id) || !strings.HasSuffix(key, "/"+redactCallID(id)) {
+		t.Fatalf("ticket key %q: want the call id's substitute %q, never the id", key, redactCallID(id))
+	}
+}

@@ -142,7 +142,7 @@ func insertApprovalTx(ctx context.Context, ex txQueryExecer, jobID int64, tenant
 	aid := approvalID(cp.Key, p.ID)
 	res, err := ex.ExecContext(ctx, `INSERT INTO aigentic_approval (approval_id, job_id, call_id, tenant, tool, arguments, message, validation_errors, step, asked_at, deadline)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (approval_id) DO NOTHING`,
-		aid, jobID, p.ID, tenant, p.Call.Name, p.Call.Arguments, p.Message, string(verrs),
+		aid, jobID, p.ID, tenant, p.Call.Name, p.Call.Arguments, storable(p.Message), string(verrs),
 		transcriptSteps(cp.Messages), p.AskedAt.UnixMilli(), p.Deadline.UnixMilli())
 	if err != nil {
 		return err

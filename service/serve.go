@@ -203,6 +203,9 @@ func (s *service) riverConfig() *river.Config {
 		SoftStopTimeout:      s.cfg.softStop,
 		FetchPollInterval:    s.cfg.pollInterval,
 		FetchCooldown:        min(river.FetchCooldownDefault, s.cfg.pollInterval),
+		// A completed job is kept as long as its Idempotency-Key counts,
+		// so that a retry within the window can still GET it.
+		CompletedJobRetentionPeriod: max(24*time.Hour, s.cfg.idempotencyWindow),
 	}
 	if s.cfg.works() {
 		c.Queues = s.riverQueues()

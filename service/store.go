@@ -153,6 +153,7 @@ func (s *store) loadRun(ctx context.Context, jobID int64) (*runRow, error) {
 // It returns the ticket's ID and whether this call created it. The
 // subject, which the model wrote, is stored redacted and storable.
 func (s *store) openTicket(ctx context.Context, key, tenant, subject string) (string, bool, error) {
+	key = redactIdempotencyKey(key) // as the resumed run's will be: no secret, one key
 	subject = storable(aigentic.Redact(subject))
 	sum := sha256.Sum256([]byte(key))
 	id := "T-" + hex.EncodeToString(sum[:4])
