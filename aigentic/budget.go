@@ -342,6 +342,7 @@ func (r *AgentRun) budgetAfterResponse(u ai.Usage, calls []ai.ToolCall) error {
 	if len(r.budgets) == 0 {
 		return nil
 	}
+	u = u.Bounded() // a server's count: no negative, no sum that wraps
 	if s := r.budgets.charge(u, r.agent.Pricing.Cost(u)); s != nil {
 		return r.budgetError(s, calls)
 	}

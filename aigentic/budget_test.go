@@ -404,3 +404,28 @@ func TestParentBudgetSpentStopsASubAgentsTools(t *testing.T) {
 		t.Fatalf("the researcher's lookup ran %d times on a response the coordinator's budget could never read", lookup.Count())
 	}
 }
+
+// A server's token counts are bounded before they are added up: one that
+// reports math.MaxInt64 input tokens (and 1 output) cannot wrap the sum
+// negative and slip past a token budget, nor leave negative stats.
+func TestHugeUsageCannotWrapABudget(t *testing.T) {
+	huge := func(s aitest.Step) aitest.Step {
+		s.Response.Usage = ai.Usage{InputTokens: math.MaxInt64, OutputTokens: 1}
+		return s
+	}
+	tool := aigentic.AgentTool{Name: "t", Execute: func(*aigentic.AgentRun, map[string]any) (*ai.ToolResult, error) { return ai.Text("ok"), nil }}
+	model := aitest.NewScripted(huge(aitest.CallTools(aitest.Call("t", `{}`))), huge(aitest.CallTools(aitest.Call("t", `{}`))), huge(aitest.Reply("done")))
+	run, err := aigentic.Agent{Model: model, Logger: discardLogger(), AgentTools: []aigentic.AgentTool{tool},
+		Budget: aigentic.Budget{MaxTotalTokens: 1000}}.Start("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(t, run)
+	_, err = run.Wait(0)
+	if le := limitErr(t, err); le.Exceeded != aigentic.LimitBudgetTotalTokens || model.Calls() != 1 {
+		t.Fatalf("%d model calls, limit %q; want the total-token budget to stop the run after the first", model.Calls(), le.Exceeded)
+	}
+	if st := run.Stats(); st.InputTokens != ai.MaxUsageTokens || st.OutputTokens != 1 {
+		t.Fatalf("stats %+v: want the input tokens bounded at ai.MaxUsageTokens", st)
+	}
+}

@@ -27,7 +27,8 @@ func (p *Pricing) Cost(u ai.Usage) float64 {
 	if p == nil {
 		return 0
 	}
-	cached := min(max(u.CachedInputTokens, 0), u.InputTokens)
+	u = u.Bounded()
+	cached := min(u.CachedInputTokens, u.InputTokens)
 	cachedPrice := p.CachedInputPerMTok
 	if cachedPrice == 0 {
 		cachedPrice = p.InputPerMTok

@@ -94,6 +94,7 @@ func (o *statsObserver) modelEnd(s *hook.ModelEnd) {
 			u = te.Usage
 		}
 	}
+	u = u.Bounded()
 	r := o.r
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -171,10 +172,10 @@ func (a *approver) handle(r *aigentic.AgentRun, e *aigentic.ApprovalEvent) {
 func (a *approver) ask(r *aigentic.AgentRun, e *aigentic.ApprovalEvent) (approved, ok bool) {
 	timer := time.NewTimer(time.Until(e.Deadline))
 	defer timer.Stop()
-	if stale, ok := a.lines.ready(); ok {
+	if stale := a.lines.stale(); len(stale) > 0 {
 		// Typed before this request was shown: a late answer to an earlier
-		// one, which timed out. It must not decide this one.
-		a.p.Line("(Ignored %q, typed before this request was shown.)", strings.TrimSpace(stale.line))
+		// one, which timed out, or typed ahead. It must not decide this one.
+		a.p.Line("(Ignored %s, typed before this request was shown.)", quoted(stale))
 	}
 	a.p.Prompt("Send it? [y/N] ")
 	for {
@@ -218,7 +219,7 @@ func (a *approver) ask(r *aigentic.AgentRun, e *aigentic.ApprovalEvent) (approve
 // goroutine, so that waiting for a line can be abandoned (timeout,
 // cancellation). A line that arrives while no prompt waits (a late
 // answer to a request that timed out) is discarded by the next prompt
-// (ready), never taken as its answer.
+// (stale), never taken as its answer.
 type lineReader struct {
 	r       *bufio.Reader
 	pending chan lineResult
@@ -260,23 +261,55 @@ func (l *lineReader) next() <-chan lineResult {
 // taken records that the pending line was received.
 func (l *lineReader) taken() { l.pending = nil }
 
-// ready returns a line that has already been read, if any, without
-// waiting: one typed while no prompt was waiting for it. When standard
-// input has ended, the end stays pending for the prompts to come.
-func (l *lineReader) ready() (lineResult, bool) {
-	if l.pending == nil {
-		return lineResult{}, false
-	}
-	select {
-	case res := <-l.pending:
-		l.pending = nil
-		if res.err != nil {
-			ch := make(chan lineResult, 1)
-			ch <- lineResult{err: res.err}
-			l.pending = ch
+// stale returns the lines already typed that no prompt has taken: the
+// pending read's, once it has ended, and every whole line read into the
+// buffer behind it ("y\ny\n" pasted, or Enter pressed twice). When
+// standard input has ended, the end stays pending for the prompts to
+// come. A line still in the terminal, which nothing has read yet, is not
+// seen: typed ahead of every prompt, it answers the first.
+func (l *lineReader) stale() []string {
+	var out []string
+	if l.pending != nil {
+		select {
+		case res := <-l.pending:
+			l.pending = nil
+			out = append(out, res.line)
+			if res.err != nil {
+				ch := make(chan lineResult, 1)
+				ch <- lineResult{err: res.err}
+				l.pending = ch
+				return nonBlank(out)
+			}
+		default:
+			return nil // a read is waiting: the buffer is its
 		}
-		return res, strings.TrimSpace(res.line) != ""
-	default:
-		return lineResult{}, false
 	}
+	for n := l.r.Buffered(); n > 0; n = l.r.Buffered() {
+		if peek, _ := l.r.Peek(n); !strings.Contains(string(peek), "\n") {
+			break
+		}
+		line, _ := l.r.ReadString('\n') // from the buffer: it does not block
+		out = append(out, line)
+	}
+	return nonBlank(out)
+}
+
+// nonBlank is lines trimmed, without the blank ones.
+func nonBlank(lines []string) []string {
+	var out []string
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// quoted is lines quoted and joined by ", ".
+func quoted(lines []string) string {
+	q := make([]string, len(lines))
+	for i, l := range lines {
+		q[i] = strconv.Quote(l)
+	}
+	return strings.Join(q, ", ")
 }

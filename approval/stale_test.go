@@ -64,13 +64,13 @@ func TestLateAnswerDoesNotDecideTheNextRequest(t *testing.T) {
 			}
 			time.Sleep(time.Millisecond)
 		}
-		_, _ = io.WriteString(pw, "y\n") // the late answer to the first request
+		_, _ = io.WriteString(pw, "y\nyes\n") // the late answer to the first request, Enter pressed twice
 	}()
 	_, _ = converse(agent, "send it", ap)
 	for _, e := range box.Sent() {
 		t.Errorf("sent to %s: an answer typed before the request was shown approved it", e.To)
 	}
-	if !strings.Contains(out.String(), `(Ignored "y", typed before this request was shown.)`) {
+	if !strings.Contains(out.String(), `(Ignored "y", "yes", typed before this request was shown.)`) {
 		t.Errorf("output does not say the late answer was ignored:\n%s", out.String())
 	}
 }

@@ -170,3 +170,18 @@ func TestTicketKeyOfSecretShapedCallID(t *testing.T) {
 		t.Fatalf("ticket key %q: want the call id's substitute %q, never the id", key, redactCallID(id))
 	}
 }
+
+// An id that cannot be stored or keyed as it is — a NUL (PostgreSQL's
+// TEXT refuses it), invalid UTF-8, 8,000 bytes (past PostgreSQL's btree
+// key limit) — gets a substitute too; a plain id stays itself.
+func TestRedactCallIDOfUnstorableIDs(t *testing.T) {
+	for _, id := range []string{"c\x001", "c\xff1", strings.Repeat("x", 8000), "call\n1"} {
+		got := redactCallID(id)
+		if !strings.HasPrefix(got, callIDSubstitutePrefix) || len(got) > 64 || redactCallID(got) != got {
+			t.Errorf("redactCallID(%.20q…) = %q, want a short substitute that is its own", id, got)
+		}
+	}
+	if got := redactCallID("call_abc123"); got != "call_abc123" {
+		t.Errorf("a plain id became %q", got)
+	}
+}

@@ -226,6 +226,10 @@ func parseTrustedProxies(v string) ([]netip.Prefix, error) {
 				return nil, fmt.Errorf("-trusted-proxies: %s is too wide: every client in it could name any tenant in X-Tenant-ID; "+
 					"give the proxies' own addresses or a prefix of at least /%d", echo(f), least)
 			}
+			if a := p.Addr(); a.Is4In6() && p.Bits() >= 96 {
+				// Client addresses are unmapped (remoteAddr): so is the prefix.
+				p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
+			}
 			out = append(out, p.Masked())
 			continue
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"io"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +36,11 @@ func TestParseConfig(t *testing.T) {
 	// usage errors below.
 	if c, err = parseConfig([]string{"-trusted-proxies", "2001:db8::/32,::ffff:10.0.0.0/104"}, env(nil), io.Discard); err != nil || len(c.trustedProxies) != 2 {
 		t.Fatalf("-trusted-proxies at the widest prefixes: %v %v", c.trustedProxies, err)
+	}
+	// An IPv4-mapped prefix is unmapped, as client addresses are: it
+	// matches the IPv4 clients it names.
+	if p := c.trustedProxies[1]; p.String() != "10.0.0.0/8" || !p.Contains(netip.MustParseAddr("10.1.2.3")) {
+		t.Fatalf("-trusted-proxies ::ffff:10.0.0.0/104 is %v, want 10.0.0.0/8", p)
 	}
 	for _, args := range [][]string{{"-role", "boss"}, {"-db", "mysql://secret@h/db"}, {"-db", "sqlite://"}, {"-rescue-after", "0s"}, {"extra"},
 		{"-trusted-proxies", "10.0.0.0/33"}, {"-trusted-proxies", "proxy.internal"}, {"-workers", "0"},

@@ -67,6 +67,21 @@ func TestDebugServerHidesTheCommandLine(t *testing.T) {
 			t.Errorf("/debug/pprof/%s: %d, want 404", path, status)
 		}
 	}
+	// A foreign Host (a web page's name resolved to 127.0.0.1: DNS
+	// rebinding) is refused, as the local demo refuses it.
+	req, err := http.NewRequest("GET", base+"goroutine?debug=1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Host = "attacker.example"
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("Host attacker.example: %d, want 421", resp.StatusCode)
+	}
 }
 
 // debugAddrOf is the address the service logged for -debug-addr.

@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -28,8 +30,9 @@ const callIDSubstitutePrefix = "call_"
 
 // redactCallID is tool call id id as the service stores, keys and serves
 // it (checkpoints, approvals and their ids, decisions, idempotency keys,
-// steps): id itself when aigentic.Redact leaves it unchanged; otherwise —
-// a provider's id that looks like a secret, "sk-…" — "call_" and the
+// steps): id itself when aigentic.Redact leaves it unchanged and it is
+// plain (plainCallID); otherwise — a provider's id that looks like a
+// secret, "sk-…", or holds a NUL, or is 8,000 bytes long — "call_" and the
 // first 16 hex digits of SHA-256(id). Redaction alone would give every
 // such id the same "[REDACTED]", and two tool calls of a job would then
 // share one approval and one decision (a second refund approved by the
@@ -39,11 +42,23 @@ const callIDSubstitutePrefix = "call_"
 // call as before. Two ids collide only if SHA-256's first 64 bits do, or
 // if a provider sends as a call's id the substitute of another's.
 func redactCallID(id string) string {
-	if aigentic.Redact(id) == id {
+	if aigentic.Redact(id) == id && plainCallID(id) {
 		return id
 	}
 	sum := sha256.Sum256([]byte(id))
 	return callIDSubstitutePrefix + hex.EncodeToString(sum[:8])
+}
+
+// maxPlainCallID is the longest call id stored as it is: real ones are
+// under 64 bytes (OpenAI's "call_" and 24 characters); a longer one would
+// pass PostgreSQL's btree key limit (about 2.7 KB) in a primary key.
+const maxPlainCallID = 128
+
+// plainCallID reports whether id can be stored and keyed as it is: short,
+// valid UTF-8, no control character (PostgreSQL's TEXT refuses NUL). Any
+// other id is replaced by its substitute, as a secret-shaped one is.
+func plainCallID(id string) bool {
+	return len(id) <= maxPlainCallID && utf8.ValidString(id) && !strings.ContainsFunc(id, unicode.IsControl)
 }
 
 // redactIdempotencyKey is a tool call's idempotency key

@@ -238,7 +238,7 @@ func (s *service) serve(ctx context.Context, onListen func(string)) error {
 			ln.Close()
 			return fmt.Errorf("listen -debug-addr %s: %w", s.cfg.debugAddr, err)
 		}
-		debug = &http.Server{Handler: debugRoutes(), ReadHeaderTimeout: 10 * time.Second}
+		debug = &http.Server{Handler: loopbackOnly(debugRoutes()), ReadHeaderTimeout: 10 * time.Second}
 		go func() { _ = debug.Serve(dln) }()
 		s.logger.Warn("debug endpoints on", "addr", dln.Addr().String())
 	}
@@ -308,6 +308,19 @@ func (s *service) serve(ctx context.Context, onListen func(string)) error {
 // command line may hold a -db URL's password. Every other handler is
 // registered by name (pprof.Index would answer any name under the
 // prefix), the named runtime profiles through pprof.Handler.
+// loopbackOnly refuses, with 421, a request whose Host is not a loopback
+// name (loopbackHost): the profiler listens on loopback and has no login,
+// so a web page could otherwise reach it by DNS rebinding.
+func loopbackOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !loopbackHost(r.Host) {
+			http.Error(w, "misdirected request: this server answers only to a loopback Host (localhost, 127.0.0.1, [::1])", http.StatusMisdirectedRequest)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
 func debugRoutes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /debug/pprof/{$}", pprof.Index)

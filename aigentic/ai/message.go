@@ -118,6 +118,19 @@ type Usage struct {
 	CachedInputTokens int `json:"cached_input_tokens,omitempty"`
 }
 
+// MaxUsageTokens bounds each count of a Usage the runtime adds up (2^40,
+// about 1.1 trillion: far beyond any one call): a server that reports
+// math.MaxInt64 tokens must not wrap a sum negative and slip past a
+// budget.
+const MaxUsageTokens = 1 << 40
+
+// Bounded returns u with each count within [0, MaxUsageTokens]: what a
+// budget, a meter or a sum may take of a provider's report.
+func (u Usage) Bounded() Usage {
+	b := func(n int) int { return min(max(n, 0), MaxUsageTokens) }
+	return Usage{InputTokens: b(u.InputTokens), OutputTokens: b(u.OutputTokens), ReasoningTokens: b(u.ReasoningTokens), CachedInputTokens: b(u.CachedInputTokens)}
+}
+
 // Add returns the sum of two usages, field by field.
 func (u Usage) Add(o Usage) Usage {
 	return Usage{

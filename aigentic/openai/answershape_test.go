@@ -82,11 +82,13 @@ func TestRedirectIsReportedNotFollowed(t *testing.T) {
 		// The package's own client, and a copy of a caller's that has no
 		// CheckRedirect.
 		def, callers := newModel(t, api.URL()), newModel(t, api.URL(), openai.WithHTTPClient(&http.Client{}))
+		own := newModel(t, api.URL(), openai.WithHTTPClient(&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}))
 		for _, call := range []func() error{
 			func() error { _, err := def.Generate(context.Background(), hello); return err },
 			func() error { _, err := def.Generate(context.Background(), streaming(hello)); return err },
 			func() error { _, err := def.Ping(context.Background()); return err },
 			func() error { _, err := callers.Generate(context.Background(), hello); return err },
+			func() error { _, err := own.Generate(context.Background(), hello); return err },
 		} {
 			err := call()
 			me := modelError(t, err)
@@ -100,8 +102,8 @@ func TestRedirectIsReportedNotFollowed(t *testing.T) {
 				t.Errorf("the error shows the Location's path or query: %v", err)
 			}
 		}
-		if api.Hits() != 4 {
-			t.Errorf("Location %q: %d requests for 4 calls: a redirect was followed", c.location, api.Hits())
+		if api.Hits() != 5 {
+			t.Errorf("Location %q: %d requests for 5 calls: a redirect was followed", c.location, api.Hits())
 		}
 	}
 }

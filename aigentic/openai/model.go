@@ -223,11 +223,15 @@ func NewModel(modelName, apiKey string, opts ...Option) *Model {
 	client := c.httpClient
 	if client == nil {
 		client = defaultClient()
-	} else if client.CheckRedirect == nil {
-		// A copy (sharing the transport, so its connections) that does not
-		// follow redirects: the exchange reports them (ErrRedirected).
+	} else {
+		// A copy (sharing the transport, so its connections) whose
+		// transport drops a Location Go's client cannot parse, and — unless
+		// the caller set a CheckRedirect — that does not follow redirects:
+		// the exchange reports them (ErrRedirected).
 		cp := *client
-		cp.CheckRedirect = noRedirects
+		if cp.CheckRedirect == nil {
+			cp.CheckRedirect = noRedirects
+		}
 		cp.Transport = redirectGuard{client.Transport}
 		client = &cp
 	}

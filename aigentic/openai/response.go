@@ -128,10 +128,10 @@ func (m *Model) messageOpaque(details json.RawMessage) *ai.Opaque {
 	return &ai.Opaque{Origin: m.origin(), Fields: map[string]json.RawMessage{replayedMessageFields[0]: append(json.RawMessage(nil), details...)}}
 }
 
-// tokenCount is a server's token count, a negative one read as 0: a count
-// below zero would give tokens back to every budget and meter that adds
-// it up.
-func tokenCount[N int | int64](n N) int { return int(max(n, 0)) }
+// tokenCount is a server's token count within [0, ai.MaxUsageTokens]: a
+// count below zero would give tokens back to every budget and meter that
+// adds it up, and a huge one wrap their sums.
+func tokenCount[N int | int64](n N) int { return int(min(max(n, 0), ai.MaxUsageTokens)) }
 
 // usageOf reads a usage object: prompt and completion tokens, reasoning
 // tokens (completion_tokens_details.reasoning_tokens) and cached prompt

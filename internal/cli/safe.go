@@ -5,26 +5,34 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
-// Safe returns s with every control character a terminal would act on —
-// C0 (escape, carriage return, backspace, newline…), DEL and C1 — written
-// as a Go escape (`\x1b`, `\r`, `\n`), so that text from a model, a tool
-// or a server cannot move the cursor, erase or conceal what the user sees,
-// or forge a line: a tool call ID of "\r\x1b[2K…" once hid the real
-// recipient of an e-mail the user was asked to approve. With keepLines,
-// newlines and tabs pass (a streamed answer, printed whole).
+// Safe returns s with every character that could change what the user
+// sees written as a Go escape: control characters a terminal acts on — C0
+// (escape, carriage return, backspace, newline…), DEL and C1 — so that
+// text from a model, a tool or a server cannot move the cursor, erase or
+// conceal what is shown, or forge a line (a tool call ID of
+// "\r\x1b[2K…" once hid the real recipient of an e-mail the user was
+// asked to approve); invisible format characters (Unicode category Cf:
+// bidirectional overrides and isolates such as U+202E, which show
+// "alice\u202egnp.exe" reversed, zero-width spaces, tags), but the
+// zero-width joiner emoji need; and bytes that are not UTF-8. With
+// keepLines, newlines and tabs pass (a streamed answer, printed whole).
 func Safe(s string, keepLines bool) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && !(keepLines && (r == '\n' || r == '\t')) }) {
+	unsafe := func(r rune) bool {
+		return (unicode.IsControl(r) && !(keepLines && (r == '\n' || r == '\t'))) || unicode.Is(unicode.Cf, r) && r != '\u200d'
+	}
+	if utf8.ValidString(s) && !strings.ContainsFunc(s, unsafe) {
 		return s
 	}
 	var b strings.Builder
-	for _, r := range s {
+	for i, r := range s {
 		switch {
-		case keepLines && (r == '\n' || r == '\t'):
-			b.WriteRune(r)
-		case unicode.IsControl(r):
-			q := strconv.QuoteRune(r) // '\x1b'
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			fmt.Fprintf(&b, `\x%02x`, s[i]) // a byte that is not UTF-8
+		case unsafe(r):
+			q := strconv.QuoteRuneToASCII(r) // '\x1b', '\u202e'
 			b.WriteString(q[1 : len(q)-1])
 		default:
 			b.WriteRune(r)
