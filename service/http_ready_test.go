@@ -30,30 +30,12 @@ func (m *pingCounter) Ping(context.Context) (*ai.PingResult, error) {
 	return &ai.PingResult{}, nil
 }
 
-// fakeClock is a settable clock for options.now.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // /readyz needs no login, so its check of the model is shared: many
 // concurrent and sequential requests within readyTTL make one Ping; the
 // next request after readyTTL checks again.
 func TestReadyzSharesOneModelCheck(t *testing.T) {
 	model := &pingCounter{Scripted: aitest.NewScripted()}
-	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	clock := newTestClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	ts := startServiceWith(t, options{model: model, now: clock.now})
 	var wg sync.WaitGroup
 	for range 20 {
@@ -72,7 +54,7 @@ func TestReadyzSharesOneModelCheck(t *testing.T) {
 	if n := model.pings.Load(); n != 1 {
 		t.Fatalf("50 GET /readyz within %s made %d model pings, want 1", readyTTL, n)
 	}
-	clock.advance(readyTTL)
+	clock.add(readyTTL)
 	for range 5 {
 		ts.do(t, "GET", "/readyz", "", "", "")
 	}
@@ -87,7 +69,7 @@ func TestReadyzSharesOneModelCheck(t *testing.T) {
 func TestReadyzFailureIsGenericAndCached(t *testing.T) {
 	model := &pingCounter{Scripted: aitest.NewScripted()}
 	model.down.Store(true)
-	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+	clock := newTestClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	ts := startServiceWith(t, options{model: model, now: clock.now})
 	for range 10 {
 		r := ts.do(t, "GET", "/readyz", "", "", "")
@@ -107,7 +89,7 @@ func TestReadyzFailureIsGenericAndCached(t *testing.T) {
 		t.Fatalf("the provider's error is not in the log:\n%s", ts.logs.String())
 	}
 	model.down.Store(false)
-	clock.advance(readyTTL)
+	clock.add(readyTTL)
 	if r := ts.do(t, "GET", "/readyz", "", "", ""); r.status != 200 {
 		t.Fatalf("readyz after the model recovered and %s: %d %s", readyTTL, r.status, r.raw)
 	}
