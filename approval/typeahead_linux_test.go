@@ -3,7 +3,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"io"
 	"os"
 	"testing"
@@ -17,6 +19,11 @@ import (
 func openPTY(t *testing.T) (master, term *os.File) {
 	t.Helper()
 	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		// A container without devpts; CI's machine and any Linux desktop
+		// have one. TestTypeAheadDoesNotAnswerTheFirstRequest still runs.
+		t.Skip("no pseudo-terminals here (/dev/ptmx does not exist)")
+	}
 	if err != nil {
 		t.Fatalf("opening a pseudo-terminal: %v", err)
 	}
