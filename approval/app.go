@@ -30,14 +30,19 @@ type system struct {
 	// stdin answers approval requests when terminal is true.
 	stdin    io.Reader
 	terminal bool
+	// discard discards what was typed at the terminal that nothing has
+	// read (typeahead.go); nil when stdin is not a terminal.
+	discard discarder
 }
 
 // run is the program, on the real process.
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fd := os.Stdin.Fd()
-	return cli.WithDotEnv(func() error {
-		return runWith(ctx, args, out, system{getenv: os.Getenv, stdin: os.Stdin, terminal: isatty.IsTerminal(fd) || isatty.IsCygwinTerminal(fd)})
-	})
+	sys := system{getenv: os.Getenv, stdin: os.Stdin, terminal: isatty.IsTerminal(fd) || isatty.IsCygwinTerminal(fd)}
+	if sys.terminal {
+		sys.discard = terminalDiscarder(int(fd))
+	}
+	return cli.WithDotEnv(func() error { return runWith(ctx, args, out, sys) })
 }
 
 // runWith is the program on the given system.
@@ -61,7 +66,8 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	agent.LogLevel, agent.Logger = cfg.Log.Level, p.Logger(cfg.Log)
 
 	p.Title("Request: %s", cfg.Question)
-	ap := &approver{p: p, terminal: sys.terminal, approve: cfg.approve, timeout: cfg.approvalTimeout, lines: newLineReader(sys.stdin), denied: map[string]string{}}
+	ap := &approver{p: p, terminal: sys.terminal, approve: cfg.approve, timeout: cfg.approvalTimeout, lines: newLineReader(sys.stdin),
+		discard: sys.discard, denied: map[string]string{}}
 	answer, err := converse(agent, cfg.Question, ap)
 	if err == nil {
 		p.Line("")
@@ -123,6 +129,9 @@ type approver struct {
 	approve  bool
 	timeout  time.Duration
 	lines    *lineReader
+	// discard, when set, discards the terminal's unread input before
+	// each prompt.
+	discard discarder
 	// denied holds the IDs of the calls not approved, with why: denied,
 	// or no answer in time.
 	denied map[string]string
@@ -176,6 +185,15 @@ func (a *approver) ask(r *aigentic.AgentRun, e *aigentic.ApprovalEvent) (approve
 		// Typed before this request was shown: a late answer to an earlier
 		// one, which timed out, or typed ahead. It must not decide this one.
 		a.p.Line("(Ignored %s, typed before this request was shown.)", quoted(stale))
+	}
+	if a.discard != nil {
+		// Still in the terminal, unread: typed ahead of this prompt.
+		switch n, err := a.discard(); {
+		case err != nil:
+			a.p.Line("(Could not discard what was typed before this request: %v. Answer only after reading it.)", err)
+		case n > 0:
+			a.p.Line("(Ignored %d bytes typed before this request was shown.)", n)
+		}
 	}
 	a.p.Prompt("Send it? [y/N] ")
 	for {

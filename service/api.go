@@ -125,8 +125,12 @@ func (q *queryRequest) validate() error {
 	return checkText("query", q.Query)
 }
 
-// readQuery reads and checks the body. Bad input is answered before
-// admission, so it uses no rate token.
+// readQuery reads and checks the body, and returns the query redacted
+// (aigentic.Redact): a credential a user pasted into a question ("my key
+// sk-… fails") is replaced by "[REDACTED]" before the query is stored in
+// a job's args — which River UI's API serves — or sent to the model
+// provider. Bad input is answered before admission, so it uses no rate
+// token.
 func (s *service) readQuery(w http.ResponseWriter, r *http.Request) (string, error) {
 	var q queryRequest
 	if err := readJSON(w, r, &q); err != nil {
@@ -135,7 +139,7 @@ func (s *service) readQuery(w http.ResponseWriter, r *http.Request) (string, err
 	if err := q.validate(); err != nil {
 		return "", err
 	}
-	return q.Query, nil
+	return aigentic.Redact(q.Query), nil
 }
 
 // statsView is a run's counters in responses.
