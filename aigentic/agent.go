@@ -149,8 +149,8 @@ type Agent struct {
 	// waits on a tool that ignores its context longer than this. A model
 	// call is given the same grace once the run stopped or the attempt's
 	// RetryPolicy.AttemptTimeout passed, then abandoned (its answer
-	// discarded). An Interceptor that ignores its context is waited for:
-	// it must honour it (hook.Interceptor).
+	// discarded), and so is an Interceptor that ignores its context
+	// (hook.Interceptor; its late next is refused with ErrCallEnded).
 	StopGrace time.Duration
 	// Observers see every step of the agent's runs, read-only, after the
 	// runtime's own (Stats, OpenTelemetry, the trace file, slog, events):

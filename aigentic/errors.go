@@ -195,7 +195,9 @@ func (e *ToolError) Is(target error) bool { return target == ErrRetriesExhausted
 // Interceptor's (inside a *HaltError), or the model's (inside a
 // *ModelCallError).
 type PanicError struct {
-	// Value is what it panicked with.
+	// Value is what it panicked with; a string or an error redacted
+	// (Redact; an error keeps errors.Is and errors.As), so a credential in
+	// a panic message leaves the run in no field.
 	Value any
 	// Stack is the goroutine's stack at the panic.
 	Stack []byte
@@ -300,4 +302,16 @@ func stopped(ctx context.Context, during string) error {
 		se.Err = cerr
 	}
 	return se
+}
+
+// newPanicError is the *PanicError of a panic with v in source, its
+// stack taken here (call it from the deferred recover).
+func newPanicError(v any, stack []byte, source PanicSource) *PanicError {
+	switch x := v.(type) {
+	case string:
+		v = Redact(x)
+	case error:
+		v = redactError(x)
+	}
+	return &PanicError{Value: v, Stack: stack, Source: source}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"strconv"
+	"sync/atomic"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
@@ -19,6 +21,12 @@ var ErrHalted = errors.New("aigentic: run halted by an interceptor")
 // tool call, is still running: next may be called again once it returned
 // (to retry, as window.Compactor does), never concurrently.
 var ErrConcurrentNext = errors.New("aigentic: an interceptor called next again while its earlier call was still running")
+
+// ErrCallEnded is matched by the error next returns to an interceptor that
+// calls it after its model call or tool call ended — the chain returned,
+// or the run stopped waiting for it (Agent.StopGrace): an interceptor that
+// kept next cannot make a model call or run a tool the run never sees.
+var ErrCallEnded = errors.New("aigentic: an interceptor called next after its call ended")
 
 // HaltError ends a run an Interceptor stopped: it refused a model call or
 // a tool call, or rejected what one returned, or panicked. It names the
@@ -80,19 +88,92 @@ func (r *AgentRun) chain() {
 }
 
 // modelOnce is the innermost step of the model chain: modelAttempts,
-// refused with ErrConcurrentNext while an earlier call of it still runs.
+// refused while an earlier call of it still runs (ErrConcurrentNext) or
+// once the model call ended (ErrCallEnded).
 func (r *AgentRun) modelOnce(ctx context.Context, call *hook.ModelCall) (*ai.Response, error) {
-	if !r.inModel.CompareAndSwap(false, true) {
-		return nil, fmt.Errorf("%w: model call %d", ErrConcurrentNext, call.Call)
+	if err := enterGate(&r.modelGate, "model call "+strconv.Itoa(call.Call)); err != nil {
+		return nil, err
 	}
-	defer r.inModel.Store(false)
+	defer leaveGate(&r.modelGate)
 	return r.modelAttempts(ctx, call)
+}
+
+// The states of a call's gate (AgentRun.modelGate, toolFrame.gate): the
+// innermost step of a chain runs only through an open gate, one at a
+// time, and never once the call has ended.
+const (
+	gateOpen   int32 = iota // the chain runs; next may be called
+	gateInner               // the innermost step runs
+	gateClosed              // the call ended or was abandoned
+)
+
+// enterGate lets the innermost step of step's chain in, or says why not.
+func enterGate(gate *atomic.Int32, step string) error {
+	if gate.CompareAndSwap(gateOpen, gateInner) {
+		return nil
+	}
+	if gate.Load() == gateClosed {
+		return fmt.Errorf("%w: %s", ErrCallEnded, step)
+	}
+	return fmt.Errorf("%w: %s", ErrConcurrentNext, step)
+}
+
+// leaveGate reopens the gate after the innermost step.
+func leaveGate(gate *atomic.Int32) { gate.CompareAndSwap(gateInner, gateOpen) }
+
+// awaitChain runs call, a model call's or a tool call's interceptor chain
+// in ctx, and closes gate when it has returned. When the run can be
+// stopped (stoppable), the chain runs in a goroutine of its own, as a
+// tool does (execTool), so a stop never waits on an interceptor that
+// ignores its context: once ctx ends, the chain gets Agent.StopGrace to
+// return — more while the innermost step runs, which honours ctx, being
+// itself abandoned after a grace — after which the call is abandoned
+// (abandoned is true; what the chain returns later is discarded, and its
+// next is refused with ErrCallEnded).
+func awaitChain[T any](r *AgentRun, ctx context.Context, gate *atomic.Int32, call func() (T, error)) (res T, err error, abandoned bool) {
+	gate.Store(gateOpen)
+	if !r.stoppable {
+		defer gate.Store(gateClosed)
+		res, err = call()
+		return res, err, false
+	}
+	type outcome struct {
+		res T
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		res, err := call()
+		gate.Store(gateClosed)
+		done <- outcome{res, err}
+	}()
+	select {
+	case o := <-done:
+		return o.res, o.err, false
+	case <-ctx.Done():
+	}
+	grace := r.stopGrace()
+	timer := graceTimer(grace)
+	defer timer.Stop()
+	for {
+		select {
+		case o := <-done:
+			return o.res, o.err, false
+		case <-timer.C:
+		}
+		if gate.CompareAndSwap(gateOpen, gateClosed) {
+			return res, nil, true
+		}
+		// The innermost step runs, or the chain has just returned: wait a
+		// grace more.
+		timer.Reset(grace)
+	}
 }
 
 // recoverInterceptor turns an interceptor's panic into a *PanicError.
 func recoverInterceptor(err *error) {
 	if v := recover(); v != nil {
-		*err = &PanicError{Value: v, Stack: debug.Stack(), Source: PanicInInterceptor}
+		*err = newPanicError(v, debug.Stack(), PanicInInterceptor)
 	}
 }
 

@@ -33,7 +33,10 @@ func (r *AgentRun) callModel() (*ai.Response, error) {
 		return r.unlessStopped(resp)
 	}
 	r.innerErr = nil
-	resp, err := r.modelNext(r.ctx, &r.mcall)
+	resp, err, abandoned := awaitChain(r, r.ctx, &r.modelGate, func() (*ai.Response, error) { return r.modelNext(r.ctx, &r.mcall) })
+	if abandoned {
+		return nil, stopped(r.ctx, "model call "+strconv.Itoa(r.ownCalls)+" (an interceptor did not return within Agent.StopGrace; the call was abandoned)")
+	}
 	if err == nil && resp == nil {
 		err = fmt.Errorf("an interceptor returned neither a response nor an error")
 	}
@@ -97,7 +100,7 @@ func (r *AgentRun) generate(ctx context.Context, req ai.Request) (*ai.Response, 
 func (r *AgentRun) callGenerate(ctx context.Context, req ai.Request) (resp *ai.Response, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			resp, err = nil, &PanicError{Value: v, Stack: debug.Stack(), Source: PanicInModel}
+			resp, err = nil, newPanicError(v, debug.Stack(), PanicInModel)
 		}
 	}()
 	return r.agent.Model.Generate(ctx, req)

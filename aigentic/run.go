@@ -136,11 +136,11 @@ type runState struct {
 	logDebug   bool
 	stepMu     sync.Mutex
 	approvalMu sync.Mutex
-	// inModel is set while the innermost model call runs under
-	// interceptors: a second, concurrent call of next is refused
-	// (modelOnce). Last, with the other small fields, so that runState
-	// stays in its size class (runstate_size_internal_test.go).
-	inModel atomic.Bool
+	// modelGate lets the innermost step of the model chain run one at a
+	// time, and never after the model call ended (intercept.go). Last,
+	// with the other small fields, so that runState stays in its size
+	// class (runstate_size_internal_test.go).
+	modelGate atomic.Int32
 }
 
 // handle is the run's own handle, whichever handle r is.

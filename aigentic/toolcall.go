@@ -21,9 +21,9 @@ type toolFrame struct {
 	// innerErr is what answerTool last returned for the call: an
 	// interceptor that passes it on does not halt the run.
 	innerErr error
-	// inNext is set while the innermost step runs under interceptors: a
-	// second, concurrent call of next is refused (toolOnce).
-	inNext atomic.Bool
+	// gate lets the innermost step run under interceptors one at a time,
+	// and never after the call ended (toolOnce, intercept.go).
+	gate atomic.Int32
 	// tool is the call's tool as offered to the model (nil: none).
 	tool    *ai.Tool
 	started time.Time
@@ -60,7 +60,16 @@ func (r *AgentRun) callTool(f *toolFrame) (*ai.ToolResult, error) {
 	if r.toolNext == nil {
 		return r.answerTool(f.ctx, &f.call)
 	}
-	res, err := r.toolNext(f.ctx, &f.call)
+	res, err, abandoned := awaitChain(r, f.ctx, &f.gate, func() (*ai.ToolResult, error) { return r.toolNext(f.ctx, &f.call) })
+	if abandoned {
+		// An interceptor ignored the end of the call's context: the run
+		// stopped, or another call of a parallel turn failed.
+		r.abandon(f, f.start.Call, false, r.stopGrace())
+		if r.ctx.Err() != nil {
+			return nil, stopped(r.ctx, fmt.Sprintf("tool %q", f.start.Call.Name))
+		}
+		return nil, fmt.Errorf("%w: tool %q: its interceptor did not return", errAbandoned, f.start.Call.Name)
+	}
 	if err == nil && res == nil {
 		err = fmt.Errorf("an interceptor returned neither a result nor an error")
 	}
@@ -143,17 +152,18 @@ func (r *AgentRun) frameFor(ctx context.Context, call *hook.ToolCall) *toolFrame
 
 // toolOnce is the innermost step of the tool chain: answerTool, refused
 // with ErrConcurrentNext while an earlier call of it for the same tool call
-// still runs — the runtime's steps for one call cannot run twice at once.
-// Called again after it returned (an interceptor's retry), it runs again.
+// still runs — the runtime's steps for one call cannot run twice at once —
+// and with ErrCallEnded once the call ended. Called again after it
+// returned (an interceptor's retry), it runs again.
 func (r *AgentRun) toolOnce(ctx context.Context, call *hook.ToolCall) (*ai.ToolResult, error) {
 	f := r.frameFor(ctx, call)
 	if f == nil {
 		return nil, errors.New("aigentic: an interceptor called next with a context not derived from the one it was given: the tool call cannot be found")
 	}
-	if !f.inNext.CompareAndSwap(false, true) {
-		return nil, fmt.Errorf("%w: tool %q", ErrConcurrentNext, call.Name)
+	if err := enterGate(&f.gate, fmt.Sprintf("tool %q", call.Name)); err != nil {
+		return nil, err
 	}
-	defer f.inNext.Store(false)
+	defer leaveGate(&f.gate)
 	return r.answerTool(ctx, call)
 }
 

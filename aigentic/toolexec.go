@@ -109,7 +109,7 @@ func (r *AgentRun) abandon(f *toolFrame, tc ai.ToolCall, timedOut bool, grace ti
 func execute(run *AgentRun, t *AgentTool, raw string, args map[string]any) (res *ai.ToolResult, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			res, err = nil, &PanicError{Value: v, Stack: debug.Stack()}
+			res, err = nil, newPanicError(v, debug.Stack(), PanicInTool)
 		}
 	}()
 	if t.executeRaw != nil {

@@ -51,7 +51,7 @@ func (r *AgentRun) validateCall(ctx context.Context, f *toolFrame, t *AgentTool,
 func callValidate(r *AgentRun, t *AgentTool, args map[string]any) (vr ValidationResult, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			err = &PanicError{Value: v, Stack: debug.Stack()}
+			err = newPanicError(v, debug.Stack(), PanicInTool)
 		}
 	}()
 	return t.Validate(r, args)

@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 )
 
 // checking marks the context of a guard's check with the Guards running
@@ -84,6 +85,12 @@ func (gd *Guard) run(ctx context.Context, s Subject) (Verdict, error) {
 	go func() {
 		defer func() {
 			if p := recover(); p != nil {
+				switch x := p.(type) { // a credential in the message leaves in no field
+				case string:
+					p = secret.Redact(x)
+				case error:
+					p = secret.Error(x)
+				}
 				done <- outcome{err: &PanicError{Value: p, Stack: debug.Stack()}}
 			}
 		}()

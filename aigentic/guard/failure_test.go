@@ -44,6 +44,14 @@ func TestGuardFailuresStopTheRun(t *testing.T) {
 					t.Fatalf("%v: want the panic, with its stack", ge)
 				}
 			}},
+		{"panics with a key", guard.Guard{Name: "panics with a key", Check: func(context.Context, guard.Subject) (guard.Verdict, error) {
+			panic("classifier key sk-proj-PanicKey0123456789abcdef rejected")
+		}}, func(t *testing.T, ge *guard.Error) {
+			var pe *guard.PanicError
+			if !errors.As(ge, &pe) || pe.Value != "classifier key [REDACTED] rejected" {
+				t.Fatalf("%v: Value = %q, want the panic message redacted", ge, pe.Value)
+			}
+		}},
 		{"errs", guard.Guard{Name: "errs", Check: func(context.Context, guard.Subject) (guard.Verdict, error) {
 			return guard.Verdict{}, errors.New("classifier unreachable")
 		}}, func(t *testing.T, ge *guard.Error) {

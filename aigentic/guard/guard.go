@@ -203,6 +203,8 @@ func (e *Error) Is(target error) bool { return target == ErrFailed }
 
 // PanicError is a guard's panic, recovered.
 type PanicError struct {
+	// Value is what the guard panicked with; a string or an error
+	// redacted (aigentic.Redact).
 	Value any
 	Stack []byte
 }

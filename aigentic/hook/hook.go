@@ -109,11 +109,16 @@ func (f ObserverFunc) Observe(ctx context.Context, step Step) context.Context { 
 // window.Compactor does after a context-length refusal — but not while an
 // earlier call of it for the same step still runs: that call returns an
 // error wrapping aigentic.ErrConcurrentNext, and the step is not run.
+// Called after its step ended — an interceptor that kept next — it
+// returns an error wrapping aigentic.ErrCallEnded, and nothing runs.
 //
 // Interceptors run in order: the first one given is the outermost, so it
-// sees the request first and the response last. They run on the run's
-// goroutine with the run's context (a tool call's context for
-// InterceptTool) and must honour it.
+// sees the request first and the response last. They run with the run's
+// context (a tool call's context for InterceptTool) and should honour it:
+// in a run something can stop, the chain runs in a goroutine of its own,
+// and once the context ends an interceptor that has not returned within
+// Agent.StopGrace is abandoned, as a tool is (a tool call's reported as
+// ToolAbandoned); what it returns later is discarded.
 type Interceptor interface {
 	InterceptModel(ctx context.Context, call *ModelCall, next ModelNext) (*ai.Response, error)
 	InterceptTool(ctx context.Context, call *ToolCall, next ToolNext) (*ai.ToolResult, error)
