@@ -48,7 +48,9 @@ import (
 // deadline with no timer of ours, and JobRetryTx resumes it early in the
 // transaction that records the decision.
 //
-// A decision is refused — nothing recorded, nothing run — when: the job
+// A decision is refused — nothing recorded, nothing run — when: the
+// caller does not hold the tenant's approver role, or created the job
+// (403, approvers.go); the job
 // is not the caller's tenant's (404, like a missing job); the approval
 // does not exist (404); it was decided already (409, saying how and by
 // whom); the job ended (cancelled: 409); the deadline passed (409: the
@@ -336,8 +338,17 @@ func conflict(msg string) *httpError {
 // postApproval is POST /v1/jobs/{id}/approvals/{approval_id}: a person's
 // decision on a parked job's tool call (see the top of this file).
 func (s *service) postApproval(w http.ResponseWriter, r *http.Request) {
-	job, _, pub, err := s.tenantJob(r)
+	p := principalOf(r.Context())
+	if !p.mayDecide() { // before the job is looked up: the 403 says nothing of it
+		s.writeError(w, r, notApprover(p))
+		return
+	}
+	job, args, pub, err := s.tenantJob(r)
 	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := p.mayDecideJob(args); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -355,7 +366,7 @@ func (s *service) postApproval(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	by := principalOf(r.Context()).String()
+	by := p.String()
 	decision := decisionDenied
 	if req.Decision == "approve" {
 		decision = decisionApproved
