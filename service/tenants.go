@@ -311,3 +311,12 @@ func newTenants(cfgs map[string]TenantConfig, rescueAfter time.Duration, workers
 	}
 	return out, nil
 }
+
+// toolCallBudget is the tenant's max_tool_calls (defaultMaxToolCalls when
+// the config did not go through withDefaults).
+func (t *tenant) toolCallBudget() int {
+	if t.cfg.MaxToolCalls == nil {
+		return defaultMaxToolCalls
+	}
+	return *t.cfg.MaxToolCalls
+}
