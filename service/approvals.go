@@ -219,12 +219,12 @@ func (s *store) expireApproval(ctx context.Context, jobID int64, callID string) 
 
 // issueRefund refunds the order once per key (the tool call's
 // idempotency key): a second call with the key finds the first refund.
-// It returns the refund's id and whether this call issued it. The key
-// is stored as redactIdempotencyKey makes it: no secret-shaped call id.
+// It returns the refund's id (effectID, or the one stored) and whether
+// this call issued it. The key is stored as redactIdempotencyKey makes
+// it: no secret-shaped call id.
 func (s *store) issueRefund(ctx context.Context, key, tenant string, orderID int) (string, bool, error) {
 	key = redactIdempotencyKey(key)
-	sum := sha256.Sum256([]byte(key))
-	id := fmt.Sprintf("R-%x", sum[:4])
+	id := effectID("R-", key)
 	res, err := s.db.ExecContext(ctx, `INSERT INTO aigentic_refund (idempotency_key, refund_id, tenant, order_id, created_at) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (idempotency_key) DO NOTHING`, key, id, tenant, orderID, s.now().UnixMilli())
 	if err != nil {
@@ -233,6 +233,11 @@ func (s *store) issueRefund(ctx context.Context, key, tenant string, orderID int
 	n, err := res.RowsAffected()
 	if err != nil {
 		return "", false, err
+	}
+	if n == 0 {
+		if err := s.db.QueryRowContext(ctx, `SELECT refund_id FROM aigentic_refund WHERE idempotency_key = $1`, key).Scan(&id); err != nil {
+			return "", false, err
+		}
 	}
 	return id, n == 1, nil
 }
