@@ -58,6 +58,10 @@ func effectIDTest(t *testing.T, args ...string) {
 			}
 		}
 	}
+	// A refund's id is not its approval's id (the same key, hashed alike).
+	if r, a := effectID("R-", "job-1/call_1"), approvalID("job-1", "call_1"); r[2:] == a[len(approvalIDPrefix):] || effectID("T-", "k")[2:] == effectID("R-", "k")[2:] {
+		t.Fatalf("effect ids %s and %s share their hash", r, a)
+	}
 	const oldKey = "job-old/call_old"
 	if _, err := ts.db.sql.ExecContext(ctx, `INSERT INTO aigentic_ticket (idempotency_key, ticket_id, tenant, subject, created_at) VALUES ($1, 'T-0badc0de', $2, 's', 1)`, oldKey, defaultTenantID); err != nil {
 		t.Fatal(err)

@@ -156,12 +156,15 @@ const effectIDBytes = 16
 
 // effectID is the id of the effect (a ticket, a refund) made for an
 // idempotency key (as stored: redactIdempotencyKey's): prefix and the
-// first effectIDBytes of SHA-256(key), lower-case base32 — "T-" and 26
-// characters. A function of the key, so a call repeated with it (a retry,
-// a resumed job) names the same effect; the stored id is still what a
-// repeat returns (an effect stored by an earlier version keeps its id).
+// first effectIDBytes of SHA-256(prefix + key), lower-case base32 — "T-"
+// and 26 characters. A function of the key, so a call repeated with it (a
+// retry, a resumed job) names the same effect; the stored id is still
+// what a repeat returns (an effect stored by an earlier version keeps its
+// id). The prefix is hashed too: the key is "<job key>/<call id>", the
+// string an approval's id hashes (approvalID), and a refund's id must not
+// be its approval's id under another prefix.
 func effectID(prefix, key string) string {
-	sum := sha256.Sum256([]byte(key))
+	sum := sha256.Sum256([]byte(prefix + key))
 	return prefix + b32.EncodeToString(sum[:effectIDBytes])
 }
 
