@@ -35,6 +35,7 @@ func Example_typedTicket() {
 	//   ← lookup_order: Order 1042: one desk lamp, $49.00, charged twice on 3 March (card ending 4242); status: paid, not s…
 	//   internal_url passed the output
 	// ✓ Classified (2 model calls, 1 tool call): category billing, priority urgent, order "1042"; summary: Charged twice for order 1042.
+	//   Right for this ticket: category billing (a double charge), priority urgent (charged wrongly, to be fixed today), order 1042, a summary sentence.
 }
 
 // The guards on a model that calls the first tool it is offered: the card
