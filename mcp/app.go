@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -241,10 +242,12 @@ func (e *demoEnv) ask(agent aigentic.Agent, question string) *outcome {
 	return o
 }
 
+// argsText is args as "name=value" pairs, in name order (a map's own
+// order changes from run to run).
 func argsText(args map[string]any) string {
 	var parts []string
-	for k, v := range args {
-		parts = append(parts, fmt.Sprintf("%s=%v", k, v))
+	for _, k := range slices.Sorted(maps.Keys(args)) {
+		parts = append(parts, fmt.Sprintf("%s=%v", k, args[k]))
 	}
 	return strings.Join(parts, " ")
 }

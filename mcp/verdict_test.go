@@ -58,3 +58,14 @@ func TestDemo1CallsThatRanAndOneDenied(t *testing.T) {
 		"✓ 1: orders_cancel_order asked for approval and was denied: it never reached the server.")
 	mustNotContain(t, out, "1 (MCP) not shown", "did not behave")
 }
+
+// TestArgsTextInNameOrder: the approval line lists the arguments in name
+// order, the same on every run (a map's range order is random).
+func TestArgsTextInNameOrder(t *testing.T) {
+	args := map[string]any{"reason": "x", "order_id": "ord_1042", "a": 1, "z": true}
+	for range 20 {
+		if got := argsText(args); got != "a=1 order_id=ord_1042 reason=x z=true" {
+			t.Fatalf("argsText = %q", got)
+		}
+	}
+}
