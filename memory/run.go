@@ -96,8 +96,15 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 		p.Line("  go run ./memory%s", flagsToRepeat(cfg))
 		return nil
 	}
-	// The verdict, from what happened: which earlier memories a get_memory
-	// result held, and whether the answer names any of their values.
+	recallVerdict(p, path, before, reads, answers)
+	return nil
+}
+
+// recallVerdict says whether the answers used what an earlier run saved
+// (before, kept in path), from what happened: which of those memories a
+// get_memory result held (reads), and whether an answer names any of
+// their values.
+func recallVerdict(p *cli.Printer, path string, before []memstore.Entry, reads, answers []string) {
 	read := readBack(before, reads)
 	used := named(read, answers)
 	switch {
@@ -109,7 +116,6 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	default:
 		p.NotSeen("The model did not look in its memory (no get_memory result held a saved value), so this answer does not show recall; what was remembered is listed above.")
 	}
-	return nil
 }
 
 // readBack is the entries of saved that a get_memory result held, as one
