@@ -32,9 +32,24 @@ func (d *desk) classify(ticket string) demo {
 	var oe *aigentic.OutputError
 	switch {
 	case err == nil:
-		d.p.Good("Classified (%s): category %s, priority %s, order %q; summary: %s",
-			calls(run.AgentRun), t.Category, t.Priority, t.OrderID, cli.Clip(t.Summary, 80))
-		res.shown = true
+		// The value matched the schema; whether it is this ticket's
+		// classification is checked here, not assumed.
+		j := judge(ticket, t)
+		switch {
+		case len(j.wrong) > 0:
+			d.p.Line("A Ticket matching the schema came back (%s): category %s, priority %s, order %q; summary: %q",
+				calls(run.AgentRun), t.Category, t.Priority, t.OrderID, cli.Clip(t.Summary, 80))
+			d.p.NotSeen("A classified ticket was not shown: the value is not this ticket's classification: %s.", strings.Join(j.wrong, "; "))
+		case !j.known:
+			d.p.Good("A Ticket came back (%s): category %s, priority %s, order %q; summary: %s",
+				calls(run.AgentRun), t.Category, t.Priority, t.OrderID, cli.Clip(t.Summary, 80))
+			d.p.NotSeen("Its category and priority were not checked: this demo knows the right ones only for its own ticket, not for one given with -q (checked: %s).", strings.Join(j.checked, ", "))
+		default:
+			d.p.Good("Classified (%s): category %s, priority %s, order %q; summary: %s",
+				calls(run.AgentRun), t.Category, t.Priority, t.OrderID, cli.Clip(t.Summary, 80))
+			d.p.Faint("  Right for this ticket: %s.", strings.Join(j.checked, ", "))
+			res.shown = true
+		}
 	case errors.As(err, &oe):
 		d.p.Good("No value was made up: after %s, none a valid Ticket, the run stopped with an *aigentic.OutputError: %s",
 			count(oe.Answers, "answer"), cli.Clip(oe.Problem.Error(), 120))

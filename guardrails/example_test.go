@@ -35,6 +35,7 @@ func Example_typedTicket() {
 	//   ← lookup_order: Order 1042: one desk lamp, $49.00, charged twice on 3 March (card ending 4242); status: paid, not s…
 	//   internal_url passed the output
 	// ✓ Classified (2 model calls, 1 tool call): category billing, priority urgent, order "1042"; summary: Charged twice for order 1042.
+	//   Right for this ticket: category billing (a double charge), priority urgent (charged wrongly, to be fixed today), order 1042, a summary sentence.
 }
 
 // The guards on a model that calls the first tool it is offered: the card
@@ -79,4 +80,23 @@ func Example_internalURL() {
 	//   ← search_kb: Refunds for double charges: open the order in the billing console at https://billing.acme.internal/…
 	//   internal_url tripped on the output: an internal URL (output refused)
 	// ✓ The answer was stopped (2 model calls, 1 tool call): it carried an internal URL; the caller got a *guard.TripError, not the answer.
+}
+
+// A first answer that breaks the schema is sent back with what was wrong;
+// the model's second answer is the one classified.
+func Example_typedTicketFollowUp() {
+	model := aitest.NewScripted(
+		aitest.Reply(`{"category":"refund","priority":"urgent","order_id":"1042"}`),
+		aitest.Reply(`{"category":"billing","priority":"urgent","summary":"Charged twice for order 1042.","order_id":"1042"}`))
+	d := &desk{ctx: context.Background(), model: model, guards: newGuards(), p: cli.NewPrinter(os.Stdout, noColor)}
+	d.classify(defaultTicket)
+	// Output:
+	//
+	// 1. A typed answer: the ticket as a Go struct (aigentic.StartAs[Ticket])
+	// Ticket: I was charged twice for order 1042. Please fix it today!
+	//   credit_card passed the input
+	//   typed:Ticket sent back the output: the answer does not match the schema: /: missing property 'summary'; /category: value must be one of 'billing', 'bug', 'account', 'other'
+	//   internal_url passed the output
+	// ✓ Classified (2 model calls, 0 tool calls (1 follow-up after a rejected answer)): category billing, priority urgent, order "1042"; summary: Charged twice for order 1042.
+	//   Right for this ticket: category billing (a double charge), priority urgent (charged wrongly, to be fixed today), order 1042, a summary sentence.
 }

@@ -5,12 +5,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 	"github.com/nexxia-ai/aigentic-examples/mcp/orders"
 )
@@ -165,12 +169,24 @@ type outcome struct {
 	answer string
 	err    error
 	// results are the tool results, in order.
-	results   []*aigentic.ToolResponseEvent
-	approvals []string
+	results []*aigentic.ToolResponseEvent
 	// denied are the tool call IDs whose approval was denied.
 	denied  map[string]bool
 	retries int
 	run     *aigentic.AgentRun
+
+	mu sync.Mutex
+	// attempted are the tool call IDs whose tool was run (a hook.ToolAttempt):
+	// for an MCP tool, the calls sent to the server. A call refused
+	// before — its approval denied, its arguments invalid — is not.
+	attempted map[string]bool
+}
+
+// ran reports whether the tool of call id was run.
+func (o *outcome) ran(id string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.attempted[id]
 }
 
 // called is the results of tool name.
@@ -188,7 +204,15 @@ func (o *outcome) called(name string) []*aigentic.ToolResponseEvent {
 // asks for is denied (this example approves nothing).
 func (e *demoEnv) ask(agent aigentic.Agent, question string) *outcome {
 	e.p.Say("Question: %s", question)
-	o := &outcome{denied: map[string]bool{}}
+	o := &outcome{denied: map[string]bool{}, attempted: map[string]bool{}}
+	agent.Observers = append(slices.Clip(agent.Observers), hook.ObserverFunc(func(ctx context.Context, step hook.Step) context.Context {
+		if a, ok := step.(*hook.ToolAttempt); ok {
+			o.mu.Lock()
+			o.attempted[a.Call.ID] = true
+			o.mu.Unlock()
+		}
+		return ctx
+	}))
 	run, err := agent.Start(question)
 	if err != nil {
 		o.err = err
@@ -199,7 +223,6 @@ func (e *demoEnv) ask(agent aigentic.Agent, question string) *outcome {
 		switch ev := ev.(type) {
 		case *aigentic.ApprovalEvent:
 			e.p.Say("  Approval needed for %s %s: denied (this example approves nothing)", ev.ToolName, cli.Clip(argsText(ev.Args), 80))
-			o.approvals = append(o.approvals, ev.ToolName)
 			o.denied[ev.ApprovalID] = true
 			_ = run.Approve(ev.ApprovalID, false)
 			return true
@@ -219,10 +242,12 @@ func (e *demoEnv) ask(agent aigentic.Agent, question string) *outcome {
 	return o
 }
 
+// argsText is args as "name=value" pairs, in name order (a map's own
+// order changes from run to run).
 func argsText(args map[string]any) string {
 	var parts []string
-	for k, v := range args {
-		parts = append(parts, fmt.Sprintf("%s=%v", k, v))
+	for _, k := range slices.Sorted(maps.Keys(args)) {
+		parts = append(parts, fmt.Sprintf("%s=%v", k, args[k]))
 	}
 	return strings.Join(parts, " ")
 }

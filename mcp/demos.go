@@ -67,35 +67,66 @@ func demoTools(ctx context.Context, e *demoEnv) error {
 	if o.err != nil {
 		return fmt.Errorf("the run failed: %w", o.err)
 	}
-	// The MCP calls that ran (a denied approval never reaches the
-	// server), and how their results reached the model.
-	var mcpCalls, delimited int
-	for _, r := range o.results {
-		if strings.HasPrefix(r.ToolName, "orders_") && !o.denied[r.ToolCallID] {
-			mcpCalls++
+	// The verdict, from the calls that happened: each call of the orders
+	// server's tools either ran on the server (its tool was run), was
+	// denied approval, or was refused before it (invalid arguments).
+	var ran, deniedCalls, refused []string
+	delimited, bare := 0, 0
+	content := map[string]string{}
+	for _, m := range o.run.Messages() {
+		if m.Role == ai.RoleTool {
+			content[m.ToolCallID] = m.Content
 		}
 	}
-	for _, m := range o.run.Messages() {
-		if m.Role == ai.RoleTool && strings.HasPrefix(m.Name, "orders_") && !o.denied[m.ToolCallID] && strings.HasPrefix(m.Content, untrusted.Notice) {
-			delimited++
+	for _, r := range o.results {
+		if !strings.HasPrefix(r.ToolName, "orders_") {
+			continue
+		}
+		switch {
+		case o.denied[r.ToolCallID] && o.ran(r.ToolCallID):
+			return fmt.Errorf("%s was denied approval, yet it ran on the server", r.ToolName)
+		case o.denied[r.ToolCallID]:
+			deniedCalls = append(deniedCalls, r.ToolName)
+		case o.ran(r.ToolCallID):
+			ran = append(ran, r.ToolName)
+			switch {
+			case strings.HasPrefix(content[r.ToolCallID], untrusted.Notice):
+				delimited++
+			case !r.Error:
+				bare++ // the server's answer, not delimited
+			}
+		default:
+			refused = append(refused, fmt.Sprintf("%s, refused before the server (%s)", r.ToolName, cli.Clip(r.Result.String(), 80)))
 		}
 	}
 	local := len(o.called("lookup_ticket"))
 	switch {
-	case mcpCalls == 0:
+	case len(ran) == 0 && len(deniedCalls)+len(refused) == 0:
 		e.notShown("1 (MCP)", "the model called none of the orders server's tools")
-	case delimited != mcpCalls:
-		return fmt.Errorf("%d of %d MCP results reached the model delimited as untrusted data", delimited, mcpCalls)
+	case len(ran) == 0:
+		var why []string
+		for _, name := range deniedCalls {
+			why = append(why, name+", denied approval")
+		}
+		e.notShown("1 (MCP)", "no call of the orders server's tools ran on the server; the model called "+strings.Join(append(why, refused...), "; "))
+	case bare > 0:
+		return fmt.Errorf("%d of the server's answers reached the model not delimited as untrusted data", bare)
+	case delimited == len(ran):
+		p.Good("1: %s ran on the orders server; each answer reached the model inside an untrusted-data block.", plural(len(ran), "call"))
 	default:
-		p.Good("1: %s ran on the orders server; each answer reached the model inside an untrusted-data block.", plural(mcpCalls, "call"))
+		p.Good("1: %s ran on the orders server; %d of its answers reached the model inside an untrusted-data block, the other %d were error results of the toolset itself.",
+			plural(len(ran), "call"), delimited, len(ran)-delimited)
+	}
+	if len(ran) > 0 && len(refused) > 0 {
+		p.Say("The model also called %s.", strings.Join(refused, "; "))
 	}
 	if local == 0 {
 		e.notShown("1 (local)", "the model did not call lookup_ticket")
 	} else {
 		p.Good("1: lookup_ticket ran in this process, next to the MCP tools.")
 	}
-	if len(o.approvals) > 0 {
-		p.Good("1: %s asked for approval and was denied: it never reached the server.", strings.Join(o.approvals, ", "))
+	if len(deniedCalls) > 0 {
+		p.Good("1: %s asked for approval and was denied: it never reached the server.", strings.Join(deniedCalls, ", "))
 	}
 	return nil
 }

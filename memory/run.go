@@ -5,7 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 
@@ -77,25 +81,112 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	if !cfg.Set["q"] && len(before) == 0 {
 		questions = []string{DemoSave, DemoRecall}
 	}
-	recalled := false
+	var reads []string // the text of every get_memory result
+	var answers []string
 	for i, q := range questions {
-		got, err := turn(ctx, agent, store, cfg.user, i+1, q, p)
+		t, err := turn(ctx, agent, store, cfg.user, i+1, q, p)
 		if err != nil {
 			return cli.TimedOut(ctx, fmt.Sprintf("question %d", i+1), err)
 		}
-		recalled = recalled || got
+		reads, answers = append(reads, t.reads...), append(answers, t.answer)
 	}
 
-	switch {
-	case len(before) > 0 && recalled:
-		p.Good("The answer used what an earlier run saved: get_memory read it from %s.", path)
-	case len(before) > 0:
-		p.NotSeen("The model did not look in its memory (no get_memory result held a saved value), so this answer does not show recall; what was remembered is listed above.")
-	default:
+	if len(before) == 0 {
 		p.Line("The memories are kept in %s. Run it again: the next process remembers them.", path)
 		p.Line("  go run ./memory%s", flagsToRepeat(cfg))
+		return nil
 	}
+	recallVerdict(p, path, before, reads, answers)
 	return nil
+}
+
+// recallVerdict says whether the answers used what an earlier run saved
+// (before, kept in path), from what happened: which of those memories a
+// get_memory result held (reads), and whether an answer names any of
+// their values.
+func recallVerdict(p *cli.Printer, path string, before []memstore.Entry, reads, answers []string) {
+	read := readBack(before, reads)
+	used := named(read, answers)
+	switch {
+	case len(used) > 0:
+		p.Good("The answer used what an earlier run saved: it names %s, which get_memory read from %s.", quoted(values(used), " and "), path)
+	case len(read) > 0:
+		p.NotSeen("get_memory read what an earlier run saved (%s), but the answer does not name %s: this model did not use it (%s).",
+			entries(read), quoted(values(read), " or "), cli.Clip(strings.Join(answers, " "), 60))
+	default:
+		p.NotSeen("The model did not look in its memory (no get_memory result held a saved value), so this answer does not show recall; what was remembered is listed above.")
+	}
+}
+
+// readBack is the entries of saved that a get_memory result held, as one
+// of its lines ("name = value" or "- name = value").
+func readBack(saved []memstore.Entry, reads []string) []memstore.Entry {
+	var held []memstore.Entry
+	for _, e := range saved {
+		line := e.Name + " = " + e.Value
+		if slices.ContainsFunc(reads, func(r string) bool {
+			return slices.ContainsFunc(strings.Split(r, "\n"), func(l string) bool {
+				return strings.TrimPrefix(strings.TrimSpace(l), "- ") == line
+			})
+		}) {
+			held = append(held, e)
+		}
+	}
+	return held
+}
+
+// named is the entries of es whose value an answer names: as a whole
+// word or phrase, in any case ("Blue." names "blue"; "blueprint" does not).
+func named(es []memstore.Entry, answers []string) []memstore.Entry {
+	var out []memstore.Entry
+	for _, e := range es {
+		if slices.ContainsFunc(answers, func(a string) bool { return mentions(a, e.Value) }) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// mentions reports whether text holds phrase, in any case, not as part
+// of a longer word.
+func mentions(text, phrase string) bool {
+	text, phrase = strings.ToLower(text), strings.ToLower(strings.TrimSpace(phrase))
+	if phrase == "" {
+		return false
+	}
+	for i := 0; ; {
+		j := strings.Index(text[i:], phrase)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(phrase)
+		before, _ := utf8.DecodeLastRuneInString(text[:start])
+		after, _ := utf8.DecodeRuneInString(text[end:])
+		if !wordRune(before) && !wordRune(after) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func wordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// values is the values of es.
+func values(es []memstore.Entry) []string {
+	vs := make([]string, len(es))
+	for i, e := range es {
+		vs[i] = e.Value
+	}
+	return vs
+}
+
+// quoted is vs, each quoted, joined with sep.
+func quoted(vs []string, sep string) string {
+	qs := make([]string, len(vs))
+	for i, v := range vs {
+		qs[i] = strconv.Quote(v)
+	}
+	return strings.Join(qs, sep)
 }
 
 // entries is "name = value; ..." of es.
@@ -133,28 +224,40 @@ func newAgent(model ai.Model, mem *memstore.Memory) aigentic.Agent {
 	}
 }
 
+// turned is what one turn did: the answer, and the text of each
+// get_memory result that was not an error.
+type turned struct {
+	answer string
+	reads  []string
+}
+
 // turn asks one question, printing its tool calls and the answer, then
-// what the store holds. recalled is true when a get_memory result held a
-// saved value.
-func turn(ctx context.Context, agent aigentic.Agent, store memstore.Store, user string, n int, question string, p *cli.Printer) (recalled bool, err error) {
+// what the store holds.
+func turn(ctx context.Context, agent aigentic.Agent, store memstore.Store, user string, n int, question string, p *cli.Printer) (turned, error) {
+	var t turned
 	p.Line("[%d] You: %s", n, question)
 	run, err := agent.Start(question)
 	if err != nil {
-		return false, err
+		return t, err
 	}
-	answer, err := p.Follow(run, func(ev aigentic.Event) bool {
-		if r, ok := ev.(*aigentic.ToolResponseEvent); ok && r.ToolName == memstore.GetToolName && !r.Error && strings.Contains(r.Result.String(), " = ") {
-			recalled = true
+	t.answer, err = p.Follow(run, func(ev aigentic.Event) bool {
+		if r, ok := ev.(*aigentic.ToolResponseEvent); ok && r.ToolName == memstore.GetToolName && !r.Error {
+			t.reads = append(t.reads, r.Result.String())
 		}
 		return false
 	})
 	if err != nil {
-		return false, err
+		return t, err
 	}
-	p.Line("[%d] Agent: %s", n, strings.ReplaceAll(strings.TrimSpace(answer), "\n", "\n    "))
+	// A multi-line answer keeps its lines, indented under the first.
+	lines := strings.Split(strings.TrimSpace(t.answer), "\n")
+	p.Line("[%d] Agent: %s", n, lines[0])
+	for _, l := range lines[1:] {
+		p.Line("    %s", l)
+	}
 	all, err := store.List(ctx, user)
 	if err != nil {
-		return false, err
+		return t, err
 	}
 	if len(all) == 0 {
 		p.Line("[%d] Saved memories: none", n)
@@ -162,5 +265,5 @@ func turn(ctx context.Context, agent aigentic.Agent, store memstore.Store, user 
 		p.Line("[%d] Saved memories: %s", n, entries(all))
 	}
 	p.Line("")
-	return recalled, nil
+	return t, nil
 }

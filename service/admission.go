@@ -176,9 +176,10 @@ func retainedJob(ctx context.Context, tx txn, id int64) (*rivertype.JobRow, erro
 // tenant's queue, its public id and its reservation, in one transaction.
 // The reservation lasts while River has not finished the job.
 //
-// With idem, the job the key made before is returned instead (replayed),
+// The job records by, who asked (AskArgs.CreatedBy), for the four-eyes
+// rule of its approvals (approvers.go). With idem, the job the key made before is returned instead (replayed),
 // and a different request with the key is a 409.
-func (a *admission) admitJob(ctx context.Context, t *tenant, query string, idem *idempotency) (*admitted, error) {
+func (a *admission) admitJob(ctx context.Context, t *tenant, query string, by *principal, idem *idempotency) (*admitted, error) {
 	var out admitted
 	err := a.queue.InTx(ctx, func(tx txn, jobs txJobs) error {
 		now := a.now()
@@ -212,7 +213,7 @@ func (a *admission) admitJob(ctx context.Context, t *tenant, query string, idem 
 		if err := a.check(ctx, tx, t, now, true); err != nil {
 			return err
 		}
-		res, err := jobs.Insert(AskArgs{Tenant: t.id, Query: query}, nil)
+		res, err := jobs.Insert(AskArgs{Tenant: t.id, Query: query, CreatedBy: by.String(), CreatedByKey: by.keyID}, nil)
 		if err != nil {
 			return fmt.Errorf("insert job: %w", err)
 		}

@@ -21,7 +21,7 @@ import (
 // checkpoint: one refund, the tool in flight run at most twice with one
 // idempotency key, no model request repeated.
 func approvalCrashTest(t *testing.T, dbURL string, whileToolRuns bool) {
-	tenants, keys := writeTenants(t, crashTenants)
+	tenants, keys := writeTenants(t, crashTenants+"    approver_keys: [APPROVER]\n")
 	record := filepath.Join(t.TempDir(), "record.txt")
 	api := startService(t, aitest.NewScripted(), "-role", "api", "-tenants", tenants, "-db", dbURL)
 	r := api.do(t, "POST", "/v1/jobs", keys["t"], "", `{"query":"Refund order 42"}`)
@@ -35,7 +35,7 @@ func approvalCrashTest(t *testing.T, dbURL string, whileToolRuns bool) {
 	first := startChild(t, dbURL, tenants, record, "refund", block)
 	_, p := api.waitPending(t, keys["t"], r.body["id"])
 	decide := func() {
-		d := api.do(t, "POST", jobPath(r.body["id"], "/approvals/", str(p["id"])), keys["t"], "", `{"decision":"approve"}`)
+		d := api.do(t, "POST", jobPath(r.body["id"], "/approvals/", str(p["id"])), keys["t.approver"], "", `{"decision":"approve"}`)
 		if d.status != 202 {
 			t.Fatalf("decision: %d %s", d.status, d.raw)
 		}

@@ -23,7 +23,7 @@ func approvalRaceTest(t *testing.T, args ...string) {
 	var wg sync.WaitGroup
 	for i := range answers {
 		wg.Go(func() {
-			answers[i] = ts.do(t, "POST", path, keys["t"], "", `{"decision":"`+[]string{"approve", "deny"}[i%2]+`"}`)
+			answers[i] = ts.do(t, "POST", path, keys["t.approver"], "", `{"decision":"`+[]string{"approve", "deny"}[i%2]+`"}`)
 		})
 	}
 	wg.Wait()

@@ -44,7 +44,7 @@ func approvalIDCollideTest(t *testing.T, args ...string) {
 	if p1["arguments"] != `{"order_id":1}` {
 		t.Fatalf("first pending approval %v", p1)
 	}
-	if d := ts.do(t, "POST", jobPath(id, "/approvals/", str(p1["id"])), key, "", `{"decision":"approve"}`); d.status != 202 {
+	if d := ts.do(t, "POST", jobPath(id, "/approvals/", str(p1["id"])), keys["t.approver"], "", `{"decision":"approve"}`); d.status != 202 {
 		t.Fatalf("approve the first: %d %s", d.status, d.raw)
 	}
 
@@ -81,10 +81,10 @@ func approvalIDCollideTest(t *testing.T, args ...string) {
 
 	// The first approval's id decides nothing more; the second's decides
 	// the second refund.
-	if again := ts.do(t, "POST", jobPath(id, "/approvals/", str(p1["id"])), key, "", `{"decision":"approve"}`); again.status != 409 {
+	if again := ts.do(t, "POST", jobPath(id, "/approvals/", str(p1["id"])), keys["t.approver"], "", `{"decision":"approve"}`); again.status != 409 {
 		t.Fatalf("the first approval again: %d %s", again.status, again.raw)
 	}
-	if d := ts.do(t, "POST", jobPath(id, "/approvals/", str(p2["id"])), key, "", `{"decision":"approve"}`); d.status != 202 {
+	if d := ts.do(t, "POST", jobPath(id, "/approvals/", str(p2["id"])), keys["t.approver"], "", `{"decision":"approve"}`); d.status != 202 {
 		t.Fatalf("approve the second: %d %s", d.status, d.raw)
 	}
 	done := ts.waitJob(t, key, id, "completed")

@@ -33,7 +33,7 @@ func TestApprovalDecisionThroughAnotherJobIsRefused(t *testing.T) {
 		t.Fatalf("two jobs, one approval id %v", pa["id"])
 	}
 
-	d := ts.do(t, "POST", jobPath(b.body["id"], "/approvals/", str(pa["id"])), key, "", `{"decision":"approve"}`)
+	d := ts.do(t, "POST", jobPath(b.body["id"], "/approvals/", str(pa["id"])), keys["t.approver"], "", `{"decision":"approve"}`)
 	if d.status != 404 && d.status != 409 {
 		t.Fatalf("job A's approval through job B's URL: %d %s, want 404 or 409", d.status, d.raw)
 	}
@@ -64,7 +64,7 @@ func TestApprovalReasonIsRedacted(t *testing.T) {
 	r := ts.do(t, "POST", "/v1/jobs", key, "", `{"query":"Refund order 42"}`)
 	id := r.body["id"]
 	_, p := ts.waitPending(t, key, id)
-	d := ts.do(t, "POST", jobPath(id, "/approvals/", str(p["id"])), key, "", `{"decision":"deny","reason":"ticket says `+apiKey+`"}`)
+	d := ts.do(t, "POST", jobPath(id, "/approvals/", str(p["id"])), keys["t.approver"], "", `{"decision":"deny","reason":"ticket says `+apiKey+`"}`)
 	a, _ := d.body["approval"].(map[string]any)
 	if d.status != 202 || a["reason"] != "ticket says "+secret.Placeholder {
 		t.Fatalf("decision: %d %s", d.status, d.raw)

@@ -48,7 +48,9 @@ import (
 // deadline with no timer of ours, and JobRetryTx resumes it early in the
 // transaction that records the decision.
 //
-// A decision is refused — nothing recorded, nothing run — when: the job
+// A decision is refused — nothing recorded, nothing run — when: the
+// caller does not hold the tenant's approver role, or created the job
+// (403, approvers.go); the job
 // is not the caller's tenant's (404, like a missing job); the approval
 // does not exist (404); it was decided already (409, saying how and by
 // whom); the job ended (cancelled: 409); the deadline passed (409: the
@@ -217,12 +219,12 @@ func (s *store) expireApproval(ctx context.Context, jobID int64, callID string) 
 
 // issueRefund refunds the order once per key (the tool call's
 // idempotency key): a second call with the key finds the first refund.
-// It returns the refund's id and whether this call issued it. The key
-// is stored as redactIdempotencyKey makes it: no secret-shaped call id.
+// It returns the refund's id (effectID, or the one stored) and whether
+// this call issued it. The key is stored as redactIdempotencyKey makes
+// it: no secret-shaped call id.
 func (s *store) issueRefund(ctx context.Context, key, tenant string, orderID int) (string, bool, error) {
 	key = redactIdempotencyKey(key)
-	sum := sha256.Sum256([]byte(key))
-	id := fmt.Sprintf("R-%x", sum[:4])
+	id := effectID("R-", key)
 	res, err := s.db.ExecContext(ctx, `INSERT INTO aigentic_refund (idempotency_key, refund_id, tenant, order_id, created_at) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (idempotency_key) DO NOTHING`, key, id, tenant, orderID, s.now().UnixMilli())
 	if err != nil {
@@ -231,6 +233,11 @@ func (s *store) issueRefund(ctx context.Context, key, tenant string, orderID int
 	n, err := res.RowsAffected()
 	if err != nil {
 		return "", false, err
+	}
+	if n == 0 {
+		if err := s.db.QueryRowContext(ctx, `SELECT refund_id FROM aigentic_refund WHERE idempotency_key = $1`, key).Scan(&id); err != nil {
+			return "", false, err
+		}
 	}
 	return id, n == 1, nil
 }
@@ -336,8 +343,17 @@ func conflict(msg string) *httpError {
 // postApproval is POST /v1/jobs/{id}/approvals/{approval_id}: a person's
 // decision on a parked job's tool call (see the top of this file).
 func (s *service) postApproval(w http.ResponseWriter, r *http.Request) {
-	job, _, pub, err := s.tenantJob(r)
+	p := principalOf(r.Context())
+	if !p.mayDecide() { // before the job is looked up: the 403 says nothing of it
+		s.writeError(w, r, notApprover(p))
+		return
+	}
+	job, args, pub, err := s.tenantJob(r)
 	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := p.mayDecideJob(args); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -355,7 +371,7 @@ func (s *service) postApproval(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	by := principalOf(r.Context()).String()
+	by := p.String()
 	decision := decisionDenied
 	if req.Decision == "approve" {
 		decision = decisionApproved

@@ -23,9 +23,11 @@ tenants:
     burst: 100000
     workers: 1
     approval_window: 1h
+    approver_keys: [APPROVER]
   other:
     rate: 100000
     burst: 100000
+    approver_keys: [APPROVER]
 `
 
 // refundScript is a model that asks for a refund of order 42, then answers.
@@ -170,7 +172,7 @@ func TestApprovalParksJobAndDecisionResumesIt(t *testing.T) {
 		t.Fatalf("event 1: %+v", e)
 	}
 
-	d := ts.do(t, "POST", jobPath(id, "/approvals/", str(p["id"])), key, "", `{"decision":"approve","reason":"customer is right"}`)
+	d := ts.do(t, "POST", jobPath(id, "/approvals/", str(p["id"])), keys["t.approver"], "", `{"decision":"approve","reason":"customer is right"}`)
 	a, _ := d.body["approval"].(map[string]any)
 	if d.status != 202 || a["status"] != "approved" || !strings.HasPrefix(str(a["decided_by"]), "tenant t key ") || a["reason"] != "customer is right" {
 		t.Fatalf("decision: %d %s", d.status, d.raw)
@@ -198,7 +200,7 @@ func TestApprovalParksJobAndDecisionResumesIt(t *testing.T) {
 		t.Fatalf("approvals %v", done.body["approvals"])
 	}
 
-	again := ts.do(t, "POST", jobPath(id, "/approvals/", str(p["id"])), key, "", `{"decision":"deny"}`)
+	again := ts.do(t, "POST", jobPath(id, "/approvals/", str(p["id"])), keys["t.approver"], "", `{"decision":"deny"}`)
 	if again.status != 409 || !strings.Contains(str(again.body["error"]), "was approved already by tenant t key ") {
 		t.Fatalf("second answer: %d %s", again.status, again.raw)
 	}
@@ -214,7 +216,7 @@ func TestApprovalDeniedToolDoesNotRun(t *testing.T) {
 	ts := startService(t, model, "-tenants", tenants)
 	r := ts.do(t, "POST", "/v1/jobs", keys["t"], "", `{"query":"Refund order 42"}`)
 	_, p := ts.waitPending(t, keys["t"], r.body["id"])
-	d := ts.do(t, "POST", jobPath(r.body["id"], "/approvals/", str(p["id"])), keys["t"], "", `{"decision":"deny","reason":"outside the refund period"}`)
+	d := ts.do(t, "POST", jobPath(r.body["id"], "/approvals/", str(p["id"])), keys["t.approver"], "", `{"decision":"deny","reason":"outside the refund period"}`)
 	if d.status != 202 {
 		t.Fatalf("deny: %d %s", d.status, d.raw)
 	}
@@ -246,17 +248,17 @@ func TestApprovalBadInputChangesNothing(t *testing.T) {
 		status                             int
 		msg                                string
 	}{
-		{"another tenant's job", keys["other"], path, "", `{"decision":"approve"}`, 404, "no such job"},
-		{"no such approval", keys["t"], jobPath(id, "/approvals/apr_aaaaaaaaaaaaaaaaaaaaaaaaaa"), "", `{"decision":"approve"}`, 404, "no such approval"},
-		{"malformed approval id", keys["t"], jobPath(id, "/approvals/call_r0"), "", `{"decision":"approve"}`, 404, "no such approval"},
-		{"decision missing", keys["t"], path, "", `{"reason":"ok"}`, 400, `"decision" is required`},
-		{"decision unknown", keys["t"], path, "", `{"decision":"yes please"}`, 400, `"decision" must be "approve" or "deny", not "yes please"`},
-		{"decision not a string", keys["t"], path, "", `{"decision":true}`, 400, "want a JSON string"},
-		{"unknown field", keys["t"], path, "", `{"decision":"approve","by":"me"}`, 400, `unknown field "by"`},
-		{"reason too long", keys["t"], path, "", `{"decision":"approve","reason":"` + strings.Repeat("x", maxReasonBytes+1) + `"}`, 413, `"reason" longer than 1024 bytes`},
-		{"control character in reason", keys["t"], path, "", `{"decision":"approve","reason":"a\u0000b"}`, 400, "control character"},
-		{"not JSON", keys["t"], path, "text/plain", `approve`, 415, "want application/json"},
-		{"no body", keys["t"], path, "", ``, 415, "want application/json"},
+		{"another tenant's job", keys["other.approver"], path, "", `{"decision":"approve"}`, 404, "no such job"},
+		{"no such approval", keys["t.approver"], jobPath(id, "/approvals/apr_aaaaaaaaaaaaaaaaaaaaaaaaaa"), "", `{"decision":"approve"}`, 404, "no such approval"},
+		{"malformed approval id", keys["t.approver"], jobPath(id, "/approvals/call_r0"), "", `{"decision":"approve"}`, 404, "no such approval"},
+		{"decision missing", keys["t.approver"], path, "", `{"reason":"ok"}`, 400, `"decision" is required`},
+		{"decision unknown", keys["t.approver"], path, "", `{"decision":"yes please"}`, 400, `"decision" must be "approve" or "deny", not "yes please"`},
+		{"decision not a string", keys["t.approver"], path, "", `{"decision":true}`, 400, "want a JSON string"},
+		{"unknown field", keys["t.approver"], path, "", `{"decision":"approve","by":"me"}`, 400, `unknown field "by"`},
+		{"reason too long", keys["t.approver"], path, "", `{"decision":"approve","reason":"` + strings.Repeat("x", maxReasonBytes+1) + `"}`, 413, `"reason" longer than 1024 bytes`},
+		{"control character in reason", keys["t.approver"], path, "", `{"decision":"approve","reason":"a\u0000b"}`, 400, "control character"},
+		{"not JSON", keys["t.approver"], path, "text/plain", `approve`, 415, "want application/json"},
+		{"no body", keys["t.approver"], path, "", ``, 415, "want application/json"},
 		{"metrics key", keys["_metrics"], path, "", `{"decision":"approve"}`, 403, "may not"},
 		{"no key", "", path, "", `{"decision":"approve"}`, 401, "missing or invalid API key"},
 	}
@@ -287,7 +289,7 @@ func TestApprovalDecisionAfterDeadline(t *testing.T) {
 	id := r.body["id"]
 	_, p := ts.waitPending(t, keys["t"], id)
 	shift.Store(int64(2 * time.Hour))
-	d := ts.do(t, "POST", jobPath(id, "/approvals/", str(p["id"])), keys["t"], "", `{"decision":"approve"}`)
+	d := ts.do(t, "POST", jobPath(id, "/approvals/", str(p["id"])), keys["t.approver"], "", `{"decision":"approve"}`)
 	if d.status != 409 || !strings.Contains(str(d.body["error"]), "expired at") {
 		t.Fatalf("decision after the deadline: %d %s", d.status, d.raw)
 	}
@@ -329,7 +331,7 @@ func TestApprovalExpires(t *testing.T) {
 		t.Fatalf("events %v", evs)
 	}
 	aid := str(as[0].(map[string]any)["id"])
-	if d := ts.do(t, "POST", jobPath(id, "/approvals/", aid), keys["t"], "", `{"decision":"approve"}`); d.status != 409 ||
+	if d := ts.do(t, "POST", jobPath(id, "/approvals/", aid), keys["t.approver"], "", `{"decision":"approve"}`); d.status != 409 ||
 		!strings.Contains(str(d.body["error"]), "was expired already by approval window") {
 		t.Fatalf("decision after expiry: %d %s", d.status, d.raw)
 	}
@@ -350,7 +352,7 @@ func TestApprovalAfterCancel(t *testing.T) {
 	if c := ts.do(t, "POST", jobPath(id, "/cancel"), keys["t"], "", ""); c.status != 202 || c.body["state"] != "cancelled" {
 		t.Fatalf("cancel: %d %s", c.status, c.raw)
 	}
-	d := ts.do(t, "POST", jobPath(id, "/approvals/", str(p["id"])), keys["t"], "", `{"decision":"approve"}`)
+	d := ts.do(t, "POST", jobPath(id, "/approvals/", str(p["id"])), keys["t.approver"], "", `{"decision":"approve"}`)
 	if d.status != 409 || !strings.Contains(str(d.body["error"]), "already ended (cancelled)") {
 		t.Fatalf("decision after cancel: %d %s", d.status, d.raw)
 	}
@@ -394,7 +396,7 @@ func TestApprovalWhileJobRuns(t *testing.T) {
 	}
 	setState("running")
 	path := jobPath(r.body["id"], "/approvals/", str(p["id"]))
-	d := ts.do(t, "POST", path, keys["t"], "", `{"decision":"approve"}`)
+	d := ts.do(t, "POST", path, keys["t.approver"], "", `{"decision":"approve"}`)
 	if d.status != 409 || d.header.Get("Retry-After") != "1" || !strings.Contains(str(d.body["error"]), "is running") {
 		t.Fatalf("decision while running: %d %v %s", d.status, d.header, d.raw)
 	}
@@ -402,7 +404,7 @@ func TestApprovalWhileJobRuns(t *testing.T) {
 		t.Fatalf("a refused decision was recorded: %v %v", decs, err)
 	}
 	setState("scheduled")
-	if d := ts.do(t, "POST", path, keys["t"], "", `{"decision":"approve"}`); d.status != 202 {
+	if d := ts.do(t, "POST", path, keys["t.approver"], "", `{"decision":"approve"}`); d.status != 202 {
 		t.Fatalf("decision once waiting again: %d %s", d.status, d.raw)
 	}
 	ts.waitJob(t, keys["t"], r.body["id"], "completed")

@@ -6,6 +6,14 @@ import "github.com/riverqueue/river"
 type AskArgs struct {
 	Tenant string `json:"tenant"`
 	Query  string `json:"query"`
+	// CreatedBy is who asked (principal.String(): "tenant acme key
+	// k7f3m2q9 (ci)", "tenant acme via trusted proxy"); CreatedByKey the
+	// key's id, empty when no key asked (a trusted proxy, the local demo).
+	// The four-eyes rule compares CreatedByKey with the decider's key
+	// (approvers.go); a job with no CreatedBy was queued before they were
+	// recorded. Both are public names, never a secret.
+	CreatedBy    string `json:"created_by,omitempty"`
+	CreatedByKey string `json:"created_by_key,omitempty"`
 }
 
 // Kind implements river.JobArgs.

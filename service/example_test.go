@@ -61,6 +61,6 @@ func Example_enqueueAndWork() {
 	// completed ok 4 steps
 	// Here is what I found:
 	// - lookup_order (order_id: 1234): order 1234: delayed at the warehouse
-	// - open_ticket (subject: "late delivery"): opened ticket T-644046a5
+	// - open_ticket (subject: "late delivery"): opened ticket T-w5ctyfm3u6zdz2iucanx7lbfyu
 	// stopped: <nil>
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -168,6 +169,9 @@ func FuzzParseTenants(f *testing.F) {
 	for _, s := range []string{
 		"tenants:\n  a:\n    rate: 2\n", "tenants:\n  a:\n    api_keys: [{id: " + e.ID + ", sha256: " + e.SHA256 + "}]\n",
 		"tenants: {}", "tenants:\n  \"a b\": {}\n", "tenants:\n  a:\n    timeout: -1s\n", "tenants:\n  a:\n    rate: .nan\n", "[",
+		"tenants:\n  a:\n    api_keys: [{id: " + e.ID + ", sha256: " + e.SHA256 + "}]\n    approver_keys: [" + e.ID + "]\n    proxy_may_approve: true\n",
+		"tenants:\n  a:\n    approver_keys: [" + e.ID + "]\n", "tenants:\n  a:\n    approver_keys: x\n", "tenants:\n  a:\n    proxy_may_approve: maybe\n",
+		"tenants:\n  a:\n    max_tool_calls: 0\n", "tenants:\n  a:\n    max_tool_calls: 1000\n", "tenants:\n  a:\n    max_tool_calls: 1e3\n",
 	} {
 		f.Add(s)
 	}
@@ -180,8 +184,15 @@ func FuzzParseTenants(f *testing.F) {
 			return
 		}
 		for id, c := range file.Tenants {
-			if !tenantIDPattern.MatchString(id) || c.Rate <= 0 || c.Burst <= 0 || c.Timeout <= 0 || c.MaxQueuedJobs <= 0 || c.Workers < 0 {
+			if !tenantIDPattern.MatchString(id) || c.Rate <= 0 || c.Burst <= 0 || c.Timeout <= 0 || c.MaxQueuedJobs <= 0 || c.Workers < 0 ||
+				c.MaxToolCalls == nil || *c.MaxToolCalls < 1 || *c.MaxToolCalls > maxMaxToolCalls {
 				t.Fatalf("accepted tenant %q: %+v", id, c)
+			}
+			// Every approver is one of the tenant's own keys.
+			for _, k := range c.ApproverKeys {
+				if !slices.ContainsFunc(c.APIKeys, func(e KeyEntry) bool { return e.ID == k }) {
+					t.Fatalf("tenant %q: approver %q is none of its api_keys", id, k)
+				}
 			}
 		}
 	})

@@ -84,7 +84,7 @@ func (s *service) postJob(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	adm, err := s.admit.admitJob(r.Context(), t, query, idem)
+	adm, err := s.admit.admitJob(r.Context(), t, query, principalOf(r.Context()), idem)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -176,26 +176,49 @@ func jobPath(id any, suffix ...string) string {
 // tenantLine is a tenant's line in a test tenants file ("  acme:").
 var tenantLine = regexp.MustCompile(`(?m)^  ([A-Za-z0-9_.-]+):[ \t]*$`)
 
+// approverMark is a placeholder in a test tenants file: APPROVER (or
+// APPROVER2, …) in a tenant's lines becomes the id of a further key of
+// that tenant, keys["<tenant>.approver"] ("<tenant>.approver2", …), e.g.
+// "    approver_keys: [APPROVER]".
+var approverMark = regexp.MustCompile(`\bAPPROVER(\d*)\b`)
+
 // writeTenants writes a tenants file with a fresh API key for each tenant
-// (an api_keys entry added under its line), an admin key and a metrics
-// key, and returns its path and the keys: by tenant ID, and "_admin" and
-// "_metrics".
+// (an api_keys entry added under its line) and one for each approverMark,
+// an admin key and a metrics key, and returns its path and the keys: by
+// tenant ID, "<tenant>.approver…", and "_admin" and "_metrics".
 func writeTenants(t testing.TB, yaml string) (string, map[string]string) {
 	t.Helper()
 	keys := map[string]string{}
-	entry := func(name string) string {
+	entry := func(name string) (id, entry string) {
 		key, e, err := newKey("")
 		if err != nil {
 			t.Fatal(err)
 		}
 		keys[name] = key
-		return fmt.Sprintf("[{id: %s, sha256: %s}]", e.ID, e.SHA256)
+		return e.ID, fmt.Sprintf("{id: %s, sha256: %s}", e.ID, e.SHA256)
 	}
-	yaml = tenantLine.ReplaceAllStringFunc(yaml, func(line string) string {
+	lines := strings.Split(yaml, "\n")
+	extra := map[string][]string{}
+	cur := ""
+	for i, line := range lines {
+		if m := tenantLine.FindStringSubmatch(line); m != nil {
+			cur = m[1]
+			continue
+		}
+		lines[i] = approverMark.ReplaceAllStringFunc(line, func(mark string) string {
+			id, e := entry(cur + ".approver" + approverMark.FindStringSubmatch(mark)[1])
+			extra[cur] = append(extra[cur], e)
+			return id
+		})
+	}
+	yaml = tenantLine.ReplaceAllStringFunc(strings.Join(lines, "\n"), func(line string) string {
 		id := tenantLine.FindStringSubmatch(line)[1]
-		return line + "\n    api_keys: " + entry(id)
+		_, e := entry(id)
+		return line + "\n    api_keys: [" + strings.Join(append([]string{e}, extra[id]...), ", ") + "]"
 	})
-	yaml = "admin_keys: " + entry("_admin") + "\nmetrics_keys: " + entry("_metrics") + "\n" + yaml
+	_, admin := entry("_admin")
+	_, metrics := entry("_metrics")
+	yaml = "admin_keys: [" + admin + "]\nmetrics_keys: [" + metrics + "]\n" + yaml
 	p := filepath.Join(t.TempDir(), "tenants.yaml")
 	if err := os.WriteFile(p, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)

@@ -188,6 +188,7 @@ func TestGrafanaDashboardQueriesInPrometheus(t *testing.T) {
     max_llm_calls: 2
     rate: 1000
     burst: 1000
+    approver_keys: [APPROVER]
   tiny:
     rate: 0.001
     burst: 1
@@ -216,7 +217,7 @@ func TestGrafanaDashboardQueriesInPrometheus(t *testing.T) {
 	run(keys["tiny"], "hello", 429) // rate limited
 	decided := ts.do(t, "POST", "/v1/jobs", keys["acme"], "", `{"query":"Please refund order 42"}`)
 	_, p := ts.waitPending(t, keys["acme"], decided.body["id"])
-	if d := ts.do(t, "POST", jobPath(decided.body["id"], "/approvals/", str(p["id"])), keys["acme"], "", `{"decision":"approve"}`); d.status != 202 {
+	if d := ts.do(t, "POST", jobPath(decided.body["id"], "/approvals/", str(p["id"])), keys["acme.approver"], "", `{"decision":"approve"}`); d.status != 202 {
 		t.Fatalf("decision: %d %s", d.status, d.raw)
 	}
 	ts.waitJob(t, keys["acme"], decided.body["id"], "completed")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -148,15 +147,36 @@ func (s *store) loadRun(ctx context.Context, jobID int64) (*runRow, error) {
 	return row, nil
 }
 
+// effectIDBytes is how many bytes of SHA-256 an effect's id keeps: 128
+// bits, so two of a store's tickets (or refunds) share an id with
+// probability about n²/2¹²⁹ — nil for any n a database holds (the
+// birthday bound). The 32 bits kept before collided at even odds by
+// about 77,000 tickets.
+const effectIDBytes = 16
+
+// effectID is the id of the effect (a ticket, a refund) made for an
+// idempotency key (as stored: redactIdempotencyKey's): prefix and the
+// first effectIDBytes of SHA-256(prefix + key), lower-case base32 — "T-"
+// and 26 characters. A function of the key, so a call repeated with it (a
+// retry, a resumed job) names the same effect; the stored id is still
+// what a repeat returns (an effect stored by an earlier version keeps its
+// id). The prefix is hashed too: the key is "<job key>/<call id>", the
+// string an approval's id hashes (approvalID), and a refund's id must not
+// be its approval's id under another prefix.
+func effectID(prefix, key string) string {
+	sum := sha256.Sum256([]byte(prefix + key))
+	return prefix + b32.EncodeToString(sum[:effectIDBytes])
+}
+
 // openTicket creates the ticket for key once: a second call with the
 // same key (a tool call repeated after a crash) finds the first ticket.
-// It returns the ticket's ID and whether this call created it. The
-// subject, which the model wrote, is stored redacted and storable.
+// It returns the ticket's ID (effectID, or the one stored) and whether
+// this call created it. The subject, which the model wrote, is stored
+// redacted and storable.
 func (s *store) openTicket(ctx context.Context, key, tenant, subject string) (string, bool, error) {
 	key = redactIdempotencyKey(key) // as the resumed run's will be: no secret, one key
 	subject = storable(aigentic.Redact(subject))
-	sum := sha256.Sum256([]byte(key))
-	id := "T-" + hex.EncodeToString(sum[:4])
+	id := effectID("T-", key)
 	res, err := s.db.ExecContext(ctx, `INSERT INTO aigentic_ticket (idempotency_key, ticket_id, tenant, subject, created_at) VALUES ($1, $2, $3, $4, $5)
 		ON CONFLICT (idempotency_key) DO NOTHING`, key, id, tenant, subject, s.now().UnixMilli())
 	if err != nil {

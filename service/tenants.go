@@ -32,6 +32,13 @@ const (
 	// maxApprovalWindow bounds approval_window: a job parked longer holds
 	// its queue place and token reservation that long.
 	maxApprovalWindow = 30 * 24 * time.Hour
+	// defaultMaxToolCalls is max_tool_calls' default: a support answer
+	// needs a few lookups and at most a ticket or refund, so 20 leaves room
+	// for a long turn while a model asking for thousands is stopped.
+	defaultMaxToolCalls = 20
+	// maxMaxToolCalls bounds max_tool_calls: past it a tenant's runs are
+	// effectively unbounded (every call may change the world).
+	maxMaxToolCalls = 1000
 	// reservationShare: a run reserves 1/reservationShare of the daily
 	// budget unless run_token_reservation says otherwise.
 	reservationShare = 10
@@ -85,6 +92,25 @@ type TenantConfig struct {
 	// no worker meanwhile, but keeps its place under max_queued_jobs and
 	// its token reservation. Default 24h, at most 720h (30 days).
 	ApprovalWindow time.Duration `yaml:"approval_window"`
+	// ApproverKeys are the ids (the 8 characters after "aig_") of the
+	// tenant's api_keys that may decide its jobs' approvals; every other
+	// key may read them but gets 403 deciding. A key that created a job
+	// may never decide that job's approvals (four-eyes), approver or not.
+	// Each id must name one of this tenant's api_keys. Empty: no key may
+	// decide (approvers.go).
+	ApproverKeys []string `yaml:"approver_keys"`
+	// ProxyMayApprove lets requests from a trusted proxy (X-Tenant-ID)
+	// decide approvals. The service cannot tell the proxy's users apart,
+	// so the proxy then answers for both rules — only approvers decide,
+	// never the person who asked. Default false.
+	ProxyMayApprove bool `yaml:"proxy_may_approve"`
+	// MaxToolCalls bounds the tool calls of one run (POST /v1/runs) or one
+	// job, across all its attempts (aigentic.Budget.MaxToolCalls; a
+	// resumed job counts the calls its checkpoint recorded). Default
+	// defaultMaxToolCalls (20), 1 to maxMaxToolCalls (1000); nil until
+	// withDefaults, so an explicit 0 is refused rather than read as the
+	// default or as no limit.
+	MaxToolCalls *int `yaml:"max_tool_calls"`
 }
 
 // tenantsFile is the file's shape.
@@ -169,10 +195,14 @@ func parseTenants(r io.Reader) (*tenantsFile, error) {
 			{"workers", c.Workers < 0 || c.Workers > 10_000, "0 (the default, -workers) to 10000"},
 			{"max_queued_jobs", c.MaxQueuedJobs < 0 || c.MaxQueuedJobs > 1_000_000, "0 (the default, 100) to 1000000"},
 			{"approval_window", c.ApprovalWindow < time.Second || c.ApprovalWindow > maxApprovalWindow, "0 (the default, 24h) or 1s to 720h"},
+			{"max_tool_calls", *c.MaxToolCalls < 1 || *c.MaxToolCalls > maxMaxToolCalls, "1 to 1000 (omit it for the default, 20)"},
 		} {
 			if f.bad {
 				return nil, fmt.Errorf("%w: tenant %q: %s is out of range; want %s", ErrTenantsFile, id, f.name, f.want)
 			}
+		}
+		if err := checkApprovers(id, c); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrTenantsFile, err)
 		}
 		f.Tenants[id] = c
 	}
@@ -223,6 +253,10 @@ func (c TenantConfig) withDefaults() TenantConfig {
 	if c.ApprovalWindow == 0 {
 		c.ApprovalWindow = defaultApprovalWindow
 	}
+	if c.MaxToolCalls == nil {
+		n := defaultMaxToolCalls
+		c.MaxToolCalls = &n
+	}
 	if c.RunTokenReservation == 0 && c.DailyTokenBudget > 0 {
 		c.RunTokenReservation = max(1, c.DailyTokenBudget/reservationShare)
 	}
@@ -239,6 +273,8 @@ type tenant struct {
 	queue string
 	// workers is cfg.Workers, or -workers when that is 0.
 	workers int
+	// approvers are cfg.ApproverKeys, as a set.
+	approvers map[string]bool
 }
 
 // newTenants builds the tenants; modelFor gives each its model. Every
@@ -267,7 +303,20 @@ func newTenants(cfgs map[string]TenantConfig, rescueAfter time.Duration, workers
 		if w == 0 {
 			w = workers
 		}
-		out[id] = &tenant{id: id, cfg: c, model: m, queue: queues[id], workers: w}
+		approvers := make(map[string]bool, len(c.ApproverKeys))
+		for _, k := range c.ApproverKeys {
+			approvers[k] = true
+		}
+		out[id] = &tenant{id: id, cfg: c, model: m, queue: queues[id], workers: w, approvers: approvers}
 	}
 	return out, nil
+}
+
+// toolCallBudget is the tenant's max_tool_calls (defaultMaxToolCalls when
+// the config did not go through withDefaults).
+func (t *tenant) toolCallBudget() int {
+	if t.cfg.MaxToolCalls == nil {
+		return defaultMaxToolCalls
+	}
+	return *t.cfg.MaxToolCalls
 }

@@ -53,7 +53,7 @@ func TestRunOffline(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
 	}
-	_, answer, _ := strings.Cut(got, "Answer: ")
+	_, answer, _ := strings.Cut(got, "Answer:\n")
 	if !strings.Contains(answer, "445") || !strings.Contains(answer, "10:04 EST") {
 		t.Errorf("the answer does not quote 445 and the New York time:\n%s", answer)
 	}
@@ -219,7 +219,7 @@ func TestStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := out.String()
-	if !strings.Contains(got, "Answer (streamed):\n") || strings.Contains(got, "Answer: ") || !strings.Contains(got, "= 128") {
+	if !strings.Contains(got, "Answer (streamed):\n") || strings.Contains(got, "Answer:\n") || !strings.Contains(got, "= 128") {
 		t.Errorf("output:\n%s", got)
 	}
 	if !strings.Contains(got, "The answer arrived in ") {

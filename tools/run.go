@@ -62,8 +62,12 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 		return err
 	}
 	if r.fragments == 0 {
+		// The answer's lines as lines, indented (cli.Printer.Answer), as
+		// every example prints one: not one line with its line ends
+		// escaped.
 		p.Line("")
-		p.Line("Answer: %s", r.answer)
+		p.Line("Answer:")
+		p.Answer(r.answer)
 	}
 	p.Line("")
 	p.Line("%s", summary(r.run, r.fragments))
