@@ -28,7 +28,7 @@ func Example_typedTicket() {
 	// Output:
 	//
 	// 1. A typed answer: the ticket as a Go struct (aigentic.StartAs[Ticket])
-	// Ticket: I was charged twice for order 1042. Please fix it today!
+	// Ticket: I was charged twice for order 1042. It is urgent: please fix it today!
 	//   credit_card passed the input
 	//   → lookup_order {"order_id":"1042"}
 	//   injection passed the tool "lookup_order"
@@ -93,7 +93,7 @@ func Example_typedTicketFollowUp() {
 	// Output:
 	//
 	// 1. A typed answer: the ticket as a Go struct (aigentic.StartAs[Ticket])
-	// Ticket: I was charged twice for order 1042. Please fix it today!
+	// Ticket: I was charged twice for order 1042. It is urgent: please fix it today!
 	//   credit_card passed the input
 	//   typed:Ticket sent back the output: the answer does not match the schema: /: missing property 'summary'; /category: value must be one of 'billing', 'bug', 'account', 'other'
 	//   internal_url passed the output

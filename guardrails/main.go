@@ -21,7 +21,7 @@ import (
 )
 
 // defaultTicket is classified when -q is not given.
-const defaultTicket = "I was charged twice for order 1042. Please fix it today!"
+const defaultTicket = "I was charged twice for order 1042. It is urgent: please fix it today!"
 
 func main() {
 	if err := run(cli.SignalContext(), os.Args[1:], os.Stdout); err != nil {

@@ -195,7 +195,7 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 		}
 	default:
 		for _, t := range s.names {
-			if !p.id && !stopwords[strings.ToLower(t.text)] {
+			if !p.id && !(p.free && f.typed) && !stopwords[strings.ToLower(t.text)] { // a typed answer's prose: a clause, not a name
 				add(t.text, t)
 			}
 		}

@@ -46,6 +46,11 @@ func TestTypedAnswers(t *testing.T) {
 				"list": map[string]any{"type": "array", "items": map[string]any{"type": "number"}, "minItems": 2},
 				"name": map[string]any{"type": "string", "minLength": 3, "maxLength": 5},
 			}), `{"code":"AA000","id":"00000000-0000-0000-0000-000000000000","list":[0,0],"n":5,"name":"Nothi","ok":false,"when":"1970-01-01T00:00:00Z"}`},
+		{"a prose property takes a clause, not a name", append(user("", "I was charged twice for order 1042."),
+			ai.Message{Role: ai.RoleAssistant, ToolCalls: []ai.ToolCall{{ID: "c1", Name: "lookup_order", Arguments: `{"order_id":"1042"}`}}},
+			ai.Message{Role: ai.RoleTool, ToolCallID: "c1", Content: "Order 1042: one lamp, charged twice on 3 March; status: paid."}),
+			obj([]any{"summary"}, map[string]any{"summary": s("The problem in one sentence.")}),
+			`{"summary":"Order 1042: one lamp, charged twice on 3 March"}`},
 		{"default and examples", user("", "Anything."), obj([]any{"lang", "tone"}, map[string]any{
 			"lang": map[string]any{"type": "string", "default": "en"}, "tone": map[string]any{"type": "string", "examples": []any{"friendly"}},
 		}), `{"lang":"en","tone":"friendly"}`},

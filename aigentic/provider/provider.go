@@ -39,6 +39,9 @@ type Settings struct {
 	// BaseURL is OPENAI_BASE_URL: an OpenAI-compatible server (Ollama,
 	// vLLM, LM Studio). Local servers need no key.
 	BaseURL string
+	// modelDefaulted is set by FromEnv when OPENAI_MODEL was not set, so
+	// the start-up line can say the name is only the default.
+	modelDefaulted bool
 }
 
 // String describes the settings without the key, and with the base URL in
@@ -83,7 +86,7 @@ func FromEnv(getenv func(string) string) (Settings, error) {
 		BaseURL: strings.TrimSpace(getenv("OPENAI_BASE_URL")),
 	}
 	if s.Model == "" {
-		s.Model = DefaultOpenAIModel
+		s.Model, s.modelDefaulted = DefaultOpenAIModel, true
 	}
 	if why := badModel(s.Model); why != "" {
 		return Settings{}, fmt.Errorf("OPENAI_MODEL is not a valid model name: %s (example: gpt-4o-mini)", why)
@@ -157,7 +160,13 @@ func New(s Settings) (ai.Model, string, error) {
 	if err != nil {
 		return nil, "", secret.Error(fmt.Errorf("model: %w", err))
 	}
-	return m, fmt.Sprintf("Using %s, model %s.", where, s.Model) + KeyNotice(s), nil
+	model := s.Model
+	if s.BaseURL != "" && s.modelDefaulted {
+		// A compatible server serving one model answers with it whatever
+		// the name asked: say the name is only the default.
+		model += " (the default name: OPENAI_MODEL is not set; the server may answer with its own model)"
+	}
+	return m, fmt.Sprintf("Using %s, model %s.", where, model) + KeyNotice(s), nil
 }
 
 // FromEnvModel is [FromEnv] then [New]: the model the environment

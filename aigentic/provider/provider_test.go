@@ -206,3 +206,25 @@ func TestFromEnvModel(t *testing.T) {
 		t.Errorf("bad base URL: %v, %v; want FromEnv's error", m, err)
 	}
 }
+
+// On a compatible server with OPENAI_MODEL unset, the start-up line says
+// the model name is only the default (a one-model server answers with
+// its own); a name the environment set, or OpenAI itself, is just named.
+func TestDefaultModelNameIsSaid(t *testing.T) {
+	for _, c := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"OPENAI_BASE_URL": "http://localhost:8080/v1"}, "model gpt-4o-mini (the default name: OPENAI_MODEL is not set"},
+		{map[string]string{"OPENAI_BASE_URL": "http://localhost:8080/v1", "OPENAI_MODEL": "tiny-qwen"}, "model tiny-qwen."},
+		{map[string]string{"OPENAI_API_KEY": "sk-x"}, "Using OpenAI, model gpt-4o-mini."},
+	} {
+		_, desc, err := provider.FromEnvModel(func(k string) string { return c.env[k] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(desc, c.want) {
+			t.Errorf("%v: %q, want %q in it", c.env, desc, c.want)
+		}
+	}
+}
