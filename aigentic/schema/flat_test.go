@@ -3,6 +3,7 @@ package schema
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -22,7 +23,7 @@ func TestFlatValidatorAgreesWithLibrary(t *testing.T) {
 		`{"type":"object","properties":{"a":{"type":"integer","minimum":-9223372036854774784,"maximum":9223372036854774784},"n":{"type":"integer","minimum":0,"maximum":18446744073709549568}}}`,
 	}
 	values := []any{nil, true, false, 0.0, 1.0, 2.5, -3.0, 1e300, "red", "green", "blue", "", []any{1.0}, map[string]any{"x": 1.0},
-		255.0, 256.0, -1.0, -2.5, 0.1, 0.30000000000000004, -2.5000000000000004, 1e23, -0.0,
+		255.0, 256.0, -1.0, -2.5, 0.1, 0.30000000000000004, -2.5000000000000004, 1e23, math.Copysign(0, -1),
 		9223372036854774784.0, 9223372036854775807.0, -9223372036854775808.0, 18446744073709549568.0, 18446744073709551615.0}
 	keys := []string{"a", "b", "s", "f", "n", "zz"}
 	rng := rand.New(rand.NewPCG(1, 2))
