@@ -152,9 +152,9 @@ func TestOutputTypeAccepted(t *testing.T) {
 	if err != nil || string(v.Data) != "hi" || v.Inner.A != [2]uint8{1, 2} {
 		t.Fatalf("%+v, %v", v, err)
 	}
-	// A value the schema allows but Go cannot hold is a problem to fix.
+	// A value Go cannot hold is outside the schema (a uint8's maximum).
 	if _, err := out.Parse(`{"when":"2026-01-02T03:04:05Z","data":"aGk=","ptr":7,"inner":{"a":[1,300]}}`); !errors.Is(err, aigentic.ErrInvalidOutput) ||
-		!strings.Contains(err.Error(), "cannot be decoded") {
+		!strings.Contains(err.Error(), "/inner/a/1: maximum: got 300, want 255") {
 		t.Fatalf("err = %v", err)
 	}
 }

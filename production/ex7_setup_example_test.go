@@ -54,7 +54,7 @@ func Example_production() {
 	fmt.Printf("err %v; trace file written: %v\n%s\n", r.Err, r.TraceFile != "", r.Answer)
 	// Output:
 	// health check: provider offline, model offline
-	// {"level":"INFO","msg":"agent run succeeded","llm_calls":2,"tool_calls":1,"tool_errors":0,"tool_timeouts":0,"tools_abandoned":0,"retries":0,"tokens_in":464,"tokens_out":55,"cost_usd":0.0001026}
+	// {"level":"INFO","msg":"agent run succeeded","llm_calls":2,"tool_calls":1,"tool_errors":0,"tool_timeouts":0,"tools_abandoned":0,"retries":0,"tokens_in":479,"tokens_out":55,"cost_usd":0.00010485}
 	// err <nil>; trace file written: true
 	// The lookup_order tool (order_id: 1043) returned: Order 1043: paid, waiting to be packed; expected to ship within 2 working days.
 }

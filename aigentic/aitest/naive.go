@@ -183,13 +183,20 @@ func naiveValue(s, root map[string]any, depth int) any {
 		}
 		return arr
 	case "integer", "number":
-		if m, ok := number(s["minimum"]); ok {
-			return m
+		// 1, moved into the schema's bounds: a Go integer's schema has
+		// its type's range (schema.For), so the minimum alone would be
+		// -9223372036854775000 for an int.
+		v := 1.0
+		if m, ok := number(s["minimum"]); ok && v < m {
+			v = m
 		}
-		if m, ok := number(s["exclusiveMinimum"]); ok {
-			return m + 1
+		if m, ok := number(s["exclusiveMinimum"]); ok && v <= m {
+			v = m + 1
 		}
-		return 1
+		if m, ok := number(s["maximum"]); ok && v > m {
+			v = m
+		}
+		return v
 	case "boolean":
 		return false
 	case "null":

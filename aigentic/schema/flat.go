@@ -22,6 +22,12 @@ type flatValidator struct {
 type flatProp struct {
 	typ  string
 	enum []any
+	// min and max are the minimum and maximum keywords of a number or
+	// an integer (hasMin, hasMax when set). A bound is a float64 as the
+	// schema's JSON decodes it, and so is the value: the library compares
+	// their shortest decimal forms, which order as the float64s do.
+	min, max       float64
+	hasMin, hasMax bool
 }
 
 // compileFlat returns a flatValidator when schema uses only the keywords it
@@ -124,14 +130,42 @@ func compileFlatProp(pm map[string]any) (flatProp, bool) {
 				}
 			}
 			fp.enum = list
+		case "minimum", "maximum":
+			f, ok := bound(val)
+			if !ok {
+				return fp, false
+			}
+			if k == "minimum" {
+				fp.min, fp.hasMin = f, true
+			} else {
+				fp.max, fp.hasMax = f, true
+			}
 		default:
 			return fp, false
 		}
 	}
-	if fp.typ == "" {
+	if fp.typ == "" || (fp.hasMin || fp.hasMax) && fp.typ != "integer" && fp.typ != "number" {
 		return fp, false
 	}
 	return fp, true
+}
+
+// bound is a minimum or maximum the fast path can compare exactly: a
+// finite float64 (a schema decoded by encoding/json), or an int small
+// enough to be one exactly.
+func bound(val any) (float64, bool) {
+	switch x := val.(type) {
+	case float64:
+		return x, !math.IsInf(x, 0) && !math.IsNaN(x)
+	case int:
+		return float64(x), x >= -1<<53 && x <= 1<<53
+	}
+	return 0, false
+}
+
+// inBounds reports whether x satisfies p's minimum and maximum.
+func (p *flatProp) inBounds(x float64) bool {
+	return !(p.hasMin && x < p.min || p.hasMax && x > p.max)
 }
 
 func (v *flatValidator) validate(args map[string]any) error {
@@ -155,6 +189,14 @@ func (v *flatValidator) validate(args map[string]any) error {
 		}
 		if p.enum != nil && !inEnum(p.enum, val) {
 			problems = append(problems, fmt.Sprintf("/%s: value must be one of %s", k, enumList(p.enum)))
+		}
+		if x, ok := val.(float64); ok {
+			if p.hasMin && x < p.min {
+				problems = append(problems, "/"+k+": "+englishPrinter.Sprintf("minimum: got %v, want %v", x, p.min))
+			}
+			if p.hasMax && x > p.max {
+				problems = append(problems, "/"+k+": "+englishPrinter.Sprintf("maximum: got %v, want %v", x, p.max))
+			}
 		}
 	}
 	if problems == nil {

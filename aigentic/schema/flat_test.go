@@ -3,6 +3,7 @@ package schema
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -18,8 +19,12 @@ func TestFlatValidatorAgreesWithLibrary(t *testing.T) {
 		`{"type":"object","properties":{"s":{"type":"string","enum":["red","green"]},"f":{"type":"boolean"}},"required":["s","f"]}`,
 		`{"type":"object","properties":{"n":{"type":"number","enum":[1,2.5]}}}`,
 		`{"type":"object"}`,
+		`{"type":"object","properties":{"a":{"type":"integer","minimum":0,"maximum":255},"b":{"type":"number","minimum":-2.5,"maximum":0.1}}}`,
+		`{"type":"object","properties":{"a":{"type":"integer","minimum":-9223372036854774784,"maximum":9223372036854774784},"n":{"type":"integer","minimum":0,"maximum":18446744073709549568}}}`,
 	}
-	values := []any{nil, true, false, 0.0, 1.0, 2.5, -3.0, 1e300, "red", "green", "blue", "", []any{1.0}, map[string]any{"x": 1.0}}
+	values := []any{nil, true, false, 0.0, 1.0, 2.5, -3.0, 1e300, "red", "green", "blue", "", []any{1.0}, map[string]any{"x": 1.0},
+		255.0, 256.0, -1.0, -2.5, 0.1, 0.30000000000000004, -2.5000000000000004, 1e23, math.Copysign(0, -1),
+		9223372036854774784.0, 9223372036854775807.0, -9223372036854775808.0, 18446744073709549568.0, 18446744073709551615.0}
 	keys := []string{"a", "b", "s", "f", "n", "zz"}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for si, src := range schemas {
@@ -62,6 +67,8 @@ func TestCompileFlatFallsBack(t *testing.T) {
 		`{"type":"object","additionalProperties":{"type":"string"}}`,
 		`{"properties":{"a":{"type":"string"}}}`,
 		`{"type":"object","oneOf":[{"required":["a"]}]}`,
+		`{"type":"object","properties":{"a":{"type":"integer","exclusiveMaximum":3}}}`,
+		`{"type":"object","properties":{"a":{"type":"string","minimum":3}}}`,
 	} {
 		var schema map[string]any
 		if err := json.Unmarshal([]byte(src), &schema); err != nil {

@@ -1,5 +1,7 @@
 package schema
 
+import "strconv"
+
 // quickValid reports whether raw is, for certain, a JSON object that the
 // flat schema accepts, without building a map. It answers false whenever
 // it is not sure — escapes in keys, nested values, duplicate keys, unusual
@@ -114,6 +116,12 @@ func (v *flatValidator) scanValue(raw string, i int, p flatProp, known bool) (in
 		if !ok || known && (p.enum != nil || !(p.typ == "number" || p.typ == "integer" && integer)) {
 			return 0, false
 		}
+		if known && (p.hasMin || p.hasMax) {
+			x, ok := numberValue(raw[i:next], integer)
+			if !ok || !p.inBounds(x) {
+				return 0, false
+			}
+		}
 		return next, true
 	case c == 't' || c == 'f':
 		word := "true"
@@ -201,6 +209,28 @@ func scanNumber(raw string, i int) (next int, integer, ok bool) {
 		return 0, false, false
 	}
 	return j, integer, true
+}
+
+// numberValue is the float64 encoding/json decodes from num, a number
+// scanNumber accepted: an integer of at most 15 digits is exact as an
+// int64 and as a float64, so it is read here without strconv.
+func numberValue(num string, integer bool) (float64, bool) {
+	if !integer {
+		f, err := strconv.ParseFloat(num, 64)
+		return f, err == nil
+	}
+	neg := num[0] == '-'
+	if neg {
+		num = num[1:]
+	}
+	var n int64
+	for i := 0; i < len(num); i++ {
+		n = n*10 + int64(num[i]-'0')
+	}
+	if neg {
+		return -float64(n), true
+	}
+	return float64(n), true
 }
 
 func skipWS(raw string, i int) int {

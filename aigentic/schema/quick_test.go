@@ -10,6 +10,7 @@ import (
 var quickSchemas = []string{
 	`{"type":"object","properties":{"n":{"type":"integer"},"x":{"type":"number"},"s":{"type":"string","enum":["red","gr\"een"]},"b":{"type":"boolean"}},"required":["n"],"additionalProperties":false}`,
 	`{"type":"object","properties":{"q":{"type":"string"},"k":{"type":"number","enum":[1,2]}}}`,
+	`{"type":"object","properties":{"n":{"type":"integer","minimum":0,"maximum":255},"x":{"type":"number","minimum":-1.5,"maximum":0.1}},"required":["n"]}`,
 }
 
 func flatFor(t testing.TB, src string) *flatValidator {
@@ -57,9 +58,27 @@ func TestQuickValidAcceptsPlainArguments(t *testing.T) {
 	}
 }
 
+// Bounds are checked on the fast path, as the library checks them.
+func TestQuickValidChecksBounds(t *testing.T) {
+	fv := flatFor(t, quickSchemas[2])
+	for _, raw := range []string{`{"n":0}`, `{"n":255}`, `{"n":-0,"x":0.1}`, `{"n":7,"x":-1.5}`, `{"n":1,"x":0.0999}`} {
+		if !checkQuick(t, fv, raw) {
+			t.Errorf("%q: want the fast path", raw)
+		}
+	}
+	for _, raw := range []string{`{"n":256}`, `{"n":-1}`, `{"n":1,"x":0.1000000000000001}`, `{"n":1,"x":-1.6}`, `{"n":999999999999999}`} {
+		if checkQuick(t, fv, raw) {
+			t.Errorf("%q: out of bounds, yet plainly valid", raw)
+		}
+		if _, err := (&Validator{flat: fv}).Args(raw); err == nil {
+			t.Errorf("%q: out of bounds, yet valid", raw)
+		}
+	}
+}
+
 // Random near-JSON: the fast path may only say yes when the full path does.
 func TestQuickValidNeverAcceptsWhatTheFullPathRejects(t *testing.T) {
-	pieces := []string{`{`, `}`, `"n"`, `"x"`, `"s"`, `"b"`, `"q"`, `"k"`, `"zz"`, `:`, `,`, ` `, `1`, `-3`, `0.5`, `1e2`, `01`,
+	pieces := []string{`{`, `}`, `"n"`, `"x"`, `"s"`, `"b"`, `"q"`, `"k"`, `"zz"`, `:`, `,`, ` `, `1`, `-3`, `0.5`, `1e2`, `01`, `255`, `256`, `0.1`, `-1.5`, `-0`,
 		`"red"`, `"gr\"een"`, `"blue"`, `true`, `false`, `null`, `[1]`, `{}`, `"\u0041"`, `"a\\b"`, "\"\x02\"", `"`}
 	rng := rand.New(rand.NewPCG(7, 11))
 	accepted := 0
@@ -96,6 +115,13 @@ func FuzzQuickValid(f *testing.F) {
 	for _, s := range []string{`{"n":1}`, `{"n":1,"s":"red"}`, `{"n":-0.5}`, `{}`, `{"n":1,"n":1}`} {
 		f.Add(s)
 	}
-	fv := flatFor(f, quickSchemas[0])
-	f.Fuzz(func(t *testing.T, raw string) { checkQuick(t, fv, raw) })
+	var fvs []*flatValidator
+	for _, src := range quickSchemas {
+		fvs = append(fvs, flatFor(f, src))
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		for _, fv := range fvs {
+			checkQuick(t, fv, raw)
+		}
+	})
 }

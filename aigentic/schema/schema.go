@@ -42,6 +42,18 @@ var ErrInvalid = errors.New("schema: invalid JSON schema")
 // `jsonschema:"format=date"`, `jsonschema:"minimum=0.1,maximum=30"` — a tag
 // of another name (`pattern:"..."`) is not read. It fails for a type that
 // is not a struct (after pointers).
+//
+// Where invopop's reflection does not match encoding/json, which decodes
+// the values (see mapType): a type decoded from a string by UnmarshalText
+// (netip.Addr, netip.Prefix, a UUID type) is {"type": "string"}; a Go
+// integer has its type's range as minimum and maximum (a tag's tighter
+// bound wins; see intBounds for the 64-bit bounds); a time.Duration is an
+// integer whose description says it counts nanoseconds (durationNote).
+// Types with their own JSON encoding (json.Marshaler, json.Unmarshaler)
+// other than time.Time ({"type": "string", "format": "date-time"}) are
+// described by their Go kind and fields, as invopop does: give them a
+// JSONSchema method. Fields of one JSON name that encoding/json resolves
+// differently from the schema are an error matching ErrFieldConflict.
 func For(t reflect.Type) (map[string]any, error) {
 	for t != nil && t.Kind() == reflect.Pointer {
 		t = t.Elem()
@@ -52,7 +64,11 @@ func For(t reflect.Type) (map[string]any, error) {
 	if path := recursion(t, nil, map[reflect.Type]bool{}); path != "" {
 		return nil, fmt.Errorf("%w: %v refers to itself (%s): its schema would be infinite; give the recursive field a type of its own", ErrRecursive, t, path)
 	}
+	if err := checkFields(t, map[reflect.Type]bool{}); err != nil {
+		return nil, err
+	}
 	r := invopop.Reflector{
+		Mapper:         mapType,
 		Anonymous:      true,
 		DoNotReference: true,
 		ExpandedStruct: true,
@@ -79,6 +95,7 @@ func For(t reflect.Type) (map[string]any, error) {
 	if m["type"] != "object" {
 		return nil, fmt.Errorf("schema for %s is not an object schema", t)
 	}
+	applyBounds(m)
 	return m, nil
 }
 

@@ -23,7 +23,10 @@
 // written into JSON (escaped once and twice, with and without HTML
 // escaping, and with non-ASCII as \uXXXX) and into URLs (query and path
 // escaping), so it is caught inside tool arguments, JSON bodies, query
-// strings and Authorization headers ("Bearer <key>") alike.
+// strings and Authorization headers ("Bearer <key>") alike. Text holding
+// JSON escapes of printable ASCII characters ("sk\u002dproj-…", "a\/b",
+// once or twice escaped), which any JSON decoder reads as the plain
+// characters, is also checked with them decoded, for values and patterns.
 //
 // Values shorter than [MinLen] (8 bytes) are not registered: a short value
 // is far more likely to be an ordinary word or number than a credential,
@@ -33,8 +36,8 @@
 // # What it cannot catch
 //
 // Redaction is matching, not understanding. It misses a secret that was
-// transformed before it reached the text: re-encoded (base64, hex, another
-// escaping), re-cased, split across two writes (a streamed ContentEvent
+// transformed before it reached the text: re-encoded (base64, hex, an
+// escaping other than the JSON and URL forms above), re-cased, split across two writes (a streamed ContentEvent
 // delta, two log records), cut by a truncation made before redaction,
 // spelled with separators, or translated — for example a model asked to
 // "repeat the key backwards" or a tool that hashes or summarises its input.

@@ -8,7 +8,9 @@ import (
 // patterns match credentials whatever their value: OpenAI-style keys,
 // bearer tokens and key=value pairs naming a key.
 var patterns = []*regexp.Regexp{
-	regexp.MustCompile(`\bsk-[A-Za-z0-9_\-]{8,}`),
+	// "sk-" where no letter or digit comes before it: after "_" too
+	// (KEY_sk-…), which \b would not allow; not in task-… or disk-….
+	regexp.MustCompile(`(^|[^A-Za-z0-9])sk-[A-Za-z0-9_\-]{8,}`),
 	regexp.MustCompile(`(?i)\bbearer\s+[A-Za-z0-9._~+/=\-]{8,}`),
 	// A name ending in authorization or api key (OPENAI_API_KEY, x-api-key,
 	// Proxy-Authorization), then the value — with its scheme word, so
@@ -22,7 +24,7 @@ func redactPatterns(s string) string {
 	if !mayHoldSecret(s) {
 		return s
 	}
-	s = patterns[0].ReplaceAllString(s, Placeholder)
+	s = patterns[0].ReplaceAllString(s, "${1}"+Placeholder)
 	s = patterns[1].ReplaceAllString(s, "Bearer "+Placeholder)
 	s = patterns[2].ReplaceAllString(s, "${1}${2}"+Placeholder)
 	return s

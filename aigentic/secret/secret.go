@@ -155,7 +155,11 @@ func isASCII(s string) bool {
 // Redact returns s with every secret the process holds replaced by
 // [Placeholder]: registered values and their encoded forms, the current
 // values of OPENAI_API_KEY and AIGENTIC_API_KEY, and the credential patterns (see the package
-// documentation). Text without secrets is returned as it is, unallocated.
+// documentation) — also when written with JSON escapes of printable ASCII
+// characters ("sk\u002dproj-…", "a\/b"): then the text is returned with
+// those escapes decoded and the secret replaced, the same JSON value
+// without the secret. Text without secrets is returned as it is,
+// unallocated.
 // Safe for concurrent use.
 func Redact(s string) string {
 	if len(s) < MinLen {
@@ -165,6 +169,22 @@ func Redact(s string) string {
 	}
 	environ.Do(RegisterEnviron)
 	watchEnv()
+	s = redactPlain(s)
+	if hasEscape(s) {
+		// A secret may be spelled with JSON escapes ("sk\u002dproj-…"):
+		// look again with them decoded (see unescapeASCII).
+		if d := unescapeASCII(s); d != s {
+			if r := redactPlain(d); r != d {
+				return r
+			}
+		}
+	}
+	return s
+}
+
+// redactPlain replaces the registered forms and the patterns found in s
+// as it is written.
+func redactPlain(s string) string {
 	for _, f := range current.Load().forms {
 		if strings.Contains(s, f) {
 			s = strings.ReplaceAll(s, f, Placeholder)

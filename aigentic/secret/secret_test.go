@@ -172,6 +172,53 @@ func TestPatternsStillApply(t *testing.T) {
 	}
 }
 
+// A key or a registered value written with JSON escapes — valid JSON, the
+// same value to any decoder — is redacted too; the rest of the text keeps
+// its meaning.
+func TestEscapedSecretsAreRedacted(t *testing.T) {
+	const reg = "correct-horse-battery-staple-42"
+	secret.Register(reg, "escaped/slash-value-99")
+	for in, leak := range map[string]string{
+		`{"text":"sk\u002dproj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEFGH"}`:      "AbCdEfGhIjKlMnOp",
+		`{"text":"\u0073\u006B-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEFGH"}`: "AbCdEfGhIjKlMnOp",
+		`{"text":"correct\u002dhorse\u002dbattery\u002dstaple\u002d42"}`:            "horse",
+		`{"text":"escaped\/slash-value-99"}`:                                        "slash-value",
+		`{"arguments":"{\"text\":\"correct\\u002dhorse-battery-staple-42\"}"}`:      "horse",
+		`{"api\u005fkey":"abcd1234efgh"}`:                                           "abcd1234efgh",
+	} {
+		got := secret.Redact(in)
+		if strings.Contains(got, leak) || !strings.Contains(got, secret.Placeholder) {
+			t.Errorf("Redact(%s) = %s", in, got)
+		}
+		var v any
+		if json.Valid([]byte(in)) && json.Unmarshal([]byte(got), &v) != nil {
+			t.Errorf("Redact(%s) = %s: no longer JSON", in, got)
+		}
+	}
+	// Escapes with no secret behind them are left as they are.
+	for _, clean := range []string{`{"t":"caf\u00e9 \u0041\/b"}`, `a\u002db`, `\ud83d\ude00 \u12 \`} {
+		if got := secret.Redact(clean); got != clean {
+			t.Errorf("Redact(%s) = %s", clean, got)
+		}
+	}
+}
+
+// An OpenAI-style key is found after any character but a letter or a
+// digit: after "_" (KEY_sk-…) too, not inside a word (task-…, disk-…).
+func TestKeyPatternBoundary(t *testing.T) {
+	const key = "sk-proj-AbCdEfGhIjKlMnOp"
+	for _, before := range []string{"", " ", "KEY_", "OPENAI_API_KEY_", "=", "(", "-", "\"", "é"} {
+		if got := secret.Redact(before + key); got != before+secret.Placeholder {
+			t.Errorf("Redact(%q) = %q", before+key, got)
+		}
+	}
+	for _, clean := range []string{"task-abcdefghijkl", "disk-abcdefghijkl", "risk-assessment-v2", "ask-the-user-first", "Task-ABCDEFGHIJ", "flask-app-server"} {
+		if got := secret.Redact("see " + clean); got != "see "+clean {
+			t.Errorf("Redact(%q) = %q: not a key", clean, got)
+		}
+	}
+}
+
 func TestConcurrentRegisterAndRedact(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 8 {
@@ -197,6 +244,8 @@ func BenchmarkRedact(b *testing.B) {
 	}
 	clean := strings.Repeat("The weather in Paris is sunny, 21 degrees. ", 24) // ~1 KiB
 	dirty := clean + "benchSecretValue-3-abcdef"
+	escaped := clean + `caf\u00e9 \"quoted\"` // escapes, no secret
+	escapedSecret := clean + `benchSecretValue\u002d3-abcdef`
 	b.Run("clean-1KiB", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -207,6 +256,18 @@ func BenchmarkRedact(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			_ = secret.Redact(dirty)
+		}
+	})
+	b.Run("escapes-1KiB", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = secret.Redact(escaped)
+		}
+	})
+	b.Run("escaped-secret-1KiB", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = secret.Redact(escapedSecret)
 		}
 	})
 }
