@@ -28,6 +28,12 @@ var ErrConcurrentNext = errors.New("aigentic: an interceptor called next again w
 // kept next cannot make a model call or run a tool the run never sees.
 var ErrCallEnded = errors.New("aigentic: an interceptor called next after its call ended")
 
+// ErrNextContext is matched by the error next returns to an interceptor
+// that gives it a context not derived from the one it was given
+// (context.Background(), another call's): next needs the call's own, to
+// tell which call it continues.
+var ErrNextContext = errors.New("aigentic: an interceptor called next with a context not derived from the one it was given")
+
 // HaltError ends a run an Interceptor stopped: it refused a model call or
 // a tool call, or rejected what one returned, or panicked. It names the
 // step, wraps the interceptor's error (its reason), and keeps the work
@@ -91,50 +97,74 @@ func (r *AgentRun) chain() {
 // refused while an earlier call of it still runs (ErrConcurrentNext) or
 // once the model call ended (ErrCallEnded).
 func (r *AgentRun) modelOnce(ctx context.Context, call *hook.ModelCall) (*ai.Response, error) {
-	if err := enterGate(&r.modelGate, "model call "+strconv.Itoa(call.Call)); err != nil {
+	gen, err := enterGate(ctx, &r.modelGate, func() string { return "model call " + strconv.Itoa(call.Call) })
+	if err != nil {
 		return nil, err
 	}
-	defer leaveGate(&r.modelGate)
+	defer leaveGate(&r.modelGate, gen)
 	return r.modelAttempts(ctx, call)
 }
 
-// The states of a call's gate (AgentRun.modelGate, toolFrame.gate): the
-// innermost step of a chain runs only through an open gate, one at a
-// time, and never once the call has ended.
+// A call's gate (AgentRun.modelGate, toolFrame.gate) holds the call's
+// generation, counted per gate from 1, times 4, plus its state: the
+// innermost step of a chain runs only through the open gate of its own
+// call — one at a time, and never once that call has ended, nor in a later
+// call of the same gate. The chain's context carries its generation
+// (chainKey): a kept next, or one given another call's context, is told
+// which.
 const (
 	gateOpen   int32 = iota // the chain runs; next may be called
 	gateInner               // the innermost step runs
 	gateClosed              // the call ended or was abandoned
 )
 
-// enterGate lets the innermost step of step's chain in, or says why not.
-func enterGate(gate *atomic.Int32, step string) error {
-	if gate.CompareAndSwap(gateOpen, gateInner) {
-		return nil
+// gateAt is the gate's value for call gen in state.
+func gateAt(gen, state int32) int32 { return gen<<2 | state }
+
+// chainKey is the context key of a chain call's generation.
+type chainKey struct{}
+
+// enterGate lets the innermost step of ctx's chain call in through gate,
+// returning its generation, or says why not: another call's, or an ended
+// one's (ErrCallEnded), or its own running already (ErrConcurrentNext,
+// naming step).
+func enterGate(ctx context.Context, gate *atomic.Int32, step func() string) (int32, error) {
+	gen, ok := ctx.Value(chainKey{}).(int32)
+	if !ok {
+		return 0, ErrNextContext
 	}
-	if gate.Load() == gateClosed {
-		return fmt.Errorf("%w: %s", ErrCallEnded, step)
+	if gate.CompareAndSwap(gateAt(gen, gateOpen), gateAt(gen, gateInner)) {
+		return gen, nil
 	}
-	return fmt.Errorf("%w: %s", ErrConcurrentNext, step)
+	if v := gate.Load(); v>>2 != gen || v&3 == gateClosed {
+		return 0, ErrCallEnded // the call is another's now: read nothing of it
+	}
+	return 0, fmt.Errorf("%w: %s", ErrConcurrentNext, step())
 }
 
-// leaveGate reopens the gate after the innermost step.
-func leaveGate(gate *atomic.Int32) { gate.CompareAndSwap(gateInner, gateOpen) }
+// leaveGate reopens the gate after the innermost step of call gen.
+func leaveGate(gate *atomic.Int32, gen int32) {
+	gate.CompareAndSwap(gateAt(gen, gateInner), gateAt(gen, gateOpen))
+}
 
-// awaitChain runs call, a model call's or a tool call's interceptor chain
-// in ctx, and closes gate when it has returned. When the run can be
-// stopped (stoppable), the chain runs in a goroutine of its own, as a
-// tool does (execTool), so a stop never waits on an interceptor that
-// ignores its context: once ctx ends, the chain gets Agent.StopGrace to
-// return — more while the innermost step runs, which honours ctx, being
-// itself abandoned after a grace — after which the call is abandoned
-// (abandoned is true; what the chain returns later is discarded, and its
-// next is refused with ErrCallEnded).
-func awaitChain[T any](r *AgentRun, ctx context.Context, gate *atomic.Int32, call func() (T, error)) (res T, err error, abandoned bool) {
-	gate.Store(gateOpen)
+// awaitChain runs call, a model call's or a tool call's interceptor chain,
+// in ctx marked with the call's new generation on gate, and closes the
+// gate when it has returned. When the run can be stopped (stoppable), the
+// chain runs in a goroutine of its own, as a tool does (execTool), so a
+// stop never waits on an interceptor that ignores its context: once ctx
+// ends, the chain gets Agent.StopGrace to return — more while the
+// innermost step runs, which honours ctx, being itself abandoned after a
+// grace — after which the call is abandoned (abandoned is true; what the
+// chain returns later is discarded, and its next is refused with
+// ErrCallEnded).
+func awaitChain[T any](r *AgentRun, ctx context.Context, gate *atomic.Int32, call func(context.Context) (T, error)) (res T, err error, abandoned bool) {
+	gen := gate.Load()>>2 + 1
+	gate.Store(gateAt(gen, gateOpen))
+	closed := gateAt(gen, gateClosed)
+	ctx = context.WithValue(ctx, chainKey{}, gen)
 	if !r.stoppable {
-		defer gate.Store(gateClosed)
-		res, err = call()
+		defer gate.Store(closed)
+		res, err = call(ctx)
 		return res, err, false
 	}
 	type outcome struct {
@@ -143,8 +173,8 @@ func awaitChain[T any](r *AgentRun, ctx context.Context, gate *atomic.Int32, cal
 	}
 	done := make(chan outcome, 1)
 	go func() {
-		res, err := call()
-		gate.Store(gateClosed)
+		res, err := call(ctx)
+		gate.Store(closed)
 		done <- outcome{res, err}
 	}()
 	select {
@@ -161,7 +191,7 @@ func awaitChain[T any](r *AgentRun, ctx context.Context, gate *atomic.Int32, cal
 			return o.res, o.err, false
 		case <-timer.C:
 		}
-		if gate.CompareAndSwap(gateOpen, gateClosed) {
+		if gate.CompareAndSwap(gateAt(gen, gateOpen), closed) {
 			return res, nil, true
 		}
 		// The innermost step runs, or the chain has just returned: wait a

@@ -57,7 +57,7 @@ func TestInterceptorIgnoringItsContextIsAbandoned(t *testing.T) {
 				f.Model = func(ctx context.Context, c *hook.ModelCall, next hook.ModelNext) (*ai.Response, error) {
 					close(entered)
 					<-release // ignores ctx
-					_, err := next(context.Background(), c)
+					_, err := next(ctx, c)
 					late <- err
 					return nil, err
 				}
@@ -65,7 +65,7 @@ func TestInterceptorIgnoringItsContextIsAbandoned(t *testing.T) {
 				f.Tool = func(ctx context.Context, c *hook.ToolCall, next hook.ToolNext) (*ai.ToolResult, error) {
 					close(entered)
 					<-release
-					_, err := next(context.Background(), c)
+					_, err := next(ctx, c)
 					late <- err
 					return nil, err
 				}
@@ -105,15 +105,16 @@ func TestKeptNextIsRefusedAfterTheCallEnded(t *testing.T) {
 	var keptTool hook.ToolNext
 	var modelCall *hook.ModelCall
 	var toolCall *hook.ToolCall
+	var modelCtx, toolCtx context.Context
 	model := aitest.NewScripted(aitest.CallTools(aitest.Call("echo", `{}`)), aitest.Reply("done"), aitest.Reply("unused"))
 	agent := aigentic.Agent{Model: model, AgentTools: []aigentic.AgentTool{countedEcho(&runs)}, Logger: discardLogger(),
 		Interceptors: []aigentic.Interceptor{hook.Funcs{
 			Model: func(ctx context.Context, c *hook.ModelCall, next hook.ModelNext) (*ai.Response, error) {
-				keptModel, modelCall = next, c
+				keptModel, modelCall, modelCtx = next, c, ctx
 				return next(ctx, c)
 			},
 			Tool: func(ctx context.Context, c *hook.ToolCall, next hook.ToolNext) (*ai.ToolResult, error) {
-				keptTool, toolCall = next, c
+				keptTool, toolCall, toolCtx = next, c, ctx
 				return next(ctx, c)
 			},
 		}}}
@@ -131,10 +132,10 @@ func TestKeptNextIsRefusedAfterTheCallEnded(t *testing.T) {
 			t.Fatalf("stoppable %v: the run: %v, tool ran %d times", stoppable, err, runs.Load())
 		}
 		calls := model.Calls()
-		if _, err := keptTool(context.Background(), toolCall); !errors.Is(err, aigentic.ErrCallEnded) {
+		if _, err := keptTool(toolCtx, toolCall); !errors.Is(err, aigentic.ErrCallEnded) {
 			t.Errorf("stoppable %v: kept tool next: %v, want ErrCallEnded", stoppable, err)
 		}
-		if _, err := keptModel(context.Background(), modelCall); !errors.Is(err, aigentic.ErrCallEnded) {
+		if _, err := keptModel(modelCtx, modelCall); !errors.Is(err, aigentic.ErrCallEnded) {
 			t.Errorf("stoppable %v: kept model next: %v, want ErrCallEnded", stoppable, err)
 		}
 		if runs.Load() != 1 || model.Calls() != calls {
@@ -142,5 +143,87 @@ func TestKeptNextIsRefusedAfterTheCallEnded(t *testing.T) {
 		}
 		model = aitest.NewScripted(aitest.CallTools(aitest.Call("echo", `{}`)), aitest.Reply("done"), aitest.Reply("unused"))
 		agent.Model = model
+	}
+}
+
+// A next kept from one call and called during a later one — with the
+// context it was given then — is refused with ErrCallEnded: the later
+// call's tool runs once, and the model is called once per model call,
+// whether the run can be stopped or not.
+func TestKeptNextIsRefusedDuringALaterCall(t *testing.T) {
+	for _, stoppable := range []bool{false, true} {
+		var echoes atomic.Int32
+		var keptTool hook.ToolNext
+		var keptModel hook.ModelNext
+		var keptToolCall *hook.ToolCall
+		var keptModelCall *hook.ModelCall
+		var keptToolCtx, keptModelCtx context.Context
+		var toolErr, modelErr error
+		model := aitest.NewScripted(aitest.CallTools(aitest.Call("echo", `{}`)), aitest.CallTools(aitest.Call("echo", `{}`)),
+			aitest.Reply("done"), aitest.Reply("extra"))
+		agent := aigentic.Agent{Model: model, AgentTools: []aigentic.AgentTool{countedEcho(&echoes)}, Logger: discardLogger(),
+			Interceptors: []aigentic.Interceptor{hook.Funcs{
+				Model: func(ctx context.Context, c *hook.ModelCall, next hook.ModelNext) (*ai.Response, error) {
+					if c.Call == 1 {
+						keptModel, keptModelCall, keptModelCtx = next, c, ctx
+					} else if c.Call == 3 {
+						_, modelErr = keptModel(keptModelCtx, keptModelCall)
+					}
+					return next(ctx, c)
+				},
+				Tool: func(ctx context.Context, c *hook.ToolCall, next hook.ToolNext) (*ai.ToolResult, error) {
+					if keptTool == nil {
+						keptTool, keptToolCall, keptToolCtx = next, c, ctx
+					} else {
+						_, toolErr = keptTool(keptToolCtx, keptToolCall)
+					}
+					return next(ctx, c)
+				},
+			}}}
+		ctx, cancel := context.WithCancel(context.Background())
+		var out string
+		var err error
+		if stoppable {
+			out, err = agent.ExecuteContext(ctx, "go")
+		} else {
+			out, err = agent.Execute("go")
+		}
+		cancel()
+		if err != nil || out != "done" {
+			t.Fatalf("stoppable %v: %q, %v", stoppable, out, err)
+		}
+		if !errors.Is(toolErr, aigentic.ErrCallEnded) || !errors.Is(modelErr, aigentic.ErrCallEnded) {
+			t.Errorf("stoppable %v: kept next during a later call: tool %v, model %v; want ErrCallEnded", stoppable, toolErr, modelErr)
+		}
+		if echoes.Load() != 2 || model.Calls() != 3 {
+			t.Errorf("stoppable %v: the tool ran %d times for 2 calls, the model %d times for 3", stoppable, echoes.Load(), model.Calls())
+		}
+	}
+}
+
+// next given a context that does not come from the interceptor's own is
+// refused with ErrNextContext, and nothing runs — also from another
+// goroutine while the run goes on, which -race checks.
+func TestNextWithAForeignContextIsRefused(t *testing.T) {
+	var echoes atomic.Int32
+	var errs []error
+	model := aitest.NewScripted(aitest.CallTools(aitest.Call("echo", `{}`)), aitest.CallTools(aitest.Call("echo", `{}`)), aitest.Reply("done"))
+	agent := aigentic.Agent{Model: model, AgentTools: []aigentic.AgentTool{countedEcho(&echoes)}, Logger: discardLogger(),
+		Interceptors: []aigentic.Interceptor{hook.Funcs{Tool: func(ctx context.Context, c *hook.ToolCall, next hook.ToolNext) (*ai.ToolResult, error) {
+			done := make(chan error, 1)
+			go func() { _, err := next(context.Background(), c); done <- err }()
+			errs = append(errs, <-done)
+			return next(ctx, c)
+		}}}}
+	if out, err := agent.Execute("go"); err != nil || out != "done" {
+		t.Fatalf("%q, %v", out, err)
+	}
+	for _, err := range errs {
+		if !errors.Is(err, aigentic.ErrNextContext) {
+			t.Errorf("next(context.Background()): %v, want ErrNextContext", err)
+		}
+	}
+	if len(errs) != 2 || echoes.Load() != 2 {
+		t.Errorf("%d refusals, the tool ran %d times: want 2 and 2", len(errs), echoes.Load())
 	}
 }

@@ -33,7 +33,7 @@ func (r *AgentRun) callModel() (*ai.Response, error) {
 		return r.unlessStopped(resp)
 	}
 	r.innerErr = nil
-	resp, err, abandoned := awaitChain(r, r.ctx, &r.modelGate, func() (*ai.Response, error) { return r.modelNext(r.ctx, &r.mcall) })
+	resp, err, abandoned := awaitChain(r, r.ctx, &r.modelGate, func(ctx context.Context) (*ai.Response, error) { return r.modelNext(ctx, &r.mcall) })
 	if abandoned {
 		return nil, stopped(r.ctx, "model call "+strconv.Itoa(r.ownCalls)+" (an interceptor did not return within Agent.StopGrace; the call was abandoned)")
 	}

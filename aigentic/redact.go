@@ -19,6 +19,8 @@ import (
 //     …_SECRET, …_PASSWORD) when first called;
 //   - sk-… keys, bearer tokens and "authorization: …"/"api_key=…" pairs,
 //     whatever their value;
+//   - the program's own credential formats, registered as patterns:
+//     secret.RegisterPattern (the service registers its aig_… keys);
 //
 // each registered value also in its JSON-escaped and URL-encoded forms.
 // Values shorter than 8 bytes (secret.MinLen) are not registered. See

@@ -60,7 +60,7 @@ func (r *AgentRun) callTool(f *toolFrame) (*ai.ToolResult, error) {
 	if r.toolNext == nil {
 		return r.answerTool(f.ctx, &f.call)
 	}
-	res, err, abandoned := awaitChain(r, f.ctx, &f.gate, func() (*ai.ToolResult, error) { return r.toolNext(f.ctx, &f.call) })
+	res, err, abandoned := awaitChain(r, f.ctx, &f.gate, func(ctx context.Context) (*ai.ToolResult, error) { return r.toolNext(ctx, &f.call) })
 	if abandoned {
 		// An interceptor ignored the end of the call's context: the run
 		// stopped, or another call of a parallel turn failed.
@@ -158,12 +158,13 @@ func (r *AgentRun) frameFor(ctx context.Context, call *hook.ToolCall) *toolFrame
 func (r *AgentRun) toolOnce(ctx context.Context, call *hook.ToolCall) (*ai.ToolResult, error) {
 	f := r.frameFor(ctx, call)
 	if f == nil {
-		return nil, errors.New("aigentic: an interceptor called next with a context not derived from the one it was given: the tool call cannot be found")
+		return nil, fmt.Errorf("%w: the tool call cannot be found", ErrNextContext)
 	}
-	if err := enterGate(&f.gate, fmt.Sprintf("tool %q", call.Name)); err != nil {
+	gen, err := enterGate(ctx, &f.gate, func() string { return fmt.Sprintf("tool %q", call.Name) })
+	if err != nil {
 		return nil, err
 	}
-	defer leaveGate(&f.gate)
+	defer leaveGate(&f.gate, gen)
 	return r.answerTool(ctx, call)
 }
 

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -34,6 +35,12 @@ const (
 	// keyLen is the length of every valid key.
 	keyLen = len(keyPrefix) + keyIDLen + 1 + keySecretLen
 )
+
+// keyPattern matches a key anywhere in text. newService registers it with
+// secret.RegisterPattern, so a key a user pastes into a query, or any
+// text quoting one, is redacted wherever OPENAI_API_KEY would be: before
+// it is stored, served, logged or sent to the model provider.
+var keyPattern = regexp.MustCompile(`aig_[a-z2-7]{8}_[a-z2-7]{52}`)
 
 // b32 is lower-case base32 without padding.
 var b32 = base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)

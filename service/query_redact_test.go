@@ -7,10 +7,10 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 )
 
-// A credential a user pastes into a question is redacted before the
-// query is stored or sent on: the model provider gets "[REDACTED]", and
-// no table — river_job's args included, which River UI's API serves —
-// holds the key.
+// A credential a user pastes into a question — an OpenAI-style key, or
+// one of the service's own aig_ keys — is redacted before the query is
+// stored or sent on: the model provider gets "[REDACTED]", and no table —
+// river_job's args included, which River UI's API serves — holds it.
 func TestQueryWithAKeyIsRedacted(t *testing.T) { queryRedactTest(t) }
 
 // The same on PostgreSQL.
@@ -20,9 +20,13 @@ func TestQueryWithAKeyIsRedactedOnPostgres(t *testing.T) {
 
 func queryRedactTest(t *testing.T, args ...string) {
 	const pasted = "sk-proj-Pasted0123456789abcdefXYZ"
+	own, _, err := newKey("pasted")
+	if err != nil {
+		t.Fatal(err)
+	}
 	model := aitest.NewScripted(aitest.Reply("Thanks, checking."), aitest.Reply("Thanks, checking."))
 	ts := startService(t, model, args...)
-	body := `{"query":"my key ` + pasted + ` fails, why?"}`
+	body := `{"query":"my key ` + pasted + ` fails, why? And ` + own + ` too."}`
 
 	run := ts.do(t, "POST", "/v1/runs", "", "", body)
 	job := ts.do(t, "POST", "/v1/jobs", "", "", body)
@@ -41,7 +45,7 @@ func queryRedactTest(t *testing.T, args ...string) {
 			sent = append(sent, m.Content)
 		}
 		all := strings.Join(sent, "\n")
-		if strings.Contains(all, pasted) || !strings.Contains(all, "my key [REDACTED] fails") {
+		if strings.Contains(all, pasted) || strings.Contains(all, own[13:]) || !strings.Contains(all, "my key [REDACTED] fails, why? And [REDACTED] too.") {
 			t.Fatalf("the model was sent:\n%s", all)
 		}
 	}
@@ -49,7 +53,7 @@ func queryRedactTest(t *testing.T, args ...string) {
 	if !strings.Contains(rows, "my key [REDACTED] fails") {
 		t.Fatalf("the job's query is not in the dump: it checks nothing\n%s", rows)
 	}
-	if strings.Contains(rows, pasted[8:]) {
+	if strings.Contains(rows, pasted[8:]) || strings.Contains(rows, own[13:]) {
 		t.Fatalf("the pasted key is stored:\n%s", rows)
 	}
 }

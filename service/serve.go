@@ -18,6 +18,7 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/provider"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
@@ -76,6 +77,9 @@ func newService(ctx context.Context, cfg config, logger *slog.Logger, o options)
 	}
 	if o.now == nil {
 		o.now = time.Now
+	}
+	if err := secret.RegisterPattern(keyPattern); err != nil { // the service's own keys are secrets too
+		return nil, err
 	}
 	s := &service{cfg: cfg, logger: logger, logLevel: slog.LevelInfo, afterTool: o.afterTool, addWorkers: o.addWorkers, eventPoll: o.eventPoll,
 		stopping: make(chan struct{}), now: o.now}

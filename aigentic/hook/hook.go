@@ -110,7 +110,9 @@ func (f ObserverFunc) Observe(ctx context.Context, step Step) context.Context { 
 // earlier call of it for the same step still runs: that call returns an
 // error wrapping aigentic.ErrConcurrentNext, and the step is not run.
 // Called after its step ended — an interceptor that kept next — it
-// returns an error wrapping aigentic.ErrCallEnded, and nothing runs.
+// returns an error wrapping aigentic.ErrCallEnded, and nothing runs. next
+// must be given the context the interceptor got, or one derived from it:
+// it tells which call next continues (aigentic.ErrNextContext otherwise).
 //
 // Interceptors run in order: the first one given is the outermost, so it
 // sees the request first and the response last. They run with the run's

@@ -190,7 +190,7 @@ func redactPlain(s string) string {
 			s = strings.ReplaceAll(s, f, Placeholder)
 		}
 	}
-	return redactPatterns(s)
+	return redactCustom(redactPatterns(s))
 }
 
 // watchEnv registers the current values of watchedEnv.
