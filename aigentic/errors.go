@@ -80,7 +80,8 @@ type LimitError struct {
 	Usage ai.Usage
 	// CostUSD is the estimated cost of Usage, when the agent has Pricing.
 	CostUSD float64
-	// Partial is the last text the model produced, if any.
+	// Partial is the last text the model produced in this run, if any
+	// (never an answer of an earlier run in Session.History).
 	Partial string
 }
 

@@ -131,3 +131,26 @@ func TestSubAgentDoesNotUseSessionHistory(t *testing.T) {
 		t.Fatalf("history: %s", got)
 	}
 }
+
+// A run that hits a limit before its model wrote any text has no
+// Partial: the answer of an earlier run in Session.History is not this
+// run's partial work (a *LimitError's, nor a *HaltError's).
+func TestPartialIsNeverAnEarlierRunsAnswer(t *testing.T) {
+	hist := &sliceHistory{msgs: []ai.Message{{Role: ai.RoleUser, Content: "hi"}, {Role: ai.RoleAssistant, Content: "PREVIOUS RUN ANSWER"}}}
+	session := aigentic.NewSession(context.Background())
+	defer session.Cancel()
+	session.History = hist
+	echo := aigentic.AgentTool{Name: "echo", Description: "Echo.", Execute: func(*aigentic.AgentRun, map[string]any) (*ai.ToolResult, error) {
+		return ai.Text("echoed"), nil
+	}}
+	agent := aigentic.Agent{Model: aitest.NewScripted(aitest.CallTools(aitest.Call("echo", `{}`))), Session: session,
+		AgentTools: []aigentic.AgentTool{echo}, MaxLLMCalls: 1, Logger: discardLogger()}
+	_, err := agent.Execute("go")
+	le, ok := errors.AsType[*aigentic.LimitError](err)
+	if !ok {
+		t.Fatalf("err = %v, want a *LimitError", err)
+	}
+	if le.Partial != "" {
+		t.Errorf("LimitError.Partial = %q, want none: the model wrote no text in this run", le.Partial)
+	}
+}

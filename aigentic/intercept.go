@@ -52,7 +52,8 @@ type HaltError struct {
 	// call has none (as a *LimitError's Pending). In a parallel turn it
 	// is taken once the turn's other calls have ended.
 	Transcript []ai.Message
-	// Partial is the last text the model produced, if any.
+	// Partial is the last text the model produced in this run, if any
+	// (never an answer of an earlier run in Session.History).
 	Partial string
 }
 

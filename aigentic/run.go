@@ -297,11 +297,12 @@ func (r *AgentRun) transcript() []ai.Message {
 	return append([]ai.Message(nil), r.messages...)
 }
 
-// partial is the last text the model produced in the run, if any.
+// partial is the last text the model produced in the run, if any: from
+// the run's own messages, not Session.History's.
 func (r *AgentRun) partial() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for i := len(r.messages) - 1; i >= 0; i-- {
+	for i := len(r.messages) - 1; i >= r.historyFrom; i-- {
 		if m := r.messages[i]; m.Role == ai.RoleAssistant && m.Content != "" {
 			return m.Content
 		}
