@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/secret"
 )
 
 // Sentinel errors. Every error a run returns wraps what caused it, so
@@ -197,8 +198,10 @@ func (e *ToolError) Is(target error) bool { return target == ErrRetriesExhausted
 // *ModelCallError).
 type PanicError struct {
 	// Value is what it panicked with; a string or an error redacted
-	// (Redact; an error keeps errors.Is and errors.As), so a credential in
-	// a panic message leaves the run in no field.
+	// (Redact; an error keeps errors.Is and errors.As), and a []byte or
+	// any other value whose text (%v) holds a credential replaced by that
+	// text, redacted — so a credential in a panic leaves the run in no
+	// field.
 	Value any
 	// Stack is the goroutine's stack at the panic.
 	Stack []byte
@@ -308,11 +311,5 @@ func stopped(ctx context.Context, during string) error {
 // newPanicError is the *PanicError of a panic with v in source, its
 // stack taken here (call it from the deferred recover).
 func newPanicError(v any, stack []byte, source PanicSource) *PanicError {
-	switch x := v.(type) {
-	case string:
-		v = Redact(x)
-	case error:
-		v = redactError(x)
-	}
-	return &PanicError{Value: v, Stack: stack, Source: source}
+	return &PanicError{Value: secret.PanicValue(v), Stack: stack, Source: source}
 }

@@ -16,6 +16,11 @@ import (
 // errSentinel is what a panicking error wraps: errors.Is must still find it.
 var errSentinel = errors.New("sentinel")
 
+// refusal is a panic value that is neither a string nor an error.
+type refusal struct{ key string }
+
+func (r refusal) String() string { return "upstream refused key " + r.key }
+
 // panicModel panics with v on every call.
 type panicModel struct{ v any }
 
@@ -33,7 +38,8 @@ func (m panicModel) Generate(context.Context, ai.Request) (*ai.Response, error) 
 // it wraps — so a program that logs pe.Value leaks nothing.
 func TestPanicValueIsRedacted(t *testing.T) {
 	const key = "sk-proj-PanicValue0123456789abcdef"
-	for _, v := range []any{"upstream refused key " + key, fmt.Errorf("upstream refused key %s: %w", key, errSentinel)} {
+	for _, v := range []any{"upstream refused key " + key, fmt.Errorf("upstream refused key %s: %w", key, errSentinel),
+		refusal{key}, []byte("upstream refused key " + key)} {
 		for _, source := range []aigentic.PanicSource{aigentic.PanicInTool, aigentic.PanicInInterceptor, aigentic.PanicInModel} {
 			agent := aigentic.Agent{Model: aitest.NewScripted(aitest.CallTools(aitest.Call("boom", `{}`)), aitest.Reply("done")),
 				Logger: discardLogger()}

@@ -85,13 +85,7 @@ func (gd *Guard) run(ctx context.Context, s Subject) (Verdict, error) {
 	go func() {
 		defer func() {
 			if p := recover(); p != nil {
-				switch x := p.(type) { // a credential in the message leaves in no field
-				case string:
-					p = secret.Redact(x)
-				case error:
-					p = secret.Error(x)
-				}
-				done <- outcome{err: &PanicError{Value: p, Stack: debug.Stack()}}
+				done <- outcome{err: &PanicError{Value: secret.PanicValue(p), Stack: debug.Stack()}}
 			}
 		}()
 		v, err := gd.Check(cctx, s)

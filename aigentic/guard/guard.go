@@ -203,8 +203,8 @@ func (e *Error) Is(target error) bool { return target == ErrFailed }
 
 // PanicError is a guard's panic, recovered.
 type PanicError struct {
-	// Value is what the guard panicked with; a string or an error
-	// redacted (aigentic.Redact).
+	// Value is what the guard panicked with, with no credential left in
+	// it (secret.PanicValue).
 	Value any
 	Stack []byte
 }

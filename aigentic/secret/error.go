@@ -1,5 +1,7 @@
 package secret
 
+import "fmt"
+
 // redactedError is an error whose text held a secret: Error returns the
 // redacted text, Unwrap the original, so errors.Is and errors.As still
 // match everything in the chain. The fields of a typed error reached with
@@ -70,4 +72,27 @@ func Value(v any) (any, bool) {
 		return out, true
 	}
 	return v, false
+}
+
+// PanicValue is a recovered panic's value with no credential left in it:
+// a string redacted, an error behind [Error] (errors.Is and errors.As
+// still work), and a []byte or any other value whose text (%v) holds a
+// credential replaced by that text, redacted. Other values are returned as
+// they are.
+func PanicValue(v any) any {
+	switch x := v.(type) {
+	case string:
+		return Redact(x)
+	case error:
+		return Error(x)
+	case []byte:
+		if r := Redact(string(x)); r != string(x) {
+			return r
+		}
+	default:
+		if p := fmt.Sprint(x); Redact(p) != p {
+			return Redact(p)
+		}
+	}
+	return v
 }
