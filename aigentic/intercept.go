@@ -183,22 +183,10 @@ func awaitChain[T any](r *AgentRun, ctx context.Context, gate *atomic.Int32, cal
 		return o.res, o.err, false
 	case <-ctx.Done():
 	}
-	grace := r.stopGrace()
-	timer := graceTimer(grace)
-	defer timer.Stop()
-	for {
-		select {
-		case o := <-done:
-			return o.res, o.err, false
-		case <-timer.C:
-		}
-		if gate.CompareAndSwap(gateAt(gen, gateOpen), closed) {
-			return res, nil, true
-		}
-		// The innermost step runs, or the chain has just returned: wait a
-		// grace more.
-		timer.Reset(grace)
-	}
+	// While the innermost step runs (or the chain has just returned), the
+	// call is not abandoned: a grace more.
+	o, ok := waitGrace(r, done, func() bool { return !gate.CompareAndSwap(gateAt(gen, gateOpen), closed) })
+	return o.res, o.err, !ok
 }
 
 // recoverInterceptor turns an interceptor's panic into a *PanicError.

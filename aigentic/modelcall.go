@@ -83,16 +83,11 @@ func (r *AgentRun) generate(ctx context.Context, req ai.Request) (*ai.Response, 
 		return a.resp, a.err
 	case <-ctx.Done():
 	}
-	grace := r.stopGrace()
-	timer := graceTimer(grace)
-	defer timer.Stop()
-	select {
-	case a := <-done:
+	if a, ok := waitGrace(r, done, nil); ok {
 		return a.resp, a.err
-	case <-timer.C:
 	}
 	gate.Close()
-	return nil, fmt.Errorf("%w: the model did not return within %s of its context's end; the call was abandoned", ctx.Err(), grace)
+	return nil, fmt.Errorf("%w: the model did not return within %s of its context's end; the call was abandoned", ctx.Err(), r.stopGrace())
 }
 
 // callGenerate calls the model, turning a panic into a *PanicError

@@ -62,19 +62,36 @@ func (r *AgentRun) execTool(ctx context.Context, f *toolFrame, t *AgentTool, tc 
 	}
 	// The context ended first: the run stopped, or the timeout passed.
 	timedOut := ctx.Err() == nil
-	grace := r.stopGrace()
-	timer := graceTimer(grace)
-	defer timer.Stop()
-	select {
-	case out := <-done:
+	if out, ok := waitGrace(r, done, nil); ok {
 		if out.err == nil && out.res != nil && !out.res.Error {
 			return out.res, nil, false // it finished as its time ran out
 		}
 		return out.res, out.err, timedOut
-	case <-timer.C:
 	}
-	r.abandon(f, tc, timedOut, grace)
+	r.abandon(f, tc, timedOut, r.stopGrace())
 	return nil, errAbandoned, timedOut
+}
+
+// waitGrace waits for done once a call's context has ended: Agent.StopGrace
+// (r.stopGrace), then a grace more each time keep (if set) says the call
+// must not be abandoned yet. ok is false when the grace ran out: the caller
+// abandons the call. One rule for tools (execTool), models (generate) and
+// interceptor chains (awaitChain).
+func waitGrace[T any](r *AgentRun, done <-chan T, keep func() bool) (out T, ok bool) {
+	grace := r.stopGrace()
+	timer := graceTimer(grace)
+	defer timer.Stop()
+	for {
+		select {
+		case out = <-done:
+			return out, true
+		case <-timer.C:
+		}
+		if keep == nil || !keep() {
+			return out, false
+		}
+		timer.Reset(grace)
+	}
 }
 
 // graceTimer starts the timer of a stop's grace: time.NewTimer, which the
