@@ -1,10 +1,13 @@
 package aigentic
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -96,7 +99,10 @@ func Recoverable(err error) error {
 // derived from T, which must be a struct: field names from `json` tags,
 // descriptions from `description` (or `jsonschema_description`) tags,
 // fields without `omitempty` required, extra properties rejected. The
-// model's arguments are validated against that schema, then decoded into T.
+// model's arguments are validated against that schema, then decoded into T
+// (an integer sent as 3.0 or 2e1, which the schema accepts, reaches an int
+// field as that integer; arguments that still do not decode are an error
+// result the model sees).
 //
 // fn's string is the tool's text result. An error wrapped with
 // [Recoverable] becomes an error result the model sees; any other error
@@ -158,9 +164,106 @@ func NewTool[T any](name, description string, fn func(run *AgentRun, input T) (s
 func decodeAndCall[T any](run *AgentRun, raw []byte, call func(*AgentRun, T) (*ai.ToolResult, error)) (*ai.ToolResult, error) {
 	var in T
 	if err := json.Unmarshal(raw, &in); err != nil {
-		return ai.ErrorText("invalid arguments: " + err.Error()), nil
+		// JSON Schema counts 1.0 as an integer, and models send it for
+		// one; encoding/json will not put it in a Go int. Retried with
+		// integral numbers written as integers, only on this failure.
+		fixed, ok := integralNumbers(raw, err)
+		if !ok || json.Unmarshal(fixed, &in) != nil {
+			return ai.ErrorText("invalid arguments: " + err.Error()), nil
+		}
 	}
 	return call(run, in)
+}
+
+// integralNumbers returns raw with every number that is an integer written
+// another way (1.0, 2e1, 1.50e2) rewritten as one (1, 20, 150), exactly
+// (from the decimal text, never through float64), when err is
+// encoding/json refusing a number for a Go integer. ok is false when there
+// was nothing to rewrite.
+func integralNumbers(raw []byte, err error) (fixed []byte, ok bool) {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) || !strings.HasPrefix(te.Value, "number") {
+		return nil, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return nil, false
+	}
+	changed := false
+	var walk func(any) any
+	walk = func(x any) any {
+		switch x := x.(type) {
+		case map[string]any:
+			for k, e := range x {
+				x[k] = walk(e)
+			}
+		case []any:
+			for i, e := range x {
+				x[i] = walk(e)
+			}
+		case json.Number:
+			if n, ok := integerText(string(x)); ok {
+				changed = true
+				return json.Number(n)
+			}
+		}
+		return x
+	}
+	v = walk(v)
+	if !changed {
+		return nil, false
+	}
+	fixed, err = json.Marshal(v)
+	return fixed, err == nil
+}
+
+// maxIntDigits bounds integerText's result: more digits than any Go
+// integer holds (uint64: 20) cannot decode into one anyway, and an
+// exponent such as 1e999999999 must not make a billion-digit string.
+const maxIntDigits = 21
+
+// integerText returns the JSON number n written as an integer ("1.50e2" →
+// "150", "-0.0" → "0") when n has a fraction or an exponent and is an
+// integer of at most maxIntDigits digits; else ok is false.
+func integerText(n string) (string, bool) {
+	if !strings.ContainsAny(n, ".eE") {
+		return "", false
+	}
+	neg := strings.HasPrefix(n, "-")
+	mant, exp := strings.TrimPrefix(n, "-"), 0
+	if i := strings.IndexAny(mant, "eE"); i >= 0 {
+		e, err := strconv.Atoi(mant[i+1:])
+		if err != nil || e < -maxIntDigits*2 || e > maxIntDigits {
+			return "", false
+		}
+		mant, exp = mant[:i], e
+	}
+	whole, frac, _ := strings.Cut(mant, ".")
+	digits, point := whole+frac, len(whole)+exp
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return "", false // not a JSON number (json.Number has only these)
+	}
+	if point < 0 {
+		point = 0
+	}
+	for point > len(digits) {
+		digits += "0"
+	}
+	if strings.Trim(digits[point:], "0") != "" {
+		return "", false // a fraction
+	}
+	out := strings.TrimLeft(digits[:point], "0")
+	switch {
+	case out == "":
+		return "0", true
+	case len(out) > maxIntDigits:
+		return "", false
+	case neg:
+		return "-" + out, true
+	}
+	return out, true
 }
 
 // SchemaFor derives the JSON object schema of a Go struct type the way

@@ -3,6 +3,7 @@ package aigentic_test
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -45,26 +46,45 @@ func TestNewToolPointerInput(t *testing.T) {
 	}
 }
 
-// Arguments the schema accepts but Go cannot decode into the input type
-// (3.0 is an integer to JSON Schema, not to encoding/json) come back to
-// the model as an error result; the tool does not run.
-func TestNewToolUndecodableArguments(t *testing.T) {
+// An integer written as a decimal or with an exponent (3.0, 2e1: JSON
+// Schema's integers, which models send) reaches a Go int as that integer,
+// exactly (2^53+1 too, which float64 cannot hold) and at any depth.
+func TestNewToolIntegralNumbers(t *testing.T) {
+	type item struct {
+		Qty int `json:"qty"`
+	}
 	type in struct {
-		N int `json:"n"`
+		N     int64   `json:"n"`
+		Ratio float64 `json:"ratio,omitempty"`
+		Items []item  `json:"items,omitempty"`
 	}
-	ran := false
-	tool := aigentic.NewTool("count", "counts", func(_ *aigentic.AgentRun, q in) (string, error) {
-		ran = true
-		return "ok", nil
-	})
-	model := aitest.NewScripted(aitest.CallTools(aitest.Call("count", `{"n":3.0}`)), aitest.Reply("done"))
-	if _, err := (aigentic.Agent{Model: model, Logger: discardLogger(), AgentTools: []aigentic.AgentTool{tool}}).Execute("count"); err != nil {
-		t.Fatal(err)
-	}
-	msgs := model.Requests()[1].Messages
-	last := msgs[len(msgs)-1]
-	if ran || !last.IsError || !strings.HasPrefix(last.Content, "invalid arguments: ") {
-		t.Fatalf("tool ran %v; the model was told %+v; want an invalid-arguments error result", ran, last)
+	for _, c := range []struct {
+		args string
+		want in
+		ok   bool
+	}{
+		{`{"n":3.0}`, in{N: 3}, true},
+		{`{"n":2e1,"ratio":2.5}`, in{N: 20, Ratio: 2.5}, true},
+		{`{"n":-0.0,"items":[{"qty":1.50e2}]}`, in{N: 0, Items: []item{{Qty: 150}}}, true},
+		{`{"n":9007199254740993.0}`, in{N: 9007199254740993}, true},
+	} {
+		var got *in
+		tool := aigentic.NewTool("count", "counts", func(_ *aigentic.AgentRun, q in) (string, error) {
+			got = &q
+			return "ok", nil
+		})
+		model := aitest.NewScripted(aitest.CallTools(aitest.Call("count", c.args)), aitest.Reply("done"))
+		if _, err := (aigentic.Agent{Model: model, Logger: discardLogger(), AgentTools: []aigentic.AgentTool{tool}}).Execute("count"); err != nil {
+			t.Fatal(err)
+		}
+		msgs := model.Requests()[1].Messages
+		last := msgs[len(msgs)-1]
+		switch {
+		case c.ok && (got == nil || !reflect.DeepEqual(*got, c.want)):
+			t.Errorf("%s: the tool got %+v, want %+v; the model was told %q", c.args, got, c.want, last.Content)
+		case !c.ok && (got != nil || !last.IsError || !strings.HasPrefix(last.Content, "invalid arguments: ")):
+			t.Errorf("%s: the tool got %+v; the model was told %+v; want an invalid-arguments error result", c.args, got, last)
+		}
 	}
 }
 

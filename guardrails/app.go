@@ -33,7 +33,7 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	if p == nil {
 		return err
 	}
-	ctx, cancel := cli.WithSessionTimeout(ctx, cfg.Timeout)
+	ctx, cancel := cli.WithSessionTimeout(ctx, cfg)
 	defer cancel()
 	if err := cli.Reachable(ctx, model); err != nil {
 		return err // one line naming the server, not three failed demos

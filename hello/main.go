@@ -13,6 +13,7 @@ import (
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/provider"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/untrusted"
 )
 
 type stockQuery struct { // check_stock's input: the model sees a JSON schema made from it
@@ -36,7 +37,6 @@ func main() {
 		os.Exit(1)
 	}
 }
-
 func run(ctx context.Context, args []string, out io.Writer) error {
 	question := cmp.Or(strings.Join(args, " "), "How many units of ABC-123 are in stock?")
 	if strings.HasPrefix(question, "-") { // -h: hello takes a question, no flags
@@ -54,6 +54,6 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	} else if err != nil {
 		return err // errors.Is(err, aigentic.ErrRetriesExhausted): the model is down; context.DeadlineExceeded...
 	}
-	_, err = fmt.Fprintln(out, answer)
+	_, err = fmt.Fprintln(out, untrusted.Terminal(answer, true)) // a model's text cannot drive your terminal
 	return err
 }

@@ -145,6 +145,21 @@ func TestQuirkyServer(t *testing.T) {
 	}
 }
 
+// The model's answer is text from outside: a server's escape sequences
+// (clear the screen, hide the rest) are printed as escapes, never acted
+// on by the terminal; its lines stay lines.
+func TestAnswerCannotDriveTheTerminal(t *testing.T) {
+	srv := openaitest.NewServer(t, aitest.NewNaive(aitest.NaiveOptions{Answer: "\x1b[2J42 units.\nsee \u202eyou\x1b[8m"}))
+	setenv(t, map[string]string{"OPENAI_BASE_URL": srv.URL(), "OPENAI_MODEL": "m"})
+	out, err := runHello(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(out, "\n\\x1b[2J42 units.\nsee \\u202eyou\\x1b[8m\n") {
+		t.Errorf("output %q: want the escapes shown, the newline kept", out)
+	}
+}
+
 // A bad OPENAI_BASE_URL is an error naming it, before any run.
 func TestBadBaseURL(t *testing.T) {
 	setenv(t, map[string]string{"OPENAI_BASE_URL": "ftp://x"})

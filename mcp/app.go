@@ -78,7 +78,7 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 		model = sys.model
 		p.Line("(Tests: the model is %s, supplied by the caller.)", model.ModelName())
 	}
-	ctx, cancel := cli.WithSessionTimeout(ctx, cfg.Timeout)
+	ctx, cancel := cli.WithSessionTimeout(ctx, cfg.Config)
 	defer cancel()
 	if err := cli.Reachable(ctx, model); err != nil {
 		return err // one line naming the server, not four failed demos

@@ -37,7 +37,7 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 		return fmt.Errorf("notes: %w", err)
 	}
 
-	ctx, cancel := cli.WithSessionTimeout(ctx, cfg.Timeout)
+	ctx, cancel := cli.WithSessionTimeout(ctx, cfg.Config)
 	defer cancel()
 	if err := cli.Reachable(ctx, model); err != nil {
 		return err // one line naming the server, before any run

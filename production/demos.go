@@ -48,7 +48,7 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	p.Line("Trace files go to %s.", cfg.TraceDir)
 	p.Line("Cost estimate: %s.", pricing)
 	// -timeout bounds the whole session, every demo, as in every example.
-	ctx, cancel := cli.WithSessionTimeout(ctx, cfg.Timeout)
+	ctx, cancel := cli.WithSessionTimeout(ctx, cfg.Config)
 	defer cancel()
 	if err := cli.Reachable(ctx, model); err != nil {
 		return err // one line naming the server, before any demo starts
@@ -111,7 +111,7 @@ func interrupted(p *cli.Printer, ctx context.Context, n int, title string) error
 	p.Line("")
 	var st *cli.SessionTimeout
 	if errors.As(cause, &st) {
-		p.Bad("The session timeout (-timeout %s) ran out during demo %d: %s.", st.Timeout, n, title)
+		p.Bad("The session timeout (%s) ran out during demo %d: %s.", st.Setting(), n, title)
 		p.Line("Every run is bound to the session's context, so the running agent stopped cleanly; the remaining demos were skipped. Raise -timeout (or TIMEOUT) for a slow model.")
 		return fmt.Errorf("%w during demo %d (%s); raise -timeout or TIMEOUT for a slow model", cause, n, title)
 	}

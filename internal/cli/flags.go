@@ -49,6 +49,9 @@ type Config struct {
 	// Timeout is the session timeout: -timeout, else TIMEOUT, else
 	// Spec.Timeout. Always > 0.
 	Timeout time.Duration
+	// TimeoutFrom is where Timeout came from: "-timeout", "TIMEOUT", or ""
+	// for Spec.Timeout.
+	TimeoutFrom string
 	// Log is the runtime log's level and whether it is shown.
 	Log LogConfig
 	// TraceDir is -trace-dir (Spec.TraceDir only).
@@ -101,14 +104,16 @@ func Parse(spec Spec, args []string, getenv func(string) string, out io.Writer) 
 	if cfg.Log, err = parseLog(getenv, cfg.verbose); err != nil {
 		return cfg, false, err
 	}
-	if !cfg.Set["timeout"] {
+	if cfg.Set["timeout"] {
+		cfg.TimeoutFrom = "-timeout"
+	} else {
 		cfg.Timeout = spec.Timeout
 		if raw := strings.TrimSpace(getenv("TIMEOUT")); raw != "" {
 			var d durationValue
 			if err := d.Set(raw); err != nil {
 				return cfg, false, Usagef("TIMEOUT=%q is not valid: %v", raw, err)
 			}
-			cfg.Timeout = time.Duration(d)
+			cfg.Timeout, cfg.TimeoutFrom = time.Duration(d), "TIMEOUT"
 		}
 	}
 	if spec.TraceDir {

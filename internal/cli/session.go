@@ -14,24 +14,39 @@ import (
 // -timeout ran out: see [WithSessionTimeout]. errors.Is(err,
 // context.DeadlineExceeded) holds for it.
 type SessionTimeout struct {
-	// Timeout is the session timeout that ran out (-timeout, TIMEOUT).
+	// Timeout is the session timeout that ran out.
 	Timeout time.Duration
+	// From is where it was set: "-timeout", "TIMEOUT", or "" for the
+	// example's default (Config.TimeoutFrom).
+	From string
 }
 
-// Error implements error.
+// Error implements error: "the session timeout (-timeout 3s) ran out".
 func (e *SessionTimeout) Error() string {
-	return fmt.Sprintf("the session timeout (-timeout %s) ran out", e.Timeout)
+	return "the session timeout (" + e.Setting() + ") ran out"
+}
+
+// Setting says the timeout as the user set it: "-timeout 3s",
+// "TIMEOUT=3s", or "3s, the default".
+func (e *SessionTimeout) Setting() string {
+	switch e.From {
+	case "-timeout":
+		return "-timeout " + e.Timeout.String()
+	case "TIMEOUT":
+		return "TIMEOUT=" + e.Timeout.String()
+	}
+	return e.Timeout.String() + ", the default"
 }
 
 // Is makes errors.Is(err, context.DeadlineExceeded) true.
 func (e *SessionTimeout) Is(target error) bool { return target == context.DeadlineExceeded }
 
-// WithSessionTimeout is ctx bounded by the session timeout d (Config.Timeout):
-// when it runs out, ctx's cause is a *SessionTimeout, which [TimedOut]
-// turns into an error saying so. Every example bounds its whole session
-// with it.
-func WithSessionTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
-	return context.WithTimeoutCause(ctx, d, &SessionTimeout{Timeout: d})
+// WithSessionTimeout is ctx bounded by the session timeout cfg.Timeout:
+// when it runs out, ctx's cause is a *SessionTimeout (naming where the
+// timeout was set, cfg.TimeoutFrom), which [TimedOut] turns into an error
+// saying so. Every example bounds its whole session with it.
+func WithSessionTimeout(ctx context.Context, cfg Config) (context.Context, context.CancelFunc) {
+	return context.WithTimeoutCause(ctx, cfg.Timeout, &SessionTimeout{Timeout: cfg.Timeout, From: cfg.TimeoutFrom})
 }
 
 // TimedOut returns, for the error of step when ctx's session timeout has

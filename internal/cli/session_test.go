@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -53,7 +54,7 @@ func (stalls) Ping(ctx context.Context) (*ai.PingResult, error) {
 // long it was; a context ended another way (a signal) is not called a
 // timeout.
 func TestTimedOutSaysStepAndTimeout(t *testing.T) {
-	ctx, cancel := WithSessionTimeout(context.Background(), time.Nanosecond)
+	ctx, cancel := WithSessionTimeout(context.Background(), Config{Timeout: time.Nanosecond, TimeoutFrom: "-timeout"})
 	defer cancel()
 	<-ctx.Done()
 	err := Reachable(ctx, stalls{})
@@ -103,6 +104,39 @@ func TestServerFault(t *testing.T) {
 			t.Errorf("ServerFault(%v) = %v, want nil", c.err, got)
 		case c.want != "" && (got == nil || !strings.HasPrefix(got.Error(), c.want) || !errors.Is(got, c.err)):
 			t.Errorf("ServerFault(%v) = %v, want one starting %q and wrapping the error", c.err, got, c.want)
+		}
+	}
+}
+
+// The timeout that ran out is named as the user set it: TIMEOUT when the
+// variable set it, the default when nothing did, -timeout when the flag
+// did (the flag overriding the variable).
+func TestSessionTimeoutNamesItsSource(t *testing.T) {
+	spec := Spec{Name: "x", Question: "q", Timeout: time.Nanosecond}
+	for _, c := range []struct {
+		args []string
+		env  string
+		want string
+	}{
+		{nil, "1ns", "the session timeout (TIMEOUT=1ns) ran out"},
+		{nil, "", "the session timeout (1ns, the default) ran out"},
+		{[]string{"-timeout", "1ns"}, "2s", "the session timeout (-timeout 1ns) ran out"},
+	} {
+		cfg, _, err := Parse(spec, c.args, func(k string) string {
+			if k == "TIMEOUT" {
+				return c.env
+			}
+			return ""
+		}, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := WithSessionTimeout(context.Background(), cfg)
+		<-ctx.Done()
+		cancel()
+		var st *SessionTimeout
+		if err := context.Cause(ctx); !errors.As(err, &st) || err.Error() != c.want {
+			t.Errorf("args %q, TIMEOUT=%q: cause %v, want %q", c.args, c.env, err, c.want)
 		}
 	}
 }
