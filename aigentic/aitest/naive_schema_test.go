@@ -3,12 +3,14 @@ package aitest_test
 import (
 	"bytes"
 	"encoding/json"
+	"log/slog"
 	"reflect"
 	"regexp"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
+	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/schema"
 )
@@ -151,4 +153,35 @@ func FuzzNaivePattern(f *testing.F) {
 			}
 		}
 	})
+}
+
+// pickInput is a tool's input whose every field the old naive "x" broke:
+// the runtime validates the arguments before the tool runs.
+type pickInput struct {
+	Bin     string `json:"bin" jsonschema:"pattern=^W[0-9]{2}-[A-F]$"`
+	Batch   string `json:"batch" jsonschema:"format=uuid"`
+	Picker  string `json:"picker" jsonschema:"minLength=3,maxLength=8"`
+	Station string `json:"station" jsonschema:"pattern=^st-[a-z]+$,example=st-north"`
+}
+
+// Under the runtime, a tool with a pattern, a format, lengths and examples
+// runs on the naive model: its arguments pass the schema check.
+func TestNaiveRunsToolWithConstrainedInput(t *testing.T) {
+	var got []pickInput
+	pick := aigentic.NewTool("pick_items", "Pick items from a bin.", func(_ *aigentic.AgentRun, in pickInput) (string, error) {
+		got = append(got, in)
+		return "picked", nil
+	})
+	session := aigentic.NewSession(t.Context())
+	defer session.Cancel()
+	agent := aigentic.Agent{Model: aitest.NewNaive(aitest.NaiveOptions{}), Session: session, AgentTools: []aigentic.AgentTool{pick},
+		Logger: slog.New(slog.DiscardHandler)}
+	answer, err := agent.ExecuteContext(t.Context(), "pick the order")
+	if err != nil || answer != aitest.DefaultNaiveAnswer {
+		t.Fatalf("answer %q, err %v", answer, err)
+	}
+	want := pickInput{Bin: "W00-A", Batch: "123e4567-e89b-42d3-a456-426614174000", Picker: "xxx", Station: "st-north"}
+	if len(got) != 1 || got[0] != want {
+		t.Fatalf("the tool ran with %+v, want once with %+v", got, want)
+	}
 }
