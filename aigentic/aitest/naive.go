@@ -4,11 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
+	"regexp/syntax"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/schema"
 )
 
 // DefaultNaiveAnswer is the text a [Naive] model answers with unless
@@ -125,12 +129,20 @@ func answeredByTool(msgs []ai.Message) bool {
 
 // NaiveArguments builds the arguments a naive model sends for an object
 // schema: each REQUIRED property only, with the first enum value (or the
-// const) when there is one, else by type — a string "x" (or a sample
-// string for the formats email, date-time, date and uri), the schema's
-// minimum or else 1 for a number or integer, false for a boolean, a nested
-// object built the same way, an array of one such item (minItems of them
-// when larger). "$ref" into the root's "$defs"/"definitions" is followed.
-// A schema it cannot read gives an empty object.
+// const), else its first example (or default) if the runtime's validator
+// (aigentic/schema) takes it, else by type: a string (see below), the
+// minimum or else 1 for a number, false for a boolean, a nested object
+// built the same way, an array of one such item (minItems, 64 at most).
+// "$ref" into the root's "$defs"/"definitions" is followed. A schema it
+// cannot read gives an empty object.
+//
+// A string is the first of these the validator takes, padded to minLength
+// (repeating its last character, else "x") and cut to maxLength: a sample
+// of the format (email, date-time, date, time, uri, uuid, ipv4, ipv6,
+// hostname), the pattern's shortest match (see patternSample), "x". When
+// none is taken (a pattern Go cannot compile or no string matches, lengths
+// the pattern excludes) it is the pattern's shortest match when there is
+// one, else "x": the runtime refuses the call, as a real model's mistake.
 func NaiveArguments(schema map[string]any) map[string]any {
 	v, _ := naiveValue(schema, schema, 0).(map[string]any)
 	if v == nil {
@@ -139,8 +151,7 @@ func NaiveArguments(schema map[string]any) map[string]any {
 	return v
 }
 
-// maxNaiveDepth bounds recursion through self-referencing schemas.
-const maxNaiveDepth = 8
+const maxNaiveDepth = 8 // bounds recursion through self-referencing schemas
 
 func naiveValue(s, root map[string]any, depth int) any {
 	if depth > maxNaiveDepth || s == nil {
@@ -162,6 +173,12 @@ func naiveValue(s, root map[string]any, depth int) any {
 			}
 		}
 	}
+	if ex, _ := s["examples"].([]any); len(ex) > 0 && validates(s, ex[0]) {
+		return ex[0]
+	}
+	if d, ok := s["default"]; ok && validates(s, d) {
+		return d
+	}
 	switch schemaType(s) {
 	case "object":
 		obj := map[string]any{}
@@ -173,19 +190,15 @@ func naiveValue(s, root map[string]any, depth int) any {
 		return obj
 	case "array":
 		item, _ := s["items"].(map[string]any)
-		n := 1
-		if m, ok := number(s["minItems"]); ok && m > 1 {
-			n = int(m)
-		}
-		arr := make([]any, n)
+		m, _ := number(s["minItems"])
+		arr := make([]any, max(1, int(min(m, 64)))) // 64 at most: no schema makes it allocate much
 		for i := range arr {
 			arr[i] = naiveValue(item, root, depth+1)
 		}
 		return arr
 	case "integer", "number":
-		// 1, moved into the schema's bounds: a Go integer's schema has
-		// its type's range (schema.For), so the minimum alone would be
-		// -9223372036854775000 for an int.
+		// 1, moved into the bounds: a Go int's schema has its type's range
+		// (schema.For), so the minimum alone would be -9223372036854775000.
 		v := 1.0
 		if m, ok := number(s["minimum"]); ok && v < m {
 			v = m
@@ -202,17 +215,127 @@ func naiveValue(s, root map[string]any, depth int) any {
 	case "null":
 		return nil
 	}
-	switch s["format"] {
-	case "email":
-		return "x@example.com"
-	case "date-time":
-		return "2026-01-02T03:04:05Z"
-	case "date":
-		return "2026-01-02"
-	case "uri":
-		return "https://example.com/x"
+	return naiveString(s)
+}
+
+// formatSamples are valid values of string formats (RFC 3339, RFC 4122;
+// RFC 5737's and RFC 3849's documentation addresses).
+var formatSamples = map[string]string{
+	"email": "x@example.com", "date-time": "2026-01-02T03:04:05Z", "date": "2026-01-02", "time": "03:04:05Z",
+	"uri": "https://example.com/x", "uuid": "123e4567-e89b-42d3-a456-426614174000",
+	"ipv4": "192.0.2.1", "ipv6": "2001:db8::1", "hostname": "example.com",
+}
+
+const maxNaiveString = 4096 // bounds a generated string, in bytes
+
+// naiveString is the string NaiveArguments sends for s (see there).
+func naiveString(s map[string]any) string {
+	pattern, _ := s["pattern"].(string)
+	sample, matched := patternSample(pattern)
+	for i, b := range []string{formatSamples[fmt.Sprint(s["format"])], sample, "x"} {
+		for _, pad := range []string{"", "x"} { // its last character, else x
+			if v := fitLength(b, pad, s); (b != "" || i == 1 && matched) && validates(s, v) {
+				return v
+			}
+		}
 	}
-	return "x"
+	if !matched {
+		return "x"
+	}
+	return sample
+}
+
+// fitLength pads v to s's minLength with pad (v's last character when "")
+// and cuts it to s's maxLength, counting characters as JSON Schema does.
+func fitLength(v, pad string, s map[string]any) string {
+	r := []rune(v)
+	if pad == "" && len(r) > 0 {
+		pad = string(r[len(r)-1])
+	}
+	for n, _ := number(s["minLength"]); pad != "" && len(r) < int(min(n, maxNaiveString)); {
+		r = append(r, []rune(pad)...)
+	}
+	if n, ok := number(s["maxLength"]); ok && n >= 0 && len(r) > int(n) {
+		r = r[:int(n)]
+	}
+	return string(r)
+}
+
+// validates reports whether the runtime's validator takes v for s; a
+// schema it cannot compile (a "$ref" into a root it lacks) takes anything.
+func validates(s map[string]any, v any) bool {
+	val, err := schema.Compile(s)
+	return err != nil || val.Validate(v) == nil
+}
+
+// patternSample returns a shortest string the regular expression pattern
+// (Go's syntax, which JSON schemas' patterns mostly share) matches, and
+// whether it does. It walks the parsed expression: literals as written, a
+// class's first digit or letter (else its first printable character, else
+// its first), "x" for any character, a repeat's minimum count, the first
+// alternative that gives a string, nothing for anchors, boundaries, * and
+// ?; then regexp.MatchString confirms. "", false for "", a pattern Go
+// cannot compile, or one whose walk does not match (a^b, [^\x00-\x{10FFFF}],
+// x\by: its anchors and boundaries).
+func patternSample(pattern string) (string, bool) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if pattern == "" || err != nil {
+		return "", false
+	}
+	s, ok := shortest(re)
+	matched, _ := regexp.MatchString(pattern, s)
+	return s, ok && matched
+}
+
+// shortest returns a shortest string re matches; false when it finds none
+// of at most maxNaiveString bytes.
+func shortest(re *syntax.Regexp) (string, bool) {
+	switch re.Op {
+	case syntax.OpNoMatch:
+		return "", false
+	case syntax.OpLiteral:
+		return string(re.Rune), true
+	case syntax.OpCharClass:
+		r, ok := classRune(re.Rune)
+		return string(r), ok
+	case syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return "x", true
+	case syntax.OpCapture, syntax.OpPlus:
+		return shortest(re.Sub[0])
+	case syntax.OpRepeat:
+		s, ok := shortest(re.Sub[0])
+		return strings.Repeat(s, min(re.Min, maxNaiveString)), ok && len(s)*re.Min <= maxNaiveString
+	case syntax.OpConcat:
+		var b strings.Builder
+		for _, sub := range re.Sub {
+			s, ok := shortest(sub)
+			if b.WriteString(s); !ok || b.Len() > maxNaiveString {
+				return "", false
+			}
+		}
+		return b.String(), true
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			if s, ok := shortest(sub); ok {
+				return s, true
+			}
+		}
+		return "", false
+	}
+	return "", true // empty match, anchors, boundaries, star, quest
+}
+
+// classRune picks a class's (sorted lo-hi pairs) first digit or letter,
+// else its first printable ASCII character, else its first character.
+func classRune(ranges []rune) (rune, bool) {
+	for _, want := range [][2]rune{{'0', '9'}, {'A', 'Z'}, {'a', 'z'}, {'!', '~'}, {0, unicode.MaxRune}} {
+		for i := 0; i+1 < len(ranges); i += 2 {
+			if lo, hi := max(ranges[i], want[0]), min(ranges[i+1], want[1]); lo <= hi {
+				return lo, true
+			}
+		}
+	}
+	return 0, false
 }
 
 // schemaType is the schema's type: the first non-null one of a list, the

@@ -242,10 +242,8 @@ func (f *filler) deflt(p *prop, depth int) any {
 		re, _ := syntax.Parse(p.re.String(), syntax.Perl) // it compiled
 		s = sample(re.Simplify())
 	}
-	if n := int(num(p.s["maxLength"], -1)); n >= 0 && len([]rune(s)) > n {
-		s = string([]rune(s)[:n])
-	}
-	return s + strings.Repeat(".", max(0, int(num(p.s["minLength"], 0))-len([]rune(s))))
+	r := []rune(s)[:max(0, min(len([]rune(s)), int(min(num(p.s["maxLength"], 1e9), 1e9))))] // cut to maxLength, padded to minLength
+	return string(r) + strings.Repeat(".", max(0, int(num(p.s["minLength"], 0))-len(r)))
 }
 
 // placeholders stand for values of a format nothing gave.

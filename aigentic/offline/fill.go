@@ -89,8 +89,13 @@ func (f *filler) object(props []*prop, depth int) (map[string]any, []*prop, int)
 	for _, p := range props {
 		if _, ok := vals[p.name]; !ok && p.required && f.typed {
 			vals[p.name] = f.deflt(p, depth)
-		} else if !ok && p.required {
-			missing = append(missing, p)
+		} else if !ok && p.required { // an object's (or array item's) required leaves left empty, by path (to.postcode), else p
+			_, miss, _ := (&filler{src: f.src, used: slices.Clone(f.used), own: f.own, skip: f.skip}).object(cmp.Or(p.items, p).props, depth+1)
+			for i, m := range miss {
+				c := *m
+				c.name, miss[i] = p.name+"."+m.name, &c
+			}
+			missing = append(missing, append(miss, p)[:max(1, len(miss))]...) // p when none: its values make no valid one
 		}
 	}
 	return vals, missing, score
@@ -98,12 +103,18 @@ func (f *filler) object(props []*prop, depth int) (map[string]any, []*prop, int)
 
 // value returns p's first acceptable candidate of a pass.
 func (f *filler) value(p *prop, pass, depth int) (cand, bool) {
+	used := len(f.used)
 	switch {
 	case p.typ == "object" && pass == 0 && depth < 8:
-		vals, missing, score := f.object(p.props, depth+1)
-		return cand{v: vals, w: min(score, 3)}, len(missing) == 0 && (len(vals) > 0 || p.required)
+		if vals, missing, score := f.object(p.props, depth+1); len(missing) == 0 && (len(vals) > 0 || p.required) {
+			return cand{v: vals, w: min(score, 3)}, true
+		}
+	case p.typ == "array" && p.items != nil && p.items.typ == "object" && !f.typed: // one item: the message's
+		if c, ok := f.value(p.items, pass, depth); ok && p.valid([]any{c.v}) {
+			return cand{v: []any{c.v}, w: c.w}, true
+		}
 	case p.typ == "array" && p.items != nil && (pass < 2 || p.items.typ == "number" || p.items.typ == "integer" || p.items.typ == "string" && !f.typed):
-		out, used := []any(nil), len(f.used)
+		var out []any
 		for _, c := range f.cands(p.items, pass) {
 			if v, ok := accept(p.items, c.v); ok && f.unused(c.at) && !slices.ContainsFunc(out, func(x any) bool { return fmt.Sprint(x) == fmt.Sprint(v) }) && len(out) < int(num(p.s["maxItems"], 1e9)) {
 				out, f.used = append(out, v), append(f.used, c.at)
@@ -112,7 +123,6 @@ func (f *filler) value(p *prop, pass, depth int) (cand, bool) {
 		if len(out) > 0 && p.valid(out) {
 			return cand{v: out, w: max(0, 3-3*pass)}, true
 		}
-		f.used = f.used[:used]
 	case p.typ != "object" && p.typ != "array":
 		for _, c := range f.cands(p, pass) {
 			if v, ok := accept(p, c.v); ok && f.unused(c.at) && (p.role == "" || cmp.Or(roles[f.src.prev(c.at.start)], p.role) == p.role) {
@@ -120,6 +130,7 @@ func (f *filler) value(p *prop, pass, depth int) (cand, bool) {
 			}
 		}
 	}
+	f.used = f.used[:used] // what a value not taken used is free for others
 	return cand{}, false
 }
 

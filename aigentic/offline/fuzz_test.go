@@ -10,8 +10,8 @@ import (
 
 // genSchema builds an object schema from fuzz bytes: up to five
 // properties of every kind the model fills — strings with a pattern, a
-// format, an enum or an example, bounded numbers, booleans, arrays and a
-// nested object — some required.
+// format, an enum or an example, bounded numbers, booleans, arrays, a
+// nested object and an array of objects — some required.
 func genSchema(b []byte) map[string]any {
 	next := func() int {
 		if len(b) == 0 {
@@ -43,10 +43,14 @@ func genSchema(b []byte) map[string]any {
 		case 8:
 			return map[string]any{"type": "array", "items": map[string]any{"type": "integer"}, "minItems": next() % 3}
 		case 9:
-			if depth < 2 {
-				return genObject(prop, next, depth+1)
+			if depth >= 2 {
+				return map[string]any{"type": "string"}
 			}
-			return map[string]any{"type": "string"}
+			o := genObject(prop, next, depth+1)
+			if next()%3 == 0 { // an array of objects
+				return map[string]any{"type": "array", "items": o, "minItems": next() % 2}
+			}
+			return o
 		case 10:
 			return map[string]any{"type": "string", "minLength": next() % 6, "maxLength": 6 + next()%10}
 		case 11:
