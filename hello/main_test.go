@@ -52,7 +52,7 @@ func TestOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "Using the built-in offline model (OPENAI_API_KEY is not set).\n" +
+	want := "Model: the built-in offline model (OPENAI_API_KEY and OPENAI_BASE_URL are unset).\n" +
 		`The check_stock tool (sku: "ABC-123") returned: 42 units of ABC-123 in stock` + "\n"
 	if out != want {
 		t.Errorf("output:\n%s\nwant:\n%s", out, want)
@@ -121,7 +121,7 @@ func TestNaiveModelOverHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, out)
 	}
-	if !strings.HasPrefix(out, "Using the OpenAI-compatible server at "+srv.URL()+", model naive.") || !strings.HasSuffix(out, "\nDone.\n") {
+	if !strings.HasPrefix(out, "Model: naive on the OpenAI-compatible server "+srv.URL()+".") || !strings.HasSuffix(out, "\nDone.\n") {
 		t.Errorf("output:\n%s", out)
 	}
 	reqs := srv.Requests()
