@@ -14,6 +14,7 @@ import (
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/offline"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/openai/openaitest"
 	"github.com/nexxia-ai/aigentic-examples/internal/hangserver"
 	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
@@ -51,7 +52,7 @@ func TestOffline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "Using the built-in offline model (OPENAI_API_KEY is not set).\n" +
+	want := "Model: the built-in offline model (OPENAI_API_KEY and OPENAI_BASE_URL are unset).\n" +
 		`The check_stock tool (sku: "ABC-123") returned: 42 units of ABC-123 in stock` + "\n"
 	if out != want {
 		t.Errorf("output:\n%s\nwant:\n%s", out, want)
@@ -120,7 +121,7 @@ func TestNaiveModelOverHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, out)
 	}
-	if !strings.HasPrefix(out, "Using the OpenAI-compatible server at "+srv.URL()+", model naive.") || !strings.HasSuffix(out, "\nDone.\n") {
+	if !strings.HasPrefix(out, "Model: naive on the OpenAI-compatible server "+srv.URL()+".") || !strings.HasSuffix(out, "\nDone.\n") {
 		t.Errorf("output:\n%s", out)
 	}
 	reqs := srv.Requests()
@@ -157,6 +158,30 @@ func TestAnswerCannotDriveTheTerminal(t *testing.T) {
 	}
 	if !strings.HasSuffix(out, "\n\\x1b[2J42 units.\nsee \\u202eyou\\x1b[8m\n") {
 		t.Errorf("output %q: want the escapes shown, the newline kept", out)
+	}
+}
+
+// A server's 503 is retried (Retries: 2): the run goes on to the tool's
+// answer. Without retries the first 503 would end it.
+func TestTransientFailureIsRetried(t *testing.T) {
+	model := aitest.Inject(offline.NewModel()).FailNext(aitest.StatusError(503, 0))
+	srv := openaitest.NewServer(t, model)
+	setenv(t, map[string]string{"OPENAI_BASE_URL": srv.URL(), "OPENAI_MODEL": "m"})
+	out, err := runHello(t)
+	if err != nil || !strings.Contains(out, "42 units of ABC-123 in stock") || model.Pending() != 0 {
+		t.Fatalf("run = %v, %d faults left\n%s", err, model.Pending(), out)
+	}
+}
+
+// A model that calls the tool forever is stopped at MaxLLMCalls (5), with
+// an error errors.Is finds.
+func TestLoopingModelStopsAtMaxLLMCalls(t *testing.T) {
+	model := aitest.Inject(offline.NewModel()).EndlessToolCalls("check_stock", `{"sku":"ABC-123"}`)
+	srv := openaitest.NewServer(t, model)
+	setenv(t, map[string]string{"OPENAI_BASE_URL": srv.URL(), "OPENAI_MODEL": "m"})
+	_, err := runHello(t)
+	if !errors.Is(err, aigentic.ErrMaxLLMCalls) || len(srv.Requests()) != 5 {
+		t.Fatalf("run = %v after %d requests; want aigentic.ErrMaxLLMCalls after 5", err, len(srv.Requests()))
 	}
 }
 

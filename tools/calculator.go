@@ -10,6 +10,7 @@ import (
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/vm"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 )
@@ -62,22 +63,15 @@ func Evaluate(expression string) (float64, error) {
 	if err := checkCharacters(s); err != nil {
 		return 0, err
 	}
-	tree, err := parser.Parse(s)
+	src := floatLiterals(s)
+	tree, err := parser.Parse(src)
 	if err != nil {
 		return 0, fmt.Errorf("invalid expression %q: %s", s, firstLine(err))
 	}
 	if err := checkArithmetic(tree.Node); err != nil {
 		return 0, err
 	}
-	program, err := expr.Compile(s,
-		expr.Env(struct{}{}), // no variables
-		expr.DisableAllBuiltins(),
-		expr.AsFloat64(),
-		expr.MaxNodes(2*MaxExpressionLen), // the patch adds nodes for / and %
-		expr.Function(divName, checkedDiv, new(func(float64, float64) float64)),
-		expr.Function(modName, checkedMod, new(func(float64, float64) float64)),
-		expr.Patch(floatArithmetic{}),
-	)
+	program, err := compileArithmetic(src)
 	if err != nil {
 		return 0, fmt.Errorf("invalid expression %q: %s", s, firstLine(err))
 	}
@@ -86,14 +80,66 @@ func Evaluate(expression string) (float64, error) {
 		return 0, fmt.Errorf("cannot evaluate %q: %s", s, firstLine(err))
 	}
 	v, ok := out.(float64)
-	if !ok {
+	switch {
+	case !ok:
 		return 0, fmt.Errorf("cannot evaluate %q: result is %T, not a number", s, out)
-	}
-	if math.IsInf(v, 0) || math.IsNaN(v) {
-		return 0, fmt.Errorf("cannot evaluate %q: the result is not a finite number (overflow)", s)
+	case math.IsInf(v, 0):
+		return 0, fmt.Errorf("cannot evaluate %q: the result is not a finite number (overflow: too large for a float64)", s)
+	case math.IsNaN(v):
+		return 0, fmt.Errorf("cannot evaluate %q: the result is not a finite number (NaN: not a real number, such as a fractional power of a negative number)", s)
 	}
 	return v, nil
 }
+
+// compileArithmetic compiles src, already checked, with the last layers of
+// the hardening: an empty environment (no variables), every builtin
+// disabled, a node budget, a float64 result, and / and % checked. Each
+// holds on its own (TestCompileArithmeticLayers), whatever the checks
+// before it let through.
+func compileArithmetic(src string) (*vm.Program, error) {
+	return expr.Compile(src,
+		expr.Env(struct{}{}), // no variables
+		expr.DisableAllBuiltins(),
+		expr.AsFloat64(),
+		expr.MaxNodes(2*MaxExpressionLen), // the patch adds nodes for / and %
+		expr.Function(divName, checkedDiv, new(func(float64, float64) float64)),
+		expr.Function(modName, checkedMod, new(func(float64, float64) float64)),
+		expr.Patch(floatArithmetic{}),
+	)
+}
+
+// floatLiterals writes each integer literal of s too long for an int64
+// (19 digits or more, not part of a decimal or an exponent) as a float
+// literal ("100000000000000000000" → "100000000000000000000.0"), so that
+// it is a float64 like every other number rather than expr's "integer
+// literal out of range". Shorter ones are left as written, so positions in
+// error messages stay those of s. s holds only what checkCharacters
+// allows.
+func floatLiterals(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if !isDigit(s[i]) {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		b.WriteString(s[i:j])
+		prev := strings.TrimRight(s[:i], "+-")
+		inNumber := i > 0 && (s[i-1] == '.' || s[i-1] == 'e' || s[i-1] == 'E' ||
+			len(prev) < i && len(prev) > 0 && (prev[len(prev)-1] == 'e' || prev[len(prev)-1] == 'E'))
+		if j-i >= 19 && !inNumber && (j == len(s) || s[j] != '.' && s[j] != 'e' && s[j] != 'E') {
+			b.WriteString(".0")
+		}
+		i = j
+	}
+	return b.String()
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // checkCharacters allows digits, '.', white space, the operators and
 // parentheses, and 'e'/'E' right after a digit or '.' (an exponent).

@@ -30,6 +30,9 @@ func TestEvaluate(t *testing.T) {
 		{"9223372036854775807 + 1", "9.22337203685478e+18"}, // float64: no integer wrap-around
 		{"9223372036854775807 * 2", "1.84467440737096e+19"},
 		{"-0 * 5", "0"},
+		{"100000000000000000000", "1e+20"},                   // beyond int64, as a float64
+		{"100000000000000000000 * 2e-20 + 1e+1", "12"},       // exponents are left as they are
+		{"9223372036854775808.5 - 9223372036854775808", "0"}, // a decimal is left as it is
 		{"((((((((((1))))))))))", "1"},
 		{strings.Repeat("1+", 127) + "1", "128"},                         // 255 bytes, within the limit
 		{strings.Repeat("1/", 127) + "1", "1"},                           // the node budget allows the longest input
@@ -95,7 +98,10 @@ func TestEvaluate(t *testing.T) {
 		{"2 ** 2000", "not a finite number"},
 		{"1e308 * 10", "not a finite number"},
 		{"(1e308 * 10) - (1e308 * 10)", "not a finite number"},
-		{"(-8) ^ 0.5", "not a finite number"}, // NaN
+		{"(-8) ^ 0.5", "not a finite number (NaN"},
+		{"(-8) ^ (1/3)", "not a finite number (NaN"},
+		{"(1e308 * 10) - (1e308 * 10)", "(NaN"},
+		{"1e308 * 10", "(overflow"},
 	}
 	for _, c := range bad {
 		v, err := Evaluate(c.expr)
@@ -149,6 +155,43 @@ func TestFormatNumber(t *testing.T) {
 	} {
 		if got := FormatNumber(v); got != want {
 			t.Errorf("FormatNumber(%v) = %s, want %s", v, got, want)
+		}
+	}
+}
+
+// The last layers of the hardening hold on their own, whatever the checks
+// before them let through: no variables, no builtins, a node budget.
+func TestCompileArithmeticLayers(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{"x + 1", "unknown name x"},
+		{`len("abc")`, "unknown name len"},
+		{"now()", "unknown name now"},
+		{strings.Repeat("1/", 300) + "1", "exceeds maximum allowed nodes"},
+	} {
+		if _, err := compileArithmetic(c.src); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("compileArithmetic(%.30q) = %v, want an error containing %q", c.src, err, c.want)
+		}
+	}
+	if _, err := compileArithmetic(strings.Repeat("1/", 127) + "1"); err != nil {
+		t.Errorf("the longest input does not compile: %v", err)
+	}
+}
+
+// Only integer literals too long for an int64 become float literals, and
+// never the digits of a decimal or an exponent.
+func TestFloatLiterals(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"12 + 3", "12 + 3"},
+		{"1000000000000000000", "1000000000000000000.0"},
+		{"1e+1000000000000000000", "1e+1000000000000000000"},
+		{"1.1000000000000000000", "1.1000000000000000000"},
+		{"1000000000000000000.5", "1000000000000000000.5"},
+		{"1000000000000000000e2", "1000000000000000000e2"},
+		{"2-1000000000000000000", "2-1000000000000000000.0"},
+		{"(1000000000000000000)", "(1000000000000000000.0)"},
+	} {
+		if got := floatLiterals(c.in); got != c.want {
+			t.Errorf("floatLiterals(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

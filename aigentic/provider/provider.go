@@ -142,31 +142,34 @@ func badBaseURL(raw string) string {
 func (s Settings) Offline() bool { return s.APIKey == "" && s.BaseURL == "" }
 
 // New builds the model the settings select, and a one-line description of
-// it for the program to print at start-up: never the key, and the base URL
-// only in its display form ([DisplayURL]).
+// it for the program to print at start-up — "Model: the built-in offline
+// model (…).", "Model: gpt-4o-mini on OpenAI.", "Model: llama3.1 on the
+// OpenAI-compatible server http://localhost:11434/v1." — never the key,
+// and the base URL only in its display form ([DisplayURL]).
 func New(s Settings) (ai.Model, string, error) {
 	if s.Offline() {
-		return offline.NewModel(), "Using the built-in offline model (OPENAI_API_KEY is not set).", nil
+		return offline.NewModel(), "Model: the built-in offline model (OPENAI_API_KEY and OPENAI_BASE_URL are unset).", nil
 	}
 	// The base URL is always passed explicitly, so these settings — not
 	// whatever the process environment holds — decide where requests go.
 	base := openai.DefaultBaseURL
-	where := "OpenAI"
 	if s.BaseURL != "" {
 		base = s.BaseURL
-		where = "the OpenAI-compatible server at " + s.DisplayBaseURL()
 	}
 	m, err := openai.New(s.Model, s.APIKey, openai.WithBaseURL(base))
 	if err != nil {
 		return nil, "", secret.Error(fmt.Errorf("model: %w", err))
 	}
-	model := s.Model
-	if s.BaseURL != "" && s.modelDefaulted {
+	if s.BaseURL == "" {
+		return m, fmt.Sprintf("Model: %s on OpenAI.", s.Model), nil
+	}
+	desc := fmt.Sprintf("Model: %s on the OpenAI-compatible server %s.", s.Model, s.DisplayBaseURL())
+	if s.modelDefaulted {
 		// A compatible server serving one model answers with it whatever
 		// the name asked: say the name is only the default.
-		model += " (the default name: OPENAI_MODEL is not set; the server may answer with its own model)"
+		desc += " OPENAI_MODEL is not set, so that name is only the default; the server may answer with its own model."
 	}
-	return m, fmt.Sprintf("Using %s, model %s.", where, model) + KeyNotice(s), nil
+	return m, desc + KeyNotice(s), nil
 }
 
 // FromEnvModel is [FromEnv] then [New]: the model the environment

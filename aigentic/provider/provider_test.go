@@ -199,7 +199,7 @@ func TestFromEnvModel(t *testing.T) {
 		t.Errorf("nothing set: %T, %q, %v; want the offline model", m, about, err)
 	}
 	m, about, err = provider.FromEnvModel(env(map[string]string{"OPENAI_BASE_URL": "http://127.0.0.1:1/v1", "OPENAI_MODEL": "local"}))
-	if _, ok := m.(*openai.Model); err != nil || !ok || !strings.Contains(about, "model local") {
+	if _, ok := m.(*openai.Model); err != nil || !ok || !strings.Contains(about, "Model: local on") {
 		t.Errorf("base URL set: %T, %q, %v; want the server's model", m, about, err)
 	}
 	if m, _, err := provider.FromEnvModel(env(map[string]string{"OPENAI_BASE_URL": "ftp://x"})); err == nil || m != nil {
@@ -215,9 +215,9 @@ func TestDefaultModelNameIsSaid(t *testing.T) {
 		env  map[string]string
 		want string
 	}{
-		{map[string]string{"OPENAI_BASE_URL": "http://localhost:8080/v1"}, "model gpt-4o-mini (the default name: OPENAI_MODEL is not set"},
-		{map[string]string{"OPENAI_BASE_URL": "http://localhost:8080/v1", "OPENAI_MODEL": "tiny-qwen"}, "model tiny-qwen."},
-		{map[string]string{"OPENAI_API_KEY": "sk-x"}, "Using OpenAI, model gpt-4o-mini."},
+		{map[string]string{"OPENAI_BASE_URL": "http://localhost:8080/v1"}, "Model: gpt-4o-mini on the OpenAI-compatible server http://localhost:8080/v1. OPENAI_MODEL is not set, so that name is only the default"},
+		{map[string]string{"OPENAI_BASE_URL": "http://localhost:8080/v1", "OPENAI_MODEL": "tiny-qwen"}, "Model: tiny-qwen on the OpenAI-compatible server http://localhost:8080/v1."},
+		{map[string]string{"OPENAI_API_KEY": "sk-x"}, "Model: gpt-4o-mini on OpenAI."},
 	} {
 		_, desc, err := provider.FromEnvModel(func(k string) string { return c.env[k] })
 		if err != nil {

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -11,22 +10,16 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/provider"
 )
 
-// NewModel builds the model s selects and a start-up line describing it.
-// The line names a compatible server in Settings.DisplayBaseURL's form: a
-// base URL can carry credentials (user:password@, a key in the query or
-// the path), which are never printed.
+// NewModel is provider.New, its error a usage error: the model s selects
+// and a start-up line describing it, which names a compatible server in
+// Settings.DisplayBaseURL's form (a base URL can carry credentials —
+// user:password@, a key in the query or the path — never printed).
 func NewModel(s provider.Settings) (ai.Model, string, error) {
-	m, _, err := provider.New(s)
+	m, desc, err := provider.New(s)
 	if err != nil {
 		return nil, "", Usage(err)
 	}
-	switch {
-	case s.Offline():
-		return m, "Model: the built-in offline model (OPENAI_API_KEY and OPENAI_BASE_URL are unset).", nil
-	case s.BaseURL == "":
-		return m, fmt.Sprintf("Model: %s on OpenAI.", s.Model), nil
-	}
-	return m, fmt.Sprintf("Model: %s on the OpenAI-compatible server %s.", s.Model, s.DisplayBaseURL()) + provider.KeyNotice(s), nil
+	return m, desc, nil
 }
 
 // ErrDone is what a Start check returns when it has done all the program
