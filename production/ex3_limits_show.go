@@ -27,7 +27,7 @@ func demoMaxLLMCalls(ctx context.Context, e *demoEnv) error {
 	e.flush()
 	le := r.Limit
 	if le == nil || !errors.Is(r.Err, aigentic.ErrMaxLLMCalls) {
-		return checkLimit(r, limit, faulty.Calls())
+		return checkLimit(r, limit, faulty.Calls()) // no limit stop: no partial work to print
 	}
 	p.Say("Run stopped: %s", cli.Redacted(r.Err))
 	p.Say("Partial work kept in the *aigentic.LimitError: %d tool calls executed, %d messages in the transcript, tokens in=%d out=%d.",
