@@ -50,8 +50,12 @@ func spec(c *config) cli.Spec {
 // demos to out and is done (cli.ErrDone).
 func (c *config) check(getenv func(string) string, out io.Writer) error {
 	if c.list {
+		width := 0 // the longest title's: the descriptions line up
+		for _, d := range demos {
+			width = max(width, len(d.title))
+		}
 		for i, d := range demos {
-			fmt.Fprintf(out, "%d  %-32s %s\n", i+1, d.title, d.shows)
+			fmt.Fprintf(out, "%d  %-*s  %s\n", i+1, width, d.title, d.shows)
 		}
 		return cli.ErrDone
 	}

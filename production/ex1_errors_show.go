@@ -22,15 +22,13 @@ func demoErrors(ctx context.Context, e *demoEnv) error {
 	p.Say("1a. Tool error: check_system_status returns ToolResult{Error: true} for every component.")
 	r := answer(ctx, e.agent("oncall-agent", checkSystemStatusTool()), "Is the payments service healthy? Check the status of the payments component.")
 	e.flush()
-	switch st := r.Stats; {
-	case r.Err != nil:
-		return fmt.Errorf("1a: the run should have recovered from the tool's error result, but failed: %w", r.Err)
-	case st.ToolCalls == 0:
-		e.notShown("1a", "the model answered without calling check_system_status, so no tool failed")
-	case st.ToolErrors != st.ToolCalls:
-		return fmt.Errorf("1a: every check should fail, but %d of %d tool calls were error results", st.ToolErrors, st.ToolCalls)
+	switch why, err := check1a(r); {
+	case err != nil:
+		return err
+	case why != "":
+		e.notShown("1a", why)
 	default:
-		p.Good("1a: the run went on after %s and answered:", plural(st.ToolErrors, "tool error result"))
+		p.Good("1a: the run went on after %s and answered:", plural(r.Stats.ToolErrors, "tool error result"))
 		p.Answer(r.Answer)
 	}
 
@@ -67,4 +65,19 @@ func demoErrors(ctx context.Context, e *demoEnv) error {
 	p.Good("1c: 1 injected 503, 1 retry (Stats.Retries), and the user got the answer:")
 	p.Answer(r.Answer)
 	return nil
+}
+
+// check1a is 1a's verdict: shown ("", nil) when the run answered after
+// error results only — check_system_status fails for every component;
+// not shown (why) when no tool was called; else the error.
+func check1a(r reply) (notShown string, err error) {
+	switch st := r.Stats; {
+	case r.Err != nil:
+		return "", fmt.Errorf("1a: the run should have recovered from the tool's error result, but failed: %w", r.Err)
+	case st.ToolCalls == 0:
+		return "the model answered without calling check_system_status, so no tool failed", nil
+	case st.ToolErrors != st.ToolCalls:
+		return "", fmt.Errorf("1a: every check should fail, but %d of %d tool calls were error results", st.ToolErrors, st.ToolCalls)
+	}
+	return "", nil
 }

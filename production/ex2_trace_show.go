@@ -30,8 +30,8 @@ func demoTrace(ctx context.Context, e *demoEnv) error {
 	sum, st := r.Summary, r.Stats
 	p.Say("Read back with aigentic.ReadTraceSummary: run %s, outcome %s, %d LLM calls (%d attempts), %d tool calls, %s.",
 		sum.Run, sum.Outcome, sum.LLMCalls, sum.Attempts, sum.ToolCalls, sum.Duration)
-	if sum.Run != r.RunID || sum.Outcome != "success" || sum.LLMCalls != st.LLMCalls || sum.ToolCalls != st.ToolCalls {
-		return fmt.Errorf("the trace does not match the run: trace %+v, run %s stats %+v", sum, r.RunID, st)
+	if err := checkTrace(r); err != nil {
+		return err
 	}
 	steps, err := traceSteps(r.TraceFile)
 	if err != nil {
@@ -44,6 +44,17 @@ func demoTrace(ctx context.Context, e *demoEnv) error {
 	p.Good("The trace file's run ID, outcome, LLM calls and tool calls match the run's ID and Stats.")
 	if st.ToolCalls == 0 {
 		p.Say("(The model called no tool, so the trace holds model calls only.)")
+	}
+	return nil
+}
+
+// checkTrace is demo 2's verdict: nil when the summary read back from the
+// trace file names the run and its outcome and counts its model and tool
+// calls as the run's Stats do.
+func checkTrace(r tracedRun) error {
+	sum, st := r.Summary, r.Stats
+	if sum.Run != r.RunID || sum.Outcome != "success" || sum.LLMCalls != st.LLMCalls || sum.ToolCalls != st.ToolCalls {
+		return fmt.Errorf("the trace does not match the run: trace %+v, run %s stats %+v", sum, r.RunID, st)
 	}
 	return nil
 }

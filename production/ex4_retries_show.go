@@ -35,29 +35,49 @@ func demoRetries(ctx context.Context, e *demoEnv) error {
 	p.Line("")
 	p.Say("4a. Retries: 3")
 	_, r := attempt(3)
-	if r.Err != nil {
-		return fmt.Errorf("4a: Retries: 3 should recover from a 503 and a 429, but the run failed: %w", r.Err)
-	}
 	var waited time.Duration
 	for _, re := range r.Retries {
 		waited += re.Wait
 	}
-	if len(r.Retries) != 2 || r.Retries[0].Step != "model call 1" || r.Retries[1].Step != "model call 1" || r.Retries[1].Wait != policy.MaxRetryAfter || r.Stats.Retries != 2 {
-		return fmt.Errorf("4a: want model call 1 retried twice with the 429's wait capped at %s, got retries %+v, Stats.Retries %d", policy.MaxRetryAfter, r.Retries, r.Stats.Retries)
+	if err := check4a(r, policy.MaxRetryAfter); err != nil {
+		return err
 	}
 	p.Good("4a: model call 1 succeeded on attempt 3 after %s of backoff; Stats.Retries = %d.", waited.Round(time.Millisecond), r.Stats.Retries)
 
 	p.Line("")
 	p.Say("4b. Retries: 1")
 	faulty, r := attempt(1)
-	if r.GaveUp == nil || !errors.Is(r.Err, aigentic.ErrRetriesExhausted) {
-		return fmt.Errorf("4b: want a *aigentic.ModelCallError matching ErrRetriesExhausted, got: %v", r.Err)
-	}
-	if r.GaveUp.Attempts != 2 || faulty.Calls() != 2 {
-		return fmt.Errorf("4b: want 2 attempts, got %d (model requests %d)", r.GaveUp.Attempts, faulty.Calls())
+	if err := check4b(r, faulty.Calls()); err != nil {
+		return err
 	}
 	p.Say("Gave up: %s", cli.Redacted(r.Err))
 	p.Say("What the user is told: %s", userMessage(r.Err, r.RunID))
 	p.Good("4b: errors.Is(err, aigentic.ErrRetriesExhausted) holds; model call %d made %d attempts.", r.GaveUp.Call, r.GaveUp.Attempts)
+	return nil
+}
+
+// check4a is 4a's verdict: nil when Retries: 3 recovered from the 503 and
+// the 429 — model call 1 retried twice, the 429's Retry-After capped at
+// maxRetryAfter, both in Stats.Retries.
+func check4a(r retriedRun, maxRetryAfter time.Duration) error {
+	if r.Err != nil {
+		return fmt.Errorf("4a: Retries: 3 should recover from a 503 and a 429, but the run failed: %w", r.Err)
+	}
+	if len(r.Retries) != 2 || r.Retries[0].Step != "model call 1" || r.Retries[1].Step != "model call 1" || r.Retries[1].Wait != maxRetryAfter || r.Stats.Retries != 2 {
+		return fmt.Errorf("4a: want model call 1 retried twice with the 429's wait capped at %s, got retries %+v, Stats.Retries %d", maxRetryAfter, r.Retries, r.Stats.Retries)
+	}
+	return nil
+}
+
+// check4b is 4b's verdict: nil when Retries: 1 gave up on the second
+// failure — a *aigentic.ModelCallError matching ErrRetriesExhausted after
+// 2 attempts, the model having got 2 requests.
+func check4b(r retriedRun, requests int) error {
+	if r.GaveUp == nil || !errors.Is(r.Err, aigentic.ErrRetriesExhausted) {
+		return fmt.Errorf("4b: want a *aigentic.ModelCallError matching ErrRetriesExhausted, got: %v", r.Err)
+	}
+	if r.GaveUp.Attempts != 2 || requests != 2 {
+		return fmt.Errorf("4b: want 2 attempts, got %d (model requests %d)", r.GaveUp.Attempts, requests)
+	}
 	return nil
 }

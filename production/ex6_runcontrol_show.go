@@ -45,18 +45,11 @@ func demoStuckTool(ctx context.Context, e *demoEnv) error {
 		took = time.Since(cancelledAt)
 	}
 	e.flush()
-	switch {
-	case cancelledAt.IsZero() && r.Err == nil:
-		e.notShown("6c", "the model answered without calling export_to_erp, so no tool was stuck")
+	if why, err := check6c(r, !cancelledAt.IsZero(), hanging); err != nil {
+		return err
+	} else if why != "" {
+		e.notShown("6c", why)
 		return nil
-	case !errors.Is(r.Err, context.Canceled) || r.Stopped == nil:
-		return fmt.Errorf("6c: want a *aigentic.StoppedError matching context.Canceled, got: %v", r.Err)
-	case r.Stopped.During != `tool "export_to_erp"`:
-		return fmt.Errorf("6c: the StoppedError should name the hung tool as the step, but says %q", r.Stopped.During)
-	case !hanging:
-		return fmt.Errorf("6c: the run returned only after export_to_erp did: it waited on a tool that ignores its context (%v)", r.Err)
-	case !slices.ContainsFunc(r.Stopped.Abandoned, func(c ai.ToolCall) bool { return c.Name == "export_to_erp" }) || r.Stats.ToolsAbandoned != 1:
-		return fmt.Errorf("6c: the run returned while export_to_erp hung, but did not report it abandoned: Abandoned %v, Stats.ToolsAbandoned %d", r.Stopped.Abandoned, r.Stats.ToolsAbandoned)
 	}
 	p.Say("Stopped %s after cancel(), the export still hanging: %s", roundDuration(took), cli.Redacted(r.Err))
 	if export.finish(releaseWait) {
@@ -118,25 +111,62 @@ func demoParallelTools(ctx context.Context, e *demoEnv) error {
 	agent := e.agent("support-agent", slowLookupOrderTool(e.sys.lookup))
 	r := runControlled(ctx, agent, "Where are order 1042 and order 1043?", runControl{ParallelToolCalls: parallelCalls})
 	e.flush()
+	shown, why, err := check6e(r)
+	if err != nil {
+		return err
+	}
+	if why != "" {
+		e.notShown("6e", why)
+		return nil
+	}
+	p.Say("Answer:")
+	p.Answer(r.Answer)
+	p.Say("The lookups took %s from the first one's start to the last one's end; their durations add up to %s.", roundDuration(r.Span), roundDuration(r.Busy))
+	p.Good("6e: %s", shown)
+	return nil
+}
+
+// check6c is 6c's verdict, from the run and the export itself: called
+// (the cancel came as it started) and still hanging when the run
+// returned. Shown ("", nil) only when the run returned a
+// *aigentic.StoppedError matching context.Canceled that names the export
+// as the step and abandoned it; not shown (why) when the model did not
+// call it; else the error.
+func check6c(r controlledRun, called, hanging bool) (notShown string, err error) {
+	switch {
+	case !called && r.Err == nil:
+		return "the model answered without calling export_to_erp, so no tool was stuck", nil
+	case !errors.Is(r.Err, context.Canceled) || r.Stopped == nil:
+		return "", fmt.Errorf("6c: want a *aigentic.StoppedError matching context.Canceled, got: %v", r.Err)
+	case r.Stopped.During != `tool "export_to_erp"`:
+		return "", fmt.Errorf("6c: the StoppedError should name the hung tool as the step, but says %q", r.Stopped.During)
+	case !hanging:
+		return "", fmt.Errorf("6c: the run returned only after export_to_erp did: it waited on a tool that ignores its context (%v)", r.Err)
+	case !slices.ContainsFunc(r.Stopped.Abandoned, func(c ai.ToolCall) bool { return c.Name == "export_to_erp" }) || r.Stats.ToolsAbandoned != 1:
+		return "", fmt.Errorf("6c: the run returned while export_to_erp hung, but did not report it abandoned: Abandoned %v, Stats.ToolsAbandoned %d", r.Stopped.Abandoned, r.Stats.ToolsAbandoned)
+	}
+	return "", nil
+}
+
+// check6e is 6e's verdict, from what an observer on the run's steps saw.
+// Shown — the claim returned — only when a response asked for two tool
+// calls or more and at least two ran at once; not shown (why) when no
+// response asked for more than one; else the error. Any other case fails:
+// nothing falls through to the claim.
+func check6e(r controlledRun) (shown, notShown string, err error) {
 	widest := 0
 	if len(r.CallsPerTurn) > 0 {
 		widest = slices.Max(r.CallsPerTurn)
 	}
 	switch {
 	case r.Err != nil:
-		return fmt.Errorf("6e: the run failed: %w", r.Err)
+		return "", "", fmt.Errorf("6e: the run failed: %w", r.Err)
 	case widest == 0:
-		e.notShown("6e", "the model answered without calling lookup_order")
-		return nil
+		return "", "the model answered without calling lookup_order", nil
 	case widest < 2:
-		e.notShown("6e", fmt.Sprintf("the model asked for one tool call per response (%s), so nothing could run at once", plural(len(r.CallsPerTurn), "response")))
-		return nil
-	case r.MostAtOnce < 2:
-		return fmt.Errorf("6e: a response asked for %d tool calls, but they ran one at a time", widest)
+		return "", fmt.Sprintf("the model asked for one tool call per response (%s), so nothing could run at once", plural(len(r.CallsPerTurn), "response")), nil
+	case r.MostAtOnce >= 2:
+		return fmt.Sprintf("the %d lookups of one response ran at the same time: an observer on the run's steps saw %d running at once.", widest, r.MostAtOnce), "", nil
 	}
-	p.Say("Answer:")
-	p.Answer(r.Answer)
-	p.Say("The lookups took %s from the first one's start to the last one's end; their durations add up to %s.", roundDuration(r.Span), roundDuration(r.Busy))
-	p.Good("6e: the %d lookups of one response ran at the same time: an observer on the run's steps saw %d running at once.", widest, r.MostAtOnce)
-	return nil
+	return "", "", fmt.Errorf("6e: a response asked for %d tool calls, but they ran one at a time: an observer on the run's steps saw at most %d running at once", widest, r.MostAtOnce)
 }

@@ -41,7 +41,7 @@ func Example_production() {
 		// A response's calls run at once, at most 4; a stop waits on a
 		// stuck tool for aigentic.DefaultStopGrace at most.
 		ParallelToolCalls: 4,
-		RateLimiter:       waiter{rate.NewLimiter(5, 1), noWait},
+		RateLimiter:       waiter{Limiter: rate.NewLimiter(5, 1), sleep: noWait},
 		Pricing:           &aigentic.Pricing{InputPerMTok: 0.15, OutputPerMTok: 0.60},
 		Metrics: slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{ReplaceAttr: func(_ []string, a slog.Attr) slog.Attr {
 			switch a.Key {

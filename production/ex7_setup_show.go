@@ -16,21 +16,27 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
 
-// healthTimeout bounds demo 7's health check.
-const healthTimeout = 5 * time.Second
+// healthTimeout bounds demo 7's health check; requestTimeout its
+// request, within the session's -timeout (default 2m).
+const (
+	healthTimeout  = 5 * time.Second
+	requestTimeout = time.Minute
+)
 
 // demoSetup shows demo 7 (ex7_setup.go): every pattern together on one
 // request, with the run's figures logged as one structured record.
 //
-// Forced: the health check, the timeout (-timeout), the trace, the limits
-// and the rate limiter apply to any run. Not forced: whether the model
-// looks up the order the question asks about (with no tool call, or
-// another order looked up, the answer is unverified, and the output says
-// so; a question naming no order number cannot be checked, and the
-// output says that).
+// Forced: the health check, the request's timeout, the trace, the limits
+// and the rate limiter apply to any run, and the verdict reads each from
+// what the run did (checkSetup, in ex7_checks_show.go). Not forced:
+// whether the model looks up the order the question asks about (with no
+// tool call, or another order looked up, the answer is unverified, and
+// the output says so; a question naming no order number cannot be
+// checked, and the output says that).
 func demoSetup(ctx context.Context, e *demoEnv) error {
 	p := e.p
-	pr, err := healthCheck(ctx, e.model, healthTimeout)
+	watch := &setupWatch{Model: e.model}
+	pr, err := healthCheck(ctx, watch, healthTimeout)
 	if err != nil {
 		return err
 	}
@@ -44,14 +50,15 @@ func demoSetup(ctx context.Context, e *demoEnv) error {
 	}
 
 	var record bytes.Buffer // the figures' record, printed after the answer
+	limiter := rate.NewLimiter(5, 1)
 	s := production{
-		Timeout:     e.cfg.Timeout,
+		Timeout:     requestTimeout,
 		TraceDir:    e.cfg.TraceDir,
 		Retries:     2,
 		RetryPolicy: e.retryPolicy(&aigentic.RetryPolicy{BaseDelay: 500 * time.Millisecond, MaxDelay: 5 * time.Second, MaxRetryAfter: 10 * time.Second, AttemptTimeout: 30 * time.Second}),
 		MaxLLMCalls: 10,
 		// One model request every 200ms on average.
-		RateLimiter: waiter{rate.NewLimiter(5, 1), e.sys.sleep},
+		RateLimiter: waiter{Limiter: limiter, sleep: e.sys.sleep, now: e.sys.now},
 		Pricing:     e.pricing.price,
 		// The program's own record, at the program's log level: ENV=prod
 		// keeps the failure (Error) and drops the success (Info).
@@ -65,13 +72,15 @@ func demoSetup(ctx context.Context, e *demoEnv) error {
 	}
 	agent := e.agent("support-agent", lookupOrderTool(), checkSystemStatusTool())
 	lookups := &lookupWatch{}
-	agent.Observers = append(agent.Observers, lookups)
+	agent.Model = watch
+	agent.Observers = append(agent.Observers, lookups, watch)
 	seen := &answeredBy{Model: agent.Model}
 	agent.Model = seen
 	agent.Instructions = "You are a customer support assistant for an online shop. Use the tools to answer; never guess an order's status."
 	p.Say("Setup: timeout %s, Retries %d (attempt timeout %s), MaxLLMCalls %d, log level %s,",
 		s.Timeout, s.Retries, s.RetryPolicy.AttemptTimeout, s.MaxLLMCalls, agent.LogLevel)
-	p.Say("tool timeout %s, %d tool calls at once, stop grace %s, rate limit 5 model requests/s (burst 1),", s.ToolTimeout, s.ParallelToolCalls, s.StopGrace)
+	p.Say("tool timeout %s, %d tool calls at once, stop grace %s, rate limit %g model requests/s (burst %d),",
+		s.ToolTimeout, s.ParallelToolCalls, s.StopGrace, float64(limiter.Limit()), limiter.Burst())
 	p.Say("trace in %s, %d tools.", s.TraceDir, len(agent.AgentTools))
 
 	r := serve(ctx, agent, e.cfg.Question, s)
@@ -92,6 +101,9 @@ func demoSetup(ctx context.Context, e *demoEnv) error {
 	}
 	if _, err := os.Stat(r.TraceFile); r.TraceFile == "" || err != nil {
 		return fmt.Errorf("the run's trace file is missing (%q): %v", r.TraceFile, err)
+	}
+	if err := checkSetup(s, healthTimeout, watch.seen()); err != nil {
+		return err
 	}
 	if got := seen.other(e.model.ModelName()); got != "" {
 		p.Say("The answers came from model %s, not %s as asked: the server serves another model under that name.", got, e.model.ModelName())
@@ -115,15 +127,23 @@ func demoSetup(ctx context.Context, e *demoEnv) error {
 		e.notShown("7", diff+": the answer is not about what was asked")
 		return nil
 	}
+	ws := watch.seen()
+	p.Say("Seen in the run: the health check within %s, the run within %s, MaxLLMCalls %d and Retries %d in its RunInfo;",
+		healthTimeout, s.Timeout, ws.MaxLLMCalls, ws.Retries)
+	p.Say("each of the %s within %s and after the rate limiter (its waits: %s).",
+		plural(ws.Requests, "model request"), s.RetryPolicy.AttemptTimeout, roundDuration(ws.RateWaited))
 	p.Good("Health check, %s within the limit of %d, %s (%s, as asked), trace file written: the production setup held.",
 		plural(r.Stats.LLMCalls, "model call"), s.MaxLLMCalls, plural(r.Stats.ToolCalls, "tool call"), orderList(asked))
 	return nil
 }
 
-// waiter is a rate limiter whose wait can be replaced (tests record it).
+// waiter is a rate limiter whose wait and clock can be replaced: tests
+// record the waits and fix the clock, so the delays the limiter asks for
+// do not depend on how fast the machine is.
 type waiter struct {
 	*rate.Limiter
-	sleep func(ctx context.Context, d time.Duration) error
+	sleep func(ctx context.Context, d time.Duration) error // nil: the limiter's own Wait
+	now   func() time.Time                                 // nil: time.Now
 }
 
 // Wait implements aigentic.RateLimiter.
@@ -131,8 +151,11 @@ func (w waiter) Wait(ctx context.Context) error {
 	if w.sleep == nil {
 		return w.Limiter.Wait(ctx)
 	}
-	r := w.Reserve()
-	return w.sleep(ctx, r.Delay())
+	now := time.Now()
+	if w.now != nil {
+		now = w.now()
+	}
+	return w.sleep(ctx, w.ReserveN(now, 1).DelayFrom(now))
 }
 
 // answeredBy records the model the server says answered (ai.Response's

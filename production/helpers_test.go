@@ -29,7 +29,8 @@ type testRun struct {
 // runSys runs the program in-process with sys completed for a test: env
 // over a temporary trace directory, demo 6's short deadline, tool timeout
 // and stop grace, 6e's lookups meeting each other (newMeeting), the waits
-// recorded rather than waited, the retries' jitter fixed at 0.
+// recorded rather than waited, the retries' jitter fixed at 0, demo 7's
+// rate limiter on a fixed clock.
 func runSys(t *testing.T, ctx context.Context, args []string, env map[string]string, sys system) testRun {
 	t.Helper()
 	e := map[string]string{"AIGENTIC_TRACE_DIR": t.TempDir()}
@@ -55,6 +56,12 @@ func runSys(t *testing.T, ctx context.Context, args []string, env map[string]str
 	}
 	if sys.rand == nil {
 		sys.rand = func() float64 { return 0 }
+	}
+	if sys.now == nil {
+		// Demo 7's rate limiter on a clock that does not move: it asks
+		// every model request after the first to wait.
+		at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		sys.now = func() time.Time { return at }
 	}
 	var out bytes.Buffer
 	err := runWith(ctx, args, &out, sys)

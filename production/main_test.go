@@ -189,6 +189,13 @@ func TestListAndPrices(t *testing.T) {
 	if r.err != nil || strings.Count(r.out, "\n") != 7 {
 		t.Errorf("-list: %v\n%s", r.err, r.out)
 	}
+	// The descriptions line up: each starts where the first does.
+	for i, line := range strings.Split(strings.TrimSuffix(r.out, "\n"), "\n") {
+		d := demos[i]
+		if at, want := strings.Index(line, d.shows), strings.Index(r.out, demos[0].shows); at != want {
+			t.Errorf("-list: demo %d's description starts at column %d, the first's at %d:\n%s", i+1, at, want, r.out)
+		}
+	}
 	r = runTest(t, []string{"-demo", "7"}, map[string]string{"PRICE_PER_MTOK_IN": "1", "PRICE_PER_MTOK_OUT": "2"})
 	if r.err != nil {
 		t.Fatal(r.err)

@@ -35,6 +35,9 @@ type system struct {
 	// sleep, when set, replaces the retry policies' and the rate
 	// limiter's waits: tests record the delays and return at once.
 	sleep func(ctx context.Context, d time.Duration) error
+	// now, when set, is demo 7's rate limiter's clock (tests fix it, so
+	// the limiter asks for the same waits on any machine).
+	now func() time.Time
 	// rand, when set, is the retry policies' jitter (tests fix it).
 	rand func() float64
 }
