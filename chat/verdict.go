@@ -274,13 +274,14 @@ func tooSmallVerdict(r *Reply, err error, win int, user string, before, after []
 	var v verdict
 	var tse *window.TooSmallError
 	var he *aigentic.HaltError
+	refused := errors.As(err, &tse)
 	switch {
-	case errors.As(err, &tse) && errors.As(err, &he) && len(r.Sent) == 0:
+	case refused && errors.As(err, &he) && len(r.Sent) == 0:
 		v.add(held, "Refused before anything was sent (no model request; an *aigentic.HaltError wrapping a *window.TooSmallError, errors.Is window.ErrWindowTooSmall):")
 		v.add(detail, "  %s", cli.Redacted(tse))
 		v.shown = true
-	case errors.As(err, &tse):
-		v.add(failed, "Refused, but only after %s was sent: %s", plural(len(r.Sent), "model request"), cli.Redacted(tse))
+	case refused && len(r.Sent) > 0:
+		v.add(failed, "Refused, but only after %s went to the model: %s", plural(len(r.Sent), "request"), cli.Redacted(tse))
 	case err == nil:
 		v.add(failed, "The run went through with a window of %d tokens.", win)
 	default:
