@@ -343,13 +343,18 @@ func summaryVerdict(r *Reply) verdict {
 			}
 		}
 	}
+	if len(left) == 0 {
+		v.add(held, "A summary was sent, delimited as data at the start of the first question kept (%d bytes).", len(text))
+		v.add(notSeen, "What it replaces was not checked: every turn's question was sent, so no turn was left out whole.")
+		return v
+	}
 	v.add(held, "A summary was sent in place of %s, delimited as data at the start of the first question kept (%d bytes); it begins:", turnList(left), len(text))
 	for _, l := range strings.SplitN(text, "\n", 4)[:min(3, strings.Count(text, "\n")+1)] {
 		v.add(detail, "    %s", cli.Clip(l, 100))
 	}
 	switch {
 	case len(asked) == 0:
-		v.add(notSeen, "Whether it carries what %s held was not checked: they name no order to look for in it.", turnList(left))
+		v.add(notSeen, "Whether it carries what %s held was not checked: the questions left out name no order to look for in it.", turnList(left))
 	case len(unnamed) == 0:
 		what := "the order"
 		if len(named) > 1 {

@@ -306,7 +306,12 @@ func TestSummaryVerdict(t *testing.T) {
 			r := summarised("The customer said hello.", 1)
 			r.History[0].Content = "Hello!"
 			return r
-		}(), "–Whether it carries what turn 1 held was not checked: they name no order to look for in it."},
+		}(), "–Whether it carries what turn 1 held was not checked: the questions left out name no order to look for in it."},
+		{"no turn left out", func() *Reply {
+			r := summarised("Order 1042.", 1)
+			r.Sent[0].Messages = append([]ai.Message{sysMsg, r.History[0]}, r.Sent[0].Messages[1:]...)
+			return r
+		}(), "–What it replaces was not checked"},
 		{"nothing summarised", nil, "–Nothing was summarised"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
