@@ -251,8 +251,9 @@ func Example_summary() {
 	//   ⇣ model call 2: the prompt would not fit: ≈2340 → ≈1262 tokens for a window of 2048 (512 kept for the answer): left out the 4 oldest messages, summarised them
 	//   sent: turn 2 of 2, ≈1202 tokens (the model counted 1257); left out: turn 1
 	// [2] Agent: The tracking_log tool (order_id: "1043") returned: Carrier tracking log for order 1043 (24 scans, oldest first): 01. 20…
-	// ✓ What was left out was sent as a summary (851 bytes), delimited as data at the start of the first question kept; it begins:
+	// ✓ A summary was sent in place of turn 1, delimited as data at the start of the first question kept (851 bytes); it begins:
 	//     Here is what the material I was given says, restated without additions:
 	//     - assistant called tracking_log({"order_id":"1042"})
 	//     - 01. 2026-03-03 06:14 Kassel hub: parcel scanned, weight 2.4 kg, seal intact, next stop Dortmund d…
+	// ✓ It carries what it replaces: it names the order that turn 1 asked about (1042).
 }

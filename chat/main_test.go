@@ -78,7 +78,7 @@ var alwaysShown = []string{
 	"✓ Nothing was lost: the conversation store holds all 5 turns",
 	"✓ Refused before anything was sent (no model request; an *aigentic.HaltError wrapping a *window.TooSmallError",
 	`window: model "`, `its context window of 200 tokens cannot hold the instructions`,
-	"✓ What was left out was sent as a summary",
+	"✓ A summary was sent in place of turn",
 }
 
 // Offline, run twice on one directory: the first process stores two
@@ -100,6 +100,7 @@ func TestRunOffline(t *testing.T) {
 		"✓ The latest question and its tool result were sent whole, and the answer is right: it names "+signerOf("1046"),
 		`✓ Nothing stored was lost: conversation "ana" holds its 2 turns, as before.`,
 		"left out the 4 oldest messages, summarised them",
+		"✓ It carries what it replaces: it names the order that turn 1 asked about (1042).",
 		"✓ Shown: all 4.")
 	mustContain(t, out, alwaysShown...)
 	mustNotContain(t, out, "\n✗ ", "  log: ")

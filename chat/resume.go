@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
@@ -66,41 +65,11 @@ func (d *desk) resume() (demo, error) {
 	if err != nil {
 		return res, err
 	}
-	added := turns(after) - turns(before)
-	first := replies[0]
-	switch {
-	case len(before) == 0 && added == len(questions):
-		d.p.Good("Stored: %s (%d messages) in %s, read back by a store opened afresh.", plural(turns(after), "turn"), len(after), path)
-		d.p.Line("Run it again: the next process resumes this conversation.")
-		d.p.Line("  go run ./chat%s", flagsToRepeat(d.cfg))
-		res.shown = true
-		return res, nil
-	case len(before) == 0:
-		d.p.Bad("The store holds %s after %s asked.", plural(turns(after), "turn"), plural(len(questions), "question"))
-		return res, nil
-	case turns(first.History) == turns(before) && added == len(questions):
-		d.p.Good("Resumed: this run started from the %s an earlier process stored, and the file now holds %s.",
-			plural(turns(before), "turn"), plural(turns(after), "turn"))
-		res.shown = true
-	default:
-		d.p.Bad("Not resumed: the run was given %s of the %s stored; the file holds %s.",
-			plural(turns(first.History), "turn"), plural(turns(before), "turn"), plural(turns(after), "turn"))
-		return res, nil
-	}
-	// Whether the model used them is the model's doing: said, not assumed.
-	last := replies[len(replies)-1]
-	signers := earlierSigners(before, last.Added)
-	switch {
-	case len(signers) == 0:
-	case slices.ContainsFunc(signers, func(s string) bool { return strings.Contains(last.Answer, s) }):
-		d.p.Good("The answer names who signed for the parcel according to the earlier turns' tool results (%s): the model read them.", strings.Join(signers, ", "))
-	default:
-		why := ""
-		if d.model.ModelName() == offline.Name {
-			why = " (the offline model reads only the latest message; a model that reads the conversation answers from it)"
-		}
-		d.p.NotSeen("The answer does not name %s, who signed for the parcel according to the earlier turns: this model did not use them%s.", strings.Join(signers, " or "), why)
-	}
+	res.shown = d.tell(resumeVerdict(resumed{
+		path: path, again: "go run ./chat" + flagsToRepeat(d.cfg),
+		before: before, after: after, asked: len(questions), replies: replies,
+		offline: d.model.ModelName() == offline.Name,
+	}))
 	return res, nil
 }
 
@@ -140,28 +109,6 @@ func forget(d *desk, id string) (int, error) {
 		n += turns(s.Messages)
 	}
 	return n, d.store.Delete(d.ctx, id, keys)
-}
-
-// earlierSigners are who signed for a parcel according to the tool
-// results of the stored conversation, less those the new run's own tool
-// results name: what an answer can only take from the earlier turns.
-func earlierSigners(before, added []ai.Message) []string {
-	var now strings.Builder
-	for _, m := range added {
-		if m.Role == ai.RoleTool {
-			now.WriteString(m.Content)
-		}
-	}
-	var out []string
-	for _, m := range before {
-		if m.Role != ai.RoleTool {
-			continue
-		}
-		if s := signedBy.FindStringSubmatch(m.Content); s != nil && !strings.Contains(now.String(), s[1]) && !slices.Contains(out, s[1]) {
-			out = append(out, s[1])
-		}
-	}
-	return out
 }
 
 // flagsToRepeat returns the -user and -dir flags the user gave, to repeat

@@ -57,8 +57,29 @@ func (d *desk) showTurn(n int, question string, r *Reply) {
 // whose tool results were clipped. It compares what was sent with the
 // run's transcript; it does not take the compactor's word for it.
 func describeSent(r *Reply, i int) string {
+	questions, sent, clipped := sentTurns(r, i)
+	n, s := len(questions), r.Sent[i]
+	size := fmt.Sprintf("≈%d tokens", s.Tokens)
+	if s.Counted > 0 {
+		size += fmt.Sprintf(" (the model counted %d)", s.Counted)
+	}
+	out := fmt.Sprintf("the whole conversation (%s), %s", plural(n, "turn"), size)
+	if len(sent) < n {
+		out = fmt.Sprintf("%s of %d, %s; left out: %s", turnList(sent), n, size, turnList(missing(sent, n)))
+	}
+	if len(clipped) > 0 {
+		out += "; clipped: the tool results of " + turnList(clipped)
+	}
+	return out
+}
+
+// sentTurns compares request i of r with the run's transcript: the
+// questions of the conversation (its turns, oldest first), the turns the
+// request sent (1-based, a question that ends a user message counts: it
+// may follow a note or a summary) and the turns whose tool results it
+// clipped.
+func sentTurns(r *Reply, i int) (questions []string, sent, clipped []int) {
 	all := append(append([]ai.Message(nil), r.History...), r.Added...)
-	var questions []string
 	full := map[string]string{} // a tool call's id → its whole result
 	for _, m := range all {
 		switch m.Role {
@@ -68,7 +89,6 @@ func describeSent(r *Reply, i int) string {
 			full[m.ToolCallID] = m.Content
 		}
 	}
-	var sent, clipped []int
 	next, cur := 0, 0
 	for _, m := range r.Sent[i].Messages {
 		switch m.Role {
@@ -87,19 +107,7 @@ func describeSent(r *Reply, i int) string {
 			}
 		}
 	}
-	n, s := len(questions), r.Sent[i]
-	size := fmt.Sprintf("≈%d tokens", s.Tokens)
-	if s.Counted > 0 {
-		size += fmt.Sprintf(" (the model counted %d)", s.Counted)
-	}
-	out := fmt.Sprintf("the whole conversation (%s), %s", plural(n, "turn"), size)
-	if len(sent) < n {
-		out = fmt.Sprintf("%s of %d, %s; left out: %s", turnList(sent), n, size, turnList(missing(sent, n)))
-	}
-	if len(clipped) > 0 {
-		out += "; clipped: the tool results of " + turnList(clipped)
-	}
-	return out
+	return questions, sent, clipped
 }
 
 // turnList is "turn 2" or "turns 1–3, 5".

@@ -1,18 +1,10 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"regexp"
-	"slices"
 	"strings"
 
-	"github.com/nexxia-ai/aigentic-examples/internal/cli"
-
-	"github.com/nexxia-ai/aigentic-examples/aigentic"
-	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/conversation"
-	"github.com/nexxia-ai/aigentic-examples/aigentic/untrusted"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/window"
 )
 
@@ -66,7 +58,7 @@ func (d *desk) longConversation() (demo, error) {
 		d.p.Line("The server named a smaller window in a context-length error: %d tokens. The compactor keeps to it.", now)
 		win = now
 	}
-	res.shown = d.compactionVerdict(replies, win, len(LongQuestions), stored)
+	res.shown = d.tell(compactionVerdict(replies, win, len(LongQuestions), stored))
 	return res, nil
 }
 
@@ -85,105 +77,6 @@ func (d *desk) windowSource(win int) string {
 		return ""
 	}
 	return fmt.Sprintf(" (the server named it in a context-length error; -window said %d)", d.cfg.window)
-}
-
-// compactionVerdict says what the compactor did in replies, from its
-// Decisions, the runs' Stats and what was sent; true when it compacted,
-// every request fit and the conversation is stored whole.
-func (d *desk) compactionVerdict(replies []*Reply, win, asked int, stored []ai.Message) bool {
-	room := win - reserve(win)
-	decisions, compactions, taken, largest, whole, refused := 0, 0, 0, 0, 0, 0
-	for _, r := range replies {
-		refused += len(r.Refusals)
-		compactions += r.Stats.Compactions
-		taken += r.Stats.CompactedTokens
-		for _, dec := range r.Compactions {
-			decisions++
-			whole = max(whole, dec.TokensBefore)
-		}
-		for _, s := range r.Sent {
-			if !s.Refused {
-				largest = max(largest, s.Tokens, s.Counted)
-			}
-		}
-	}
-	ok := true
-	switch {
-	case decisions == 0 && largest > room:
-		d.p.Bad("Nothing was compacted, and a request of ≈%d tokens was sent: over the %d the window leaves beside the answer.", largest, room)
-		return false
-	case decisions == 0:
-		d.p.NotSeen("Nothing was compacted: the conversation fit (the largest request was ≈%d tokens of the %d the window leaves beside the answer); a smaller -window shows it.", largest, room)
-		return false
-	}
-	d.p.Good("Compacted %s in %s (%d hook.Decision steps, By %q; Stats.Compactions %d), ≈%d estimated tokens taken off the prompts (Stats.CompactedTokens).",
-		plural(decisions, "time"), plural(len(replies), "run"), decisions, window.DecisionBy, compactions, taken)
-	if refused > 0 {
-		d.p.Good("The server refused %s as too long; each time the compactor learned the window it named, compacted further and sent the request once more.", plural(refused, "request"))
-	}
-	if largest <= room {
-		d.p.Good("Every request the model answered fit: the largest prompt was ≈%d tokens (the estimate or the model's count, whichever is larger), within the %d the window leaves beside the answer; uncompacted, the largest would have been ≈%d.", largest, room, whole)
-	} else {
-		d.p.Bad("A request of ≈%d tokens was sent, over the %d the window leaves beside the answer.", largest, room)
-		ok = false
-	}
-	d.latestKept(replies[len(replies)-1])
-	if turns(stored) == asked {
-		d.p.Good("Nothing was lost: the conversation store holds all %s (%d messages); only what was sent was compacted.", plural(asked, "turn"), len(stored))
-	} else {
-		d.p.Bad("The conversation store holds %s of the %d asked.", plural(turns(stored), "turn"), asked)
-		ok = false
-	}
-	return ok
-}
-
-// signedBy finds who signed for a parcel in a tracking log.
-var signedBy = regexp.MustCompile(`(?m)signed for by (.+?)\.?$`)
-
-// latestKept checks, on the last run, that the latest question and its
-// tool results were sent whole, and whether the answer used them.
-func (d *desk) latestKept(r *Reply) {
-	if len(r.Sent) == 0 {
-		return
-	}
-	last := r.Sent[len(r.Sent)-1].Messages
-	question := r.Added[0].Content
-	var results []ai.Message
-	for _, m := range r.Added {
-		if m.Role == ai.RoleTool {
-			results = append(results, m)
-		}
-	}
-	// The question may follow a note of what was left out: it is whole
-	// when it ends the message.
-	keptQuestion := slices.ContainsFunc(last, func(m ai.Message) bool { return m.Role == ai.RoleUser && strings.HasSuffix(m.Content, question) })
-	keptResults := true
-	for _, want := range results {
-		keptResults = keptResults && slices.ContainsFunc(last, func(m ai.Message) bool {
-			return m.Role == ai.RoleTool && m.ToolCallID == want.ToolCallID && m.Content == want.Content
-		})
-	}
-	switch {
-	case !keptQuestion || !keptResults:
-		d.p.Bad("The latest question or its tool results were not sent whole.")
-		return
-	case len(results) == 0:
-		d.p.Good("The latest question was sent whole (the model called no tool for it).")
-		return
-	}
-	signer := ""
-	if m := signedBy.FindStringSubmatch(results[len(results)-1].Content); m != nil {
-		signer = m[1]
-	}
-	switch {
-	case signer != "" && strings.Contains(r.Answer, signer):
-		d.p.Good("The latest question and its tool result were sent whole, and the answer is right: it names %s, from the last line of that result.", signer)
-	case signer != "":
-		d.p.Good("The latest question and its tool result were sent whole.")
-		d.p.NotSeen("The answer does not name %s, who signed according to that result: this model did not quote it (%s).", signer, cli.Clip(r.Answer, 40))
-	default:
-		d.p.Good("The latest question and its tool results were sent whole.")
-	}
 }
 
 // tooSmall is demo 3: the stored conversation of demo 1 asked again with
@@ -216,33 +109,8 @@ func (d *desk) tooSmall() (demo, error) {
 	if lerr != nil {
 		return res, lerr
 	}
-	var tse *window.TooSmallError
-	var he *aigentic.HaltError
-	switch {
-	case errors.As(err, &tse) && errors.As(err, &he) && len(r.Sent) == 0:
-		d.p.Good("Refused before anything was sent (no model request; an *aigentic.HaltError wrapping a *window.TooSmallError, errors.Is window.ErrWindowTooSmall):")
-		d.p.Say("  %s", cli.Redacted(tse))
-		res.shown = true
-	case err == nil:
-		d.p.Bad("The run went through with a window of %d tokens.", opts.Window)
-	default:
-		d.p.Bad("The run ended otherwise: %s", cli.Redacted(err))
-	}
-	if sameMessages(before, after) {
-		d.p.Good("Nothing stored was lost: conversation %q holds its %s, as before.", d.cfg.user, plural(turns(after), "turn"))
-	} else {
-		d.p.Bad("The stored conversation changed: %s before, %s after.", plural(turns(before), "turn"), plural(turns(after), "turn"))
-		res.shown = false
-	}
+	res.shown = d.tell(tooSmallVerdict(r, err, opts.Window, d.cfg.user, before, after))
 	return res, nil
-}
-
-// sameMessages reports whether a and b hold the same messages.
-func sameMessages(a, b []ai.Message) bool {
-	return slices.EqualFunc(a, b, func(x, y ai.Message) bool {
-		return x.Role == y.Role && x.Content == y.Content && x.ToolCallID == y.ToolCallID &&
-			slices.Equal(x.ToolCalls, y.ToolCalls)
-	})
 }
 
 // summary is demo 4: demo 2's questions again, until a compaction
@@ -281,39 +149,6 @@ func (d *desk) summary() (demo, error) {
 			break
 		}
 	}
-	if summarized == nil {
-		d.p.NotSeen("Nothing was summarised: no compaction left turns out (the window held the conversation, or the summarizer failed: see the lines above).")
-		return res, nil
-	}
-	text, ok := sentSummary(summarized.Sent[len(summarized.Sent)-1].Messages)
-	if !ok {
-		d.p.Bad("A compaction says it summarised, but no summary was sent.")
-		return res, nil
-	}
-	d.p.Good("What was left out was sent as a summary (%d bytes), delimited as data at the start of the first question kept; it begins:", len(text))
-	for _, l := range strings.SplitN(text, "\n", 4)[:min(3, strings.Count(text, "\n")+1)] {
-		d.p.Say("    %s", cli.Clip(l, 100))
-	}
-	res.shown = true
+	res.shown = d.tell(summaryVerdict(summarized))
 	return res, nil
-}
-
-// summaryOpen starts the block a summary is sent in.
-var summaryOpen = regexp.MustCompile(`<` + untrusted.Tag + ` source="conversation-summary" boundary="([0-9a-f]+)">\n`)
-
-// sentSummary finds the summary in what was sent: the text of its block.
-func sentSummary(msgs []ai.Message) (string, bool) {
-	for _, m := range msgs {
-		loc := summaryOpen.FindStringSubmatchIndex(m.Content)
-		if m.Role != ai.RoleUser || loc == nil {
-			continue
-		}
-		rest := m.Content[loc[1]:]
-		end := strings.Index(rest, "\n</"+untrusted.Tag+` boundary="`+m.Content[loc[2]:loc[3]]+`">`)
-		if end < 0 {
-			return "", false
-		}
-		return rest[:end], true
-	}
-	return "", false
 }

@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/openai/openaitest"
 	"github.com/nexxia-ai/aigentic-examples/internal/testutil"
+	"github.com/nexxia-ai/aigentic-examples/memory/memstore"
 )
 
 // recallOver runs the demo a second time, against a store where an
@@ -88,6 +90,36 @@ func TestMentions(t *testing.T) {
 	} {
 		if got := mentions(c.text, c.phrase); got != c.want {
 			t.Errorf("mentions(%q, %q) = %t, want %t", c.text, c.phrase, got, c.want)
+		}
+	}
+}
+
+// TestReadBack: a memory counts as read back only when a get_memory
+// result holds its line ("name = value", or "- name = value" in a list):
+// a result that holds another value, another memory, only the value, or
+// nothing of it does not count.
+func TestReadBack(t *testing.T) {
+	saved := []memstore.Entry{{Name: "favourite colour", Value: "blue"}, {Name: "pet", Value: "a cat"}}
+	for _, c := range []struct {
+		reads []string
+		want  []string // the names read back
+	}{
+		{nil, nil},
+		{[]string{""}, nil},
+		{[]string{`No memory named "colour". Saved names: "favourite colour", "pet".`}, nil},
+		{[]string{"favourite colour = green"}, nil},
+		{[]string{"blue"}, nil},
+		{[]string{"favourite colour = blue, and more"}, nil},
+		{[]string{"favourite colour = blue"}, []string{"favourite colour"}},
+		{[]string{"Memories:\n- pet = a cat\n- city = Oslo"}, []string{"pet"}},
+		{[]string{"nothing", "  - favourite colour = blue  \n- pet = a cat"}, []string{"favourite colour", "pet"}},
+	} {
+		var got []string
+		for _, e := range readBack(saved, c.reads) {
+			got = append(got, e.Name)
+		}
+		if !slices.Equal(got, c.want) {
+			t.Errorf("readBack(%q) = %q, want %q", c.reads, got, c.want)
 		}
 	}
 }

@@ -27,6 +27,11 @@ type FileStore struct {
 	// mu serialises the changes made through this FileStore; the lock
 	// file serialises them with other FileStores and processes.
 	mu sync.Mutex
+
+	// writeData writes a new file's bytes to f; nil is f.Write. Tests set
+	// it to fail, or to look at the directory, part-way through a write:
+	// where a crash or a full disk would stop it.
+	writeData func(f *os.File, data []byte) (int, error)
 }
 
 var _ Store = (*FileStore)(nil)
@@ -307,7 +312,11 @@ func (s *FileStore) write(path string, b book) (err error) {
 			_ = os.Remove(tmp.Name())
 		}
 	}()
-	if _, err = tmp.Write(buf.Bytes()); err != nil {
+	writeData := s.writeData
+	if writeData == nil {
+		writeData = (*os.File).Write
+	}
+	if _, err = writeData(tmp, buf.Bytes()); err != nil {
 		return fmt.Errorf("memstore: write %s: %w", path, err)
 	}
 	if err = tmp.Sync(); err != nil {

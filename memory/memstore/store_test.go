@@ -471,3 +471,90 @@ func TestNormalizeName(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteReplacesTheFileWhole: a write that stops part-way — a crash,
+// a full disk — leaves the old file, never part of the new one. The
+// injected step writes half the new file and fails; at that moment (where
+// a crash would leave the disk) and after the failed Save, the file holds
+// the old memories, byte for byte, and no temporary file is left behind.
+// A write in place (O_TRUNC on the file itself) fails both checks.
+func TestWriteReplacesTheFileWhole(t *testing.T) {
+	dir := t.TempDir()
+	s := openFile(t, dir)
+	mustSave(t, s, "alice", "favourite colour", "blue")
+	path := filepath.Join(dir, "alice.json")
+	old, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errFull := errors.New("no space left on device (injected)")
+	var atCrash []byte
+	var half int
+	s.writeData = func(f *os.File, data []byte) (int, error) {
+		half = len(data) / 2
+		n, err := f.Write(data[:half])
+		if err != nil {
+			return n, err
+		}
+		atCrash, err = os.ReadFile(path)
+		if err != nil {
+			t.Errorf("reading the file mid-write: %v", err)
+		}
+		return n, errFull
+	}
+	if err := s.Save(ctx, "alice", "pet", strings.Repeat("a cat called Tom, ", 20)); !errors.Is(err, errFull) {
+		t.Fatalf("Save: err = %v, want the write's error", err)
+	}
+	if half == 0 {
+		t.Fatal("the injected write step was not used")
+	}
+	if !bytes.Equal(atCrash, old) {
+		t.Errorf("mid-write, the file holds %q; want the old file %q", atCrash, old)
+	}
+	if now, err := os.ReadFile(path); err != nil || !bytes.Equal(now, old) {
+		t.Errorf("after the failed write, the file holds %q (err %v); want the old file %q", now, err, old)
+	}
+	names, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range names {
+		if strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("a temporary file was left behind: %s", e.Name())
+		}
+	}
+	s.writeData = nil
+	fresh := openFile(t, dir)
+	if e, ok := mustGet(t, fresh, "alice", "favourite colour"); !ok || e.Value != "blue" {
+		t.Errorf("a store opened afresh reads %+v, %t", e, ok)
+	}
+	if _, ok := mustGet(t, fresh, "alice", "pet"); ok {
+		t.Error("the failed save is in the file")
+	}
+}
+
+// TestFileOverTheLimit: a file larger than the store reads is refused for
+// its size, before it is parsed — even one that is valid JSON read whole
+// (here: an unknown field as padding), which a parse of its first bytes
+// alone would report as truncated instead.
+func TestFileOverTheLimit(t *testing.T) {
+	dir := t.TempDir()
+	s := openFile(t, dir, WithLimits(Limits{MaxEntries: 10}))
+	limit := s.maxFileBytes()
+	content := `{"version": 1, "memories": [{"name": "pet", "value": "cat"}], "pad": "` + strings.Repeat("x", int(limit)) + `"}`
+	if _, err := decode([]byte(content)); err != nil {
+		t.Fatalf("the file must be valid read whole: %v", err)
+	}
+	path := filepath.Join(dir, "alice.json")
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := s.Get(ctx, "alice", "pet")
+	var ce *CorruptError
+	if !errors.As(err, &ce) || ce.Path != path {
+		t.Fatalf("err = %v, want a *CorruptError for %s", err, path)
+	}
+	if want := fmt.Sprintf("larger than %d bytes", limit); ce.Err == nil || ce.Err.Error() != want {
+		t.Errorf("err = %v, want %q", ce.Err, want)
+	}
+}
