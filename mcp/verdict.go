@@ -109,6 +109,8 @@ func verdictTools(f toolsFacts) verdict {
 		switch {
 		case slices.Contains(f.offered, name):
 			return v.fail("the allow-list let %s through: the model was offered it", name)
+		case len(f.offered) == 0:
+			v.notShown("1 (allow-list)", fmt.Sprintf("no request to the model was seen, so whether it was offered %s could not be checked", name))
 		case !slices.Contains(f.listed, name):
 			v.notShown("1 (allow-list)", fmt.Sprintf("the server did not list %s, so there was nothing to withhold", name))
 		default:

@@ -212,6 +212,13 @@ func TestVerdictToolsShown(t *testing.T) {
 	if got := findings(v); !slices.Contains(got, "– 1 (allow-list): the server did not list orders_export_orders, so there was nothing to withhold") {
 		t.Errorf("findings %q", got)
 	}
+	// No request to the model seen: what it was offered could not be
+	// checked, and the verdict says so instead of a ✓.
+	v = verdictTools(toolsFacts{listed: listed, local: 1})
+	checkVerdict(t, "no request seen", v, "", "withheld")
+	if got := findings(v); !slices.Contains(got, "– 1 (allow-list): no request to the model was seen, so whether it was offered orders_export_orders could not be checked") {
+		t.Errorf("findings %q", got)
+	}
 }
 
 // Demo 2's verdict fed failing outcomes.
