@@ -157,7 +157,7 @@ func (d *demo) play(ctx context.Context) error {
 	primary, fallback := b[0].Provider+"/"+b[0].Model, b[1].Provider+"/"+b[1].Model
 	d.p.Line("Primary:  %s — %s behind aitest.Faulty, which fails its next %s with HTTP 503 (the outage).", primary, b[0].Model, plural(d.cfg.failures, "call"))
 	d.p.Line("Fallback: %s.", fallback)
-	d.p.Line("Breakers: open after %s in a row, fail fast for %s, then let 1 probe through.", plural(d.cfg.failures, "transient failure"), d.cfg.openTimeout)
+	d.p.Line("Breakers: open after %s, fail fast for %s, then let 1 probe through.", inARow(d.cfg.failures, "transient failure"), d.cfg.openTimeout)
 	d.p.Title("Question: %s", d.cfg.Question)
 
 	n := d.cfg.failures + 1 // the outage, and one request while open

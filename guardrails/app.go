@@ -44,10 +44,13 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 
 	shown := []demo{d.classify(cfg.Question), d.cardNumber(), d.internalURL(), d.injection()}
 	p.Line("")
-	var missing []string
+	var missing, failed []string
 	for i, s := range shown {
 		if !s.shown {
 			missing = append(missing, fmt.Sprintf("%d (%s)", i+1, s.name))
+		}
+		if s.failed != "" {
+			failed = append(failed, fmt.Sprintf("%d (%s): %s", i+1, s.name, s.failed))
 		}
 	}
 	if len(missing) == 0 {
@@ -57,6 +60,9 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("the session ended early: %w", context.Cause(ctx))
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d demos failed: %s", len(failed), len(shown), strings.Join(failed, "; "))
 	}
 	return nil
 }
@@ -71,10 +77,12 @@ type desk struct {
 	log     cli.LogConfig
 }
 
-// demo is what a demo showed: its name, and whether its pattern happened.
+// demo is what a demo showed: its name, whether its pattern happened,
+// and, when the demo failed (a guard did not hold, a run failed), why.
 type demo struct {
-	name  string
-	shown bool
+	name   string
+	shown  bool
+	failed string
 }
 
 // agent is the support agent with the given tools, in the session, with
@@ -111,16 +119,6 @@ func (d *desk) heading(n int, title, what, message string) {
 	d.p.Line("")
 	d.p.Title("%d. %s", n, title)
 	d.p.Line("%s: %s", what, message)
-}
-
-// calls describes a run's model and tool calls.
-func calls(run *aigentic.AgentRun) string {
-	s := run.Stats()
-	line := fmt.Sprintf("%s, %s", count(s.LLMCalls, "model call"), count(s.ToolCalls, "tool call"))
-	if s.FollowUps > 0 {
-		line += fmt.Sprintf(" (%s after a rejected answer)", count(s.FollowUps, "follow-up"))
-	}
-	return line
 }
 
 func count(n int, what string) string {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
@@ -24,8 +25,7 @@ func (d *desk) classify(ticket string) demo {
 	res := demo{name: "a typed ticket"}
 	run, err := aigentic.StartAs[Ticket](d.ctx, d.agent(lookupOrderTool()), ticket)
 	if err != nil {
-		d.p.Bad("The run did not start: %s", cli.Redacted(err))
-		return res
+		return d.fail(res, "The run did not start: %s", cli.Redacted(err))
 	}
 	_, _ = d.follow(run.AgentRun)
 	t, err := run.Wait(0)
@@ -38,15 +38,15 @@ func (d *desk) classify(ticket string) demo {
 		switch {
 		case len(j.wrong) > 0:
 			d.p.Line("A Ticket matching the schema came back (%s): category %s, priority %s, order %q; summary: %q",
-				calls(run.AgentRun), t.Category, t.Priority, t.OrderID, cli.Clip(t.Summary, 80))
+				callsOf(run.Stats()), t.Category, t.Priority, t.OrderID, cli.Clip(t.Summary, 80))
 			d.p.NotSeen("A classified ticket was not shown: the value is not this ticket's classification: %s.", strings.Join(j.wrong, "; "))
 		case !j.known:
 			d.p.Good("A Ticket came back (%s): category %s, priority %s, order %q; summary: %s",
-				calls(run.AgentRun), t.Category, t.Priority, t.OrderID, cli.Clip(t.Summary, 80))
+				callsOf(run.Stats()), t.Category, t.Priority, t.OrderID, cli.Clip(t.Summary, 80))
 			d.p.NotSeen("Its category and priority were not checked: this demo knows the right ones only for its own ticket, not for one given with -q (checked: %s).", strings.Join(j.checked, ", "))
 		default:
 			d.p.Good("Classified (%s): category %s, priority %s, order %q; summary: %s",
-				calls(run.AgentRun), t.Category, t.Priority, t.OrderID, cli.Clip(t.Summary, 80))
+				callsOf(run.Stats()), t.Category, t.Priority, t.OrderID, cli.Clip(t.Summary, 80))
 			d.p.Faint("  Right for this ticket: %s.", strings.Join(j.checked, ", "))
 			res.shown = true
 		}
@@ -55,8 +55,10 @@ func (d *desk) classify(ticket string) demo {
 			count(oe.Answers, "answer"), cli.Clip(oe.Problem.Error(), 120))
 		d.p.NotSeen("A classified ticket was not shown: this model did not answer with JSON matching the Ticket schema (its last answer began: %s).",
 			cli.Clip(oe.Raw, 50))
+	case refusedInput(err, run.Stats()) != "":
+		d.p.NotSeen("%s", refusedInput(err, run.Stats()))
 	default:
-		d.p.Bad("The run failed: %s", cli.Redacted(err))
+		return d.fail(res, "The run failed: %s", cli.Redacted(err))
 	}
 	return res
 }
@@ -69,20 +71,10 @@ func (d *desk) cardNumber() demo {
 	res := demo{name: "a card number refused"}
 	run, err := d.agent(lookupOrderTool()).Start(msg)
 	if err != nil {
-		d.p.Bad("The run did not start: %s", cli.Redacted(err))
-		return res
+		return d.fail(res, "The run did not start: %s", cli.Redacted(err))
 	}
 	_, err = d.follow(run)
-	var te *guard.TripError
-	switch {
-	case errors.As(err, &te) && te.Guard == "credit_card" && run.Stats().LLMCalls == 0:
-		d.p.Good("Refused before any model saw it (%s): the run ended with a *guard.TripError inside an *aigentic.HaltError.", calls(run))
-		res.shown = true
-	case err == nil:
-		d.p.Bad("The request went through: the card number reached the model (%s).", calls(run))
-	default:
-		d.p.Bad("The run ended otherwise (%s): %s", calls(run), cli.Redacted(err))
-	}
+	res = d.conclude(res, cardVerdict(err, run.Stats()))
 	if v, err := guard.MaskCreditCards().Check(context.Background(), guard.Subject{Point: guard.PointInput, Text: msg}); err == nil && v.Action == guard.ActionRewrite {
 		d.p.Faint("  With guard.MaskCreditCards instead, the model would have read: %s", v.Text)
 	}
@@ -98,29 +90,15 @@ func (d *desk) internalURL() demo {
 	res := demo{name: "an internal URL stopped"}
 	run, err := d.agent(searchKBTool()).Start(msg)
 	if err != nil {
-		d.p.Bad("The run did not start: %s", cli.Redacted(err))
-		return res
+		return d.fail(res, "The run did not start: %s", cli.Redacted(err))
 	}
 	answer, err := d.follow(run)
-	var te *guard.TripError
-	switch {
-	case errors.As(err, &te) && te.Guard == "internal_url" && te.Point == guard.PointOutput:
-		d.p.Good("The answer was stopped (%s): it carried an internal URL; the caller got a *guard.TripError, not the answer.", calls(run))
-		res.shown = true
-	case err == nil && internalURL.MatchString(answer):
-		d.p.Bad("The answer leaked an internal URL: %s", cli.Clip(answer, 100))
-	case err == nil:
+	v := urlVerdict(err, run.Stats(), answer)
+	if v.kind == notShownKind {
 		d.p.Line("Answer:")
 		d.p.Answer(answer)
-		why := "the model did not search the knowledge base"
-		if run.Stats().ToolCalls > 0 {
-			why = "the model's answer did not repeat the article's internal link"
-		}
-		d.p.NotSeen("Not shown: %s, so the output guard checked the answer and let it pass (%s).", why, calls(run))
-	default:
-		d.p.Bad("The run ended otherwise (%s): %s", calls(run), cli.Redacted(err))
 	}
-	return res
+	return d.conclude(res, v)
 }
 
 // injection asks for the customer's e-mail: it carries an injection
@@ -132,27 +110,38 @@ func (d *desk) injection() demo {
 	res := demo{name: "an injection refused"}
 	run, err := d.agent(fetchEmailTool()).Start(msg)
 	if err != nil {
-		d.p.Bad("The run did not start: %s", cli.Redacted(err))
-		return res
+		return d.fail(res, "The run did not start: %s", cli.Redacted(err))
 	}
 	answer, err := d.follow(run)
-	var te *guard.TripError
-	switch {
-	case errors.As(err, &te) && te.Guard == "injection" && run.Stats().LLMCalls == 1:
-		d.p.Good("The e-mail was refused before the model read it (%s): %s.", calls(run), te.Reason)
-		res.shown = true
-	case err == nil && run.Stats().ToolCalls == 0:
+	v := injectionVerdict(err, run.Stats())
+	if v.kind == notShownKind {
 		d.p.Line("Answer:")
 		d.p.Answer(answer)
-		d.p.NotSeen("Not shown: the model did not call fetch_email, so there was no result to check (%s).", calls(run))
-	case err == nil:
-		d.p.Bad("The e-mail reached the model (%s).", calls(run))
-	default:
-		d.p.Bad("The run ended otherwise (%s): %s", calls(run), cli.Redacted(err))
 	}
+	res = d.conclude(res, v)
 	if delimited := untrusted.Delimit("fetch_email", customerEmail); strings.Count(delimited, "</untrusted-data") == 1 &&
 		strings.Contains(delimited, "[markup removed]") {
 		d.p.Faint("  Without the guard it would reach the model delimited as data, its fake closing tag replaced by %q.", "[markup removed]")
 	}
 	return res
+}
+
+// conclude prints v and records it in res.
+func (d *desk) conclude(res demo, v conclusion) demo {
+	switch v.kind {
+	case shownKind:
+		d.p.Good("%s", v.text)
+		res.shown = true
+	case notShownKind:
+		d.p.NotSeen("%s", v.text)
+	default:
+		d.p.Bad("%s", v.text)
+		res.failed = v.text
+	}
+	return res
+}
+
+// fail prints what went wrong and records it in res.
+func (d *desk) fail(res demo, format string, args ...any) demo {
+	return d.conclude(res, conclusion{failedKind, fmt.Sprintf(format, args...)})
 }

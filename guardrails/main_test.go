@@ -15,6 +15,7 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/offline"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/openai/openaitest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -199,4 +200,32 @@ func TestSessionTimeoutIsNamed(t *testing.T) {
 		!strings.Contains(err.Error(), "the session timeout (-timeout 1ns) ran out") {
 		t.Fatalf("err = %v, want one naming the session timeout", err)
 	}
+}
+
+// A ticket given with -q that carries a card number: the input guard
+// refuses it before any model sees it. That is the guard working: demo 1
+// says so (not shown, not ✗) and the program exits 0.
+func TestQuestionWithACardNumber(t *testing.T) {
+	out, err := runApp(t, t.Context(), testutil.Offline, "-q", "I was charged twice for order 1042, card "+testCard+", please fix")
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, out)
+	}
+	mustContain(t, out,
+		"– A classified ticket was not shown: the input guard credit_card refused the ticket before any model saw it (0 model calls, 0 tool calls): a payment card number",
+		"That is the guard working (demo 2)",
+		"– Shown: 3 of 4; not shown: 1 (a typed ticket).")
+	mustNotContain(t, out, "\n✗ ")
+}
+
+// A run that actually fails (the model's server answers HTTP 400 to demo
+// 1's request) is a ✗ and the program's error: exit status 1, naming the
+// demo; the other demos still run.
+func TestFailedRunExitsNonZero(t *testing.T) {
+	srv, env := testutil.NaiveServer(t, aitest.NaiveOptions{})
+	srv.Inject(openaitest.Status(400))
+	out, err := runApp(t, t.Context(), testutil.Getenv(env))
+	if cli.ExitCode(err) != 1 || !strings.Contains(err.Error(), "1 of 4 demos failed: 1 (a typed ticket): The run failed:") {
+		t.Fatalf("err = %v (exit %d), want demo 1 failed, exit 1\n%s", err, cli.ExitCode(err), out)
+	}
+	mustContain(t, out, "✗ The run failed: ", "✓ Refused before any model saw it", "– Shown: 2 of 4; not shown: 1 (a typed ticket), 3 (an internal URL stopped).")
 }

@@ -1,10 +1,15 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/guard"
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
 // nature is what the demo knows a ticket to be: the classification a
@@ -89,4 +94,97 @@ func orderDigits(id string) string {
 		return m[1]
 	}
 	return id
+}
+
+// conclusion is a guard demo's verdict: a line and how it is printed.
+type conclusion struct {
+	kind conclusionKind
+	text string
+}
+
+type conclusionKind int
+
+const (
+	shownKind    conclusionKind = iota // ✓: the guard did what the demo shows
+	notShownKind                       // –: the model did not let it happen
+	failedKind                         // ✗: the guard did not hold: the program fails
+)
+
+// callsOf describes a run's model and tool calls: "0 model calls, 0 tool
+// calls".
+func callsOf(s aigentic.Stats) string {
+	line := fmt.Sprintf("%s, %s", count(s.LLMCalls, "model call"), count(s.ToolCalls, "tool call"))
+	if s.FollowUps > 0 {
+		line += fmt.Sprintf(" (%s after a rejected answer)", count(s.FollowUps, "follow-up"))
+	}
+	return line
+}
+
+// cardVerdict is demo 2's verdict from the run's error and counts: the
+// credit_card guard tripped on the input and no model call ran (the
+// input guard checks before the first one).
+func cardVerdict(err error, s aigentic.Stats) conclusion {
+	var te *guard.TripError
+	switch {
+	case errors.As(err, &te) && te.Guard == "credit_card" && te.Point == guard.PointInput && s.LLMCalls == 0:
+		return conclusion{shownKind, fmt.Sprintf("Refused before any model saw it (%s): the run ended with a *guard.TripError inside an *aigentic.HaltError.", callsOf(s))}
+	case errors.As(err, &te) && te.Guard == "credit_card":
+		return conclusion{failedKind, fmt.Sprintf("The card number was refused only after %s saw it (%s, on the %s).", count(s.LLMCalls, "model call"), callsOf(s), te.Step)}
+	case err == nil:
+		return conclusion{failedKind, fmt.Sprintf("The request went through: the card number reached the model (%s).", callsOf(s))}
+	default:
+		return conclusion{failedKind, fmt.Sprintf("The run ended otherwise (%s): %s", callsOf(s), cli.Redacted(err))}
+	}
+}
+
+// injectionVerdict is demo 4's verdict from the run's error, counts and
+// answer: the injection guard tripped on fetch_email's result after the
+// one model call that asked for it, so no model read the result.
+func injectionVerdict(err error, s aigentic.Stats) conclusion {
+	var te *guard.TripError
+	switch {
+	case errors.As(err, &te) && te.Guard == "injection" && te.Point == guard.PointToolResult && s.LLMCalls == 1:
+		return conclusion{shownKind, fmt.Sprintf("The e-mail was refused before the model read it (%s): %s.", callsOf(s), te.Reason)}
+	case errors.As(err, &te) && te.Guard == "injection":
+		return conclusion{failedKind, fmt.Sprintf("The e-mail was refused only after %s (%s, on the %s): a model may have read it.", count(s.LLMCalls, "model call"), callsOf(s), te.Step)}
+	case err == nil && s.ToolCalls == 0:
+		return conclusion{notShownKind, fmt.Sprintf("Not shown: the model did not call fetch_email, so there was no result to check (%s).", callsOf(s))}
+	case err == nil:
+		return conclusion{failedKind, fmt.Sprintf("The e-mail reached the model (%s).", callsOf(s))}
+	default:
+		return conclusion{failedKind, fmt.Sprintf("The run ended otherwise (%s): %s", callsOf(s), cli.Redacted(err))}
+	}
+}
+
+// urlVerdict is demo 3's verdict from the run's error, counts and answer:
+// the internal_url guard stopped the answer on the output; an answer
+// without the link passed it (not shown: the model did not repeat it).
+func urlVerdict(err error, s aigentic.Stats, answer string) conclusion {
+	var te *guard.TripError
+	switch {
+	case errors.As(err, &te) && te.Guard == "internal_url" && te.Point == guard.PointOutput:
+		return conclusion{shownKind, fmt.Sprintf("The answer was stopped (%s): it carried an internal URL; the caller got a *guard.TripError, not the answer.", callsOf(s))}
+	case err == nil && internalURL.MatchString(answer):
+		return conclusion{failedKind, "The answer leaked an internal URL: " + cli.Clip(answer, 100)}
+	case err == nil:
+		why := "the model did not search the knowledge base"
+		if s.ToolCalls > 0 {
+			why = "the model's answer did not repeat the article's internal link"
+		}
+		return conclusion{notShownKind, fmt.Sprintf("Not shown: %s, so the output guard checked the answer and let it pass (%s).", why, callsOf(s))}
+	default:
+		return conclusion{failedKind, fmt.Sprintf("The run ended otherwise (%s): %s", callsOf(s), cli.Redacted(err))}
+	}
+}
+
+// refusedInput is, for a run the input guard refused, what demo 1 says:
+// a ticket given with -q that carries what a guard refuses (a card
+// number) is the guard working, not a failure; "" for any other error.
+func refusedInput(err error, s aigentic.Stats) string {
+	var te *guard.TripError
+	if !errors.As(err, &te) || te.Point != guard.PointInput || s.LLMCalls != 0 {
+		return ""
+	}
+	return fmt.Sprintf("A classified ticket was not shown: the input guard %s refused the ticket before any model saw it (%s): %s. That is the guard working (demo 2); give a ticket without it to see it classified.",
+		te.Guard, callsOf(s), te.Reason)
 }

@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/guard"
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
@@ -108,5 +112,53 @@ func TestJudge(t *testing.T) {
 		if j := judge(c.ticket, c.t); len(j.wrong) != c.wrong {
 			t.Errorf("judge(%q, %+v) = %q, want %d problems", c.ticket, c.t, j.wrong, c.wrong)
 		}
+	}
+}
+
+// The guard demos' verdicts fed the outcomes of failures: each is a ✗
+// (the program then exits non-zero), never a ✓.
+func TestGuardVerdictsOnFailures(t *testing.T) {
+	trip := func(name string, p guard.Point, step string) error {
+		return fmt.Errorf("aigentic: run halted: %w", &guard.TripError{Guard: name, Point: p, Step: step, Reason: "r"})
+	}
+	other := errors.New("boom")
+	for _, c := range []struct {
+		name string
+		got  conclusion
+		want conclusionKind
+		text string
+	}{
+		// Demo 2: the card number refused before any model call.
+		{"card: refused before the model", cardVerdict(trip("credit_card", guard.PointInput, "input"), aigentic.Stats{}), shownKind, "Refused before any model saw it (0 model calls, 0 tool calls)"},
+		{"card: tripped after a model call", cardVerdict(trip("credit_card", guard.PointInput, "input"), aigentic.Stats{LLMCalls: 1}), failedKind, "refused only after 1 model call saw it"},
+		{"card: tripped on the output", cardVerdict(trip("credit_card", guard.PointOutput, "output"), aigentic.Stats{LLMCalls: 1}), failedKind, "on the output"},
+		{"card: another guard", cardVerdict(trip("injection", guard.PointInput, "input"), aigentic.Stats{}), failedKind, "The run ended otherwise"},
+		{"card: went through", cardVerdict(nil, aigentic.Stats{LLMCalls: 1}), failedKind, "the card number reached the model"},
+		{"card: another error", cardVerdict(other, aigentic.Stats{}), failedKind, "boom"},
+		// Demo 4: the e-mail refused after the one model call that asked
+		// for it, before any model read it.
+		{"injection: refused before the model read it", injectionVerdict(trip("injection", guard.PointToolResult, `tool "fetch_email"`), aigentic.Stats{LLMCalls: 1, ToolCalls: 1}), shownKind, "The e-mail was refused before the model read it (1 model call, 1 tool call)"},
+		{"injection: tripped after the model read it", injectionVerdict(trip("injection", guard.PointToolResult, `tool "fetch_email"`), aigentic.Stats{LLMCalls: 2, ToolCalls: 1}), failedKind, "refused only after 2 model calls"},
+		{"injection: tripped on the input", injectionVerdict(trip("injection", guard.PointInput, "input"), aigentic.Stats{LLMCalls: 1}), failedKind, "refused only after"},
+		{"injection: reached the model", injectionVerdict(nil, aigentic.Stats{LLMCalls: 2, ToolCalls: 1}), failedKind, "The e-mail reached the model"},
+		{"injection: not called", injectionVerdict(nil, aigentic.Stats{LLMCalls: 1}), notShownKind, "did not call fetch_email"},
+		{"injection: another error", injectionVerdict(other, aigentic.Stats{}), failedKind, "boom"},
+		// Demo 3: the answer with the internal link stopped.
+		{"url: stopped", urlVerdict(trip("internal_url", guard.PointOutput, "output"), aigentic.Stats{LLMCalls: 2, ToolCalls: 1}, ""), shownKind, "The answer was stopped"},
+		{"url: leaked", urlVerdict(nil, aigentic.Stats{LLMCalls: 2, ToolCalls: 1}, "see https://billing.acme.internal/x"), failedKind, "leaked an internal URL"},
+		{"url: tripped on the input", urlVerdict(trip("internal_url", guard.PointInput, "input"), aigentic.Stats{}, ""), failedKind, "The run ended otherwise"},
+		{"url: not repeated", urlVerdict(nil, aigentic.Stats{LLMCalls: 2, ToolCalls: 1}, "Open the billing console."), notShownKind, "did not repeat the article's internal link"},
+	} {
+		if c.got.kind != c.want || !strings.Contains(c.got.text, c.text) {
+			t.Errorf("%s: %v %q, want %v with %q", c.name, c.got.kind, c.got.text, c.want, c.text)
+		}
+	}
+	// Demo 1: only an input guard's refusal before any model call is the
+	// guard working.
+	if refusedInput(trip("credit_card", guard.PointInput, "input"), aigentic.Stats{}) == "" ||
+		refusedInput(trip("credit_card", guard.PointInput, "input"), aigentic.Stats{LLMCalls: 1}) != "" ||
+		refusedInput(trip("internal_url", guard.PointOutput, "output"), aigentic.Stats{LLMCalls: 1}) != "" ||
+		refusedInput(other, aigentic.Stats{}) != "" {
+		t.Error("refusedInput: want a line only for an input guard's refusal before any model call")
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/untrusted"
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 	"github.com/nexxia-ai/aigentic-examples/mcp/orders"
 )
@@ -180,6 +181,53 @@ type outcome struct {
 	// for an MCP tool, the calls sent to the server. A call refused
 	// before — its approval denied, its arguments invalid — is not.
 	attempted map[string]bool
+	// offered are the names of the tools the model was offered, over
+	// all its requests (a hook.ModelStart's request).
+	offered map[string]bool
+}
+
+// offeredTools is the names of the tools the model was offered, sorted.
+func (o *outcome) offeredTools() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return slices.Sorted(maps.Keys(o.offered))
+}
+
+// named matches the tool name.
+func named(name string) func(string) bool {
+	return func(n string) bool { return n == name }
+}
+
+// toolCalls is the calls of the tools keep matches, in order, as the
+// verdicts read them: whether each was denied approval or ran, and
+// whether its result reached the model inside an untrusted-data block
+// (the tool message of the run's transcript begins with
+// untrusted.Notice).
+func (o *outcome) toolCalls(keep func(name string) bool) []toolCall {
+	content := map[string]string{}
+	if o.run != nil {
+		for _, m := range o.run.Messages() {
+			if m.Role == ai.RoleTool {
+				content[m.ToolCallID] = m.Content
+			}
+		}
+	}
+	var out []toolCall
+	for _, r := range o.results {
+		if !keep(r.ToolName) {
+			continue
+		}
+		out = append(out, toolCall{
+			name:      r.ToolName,
+			denied:    o.denied[r.ToolCallID],
+			ran:       o.ran(r.ToolCallID),
+			isError:   r.Error,
+			delimited: strings.HasPrefix(content[r.ToolCallID], untrusted.Notice),
+			result:    r.Result.String(),
+			duration:  r.Duration,
+		})
+	}
+	return out
 }
 
 // ran reports whether the tool of call id was run.
@@ -189,27 +237,21 @@ func (o *outcome) ran(id string) bool {
 	return o.attempted[id]
 }
 
-// called is the results of tool name.
-func (o *outcome) called(name string) []*aigentic.ToolResponseEvent {
-	var out []*aigentic.ToolResponseEvent
-	for _, r := range o.results {
-		if r.ToolName == name {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 // ask runs agent on question, printing its events; every approval it
 // asks for is denied (this example approves nothing).
 func (e *demoEnv) ask(agent aigentic.Agent, question string) *outcome {
 	e.p.Say("Question: %s", question)
-	o := &outcome{denied: map[string]bool{}, attempted: map[string]bool{}}
+	o := &outcome{denied: map[string]bool{}, attempted: map[string]bool{}, offered: map[string]bool{}}
 	agent.Observers = append(slices.Clip(agent.Observers), hook.ObserverFunc(func(ctx context.Context, step hook.Step) context.Context {
-		if a, ok := step.(*hook.ToolAttempt); ok {
-			o.mu.Lock()
-			o.attempted[a.Call.ID] = true
-			o.mu.Unlock()
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		switch s := step.(type) {
+		case *hook.ToolAttempt:
+			o.attempted[s.Call.ID] = true
+		case *hook.ModelStart:
+			for _, t := range s.Request.Tools {
+				o.offered[t.Name] = true
+			}
 		}
 		return ctx
 	}))

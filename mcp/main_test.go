@@ -155,6 +155,7 @@ func (coop) Generate(_ context.Context, req ai.Request) (*ai.Response, error) {
 // wantAllShown are the verdicts of every demo on a model that lets
 // each happen.
 var wantAllShown = []string{
+	"✓ 1: the allow-list withheld export_orders: the server lists it, and the model was never offered orders_export_orders.",
 	"✓ 1: 2 calls ran on the orders server; each answer reached the model inside an untrusted-data block.",
 	"✓ 1: lookup_ticket ran in this process",
 	"Approval needed for orders_cancel_order",
@@ -196,7 +197,13 @@ func TestNaiveModel(t *testing.T) {
 		}
 		mustContain(t, out,
 			`→ orders_get_order {"order_id":"x"}`, `no order "x"`,
-			"✓ 1: 1 call ran on the orders server", "– 1 (local) not shown: the model did not call lookup_ticket",
+			// Demo 1 offers what the allow-list lets through, the first
+			// of them orders_cancel_order: the naive model calls it, and
+			// its approval is denied.
+			"✓ 1: the allow-list withheld export_orders",
+			"– 1 (MCP) not shown: no call of the orders server's tools ran on the server; the model called orders_cancel_order, denied approval.",
+			"✓ 1: orders_cancel_order asked for approval and was denied: it never reached the server.",
+			"– 1 (local) not shown: the model did not call lookup_ticket",
 			"✓ 2: track_shipment was cancelled after",
 			"✓ 3a:", "– 3b not shown",
 			"✓ 4: the server (pid", "✓ No server process is left")
@@ -301,5 +308,16 @@ func TestSessionTimeoutIsNamed(t *testing.T) {
 	if _, ok := errors.AsType[*cli.SessionTimeout](err); !ok || !errors.Is(err, context.DeadlineExceeded) ||
 		!strings.Contains(err.Error(), "the session timeout (-timeout 1ns) ran out") {
 		t.Fatalf("err = %v, want one naming the session timeout", err)
+	}
+}
+
+// -server with a server that never answers: when the session timeout
+// runs out while connecting, the error names -timeout (cli.TimedOut),
+// not only "context deadline exceeded".
+func TestServerConnectTimeoutIsNamed(t *testing.T) {
+	out, err := runApp(t, []string{"-server", "sleep 60", "-q", "hi", "-timeout", "300ms"}, system{})
+	if _, ok := errors.AsType[*cli.SessionTimeout](err); !ok || !errors.Is(err, mcptools.ErrConnect) ||
+		!strings.Contains(err.Error(), "connecting to sleep: the session timeout (-timeout 300ms) ran out; raise -timeout or TIMEOUT") {
+		t.Fatalf("err = %v, want one naming -timeout\n%s", err, out)
 	}
 }

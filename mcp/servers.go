@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -16,15 +17,24 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/mcp/orders"
 )
 
+// ordersAllow is demo 1's allow-list of the orders server's tools:
+// get_order and track_shipment, and cancel_order with approval;
+// export_orders (an administrator's tool) is left out. Demos 2-4 allow
+// only the tool they arrange to fail.
+var ordersAllow = []string{"get_order", "track_shipment", "cancel_order"}
+
 // ordersConfig is the orders server as the agent reaches it: its tools
-// prefixed "orders_", get_order and track_shipment allowed, cancel_order
-// allowed with approval, export_orders (an administrator's tool) left
-// out.
-func (e *demoEnv) ordersConfig() mcptools.Server {
+// prefixed "orders_", those allow lets through offered (the agent gets
+// exactly these: Toolset.Tools), cancel_order only with approval.
+func (e *demoEnv) ordersConfig(allow []string) mcptools.Server {
+	var approve []string // the tools that act, where allowed
+	if slices.Contains(allow, "cancel_order") {
+		approve = []string{"cancel_order"}
+	}
 	return mcptools.Server{
 		Name:            "orders",
-		Allow:           []string{"get_order", "track_shipment", "cancel_order"},
-		RequireApproval: []string{"cancel_order"},
+		Allow:           allow,
+		RequireApproval: approve,
 		CallTimeout:     e.sys.callTimeout,
 		StopGrace:       time.Second,
 		Logger:          e.logger,
@@ -40,9 +50,10 @@ type ordersServer struct {
 }
 
 // startOrders starts the orders server with the demo's arrangements
-// (orders.Main's flags) and connects to it.
-func (e *demoEnv) startOrders(ctx context.Context, arrange ...string) (*ordersServer, error) {
-	cfg := e.ordersConfig()
+// (orders.Main's flags) and connects to it, allowing the tools allow
+// names (the server's names).
+func (e *demoEnv) startOrders(ctx context.Context, allow []string, arrange ...string) (*ordersServer, error) {
+	cfg := e.ordersConfig(allow)
 	s := &ordersServer{}
 	if e.cfg.http {
 		h, err := startHTTPServer(ctx, e.sys.self, "127.0.0.1:0", arrange)
