@@ -3,7 +3,12 @@ package guard
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strconv"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/untrusted"
 )
@@ -47,8 +52,8 @@ func Replace(name, replacement string, patterns ...*regexp.Regexp) Guard {
 
 // Injection is a tool-result guard that trips on an untrusted result
 // (ai.ToolResult.Untrusted: a web page, an e-mail, an MCP server's answer)
-// in which untrusted.Scan finds a sign of prompt injection: the markup the
-// runtime's delimiters neutralise (an attempt to close them, a chat
+// in which InjectionRules finds a sign of prompt injection: the markup
+// the runtime's delimiters neutralise (an attempt to close them, a chat
 // template's tokens) or a known phrasing of instructions aimed at the
 // model. The reason names the rules found, not the text. Results the
 // program trusts pass unread; to scan every result, use InjectionAll.
@@ -62,17 +67,97 @@ func injection(name string, all bool) Guard {
 		if !s.Untrusted && !all {
 			return Pass(), nil
 		}
-		found := untrusted.Scan(s.Text)
+		found := InjectionRules(s.Text)
 		if len(found) == 0 {
 			return Pass(), nil
 		}
-		reason := "the result looks like a prompt injection:"
-		for i, f := range found {
-			if i > 0 {
-				reason += ","
-			}
-			reason += " " + f.Rule
-		}
-		return Trip(reason), nil
+		return Trip("the result looks like a prompt injection: " + strings.Join(found, ", ")), nil
 	}}
+}
+
+// InjectionRules names the rules (untrusted.Rule…) by which text looks
+// like a prompt injection, each once, in untrusted.Scan's order; nil when
+// none does. It is untrusted.Scan and two more looks:
+//
+//   - Across lines: the text again with its line breaks made spaces, so a
+//     phrase broken over lines ("ignore all\nprevious instructions", as
+//     an e-mail wrapped at 72 columns, or on purpose) is found as on one
+//     line. Markup rules that need a line's start (untrusted.RuleRoleLine)
+//     are looked for in the text as it is.
+//
+//   - "Ignore the above": ignore, disregard or forget (all, everything,
+//     the, what was said…) above, foregoing, preceding, before this or so
+//     far, followed by more instructions (", and", " then", " instead",
+//     ":", ";", a dash) — the attack's first published form (Perez and
+//     Ribeiro, "Ignore Previous Prompt", 2022: "Ignore the above and
+//     say…"). Reported as untrusted.RuleIgnoreInstructions. Without what
+//     follows, a correction ("Please disregard the above email.",
+//     "disregard the above.") passes.
+//
+// The text is normalised as untrusted.Scan does (NFKC, format characters
+// dropped, white space collapsed). The work is linear in its length.
+func InjectionRules(text string) []string {
+	var rules []string
+	add := func(r string) {
+		if !slices.Contains(rules, r) {
+			rules = append(rules, r)
+		}
+	}
+	for _, f := range untrusted.Scan(text) {
+		add(f.Rule)
+	}
+	flat := flatten(text)
+	if strings.ContainsRune(text, '\n') {
+		for _, f := range untrusted.Scan(flat) {
+			add(f.Rule)
+		}
+	}
+	if !slices.Contains(rules, untrusted.RuleIgnoreInstructions) && ignoreAbove.MatchString(flat) {
+		add(untrusted.RuleIgnoreInstructions)
+	}
+	if len(rules) > 1 {
+		// untrusted.Scan's order, whichever pass found each.
+		slices.SortStableFunc(rules, func(a, b string) int { return ruleOrder(a) - ruleOrder(b) })
+	}
+	return rules
+}
+
+// scanOrder is untrusted.Scan's order of its rules.
+var scanOrder = []string{untrusted.RuleDelimiter, untrusted.RuleChatTemplate, untrusted.RuleRoleTag, untrusted.RuleRoleLine,
+	untrusted.RuleIgnoreInstructions, untrusted.RuleNewInstructions, untrusted.RuleRoleChange, untrusted.RuleRevealPrompt}
+
+func ruleOrder(r string) int {
+	if i := slices.Index(scanOrder, r); i >= 0 {
+		return i
+	}
+	return len(scanOrder)
+}
+
+// ignoreAbove is the "ignore the above" rule (see InjectionRules), on
+// flattened text.
+var ignoreAbove = regexp.MustCompile(`\b(?:ignore|disregard|forget)(?: (?:all|everything|anything))?(?: of)?(?: (?:the|this|what(?:'s| is| was| you read)?(?: (?:written|said|stated))?))? (?:above|foregoing|preceding|before this|so far)(?:,? (?:and|then|instead)\b| ?[:;—–]| - )`)
+
+// flatten is text as untrusted.Scan normalises it (compatibility forms
+// folded, NFKC; format characters, Unicode category Cf, dropped), lower
+// case, every run of white space, line breaks included, one space.
+func flatten(text string) string {
+	text = norm.NFKC.String(text)
+	var b strings.Builder
+	b.Grow(len(text))
+	space := false
+	for _, r := range text {
+		switch {
+		case unicode.Is(unicode.Cf, r):
+			continue
+		case unicode.IsSpace(r):
+			if !space {
+				b.WriteByte(' ')
+			}
+			space = true
+			continue
+		}
+		space = false
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
 }
