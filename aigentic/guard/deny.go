@@ -20,7 +20,10 @@ import (
 // out of it, as it may be what must not leak. Go's regexp (RE2) runs in
 // time linear in the text.
 //
-//	internal := regexp.MustCompile(`(?i)\bhttps?://[a-z0-9.-]*\.(?:internal|corp|local)\b\S*`)
+// A host is a link with or without its scheme ("billing.acme.internal/x"
+// is as much a link to a reader, or a model, as "https://…"):
+//
+//	internal := regexp.MustCompile(`(?i)\b(?:https?://)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:internal|corp)\b[^\s"'<>)]*`)
 //	guards.Output = append(guards.Output, guard.Deny("internal_url", "an internal URL", internal))
 func Deny(name, what string, patterns ...*regexp.Regexp) Guard {
 	return Guard{Name: name, Check: func(_ context.Context, s Subject) (Verdict, error) {
