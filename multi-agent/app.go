@@ -110,7 +110,7 @@ func reportBudget(p *cli.Printer, coordinator aigentic.Agent, err error) bool {
 	p.Say("%s The team's budget stopped the whole run tree: %.0f of %.0f model calls (%s of agent %q, shared by its sub-agents).",
 		cli.MarkOK, le.Used, le.Max, le.Exceeded, le.BudgetOwner)
 	calls, requests := unbudgeted(coordinator)
-	p.Line("  Without it, the agents' own MaxLLMCalls (%s) would have allowed up to %d model calls, %d requests with retries (one delegation per coordinator call; more at once, only the budget bounds).",
+	p.Line("  Without it, the agents' own MaxLLMCalls (%s) would have allowed up to %d model calls (%d requests with retries) at one delegation per coordinator call, and more when a model asks for several at once.",
 		ownLimits(coordinator), calls, requests)
 	p.Line("  The work done is kept: %d messages in the coordinator's transcript, %d tool calls pending.", len(le.Transcript), len(le.Pending))
 	return true
