@@ -80,13 +80,14 @@ func injection(name string, all bool) Guard {
 
 // InjectionRules names the rules (untrusted.Rule…) by which text looks
 // like a prompt injection, each once, in untrusted.Scan's order; nil when
-// none does. It is untrusted.Scan and two more looks:
+// none does. It is untrusted.Scan with two more looks:
 //
-//   - Across lines: the text again with its line breaks made spaces, so a
-//     phrase broken over lines ("ignore all\nprevious instructions", as
-//     an e-mail wrapped at 72 columns, or on purpose) is found as on one
-//     line. Markup rules that need a line's start (untrusted.RuleRoleLine)
-//     are looked for in the text as it is.
+//   - Across lines: the text is scanned with its line breaks made spaces,
+//     so a phrase broken over lines ("ignore all\nprevious instructions",
+//     as an e-mail wrapped at 72 columns, or on purpose) is found as on one
+//     line. A rule that needs a line's start (untrusted.RuleRoleLine) is
+//     looked for in the text as it is, when the text has the capitals it
+//     needs.
 //
 //   - "Ignore the above": ignore, disregard or forget (all, everything,
 //     the, what was said…) above, foregoing, preceding, before this or so
@@ -106,16 +107,18 @@ func InjectionRules(text string) []string {
 			rules = append(rules, r)
 		}
 	}
-	for _, f := range untrusted.Scan(text) {
+	flat := flatten(text)
+	for _, f := range untrusted.Scan(flat) {
 		add(f.Rule)
 	}
-	flat := flatten(text)
-	if strings.ContainsRune(text, '\n') {
-		for _, f := range untrusted.Scan(flat) {
+	if strings.Contains(flat, "SYSTEM") || strings.Contains(flat, "ASSISTANT") || strings.Contains(flat, "DEVELOPER") {
+		// A role line ("SYSTEM:" at a line's start, in capitals) needs
+		// the lines.
+		for _, f := range untrusted.Scan(text) {
 			add(f.Rule)
 		}
 	}
-	if !slices.Contains(rules, untrusted.RuleIgnoreInstructions) && ignoreAbove.MatchString(flat) {
+	if !slices.Contains(rules, untrusted.RuleIgnoreInstructions) && ignoreAbove.MatchString(strings.ToLower(flat)) {
 		add(untrusted.RuleIgnoreInstructions)
 	}
 	if len(rules) > 1 {
@@ -137,12 +140,12 @@ func ruleOrder(r string) int {
 }
 
 // ignoreAbove is the "ignore the above" rule (see InjectionRules), on
-// flattened text.
+// flattened text in lower case.
 var ignoreAbove = regexp.MustCompile(`\b(?:ignore|disregard|forget)(?: (?:all|everything|anything))?(?: of)?(?: (?:the|this|what(?:'s| is| was| you read)?(?: (?:written|said|stated))?))? (?:above|foregoing|preceding|before this|so far)(?:,? (?:and|then|instead)\b| ?[:;—–]| - )`)
 
 // flatten is text as untrusted.Scan normalises it (compatibility forms
-// folded, NFKC; format characters, Unicode category Cf, dropped), lower
-// case, every run of white space, line breaks included, one space.
+// folded, NFKC; format characters, Unicode category Cf, dropped), every
+// run of white space, line breaks included, one space.
 func flatten(text string) string {
 	text = norm.NFKC.String(text)
 	var b strings.Builder
@@ -160,7 +163,7 @@ func flatten(text string) string {
 			continue
 		}
 		space = false
-		b.WriteRune(unicode.ToLower(r))
+		b.WriteRune(r)
 	}
 	return b.String()
 }
