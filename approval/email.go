@@ -91,7 +91,7 @@ func validate(e email) (string, error) {
 	case utf8.RuneCountInString(e.To) > maxAddressRunes:
 		problems = append(problems, fmt.Sprintf("the recipient address is longer than %d characters", maxAddressRunes))
 	case err != nil:
-		problems = append(problems, fmt.Sprintf("%q is not a valid e-mail address (%v)", shown(e.To, shownRunes), err))
+		problems = append(problems, fmt.Sprintf("%q is not a valid e-mail address (%v)", e.To, err)) // at most maxAddressRunes
 	}
 	switch {
 	case strings.TrimSpace(e.Subject) == "":
