@@ -118,7 +118,7 @@ func InjectionRules(text string) []string {
 			add(f.Rule)
 		}
 	}
-	if !slices.Contains(rules, untrusted.RuleIgnoreInstructions) && ignoreAbove.MatchString(strings.ToLower(flat)) {
+	if !slices.Contains(rules, untrusted.RuleIgnoreInstructions) && ignoresAbove(flat) {
 		add(untrusted.RuleIgnoreInstructions)
 	}
 	if len(rules) > 1 {
@@ -142,6 +142,17 @@ func ruleOrder(r string) int {
 // ignoreAbove is the "ignore the above" rule (see InjectionRules), on
 // flattened text in lower case.
 var ignoreAbove = regexp.MustCompile(`\b(?:ignore|disregard|forget)(?: (?:all|everything|anything))?(?: of)?(?: (?:the|this|what(?:'s| is| was| you read)?(?: (?:written|said|stated))?))? (?:above|foregoing|preceding|before this|so far)(?:,? (?:and|then|instead)\b| ?[:;—–]| - )`)
+
+// ignoresAbove reports whether flat, flattened text, matches ignoreAbove.
+// The regexp runs only on text that has one of its verbs: most text has
+// none, and a search for a word is many times faster than the regexp.
+func ignoresAbove(flat string) bool {
+	lower := strings.ToLower(flat)
+	if !strings.Contains(lower, "ignore") && !strings.Contains(lower, "disregard") && !strings.Contains(lower, "forget") {
+		return false
+	}
+	return ignoreAbove.MatchString(lower)
+}
 
 // flatten is text as untrusted.Scan normalises it (compatibility forms
 // folded, NFKC; format characters, Unicode category Cf, dropped), every
