@@ -29,3 +29,20 @@ func TestSupportAgentLimits(t *testing.T) {
 		t.Errorf("a 503: %v, %d faults left; want it retried", err, failing.Pending())
 	}
 }
+
+// The output guard's pattern finds an internal host with or without its
+// scheme, and leaves public links and the words alone.
+func TestInternalURL(t *testing.T) {
+	for text, want := range map[string]bool{
+		"Open https://billing.acme.internal/orders?refund=1 now": true,
+		"Open billing.acme.internal/orders?refund=1 now":         true,
+		"see (wiki.corp) or http://tools.corp:8443/x":            true,
+		"https://example.com/internal is public":                 false,
+		"for internal use only; Acme Corp. policy":               false,
+		"example.com/corp/internal":                              false,
+	} {
+		if got := internalURL.MatchString(text); got != want {
+			t.Errorf("internalURL on %q = %v, want %v", text, got, want)
+		}
+	}
+}
