@@ -216,6 +216,7 @@ func TestValidate(t *testing.T) {
 		{email{To: "", Subject: "s", Body: "b"}, "the recipient address is empty"},
 		{email{To: "bob", Subject: "s", Body: "b"}, `"bob" is not a valid e-mail address`},
 		{email{To: "a@example.com, b@example.com", Subject: "s", Body: "b"}, "not a valid e-mail address"},
+		{email{To: strings.Repeat("a", maxAddressRunes) + "@example.com", Subject: "s", Body: "b"}, "the recipient address is longer than 254 characters"},
 		{email{To: "a@example.com", Subject: " ", Body: "b"}, "the subject is empty"},
 		{email{To: "a@example.com", Subject: "a\nb", Body: "b"}, "line break"},
 		{email{To: "a@example.com", Subject: strings.Repeat("s", maxSubjectRunes+1), Body: "b"}, "longer than 200 characters"},

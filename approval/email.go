@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -12,17 +13,22 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
-// Limits of an e-mail the tool accepts.
+// Limits of an e-mail the tool accepts. The schema's maxLength tags on
+// email say the same, so the model is told and a longer value is refused
+// before anyone is asked (TestSchemaStatesTheLimits keeps them equal).
 const (
+	// maxAddressRunes is the longest address: RFC 5321's 256-octet path,
+	// less its angle brackets (RFC 3696 errata 1690).
+	maxAddressRunes = 254
 	maxSubjectRunes = 200
 	maxBodyBytes    = 10 << 10 // 10 KiB
 )
 
 // email is one message the tool was asked to send.
 type email struct {
-	To      string `json:"to" description:"The recipient's e-mail address, e.g. alice@example.com."`
-	Subject string `json:"subject" description:"The subject line."`
-	Body    string `json:"body" description:"The plain-text body of the e-mail."`
+	To      string `json:"to" description:"The recipient's e-mail address, e.g. alice@example.com." jsonschema:"maxLength=254"`
+	Subject string `json:"subject" description:"The subject line, one line of at most 200 characters." jsonschema:"maxLength=200"`
+	Body    string `json:"body" description:"The plain-text body of the e-mail, at most 10 KiB."`
 }
 
 // outbox stands in for a mail server: sending appends to it, and the
@@ -82,8 +88,10 @@ func validate(e email) (string, error) {
 	switch {
 	case strings.TrimSpace(e.To) == "":
 		problems = append(problems, "the recipient address is empty")
+	case utf8.RuneCountInString(e.To) > maxAddressRunes:
+		problems = append(problems, fmt.Sprintf("the recipient address is longer than %d characters", maxAddressRunes))
 	case err != nil:
-		problems = append(problems, fmt.Sprintf("%q is not a valid e-mail address (%v)", e.To, err))
+		problems = append(problems, fmt.Sprintf("%q is not a valid e-mail address (%v)", e.To, err)) // at most maxAddressRunes
 	}
 	switch {
 	case strings.TrimSpace(e.Subject) == "":
@@ -130,12 +138,37 @@ func sendEmailTool(box *outbox) aigentic.AgentTool {
 	return t
 }
 
+// shownRunes is the most of a recipient or a subject an approval request
+// shows: more than validate lets through, so an e-mail that can be sent
+// is shown whole, and a value the model made longer is cut, saying so.
+const shownRunes = 300
+
 // describeEmail is the note shown with an approval request: what will be
-// sent.
+// sent. The values come from the model: each is shown at a bounded
+// length (shown), the body as a preview.
 func describeEmail(args map[string]any) string {
 	e := emailOf(args)
-	return fmt.Sprintf("send an e-mail to %s with subject %q and a %d-byte body: %q",
-		e.To, e.Subject, len(e.Body), preview(e.Body, 80))
+	return fmt.Sprintf("send an e-mail to %s with subject %s and a %d-byte body: %q",
+		shown(e.To, shownRunes), quotedShown(e.Subject, shownRunes), len(e.Body), preview(e.Body, 80))
+}
+
+// shown is s when it has at most n runes; otherwise its first n runes and
+// a marker giving its whole length: "abc… [cut: 102400 characters in
+// all]".
+func shown(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return preview(s, n) + fmt.Sprintf(" [cut: %d characters in all]", utf8.RuneCountInString(s))
+}
+
+// quotedShown is shown for a value printed quoted: the quoted text cut
+// to n runes, the marker outside the quotes.
+func quotedShown(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return strconv.Quote(s)
+	}
+	return strconv.Quote(preview(s, n)) + fmt.Sprintf(" [cut: %d characters in all]", utf8.RuneCountInString(s))
 }
 
 // refusal is what the tool will refuse in the e-mail of args (nil when it

@@ -22,9 +22,10 @@ type Ticket struct {
 	OrderID  string `json:"order_id,omitempty" description:"the order the ticket is about, if any"`
 }
 
-// internalURL matches links to the company's internal hosts: what an
-// answer to a customer must never carry.
-var internalURL = regexp.MustCompile(`(?i)\bhttps?://[a-z0-9.-]+\.(?:internal|corp)\b[^\s"'<>)]*`)
+// internalURL matches links to the company's internal hosts, with or
+// without their scheme ("billing.acme.internal/orders" is as much a link
+// to a reader): what an answer to a customer must never carry.
+var internalURL = regexp.MustCompile(`(?i)\b(?:https?://)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:internal|corp)\b[^\s"'<>)]*`)
 
 // newGuards is the support desk's policy, one set for every run: no card
 // numbers in (PCI DSS: they must not reach a model or its logs), no

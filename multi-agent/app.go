@@ -75,13 +75,14 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 	}
 
 	p.Title("Request: %s", cfg.Question)
-	answer, stats, err := delegate(coordinator, cfg.Question, p)
+	answer, log, stats, err := delegate(coordinator, cfg.Question, p)
 	if err == nil {
 		p.Line("")
 		p.Line("Answer (at most 8 lines; the whole text is in the coordinator's trace):")
 		p.Answer(answer)
 	}
-	stopped := reportBudget(p, err)
+	stopped := reportBudget(p, coordinator, err)
+	printVerdict(p, coordinator, notes, log, answer, stats, err)
 	p.Line("")
 	p.Line("Stats of the coordinator and its sub-agents together: %s, %d+%d tokens, %s (%d failed), %s.",
 		plural(stats.LLMCalls, "LLM call"), stats.InputTokens, stats.OutputTokens, plural(stats.ToolCalls, "delegation"), stats.ToolErrors, plural(stats.Retries, "retry"))
@@ -98,8 +99,9 @@ func runWith(ctx context.Context, args []string, out io.Writer, sys system) erro
 }
 
 // reportBudget says so when the team's budget stopped the whole run tree
-// at its limit, with the work kept, and reports whether it did.
-func reportBudget(p *cli.Printer, err error) bool {
+// of coordinator at its limit, with the work kept, and reports whether it
+// did.
+func reportBudget(p *cli.Printer, coordinator aigentic.Agent, err error) bool {
 	var le *aigentic.LimitError
 	if !errors.As(err, &le) || !errors.Is(err, aigentic.ErrBudgetExceeded) {
 		return false
@@ -107,7 +109,9 @@ func reportBudget(p *cli.Printer, err error) bool {
 	p.Line("")
 	p.Say("%s The team's budget stopped the whole run tree: %.0f of %.0f model calls (%s of agent %q, shared by its sub-agents).",
 		cli.MarkOK, le.Used, le.Max, le.Exceeded, le.BudgetOwner)
-	p.Line("  Without it, the agents' own MaxLLMCalls (6, 4 and 2) would have allowed up to 26 model requests.")
+	calls, requests := unbudgeted(coordinator)
+	p.Line("  Without it, the agents' own MaxLLMCalls (%s) would have allowed up to %d model calls (%d requests with retries) at one delegation per coordinator call, and more when a model asks for several at once.",
+		ownLimits(coordinator), calls, requests)
 	p.Line("  The work done is kept: %d messages in the coordinator's transcript, %d tool calls pending.", len(le.Transcript), len(le.Pending))
 	return true
 }

@@ -201,7 +201,8 @@ func TestNaiveModelOverHTTP(t *testing.T) {
 // -runaway makes every agent's model call a tool on every answer: the
 // team's budget (TeamBudget, 8 model calls, shared by the sub-agents)
 // stops the whole tree at exactly 8, where the agents' own limits would
-// allow 26 — offline and on the naive model over HTTP.
+// allow 26 (computed: TestUnbudgeted) — offline and on the naive model
+// over HTTP.
 func TestRunawayTeamStopsAtItsBudget(t *testing.T) {
 	_, naive := testutil.NaiveServer(t, aitest.NaiveOptions{})
 	for name, env := range map[string]map[string]string{"offline": nil, "naive over HTTP": naive} {
@@ -214,6 +215,9 @@ func TestRunawayTeamStopsAtItsBudget(t *testing.T) {
 				"Every agent's model will call a tool on every answer (-runaway).",
 				"→ coordinator delegates to researcher:",
 				`✓ The team's budget stopped the whole run tree: 8 of 8 model calls (Budget.MaxLLMCalls of agent "coordinator", shared by its sub-agents).`,
+				"Without it, the agents' own MaxLLMCalls (coordinator 6, Researcher 4, Writer 2) would have allowed up to 26 model calls (52 requests with retries) at one delegation per coordinator call",
+				"– The coordinator never delegated to the writer before the run stopped: the hand-off is not shown.",
+				"✓ The team's budget held: it stopped the run tree at 8 of 8 model calls.",
 				"Stats of the coordinator and its sub-agents together: 8 LLM calls,",
 			)
 		})

@@ -25,9 +25,10 @@ type models struct {
 // TeamBudget is the coordinator's Budget: at most 8 model calls for the
 // whole team — the coordinator and its sub-agents draw from it together.
 // Each agent's own MaxLLMCalls (6, 4 and 2) bounds only that agent: a team
-// whose models never stop calling tools would make up to 26 model
-// requests without it (the coordinator's 6 calls, each delegation a
-// researcher run of 4 or a writer run of 2).
+// whose models never stop calling tools would make up to 26 model calls
+// without it (the coordinator's 6 calls, each of the first 5 delegating
+// to a researcher run of 4; unbudgeted computes it) — more if a model
+// asks for several delegations in one answer.
 var TeamBudget = aigentic.Budget{MaxLLMCalls: 8}
 
 // teamConfig is what the team is built from.
@@ -82,15 +83,22 @@ func newTeam(tc teamConfig) aigentic.Agent {
 }
 
 // delegate runs the coordinator on request, printing each delegation and
-// its result as it happens, one line each, and returns the answer and the
-// stats — which count the sub-agents' LLM calls and tokens too.
-func delegate(coordinator aigentic.Agent, request string, p *cli.Printer) (string, aigentic.Stats, error) {
+// its result as it happens, one line each, and returns the answer, the
+// delegations as they happened, and the stats — which count the
+// sub-agents' LLM calls and tokens too.
+func delegate(coordinator aigentic.Agent, request string, p *cli.Printer) (string, *teamLog, aigentic.Stats, error) {
+	log := &teamLog{}
 	r, err := coordinator.Start(request)
 	if err != nil {
-		return "", aigentic.Stats{}, err
+		return "", log, aigentic.Stats{}, err
 	}
-	answer, err := p.Follow(r, func(ev aigentic.Event) bool { return printDelegation(p, ev, r.ID()) })
-	return answer, r.Stats(), err
+	answer, err := p.Follow(r, func(ev aigentic.Event) bool {
+		if ev.ID() == r.ID() {
+			log.note(ev)
+		}
+		return printDelegation(p, ev, r.ID())
+	})
+	return answer, log, r.Stats(), err
 }
 
 // printDelegation shows the coordinator's delegations and their results;

@@ -93,7 +93,7 @@ func TestScriptedDelegationOrderAndExactStats(t *testing.T) {
 	coord, researcher, writer := scriptedTeam()
 	agent, _, _ := testTeam(t, testContext(t), models{coord, researcher, writer}, nil, slog.LevelWarn)
 	var out bytes.Buffer
-	answer, stats, err := delegate(agent, "Summarize cancellation for the team.", printerTo(&out))
+	answer, _, stats, err := delegate(agent, "Summarize cancellation for the team.", printerTo(&out))
 	if err != nil {
 		t.Fatalf("delegate: %v\n%s", err, out.String())
 	}
@@ -162,7 +162,7 @@ func TestScriptedSubAgentFailureIsAnErrorResult(t *testing.T) {
 	writer := aitest.NewScripted()
 	agent, _, trace := testTeam(t, testContext(t), models{coord, researcher, writer}, nil, slog.LevelWarn)
 	var out bytes.Buffer
-	answer, stats, err := delegate(agent, "Summarize cancellation.", printerTo(&out))
+	answer, _, stats, err := delegate(agent, "Summarize cancellation.", printerTo(&out))
 	if err != nil {
 		t.Fatalf("delegate: %v", err)
 	}
@@ -202,7 +202,7 @@ func TestFaultySubAgentExhaustsRetriesAndCoordinatorHandlesIt(t *testing.T) {
 	var logs testutil.SyncBuffer
 	agent, _, _ := testTeam(t, testContext(t), models{coord, faulty, aitest.NewScripted()}, &logs, slog.LevelWarn)
 	agent.RetryPolicy = &aigentic.RetryPolicy{Sleep: func(context.Context, time.Duration) error { return nil }}
-	_, stats, err := delegate(agent, "Summarize cancellation.", printerTo(io.Discard))
+	_, _, stats, err := delegate(agent, "Summarize cancellation.", printerTo(io.Discard))
 	if err != nil {
 		t.Fatalf("delegate: %v", err)
 	}
@@ -254,7 +254,7 @@ func TestCancelDuringSlowSubAgentEndsWholeRun(t *testing.T) {
 		<-slow.started
 		session.Cancel()
 	}()
-	_, _, err := delegate(agent, "Summarize cancellation.", printerTo(io.Discard))
+	_, _, _, err := delegate(agent, "Summarize cancellation.", printerTo(io.Discard))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
@@ -280,7 +280,7 @@ func TestCancelDuringSlowSubAgentEndsWholeRun(t *testing.T) {
 func TestTraceHasSubRuns(t *testing.T) {
 	coord, researcher, writer := scriptedTeam()
 	agent, session, trace := testTeam(t, testContext(t), models{coord, researcher, writer}, nil, slog.LevelWarn)
-	_, stats, err := delegate(agent, "Summarize cancellation.", printerTo(io.Discard))
+	_, _, stats, err := delegate(agent, "Summarize cancellation.", printerTo(io.Discard))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,7 +322,7 @@ func TestSubAgentsInheritLogLevelAndLogger(t *testing.T) {
 	coord, researcher, writer := scriptedTeam()
 	var debug testutil.SyncBuffer
 	agent, session, _ := testTeam(t, testContext(t), models{coord, researcher, writer}, &debug, slog.LevelDebug)
-	if _, _, err := delegate(agent, "Summarize cancellation.", printerTo(io.Discard)); err != nil {
+	if _, _, _, err := delegate(agent, "Summarize cancellation.", printerTo(io.Discard)); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"coordinator", researcherName, writerName} {
@@ -334,7 +334,7 @@ func TestSubAgentsInheritLogLevelAndLogger(t *testing.T) {
 	coord, researcher, writer = scriptedTeam()
 	var warn testutil.SyncBuffer
 	agent, _, _ = testTeam(t, testContext(t), models{coord, researcher, writer}, &warn, slog.LevelWarn)
-	if _, _, err := delegate(agent, "Summarize cancellation.", printerTo(io.Discard)); err != nil {
+	if _, _, _, err := delegate(agent, "Summarize cancellation.", printerTo(io.Discard)); err != nil {
 		t.Fatal(err)
 	}
 	if warn.String() != "" {

@@ -2,6 +2,7 @@ package guard
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -9,8 +10,15 @@ import (
 // CardNumbers finds payment card numbers in text and returns the byte
 // range [start, end) of each, as regexp's FindAllStringIndex does. A
 // number is 13 to 19 ASCII digits, written together or in groups
-// separated by single spaces or hyphens ("4111 1111 1111 1111",
-// "4111-1111-1111-1111"), not part of a longer run of digits, that
+// separated by one separator each: a space, a hyphen, or a space as web
+// pages and word processors write one between digits — no-break (U+00A0,
+// HTML's &nbsp;), narrow no-break (U+202F), figure (U+2007) or thin
+// (U+2009) — ("4111 1111 1111 1111", "4111-1111-1111-1111"); or a dot
+// between groups of four ("4111.1111.1111.1111", the last group of a
+// 19-digit number three), so that a version number, a price with dots
+// for thousands or a dotted date is not read as groups of a card. It is
+// not part of a longer run of digits, does not follow a "+" (an
+// international phone number, ITU-T E.164), and
 // passes the Luhn check (ISO/IEC 7812-1) and starts with an issuer prefix
 // of a card network: Visa 4; Mastercard 51-55, 2221-2720; American
 // Express 34, 37; Discover 6011, 644-649, 65; JCB 3528-3589; Diners Club
@@ -35,22 +43,55 @@ func CardNumbers(text string) [][]int {
 // group is one group of digits of a run: text[start:end].
 type group struct{ start, end int }
 
-// digitRun reads the groups of digits from i: digits, then single spaces
-// or hyphens between groups.
+// digitRun reads the groups of digits from i: digits, then one
+// separator (see CardNumbers) between groups.
 func digitRun(text string, i int) []group {
 	var run []group
 	for {
-		j := i
-		for j < len(text) && isDigit(text[j]) {
-			j++
-		}
+		j := digitsEnd(text, i)
 		run = append(run, group{i, j})
-		if j+1 < len(text) && (text[j] == ' ' || text[j] == '-') && isDigit(text[j+1]) {
-			i = j + 1
-			continue
+		n := separator(text, j)
+		if n == 0 || j+n >= len(text) || !isDigit(text[j+n]) {
+			return run
 		}
-		return run
+		if text[j] == '.' {
+			// A dot joins groups of four only: "4111.1111", not "1.234".
+			next := digitsEnd(text, j+1) - (j + 1)
+			if j-i != 4 || next < 3 || next > 4 {
+				return run
+			}
+		}
+		i = j + n
 	}
+}
+
+// digitsEnd is the end of the ASCII digits from i.
+func digitsEnd(text string, i int) int {
+	for i < len(text) && isDigit(text[i]) {
+		i++
+	}
+	return i
+}
+
+// separator is the length in bytes of the separator between groups of
+// digits at text[j:], 0 if there is none (see CardNumbers).
+func separator(text string, j int) int {
+	if j >= len(text) {
+		return 0
+	}
+	switch text[j] {
+	case ' ', '-', '.':
+		return 1
+	case 0xC2: // U+00A0 no-break space is C2 A0
+		if j+1 < len(text) && text[j+1] == 0xA0 {
+			return 2
+		}
+	case 0xE2: // U+2007 figure, U+2009 thin, U+202F narrow no-break space
+		if j+2 < len(text) && text[j+1] == 0x80 && (text[j+2] == 0x87 || text[j+2] == 0x89 || text[j+2] == 0xAF) {
+			return 3
+		}
+	}
+	return 0
 }
 
 // appendCards adds the card numbers of a run: the longest span of whole
@@ -60,6 +101,9 @@ func digitRun(text string, i int) []group {
 func appendCards(out [][]int, text string, run []group) [][]int {
 	var digits []byte
 	for a := 0; a < len(run); a++ {
+		if a == 0 && phonePrefix(text, run[0].start) {
+			continue // +44 20 7946 0958: a phone number
+		}
 		digits = digits[:0]
 		best := -1
 		for b := a; b < len(run); b++ {
@@ -78,6 +122,20 @@ func appendCards(out [][]int, text string, run []group) [][]int {
 		}
 	}
 	return out
+}
+
+// phonePrefix reports whether the digits at i follow a "+" that begins a
+// word (" +44", "(+44"): an international phone number's (E.164), not
+// "card+4111…" (a space in a URL's query).
+func phonePrefix(text string, i int) bool {
+	if i == 0 || text[i-1] != '+' {
+		return false
+	}
+	if i == 1 {
+		return true
+	}
+	c := text[i-2]
+	return !(isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
@@ -156,13 +214,25 @@ func MaskCreditCards() Guard {
 		last := 0
 		for _, f := range found {
 			b.WriteString(s.Text[last:f[0]])
-			num := s.Text[f[0]:f[1]]
-			b.WriteString("[card ending " + num[len(num)-4:] + "]")
+			b.WriteString("[card ending " + lastDigits(s.Text[f[0]:f[1]], 4) + "]")
 			last = f[1]
 		}
 		b.WriteString(s.Text[last:])
 		return Rewrite(b.String(), plural(len(found), "a payment card number masked", "payment card numbers masked")), nil
 	}}
+}
+
+// lastDigits is the last n digits of num, a card number as found, its
+// separators skipped.
+func lastDigits(num string, n int) string {
+	var d []byte
+	for i := len(num) - 1; i >= 0 && len(d) < n; i-- {
+		if isDigit(num[i]) {
+			d = append(d, num[i])
+		}
+	}
+	slices.Reverse(d)
+	return string(d)
 }
 
 func plural(n int, one, many string) string {

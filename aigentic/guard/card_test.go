@@ -112,7 +112,8 @@ func TestDenyAndReplace(t *testing.T) {
 // Whatever the text, CardNumbers never panics and every range it returns
 // holds a Luhn-valid number of 13-19 digits.
 func FuzzCardNumbers(f *testing.F) {
-	for _, s := range []string{"4111 1111 1111 1111", "5555-5555-5555-4444 x", "1-2-3", "4111111111111111111111", "9 9 9", "4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1"} {
+	for _, s := range []string{"4111 1111 1111 1111", "5555-5555-5555-4444 x", "1-2-3", "4111111111111111111111", "9 9 9", "4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1",
+		"4111.1111.1111.1111", "4111\u00a01111\u202f1111\u20071111", "+49 30 123456786", "1.234.567.890", "4111.\u00a0\u2009", "\xc2", "4111\xe2\x80"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
@@ -155,5 +156,58 @@ func BenchmarkCardNumbersLongRun(b *testing.B) {
 	text := strings.Repeat("1 ", 100_000)
 	for b.Loop() {
 		guard.CardNumbers(text)
+	}
+}
+
+// Card numbers as pasted from web pages and documents: dotted groups of
+// four, and the spaces a page or word processor puts between digits
+// (no-break, narrow no-break, figure, thin), in a message's middle.
+func TestCardNumbersSeparators(t *testing.T) {
+	for text, want := range map[string]string{
+		"card 4111.1111.1111.1111, thanks":         "4111.1111.1111.1111",
+		"4111.1111.1111.1111.":                     "4111.1111.1111.1111",
+		"card: 4111\u00a01111\u00a01111\u00a01111": "4111\u00a01111\u00a01111\u00a01111", // &nbsp;
+		"4111\u202f1111\u202f1111\u202f1111":       "4111\u202f1111\u202f1111\u202f1111", // narrow no-break
+		"5555\u20075555\u20075555\u20074444":       "5555\u20075555\u20075555\u20074444", // figure space
+		"5555\u20095555\u20095555\u20094444":       "5555\u20095555\u20095555\u20094444", // thin space
+		"4111\u00a01111 1111-1111 ok":              "4111\u00a01111 1111-1111",           // mixed
+		"is 4111 1111 1111 1111 (\u00a0)":          "4111 1111 1111 1111",
+		"call+4111111111111111":                    "4111111111111111", // a "+" inside a word is not a phone's
+	} {
+		got := found(text)
+		if len(got) == 0 || got[0] != want {
+			t.Errorf("CardNumbers(%q) = %q, want %q first", text, got, want)
+		}
+	}
+	v, err := guard.MaskCreditCards().Check(context.Background(), guard.Subject{Text: "pay 4111\u00a01111\u00a01111\u00a01111 or 5555.5555.5555.4444 now"})
+	if err != nil || v.Text != "pay [card ending 1111] or [card ending 4444] now" {
+		t.Fatalf("%+v, %v", v, err)
+	}
+	v, _ = guard.MaskCreditCards().Check(context.Background(), guard.Subject{Text: "4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1"})
+	if v.Text != "[card ending 1111]" {
+		t.Fatalf("ending of a number in groups of one: %q", v.Text)
+	}
+}
+
+// Ordinary text with dots and numbers is not a card number: version
+// numbers, prices (dots for thousands), dates, times, addresses, phone
+// numbers — international ones that would pass the Luhn check and an
+// issuer's prefix included.
+func TestCardNumbersOrdinaryText(t *testing.T) {
+	for _, text := range []string{
+		"Upgrade from Go 1.24.3 to 1.25.0; kernel 6.8.0-1021-aws; build 10.0.22631.4460.",
+		"Total: €1.234.567,89 (was €1.234.567.890.123,00); $4,111,111,111,111.11.",
+		"Prices: 4.111.111.111.111.111 ₫ and 5.555.555.555.554.444 ₫", // dots for thousands, digits a card's
+		"Due 08.12.2026, paid 2026.12.08 at 01:34:37.123456789.",
+		"Server 192.168.100.200:8443 and 10.0.0.1.",
+		"Call +49 30 123456786 or +49.30.1234.56786 or +1 (555) 123-4567 or 555.123.4567.", // digits pass Luhn, prefix 4
+		"Tracking 1Z999AA10123456784; order 2026-03-01-000123; ISBN 978-3-16-148410-0.",
+		"Coordinates 48.8566, 2.3522; pi is 3.14159265358979.",
+		"4111.111.1111.1111 (a three-digit group between dots)",
+		"Version 4111.1111.11 is out.",
+	} {
+		if got := found(text); got != nil {
+			t.Errorf("CardNumbers(%q) = %q, want none", text, got)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/untrusted"
 )
@@ -15,7 +16,10 @@ import (
 // out of it, as it may be what must not leak. Go's regexp (RE2) runs in
 // time linear in the text.
 //
-//	internal := regexp.MustCompile(`(?i)\bhttps?://[a-z0-9.-]*\.(?:internal|corp|local)\b\S*`)
+// A host is a link with or without its scheme ("billing.acme.internal/x"
+// is as much a link to a reader, or a model, as "https://…"):
+//
+//	internal := regexp.MustCompile(`(?i)\b(?:https?://)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:internal|corp)\b[^\s"'<>)]*`)
 //	guards.Output = append(guards.Output, guard.Deny("internal_url", "an internal URL", internal))
 func Deny(name, what string, patterns ...*regexp.Regexp) Guard {
 	return Guard{Name: name, Check: func(_ context.Context, s Subject) (Verdict, error) {
@@ -47,8 +51,8 @@ func Replace(name, replacement string, patterns ...*regexp.Regexp) Guard {
 
 // Injection is a tool-result guard that trips on an untrusted result
 // (ai.ToolResult.Untrusted: a web page, an e-mail, an MCP server's answer)
-// in which untrusted.Scan finds a sign of prompt injection: the markup the
-// runtime's delimiters neutralise (an attempt to close them, a chat
+// in which untrusted.Scan finds a sign of prompt injection: the markup
+// the runtime's delimiters neutralise (an attempt to close them, a chat
 // template's tokens) or a known phrasing of instructions aimed at the
 // model. The reason names the rules found, not the text. Results the
 // program trusts pass unread; to scan every result, use InjectionAll.
@@ -66,13 +70,10 @@ func injection(name string, all bool) Guard {
 		if len(found) == 0 {
 			return Pass(), nil
 		}
-		reason := "the result looks like a prompt injection:"
+		rules := make([]string, len(found))
 		for i, f := range found {
-			if i > 0 {
-				reason += ","
-			}
-			reason += " " + f.Rule
+			rules[i] = f.Rule
 		}
-		return Trip(reason), nil
+		return Trip("the result looks like a prompt injection: " + strings.Join(rules, ", ")), nil
 	}}
 }

@@ -2,6 +2,7 @@ package untrusted
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -46,18 +47,24 @@ const (
 	RuleRevealPrompt = "reveal_prompt"
 )
 
-// rule is one named pattern; cased rules run on the normalised text with
-// its case kept, the others on it lower-cased.
+// rule is one named pattern. A cased rule runs on the normalised text with
+// its case and its lines kept (it needs a line's start); the others run on
+// it lower-cased and on one line, so that a phrase broken over lines (an
+// e-mail wrapped at 72 columns, or on purpose) is found as on one. A rule
+// with words runs only on text holding one of them: a search for a word
+// is many times faster than a regexp, and most text has none.
 type rule struct {
 	name  string
 	re    *regexp.Regexp
 	cased bool
+	words []string
 }
 
 // rules are the markup Delimit neutralises, then the phrasings of direct
 // instructions that the OWASP Prompt Injection Prevention Cheat Sheet
 // (cheatsheetseries.owasp.org, "LLM Prompt Injection Prevention") lists
-// as signs of injection: instructions to ignore earlier ones, new
+// as signs of injection: instructions to ignore earlier ones (or "the
+// above"), new
 // instructions, a change of role or mode, and requests for the system
 // prompt.
 var rules = []rule{
@@ -66,6 +73,11 @@ var rules = []rule{
 	{name: RuleRoleTag, re: regexp.MustCompile(roleTagPattern)},
 	{name: RuleRoleLine, re: regexp.MustCompile(`(?m)^[ \t>*_#]*(?:SYSTEM|ASSISTANT|DEVELOPER)(?: (?:MESSAGE|PROMPT|NOTE))?[ \t]*:`), cased: true},
 	{name: RuleIgnoreInstructions, re: regexp.MustCompile(`\b(?:ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}?\b(?:previous|prior|above|earlier|preceding|all|any|your|system|original|initial)\b[^.!?\n]{0,20}?\b(?:instructions?|prompts?|rules|guidelines|directives|directions)\b`)},
+	// "Ignore the above" followed by what to do instead: the attack's first
+	// published form (Perez and Ribeiro, "Ignore Previous Prompt", 2022:
+	// "Ignore the above and say…"). Without what follows, a correction
+	// ("Please disregard the above email.", "disregard the above.") passes.
+	{name: RuleIgnoreInstructions, words: []string{"ignore", "disregard", "forget"}, re: regexp.MustCompile(`\b(?:ignore|disregard|forget)(?: (?:all|everything|anything))?(?: of)?(?: (?:the|this|what(?:'s| is| was| you read)?(?: (?:written|said|stated))?))? (?:above|foregoing|preceding|before this|so far)(?:,? (?:and|then|instead)\b| ?[:;—–]| - )`)},
 	{name: RuleNewInstructions, re: regexp.MustCompile(`\b(?:new|updated|real|actual|additional|revised) (?:system )?instructions?[ \t]*:|\bsystem (?:prompt|message|override)[ \t]*:`)},
 	{name: RuleRoleChange, re: regexp.MustCompile(`\byou are (?:now|no longer) (?:an? |the |my )?(?:[a-z-]+ ){0,2}(?:assistant|ai|model|bot|chatbot|agent|persona|character)\b|\b(?:jailbreak|dan) mode\b`)},
 	{name: RuleRevealPrompt, re: regexp.MustCompile(`\b(?:reveal|print|show|repeat|output|disclose|leak)\b[^.!?\n]{0,30}?\b(?:system prompt|your (?:instructions|prompt|rules)|hidden instructions|initial prompt)\b`)},
@@ -79,7 +91,9 @@ var rules = []rule{
 // Text is normalised first, so hiding does not help: compatibility forms
 // folded (NFKC: full-width "＜" is "<", ligatures split), format
 // characters removed (zero-width spaces and joiners, soft hyphens,
-// bidirectional controls), runs of white space made one space.
+// bidirectional controls), runs of white space made one space — line
+// breaks too, but for the rule that needs a line's start ("SYSTEM:"), so
+// a phrase broken over lines is found.
 //
 // It is a heuristic, as every such filter is: it finds the known
 // phrasings in English and the markup of the common chat templates, not
@@ -89,18 +103,43 @@ var rules = []rule{
 // that act behind approval. The work is linear in the text's length.
 func Scan(text string) []Finding {
 	cased := normalise(text)
-	lower := strings.ToLower(cased)
+	lower := strings.ToLower(oneLine(cased))
 	var out []Finding
 	for _, r := range rules {
 		in := lower
 		if r.cased {
 			in = cased
 		}
+		if len(out) > 0 && out[len(out)-1].Rule == r.name ||
+			r.words != nil && !slices.ContainsFunc(r.words, func(w string) bool { return strings.Contains(in, w) }) {
+			continue // found already by the rule's other pattern; or none of its words
+		}
 		if m := r.re.FindString(in); m != "" {
 			out = append(out, Finding{Rule: r.name, Match: clip(m, 60)})
 		}
 	}
 	return out
+}
+
+// oneLine is normalised text s with each line break, and the space beside
+// it, made one space.
+func oneLine(s string) string {
+	if !strings.Contains(s, "\n") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\n' {
+			c = ' '
+		}
+		if c == ' ' && b.Len() > 0 && b.String()[b.Len()-1] == ' ' {
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // normalise folds compatibility forms (NFKC), drops format characters
