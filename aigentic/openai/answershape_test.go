@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
 	"sync"
@@ -199,9 +200,14 @@ func TestServerThatNeverAnswers(t *testing.T) {
 		t.Errorf("transport timeout: %v; want a transient error saying %q", err, want)
 	}
 
-	// The caller's deadline.
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
+	// The caller's deadline, passing once the request is written (so the
+	// test does not depend on how fast a loaded machine writes it). The
+	// trace is on the caller's context, so its hook runs after the
+	// model's own.
+	ctx := newDeadline()
+	ctx.Context = httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { ctx.pass() },
+	})
 	_, err = newModel(t, base).Generate(ctx, hello)
 	me = modelError(t, err)
 	want = "the server at " + addr + " took the request and did not answer before the deadline"
@@ -221,5 +227,28 @@ func TestRefusedIsStillUnreachable(t *testing.T) {
 	_, err = newModel(t, (&url.URL{Scheme: "http", Host: addr, Path: "/v1"}).String()).Generate(context.Background(), hello)
 	if me := modelError(t, err); !strings.Contains(me.Message, "cannot reach the server at "+addr) || !errors.Is(err, openai.ErrUnreachable) {
 		t.Errorf("refused: %v", err)
+	}
+}
+
+// deadline is a context whose deadline passes when pass is called: Done
+// closes and Err is context.DeadlineExceeded, as when a real one runs out.
+type deadline struct {
+	context.Context
+	done chan struct{}
+	once sync.Once
+}
+
+func newDeadline() *deadline { return &deadline{done: make(chan struct{})} }
+
+func (d *deadline) pass()                       { d.once.Do(func() { close(d.done) }) }
+func (d *deadline) Done() <-chan struct{}       { return d.done }
+func (d *deadline) Deadline() (time.Time, bool) { return time.Time{}, false }
+
+func (d *deadline) Err() error {
+	select {
+	case <-d.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
 	}
 }
