@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/internal/runtest"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/openai"
 	"github.com/nexxia-ai/aigentic-examples/internal/hangserver"
 )
@@ -204,9 +205,9 @@ func TestServerThatNeverAnswers(t *testing.T) {
 	// test does not depend on how fast a loaded machine writes it). The
 	// trace is on the caller's context, so its hook runs after the
 	// model's own.
-	ctx := newDeadline()
+	ctx := runtest.NewDeadline()
 	ctx.Context = httptrace.WithClientTrace(context.Background(), &httptrace.ClientTrace{
-		WroteRequest: func(httptrace.WroteRequestInfo) { ctx.pass() },
+		WroteRequest: func(httptrace.WroteRequestInfo) { ctx.Expire() },
 	})
 	_, err = newModel(t, base).Generate(ctx, hello)
 	me = modelError(t, err)
@@ -227,28 +228,5 @@ func TestRefusedIsStillUnreachable(t *testing.T) {
 	_, err = newModel(t, (&url.URL{Scheme: "http", Host: addr, Path: "/v1"}).String()).Generate(context.Background(), hello)
 	if me := modelError(t, err); !strings.Contains(me.Message, "cannot reach the server at "+addr) || !errors.Is(err, openai.ErrUnreachable) {
 		t.Errorf("refused: %v", err)
-	}
-}
-
-// deadline is a context whose deadline passes when pass is called: Done
-// closes and Err is context.DeadlineExceeded, as when a real one runs out.
-type deadline struct {
-	context.Context
-	done chan struct{}
-	once sync.Once
-}
-
-func newDeadline() *deadline { return &deadline{done: make(chan struct{})} }
-
-func (d *deadline) pass()                       { d.once.Do(func() { close(d.done) }) }
-func (d *deadline) Done() <-chan struct{}       { return d.done }
-func (d *deadline) Deadline() (time.Time, bool) { return time.Time{}, false }
-
-func (d *deadline) Err() error {
-	select {
-	case <-d.done:
-		return context.DeadlineExceeded
-	default:
-		return nil
 	}
 }
