@@ -141,9 +141,10 @@ func TestCancelEndsAtOnce(t *testing.T) {
 
 	// The caller's deadline passes during an attempt: a timeout is
 	// transient, yet nothing moves; the model's own error is returned.
-	dctx := newDeadline(t.Context())
+	dctx := runtest.NewDeadline()
+	dctx.Context = t.Context()
 	slow := newFake("a", "a", func(ctx context.Context, _ ai.Request) (*ai.Response, error) {
-		dctx.expire()
+		dctx.Expire()
 		<-ctx.Done()
 		return nil, fmt.Errorf("model a: %w", ctx.Err())
 	})

@@ -195,26 +195,3 @@ func asError(t *testing.T, err error) *failover.Error {
 	}
 	return fe
 }
-
-// deadlineCtx is a context whose deadline passes when the test says:
-// Err is context.DeadlineExceeded after expire, with no timer involved.
-type deadlineCtx struct {
-	context.Context
-	once sync.Once
-	done chan struct{}
-}
-
-func newDeadline(parent context.Context) *deadlineCtx {
-	return &deadlineCtx{Context: parent, done: make(chan struct{})}
-}
-
-func (d *deadlineCtx) expire()               { d.once.Do(func() { close(d.done) }) }
-func (d *deadlineCtx) Done() <-chan struct{} { return d.done }
-func (d *deadlineCtx) Err() error {
-	select {
-	case <-d.done:
-		return context.DeadlineExceeded
-	default:
-		return nil
-	}
-}
