@@ -292,8 +292,7 @@ func (a *admission) check(ctx context.Context, tx txn, t *tenant, now time.Time,
 // its job has already spent (those tokens are in used). Reservations of
 // runs past their expiry and of jobs River has finished are deleted first.
 func budgetState(ctx context.Context, tx txn, tenant string, now time.Time) (used, reserved int64, err error) {
-	const live = `(r.job_id IS NULL AND r.expires_at > $2) OR (r.job_id IS NOT NULL AND EXISTS (
-		SELECT 1 FROM river_job j WHERE j.id = r.job_id AND j.state IN ` + unfinishedStates + `))`
+	live := liveReservation("$2")
 	if err := tx.exec(ctx, `DELETE FROM aigentic_reservation WHERE id IN (
 		SELECT r.id FROM aigentic_reservation r WHERE r.tenant = $1 AND NOT (`+live+`))`, tenant, now.UnixMilli()); err != nil {
 		return 0, 0, fmt.Errorf("prune reservations: %w", err)
@@ -310,6 +309,16 @@ func budgetState(ctx context.Context, tx txn, tenant string, now time.Time) (use
 		return 0, 0, fmt.Errorf("read reservations: %w", err)
 	}
 	return used, reserved, nil
+}
+
+// liveReservation is true of a reservation r still holding tokens at
+// now (the parameter named, Unix ms): a run's before its expires_at, a
+// job's while River has not finished the job. budgetState counts these
+// and deletes the others; the pruner (prune.go) deletes the others of
+// every tenant.
+func liveReservation(now string) string {
+	return `(r.job_id IS NULL AND r.expires_at > ` + now + `) OR (r.job_id IS NOT NULL AND EXISTS (
+		SELECT 1 FROM river_job j WHERE j.id = r.job_id AND j.state IN ` + unfinishedStates + `))`
 }
 
 // takeRateToken takes one token from the tenant's bucket in the database

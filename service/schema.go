@@ -70,6 +70,10 @@ var schema = []string{
 		expires_at BIGINT NOT NULL
 	)`,
 	`CREATE INDEX IF NOT EXISTS aigentic_reservation_tenant ON aigentic_reservation (tenant)`,
+	// The pruner's (prune.go) range scans: rows older than a cutoff.
+	`CREATE INDEX IF NOT EXISTS aigentic_run_updated_at ON aigentic_run (updated_at)`,
+	`CREATE INDEX IF NOT EXISTS aigentic_job_created_at ON aigentic_job (created_at)`,
+	`CREATE INDEX IF NOT EXISTS aigentic_tenant_usage_day ON aigentic_tenant_usage (day)`,
 	`CREATE TABLE IF NOT EXISTS aigentic_rate (
 		tenant TEXT PRIMARY KEY,
 		tokens DOUBLE PRECISION NOT NULL,
@@ -111,4 +115,6 @@ var schema = []string{
 		expires_at BIGINT NOT NULL,
 		PRIMARY KEY (tenant, key_sha256)
 	)`,
+	`CREATE INDEX IF NOT EXISTS aigentic_idempotency_expires_at ON aigentic_idempotency (expires_at)`,
+	`CREATE INDEX IF NOT EXISTS aigentic_idempotency_public_id ON aigentic_idempotency (public_id)`,
 }

@@ -192,6 +192,7 @@ func (s *service) close() {
 func (s *service) riverConfig() *river.Config {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &AskWorker{svc: s})
+	river.AddWorker(workers, &PruneWorker{svc: s})
 	if s.addWorkers != nil {
 		s.addWorkers(workers)
 	}
@@ -208,11 +209,16 @@ func (s *service) riverConfig() *river.Config {
 		FetchPollInterval:    s.cfg.pollInterval,
 		FetchCooldown:        min(river.FetchCooldownDefault, s.cfg.pollInterval),
 		// A completed job is kept as long as its Idempotency-Key counts,
-		// so that a retry within the window can still GET it.
-		CompletedJobRetentionPeriod: max(24*time.Hour, s.cfg.idempotencyWindow),
+		// so that a retry within the window can still GET it; the
+		// service's own rows of a job River deleted are pruned after the
+		// same retention (prune.go).
+		CompletedJobRetentionPeriod: s.cfg.rowRetention(),
 	}
 	if s.cfg.works() {
 		c.Queues = s.riverQueues()
+		// River runs periodic jobs on the elected leader among the
+		// processes that work jobs.
+		c.PeriodicJobs = []*river.PeriodicJob{prunePeriodicJob()}
 	}
 	return c
 }
