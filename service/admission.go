@@ -67,7 +67,19 @@ func (e *RefusalError) Status() int { return http.StatusTooManyRequests }
 // The transaction is serialized per tenant: SQLite's BEGIN IMMEDIATE takes
 // the file's write lock; PostgreSQL takes a transaction-scoped advisory
 // lock on the tenant. A refused request changes nothing (the transaction
-// rolls back), so it uses no rate token. A run already admitted is never
+// rolls back), so it uses no rate token.
+//
+// Refusals first, from reads alone (precheck): the same checks run
+// without a transaction, on committed rows, writing nothing; a request
+// they refuse is answered 429 without taking the write lock or the
+// tenant's lock, so a flood of refused requests does not queue behind,
+// or ahead of, the admitted ones. Such a refusal is exact, not a guess:
+// each check refuses only on a state the database was in (the bucket's
+// row, the unfinished jobs' count; for the budget, today's usage is read
+// before the reservations, and a token only moves from reserved to used,
+// so the sum read is at most the sum at the second read). A request they
+// would admit is decided again under the lock, so admission stays
+// atomic: no over-admission. A run already admitted is never
 // stopped by admission; its reservation is also its token limit
 // (tenantAgent sets aigentic.Budget.MaxTotalTokens), so concurrent runs
 // spend at most the budget plus one reservation (the last admitted).
@@ -76,6 +88,10 @@ func (e *RefusalError) Status() int { return http.StatusTooManyRequests }
 // answered is replayed before these checks, in the same transaction.
 type admission struct {
 	queue queue
+	// reads is the database precheck reads, outside any transaction (nil:
+	// no precheck); kind is dbSQLite or dbPostgres.
+	reads *sql.DB
+	kind  string
 	now   func() time.Time
 	// idempotencyWindow is how long an Idempotency-Key counts
 	// (-idempotency-window).
@@ -111,13 +127,16 @@ const reservationGrace = time.Minute
 // flight: finishIdempotentRun stores the answer.
 func (a *admission) admitRun(ctx context.Context, t *tenant, idem *idempotency) (*admitted, error) {
 	var out admitted
+	if err := a.precheck(ctx, t, idem, false); err != nil {
+		return &out, err
+	}
 	err := a.queue.InTx(ctx, func(tx txn, _ txJobs) error {
 		now := a.now()
 		if err := lockTenant(ctx, tx, t); err != nil {
 			return err
 		}
 		if idem != nil {
-			row, ok, err := lookupIdempotency(ctx, tx, t.id, idem, now)
+			row, ok, err := lookupIdempotency(ctx, tx, t.id, idem, now, true)
 			if err != nil {
 				return err
 			}
@@ -132,7 +151,7 @@ func (a *admission) admitRun(ctx context.Context, t *tenant, idem *idempotency) 
 					msg: "a run with this Idempotency-Key is still in flight; retry after it ends to get its answer"}
 			}
 		}
-		if err := a.check(ctx, tx, t, now, false); err != nil {
+		if err := a.check(ctx, tx, t, now, false, true); err != nil {
 			return err
 		}
 		if idem != nil {
@@ -181,13 +200,16 @@ func retainedJob(ctx context.Context, tx txn, id int64) (*rivertype.JobRow, erro
 // and a different request with the key is a 409.
 func (a *admission) admitJob(ctx context.Context, t *tenant, query string, by *principal, idem *idempotency) (*admitted, error) {
 	var out admitted
+	if err := a.precheck(ctx, t, idem, true); err != nil {
+		return &out, err
+	}
 	err := a.queue.InTx(ctx, func(tx txn, jobs txJobs) error {
 		now := a.now()
 		if err := lockTenant(ctx, tx, t); err != nil {
 			return err
 		}
 		if idem != nil {
-			row, ok, err := lookupIdempotency(ctx, tx, t.id, idem, now)
+			row, ok, err := lookupIdempotency(ctx, tx, t.id, idem, now, true)
 			if err != nil {
 				return err
 			}
@@ -210,7 +232,7 @@ func (a *admission) admitJob(ctx context.Context, t *tenant, query string, by *p
 				return nil
 			}
 		}
-		if err := a.check(ctx, tx, t, now, true); err != nil {
+		if err := a.check(ctx, tx, t, now, true, true); err != nil {
 			return err
 		}
 		res, err := jobs.Insert(AskArgs{Tenant: t.id, Query: query, CreatedBy: by.String(), CreatedByKey: by.keyID}, nil)
@@ -251,12 +273,53 @@ func lockTenant(ctx context.Context, tx txn, t *tenant) error {
 	return nil
 }
 
-// check runs admission's checks in tx (the tenant locked): the budget,
-// the queue cap (jobs), the rate. It returns a *RefusalError or a
-// database error.
-func (a *admission) check(ctx context.Context, tx txn, t *tenant, now time.Time, job bool) error {
+// precheck runs admission's checks on reads alone (no transaction, no
+// write, no lock: the admission doc above), returning the *RefusalError
+// they decide, or nil to let the locked transaction decide: when they
+// would admit, when a read fails (the transaction's reads will say why),
+// and when idem names a key the tenant already used (its replay or 409
+// comes before any check, decided under the lock).
+func (a *admission) precheck(ctx context.Context, t *tenant, idem *idempotency, job bool) error {
+	if a.reads == nil {
+		return nil
+	}
+	r := readTxn{db: a.reads, dbKind: a.kind}
+	now := a.now()
+	if idem != nil {
+		if _, ok, err := lookupIdempotency(ctx, r, t.id, idem, now, false); ok || err != nil {
+			return nil
+		}
+	}
+	var refusal *RefusalError
+	if err := a.check(ctx, r, t, now, job, false); errors.As(err, &refusal) {
+		return refusal
+	}
+	return nil
+}
+
+// readTxn is txn on a *sql.DB outside any transaction, for precheck's
+// reads: each statement reads committed rows; exec is refused.
+type readTxn struct {
+	db     *sql.DB
+	dbKind string
+}
+
+// errReadOnly is a write attempted through a readTxn (a bug).
+var errReadOnly = errors.New("write in admission's read-only precheck")
+
+func (readTxn) exec(context.Context, string, ...any) error { return errReadOnly }
+func (r readTxn) queryRow(ctx context.Context, q string, args ...any) scanner {
+	return r.db.QueryRowContext(ctx, q, args...)
+}
+func (r readTxn) kind() string { return r.dbKind }
+
+// check runs admission's checks in tx: the budget, the queue cap (jobs),
+// the rate. It returns a *RefusalError or a database error. With write
+// (the tenant locked) it deletes the tenant's stale reservations and takes
+// the rate token; without (precheck) it only reads.
+func (a *admission) check(ctx context.Context, tx txn, t *tenant, now time.Time, job, write bool) error {
 	if b := t.cfg.DailyTokenBudget; b > 0 {
-		used, reserved, err := budgetState(ctx, tx, t.id, now)
+		used, reserved, err := budgetState(ctx, tx, t.id, now, write)
 		if err != nil {
 			return err
 		}
@@ -284,18 +347,22 @@ func (a *admission) check(ctx context.Context, tx txn, t *tenant, now time.Time,
 				Detail: fmt.Sprintf("tenant %q has %d jobs queued or running, its limit (max_queued_jobs %d); retry when some have finished", t.id, n, t.cfg.MaxQueuedJobs)}
 		}
 	}
-	return takeRateToken(ctx, tx, t, now)
+	return takeRateToken(ctx, tx, t, now, write)
 }
 
 // budgetState is the tenant's tokens used today (UTC) and the tokens
 // still reserved by runs and jobs in flight: each reservation less what
-// its job has already spent (those tokens are in used). Reservations of
-// runs past their expiry and of jobs River has finished are deleted first.
-func budgetState(ctx context.Context, tx txn, tenant string, now time.Time) (used, reserved int64, err error) {
+// its job has already spent (those tokens are in used). With prune,
+// reservations of runs past their expiry and of jobs River has finished
+// are deleted first (without, they are only not counted). Usage is read
+// before the reservations (precheck relies on the order).
+func budgetState(ctx context.Context, tx txn, tenant string, now time.Time, prune bool) (used, reserved int64, err error) {
 	live := liveReservation("$2")
-	if err := tx.exec(ctx, `DELETE FROM aigentic_reservation WHERE id IN (
-		SELECT r.id FROM aigentic_reservation r WHERE r.tenant = $1 AND NOT (`+live+`))`, tenant, now.UnixMilli()); err != nil {
-		return 0, 0, fmt.Errorf("prune reservations: %w", err)
+	if prune {
+		if err := tx.exec(ctx, `DELETE FROM aigentic_reservation WHERE id IN (
+			SELECT r.id FROM aigentic_reservation r WHERE r.tenant = $1 AND NOT (`+live+`))`, tenant, now.UnixMilli()); err != nil {
+			return 0, 0, fmt.Errorf("prune reservations: %w", err)
+		}
 	}
 	err = tx.queryRow(ctx, `SELECT COALESCE((SELECT tokens FROM aigentic_tenant_usage WHERE tenant = $1 AND day = $2), 0)`,
 		tenant, now.UTC().Format(time.DateOnly)).Scan(&used)
@@ -324,8 +391,9 @@ func liveReservation(now string) string {
 // takeRateToken takes one token from the tenant's bucket in the database
 // (golang.org/x/time/rate's model: rate tokens per second, at most burst),
 // or refuses with the wait until the next token. A clock behind the
-// stored one (another process's) adds nothing.
-func takeRateToken(ctx context.Context, tx txn, t *tenant, now time.Time) error {
+// stored one (another process's) adds nothing. Without take it only
+// checks that a token is there.
+func takeRateToken(ctx context.Context, tx txn, t *tenant, now time.Time, take bool) error {
 	tokens, last := float64(t.cfg.Burst), now.UnixMilli()
 	err := tx.queryRow(ctx, `SELECT tokens, updated_at FROM aigentic_rate WHERE tenant = $1`, t.id).Scan(&tokens, &last)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -340,6 +408,9 @@ func takeRateToken(ctx context.Context, tx txn, t *tenant, now time.Time) error 
 		wait := time.Duration((1 - tokens) / t.cfg.Rate * float64(time.Second))
 		return &RefusalError{Tenant: t.id, Reason: ErrRateLimited, RetryAfter: wait,
 			Detail: fmt.Sprintf("tenant %q: request rate exceeded (%g requests/s, burst %d); retry after %s", t.id, t.cfg.Rate, t.cfg.Burst, wait.Round(time.Millisecond))}
+	}
+	if !take {
+		return nil
 	}
 	if err := tx.exec(ctx, `INSERT INTO aigentic_rate (tenant, tokens, updated_at) VALUES ($1, $2, $3)
 		ON CONFLICT (tenant) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at`, t.id, tokens-1, last); err != nil {

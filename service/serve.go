@@ -159,7 +159,7 @@ func newService(ctx context.Context, cfg config, logger *slog.Logger, o options)
 	if s.queue, err = s.db.queue.newClient(s.riverConfig()); err != nil {
 		return fail(fmt.Errorf("river client: %w", err))
 	}
-	s.admit = &admission{queue: s.queue, now: s.now, idempotencyWindow: cfg.idempotencyWindow}
+	s.admit = &admission{queue: s.queue, reads: s.db.sql, kind: s.db.kind, now: s.now, idempotencyWindow: cfg.idempotencyWindow}
 	if err := s.registerGauges(); err != nil {
 		return fail(fmt.Errorf("metrics: %w", err))
 	}
