@@ -158,3 +158,45 @@ func TestRefusedAdmissionDoesNotWaitForTenantLockOnPostgres(t *testing.T) {
 		t.Fatalf("over the rate while the tenant's admission lock is held: %d, want 429", resp.StatusCode)
 	}
 }
+
+// BenchmarkAdmission is admission's cost per request on SQLite, with and
+// without the read-only precheck (reads nil: every check under the
+// lock): a refused run (over the rate) and an admitted one (a tenant
+// without a budget: no reservation).
+//
+//	go test ./service -run '^$' -bench Admission -benchmem
+func BenchmarkAdmission(b *testing.B) {
+	tenants, _ := writeTenants(b, `
+tenants:
+  refused:
+    rate: 0.001
+    burst: 1
+  admitted:
+    rate: 1000000
+    burst: 1000000
+`)
+	ts := startServiceWith(b, options{model: newGateModel("")}, "-tenants", tenants, "-role", "api")
+	ctx := b.Context()
+	if _, err := ts.admit.admitRun(ctx, ts.tenants["refused"], nil); err != nil { // the bucket's only token
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		tenant string
+		reads  bool
+	}{{"refused/precheck", "refused", true}, {"refused/locked", "refused", false}, {"admitted/precheck", "admitted", true}, {"admitted/locked", "admitted", false}} {
+		b.Run(c.name, func(b *testing.B) {
+			a := *ts.admit
+			if !c.reads {
+				a.reads = nil
+			}
+			ten := ts.tenants[c.tenant]
+			for b.Loop() {
+				_, err := a.admitRun(ctx, ten, nil)
+				if (c.tenant == "refused") != errors.Is(err, ErrRateLimited) {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

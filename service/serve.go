@@ -155,6 +155,9 @@ func newService(ctx context.Context, cfg config, logger *slog.Logger, o options)
 	if s.db, err = openDatabase(ctx, cfg.dbURL, min(s.totalWorkers(), 100)+5); err != nil {
 		return fail(err)
 	}
+	for _, w := range s.db.warnings {
+		logger.Warn("database migration incomplete", "error", w)
+	}
 	s.store = &store{db: s.db.sql, now: s.now, postgres: s.db.kind == dbPostgres}
 	if s.queue, err = s.db.queue.newClient(s.riverConfig()); err != nil {
 		return fail(fmt.Errorf("river client: %w", err))
