@@ -98,6 +98,15 @@ type PruneWorker struct {
 	svc *service
 }
 
+// pruneTimeout bounds one prune job (River's per-job Timeout; the
+// client's JobTimeout is the tenants' longest timeout, which may be
+// seconds). Every batch commits on its own, so a prune cut short keeps
+// what it deleted and the next one goes on.
+const pruneTimeout = 10 * time.Minute
+
+// Timeout implements river.Worker: pruneTimeout.
+func (w *PruneWorker) Timeout(*river.Job[PruneArgs]) time.Duration { return pruneTimeout }
+
 // Work prunes every table, counts and logs what it deleted. Deleting is
 // idempotent, so two prune jobs at once (a new leader's RunOnStart) only
 // share the work.

@@ -183,3 +183,40 @@ func TestPrunerRunsAsPeriodicJobOnSQLite(t *testing.T) {
 }
 
 func TestPrunerRunsAsPeriodicJobOnPostgres(t *testing.T) { prunePeriodicTest(t, postgresURL(t)) }
+
+// BenchmarkPrune is one prune of 10,000 deleted jobs' rows (a run row and
+// a public id each) on SQLite, in batches of pruneBatch; ns/op is the
+// whole prune.
+//
+//	go test ./service -run '^$' -bench Prune -benchtime 5x
+func BenchmarkPrune(b *testing.B) {
+	db, _ := testQueue(b, "sqlite://"+filepath.Join(b.TempDir(), "bench.db"))
+	now := time.Now()
+	p := pruner{db: db.sql, now: func() time.Time { return now }, retention: 24 * time.Hour, batch: pruneBatch}
+	const rows = 10_000
+	old := now.Add(-48 * time.Hour).UnixMilli()
+	for b.Loop() {
+		b.StopTimer()
+		tx, err := db.sql.BeginTx(b.Context(), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for i := range int64(rows) {
+			if _, err := tx.ExecContext(b.Context(), `INSERT INTO aigentic_run (job_id, tenant, updated_at) VALUES ($1, 't', $2)`, 10_000_000+i, old); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := tx.ExecContext(b.Context(), `INSERT INTO aigentic_job (public_id, job_id, tenant, created_at) VALUES ($1, $2, 't', $3)`,
+				fmt.Sprintf("job_%d", i), 10_000_000+i, old); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		counts, err := p.prune(b.Context())
+		if err != nil || counts["aigentic_run"] != rows || counts["aigentic_job"] != rows {
+			b.Fatalf("pruned %v, %v", counts, err)
+		}
+	}
+}
