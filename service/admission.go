@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -69,11 +70,17 @@ func (e *RefusalError) Status() int { return http.StatusTooManyRequests }
 // lock on the tenant. A refused request changes nothing (the transaction
 // rolls back), so it uses no rate token.
 //
-// Refusals first, from reads alone (precheck): the same checks run
+// Refusals first, from reads alone (precheck), while the tenant is being
+// refused: once a request of the tenant is refused, until its
+// Retry-After has passed (in this process), the same checks run first
 // without a transaction, on committed rows, writing nothing; a request
 // they refuse is answered 429 without taking the write lock or the
 // tenant's lock, so a flood of refused requests does not queue behind,
-// or ahead of, the admitted ones. Such a refusal is exact, not a guess:
+// or ahead of, the admitted ones — at most one refused request per
+// Retry-After takes the lock. Outside a refusal spell admitted requests
+// skip the reads (on SQLite, with riversqlite's one connection per
+// process, a second round of statements per request made every run wait
+// longer for the connection). Such a refusal is exact, not a guess:
 // each check refuses only on a state the database was in (the bucket's
 // row, the unfinished jobs' count; for the budget, today's usage is read
 // before the reservations, and a token only moves from reserved to used,
@@ -93,6 +100,11 @@ type admission struct {
 	reads *sql.DB
 	kind  string
 	now   func() time.Time
+	// refusing is, per tenant id (the configured tenants: bounded), until
+	// when the tenant's last refusal said to retry: precheck runs before
+	// then.
+	refusingMu sync.Mutex
+	refusing   map[string]time.Time
 	// idempotencyWindow is how long an Idempotency-Key counts
 	// (-idempotency-window).
 	idempotencyWindow time.Duration
@@ -125,12 +137,13 @@ const reservationGrace = time.Minute
 // With idem, a run the key already answered is replayed (out.run), one
 // still in flight is a 409, and otherwise the key is recorded as in
 // flight: finishIdempotentRun stores the answer.
-func (a *admission) admitRun(ctx context.Context, t *tenant, idem *idempotency) (*admitted, error) {
+func (a *admission) admitRun(ctx context.Context, t *tenant, idem *idempotency) (_ *admitted, err error) {
 	var out admitted
 	if err := a.precheck(ctx, t, idem, false); err != nil {
 		return &out, err
 	}
-	err := a.queue.InTx(ctx, func(tx txn, _ txJobs) error {
+	defer func() { a.noteRefusal(t, err) }()
+	err = a.queue.InTx(ctx, func(tx txn, _ txJobs) error {
 		now := a.now()
 		if err := lockTenant(ctx, tx, t); err != nil {
 			return err
@@ -198,12 +211,13 @@ func retainedJob(ctx context.Context, tx txn, id int64) (*rivertype.JobRow, erro
 // The job records by, who asked (AskArgs.CreatedBy), for the four-eyes
 // rule of its approvals (approvers.go). With idem, the job the key made before is returned instead (replayed),
 // and a different request with the key is a 409.
-func (a *admission) admitJob(ctx context.Context, t *tenant, query string, by *principal, idem *idempotency) (*admitted, error) {
+func (a *admission) admitJob(ctx context.Context, t *tenant, query string, by *principal, idem *idempotency) (_ *admitted, err error) {
 	var out admitted
 	if err := a.precheck(ctx, t, idem, true); err != nil {
 		return &out, err
 	}
-	err := a.queue.InTx(ctx, func(tx txn, jobs txJobs) error {
+	defer func() { a.noteRefusal(t, err) }()
+	err = a.queue.InTx(ctx, func(tx txn, jobs txJobs) error {
 		now := a.now()
 		if err := lockTenant(ctx, tx, t); err != nil {
 			return err
@@ -273,18 +287,45 @@ func lockTenant(ctx context.Context, tx txn, t *tenant) error {
 	return nil
 }
 
-// precheck runs admission's checks on reads alone (no transaction, no
-// write, no lock: the admission doc above), returning the *RefusalError
-// they decide, or nil to let the locked transaction decide: when they
-// would admit, when a read fails (the transaction's reads will say why),
-// and when idem names a key the tenant already used (its replay or 409
-// comes before any check, decided under the lock).
+// noteRefusal records, when err is a *RefusalError, until when the
+// tenant is being refused (now + its Retry-After, at least a second).
+func (a *admission) noteRefusal(t *tenant, err error) {
+	var refusal *RefusalError
+	if !errors.As(err, &refusal) {
+		return
+	}
+	until := a.now().Add(max(refusal.RetryAfter, time.Second))
+	a.refusingMu.Lock()
+	defer a.refusingMu.Unlock()
+	if a.refusing == nil {
+		a.refusing = map[string]time.Time{}
+	}
+	if until.After(a.refusing[t.id]) {
+		a.refusing[t.id] = until
+	}
+}
+
+// isRefusing reports whether the tenant's last refusal's Retry-After has
+// not yet passed at now.
+func (a *admission) isRefusing(t *tenant, now time.Time) bool {
+	a.refusingMu.Lock()
+	defer a.refusingMu.Unlock()
+	return now.Before(a.refusing[t.id])
+}
+
+// precheck, while the tenant is being refused (noteRefusal), runs
+// admission's checks on reads alone (no transaction, no write, no lock:
+// the admission doc above), returning the *RefusalError they decide, or
+// nil to let the locked transaction decide: when they would admit, when a
+// read fails (the transaction's reads will say why), and when idem names
+// a key the tenant already used (its replay or 409 comes before any
+// check, decided under the lock).
 func (a *admission) precheck(ctx context.Context, t *tenant, idem *idempotency, job bool) error {
-	if a.reads == nil {
+	now := a.now()
+	if a.reads == nil || !a.isRefusing(t, now) {
 		return nil
 	}
 	r := readTxn{db: a.reads, dbKind: a.kind}
-	now := a.now()
 	if idem != nil {
 		if _, ok, err := lookupIdempotency(ctx, r, t.id, idem, now, false); ok || err != nil {
 			return nil

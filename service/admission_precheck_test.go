@@ -36,17 +36,18 @@ tenants:
     run_token_reservation: 500
 `
 
-// A request refused for the queue cap, the rate or the budget opens no
-// transaction: it is refused on reads (admission.precheck), so it takes
-// neither SQLite's write lock nor PostgreSQL's tenant lock. An admitted
-// request still opens one, where the checks run again under the lock.
+// Once a tenant is refused, a request refused again before the
+// refusal's Retry-After — for the queue cap, the rate or the budget —
+// opens no transaction: it is refused on reads (admission.precheck), so it
+// takes neither SQLite's write lock nor PostgreSQL's tenant lock. The
+// first refusal of a spell, and every admitted request, open one: the
+// checks run under the lock.
 func precheckTest(t *testing.T, args ...string) {
 	tenants, _ := writeTenants(t, precheckTenants)
 	clock := newTestClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
 	ts := startServiceWith(t, options{model: newGateModel(""), now: clock.now}, append([]string{"-tenants", tenants, "-role", "api"}, args...)...)
 	q := &countingQueue{queue: ts.admit.queue}
-	a := *ts.admit
-	a.queue = q
+	a := &admission{queue: q, reads: ts.admit.reads, kind: ts.admit.kind, now: ts.admit.now, idempotencyWindow: ts.admit.idempotencyWindow}
 	ten := ts.tenants["p"]
 	by := &principal{role: roleTenant, tenant: ten, via: viaAPIKey}
 	ctx := t.Context()
@@ -62,20 +63,24 @@ func precheckTest(t *testing.T, args ...string) {
 	_, err := a.admitJob(ctx, ten, "first", by, nil)
 	step("first job", err, nil, 1)
 	_, err = a.admitJob(ctx, ten, "second", by, nil)
-	step("second job, over max_queued_jobs", err, ErrQueueFull, 1)
+	step("second job, over max_queued_jobs: the spell's first refusal", err, ErrQueueFull, 2)
+	_, err = a.admitJob(ctx, ten, "third", by, nil)
+	step("third job, over max_queued_jobs", err, ErrQueueFull, 2)
 	_, err = a.admitRun(ctx, ten, nil)
-	step("a run, the bucket's last token", err, nil, 2)
+	step("a run, the bucket's last token", err, nil, 3)
 	_, err = a.admitRun(ctx, ten, nil)
-	step("a run over the rate", err, ErrRateLimited, 2)
-	clock.add(time.Hour) // tokens back in the bucket
+	step("a run over the rate", err, ErrRateLimited, 3)
+	clock.add(time.Hour) // tokens back in the bucket; the spell over
 	if err := ts.store.addTokens(ctx, "p", 10000); err != nil {
 		t.Fatal(err)
 	}
 	_, err = a.admitRun(ctx, ten, nil)
-	step("a run over the budget", err, ErrBudgetExhausted, 2)
+	step("a run over the budget: a new spell's first refusal", err, ErrBudgetExhausted, 4)
+	_, err = a.admitRun(ctx, ten, nil)
+	step("a run over the budget", err, ErrBudgetExhausted, 4)
 	idem := &idempotency{keyHash: strings.Repeat("a", 64), fingerprint: "f"}
 	_, err = a.admitRun(ctx, ten, idem)
-	step("a keyed run over the budget", err, ErrBudgetExhausted, 2)
+	step("a keyed run over the budget", err, ErrBudgetExhausted, 4)
 }
 
 func TestRefusedAdmissionOpensNoTransactionOnSQLite(t *testing.T) { precheckTest(t) }
@@ -85,8 +90,8 @@ func TestRefusedAdmissionOpensNoTransactionOnPostgres(t *testing.T) {
 }
 
 // With another process holding SQLite's write lock (BEGIN IMMEDIATE on
-// its own connection to the file), a request over the rate still gets
-// its 429: it reads, and a reader in WAL mode waits for no writer.
+// its own connection to the file), a request over the rate (after a
+// first refusal) still gets its 429: it reads, and a reader in WAL mode waits for no writer.
 // Refused under the lock instead, it would wait the busy timeout (10 s)
 // and fail with SQLITE_BUSY (500).
 func TestRefusedAdmissionDoesNotWaitForSQLiteWriteLock(t *testing.T) {
@@ -121,7 +126,7 @@ func TestRefusedAdmissionDoesNotWaitForSQLiteWriteLock(t *testing.T) {
 
 // On PostgreSQL: with the tenant's admission lock held elsewhere (a
 // session advisory lock on admission's key), a request over the rate
-// still gets its 429. Refused under the lock instead, it would wait for
+// (after a first refusal) still gets its 429. Refused under the lock instead, it would wait for
 // it (the client gives up after 30 s and the test fails).
 func TestRefusedAdmissionDoesNotWaitForTenantLockOnPostgres(t *testing.T) {
 	url := postgresURL(t)
@@ -161,8 +166,9 @@ func TestRefusedAdmissionDoesNotWaitForTenantLockOnPostgres(t *testing.T) {
 
 // BenchmarkAdmission is admission's cost per request on SQLite, with and
 // without the read-only precheck (reads nil: every check under the
-// lock): a refused run (over the rate) and an admitted one (a tenant
-// without a budget: no reservation).
+// lock): a refused run (over the rate, in a refusal spell) and an
+// admitted one (a tenant without a budget: no reservation; no spell, so
+// no precheck either way).
 //
 //	go test ./service -run '^$' -bench Admission -benchmem
 func BenchmarkAdmission(b *testing.B) {
@@ -186,7 +192,7 @@ tenants:
 		reads  bool
 	}{{"refused/precheck", "refused", true}, {"refused/locked", "refused", false}, {"admitted/precheck", "admitted", true}, {"admitted/locked", "admitted", false}} {
 		b.Run(c.name, func(b *testing.B) {
-			a := *ts.admit
+			a := &admission{queue: ts.admit.queue, reads: ts.admit.reads, kind: ts.admit.kind, now: ts.admit.now}
 			if !c.reads {
 				a.reads = nil
 			}
