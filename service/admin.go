@@ -42,7 +42,7 @@ func (s *service) adminTenants(w http.ResponseWriter, r *http.Request) {
 			st := tenantStatus{Tenant: id, Queue: t.queue, Workers: t.workers, Jobs: map[string]int64{}, MaxQueuedJobs: t.cfg.MaxQueuedJobs,
 				DailyTokenBudget: t.cfg.DailyTokenBudget, RunTokenReservation: t.cfg.RunTokenReservation, APIKeys: len(t.cfg.APIKeys)}
 			var err error
-			if st.TokensUsedToday, st.TokensReserved, err = budgetState(r.Context(), tx, id, now); err != nil {
+			if st.TokensUsedToday, st.TokensReserved, err = budgetState(r.Context(), tx, id, now, true); err != nil {
 				return err
 			}
 			if err := countJobs(r.Context(), tx, t.queue, st.Jobs); err != nil {

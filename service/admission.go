@@ -8,6 +8,7 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -67,7 +68,25 @@ func (e *RefusalError) Status() int { return http.StatusTooManyRequests }
 // The transaction is serialized per tenant: SQLite's BEGIN IMMEDIATE takes
 // the file's write lock; PostgreSQL takes a transaction-scoped advisory
 // lock on the tenant. A refused request changes nothing (the transaction
-// rolls back), so it uses no rate token. A run already admitted is never
+// rolls back), so it uses no rate token.
+//
+// Refusals first, from reads alone (precheck), while the tenant is being
+// refused: once a request of the tenant is refused, until its
+// Retry-After has passed (in this process), the same checks run first
+// without a transaction, on committed rows, writing nothing; a request
+// they refuse is answered 429 without taking the write lock or the
+// tenant's lock, so a flood of refused requests does not queue behind,
+// or ahead of, the admitted ones — at most one refused request per
+// Retry-After takes the lock. Outside a refusal spell admitted requests
+// skip the reads (on SQLite, with riversqlite's one connection per
+// process, a second round of statements per request made every run wait
+// longer for the connection). Such a refusal is exact, not a guess:
+// each check refuses only on a state the database was in (the bucket's
+// row, the unfinished jobs' count; for the budget, today's usage is read
+// before the reservations, and a token only moves from reserved to used,
+// so the sum read is at most the sum at the second read). A request they
+// would admit is decided again under the lock, so admission stays
+// atomic: no over-admission. A run already admitted is never
 // stopped by admission; its reservation is also its token limit
 // (tenantAgent sets aigentic.Budget.MaxTotalTokens), so concurrent runs
 // spend at most the budget plus one reservation (the last admitted).
@@ -76,7 +95,16 @@ func (e *RefusalError) Status() int { return http.StatusTooManyRequests }
 // answered is replayed before these checks, in the same transaction.
 type admission struct {
 	queue queue
+	// reads is the database precheck reads, outside any transaction (nil:
+	// no precheck); kind is dbSQLite or dbPostgres.
+	reads *sql.DB
+	kind  string
 	now   func() time.Time
+	// refusing is, per tenant id (the configured tenants: bounded), until
+	// when the tenant's last refusal said to retry: precheck runs before
+	// then.
+	refusingMu sync.Mutex
+	refusing   map[string]time.Time
 	// idempotencyWindow is how long an Idempotency-Key counts
 	// (-idempotency-window).
 	idempotencyWindow time.Duration
@@ -109,15 +137,19 @@ const reservationGrace = time.Minute
 // With idem, a run the key already answered is replayed (out.run), one
 // still in flight is a 409, and otherwise the key is recorded as in
 // flight: finishIdempotentRun stores the answer.
-func (a *admission) admitRun(ctx context.Context, t *tenant, idem *idempotency) (*admitted, error) {
+func (a *admission) admitRun(ctx context.Context, t *tenant, idem *idempotency) (_ *admitted, err error) {
 	var out admitted
-	err := a.queue.InTx(ctx, func(tx txn, _ txJobs) error {
+	if err := a.precheck(ctx, t, idem, false); err != nil {
+		return &out, err
+	}
+	defer func() { a.noteRefusal(t, err) }()
+	err = a.queue.InTx(ctx, func(tx txn, _ txJobs) error {
 		now := a.now()
 		if err := lockTenant(ctx, tx, t); err != nil {
 			return err
 		}
 		if idem != nil {
-			row, ok, err := lookupIdempotency(ctx, tx, t.id, idem, now)
+			row, ok, err := lookupIdempotency(ctx, tx, t.id, idem, now, true)
 			if err != nil {
 				return err
 			}
@@ -132,7 +164,7 @@ func (a *admission) admitRun(ctx context.Context, t *tenant, idem *idempotency) 
 					msg: "a run with this Idempotency-Key is still in flight; retry after it ends to get its answer"}
 			}
 		}
-		if err := a.check(ctx, tx, t, now, false); err != nil {
+		if err := a.check(ctx, tx, t, now, false, true); err != nil {
 			return err
 		}
 		if idem != nil {
@@ -179,15 +211,19 @@ func retainedJob(ctx context.Context, tx txn, id int64) (*rivertype.JobRow, erro
 // The job records by, who asked (AskArgs.CreatedBy), for the four-eyes
 // rule of its approvals (approvers.go). With idem, the job the key made before is returned instead (replayed),
 // and a different request with the key is a 409.
-func (a *admission) admitJob(ctx context.Context, t *tenant, query string, by *principal, idem *idempotency) (*admitted, error) {
+func (a *admission) admitJob(ctx context.Context, t *tenant, query string, by *principal, idem *idempotency) (_ *admitted, err error) {
 	var out admitted
-	err := a.queue.InTx(ctx, func(tx txn, jobs txJobs) error {
+	if err := a.precheck(ctx, t, idem, true); err != nil {
+		return &out, err
+	}
+	defer func() { a.noteRefusal(t, err) }()
+	err = a.queue.InTx(ctx, func(tx txn, jobs txJobs) error {
 		now := a.now()
 		if err := lockTenant(ctx, tx, t); err != nil {
 			return err
 		}
 		if idem != nil {
-			row, ok, err := lookupIdempotency(ctx, tx, t.id, idem, now)
+			row, ok, err := lookupIdempotency(ctx, tx, t.id, idem, now, true)
 			if err != nil {
 				return err
 			}
@@ -210,7 +246,7 @@ func (a *admission) admitJob(ctx context.Context, t *tenant, query string, by *p
 				return nil
 			}
 		}
-		if err := a.check(ctx, tx, t, now, true); err != nil {
+		if err := a.check(ctx, tx, t, now, true, true); err != nil {
 			return err
 		}
 		res, err := jobs.Insert(AskArgs{Tenant: t.id, Query: query, CreatedBy: by.String(), CreatedByKey: by.keyID}, nil)
@@ -251,12 +287,80 @@ func lockTenant(ctx context.Context, tx txn, t *tenant) error {
 	return nil
 }
 
-// check runs admission's checks in tx (the tenant locked): the budget,
-// the queue cap (jobs), the rate. It returns a *RefusalError or a
-// database error.
-func (a *admission) check(ctx context.Context, tx txn, t *tenant, now time.Time, job bool) error {
+// noteRefusal records, when err is a *RefusalError, until when the
+// tenant is being refused (now + its Retry-After, at least a second).
+func (a *admission) noteRefusal(t *tenant, err error) {
+	var refusal *RefusalError
+	if !errors.As(err, &refusal) {
+		return
+	}
+	until := a.now().Add(max(refusal.RetryAfter, time.Second))
+	a.refusingMu.Lock()
+	defer a.refusingMu.Unlock()
+	if a.refusing == nil {
+		a.refusing = map[string]time.Time{}
+	}
+	if until.After(a.refusing[t.id]) {
+		a.refusing[t.id] = until
+	}
+}
+
+// isRefusing reports whether the tenant's last refusal's Retry-After has
+// not yet passed at now.
+func (a *admission) isRefusing(t *tenant, now time.Time) bool {
+	a.refusingMu.Lock()
+	defer a.refusingMu.Unlock()
+	return now.Before(a.refusing[t.id])
+}
+
+// precheck, while the tenant is being refused (noteRefusal), runs
+// admission's checks on reads alone (no transaction, no write, no lock:
+// the admission doc above), returning the *RefusalError they decide, or
+// nil to let the locked transaction decide: when they would admit, when a
+// read fails (the transaction's reads will say why), and when idem names
+// a key the tenant already used (its replay or 409 comes before any
+// check, decided under the lock).
+func (a *admission) precheck(ctx context.Context, t *tenant, idem *idempotency, job bool) error {
+	now := a.now()
+	if a.reads == nil || !a.isRefusing(t, now) {
+		return nil
+	}
+	r := readTxn{db: a.reads, dbKind: a.kind}
+	if idem != nil {
+		if _, ok, err := lookupIdempotency(ctx, r, t.id, idem, now, false); ok || err != nil {
+			return nil
+		}
+	}
+	var refusal *RefusalError
+	if err := a.check(ctx, r, t, now, job, false); errors.As(err, &refusal) {
+		return refusal
+	}
+	return nil
+}
+
+// readTxn is txn on a *sql.DB outside any transaction, for precheck's
+// reads: each statement reads committed rows; exec is refused.
+type readTxn struct {
+	db     *sql.DB
+	dbKind string
+}
+
+// errReadOnly is a write attempted through a readTxn (a bug).
+var errReadOnly = errors.New("write in admission's read-only precheck")
+
+func (readTxn) exec(context.Context, string, ...any) error { return errReadOnly }
+func (r readTxn) queryRow(ctx context.Context, q string, args ...any) scanner {
+	return r.db.QueryRowContext(ctx, q, args...)
+}
+func (r readTxn) kind() string { return r.dbKind }
+
+// check runs admission's checks in tx: the budget, the queue cap (jobs),
+// the rate. It returns a *RefusalError or a database error. With write
+// (the tenant locked) it deletes the tenant's stale reservations and takes
+// the rate token; without (precheck) it only reads.
+func (a *admission) check(ctx context.Context, tx txn, t *tenant, now time.Time, job, write bool) error {
 	if b := t.cfg.DailyTokenBudget; b > 0 {
-		used, reserved, err := budgetState(ctx, tx, t.id, now)
+		used, reserved, err := budgetState(ctx, tx, t.id, now, write)
 		if err != nil {
 			return err
 		}
@@ -284,19 +388,22 @@ func (a *admission) check(ctx context.Context, tx txn, t *tenant, now time.Time,
 				Detail: fmt.Sprintf("tenant %q has %d jobs queued or running, its limit (max_queued_jobs %d); retry when some have finished", t.id, n, t.cfg.MaxQueuedJobs)}
 		}
 	}
-	return takeRateToken(ctx, tx, t, now)
+	return takeRateToken(ctx, tx, t, now, write)
 }
 
 // budgetState is the tenant's tokens used today (UTC) and the tokens
 // still reserved by runs and jobs in flight: each reservation less what
-// its job has already spent (those tokens are in used). Reservations of
-// runs past their expiry and of jobs River has finished are deleted first.
-func budgetState(ctx context.Context, tx txn, tenant string, now time.Time) (used, reserved int64, err error) {
-	const live = `(r.job_id IS NULL AND r.expires_at > $2) OR (r.job_id IS NOT NULL AND EXISTS (
-		SELECT 1 FROM river_job j WHERE j.id = r.job_id AND j.state IN ` + unfinishedStates + `))`
-	if err := tx.exec(ctx, `DELETE FROM aigentic_reservation WHERE id IN (
-		SELECT r.id FROM aigentic_reservation r WHERE r.tenant = $1 AND NOT (`+live+`))`, tenant, now.UnixMilli()); err != nil {
-		return 0, 0, fmt.Errorf("prune reservations: %w", err)
+// its job has already spent (those tokens are in used). With prune,
+// reservations of runs past their expiry and of jobs River has finished
+// are deleted first (without, they are only not counted). Usage is read
+// before the reservations (precheck relies on the order).
+func budgetState(ctx context.Context, tx txn, tenant string, now time.Time, prune bool) (used, reserved int64, err error) {
+	live := liveReservation("$2")
+	if prune {
+		if err := tx.exec(ctx, `DELETE FROM aigentic_reservation WHERE id IN (
+			SELECT r.id FROM aigentic_reservation r WHERE r.tenant = $1 AND NOT (`+live+`))`, tenant, now.UnixMilli()); err != nil {
+			return 0, 0, fmt.Errorf("prune reservations: %w", err)
+		}
 	}
 	err = tx.queryRow(ctx, `SELECT COALESCE((SELECT tokens FROM aigentic_tenant_usage WHERE tenant = $1 AND day = $2), 0)`,
 		tenant, now.UTC().Format(time.DateOnly)).Scan(&used)
@@ -312,11 +419,22 @@ func budgetState(ctx context.Context, tx txn, tenant string, now time.Time) (use
 	return used, reserved, nil
 }
 
+// liveReservation is true of a reservation r still holding tokens at
+// now (the parameter named, Unix ms): a run's before its expires_at, a
+// job's while River has not finished the job. budgetState counts these
+// and deletes the others; the pruner (prune.go) deletes the others of
+// every tenant.
+func liveReservation(now string) string {
+	return `(r.job_id IS NULL AND r.expires_at > ` + now + `) OR (r.job_id IS NOT NULL AND EXISTS (
+		SELECT 1 FROM river_job j WHERE j.id = r.job_id AND j.state IN ` + unfinishedStates + `))`
+}
+
 // takeRateToken takes one token from the tenant's bucket in the database
 // (golang.org/x/time/rate's model: rate tokens per second, at most burst),
 // or refuses with the wait until the next token. A clock behind the
-// stored one (another process's) adds nothing.
-func takeRateToken(ctx context.Context, tx txn, t *tenant, now time.Time) error {
+// stored one (another process's) adds nothing. Without take it only
+// checks that a token is there.
+func takeRateToken(ctx context.Context, tx txn, t *tenant, now time.Time, take bool) error {
 	tokens, last := float64(t.cfg.Burst), now.UnixMilli()
 	err := tx.queryRow(ctx, `SELECT tokens, updated_at FROM aigentic_rate WHERE tenant = $1`, t.id).Scan(&tokens, &last)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -331,6 +449,9 @@ func takeRateToken(ctx context.Context, tx txn, t *tenant, now time.Time) error 
 		wait := time.Duration((1 - tokens) / t.cfg.Rate * float64(time.Second))
 		return &RefusalError{Tenant: t.id, Reason: ErrRateLimited, RetryAfter: wait,
 			Detail: fmt.Sprintf("tenant %q: request rate exceeded (%g requests/s, burst %d); retry after %s", t.id, t.cfg.Rate, t.cfg.Burst, wait.Round(time.Millisecond))}
+	}
+	if !take {
+		return nil
 	}
 	if err := tx.exec(ctx, `INSERT INTO aigentic_rate (tenant, tokens, updated_at) VALUES ($1, $2, $3)
 		ON CONFLICT (tenant) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at`, t.id, tokens-1, last); err != nil {

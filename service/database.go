@@ -28,7 +28,16 @@ type database struct {
 	sql   *sql.DB
 	pool  *pgxpool.Pool // PostgreSQL only
 	queue queueFactory
+	// warnings are what migrate left undone on purpose (a unique index
+	// over duplicate ids: ErrDuplicateEffectIDs), for the caller to log.
+	warnings []error
 }
+
+// ErrDuplicateEffectIDs: an effect table (aigentic_ticket, aigentic_refund)
+// holds one id under two idempotency keys — 32-bit ids written by an
+// earlier version that collided — so its unique index was not created.
+// The service runs; the rows are kept as they are.
+var ErrDuplicateEffectIDs = errors.New("duplicate effect ids: unique index not created")
 
 // pgTracer, when set (BenchmarkOverheadPostgres), sees every statement
 // of the PostgreSQL connections opened after.
@@ -166,5 +175,32 @@ func (d *database) migrate(ctx context.Context) error {
 			return fmt.Errorf("service schema: %w", err)
 		}
 	}
+	for _, ix := range uniqueEffectIndexes {
+		if err := d.createUniqueIndex(ctx, ix); err != nil {
+			if !errors.Is(err, ErrDuplicateEffectIDs) {
+				return err
+			}
+			d.warnings = append(d.warnings, err)
+		}
+	}
 	return nil
+}
+
+// createUniqueIndex creates ix if it is not there. When that fails
+// because the column holds duplicates, the error wraps
+// ErrDuplicateEffectIDs and says how many ids are shared and how to
+// resolve them; any other failure is returned as is. The index is tried
+// at every start, so it appears once the duplicates are resolved.
+func (d *database) createUniqueIndex(ctx context.Context, ix uniqueEffectIndex) error {
+	_, err := d.sql.ExecContext(ctx, `CREATE UNIQUE INDEX IF NOT EXISTS `+ix.name+` ON `+ix.table+` (`+ix.column+`)`)
+	if err == nil {
+		return nil
+	}
+	var dups int64
+	if cerr := d.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT `+ix.column+` FROM `+ix.table+` GROUP BY `+ix.column+` HAVING COUNT(*) > 1) AS d`).Scan(&dups); cerr != nil || dups == 0 {
+		return fmt.Errorf("service schema: unique index %s: %w", ix.name, err)
+	}
+	return fmt.Errorf("%w: %s: %d %s values are each shared by rows of different idempotency keys (32-bit ids of an earlier version); "+
+		"%s not created, the rows kept as they are; list them with SELECT * FROM %s WHERE %s IN (SELECT %s FROM %s GROUP BY %s HAVING COUNT(*) > 1)",
+		ErrDuplicateEffectIDs, ix.table, dups, ix.column, ix.name, ix.table, ix.column, ix.column, ix.table, ix.column)
 }

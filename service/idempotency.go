@@ -117,15 +117,18 @@ type idempotencyRow struct {
 	createdAt             time.Time
 }
 
-// lookupIdempotency reads the tenant's row for the key, deleting the
-// tenant's rows past their window first. ok is false when there is none.
-func lookupIdempotency(ctx context.Context, tx txn, tenant string, idem *idempotency, now time.Time) (row idempotencyRow, ok bool, err error) {
-	if err := tx.exec(ctx, `DELETE FROM aigentic_idempotency WHERE tenant = $1 AND expires_at <= $2`, tenant, now.UnixMilli()); err != nil {
-		return row, false, fmt.Errorf("prune idempotency keys: %w", err)
+// lookupIdempotency reads the tenant's row for the key if still in its
+// window, with prune deleting the tenant's rows past their window first
+// (admission's precheck only reads). ok is false when there is none.
+func lookupIdempotency(ctx context.Context, tx txn, tenant string, idem *idempotency, now time.Time, prune bool) (row idempotencyRow, ok bool, err error) {
+	if prune {
+		if err := tx.exec(ctx, `DELETE FROM aigentic_idempotency WHERE tenant = $1 AND expires_at <= $2`, tenant, now.UnixMilli()); err != nil {
+			return row, false, fmt.Errorf("prune idempotency keys: %w", err)
+		}
 	}
 	var created int64
-	err = tx.queryRow(ctx, `SELECT fingerprint, public_id, status, response, created_at FROM aigentic_idempotency WHERE tenant = $1 AND key_sha256 = $2`,
-		tenant, idem.keyHash).Scan(&row.fingerprint, &row.publicID, &row.status, &row.response, &created)
+	err = tx.queryRow(ctx, `SELECT fingerprint, public_id, status, response, created_at FROM aigentic_idempotency WHERE tenant = $1 AND key_sha256 = $2 AND expires_at > $3`,
+		tenant, idem.keyHash, now.UnixMilli()).Scan(&row.fingerprint, &row.publicID, &row.status, &row.response, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return row, false, nil
 	}

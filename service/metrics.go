@@ -52,6 +52,9 @@ func newTelemetry(ctx context.Context, tenants ...string) (*telemetry.Providers,
 //	                                                      available, scheduled, running, retryable,
 //	                                                      pending), read from the database at each scrape
 //	aigentic.service.approvals.pending gauge {approval}   tenant: jobs waiting for a person's decision
+//	aigentic.service.rows.pruned       counter {row}      table (one of pruneTables, prune.go): the
+//	                                                      service's rows deleted past their retention
+//	                                                      (Prometheus: aigentic_service_rows_pruned_total)
 //
 // The gauges are the database's state, so every process reports the same
 // values: aggregate them with max, not sum.
@@ -61,6 +64,7 @@ type serviceMetrics struct {
 	tokens   metric.Int64Counter
 	cost     metric.Float64Counter
 	decided  metric.Int64Counter
+	pruned   metric.Int64Counter
 	meter    metric.Meter
 	gaugeReg metric.Registration
 }
@@ -89,6 +93,10 @@ func newServiceMetrics(mp metric.MeterProvider) *serviceMetrics {
 	}
 	if sm.decided, err = m.Int64Counter("aigentic.service.approvals.decided", metric.WithUnit("{approval}"),
 		metric.WithDescription("Approvals of parked jobs decided: approved or denied by a person, or expired (denied).")); err != nil {
+		otel.Handle(err)
+	}
+	if sm.pruned, err = m.Int64Counter("aigentic.service.rows.pruned", metric.WithUnit("{row}"),
+		metric.WithDescription("The service's own rows deleted past their retention, by table (prune.go).")); err != nil {
 		otel.Handle(err)
 	}
 	sm.meter = m

@@ -33,7 +33,10 @@ func TestServiceMetricsInPrometheus(t *testing.T) {
 	}
 	llm := aitest.Inject(aitest.NewScripted(steps...))
 	tenants, keys := writeTenants(t, "tenants:\n  acme:\n    rate: 5\n    burst: 10\n")
-	ts := startService(t, llm, "-tenants", tenants)
+	// Admission's clock stands still, so the bucket does not refill: the
+	// 11th request is refused however slowly the machine runs them.
+	frozen := time.Now()
+	ts := startServiceWith(t, options{model: llm, now: func() time.Time { return frozen }}, "-tenants", tenants)
 
 	prom := promtest.Run(t, promtest.Config{
 		Targets:     []string{strings.TrimPrefix(ts.url, "http://")},
@@ -91,8 +94,8 @@ func TestServiceMetricsInPrometheus(t *testing.T) {
 	}
 	wait(`count(ALERTS{alertname="AigenticRunErrorRateHigh",alertstate="pending",`+agent+`})`, 1)
 
-	// Past the tenant's burst the service refuses with 429: those requests
-	// are neither runs nor errors.
+	// Past the tenant's burst (10 requests so far) the service refuses
+	// with 429: those requests are neither runs nor errors.
 	okRuns, refused := 8, 0
 	for range 40 {
 		switch st := post(); st {

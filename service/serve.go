@@ -155,11 +155,14 @@ func newService(ctx context.Context, cfg config, logger *slog.Logger, o options)
 	if s.db, err = openDatabase(ctx, cfg.dbURL, min(s.totalWorkers(), 100)+5); err != nil {
 		return fail(err)
 	}
+	for _, w := range s.db.warnings {
+		logger.Warn("database migration incomplete", "error", w)
+	}
 	s.store = &store{db: s.db.sql, now: s.now, postgres: s.db.kind == dbPostgres}
 	if s.queue, err = s.db.queue.newClient(s.riverConfig()); err != nil {
 		return fail(fmt.Errorf("river client: %w", err))
 	}
-	s.admit = &admission{queue: s.queue, now: s.now, idempotencyWindow: cfg.idempotencyWindow}
+	s.admit = &admission{queue: s.queue, reads: s.db.sql, kind: s.db.kind, now: s.now, idempotencyWindow: cfg.idempotencyWindow}
 	if err := s.registerGauges(); err != nil {
 		return fail(fmt.Errorf("metrics: %w", err))
 	}
@@ -192,6 +195,7 @@ func (s *service) close() {
 func (s *service) riverConfig() *river.Config {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &AskWorker{svc: s})
+	river.AddWorker(workers, &PruneWorker{svc: s})
 	if s.addWorkers != nil {
 		s.addWorkers(workers)
 	}
@@ -208,11 +212,16 @@ func (s *service) riverConfig() *river.Config {
 		FetchPollInterval:    s.cfg.pollInterval,
 		FetchCooldown:        min(river.FetchCooldownDefault, s.cfg.pollInterval),
 		// A completed job is kept as long as its Idempotency-Key counts,
-		// so that a retry within the window can still GET it.
-		CompletedJobRetentionPeriod: max(24*time.Hour, s.cfg.idempotencyWindow),
+		// so that a retry within the window can still GET it; the
+		// service's own rows of a job River deleted are pruned after the
+		// same retention (prune.go).
+		CompletedJobRetentionPeriod: s.cfg.rowRetention(),
 	}
 	if s.cfg.works() {
 		c.Queues = s.riverQueues()
+		// River runs periodic jobs on the elected leader among the
+		// processes that work jobs.
+		c.PeriodicJobs = []*river.PeriodicJob{prunePeriodicJob()}
 	}
 	return c
 }
