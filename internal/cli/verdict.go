@@ -24,6 +24,10 @@ const (
 type Note struct {
 	Mark Mark
 	Text string
+	// Part names, on a NotShown line, the part of a demo not shown
+	// ("3b"); Printer.Verdict then prints "– Part not shown: Text.".
+	// Empty on other lines.
+	Part string
 }
 
 // Verdict is what a demo's checks found: its lines, in order. It is
@@ -35,7 +39,7 @@ type Verdict struct {
 
 // Add appends a line of mark m, its text fmt.Sprintf(format, args...).
 func (v *Verdict) Add(m Mark, format string, args ...any) {
-	v.Notes = append(v.Notes, Note{m, fmt.Sprintf(format, args...)})
+	v.Notes = append(v.Notes, Note{Mark: m, Text: fmt.Sprintf(format, args...)})
 }
 
 // Shown reports whether every check held: no line is Failed or NotShown.
@@ -62,7 +66,8 @@ func (v Verdict) Failed() []string {
 
 // Verdict prints v's lines in order, each with the Printer method of its
 // mark: Said with Line, Detail with Say, Held with Good, Failed with Bad,
-// NotShown with NotSeen. A line of an unknown mark is not printed.
+// NotShown with NotSeen (with its Part, when set, as "Part not shown:
+// Text."). A line of an unknown mark is not printed.
 func (p *Printer) Verdict(v Verdict) {
 	for _, n := range v.Notes {
 		switch n.Mark {
@@ -75,7 +80,11 @@ func (p *Printer) Verdict(v Verdict) {
 		case Failed:
 			p.Bad("%s", n.Text)
 		case NotShown:
-			p.NotSeen("%s", n.Text)
+			if n.Part != "" {
+				p.NotSeen("%s not shown: %s.", n.Part, n.Text)
+			} else {
+				p.NotSeen("%s", n.Text)
+			}
 		}
 	}
 }

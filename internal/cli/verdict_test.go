@@ -19,8 +19,9 @@ func TestVerdictPrintsEachMark(t *testing.T) {
 	v.Add(Held, "held")
 	v.Add(Failed, "failed 100%%d")
 	v.Add(NotShown, "not shown")
+	v.Notes = append(v.Notes, Note{Mark: NotShown, Part: "3b", Text: "the model did not"})
 	p.Verdict(v)
-	want := "plain 1\n> detail\n> ✓ held\n> ✗ failed 100%d\n> – not shown\n"
+	want := "plain 1\n> detail\n> ✓ held\n> ✗ failed 100%d\n> – not shown\n> – 3b not shown: the model did not.\n"
 	if out.String() != want {
 		t.Fatalf("printed\n%q\nwant\n%q", out.String(), want)
 	}
