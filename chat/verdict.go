@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -21,50 +20,18 @@ import (
 // the pattern (chat.go) and from the demos that run it, so that a test
 // can give each a failing outcome and see that it does not say ✓.
 
-// mark is the kind of a verdict's line.
-type mark int
-
-const (
-	said    mark = iota // a plain line
-	detail              // an indented line
-	held                // ✓ a check that held
-	failed              // ✗ a check that did not hold
-	notSeen             // – what could not be shown or checked, plainly
-)
-
-// note is one line of a verdict.
-type note struct {
-	mark mark
-	text string
-}
-
 // verdict is what a demo's checks found: its lines, in order, and
-// whether the demo's pattern was shown (every check held).
+// whether the demo's pattern was shown. shown is set by each verdict, not
+// derived from the lines: a demo whose pattern held is shown even when a
+// line says what the model did not do beside it.
 type verdict struct {
-	notes []note
+	cli.Verdict
 	shown bool
-}
-
-func (v *verdict) add(m mark, format string, args ...any) {
-	v.notes = append(v.notes, note{m, fmt.Sprintf(format, args...)})
 }
 
 // tell prints v and returns whether its pattern was shown.
 func (d *desk) tell(v verdict) bool {
-	for _, n := range v.notes {
-		switch n.mark {
-		case said:
-			d.p.Line("%s", n.text)
-		case detail:
-			d.p.Say("%s", n.text)
-		case held:
-			d.p.Good("%s", n.text)
-		case failed:
-			d.p.Bad("%s", n.text)
-		case notSeen:
-			d.p.NotSeen("%s", n.text)
-		}
-	}
+	d.p.Verdict(v.Verdict)
 	return v.shown
 }
 
@@ -96,23 +63,23 @@ func resumeVerdict(o resumed) verdict {
 	}
 	switch {
 	case len(o.replies) != o.asked:
-		v.add(failed, "%s of %s answered.", plural(len(o.replies), "question"), plural(o.asked, "question"))
+		v.Add(cli.Failed, "%s of %s answered.", plural(len(o.replies), "question"), plural(o.asked, "question"))
 		return v
 	case len(o.before) == 0 && added == o.asked:
-		v.add(held, "Stored: %s (%d messages) in %s, read back by a store opened afresh.", plural(turns(o.after), "turn"), len(o.after), o.path)
-		v.add(said, "Run it again: the next process resumes this conversation.")
-		v.add(said, "  %s", o.again)
+		v.Add(cli.Held, "Stored: %s (%d messages) in %s, read back by a store opened afresh.", plural(turns(o.after), "turn"), len(o.after), o.path)
+		v.Add(cli.Said, "Run it again: the next process resumes this conversation.")
+		v.Add(cli.Said, "  %s", o.again)
 		v.shown = true
 		return v
 	case len(o.before) == 0:
-		v.add(failed, "The store holds %s after %s asked.", plural(turns(o.after), "turn"), plural(o.asked, "question"))
+		v.Add(cli.Failed, "The store holds %s after %s asked.", plural(turns(o.after), "turn"), plural(o.asked, "question"))
 		return v
 	case given == turns(o.before) && added == o.asked:
-		v.add(held, "Resumed: this run started from the %s an earlier process stored, and the file now holds %s.",
+		v.Add(cli.Held, "Resumed: this run started from the %s an earlier process stored, and the file now holds %s.",
 			plural(turns(o.before), "turn"), plural(turns(o.after), "turn"))
 		v.shown = true
 	default:
-		v.add(failed, "Not resumed: the run was given %s of the %s stored; the file holds %s.",
+		v.Add(cli.Failed, "Not resumed: the run was given %s of the %s stored; the file holds %s.",
 			plural(given, "turn"), plural(turns(o.before), "turn"), plural(turns(o.after), "turn"))
 		return v
 	}
@@ -122,13 +89,13 @@ func resumeVerdict(o resumed) verdict {
 	switch {
 	case len(signers) == 0:
 	case slices.ContainsFunc(signers, func(s string) bool { return strings.Contains(last.Answer, s) }):
-		v.add(held, "The answer names who signed for the parcel according to the earlier turns' tool results (%s): the model read them.", strings.Join(signers, ", "))
+		v.Add(cli.Held, "The answer names who signed for the parcel according to the earlier turns' tool results (%s): the model read them.", strings.Join(signers, ", "))
 	default:
 		why := ""
 		if o.offline {
 			why = " (the offline model reads only the latest message; a model that reads the conversation answers from it)"
 		}
-		v.add(notSeen, "The answer does not name %s, who signed for the parcel according to the earlier turns: this model did not use them%s.", strings.Join(signers, " or "), why)
+		v.Add(cli.NotShown, "The answer does not name %s, who signed for the parcel according to the earlier turns: this model did not use them%s.", strings.Join(signers, " or "), why)
 	}
 	return v
 }
@@ -163,7 +130,7 @@ func earlierSigners(before, added []ai.Message) []string {
 func compactionVerdict(replies []*Reply, win, asked int, stored []ai.Message) verdict {
 	var v verdict
 	if len(replies) == 0 {
-		v.add(failed, "No question was answered.")
+		v.Add(cli.Failed, "No question was answered.")
 		return v
 	}
 	room := win - reserve(win)
@@ -184,29 +151,29 @@ func compactionVerdict(replies []*Reply, win, asked int, stored []ai.Message) ve
 	}
 	switch {
 	case decisions == 0 && largest > room:
-		v.add(failed, "Nothing was compacted, and a request of ≈%d tokens was sent: over the %d the window leaves beside the answer.", largest, room)
+		v.Add(cli.Failed, "Nothing was compacted, and a request of ≈%d tokens was sent: over the %d the window leaves beside the answer.", largest, room)
 		return v
 	case decisions == 0:
-		v.add(notSeen, "Nothing was compacted: the conversation fit (the largest request was ≈%d tokens of the %d the window leaves beside the answer); a smaller -window shows it.", largest, room)
+		v.Add(cli.NotShown, "Nothing was compacted: the conversation fit (the largest request was ≈%d tokens of the %d the window leaves beside the answer); a smaller -window shows it.", largest, room)
 		return v
 	}
 	ok := true
-	v.add(held, "Compacted %s in %s (%d hook.Decision steps, By %q; Stats.Compactions %d), ≈%d estimated tokens taken off the prompts (Stats.CompactedTokens).",
+	v.Add(cli.Held, "Compacted %s in %s (%d hook.Decision steps, By %q; Stats.Compactions %d), ≈%d estimated tokens taken off the prompts (Stats.CompactedTokens).",
 		plural(decisions, "time"), plural(len(replies), "run"), decisions, window.DecisionBy, compactions, taken)
 	if refused > 0 {
-		v.add(held, "The server refused %s as too long; each time the compactor learned the window it named, compacted further and sent the request once more.", plural(refused, "request"))
+		v.Add(cli.Held, "The server refused %s as too long; each time the compactor learned the window it named, compacted further and sent the request once more.", plural(refused, "request"))
 	}
 	if largest <= room {
-		v.add(held, "Every request the model answered fit: the largest prompt was ≈%d tokens (the estimate or the model's count, whichever is larger), within the %d the window leaves beside the answer; uncompacted, the largest would have been ≈%d.", largest, room, whole)
+		v.Add(cli.Held, "Every request the model answered fit: the largest prompt was ≈%d tokens (the estimate or the model's count, whichever is larger), within the %d the window leaves beside the answer; uncompacted, the largest would have been ≈%d.", largest, room, whole)
 	} else {
-		v.add(failed, "A request of ≈%d tokens was sent, over the %d the window leaves beside the answer.", largest, room)
+		v.Add(cli.Failed, "A request of ≈%d tokens was sent, over the %d the window leaves beside the answer.", largest, room)
 		ok = false
 	}
 	ok = latestKept(&v, replies[len(replies)-1]) && ok
 	if turns(stored) == asked {
-		v.add(held, "Nothing was lost: the conversation store holds all %s (%d messages); only what was sent was compacted.", plural(asked, "turn"), len(stored))
+		v.Add(cli.Held, "Nothing was lost: the conversation store holds all %s (%d messages); only what was sent was compacted.", plural(asked, "turn"), len(stored))
 	} else {
-		v.add(failed, "The conversation store holds %s of the %d asked.", plural(turns(stored), "turn"), asked)
+		v.Add(cli.Failed, "The conversation store holds %s of the %d asked.", plural(turns(stored), "turn"), asked)
 		ok = false
 	}
 	v.shown = ok
@@ -222,7 +189,7 @@ var signedBy = regexp.MustCompile(`(?m)signed for by (.+?)\.?$`)
 // they were not sent whole (or nothing was sent).
 func latestKept(v *verdict, r *Reply) bool {
 	if len(r.Sent) == 0 || len(r.Added) == 0 {
-		v.add(failed, "The latest question was not sent: the last run sent no request.")
+		v.Add(cli.Failed, "The latest question was not sent: the last run sent no request.")
 		return false
 	}
 	last := r.Sent[len(r.Sent)-1].Messages
@@ -244,10 +211,10 @@ func latestKept(v *verdict, r *Reply) bool {
 	}
 	switch {
 	case !keptQuestion || !keptResults:
-		v.add(failed, "The latest question or its tool results were not sent whole.")
+		v.Add(cli.Failed, "The latest question or its tool results were not sent whole.")
 		return false
 	case len(results) == 0:
-		v.add(held, "The latest question was sent whole (the model called no tool for it).")
+		v.Add(cli.Held, "The latest question was sent whole (the model called no tool for it).")
 		return true
 	}
 	signer := ""
@@ -256,12 +223,12 @@ func latestKept(v *verdict, r *Reply) bool {
 	}
 	switch {
 	case signer != "" && strings.Contains(r.Answer, signer):
-		v.add(held, "The latest question and its tool result were sent whole, and the answer is right: it names %s, from the last line of that result.", signer)
+		v.Add(cli.Held, "The latest question and its tool result were sent whole, and the answer is right: it names %s, from the last line of that result.", signer)
 	case signer != "":
-		v.add(held, "The latest question and its tool result were sent whole.")
-		v.add(notSeen, "The answer does not name %s, who signed according to that result: this model did not quote it (%s).", signer, cli.Clip(r.Answer, 40))
+		v.Add(cli.Held, "The latest question and its tool result were sent whole.")
+		v.Add(cli.NotShown, "The answer does not name %s, who signed according to that result: this model did not quote it (%s).", signer, cli.Clip(r.Answer, 40))
 	default:
-		v.add(held, "The latest question and its tool results were sent whole.")
+		v.Add(cli.Held, "The latest question and its tool results were sent whole.")
 	}
 	return true
 }
@@ -277,20 +244,20 @@ func tooSmallVerdict(r *Reply, err error, win int, user string, before, after []
 	refused := errors.As(err, &tse)
 	switch {
 	case refused && errors.As(err, &he) && len(r.Sent) == 0:
-		v.add(held, "Refused before anything was sent (no model request; an *aigentic.HaltError wrapping a *window.TooSmallError, errors.Is window.ErrWindowTooSmall):")
-		v.add(detail, "  %s", cli.Redacted(tse))
+		v.Add(cli.Held, "Refused before anything was sent (no model request; an *aigentic.HaltError wrapping a *window.TooSmallError, errors.Is window.ErrWindowTooSmall):")
+		v.Add(cli.Detail, "  %s", cli.Redacted(tse))
 		v.shown = true
 	case refused && len(r.Sent) > 0:
-		v.add(failed, "Refused, but only after %s went to the model: %s", plural(len(r.Sent), "request"), cli.Redacted(tse))
+		v.Add(cli.Failed, "Refused, but only after %s went to the model: %s", plural(len(r.Sent), "request"), cli.Redacted(tse))
 	case err == nil:
-		v.add(failed, "The run went through with a window of %d tokens.", win)
+		v.Add(cli.Failed, "The run went through with a window of %d tokens.", win)
 	default:
-		v.add(failed, "The run ended otherwise: %s", cli.Redacted(err))
+		v.Add(cli.Failed, "The run ended otherwise: %s", cli.Redacted(err))
 	}
 	if sameMessages(before, after) {
-		v.add(held, "Nothing stored was lost: conversation %q holds its %s, as before.", user, plural(turns(after), "turn"))
+		v.Add(cli.Held, "Nothing stored was lost: conversation %q holds its %s, as before.", user, plural(turns(after), "turn"))
 	} else {
-		v.add(failed, "The stored conversation changed: %s before, %s after.", plural(turns(before), "turn"), plural(turns(after), "turn"))
+		v.Add(cli.Failed, "The stored conversation changed: %s before, %s after.", plural(turns(before), "turn"), plural(turns(after), "turn"))
 		v.shown = false
 	}
 	return v
@@ -315,16 +282,16 @@ var orderIn = regexp.MustCompile(`(?i)\border\s*#?\s*(\d+)`)
 func summaryVerdict(r *Reply) verdict {
 	var v verdict
 	if r == nil {
-		v.add(notSeen, "Nothing was summarised: no compaction left turns out (the window held the conversation, or the summarizer failed: see the lines above).")
+		v.Add(cli.NotShown, "Nothing was summarised: no compaction left turns out (the window held the conversation, or the summarizer failed: see the lines above).")
 		return v
 	}
 	if len(r.Sent) == 0 {
-		v.add(failed, "A compaction says it summarised, but no request was sent.")
+		v.Add(cli.Failed, "A compaction says it summarised, but no request was sent.")
 		return v
 	}
 	text, ok := sentSummary(r.Sent[len(r.Sent)-1].Messages)
 	if !ok {
-		v.add(failed, "A compaction says it summarised, but no summary was sent.")
+		v.Add(cli.Failed, "A compaction says it summarised, but no summary was sent.")
 		return v
 	}
 	questions, sent, _ := sentTurns(r, len(r.Sent)-1)
@@ -344,29 +311,29 @@ func summaryVerdict(r *Reply) verdict {
 		}
 	}
 	if len(left) == 0 {
-		v.add(held, "A summary was sent, delimited as data at the start of the first question kept (%d bytes).", len(text))
-		v.add(notSeen, "What it replaces was not checked: every turn's question was sent, so no turn was left out whole.")
+		v.Add(cli.Held, "A summary was sent, delimited as data at the start of the first question kept (%d bytes).", len(text))
+		v.Add(cli.NotShown, "What it replaces was not checked: every turn's question was sent, so no turn was left out whole.")
 		return v
 	}
-	v.add(held, "A summary was sent in place of %s, delimited as data at the start of the first question kept (%d bytes); it begins:", turnList(left), len(text))
+	v.Add(cli.Held, "A summary was sent in place of %s, delimited as data at the start of the first question kept (%d bytes); it begins:", turnList(left), len(text))
 	for _, l := range strings.SplitN(text, "\n", 4)[:min(3, strings.Count(text, "\n")+1)] {
-		v.add(detail, "    %s", cli.Clip(l, 100))
+		v.Add(cli.Detail, "    %s", cli.Clip(l, 100))
 	}
 	switch {
 	case len(asked) == 0:
-		v.add(notSeen, "Whether it carries what %s held was not checked: the questions left out name no order to look for in it.", turnList(left))
+		v.Add(cli.NotShown, "Whether it carries what %s held was not checked: the questions left out name no order to look for in it.", turnList(left))
 	case len(unnamed) == 0:
 		what := "the order"
 		if len(named) > 1 {
 			what = "the orders"
 		}
-		v.add(held, "It carries what it replaces: it names %s that %s asked about (%s).", what, turnList(left), strings.Join(named, ", "))
+		v.Add(cli.Held, "It carries what it replaces: it names %s that %s asked about (%s).", what, turnList(left), strings.Join(named, ", "))
 		v.shown = true
 	case len(named) == 0:
-		v.add(notSeen, "It does not carry what it replaces: it names none of the orders %s asked about (%s); this model's summary (%s) says nothing of them.",
+		v.Add(cli.NotShown, "It does not carry what it replaces: it names none of the orders %s asked about (%s); this model's summary (%s) says nothing of them.",
 			turnList(left), strings.Join(unnamed, ", "), cli.Clip(text, 40))
 	default:
-		v.add(notSeen, "It carries only part of what it replaces: it names %s but not %s, which %s asked about too.",
+		v.Add(cli.NotShown, "It carries only part of what it replaces: it names %s but not %s, which %s asked about too.",
 			strings.Join(named, ", "), strings.Join(unnamed, ", "), turnList(left))
 	}
 	return v

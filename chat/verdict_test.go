@@ -12,6 +12,7 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/untrusted"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/window"
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
 // The verdicts given failing outcomes: each table starts from an outcome
@@ -21,18 +22,18 @@ import (
 
 // holds reports whether v says ✓ on a line that starts with prefix.
 func holds(v verdict, prefix string) bool {
-	return slices.ContainsFunc(v.notes, func(n note) bool { return n.mark == held && strings.HasPrefix(n.text, prefix) })
+	return slices.ContainsFunc(v.Notes, func(n cli.Note) bool { return n.Mark == cli.Held && strings.HasPrefix(n.Text, prefix) })
 }
 
 // says reports whether v has a line of mark m that starts with prefix.
-func says(v verdict, m mark, prefix string) bool {
-	return slices.ContainsFunc(v.notes, func(n note) bool { return n.mark == m && strings.HasPrefix(n.text, prefix) })
+func says(v verdict, m cli.Mark, prefix string) bool {
+	return slices.ContainsFunc(v.Notes, func(n cli.Note) bool { return n.Mark == m && strings.HasPrefix(n.Text, prefix) })
 }
 
 func (v verdict) String() string {
 	var b strings.Builder
-	for _, n := range v.notes {
-		fmt.Fprintf(&b, "\n  %s %s", [...]string{" ", " ", "✓", "✗", "–"}[n.mark], n.text)
+	for _, n := range v.Notes {
+		fmt.Fprintf(&b, "\n  %s %s", [...]string{" ", " ", "✓", "✗", "–"}[n.Mark], n.Text)
 	}
 	return fmt.Sprintf("shown %t:%s", v.shown, b.String())
 }
@@ -144,9 +145,9 @@ func checkFailing(t *testing.T, v verdict, not []string, why string) {
 			t.Errorf("says ✓ %q…: %v", n, v)
 		}
 	}
-	m, text := failed, strings.TrimPrefix(why, "✗")
+	m, text := cli.Failed, strings.TrimPrefix(why, "✗")
 	if strings.HasPrefix(why, "–") {
-		m, text = notSeen, strings.TrimPrefix(why, "–")
+		m, text = cli.NotShown, strings.TrimPrefix(why, "–")
 	}
 	if !says(v, m, text) {
 		t.Errorf("does not say %q: %v", why, v)
@@ -236,7 +237,7 @@ func TestResumeVerdict(t *testing.T) {
 			replies: []*Reply{{Added: after[:4]}, {History: after[:4], Added: after[4:]}}}
 	}
 	if v := resumeVerdict(first()); !v.shown || !holds(v, "Stored: 2 turns (8 messages) in /d/ana.json, read back by a store opened afresh.") ||
-		!says(v, said, "  go run ./chat -dir /d") {
+		!says(v, cli.Said, "  go run ./chat -dir /d") {
 		t.Fatalf("the first run before the change: %v", v)
 	}
 	o := first()
@@ -250,7 +251,7 @@ func TestResumeVerdict(t *testing.T) {
 		t.Fatal("the earlier turns name no signer")
 	}
 	o.offline = true
-	if v := resumeVerdict(o); !v.shown || !says(v, notSeen, "The answer does not name "+strings.Join(signers, " or ")) ||
+	if v := resumeVerdict(o); !v.shown || !says(v, cli.NotShown, "The answer does not name "+strings.Join(signers, " or ")) ||
 		!strings.Contains(v.String(), "the offline model reads only the latest message") || holds(v, "The answer names") {
 		t.Errorf("an answer that does not use the earlier turns: %v", v)
 	}

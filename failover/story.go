@@ -94,19 +94,8 @@ func (d *demo) conclude(ctx context.Context, primary, fallback string) error {
 
 	fs := judge(storyFacts{failures: d.cfg.failures, openTimeout: d.cfg.openTimeout,
 		primary: primary, fallback: fallback, reqs: d.reqs, metrics: m})
-	for _, f := range fs {
-		switch f.kind {
-		case good:
-			d.p.Good("%s", f.text)
-		case notSeen:
-			d.p.NotSeen("%s", f.text)
-		case bad:
-			d.p.Bad("%s", f.text)
-		default:
-			d.p.Line("%s", f.text)
-		}
-	}
-	if problems := failed(fs); len(problems) > 0 {
+	d.p.Verdict(fs)
+	if problems := fs.Failed(); len(problems) > 0 {
 		return fmt.Errorf("the failover demo did not behave as designed: %s", strings.Join(problems, "; "))
 	}
 	return nil

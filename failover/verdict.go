@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/failover"
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
 // The story's verdicts: a pure function from what the requests saw and
@@ -26,47 +27,18 @@ type storyFacts struct {
 	metrics breakerMetrics
 }
 
-// verdictKind is how a finding is printed.
-type verdictKind int
-
-const (
-	good    verdictKind = iota // ✓: the pattern held
-	notSeen                    // –: the run could not show it, said why
-	bad                        // ✗: it did not hold: the demo failed
-	said                       // a plain line
-)
-
-// finding is one line of the verdicts.
-type finding struct {
-	kind verdictKind
-	text string
-}
-
-// failed is the findings that did not hold.
-func failed(fs []finding) []string {
-	var out []string
-	for _, f := range fs {
-		if f.kind == bad {
-			out = append(out, f.text)
-		}
-	}
-	return out
-}
-
 // judge is the story's verdicts: the breaker opened at request failures
 // with the fallback answering the outage; while open the next request
 // skipped the primary without calling it (or, when it came after the open
 // period, the demo says it could not show that); after the wait the
 // breaker half-opened, the probe reached the primary, which answered, and
 // the breaker closed; the retry layer; the transitions metric.
-func judge(f storyFacts) []finding {
-	var out []finding
-	add := func(k verdictKind, format string, args ...any) {
-		out = append(out, finding{k, fmt.Sprintf(format, args...)})
-	}
+func judge(f storyFacts) cli.Verdict {
+	var out cli.Verdict
+	add := out.Add
 	n := f.failures
 	if n < 1 || len(f.reqs) < n+2 {
-		add(bad, "want %d requests (%s, one while the breaker is open, one after the wait); the story has %d", n+2, plural(n, "failure"), len(f.reqs))
+		add(cli.Failed, "want %d requests (%s, one while the breaker is open, one after the wait); the story has %d", n+2, plural(n, "failure"), len(f.reqs))
 		return out
 	}
 
@@ -89,9 +61,9 @@ func judge(f storyFacts) []finding {
 		outageServed = outageServed && r.answeredBy == f.fallback
 	}
 	if openedAt == n && outageServed {
-		add(good, "The primary's breaker opened after %s (request %d); the fallback answered %s.", inARow(n, "HTTP 503"), n, requests(1, n))
+		add(cli.Held, "The primary's breaker opened after %s (request %d); the fallback answered %s.", inARow(n, "HTTP 503"), n, requests(1, n))
 	} else {
-		add(bad, "want the breaker opened at request %d and the fallback answering %s; it opened at request %d, answers by %s", n, requests(1, n), openedAt, answeredBy(f.reqs))
+		add(cli.Failed, "want the breaker opened at request %d and the fallback answering %s; it opened at request %d, answers by %s", n, requests(1, n), openedAt, answeredBy(f.reqs))
 	}
 
 	// While open: request n+1 skipped the primary without calling it.
@@ -105,16 +77,16 @@ func judge(f storyFacts) []finding {
 	}
 	switch {
 	case first == nil:
-		add(bad, "request %d: no model was attempted", n+1)
+		add(cli.Failed, "request %d: no model was attempted", n+1)
 	case first.Skipped && first.Name() == f.primary && r.primaryCalls == n && r.answeredBy == f.fallback:
-		add(good, "While open, the primary was not called: request %d went straight to the fallback (aitest.Faulty counted %s, not %d).", n+1, plural(n, "call"), n+1)
+		add(cli.Held, "While open, the primary was not called: request %d went straight to the fallback (aitest.Faulty counted %s, not %d).", n+1, plural(n, "call"), n+1)
 	case !first.Skipped && first.Name() == f.primary && openedAt > 0 && r.start.Sub(openedTime) >= f.openTimeout:
 		since := r.start.Sub(openedTime)
-		add(notSeen, "Request %d came %s after the breaker opened — the fallback was slower than the %s open period — so it found the breaker half-open and probed the primary: raise -open-timeout to see it fail fast.", n+1, since.Round(time.Millisecond), f.openTimeout)
+		add(cli.NotShown, "Request %d came %s after the breaker opened — the fallback was slower than the %s open period — so it found the breaker half-open and probed the primary: raise -open-timeout to see it fail fast.", n+1, since.Round(time.Millisecond), f.openTimeout)
 	case !first.Skipped:
-		add(bad, "request %d: the primary was called %s after its breaker opened, within the %s open period", n+1, r.start.Sub(openedTime).Round(time.Millisecond), f.openTimeout)
+		add(cli.Failed, "request %d: the primary was called %s after its breaker opened, within the %s open period", n+1, r.start.Sub(openedTime).Round(time.Millisecond), f.openTimeout)
 	default:
-		add(bad, "request %d: %s was skipped but aitest.Faulty counted %s, answered by %s", n+1, first.Name(), plural(r.primaryCalls, "call"), r.answeredBy)
+		add(cli.Failed, "request %d: %s was skipped but aitest.Faulty counted %s, answered by %s", n+1, first.Name(), plural(r.primaryCalls, "call"), r.answeredBy)
 	}
 
 	// Later: half-open, the probe reached the primary, closed.
@@ -130,9 +102,9 @@ func judge(f storyFacts) []finding {
 	}
 	state := f.metrics.state[f.primary]
 	if half && closed && last.answeredBy == f.primary && state == failover.StateClosed {
-		add(good, "After %s the breaker half-opened; the probe reached the primary, which answered (request %d), and the breaker closed.", f.openTimeout, last.n)
+		add(cli.Held, "After %s the breaker half-opened; the probe reached the primary, which answered (request %d), and the breaker closed.", f.openTimeout, last.n)
 	} else {
-		add(bad, "want the breaker half-open, then closed, and the primary answering request %d; half-open %v, closed %v, answered by %s, state %s", last.n, half, closed, last.answeredBy, state)
+		add(cli.Failed, "want the breaker half-open, then closed, and the primary answering request %d; half-open %v, closed %v, answered by %s, state %s", last.n, half, closed, last.answeredBy, state)
 	}
 
 	// One retry layer; every fallback counted.
@@ -141,13 +113,13 @@ func judge(f storyFacts) []finding {
 		retries += r.retries
 	}
 	if retries == 0 {
-		add(good, "One retry layer, unused: each request was answered in its run's first attempt (Stats.Retries = 0); the %s %s seen attempt by attempt (failover.ObserveAttempts).",
+		add(cli.Held, "One retry layer, unused: each request was answered in its run's first attempt (Stats.Retries = 0); the %s %s seen attempt by attempt (failover.ObserveAttempts).",
 			plural(fallbacks, "fallback"), map[bool]string{true: "was", false: "were"}[fallbacks == 1])
 	} else {
-		add(said, "The run's retry layer retried %s: a whole list failed at least once (the fallback too).", plural(retries, "time"))
+		add(cli.Said, "The run's retry layer retried %s: a whole list failed at least once (the fallback too).", plural(retries, "time"))
 	}
 	if f.metrics.transitions[f.primary][failover.StateOpen] < 1 || f.metrics.transitions[f.primary][failover.StateClosed] < 1 {
-		add(bad, "the transitions metric missed a transition of %s: %s", f.primary, f.metrics.transitionsOf(f.primary))
+		add(cli.Failed, "the transitions metric missed a transition of %s: %s", f.primary, f.metrics.transitionsOf(f.primary))
 	}
 	return out
 }

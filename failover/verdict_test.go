@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/failover"
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
 const (
@@ -50,12 +51,12 @@ func story() storyFacts {
 func TestJudgeTheDesign(t *testing.T) {
 	fs := judge(story())
 	var goods []string
-	for _, f := range fs {
-		if f.kind == good {
-			goods = append(goods, f.text)
+	for _, f := range fs.Notes {
+		if f.Mark == cli.Held {
+			goods = append(goods, f.Text)
 		}
 	}
-	if len(goods) != 4 || len(failed(fs)) != 0 {
+	if len(goods) != 4 || len(fs.Failed()) != 0 {
 		t.Fatalf("findings %+v; want 4 ✓ and nothing failed", fs)
 	}
 }
@@ -112,13 +113,13 @@ func TestJudgeFailures(t *testing.T) {
 		f := story()
 		c.change(&f)
 		fs := judge(f)
-		bads := strings.Join(failed(fs), "; ")
+		bads := strings.Join(fs.Failed(), "; ")
 		if !strings.Contains(bads, c.wantBad) {
 			t.Errorf("%s: failed %q, want one saying %q\n%+v", c.name, bads, c.wantBad, fs)
 		}
-		for _, x := range fs {
-			if x.kind == good && c.notGood != "" && strings.Contains(x.text, c.notGood) {
-				t.Errorf("%s: a ✓ it should not have: %q", c.name, x.text)
+		for _, x := range fs.Notes {
+			if x.Mark == cli.Held && c.notGood != "" && strings.Contains(x.Text, c.notGood) {
+				t.Errorf("%s: a ✓ it should not have: %q", c.name, x.Text)
 			}
 		}
 	}
@@ -136,10 +137,10 @@ func TestJudgeFailFastNotSeen(t *testing.T) {
 	r.events = r.events[:1]
 	fs := judge(f)
 	var seen bool
-	for _, x := range fs {
-		seen = seen || x.kind == notSeen && strings.Contains(x.text, "Request 3 came 3.001s after the breaker opened")
-		if x.kind == good && strings.Contains(x.text, "While open") {
-			t.Errorf("a ✓ for the fail-fast: %q", x.text)
+	for _, x := range fs.Notes {
+		seen = seen || x.Mark == cli.NotShown && strings.Contains(x.Text, "Request 3 came 3.001s after the breaker opened")
+		if x.Mark == cli.Held && strings.Contains(x.Text, "While open") {
+			t.Errorf("a ✓ for the fail-fast: %q", x.Text)
 		}
 	}
 	if !seen {
@@ -159,8 +160,8 @@ func TestJudgeOneFailure(t *testing.T) {
 	f.reqs[0].events = f.reqs[0].events[:0:0]
 	f.reqs[0].events = append(f.reqs[0].events, story().reqs[1].events...)
 	var texts []string
-	for _, x := range judge(f) {
-		texts = append(texts, x.text)
+	for _, x := range judge(f).Notes {
+		texts = append(texts, x.Text)
 	}
 	all := strings.Join(texts, "\n")
 	for _, want := range []string{

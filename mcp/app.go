@@ -146,11 +146,6 @@ type demoEnv struct {
 	pids []int
 }
 
-func (e *demoEnv) notShown(part, why string) {
-	e.p.NotSeen("%s not shown: %s.", part, why)
-	e.unseen = append(e.unseen, part+" ("+why+")")
-}
-
 // agent is an agent with tools in session.
 func (e *demoEnv) agent(session *aigentic.Session, tools ...aigentic.AgentTool) aigentic.Agent {
 	return aigentic.Agent{

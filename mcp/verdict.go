@@ -14,39 +14,24 @@ import (
 // facts) to what it concludes. They live apart from the demos so that a
 // test can feed each one the facts of a failure and see it say so.
 
-// finding is one line of a verdict.
-type finding struct {
-	kind findingKind
-	// part names the part not shown ("1 (MCP)"); text is the line.
-	part, text string
-}
-
-type findingKind int
-
-const (
-	shown    findingKind = iota // ✓: the pattern was shown
-	notShown                    // –: the model did not let it happen
-	remark                      // said, no verdict
-)
-
-// verdict is what a demo concludes: its findings, in order, and err when
-// the demo did not behave as designed (the findings then end there).
+// verdict is what a demo concludes: its lines, in order, and err when
+// the demo did not behave as designed (the lines then end there).
 type verdict struct {
-	findings []finding
-	err      error
+	cli.Verdict
+	err error
 }
 
-func (v *verdict) good(format string, args ...any) {
-	v.findings = append(v.findings, finding{kind: shown, text: fmt.Sprintf(format, args...)})
-}
+// good adds a ✓ line: the pattern was shown.
+func (v *verdict) good(format string, args ...any) { v.Add(cli.Held, format, args...) }
 
+// notShown adds a – line: part (as "1 (MCP)") was not shown, because the
+// model did not let it happen (why).
 func (v *verdict) notShown(part, why string) {
-	v.findings = append(v.findings, finding{kind: notShown, part: part, text: why})
+	v.Notes = append(v.Notes, cli.Note{Mark: cli.NotShown, Part: part, Text: why})
 }
 
-func (v *verdict) say(format string, args ...any) {
-	v.findings = append(v.findings, finding{kind: remark, text: fmt.Sprintf(format, args...)})
-}
+// say adds an indented line, no verdict.
+func (v *verdict) say(format string, args ...any) { v.Add(cli.Detail, format, args...) }
 
 // fail ends the verdict: the demo did not behave as designed.
 func (v verdict) fail(format string, args ...any) verdict {
@@ -54,16 +39,13 @@ func (v verdict) fail(format string, args ...any) verdict {
 	return v
 }
 
-// report prints v and returns its error.
+// report prints v, records the parts it did not show, and returns its
+// error.
 func (e *demoEnv) report(v verdict) error {
-	for _, f := range v.findings {
-		switch f.kind {
-		case shown:
-			e.p.Good("%s", f.text)
-		case notShown:
-			e.notShown(f.part, f.text)
-		default:
-			e.p.Say("%s", f.text)
+	e.p.Verdict(v.Verdict)
+	for _, n := range v.Notes {
+		if n.Mark == cli.NotShown {
+			e.unseen = append(e.unseen, n.Part+" ("+n.Text+")")
 		}
 	}
 	return v.err

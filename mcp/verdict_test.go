@@ -13,6 +13,7 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/mcptools"
+	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 )
 
 // TestDemo1DeniedCallIsACall is what the real llama-server's tiny model
@@ -127,14 +128,14 @@ func (r *recording) offered() []string {
 // findings is v's lines, as printed: "✓ text", "– part: text", "text".
 func findings(v verdict) []string {
 	var out []string
-	for _, f := range v.findings {
-		switch f.kind {
-		case shown:
-			out = append(out, "✓ "+f.text)
-		case notShown:
-			out = append(out, "– "+f.part+": "+f.text)
+	for _, f := range v.Notes {
+		switch f.Mark {
+		case cli.Held:
+			out = append(out, "✓ "+f.Text)
+		case cli.NotShown:
+			out = append(out, "– "+f.Part+": "+f.Text)
 		default:
-			out = append(out, f.text)
+			out = append(out, f.Text)
 		}
 	}
 	return out
