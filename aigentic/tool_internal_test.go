@@ -18,6 +18,10 @@ func TestIntegerText(t *testing.T) {
 		{"18446744073709551615.0", "18446744073709551615"},
 		{"3", ""}, {"3.5", ""}, {"1e-1", ""}, {"15e-1", ""}, {"1e999999999", ""}, {"1e-999999999", ""},
 		{"1e21", ""}, {"123456789012345678901234.0", ""}, {"1ex", ""},
+		// The exponent's bounds, -2×maxIntDigits and maxIntDigits, at
+		// and past each: a long mantissa brings a low exponent back.
+		{"1" + strings.Repeat("0", 42) + "e-42", "1"}, {"1" + strings.Repeat("0", 43) + "e-43", ""},
+		{"1" + strings.Repeat("0", 11) + "e-11", "1"}, {"0.1e21", "100000000000000000000"},
 	} {
 		got, ok := integerText(c.in)
 		if ok != (c.want != "") || got != c.want {
