@@ -210,7 +210,7 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 				add(t.text, t)
 			}
 		}
-		if _, ok := p.s["default"]; f.typed && !ok && p.examples == nil {
+		if _, ok := p.s["default"]; f.typed && !ok && p.examples == nil && !p.id { // an ID is never an excerpt
 			add(excerpt(s.text, p.words, 200), tok{})
 		}
 	}
