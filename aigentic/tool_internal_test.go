@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
 
 // integerText writes an integral JSON number as an integer, exactly, and
@@ -73,4 +75,22 @@ func FuzzIntegerText(f *testing.F) {
 			t.Fatalf("integerText(%q) = %q, want %s", in, got, want.RatString())
 		}
 	})
+}
+
+// When the rewritten arguments still do not decode, the error is theirs:
+// the number refused first (2.0) is one the rewrite fixed, and the model
+// is told of the one that is still wrong (1e400).
+func TestDecodeAndCallReportsTheRewrittenError(t *testing.T) {
+	type in struct {
+		N int8    `json:"n"`
+		F float64 `json:"f"`
+	}
+	called := false
+	res, err := decodeAndCall(nil, []byte(`{"n":2.0,"f":1e400}`), func(*AgentRun, in) (*ai.ToolResult, error) {
+		called = true
+		return ai.Text("ok"), nil
+	})
+	if err != nil || called || !res.Error || !strings.Contains(res.String(), "1e400") || strings.Contains(res.String(), "2.0") {
+		t.Fatalf("called %v; result %+v, err %v", called, res, err)
+	}
 }
