@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"strconv"
 	"sync/atomic"
 
@@ -83,11 +82,11 @@ func (r *AgentRun) chain() {
 			continue
 		}
 		model = func(ctx context.Context, call *hook.ModelCall) (resp *ai.Response, err error) {
-			defer recoverInterceptor(&err)
+			defer recoverAs(PanicInInterceptor, &err)
 			return ic.InterceptModel(ctx, call, mnext)
 		}
 		tool = func(ctx context.Context, call *hook.ToolCall) (res *ai.ToolResult, err error) {
-			defer recoverInterceptor(&err)
+			defer recoverAs(PanicInInterceptor, &err)
 			return ic.InterceptTool(ctx, call, tnext)
 		}
 	}
@@ -187,13 +186,6 @@ func awaitChain[T any](r *AgentRun, ctx context.Context, gate *atomic.Int32, cal
 	// call is not abandoned: a grace more.
 	o, ok := waitGrace(r, done, func() bool { return !gate.CompareAndSwap(gateAt(gen, gateOpen), closed) })
 	return o.res, o.err, !ok
-}
-
-// recoverInterceptor turns an interceptor's panic into a *PanicError.
-func recoverInterceptor(err *error) {
-	if v := recover(); v != nil {
-		*err = newPanicError(v, debug.Stack(), PanicInInterceptor)
-	}
 }
 
 // halted returns err as the chain around step returned it: an error of the

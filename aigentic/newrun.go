@@ -23,7 +23,7 @@ func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun,
 // session (ExecuteContext, StartContext); a nil ctx binds it to the
 // session alone.
 func (a Agent) newRunContext(ctx context.Context, message string, events bool, parent *AgentRun) (*AgentRun, error) {
-	if a.Model == nil {
+	if a.Model == nil || nilValue(a.Model) {
 		return nil, fmt.Errorf("%w: Model is nil", ErrInvalidAgent)
 	}
 	if a.Retries < 0 {
@@ -100,7 +100,7 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 		r.messages = append(r.messages, ai.Message{Role: ai.RoleSystem, Content: a.Instructions})
 	}
 	if parent == nil && r.session.History != nil {
-		past, err := r.session.History.Load(r.ctx)
+		past, err := loadHistory(r.ctx, r.session.History)
 		if err != nil {
 			r.cancel(nil)
 			return nil, &HistoryError{Op: "load", Err: err}
@@ -110,8 +110,13 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 	r.historyFrom = len(r.messages)
 	r.messages = append(r.messages, ai.Message{Role: ai.RoleUser, Content: message})
 
-	r.info = hook.RunInfo{ID: r.id, AgentName: a.Name, SessionID: r.session.ID, Model: a.Model.ModelName(),
-		Provider: ai.ProviderName(a.Model), Tools: r.aiTools, MaxLLMCalls: a.MaxLLMCalls, Retries: a.Retries,
+	name, provider, err := modelNames(a.Model)
+	if err != nil {
+		r.cancel(nil)
+		return nil, err
+	}
+	r.info = hook.RunInfo{ID: r.id, AgentName: a.Name, SessionID: r.session.ID, Model: name,
+		Provider: provider, Tools: r.aiTools, MaxLLMCalls: a.MaxLLMCalls, Retries: a.Retries,
 		Started: r.stats.Started, Logger: &r.logger, Priced: a.Pricing != nil}
 	r.info.Reporter = r.handle()
 	if parent != nil {

@@ -262,8 +262,13 @@ func (r *AgentRun) attempts(ctx context.Context, f *toolFrame, t *AgentTool, tc 
 			r.note(ctx, end)
 			return nil, &ToolError{Tool: tc.Name, CallID: tc.ID, Attempts: attempt, Exhausted: transient, Err: err}
 		}
-		end.RetryIn, end.WillRetry = r.policy.Delay(attempt, err), true
-		retryIn := end.RetryIn
+		d, perr := r.policy.delay(attempt, err)
+		if perr != nil {
+			r.note(ctx, end)
+			return nil, perr
+		}
+		end.RetryIn, end.WillRetry = d, true
+		retryIn := d
 		r.note(ctx, end)
 		if err := r.backoff(retryIn, fmt.Sprintf("tool %q", tc.Name)); err != nil {
 			return nil, err
