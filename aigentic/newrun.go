@@ -19,29 +19,59 @@ func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun,
 	return a.newRunContext(nil, message, events, parent)
 }
 
-// newRunContext is newRun for a run bound to ctx as well as to its
-// session (ExecuteContext, StartContext); a nil ctx binds it to the
-// session alone.
-func (a Agent) newRunContext(ctx context.Context, message string, events bool, parent *AgentRun) (*AgentRun, error) {
+// checkSettings refuses settings out of range (ErrInvalidAgent).
+func (a *Agent) checkSettings() error {
 	if a.Model == nil || nilValue(a.Model) {
-		return nil, fmt.Errorf("%w: Model is nil", ErrInvalidAgent)
+		return fmt.Errorf("%w: Model is nil", ErrInvalidAgent)
 	}
 	if a.Retries < 0 {
-		return nil, fmt.Errorf("%w: Retries is %d, want 0 or more", ErrInvalidAgent, a.Retries)
+		return fmt.Errorf("%w: Retries is %d, want 0 or more", ErrInvalidAgent, a.Retries)
 	}
 	for _, d := range []struct {
 		name string
 		v    time.Duration
 	}{{"ToolTimeout", a.ToolTimeout}, {"StopGrace", a.StopGrace}} {
 		if d.v < 0 {
-			return nil, fmt.Errorf("%w: %s is %s, want 0 (the default) or more", ErrInvalidAgent, d.name, d.v)
+			return fmt.Errorf("%w: %s is %s, want 0 (the default) or more", ErrInvalidAgent, d.name, d.v)
 		}
 	}
 	if a.ParallelToolCalls < 0 {
-		return nil, fmt.Errorf("%w: ParallelToolCalls is %d, want 0 or 1 (one at a time) or more", ErrInvalidAgent, a.ParallelToolCalls)
+		return fmt.Errorf("%w: ParallelToolCalls is %d, want 0 or 1 (one at a time) or more", ErrInvalidAgent, a.ParallelToolCalls)
 	}
 	if a.MaxLLMCalls < 0 {
-		return nil, fmt.Errorf("%w: MaxLLMCalls is %d, want 0 (default %d) or more", ErrInvalidAgent, a.MaxLLMCalls, DefaultMaxLLMCalls)
+		return fmt.Errorf("%w: MaxLLMCalls is %d, want 0 (default %d) or more", ErrInvalidAgent, a.MaxLLMCalls, DefaultMaxLLMCalls)
+	}
+	return nil
+}
+
+// checkSubAgents checks each sub-agent's settings, as its run will have
+// them (inherited from a where it sets none), at every depth.
+func (a *Agent) checkSubAgents() error {
+	for _, sub := range a.Agents {
+		a.inherit(&sub)
+		if err := sub.checkSettings(); err != nil {
+			return fmt.Errorf("sub-agent %q: %w", sub.Name, err)
+		}
+		if err := sub.checkSubAgents(); err != nil {
+			return fmt.Errorf("sub-agent %q: %w", sub.Name, err)
+		}
+	}
+	return nil
+}
+
+// newRunContext is newRun for a run bound to ctx as well as to its
+// session (ExecuteContext, StartContext); a nil ctx binds it to the
+// session alone.
+func (a Agent) newRunContext(ctx context.Context, message string, events bool, parent *AgentRun) (*AgentRun, error) {
+	if err := a.checkSettings(); err != nil {
+		return nil, err
+	}
+	if parent == nil {
+		// A sub-agent's settings are checked now, not when the model
+		// first calls it (its run would then fail as a tool error).
+		if err := a.checkSubAgents(); err != nil {
+			return nil, err
+		}
 	}
 	if a.Name == "" {
 		a.Name = "agent"
