@@ -33,6 +33,11 @@ var ErrCallEnded = errors.New("aigentic: an interceptor called next after its ca
 // tell which call it continues.
 var ErrNextContext = errors.New("aigentic: an interceptor called next with a context not derived from the one it was given")
 
+// ErrNilCall is the error next returns, and the run halts with (inside a
+// *HaltError), when an interceptor calls it with a nil *hook.ModelCall or
+// *hook.ToolCall: pass on the call it was given, or a changed copy.
+var ErrNilCall = errors.New("aigentic: an interceptor called next with a nil call")
+
 // HaltError ends a run an Interceptor stopped: it refused a model call or
 // a tool call, or rejected what one returned, or panicked. It names the
 // step, wraps the interceptor's error (its reason), and keeps the work
@@ -97,6 +102,9 @@ func (r *AgentRun) chain() {
 // refused while an earlier call of it still runs (ErrConcurrentNext) or
 // once the model call ended (ErrCallEnded).
 func (r *AgentRun) modelOnce(ctx context.Context, call *hook.ModelCall) (*ai.Response, error) {
+	if call == nil {
+		return nil, ErrNilCall
+	}
 	gen, err := enterGate(ctx, &r.modelGate, func() string { return "model call " + strconv.Itoa(call.Call) })
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package aigentic_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
@@ -39,5 +40,26 @@ func TestDecisionAfterRunEndIsDropped(t *testing.T) {
 	}
 	if _, last := steps[len(steps)-1].(*hook.RunEnd); !last || decisions != 1 {
 		t.Fatalf("%d decisions; last step %T, want 1 and the RunEnd", decisions, steps[len(steps)-1])
+	}
+}
+
+// An interceptor calling next with a nil call halts the run with
+// ErrNilCall, for a model call and a tool call alike, not with a
+// nil-pointer panic.
+func TestNextWithANilCall(t *testing.T) {
+	model := hook.Funcs{Model: func(ctx context.Context, _ *hook.ModelCall, next hook.ModelNext) (*ai.Response, error) {
+		return next(ctx, nil)
+	}}
+	tool := hook.Funcs{Tool: func(ctx context.Context, _ *hook.ToolCall, next hook.ToolNext) (*ai.ToolResult, error) {
+		return next(ctx, nil)
+	}}
+	for name, ic := range map[string]aigentic.Interceptor{"model": model, "tool": tool} {
+		m := aitest.NewScripted(aitest.CallTools(aitest.Call("echo", `{}`)), aitest.Reply("ok"))
+		echo := aigentic.AgentTool{Name: "echo", Execute: func(*aigentic.AgentRun, map[string]any) (*ai.ToolResult, error) { return ai.Text("e"), nil }}
+		_, err := aigentic.Agent{Model: m, Logger: discardLogger(), AgentTools: []aigentic.AgentTool{echo}, Interceptors: []aigentic.Interceptor{ic}}.Execute("hi")
+		var pe *aigentic.PanicError
+		if !errors.Is(err, aigentic.ErrNilCall) || !errors.Is(err, aigentic.ErrHalted) || errors.As(err, &pe) {
+			t.Errorf("%s: err = %v, want ErrNilCall in a *HaltError", name, err)
+		}
 	}
 }

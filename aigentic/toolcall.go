@@ -156,6 +156,9 @@ func (r *AgentRun) frameFor(ctx context.Context, call *hook.ToolCall) *toolFrame
 // and with ErrCallEnded once the call ended. Called again after it
 // returned (an interceptor's retry), it runs again.
 func (r *AgentRun) toolOnce(ctx context.Context, call *hook.ToolCall) (*ai.ToolResult, error) {
+	if call == nil {
+		return nil, ErrNilCall
+	}
 	f := r.frameFor(ctx, call)
 	if f == nil {
 		return nil, fmt.Errorf("%w: the tool call cannot be found", ErrNextContext)
