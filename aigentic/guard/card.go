@@ -22,12 +22,16 @@ import (
 // four, the last of one to four digits (4-4-4-4, 4-4-4-4-3 for 19 digits,
 // 4-4-4-1 for 13); 4-6-5 and 4-6-4 (American Express, Diners Club); and
 // 4-4-5 (13 digits). ISO/IEC 7812-1 fixes a card number's digits, not how
-// they are grouped: these are the groupings the networks print on cards
-// and in their published test numbers (Visa and Mastercard 4-4-4-4,
-// American Express 4-6-5, Diners Club 4-6-4), not a standard's. So a
+// they are grouped, and no standard does: these are the groupings the
+// networks print on their cards (Visa and Mastercard 4-4-4-4, American
+// Express 4-6-5, Diners Club's 14-digit cards 4-6-4) and that payment
+// providers write test numbers in (docs.stripe.com/testing: "4242 4242
+// 4242 4242", "3782 822463 10005"); a practice, not a rule. So a
 // list of numbers ("scores: 49 99 42 15 14 44 95 34 35 13") is not read
 // as a card, and neither is a number written digit by digit
-// ("4 1 1 1 …"): the same shape as a list of digits.
+// ("4 1 1 1 …"): the same shape as a list of digits. Four numbers of four
+// digits are a card's shape: about one such list in 25, taken at random,
+// also passes the Luhn check and an issuer's prefix and is read as one.
 //
 // A number is not part of a longer run of digits, does not follow a "+"
 // (an international phone number, ITU-T E.164), and
