@@ -190,7 +190,6 @@ func matchAny(shapes []shape, v string) bool {
 
 func str(v any) string { s, _ := v.(string); return s }
 func anys(v any) []any { a, _ := v.([]any); return a }
-
 func strs(v any) (out []string) {
 	for _, e := range anys(v) {
 		if s, ok := e.(string); ok {
