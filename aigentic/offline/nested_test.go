@@ -140,3 +140,13 @@ func TestArrayOfObjectsTakesEveryItem(t *testing.T) {
 		t.Fatalf("place_order %s (%v), want both lines", resp.Message.ToolCalls[0].Arguments, err)
 	}
 }
+
+// A name after a colon is a name, whole: "a contact: Ana Silva" is not
+// "Silva".
+func TestNameAfterAColon(t *testing.T) {
+	contact := tool("save_contact", "Save a contact.", map[string]any{"name": s("Full name.")}, "name")
+	resp := generate(t, user("", "Please save a contact: Ana Silva."), contact)
+	if len(resp.Message.ToolCalls) != 1 || resp.Message.ToolCalls[0].Arguments != `{"name":"Ana Silva"}` {
+		t.Fatalf("calls %+v; content %q", resp.Message.ToolCalls, resp.Message.Content)
+	}
+}
