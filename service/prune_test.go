@@ -2,10 +2,14 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"maps"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/riverqueue/river"
 )
 
 // pruneTest: on a database with rows of every kind the pruner decides,
@@ -183,6 +187,80 @@ func TestPrunerRunsAsPeriodicJobOnSQLite(t *testing.T) {
 }
 
 func TestPrunerRunsAsPeriodicJobOnPostgres(t *testing.T) { prunePeriodicTest(t, postgresURL(t)) }
+
+// The prune worker (the job the periodic PruneArgs runs) keeps rows for
+// rowRetention: with -idempotency-window 720h, rows of a deleted job
+// (its run and public id, a decided approval) two days old — also a job
+// whose Idempotency-Key has expired — and the usage of three days ago are
+// kept, where the default 24 h would delete them; once the clock passes
+// the window, the same worker deletes them.
+func pruneWorkerWindowTest(t *testing.T, dbURL string) {
+	ctx := t.Context()
+	now := time.Date(2026, 1, 10, 12, 0, 0, 0, time.UTC)
+	cfg, err := parseConfig([]string{"-db", dbURL, "-idempotency-window", "720h"}, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newService(ctx, cfg, newLogger(io.Discard, nil), options{model: newGateModel(""), getenv: func(string) string { return "" },
+		now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	exec := func(query string, args ...any) {
+		t.Helper()
+		if _, err := s.db.sql.ExecContext(ctx, query, args...); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+	}
+	old := now.Add(-48 * time.Hour).UnixMilli()
+	const gone, goneKeyed = 9_000_001, 9_000_002 // jobs River no longer has
+	for _, id := range []int64{gone, goneKeyed} {
+		exec(`INSERT INTO aigentic_job (public_id, job_id, tenant, created_at) VALUES ($1, $2, 't', $3)`, fmt.Sprintf("job_%d", id), id, old)
+		exec(`INSERT INTO aigentic_run (job_id, tenant, updated_at) VALUES ($1, 't', $2)`, id, old)
+	}
+	exec(`INSERT INTO aigentic_idempotency (tenant, key_sha256, fingerprint, public_id, created_at, expires_at) VALUES ('t', 'expired', 'f', $1, $2, $3)`,
+		fmt.Sprintf("job_%d", goneKeyed), old, now.Add(-time.Hour).UnixMilli())
+	exec(`INSERT INTO aigentic_approval (approval_id, job_id, call_id, tenant, tool, arguments, step, asked_at, deadline, decision, decided_at)
+		VALUES ('apr_1', $1, 'c', 't', 'issue_refund', '{}', 0, $2, $2, 'approved', $2)`, gone, old)
+	exec(`INSERT INTO aigentic_tenant_usage (tenant, day, tokens) VALUES ('t', '2026-01-07', 5)`)
+	count := func() map[string]int {
+		t.Helper()
+		got := map[string]int{}
+		for _, table := range []string{"aigentic_run", "aigentic_job", "aigentic_approval", "aigentic_tenant_usage"} {
+			var n int
+			if err := s.db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			got[table] = n
+		}
+		return got
+	}
+	w := &PruneWorker{svc: s}
+	if err := w.Work(ctx, &river.Job[PruneArgs]{}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"aigentic_run": 2, "aigentic_job": 2, "aigentic_approval": 1, "aigentic_tenant_usage": 1}
+	if got := count(); !maps.Equal(got, want) {
+		t.Errorf("within -idempotency-window 720h the worker left %v, want every row kept %v", got, want)
+	}
+	now = now.Add(30 * 24 * time.Hour) // past the window
+	if err := w.Work(ctx, &river.Job[PruneArgs]{}); err != nil {
+		t.Fatal(err)
+	}
+	want = map[string]int{"aigentic_run": 0, "aigentic_job": 0, "aigentic_approval": 0, "aigentic_tenant_usage": 0}
+	if got := count(); !maps.Equal(got, want) {
+		t.Errorf("past -idempotency-window the worker left %v, want %v", got, want)
+	}
+}
+
+func TestPruneWorkerKeepsRowsThroughTheIdempotencyWindowOnSQLite(t *testing.T) {
+	pruneWorkerWindowTest(t, "sqlite://"+filepath.Join(t.TempDir(), "window.db"))
+}
+
+func TestPruneWorkerKeepsRowsThroughTheIdempotencyWindowOnPostgres(t *testing.T) {
+	pruneWorkerWindowTest(t, postgresURL(t))
+}
 
 // BenchmarkPrune is one prune of 10,000 deleted jobs' rows (a run row and
 // a public id each) on SQLite, in batches of pruneBatch; ns/op is the
