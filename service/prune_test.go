@@ -298,3 +298,42 @@ func BenchmarkPrune(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPruneBacklog is one prune, on SQLite, of 20,000 deleted jobs'
+// rows behind 50,000 old rows it must keep (their River jobs still exist:
+// River keeps a discarded job 7 days, longer than the retention), which
+// sort first. The keyset statements read the kept rows once per prune;
+// a statement restarting from the start would read them once per batch.
+//
+//	go test ./service -run '^$' -bench PruneBacklog -benchtime 3x
+func BenchmarkPruneBacklog(b *testing.B) {
+	db, _ := testQueue(b, "sqlite://"+filepath.Join(b.TempDir(), "backlog.db"))
+	ctx := b.Context()
+	now := time.Date(2026, 1, 10, 12, 0, 0, 0, time.UTC)
+	const kept, deletable = 50_000, 20_000
+	exec := func(q string, args ...any) {
+		b.Helper()
+		if _, err := db.sql.ExecContext(ctx, q, args...); err != nil {
+			b.Fatalf("%s: %v", q, err)
+		}
+	}
+	series := `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < $1) `
+	older, old := now.Add(-72*time.Hour).UnixMilli(), now.Add(-48*time.Hour).UnixMilli()
+	exec(series+`INSERT INTO river_job (id, kind, max_attempts, state, finalized_at, args) SELECT x, 'ask', 1, 'discarded', CURRENT_TIMESTAMP, '{}' FROM c`, kept)
+	exec(series+`INSERT INTO aigentic_run (job_id, tenant, updated_at) SELECT x, 't', $2 FROM c`, kept, older)
+	exec(series+`INSERT INTO aigentic_job (public_id, job_id, tenant, created_at) SELECT 'job_k' || x, x, 't', $2 FROM c`, kept, older)
+	p := pruner{db: db.sql, now: func() time.Time { return now }, retention: 24 * time.Hour, batch: pruneBatch}
+	for b.Loop() {
+		b.StopTimer()
+		exec(series+`INSERT INTO aigentic_run (job_id, tenant, updated_at) SELECT 50000000 + x, 't', $2 FROM c`, deletable, old)
+		exec(series+`INSERT INTO aigentic_job (public_id, job_id, tenant, created_at) SELECT 'job_n' || x, 50000000 + x, 't', $2 FROM c`, deletable, old)
+		b.StartTimer()
+		counts, err := p.prune(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if counts["aigentic_run"] != deletable || counts["aigentic_job"] != deletable {
+			b.Fatalf("pruned %v, want %d runs and jobs", counts, deletable)
+		}
+	}
+}
