@@ -123,7 +123,9 @@ type Validator struct {
 
 // Compile checks and compiles schema (nil means any object). Compiling
 // the same schema again returns the same Validator from a bounded cache, so
-// a tool defined once is compiled once. Errors wrap ErrInvalid.
+// a tool defined once is compiled once. Errors wrap ErrInvalid. A count
+// (maxLength, minItems, …) above math.MaxInt64 is read as math.MaxInt64,
+// which means the same (clampCounts).
 func Compile(schema map[string]any) (*Validator, error) {
 	if schema == nil {
 		schema = map[string]any{"type": "object"}
@@ -168,6 +170,7 @@ func compile(raw []byte, schema map[string]any) (*Validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
+	clampCounts(doc)
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
 	// No loader: a $ref outside the schema ("file:///etc/passwd", a URL, a
