@@ -151,11 +151,13 @@ func answeredByTool(msgs []ai.Message) bool {
 //
 // It does not honour, so the runtime may refuse its call as it would a
 // real model's: allOf beyond its first branch (anyOf and oneOf take the
-// first too), not, if/then/else, dependentRequired and dependentSchemas,
-// minProperties and maxProperties, patternProperties, contains, a
-// fractional multipleOf, minItems above 64, uniqueItems where no variant
-// of the item validates, a pattern Go cannot compile (lookahead), and a
-// number bound so large that adding 1 does not change it.
+// first too: a oneOf whose branches overlap refuses it), not,
+// if/then/else, dependentRequired and dependentSchemas, minProperties and
+// maxProperties, patternProperties, contains, a fractional multipleOf,
+// minItems above 64, minLength above 4096 bytes (maxNaiveString),
+// uniqueItems where no variant of the item validates, a pattern Go cannot
+// compile (lookahead), and a number bound so large that adding 1 does not
+// change it.
 func NaiveArguments(schema map[string]any) map[string]any {
 	g := naiveGen{root: schema}
 	v, _ := g.value(schema, 0).(map[string]any)
