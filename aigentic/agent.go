@@ -34,7 +34,8 @@ type RateLimiter interface {
 // run it many times, concurrently — each Execute or Start is an independent
 // run that copies the Agent.
 type Agent struct {
-	// Model answers the agent's calls. Required.
+	// Model answers the agent's calls. Required; a sub-agent (Agents)
+	// without one uses its parent's.
 	Model ai.Model
 	// Name identifies the agent in logs and traces, and names it as a
 	// tool when it is a sub-agent (see Agents).
@@ -80,7 +81,11 @@ type Agent struct {
 	// after it, taking {"input": "..."}. Their runs share this run's
 	// context, trace, log level and logger, and their LLM calls and tokens
 	// count in this run's Stats. A sub-agent's failure reaches the model as
-	// an error result; cancellation stops both.
+	// an error result; cancellation stops both. What a sub-agent does not
+	// set of Model, RetryPolicy, RateLimiter, Pricing, Observers,
+	// Interceptors and the other shared settings is its parent's; its
+	// settings are checked when the top-level run starts (ErrInvalidAgent
+	// naming it), at every depth.
 	Agents []Agent
 	// RateLimiter, when set, paces this agent's model requests: every
 	// attempt waits for it first (ending early when the run's context

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
@@ -210,25 +211,49 @@ type PanicError struct {
 }
 
 // PanicSource says what panicked: a tool (the zero value), an
-// interceptor or the model.
+// interceptor, the model, or another implementation the agent was given
+// (its RateLimiter, its Session's History, its RetryPolicy's Rand or
+// Sleep). Each ends the run with a *PanicError, never the process.
 type PanicSource int
 
 // The sources of a *PanicError.
 const (
 	PanicInTool PanicSource = iota
 	PanicInInterceptor
+	// PanicInModel is the model's Generate, ModelName or ProviderName.
 	PanicInModel
+	// PanicInRateLimiter is Agent.RateLimiter's Wait.
+	PanicInRateLimiter
+	// PanicInHistory is the Session's History: Load or Append.
+	PanicInHistory
+	// PanicInRetryPolicy is Agent.RetryPolicy's Rand or Sleep.
+	PanicInRetryPolicy
 )
 
-// String names the source: "tool", "interceptor", "model".
+// String names the source: "tool", "interceptor", "model", "rate
+// limiter", "history", "retry policy".
 func (s PanicSource) String() string {
 	switch s {
 	case PanicInInterceptor:
 		return "interceptor"
 	case PanicInModel:
 		return "model"
+	case PanicInRateLimiter:
+		return "rate limiter"
+	case PanicInHistory:
+		return "history"
+	case PanicInRetryPolicy:
+		return "retry policy"
 	}
 	return "tool"
+}
+
+// recoverAs, deferred around a call of code the agent was given, turns
+// its panic into *err, a *PanicError of source.
+func recoverAs(source PanicSource, err *error) {
+	if v := recover(); v != nil {
+		*err = newPanicError(v, debug.Stack(), source)
+	}
 }
 
 // Error implements error.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"strconv"
 	"sync/atomic"
 
@@ -33,6 +32,11 @@ var ErrCallEnded = errors.New("aigentic: an interceptor called next after its ca
 // (context.Background(), another call's): next needs the call's own, to
 // tell which call it continues.
 var ErrNextContext = errors.New("aigentic: an interceptor called next with a context not derived from the one it was given")
+
+// ErrNilCall is the error next returns, and the run halts with (inside a
+// *HaltError), when an interceptor calls it with a nil *hook.ModelCall or
+// *hook.ToolCall: pass on the call it was given, or a changed copy.
+var ErrNilCall = errors.New("aigentic: an interceptor called next with a nil call")
 
 // HaltError ends a run an Interceptor stopped: it refused a model call or
 // a tool call, or rejected what one returned, or panicked. It names the
@@ -83,11 +87,11 @@ func (r *AgentRun) chain() {
 			continue
 		}
 		model = func(ctx context.Context, call *hook.ModelCall) (resp *ai.Response, err error) {
-			defer recoverInterceptor(&err)
+			defer recoverAs(PanicInInterceptor, &err)
 			return ic.InterceptModel(ctx, call, mnext)
 		}
 		tool = func(ctx context.Context, call *hook.ToolCall) (res *ai.ToolResult, err error) {
-			defer recoverInterceptor(&err)
+			defer recoverAs(PanicInInterceptor, &err)
 			return ic.InterceptTool(ctx, call, tnext)
 		}
 	}
@@ -98,6 +102,9 @@ func (r *AgentRun) chain() {
 // refused while an earlier call of it still runs (ErrConcurrentNext) or
 // once the model call ended (ErrCallEnded).
 func (r *AgentRun) modelOnce(ctx context.Context, call *hook.ModelCall) (*ai.Response, error) {
+	if call == nil {
+		return nil, ErrNilCall
+	}
 	gen, err := enterGate(ctx, &r.modelGate, func() string { return "model call " + strconv.Itoa(call.Call) })
 	if err != nil {
 		return nil, err
@@ -187,13 +194,6 @@ func awaitChain[T any](r *AgentRun, ctx context.Context, gate *atomic.Int32, cal
 	// call is not abandoned: a grace more.
 	o, ok := waitGrace(r, done, func() bool { return !gate.CompareAndSwap(gateAt(gen, gateOpen), closed) })
 	return o.res, o.err, !ok
-}
-
-// recoverInterceptor turns an interceptor's panic into a *PanicError.
-func recoverInterceptor(err *error) {
-	if v := recover(); v != nil {
-		*err = newPanicError(v, debug.Stack(), PanicInInterceptor)
-	}
 }
 
 // halted returns err as the chain around step returned it: an error of the

@@ -199,7 +199,7 @@ func (r *AgentRun) saveHistory(result string, err error) error {
 	if msgs == nil {
 		return nil
 	}
-	if herr := h.Append(context.WithoutCancel(r.ctx), msgs); herr != nil {
+	if herr := appendHistory(context.WithoutCancel(r.ctx), h, msgs); herr != nil {
 		return &HistoryError{Op: "append", Err: herr, Answer: result, Messages: msgs}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"runtime/debug"
 	"strconv"
 	"time"
@@ -166,8 +167,13 @@ func (r *AgentRun) modelAttempts(ctx context.Context, call *hook.ModelCall) (res
 			r.note(mctx, end)
 			return nil, &ModelCallError{Call: n, Attempts: attempt, Exhausted: transient, Err: err}
 		}
-		end.RetryIn, end.WillRetry = r.policy.Delay(try, err), true
-		retryIn := end.RetryIn
+		d, perr := r.policy.delay(try, err)
+		if perr != nil {
+			r.note(mctx, end)
+			return nil, perr
+		}
+		end.RetryIn, end.WillRetry = d, true
+		retryIn := d
 		r.note(mctx, end)
 		if err := r.backoff(retryIn, "model call "+strconv.Itoa(n)); err != nil {
 			return nil, err
@@ -178,9 +184,12 @@ func (r *AgentRun) modelAttempts(ctx context.Context, call *hook.ModelCall) (res
 // waitRateLimit waits for the agent's rate limiter before a request.
 func (r *AgentRun) waitRateLimit(call int) error {
 	start := time.Now()
-	err := r.agent.RateLimiter.Wait(r.ctx)
+	err := r.limiterWait()
 	r.st.rateLimitWait = hook.RateLimitWait{Run: &r.info, Call: call, Wait: time.Since(start), Err: err}
 	r.note(r.ctx, &r.st.rateLimitWait)
+	if pe, ok := err.(*PanicError); ok {
+		return pe // a broken limiter, not back-pressure
+	}
 	if err != nil {
 		if r.ctx.Err() != nil {
 			return stopped(r.ctx, "rate-limit wait before model call "+strconv.Itoa(call))
@@ -188,6 +197,29 @@ func (r *AgentRun) waitRateLimit(call int) error {
 		return fmt.Errorf("%w: model call %d: %w", ErrRateLimited, call, err)
 	}
 	return nil
+}
+
+// modelNames are m's ModelName and provider name (ai.ProviderName), a
+// panic a *PanicError (PanicInModel).
+func modelNames(m ai.Model) (name, provider string, err error) {
+	defer recoverAs(PanicInModel, &err)
+	return m.ModelName(), ai.ProviderName(m), nil
+}
+
+// nilValue reports whether v, not nil itself, holds a nil pointer, map,
+// slice, func or channel: a typed nil (openai.New's *Model on an error).
+func nilValue(v any) bool {
+	switch rv := reflect.ValueOf(v); rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return rv.IsNil()
+	}
+	return false
+}
+
+// limiterWait is the rate limiter's Wait, a panic a *PanicError.
+func (r *AgentRun) limiterWait() (err error) {
+	defer recoverAs(PanicInRateLimiter, &err)
+	return r.agent.RateLimiter.Wait(r.ctx)
 }
 
 func (r *AgentRun) onDelta(text string) {

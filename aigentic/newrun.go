@@ -19,29 +19,59 @@ func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun,
 	return a.newRunContext(nil, message, events, parent)
 }
 
-// newRunContext is newRun for a run bound to ctx as well as to its
-// session (ExecuteContext, StartContext); a nil ctx binds it to the
-// session alone.
-func (a Agent) newRunContext(ctx context.Context, message string, events bool, parent *AgentRun) (*AgentRun, error) {
-	if a.Model == nil {
-		return nil, fmt.Errorf("%w: Model is nil", ErrInvalidAgent)
+// checkSettings refuses settings out of range (ErrInvalidAgent).
+func (a *Agent) checkSettings() error {
+	if a.Model == nil || nilValue(a.Model) {
+		return fmt.Errorf("%w: Model is nil", ErrInvalidAgent)
 	}
 	if a.Retries < 0 {
-		return nil, fmt.Errorf("%w: Retries is %d, want 0 or more", ErrInvalidAgent, a.Retries)
+		return fmt.Errorf("%w: Retries is %d, want 0 or more", ErrInvalidAgent, a.Retries)
 	}
 	for _, d := range []struct {
 		name string
 		v    time.Duration
 	}{{"ToolTimeout", a.ToolTimeout}, {"StopGrace", a.StopGrace}} {
 		if d.v < 0 {
-			return nil, fmt.Errorf("%w: %s is %s, want 0 (the default) or more", ErrInvalidAgent, d.name, d.v)
+			return fmt.Errorf("%w: %s is %s, want 0 (the default) or more", ErrInvalidAgent, d.name, d.v)
 		}
 	}
 	if a.ParallelToolCalls < 0 {
-		return nil, fmt.Errorf("%w: ParallelToolCalls is %d, want 0 or 1 (one at a time) or more", ErrInvalidAgent, a.ParallelToolCalls)
+		return fmt.Errorf("%w: ParallelToolCalls is %d, want 0 or 1 (one at a time) or more", ErrInvalidAgent, a.ParallelToolCalls)
 	}
 	if a.MaxLLMCalls < 0 {
-		return nil, fmt.Errorf("%w: MaxLLMCalls is %d, want 0 (default %d) or more", ErrInvalidAgent, a.MaxLLMCalls, DefaultMaxLLMCalls)
+		return fmt.Errorf("%w: MaxLLMCalls is %d, want 0 (default %d) or more", ErrInvalidAgent, a.MaxLLMCalls, DefaultMaxLLMCalls)
+	}
+	return nil
+}
+
+// checkSubAgents checks each sub-agent's settings, as its run will have
+// them (inherited from a where it sets none), at every depth.
+func (a *Agent) checkSubAgents() error {
+	for _, sub := range a.Agents {
+		a.inherit(&sub)
+		if err := sub.checkSettings(); err != nil {
+			return fmt.Errorf("sub-agent %q: %w", sub.Name, err)
+		}
+		if err := sub.checkSubAgents(); err != nil {
+			return fmt.Errorf("sub-agent %q: %w", sub.Name, err)
+		}
+	}
+	return nil
+}
+
+// newRunContext is newRun for a run bound to ctx as well as to its
+// session (ExecuteContext, StartContext); a nil ctx binds it to the
+// session alone.
+func (a Agent) newRunContext(ctx context.Context, message string, events bool, parent *AgentRun) (*AgentRun, error) {
+	if err := a.checkSettings(); err != nil {
+		return nil, err
+	}
+	if parent == nil {
+		// A sub-agent's settings are checked now, not when the model
+		// first calls it (its run would then fail as a tool error).
+		if err := a.checkSubAgents(); err != nil {
+			return nil, err
+		}
 	}
 	if a.Name == "" {
 		a.Name = "agent"
@@ -100,7 +130,7 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 		r.messages = append(r.messages, ai.Message{Role: ai.RoleSystem, Content: a.Instructions})
 	}
 	if parent == nil && r.session.History != nil {
-		past, err := r.session.History.Load(r.ctx)
+		past, err := loadHistory(r.ctx, r.session.History)
 		if err != nil {
 			r.cancel(nil)
 			return nil, &HistoryError{Op: "load", Err: err}
@@ -110,8 +140,13 @@ func (a Agent) newRunContext(ctx context.Context, message string, events bool, p
 	r.historyFrom = len(r.messages)
 	r.messages = append(r.messages, ai.Message{Role: ai.RoleUser, Content: message})
 
-	r.info = hook.RunInfo{ID: r.id, AgentName: a.Name, SessionID: r.session.ID, Model: a.Model.ModelName(),
-		Provider: ai.ProviderName(a.Model), Tools: r.aiTools, MaxLLMCalls: a.MaxLLMCalls, Retries: a.Retries,
+	name, provider, err := modelNames(a.Model)
+	if err != nil {
+		r.cancel(nil)
+		return nil, err
+	}
+	r.info = hook.RunInfo{ID: r.id, AgentName: a.Name, SessionID: r.session.ID, Model: name,
+		Provider: provider, Tools: r.aiTools, MaxLLMCalls: a.MaxLLMCalls, Retries: a.Retries,
 		Started: r.stats.Started, Logger: &r.logger, Priced: a.Pricing != nil}
 	r.info.Reporter = r.handle()
 	if parent != nil {

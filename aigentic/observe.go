@@ -49,13 +49,19 @@ type stepValues struct {
 	// The steps of a tool call are its toolFrame's.
 }
 
-// Report reports a step of an interceptor's own — a *hook.Decision — to
-// the run's observers, as the run reports its own (hook.Reporter; it is
+// Report reports a decision of an interceptor's own to the run's
+// observers, as the run reports its own steps (hook.Reporter; it is
 // RunInfo.Reporter). Call it from the run's goroutine: from an
-// interceptor's call, or a tool.
-func (r *AgentRun) Report(ctx context.Context, s hook.Step) {
-	if s != nil {
-		r.note(ctx, s)
+// interceptor's call, or a tool. A nil d, or one reported after the run
+// ended (after its RunEnd), is dropped.
+func (r *AgentRun) Report(ctx context.Context, d *hook.Decision) {
+	select {
+	case <-r.done:
+		return
+	default:
+	}
+	if d != nil {
+		r.note(ctx, d)
 	}
 }
 

@@ -79,9 +79,18 @@ func (p *RetryPolicy) Delay(retry int, err error) time.Duration {
 	return time.Duration(d/2 + r()*d/2)
 }
 
-// wait sleeps d, ending early when ctx ends.
-func (p *RetryPolicy) wait(ctx context.Context, d time.Duration) error {
+// delay is Delay for the run loop: a panic of the policy's Rand is a
+// *PanicError (PanicInRetryPolicy) instead.
+func (p *RetryPolicy) delay(retry int, err error) (d time.Duration, perr error) {
+	defer recoverAs(PanicInRetryPolicy, &perr)
+	return p.Delay(retry, err), nil
+}
+
+// wait sleeps d, ending early when ctx ends; a panic of the policy's
+// Sleep is a *PanicError (PanicInRetryPolicy).
+func (p *RetryPolicy) wait(ctx context.Context, d time.Duration) (err error) {
 	if p.Sleep != nil {
+		defer recoverAs(PanicInRetryPolicy, &err)
 		if err := p.Sleep(ctx, d); err != nil {
 			return err
 		}

@@ -221,7 +221,12 @@ func (r *AgentRun) Cancel() {
 
 // Wait waits for the run to end and returns its answer. A timeout > 0
 // stops the run when it elapses (the error then wraps ErrWaitTimeout and
-// context.DeadlineExceeded); 0 waits as long as the run takes.
+// context.DeadlineExceeded); 0 waits as long as the run takes. A stopped
+// run ends within Agent.StopGrace of the stop: tools, models and
+// interceptors still running are abandoned then — but an Observer is
+// never abandoned, so one that blocks holds Wait (observers must not
+// block). Wait may be called again, and from several goroutines: each
+// call returns the same answer and error.
 func (r *AgentRun) Wait(timeout time.Duration) (string, error) {
 	if timeout > 0 {
 		t := time.NewTimer(timeout)

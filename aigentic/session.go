@@ -47,7 +47,7 @@ var ErrHistory = errors.New("aigentic: session history failed")
 type HistoryError struct {
 	// Op is "load" or "append".
 	Op string
-	// Err is the store's error.
+	// Err is the store's error (a *PanicError when it panicked).
 	Err error
 	// Answer is the run's answer, when Append failed after a run that
 	// succeeded.
@@ -66,6 +66,18 @@ func (e *HistoryError) Unwrap() error { return e.Err }
 
 // Is matches ErrHistory.
 func (e *HistoryError) Is(target error) bool { return target == ErrHistory }
+
+// loadHistory is h.Load, a panic a *PanicError (PanicInHistory).
+func loadHistory(ctx context.Context, h History) (msgs []ai.Message, err error) {
+	defer recoverAs(PanicInHistory, &err)
+	return h.Load(ctx)
+}
+
+// appendHistory is h.Append, a panic a *PanicError (PanicInHistory).
+func appendHistory(ctx context.Context, h History, msgs []ai.Message) (err error) {
+	defer recoverAs(PanicInHistory, &err)
+	return h.Append(ctx, msgs)
+}
 
 // NewSession returns a session whose runs end when ctx ends or when the
 // session is cancelled. A nil ctx means context.Background().

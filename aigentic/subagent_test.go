@@ -207,3 +207,26 @@ func TestSubAgentApprovalDeniedAtOnceWithoutEvents(t *testing.T) {
 		t.Fatalf("sub-agent saw %+v", tm)
 	}
 }
+
+// A sub-agent's settings are checked when the top-level run starts, at
+// every depth, not when the model first calls it; one without a Model
+// uses its parent's.
+func TestSubAgentSettingsCheckedAtStart(t *testing.T) {
+	model := aitest.NewScripted(aitest.Reply("ok"))
+	deep := aigentic.Agent{Name: "leaf", Retries: -1}
+	for _, c := range []struct {
+		agents []aigentic.Agent
+		want   string
+	}{
+		{[]aigentic.Agent{{Name: "helper", Retries: -1}}, `sub-agent "helper"`},
+		{[]aigentic.Agent{{Name: "mid", Agents: []aigentic.Agent{deep}}}, `sub-agent "mid": sub-agent "leaf"`},
+	} {
+		_, err := (aigentic.Agent{Model: model, Logger: discardLogger(), Agents: c.agents}).Start("hi")
+		if !errors.Is(err, aigentic.ErrInvalidAgent) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("err = %v, want ErrInvalidAgent naming %s", err, c.want)
+		}
+	}
+	if _, err := (aigentic.Agent{Model: model, Logger: discardLogger(), Agents: []aigentic.Agent{{Name: "helper"}}}).Execute("hi"); err != nil {
+		t.Errorf("a sub-agent without a Model: %v", err)
+	}
+}

@@ -168,7 +168,13 @@ func decodeAndCall[T any](run *AgentRun, raw []byte, call func(*AgentRun, T) (*a
 		// one; encoding/json will not put it in a Go int. Retried with
 		// integral numbers written as integers, only on this failure.
 		fixed, ok := integralNumbers(raw, err)
-		if !ok || json.Unmarshal(fixed, &in) != nil {
+		if ok {
+			// The rewritten arguments' own error, if any: the number
+			// refused first may be one the rewrite fixed.
+			in = *new(T)
+			err = json.Unmarshal(fixed, &in)
+		}
+		if err != nil {
 			return ai.ErrorText("invalid arguments: " + err.Error()), nil
 		}
 	}

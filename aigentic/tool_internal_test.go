@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 )
 
 // integerText writes an integral JSON number as an integer, exactly, and
@@ -18,6 +20,10 @@ func TestIntegerText(t *testing.T) {
 		{"18446744073709551615.0", "18446744073709551615"},
 		{"3", ""}, {"3.5", ""}, {"1e-1", ""}, {"15e-1", ""}, {"1e999999999", ""}, {"1e-999999999", ""},
 		{"1e21", ""}, {"123456789012345678901234.0", ""}, {"1ex", ""},
+		// The exponent's bounds, -2×maxIntDigits and maxIntDigits, at
+		// and past each: a long mantissa brings a low exponent back.
+		{"1" + strings.Repeat("0", 42) + "e-42", "1"}, {"1" + strings.Repeat("0", 43) + "e-43", ""},
+		{"1" + strings.Repeat("0", 11) + "e-11", "1"}, {"0.1e21", "100000000000000000000"},
 	} {
 		got, ok := integerText(c.in)
 		if ok != (c.want != "") || got != c.want {
@@ -69,4 +75,22 @@ func FuzzIntegerText(f *testing.F) {
 			t.Fatalf("integerText(%q) = %q, want %s", in, got, want.RatString())
 		}
 	})
+}
+
+// When the rewritten arguments still do not decode, the error is theirs:
+// the number refused first (2.0) is one the rewrite fixed, and the model
+// is told of the one that is still wrong (1e400).
+func TestDecodeAndCallReportsTheRewrittenError(t *testing.T) {
+	type in struct {
+		N int8    `json:"n"`
+		F float64 `json:"f"`
+	}
+	called := false
+	res, err := decodeAndCall(nil, []byte(`{"n":2.0,"f":1e400}`), func(*AgentRun, in) (*ai.ToolResult, error) {
+		called = true
+		return ai.Text("ok"), nil
+	})
+	if err != nil || called || !res.Error || !strings.Contains(res.String(), "1e400") || strings.Contains(res.String(), "2.0") {
+		t.Fatalf("called %v; result %+v, err %v", called, res, err)
+	}
 }

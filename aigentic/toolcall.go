@@ -156,6 +156,9 @@ func (r *AgentRun) frameFor(ctx context.Context, call *hook.ToolCall) *toolFrame
 // and with ErrCallEnded once the call ended. Called again after it
 // returned (an interceptor's retry), it runs again.
 func (r *AgentRun) toolOnce(ctx context.Context, call *hook.ToolCall) (*ai.ToolResult, error) {
+	if call == nil {
+		return nil, ErrNilCall
+	}
 	f := r.frameFor(ctx, call)
 	if f == nil {
 		return nil, fmt.Errorf("%w: the tool call cannot be found", ErrNextContext)
@@ -262,8 +265,13 @@ func (r *AgentRun) attempts(ctx context.Context, f *toolFrame, t *AgentTool, tc 
 			r.note(ctx, end)
 			return nil, &ToolError{Tool: tc.Name, CallID: tc.ID, Attempts: attempt, Exhausted: transient, Err: err}
 		}
-		end.RetryIn, end.WillRetry = r.policy.Delay(attempt, err), true
-		retryIn := end.RetryIn
+		d, perr := r.policy.delay(attempt, err)
+		if perr != nil {
+			r.note(ctx, end)
+			return nil, perr
+		}
+		end.RetryIn, end.WillRetry = d, true
+		retryIn := d
 		r.note(ctx, end)
 		if err := r.backoff(retryIn, fmt.Sprintf("tool %q", tc.Name)); err != nil {
 			return nil, err

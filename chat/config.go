@@ -47,7 +47,7 @@ func spec(c *config) cli.Spec {
 			fs.StringVar(&c.user, "user", "ana", "whose conversation: a `name` of a-z, 0-9, _ and -; its file is <dir>/<name>.json")
 			fs.StringVar(&c.dir, "dir", "", "`dir`ectory of the conversation files (default <user config dir>/aigentic-examples/chat)")
 			fs.IntVar(&c.window, "window", defaultWindow, fmt.Sprintf("the context window the chat keeps to, in `tokens` (1 to %d)", maxWindow))
-			fs.BoolVar(&c.reset, "reset", false, "forget the stored conversation first")
+			fs.BoolVar(&c.reset, "reset", false, "forget the stored conversation first (a corrupt file is moved aside)")
 		},
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -173,6 +174,47 @@ func TestReset(t *testing.T) {
 		t.Fatalf("run: %v\n%s", err, out)
 	}
 	mustContain(t, out, "-reset: forgot the 2 turns stored.", "nothing stored yet", "✓ Stored: 2 turns (8 messages)")
+}
+
+// -reset on a corrupt conversation file moves it aside, byte for byte,
+// and starts afresh: the store itself never overwrites it.
+func TestResetMovesACorruptFileAside(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ana.json")
+	junk := []byte(`{"version":1,"memories":[{"name":"x"`)
+	if err := os.WriteFile(path, junk, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := runApp(t, t.Context(), testutil.Offline, "-dir", dir, "-reset")
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, out)
+	}
+	mustContain(t, out, "-reset: the stored conversation could not be read; moved it to "+path+".corrupt-", "nothing stored yet", "✓ Stored: 2 turns (8 messages)")
+	aside, _ := filepath.Glob(path + ".corrupt-*")
+	if len(aside) != 1 {
+		t.Fatalf("moved aside: %v", aside)
+	}
+	if got, err := os.ReadFile(aside[0]); err != nil || string(got) != string(junk) {
+		t.Fatalf("the corrupt file was not kept: %q, %v", got, err)
+	}
+}
+
+// moveAside never replaces a file already at its target.
+func TestMoveAsideKeepsAnEarlierCopy(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ana.json")
+	now := time.Date(2026, 12, 8, 4, 0, 0, 0, time.UTC)
+	for _, f := range []string{path, path + ".corrupt-20261208T040000Z"} {
+		if err := os.WriteFile(f, []byte(f), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := moveAside(path, now); err == nil {
+		t.Fatal("replaced the earlier copy")
+	}
+	if got, _ := os.ReadFile(path + ".corrupt-20261208T040000Z"); string(got) != path+".corrupt-20261208T040000Z" {
+		t.Fatalf("earlier copy now %q", got)
+	}
 }
 
 // -q asks one question in the stored conversation instead of the demo's.

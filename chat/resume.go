@@ -1,8 +1,11 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/nexxia-ai/aigentic-examples/internal/cli"
 
@@ -24,10 +27,20 @@ func (d *desk) resume() (demo, error) {
 	}
 	if d.cfg.reset {
 		n, err := forget(d, d.cfg.user)
-		if err != nil {
+		switch {
+		case errors.Is(err, conversation.ErrCorrupt):
+			// The store never overwrites a corrupt file; -reset asked to
+			// forget it, so it is moved aside, kept byte for byte.
+			aside, merr := moveAside(path, time.Now())
+			if merr != nil {
+				return res, fmt.Errorf("-reset: %w; moving it aside failed too: %w", err, merr)
+			}
+			d.p.Line("-reset: the stored conversation could not be read; moved it to %s.", aside)
+		case err != nil:
 			return res, err
+		default:
+			d.p.Line("-reset: forgot the %s stored.", plural(n, "turn"))
 		}
-		d.p.Line("-reset: forgot the %s stored.", plural(n, "turn"))
 	}
 	before, err := stored(d, d.cfg.user)
 	if err != nil {
@@ -109,6 +122,17 @@ func forget(d *desk, id string) (int, error) {
 		n += turns(s.Messages)
 	}
 	return n, d.store.Delete(d.ctx, id, keys)
+}
+
+// moveAside renames the file at path to path + ".corrupt-" + now as
+// 20060102T150405Z (UTC), next to it, and returns the new name. It
+// refuses to replace a file already there (os.Link, then os.Remove).
+func moveAside(path string, now time.Time) (string, error) {
+	aside := path + ".corrupt-" + now.UTC().Format("20060102T150405Z")
+	if err := os.Link(path, aside); err != nil {
+		return "", err
+	}
+	return aside, os.Remove(path)
 }
 
 // flagsToRepeat returns the -user and -dir flags the user gave, to repeat

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
+	"github.com/nexxia-ai/aigentic-examples/aigentic/guard"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/offline"
 )
 
@@ -44,5 +45,19 @@ func TestInternalURL(t *testing.T) {
 		if got := internalURL.MatchString(text); got != want {
 			t.Errorf("internalURL on %q = %v, want %v", text, got, want)
 		}
+	}
+}
+
+// The support desk's input guard lets a list of numbers through: ten quiz
+// scores are not a card number (Breaker 11, M1), and a card still is.
+func TestSupportDeskTakesNumberLists(t *testing.T) {
+	agent := newAgent(offline.NewModel(), newGuards())
+	agent.Logger = slog.New(slog.DiscardHandler)
+	if _, err := agent.ExecuteContext(t.Context(), "Please add up my quiz scores: 49 99 42 15 14 44 95 34 35 13 and tell me the average."); err != nil {
+		t.Errorf("quiz scores refused: %v", err)
+	}
+	var trip *guard.TripError
+	if _, err := agent.ExecuteContext(t.Context(), "My card is "+testCard+"."); !errors.As(err, &trip) || trip.Guard != "credit_card" {
+		t.Errorf("a card: %v; want the credit_card guard's *guard.TripError", err)
 	}
 }

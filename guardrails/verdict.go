@@ -74,6 +74,8 @@ func judge(ticket string, t Ticket) judgement {
 		} else {
 			j.wrong = append(j.wrong, fmt.Sprintf("order %q, not %s (the ticket names it)", t.OrderID, m[1]))
 		}
+	} else if strings.TrimSpace(t.OrderID) != "" {
+		j.wrong = append(j.wrong, fmt.Sprintf("order %q, but the ticket names none", cli.Clip(t.OrderID, 60)))
 	}
 	switch words := strings.Fields(t.Summary); {
 	case len(words) == 0:

@@ -107,6 +107,7 @@ func TestJudge(t *testing.T) {
 		{defaultTicket, Ticket{"account", "normal", "  ", "1042"}, 3},
 		{defaultTicket, Ticket{"billing", "urgent", "1042 1042", "1042"}, 1},
 		{"No order here, the app crashes", Ticket{"bug", "low", "App crashes.", ""}, 0},
+		{"No order here, the app crashes", Ticket{"bug", "low", "App crashes.", "No order here, the app crashes"}, 1},
 		{"Where is order #77?", Ticket{"other", "low", "Asks where it is.", "77"}, 0},
 	} {
 		if j := judge(c.ticket, c.t); len(j.wrong) != c.wrong {

@@ -206,3 +206,42 @@ tenants:
 		})
 	}
 }
+
+// A keyed job retried while its tenant is being refused (the client lost
+// the 202 and retries) gets its replay — the same job, replayed — not the
+// spell's 429: precheck leaves a key the tenant already used to the
+// locked transaction, where the replay comes before any check
+// (admission.precheck). A new key during the spell is still refused.
+func replayDuringRefusalSpellTest(t *testing.T, args ...string) {
+	tenants, _ := writeTenants(t, precheckTenants)
+	clock := newTestClock(time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC))
+	ts := startServiceWith(t, options{model: newGateModel(""), now: clock.now}, append([]string{"-tenants", tenants, "-role", "api"}, args...)...)
+	a, p := ts.admit, ts.tenants["p"]
+	by := &principal{role: roleTenant, tenant: p, via: viaAPIKey}
+	ctx := t.Context()
+	key := &idempotency{keyHash: strings.Repeat("b", 64), fingerprint: "f"}
+	first, err := a.admitJob(ctx, p, "first", by, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.admitJob(ctx, p, "second", by, nil); !errors.Is(err, ErrQueueFull) { // max_queued_jobs 1: a spell
+		t.Fatalf("second job: %v, want %v", err, ErrQueueFull)
+	}
+	if !a.isRefusing(p, clock.now()) {
+		t.Fatal("no refusal spell after the queue cap's refusal")
+	}
+	again, err := a.admitJob(ctx, p, "first", by, key)
+	if err != nil || !again.replayed || again.publicID != first.publicID {
+		t.Fatalf("the key retried during the spell: %+v, %v; want the replay of %s", again, err, first.publicID)
+	}
+	other := &idempotency{keyHash: strings.Repeat("c", 64), fingerprint: "f"}
+	if _, err := a.admitJob(ctx, p, "third", by, other); !errors.Is(err, ErrQueueFull) {
+		t.Fatalf("a new key during the spell: %v, want %v", err, ErrQueueFull)
+	}
+}
+
+func TestReplayDuringRefusalSpellOnSQLite(t *testing.T) { replayDuringRefusalSpellTest(t) }
+
+func TestReplayDuringRefusalSpellOnPostgres(t *testing.T) {
+	replayDuringRefusalSpellTest(t, "-db", postgresURL(t))
+}

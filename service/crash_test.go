@@ -35,7 +35,7 @@ func startChild(t testing.TB, dbURL, tenants, record, model string, blockAfter i
 		t.Fatal(err)
 	}
 	args := append([]string{"-role", "worker", "-addr", "127.0.0.1:0", "-db", dbURL, "-tenants", tenants,
-		"-rescue-after", "2s", "-poll-interval", "50ms", "-shutdown-grace", "200ms"}, extra...)
+		"-rescue-after", "10s", "-poll-interval", "50ms", "-shutdown-grace", "200ms"}, extra...)
 	a, _ := json.Marshal(args)
 	c := &child{toolDone: make(chan struct{}, 1), exited: make(chan struct{})}
 	c.stderr = filepath.Join(t.TempDir(), "worker.log")
@@ -104,12 +104,18 @@ func (c *child) terminate(t testing.TB) {
 	}
 }
 
+// crashTenants is the tenant of the crash tests. Its run timeout (8 s,
+// below startChild's -rescue-after of 10 s, as the service requires) is
+// far above the few milliseconds a run takes, so a run is never cut
+// short on a loaded machine: with 1.5 s, a resumed run on SQLite once
+// timed out while a race-enabled suite loaded both cores. The rescue
+// waits for River's rescuer, which runs every 30 s, not for the timeout.
 const crashTenants = `
 tenants:
   t:
     max_llm_calls: 5
     retries: 0
-    timeout: 1500ms
+    timeout: 8s
     rate: 100000
     burst: 100000
 `

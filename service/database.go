@@ -11,11 +11,13 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
-	_ "modernc.org/sqlite" // database/sql driver "sqlite"
+	"modernc.org/sqlite" // also the database/sql driver "sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/nexxia-ai/aigentic-examples/internal/securefs"
 )
@@ -186,21 +188,40 @@ func (d *database) migrate(ctx context.Context) error {
 	return nil
 }
 
-// createUniqueIndex creates ix if it is not there. When that fails
-// because the column holds duplicates, the error wraps
-// ErrDuplicateEffectIDs and says how many ids are shared and how to
-// resolve them; any other failure is returned as is. The index is tried
-// at every start, so it appears once the duplicates are resolved.
+// createUniqueIndex creates ix if it is not there. When the database
+// refuses it because the column holds duplicates (isUniqueViolation), the
+// error wraps ErrDuplicateEffectIDs and says how many ids are shared and
+// how to resolve them; any other failure (a read-only database, a
+// cancelled ctx, a lock timeout — duplicates or not) is returned as is,
+// wrapped. The index is tried at every start, so it appears once the
+// duplicates are resolved.
 func (d *database) createUniqueIndex(ctx context.Context, ix uniqueEffectIndex) error {
 	_, err := d.sql.ExecContext(ctx, `CREATE UNIQUE INDEX IF NOT EXISTS `+ix.name+` ON `+ix.table+` (`+ix.column+`)`)
 	if err == nil {
 		return nil
 	}
-	var dups int64
-	if cerr := d.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT `+ix.column+` FROM `+ix.table+` GROUP BY `+ix.column+` HAVING COUNT(*) > 1) AS d`).Scan(&dups); cerr != nil || dups == 0 {
+	if !isUniqueViolation(err) {
 		return fmt.Errorf("service schema: unique index %s: %w", ix.name, err)
+	}
+	var dups int64
+	if cerr := d.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT `+ix.column+` FROM `+ix.table+` GROUP BY `+ix.column+` HAVING COUNT(*) > 1) AS d`).Scan(&dups); cerr != nil {
+		return fmt.Errorf("service schema: unique index %s: %w (counting the duplicates: %w)", ix.name, err, cerr)
 	}
 	return fmt.Errorf("%w: %s: %d %s values are each shared by rows of different idempotency keys (32-bit ids of an earlier version); "+
 		"%s not created, the rows kept as they are; list them with SELECT * FROM %s WHERE %s IN (SELECT %s FROM %s GROUP BY %s HAVING COUNT(*) > 1)",
 		ErrDuplicateEffectIDs, ix.table, dups, ix.column, ix.name, ix.table, ix.column, ix.column, ix.table, ix.column)
+}
+
+// isUniqueViolation reports whether err is the database refusing a row
+// (or a unique index) because a value is already taken: SQLite's
+// SQLITE_CONSTRAINT_UNIQUE (extended result code 2067,
+// https://sqlite.org/rescode.html#constraint_unique) or PostgreSQL's
+// unique_violation (SQLSTATE 23505,
+// https://www.postgresql.org/docs/current/errcodes-appendix.html).
+func isUniqueViolation(err error) bool {
+	if se, ok := errors.AsType[*sqlite.Error](err); ok {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+	}
+	pe, ok := errors.AsType[*pgconn.PgError](err)
+	return ok && pe.Code == "23505"
 }

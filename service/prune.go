@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -148,11 +149,24 @@ const goneJob = `NOT EXISTS (SELECT 1 FROM river_job j WHERE j.id = t.job_id)`
 const noLiveKey = `NOT EXISTS (SELECT 1 FROM aigentic_job p JOIN aigentic_idempotency i ON i.tenant = p.tenant AND i.public_id = p.public_id
 	WHERE p.job_id = t.job_id AND i.expires_at > $2)`
 
-// pruneStatement is one table's DELETE of at most batch rows (its last
-// parameter) and its other parameters, from the cutoff and now.
+// pruneStatement is one table's DELETE of at most batch rows (its
+// parameter after args') and its other parameters, from the cutoff and
+// now. A keyset statement (key set) also takes, last, the greatest key
+// of the rows it deleted before ($first at the start: less than every
+// key), considers only rows past it in key order, and returns the keys
+// it deleted: the rows it keeps (a job River still has, an Idempotency-Key
+// still counting) are then read once per prune, not once per batch —
+// otherwise every batch rescans all the kept old rows ahead of the
+// deletable ones, a cost of (deleted/batch) × kept. A row that becomes
+// deletable behind the keyset during a prune is the next prune's.
 type pruneStatement struct {
 	query string
 	args  func(cutoff, now time.Time) []any
+	// key is the primary key a keyset statement walks and returns; first
+	// is less than every key (int64 keys: math.MinInt64; text keys, ids
+	// that are never empty: "").
+	key   string
+	first any
 }
 
 // cutoffAndNow are the parameters $1 = cutoff and $2 = now, Unix ms.
@@ -161,18 +175,21 @@ func cutoffAndNow(cutoff, now time.Time) []any { return []any{cutoff.UnixMilli()
 // pruneStatements are each table's DELETE (the rules above).
 var pruneStatements = map[string]pruneStatement{
 	"aigentic_run": {`DELETE FROM aigentic_run WHERE job_id IN (SELECT t.job_id FROM aigentic_run t
-		WHERE t.updated_at < $1 AND ` + goneJob + ` AND ` + noLiveKey + ` LIMIT $3)`, cutoffAndNow},
+		WHERE t.updated_at < $1 AND ` + goneJob + ` AND ` + noLiveKey + ` AND t.job_id > $4 ORDER BY t.job_id LIMIT $3) RETURNING job_id`,
+		cutoffAndNow, "job_id", int64(math.MinInt64)},
 	"aigentic_approval": {`DELETE FROM aigentic_approval WHERE approval_id IN (SELECT t.approval_id FROM aigentic_approval t
-		WHERE ` + goneJob + ` AND ((t.decision <> '' AND t.decided_at < $1) OR (t.decision = '' AND t.deadline < $1)) LIMIT $2)`,
-		func(cutoff, _ time.Time) []any { return []any{cutoff.UnixMilli()} }},
+		WHERE ` + goneJob + ` AND ((t.decision <> '' AND t.decided_at < $1) OR (t.decision = '' AND t.deadline < $1))
+		AND t.approval_id > $3 ORDER BY t.approval_id LIMIT $2) RETURNING approval_id`,
+		func(cutoff, _ time.Time) []any { return []any{cutoff.UnixMilli()} }, "approval_id", ""},
 	"aigentic_job": {`DELETE FROM aigentic_job WHERE public_id IN (SELECT t.public_id FROM aigentic_job t
-		WHERE t.created_at < $1 AND ` + goneJob + ` AND ` + noLiveKey + ` LIMIT $3)`, cutoffAndNow},
-	"aigentic_idempotency": {`DELETE FROM aigentic_idempotency WHERE (tenant, key_sha256) IN (SELECT t.tenant, t.key_sha256 FROM aigentic_idempotency t
-		WHERE t.expires_at <= $1 LIMIT $2)`, func(_, now time.Time) []any { return []any{now.UnixMilli()} }},
-	"aigentic_reservation": {`DELETE FROM aigentic_reservation WHERE id IN (SELECT r.id FROM aigentic_reservation r
-		WHERE NOT (` + liveReservation("$1") + `) LIMIT $2)`, func(_, now time.Time) []any { return []any{now.UnixMilli()} }},
-	"aigentic_tenant_usage": {`DELETE FROM aigentic_tenant_usage WHERE (tenant, day) IN (SELECT t.tenant, t.day FROM aigentic_tenant_usage t
-		WHERE t.day < $1 LIMIT $2)`, func(cutoff, _ time.Time) []any { return []any{cutoff.UTC().Format(time.DateOnly)} }},
+		WHERE t.created_at < $1 AND ` + goneJob + ` AND ` + noLiveKey + ` AND t.public_id > $4 ORDER BY t.public_id LIMIT $3) RETURNING public_id`,
+		cutoffAndNow, "public_id", ""},
+	"aigentic_idempotency": {query: `DELETE FROM aigentic_idempotency WHERE (tenant, key_sha256) IN (SELECT t.tenant, t.key_sha256 FROM aigentic_idempotency t
+		WHERE t.expires_at <= $1 LIMIT $2)`, args: func(_, now time.Time) []any { return []any{now.UnixMilli()} }},
+	"aigentic_reservation": {query: `DELETE FROM aigentic_reservation WHERE id IN (SELECT r.id FROM aigentic_reservation r
+		WHERE NOT (` + liveReservation("$1") + `) LIMIT $2)`, args: func(_, now time.Time) []any { return []any{now.UnixMilli()} }},
+	"aigentic_tenant_usage": {query: `DELETE FROM aigentic_tenant_usage WHERE (tenant, day) IN (SELECT t.tenant, t.day FROM aigentic_tenant_usage t
+		WHERE t.day < $1 LIMIT $2)`, args: func(cutoff, _ time.Time) []any { return []any{cutoff.UTC().Format(time.DateOnly)} }},
 }
 
 // prune deletes, table by table, the rows the rules allow, and returns
@@ -185,12 +202,15 @@ func (p pruner) prune(ctx context.Context) (map[string]int64, error) {
 	for _, table := range pruneTables {
 		st := pruneStatements[table]
 		args := append(st.args(cutoff, now), p.batch)
+		last := st.first
 		for {
-			res, err := p.db.ExecContext(ctx, st.query, args...)
-			if err != nil {
-				return counts, fmt.Errorf("prune %s: %w", table, err)
+			var n int64
+			var err error
+			if st.key == "" {
+				n, err = p.exec(ctx, st.query, args...)
+			} else {
+				n, last, err = p.deleteAfter(ctx, st.query, append(args, last), last)
 			}
-			n, err := res.RowsAffected()
 			if err != nil {
 				return counts, fmt.Errorf("prune %s: %w", table, err)
 			}
@@ -201,6 +221,51 @@ func (p pruner) prune(ctx context.Context) (map[string]int64, error) {
 		}
 	}
 	return counts, nil
+}
+
+// exec runs a DELETE and returns how many rows it deleted.
+func (p pruner) exec(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := p.db.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// deleteAfter runs a keyset DELETE … RETURNING key and returns how many
+// rows it deleted and the greatest key among them and last (an int64 or
+// a string, as the driver scans the key column).
+func (p pruner) deleteAfter(ctx context.Context, query string, args []any, last any) (int64, any, error) {
+	rows, err := p.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return 0, last, err
+	}
+	defer rows.Close()
+	var n int64
+	for rows.Next() {
+		var key any
+		if err := rows.Scan(&key); err != nil {
+			return n, last, err
+		}
+		n++
+		switch k := key.(type) {
+		case int64:
+			if k > last.(int64) {
+				last = k
+			}
+		case string:
+			if k > last.(string) {
+				last = k
+			}
+		case []byte:
+			if s := string(k); s > last.(string) {
+				last = s
+			}
+		default:
+			return n, last, fmt.Errorf("prune: key %v of type %T", key, key)
+		}
+	}
+	return n, last, rows.Err()
 }
 
 // recordPruned counts n rows pruned from table (one of pruneTables).

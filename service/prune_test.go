@@ -2,10 +2,14 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"maps"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/riverqueue/river"
 )
 
 // pruneTest: on a database with rows of every kind the pruner decides,
@@ -184,6 +188,80 @@ func TestPrunerRunsAsPeriodicJobOnSQLite(t *testing.T) {
 
 func TestPrunerRunsAsPeriodicJobOnPostgres(t *testing.T) { prunePeriodicTest(t, postgresURL(t)) }
 
+// The prune worker (the job the periodic PruneArgs runs) keeps rows for
+// rowRetention: with -idempotency-window 720h, rows of a deleted job
+// (its run and public id, a decided approval) two days old — also a job
+// whose Idempotency-Key has expired — and the usage of three days ago are
+// kept, where the default 24 h would delete them; once the clock passes
+// the window, the same worker deletes them.
+func pruneWorkerWindowTest(t *testing.T, dbURL string) {
+	ctx := t.Context()
+	now := time.Date(2026, 1, 10, 12, 0, 0, 0, time.UTC)
+	cfg, err := parseConfig([]string{"-db", dbURL, "-idempotency-window", "720h"}, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newService(ctx, cfg, newLogger(io.Discard, nil), options{model: newGateModel(""), getenv: func(string) string { return "" },
+		now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	exec := func(query string, args ...any) {
+		t.Helper()
+		if _, err := s.db.sql.ExecContext(ctx, query, args...); err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+	}
+	old := now.Add(-48 * time.Hour).UnixMilli()
+	const gone, goneKeyed = 9_000_001, 9_000_002 // jobs River no longer has
+	for _, id := range []int64{gone, goneKeyed} {
+		exec(`INSERT INTO aigentic_job (public_id, job_id, tenant, created_at) VALUES ($1, $2, 't', $3)`, fmt.Sprintf("job_%d", id), id, old)
+		exec(`INSERT INTO aigentic_run (job_id, tenant, updated_at) VALUES ($1, 't', $2)`, id, old)
+	}
+	exec(`INSERT INTO aigentic_idempotency (tenant, key_sha256, fingerprint, public_id, created_at, expires_at) VALUES ('t', 'expired', 'f', $1, $2, $3)`,
+		fmt.Sprintf("job_%d", goneKeyed), old, now.Add(-time.Hour).UnixMilli())
+	exec(`INSERT INTO aigentic_approval (approval_id, job_id, call_id, tenant, tool, arguments, step, asked_at, deadline, decision, decided_at)
+		VALUES ('apr_1', $1, 'c', 't', 'issue_refund', '{}', 0, $2, $2, 'approved', $2)`, gone, old)
+	exec(`INSERT INTO aigentic_tenant_usage (tenant, day, tokens) VALUES ('t', '2026-01-07', 5)`)
+	count := func() map[string]int {
+		t.Helper()
+		got := map[string]int{}
+		for _, table := range []string{"aigentic_run", "aigentic_job", "aigentic_approval", "aigentic_tenant_usage"} {
+			var n int
+			if err := s.db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			got[table] = n
+		}
+		return got
+	}
+	w := &PruneWorker{svc: s}
+	if err := w.Work(ctx, &river.Job[PruneArgs]{}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"aigentic_run": 2, "aigentic_job": 2, "aigentic_approval": 1, "aigentic_tenant_usage": 1}
+	if got := count(); !maps.Equal(got, want) {
+		t.Errorf("within -idempotency-window 720h the worker left %v, want every row kept %v", got, want)
+	}
+	now = now.Add(30 * 24 * time.Hour) // past the window
+	if err := w.Work(ctx, &river.Job[PruneArgs]{}); err != nil {
+		t.Fatal(err)
+	}
+	want = map[string]int{"aigentic_run": 0, "aigentic_job": 0, "aigentic_approval": 0, "aigentic_tenant_usage": 0}
+	if got := count(); !maps.Equal(got, want) {
+		t.Errorf("past -idempotency-window the worker left %v, want %v", got, want)
+	}
+}
+
+func TestPruneWorkerKeepsRowsThroughTheIdempotencyWindowOnSQLite(t *testing.T) {
+	pruneWorkerWindowTest(t, "sqlite://"+filepath.Join(t.TempDir(), "window.db"))
+}
+
+func TestPruneWorkerKeepsRowsThroughTheIdempotencyWindowOnPostgres(t *testing.T) {
+	pruneWorkerWindowTest(t, postgresURL(t))
+}
+
 // BenchmarkPrune is one prune of 10,000 deleted jobs' rows (a run row and
 // a public id each) on SQLite, in batches of pruneBatch; ns/op is the
 // whole prune.
@@ -217,6 +295,45 @@ func BenchmarkPrune(b *testing.B) {
 		counts, err := p.prune(b.Context())
 		if err != nil || counts["aigentic_run"] != rows || counts["aigentic_job"] != rows {
 			b.Fatalf("pruned %v, %v", counts, err)
+		}
+	}
+}
+
+// BenchmarkPruneBacklog is one prune, on SQLite, of 20,000 deleted jobs'
+// rows behind 50,000 old rows it must keep (their River jobs still exist:
+// River keeps a discarded job 7 days, longer than the retention), which
+// sort first. The keyset statements read the kept rows once per prune;
+// a statement restarting from the start would read them once per batch.
+//
+//	go test ./service -run '^$' -bench PruneBacklog -benchtime 3x
+func BenchmarkPruneBacklog(b *testing.B) {
+	db, _ := testQueue(b, "sqlite://"+filepath.Join(b.TempDir(), "backlog.db"))
+	ctx := b.Context()
+	now := time.Date(2026, 1, 10, 12, 0, 0, 0, time.UTC)
+	const kept, deletable = 50_000, 20_000
+	exec := func(q string, args ...any) {
+		b.Helper()
+		if _, err := db.sql.ExecContext(ctx, q, args...); err != nil {
+			b.Fatalf("%s: %v", q, err)
+		}
+	}
+	series := `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c WHERE x < $1) `
+	older, old := now.Add(-72*time.Hour).UnixMilli(), now.Add(-48*time.Hour).UnixMilli()
+	exec(series+`INSERT INTO river_job (id, kind, max_attempts, state, finalized_at, args) SELECT x, 'ask', 1, 'discarded', CURRENT_TIMESTAMP, '{}' FROM c`, kept)
+	exec(series+`INSERT INTO aigentic_run (job_id, tenant, updated_at) SELECT x, 't', $2 FROM c`, kept, older)
+	exec(series+`INSERT INTO aigentic_job (public_id, job_id, tenant, created_at) SELECT 'job_k' || x, x, 't', $2 FROM c`, kept, older)
+	p := pruner{db: db.sql, now: func() time.Time { return now }, retention: 24 * time.Hour, batch: pruneBatch}
+	for b.Loop() {
+		b.StopTimer()
+		exec(series+`INSERT INTO aigentic_run (job_id, tenant, updated_at) SELECT 50000000 + x, 't', $2 FROM c`, deletable, old)
+		exec(series+`INSERT INTO aigentic_job (public_id, job_id, tenant, created_at) SELECT 'job_n' || x, 50000000 + x, 't', $2 FROM c`, deletable, old)
+		b.StartTimer()
+		counts, err := p.prune(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if counts["aigentic_run"] != deletable || counts["aigentic_job"] != deletable {
+			b.Fatalf("pruned %v, want %d runs and jobs", counts, deletable)
 		}
 	}
 }

@@ -9,7 +9,7 @@ import (
 
 // lookupOrderInput is lookup_order's arguments.
 type lookupOrderInput struct {
-	OrderID int `json:"order_id" jsonschema:"description=The order number, e.g. 1234"`
+	OrderID int `json:"order_id" jsonschema:"description=The order number\\, e.g. 1234"`
 }
 
 // openTicketInput is open_ticket's arguments.
@@ -19,7 +19,7 @@ type openTicketInput struct {
 
 // issueRefundInput is issue_refund's arguments.
 type issueRefundInput struct {
-	OrderID int `json:"order_id" jsonschema:"description=The order number to refund, e.g. 1234,minimum=1"`
+	OrderID int `json:"order_id" jsonschema:"description=The order number to refund\\, e.g. 1234,minimum=1"`
 }
 
 // orderStatuses is the demo order system: an order's status is chosen by

@@ -10,12 +10,15 @@ import (
 	"github.com/nexxia-ai/aigentic-examples/aigentic/aitest"
 )
 
+// outcomeTenants' run timeout, 3 s, is what the timeout case waits for;
+// the other cases finish in milliseconds, far below it even when a
+// race-enabled suite loads both cores.
 const outcomeTenants = `
 tenants:
   t:
     max_llm_calls: 1
     retries: 0
-    timeout: 300ms
+    timeout: 3s
     rate: 1000
     burst: 1000
 `

@@ -50,8 +50,9 @@ func newCalculatorTool() aigentic.AgentTool {
 //   - it compiles with an empty environment (no variables), every builtin
 //     disabled, a node budget, and a float64 result;
 //   - every number is a float64, so integer overflow cannot wrap around;
-//   - division and remainder by zero, and a result that is not a finite
-//     number (overflow, 0/0), are errors.
+//   - division and remainder by zero, 0 raised to a negative power, and a
+//     result that is not a finite number (overflow, 0/0), are errors;
+//   - a zero result is +0, never -0.
 func Evaluate(expression string) (float64, error) {
 	s := strings.TrimSpace(expression)
 	if s == "" {
@@ -87,6 +88,8 @@ func Evaluate(expression string) (float64, error) {
 		return 0, fmt.Errorf("cannot evaluate %q: the result is not a finite number (overflow: too large for a float64)", s)
 	case math.IsNaN(v):
 		return 0, fmt.Errorf("cannot evaluate %q: the result is not a finite number (NaN: not a real number, such as a fractional power of a negative number)", s)
+	case v == 0:
+		return 0, nil // +0, never -0 ("0 * -1")
 	}
 	return v, nil
 }
@@ -104,6 +107,7 @@ func compileArithmetic(src string) (*vm.Program, error) {
 		expr.MaxNodes(2*MaxExpressionLen), // the patch adds nodes for / and %
 		expr.Function(divName, checkedDiv, new(func(float64, float64) float64)),
 		expr.Function(modName, checkedMod, new(func(float64, float64) float64)),
+		expr.Function(powName, checkedPow, new(func(float64, float64) float64)),
 		expr.Patch(floatArithmetic{}),
 	)
 }
@@ -187,10 +191,11 @@ func checkArithmetic(n ast.Node) error {
 const (
 	divName = "__div"
 	modName = "__mod"
+	powName = "__pow"
 )
 
 // floatArithmetic makes every integer a float64 (no wrap-around on
-// overflow) and sends / and % through the checked functions.
+// overflow) and sends /, % and ^ (or **) through the checked functions.
 type floatArithmetic struct{}
 
 func (floatArithmetic) Visit(node *ast.Node) {
@@ -204,6 +209,8 @@ func (floatArithmetic) Visit(node *ast.Node) {
 			name = divName
 		case "%":
 			name = modName
+		case "^", "**":
+			name = powName
 		default:
 			return
 		}
@@ -230,6 +237,17 @@ func checkedMod(args ...any) (any, error) {
 		return nil, errDivisionByZero
 	}
 	return math.Mod(a, b), nil
+}
+
+// checkedPow is math.Pow, except that 0 raised to a negative power (a
+// pole: 0^-1 is 1/0) is errDivisionByZero rather than +Inf, which Evaluate
+// would report as an overflow.
+func checkedPow(args ...any) (any, error) {
+	a, b := args[0].(float64), args[1].(float64)
+	if a == 0 && b < 0 {
+		return nil, fmt.Errorf("%w (0 raised to a negative power)", errDivisionByZero)
+	}
+	return math.Pow(a, b), nil
 }
 
 // FormatNumber writes integers up to 2^53 in full ("445"), and other

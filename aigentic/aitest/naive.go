@@ -130,11 +130,16 @@ func answeredByTool(msgs []ai.Message) bool {
 // NaiveArguments builds the arguments a naive model sends for an object
 // schema: each REQUIRED property only, with the first enum value (or the
 // const), else its first example (or default) if the runtime's validator
-// (aigentic/schema) takes it, else by type: a string (see below), the
-// minimum or else 1 for a number, false for a boolean, a nested object
-// built the same way, an array of one such item (minItems, 64 at most).
-// "$ref" into the root's "$defs"/"definitions" is followed. A schema it
-// cannot read gives an empty object.
+// (aigentic/schema) takes it, else by type: a string (see below), a number
+// (see naiveNumber: 1 moved into minimum/maximum and their exclusive
+// forms, a whole number for "integer", a multiple of an integral
+// multipleOf), false for a boolean, a nested object built the same way,
+// an array of one such item (minItems items, 64 at most; none for maxItems
+// 0; distinct items for uniqueItems where the item's enum or a varied
+// string or number allows; [] where minItems is 0 and the item would reach
+// the depth bound, as the leaves of a recursive tree). "$ref" into the
+// root's "$defs"/"definitions" is followed. A schema it cannot read gives
+// an empty object.
 //
 // A string is the first of these the validator takes, padded to minLength
 // (repeating its last character, else "x") and cut to maxLength: a sample
@@ -143,79 +148,23 @@ func answeredByTool(msgs []ai.Message) bool {
 // none is taken (a pattern Go cannot compile or no string matches, lengths
 // the pattern excludes) it is the pattern's shortest match when there is
 // one, else "x": the runtime refuses the call, as a real model's mistake.
+//
+// It does not honour, so the runtime may refuse its call as it would a
+// real model's: allOf beyond its first branch (anyOf and oneOf take the
+// first too: a oneOf whose branches overlap refuses it), not,
+// if/then/else, dependentRequired and dependentSchemas, minProperties and
+// maxProperties, patternProperties, contains, a fractional multipleOf,
+// minItems above 64, minLength above 4096 bytes (maxNaiveString),
+// uniqueItems where no variant of the item validates, a pattern Go cannot
+// compile (lookahead), and a number bound so large that adding 1 does not
+// change it.
 func NaiveArguments(schema map[string]any) map[string]any {
-	v, _ := naiveValue(schema, schema, 0).(map[string]any)
+	g := naiveGen{root: schema}
+	v, _ := g.value(schema, 0).(map[string]any)
 	if v == nil {
 		v = map[string]any{}
 	}
 	return v
-}
-
-const maxNaiveDepth = 8 // bounds recursion through self-referencing schemas
-
-func naiveValue(s, root map[string]any, depth int) any {
-	if depth > maxNaiveDepth || s == nil {
-		return nil
-	}
-	if ref, ok := s["$ref"].(string); ok {
-		return naiveValue(resolveRef(ref, root), root, depth+1)
-	}
-	if c, ok := s["const"]; ok {
-		return c
-	}
-	if enum, ok := s["enum"].([]any); ok && len(enum) > 0 {
-		return enum[0]
-	}
-	for _, key := range []string{"anyOf", "oneOf", "allOf"} {
-		if alts, ok := s[key].([]any); ok && len(alts) > 0 {
-			if alt, ok := alts[0].(map[string]any); ok {
-				return naiveValue(alt, root, depth+1)
-			}
-		}
-	}
-	if ex, _ := s["examples"].([]any); len(ex) > 0 && validates(s, ex[0]) {
-		return ex[0]
-	}
-	if d, ok := s["default"]; ok && validates(s, d) {
-		return d
-	}
-	switch schemaType(s) {
-	case "object":
-		obj := map[string]any{}
-		props, _ := s["properties"].(map[string]any)
-		for _, name := range requiredNames(s["required"]) {
-			p, _ := props[name].(map[string]any)
-			obj[name] = naiveValue(p, root, depth+1)
-		}
-		return obj
-	case "array":
-		item, _ := s["items"].(map[string]any)
-		m, _ := number(s["minItems"])
-		arr := make([]any, max(1, int(min(m, 64)))) // 64 at most: no schema makes it allocate much
-		for i := range arr {
-			arr[i] = naiveValue(item, root, depth+1)
-		}
-		return arr
-	case "integer", "number":
-		// 1, moved into the bounds: a Go int's schema has its type's range
-		// (schema.For), so the minimum alone would be -9223372036854775000.
-		v := 1.0
-		if m, ok := number(s["minimum"]); ok && v < m {
-			v = m
-		}
-		if m, ok := number(s["exclusiveMinimum"]); ok && v <= m {
-			v = m + 1
-		}
-		if m, ok := number(s["maximum"]); ok && v > m {
-			v = m
-		}
-		return v
-	case "boolean":
-		return false
-	case "null":
-		return nil
-	}
-	return naiveString(s)
 }
 
 // formatSamples are valid values of string formats (RFC 3339, RFC 4122;
@@ -252,10 +201,12 @@ func fitLength(v, pad string, s map[string]any) string {
 	if pad == "" && len(r) > 0 {
 		pad = string(r[len(r)-1])
 	}
-	for n, _ := number(s["minLength"]); pad != "" && len(r) < int(min(n, maxNaiveString)); {
+	for n := intLimit(s["minLength"], 0, maxNaiveString); pad != "" && len(r) < n; {
 		r = append(r, []rune(pad)...)
 	}
-	if n, ok := number(s["maxLength"]); ok && n >= 0 && len(r) > int(n) {
+	// Compared as float64s: int(n) of a huge maxLength (1e19, MaxInt64 as
+	// a float64) would overflow; n < len(r) here, so int(n) cannot.
+	if n, ok := number(s["maxLength"]); ok && n >= 0 && float64(len(r)) > n {
 		r = r[:int(n)]
 	}
 	return string(r)
@@ -334,67 +285,6 @@ func classRune(ranges []rune) (rune, bool) {
 				return lo, true
 			}
 		}
-	}
-	return 0, false
-}
-
-// schemaType is the schema's type: the first non-null one of a list, the
-// object type when it has properties, else "string".
-func schemaType(s map[string]any) string {
-	switch t := s["type"].(type) {
-	case string:
-		return t
-	case []any:
-		for _, v := range t {
-			if name, ok := v.(string); ok && name != "null" {
-				return name
-			}
-		}
-	}
-	if _, ok := s["properties"]; ok {
-		return "object"
-	}
-	return "string"
-}
-
-func requiredNames(v any) []string {
-	switch r := v.(type) {
-	case []string:
-		return r
-	case []any:
-		names := make([]string, 0, len(r))
-		for _, x := range r {
-			if s, ok := x.(string); ok {
-				names = append(names, s)
-			}
-		}
-		return names
-	}
-	return nil
-}
-
-func resolveRef(ref string, root map[string]any) map[string]any {
-	for _, prefix := range []string{"#/$defs/", "#/definitions/"} {
-		if name, ok := strings.CutPrefix(ref, prefix); ok {
-			defs, _ := root[strings.TrimSuffix(strings.TrimPrefix(prefix, "#/"), "/")].(map[string]any)
-			d, _ := defs[name].(map[string]any)
-			return d
-		}
-	}
-	return nil
-}
-
-func number(v any) (float64, bool) {
-	switch n := v.(type) {
-	case float64:
-		return n, true
-	case int:
-		return float64(n), true
-	case int64:
-		return float64(n), true
-	case json.Number:
-		f, err := n.Float64()
-		return f, err == nil
 	}
 	return 0, false
 }

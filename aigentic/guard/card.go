@@ -16,9 +16,25 @@ import (
 // (U+2009) — ("4111 1111 1111 1111", "4111-1111-1111-1111"); or a dot
 // between groups of four ("4111.1111.1111.1111", the last group of a
 // 19-digit number three), so that a version number, a price with dots
-// for thousands or a dotted date is not read as groups of a card. It is
-// not part of a longer run of digits, does not follow a "+" (an
-// international phone number, ITU-T E.164), and
+// for thousands or a dotted date is not read as groups of a card.
+//
+// Groups count only in the groupings cards are written in: groups of
+// four, the last of one to four digits (4-4-4-4, 4-4-4-4-3 for 19 digits,
+// 4-4-4-1 for 13); 4-6-5 and 4-6-4 (American Express, Diners Club); and
+// 4-4-5 (13 digits). ISO/IEC 7812-1 fixes a card number's digits, not how
+// they are grouped, and no standard does: these are the groupings the
+// networks print on their cards (Visa and Mastercard 4-4-4-4, American
+// Express 4-6-5, Diners Club's 14-digit cards 4-6-4) and that payment
+// providers write test numbers in (docs.stripe.com/testing: "4242 4242
+// 4242 4242", "3782 822463 10005"); a practice, not a rule. So a
+// list of numbers ("scores: 49 99 42 15 14 44 95 34 35 13") is not read
+// as a card, and neither is a number written digit by digit
+// ("4 1 1 1 …"): the same shape as a list of digits. Four numbers of four
+// digits are a card's shape: about one such list in 25, taken at random,
+// also passes the Luhn check and an issuer's prefix and is read as one.
+//
+// A number is not part of a longer run of digits, does not follow a "+"
+// (an international phone number, ITU-T E.164), and
 // passes the Luhn check (ISO/IEC 7812-1) and starts with an issuer prefix
 // of a card network: Visa 4; Mastercard 51-55, 2221-2720; American
 // Express 34, 37; Discover 6011, 644-649, 65; JCB 3528-3589; Diners Club
@@ -26,6 +42,13 @@ import (
 // number passes Luhn one time in ten; the prefix and the length make that
 // rarer. Digits in other scripts (full-width, Arabic-Indic) are not
 // looked at.
+//
+// Known misses, kept so that ordinary text is not read as a card: other
+// separators (two spaces, " - ", tabs, line breaks, an en dash, "/", "_",
+// ",", a zero-width space), other groupings (digit by digit, Amex with
+// dots "3782.822463.10005", 6-13 for a 19-digit number), and a number
+// right after a "+" that begins a word ("+4111 1111 1111 1111", read as a
+// phone number's).
 func CardNumbers(text string) [][]int {
 	var out [][]int
 	for i := 0; i < len(text); {
@@ -95,9 +118,10 @@ func separator(text string, j int) int {
 }
 
 // appendCards adds the card numbers of a run: the longest span of whole
-// groups from each group on that is a card number, so a number followed
-// by other digits ("4111 1111 1111 1111 2024") is still found. A span
-// holds at most 19 digits, so the work is linear in the run's length.
+// groups from each group on that is a card number in a card's grouping
+// (cardShape), so a number followed by other digits ("4111 1111 1111
+// 1111 2024") is still found. A span holds at most 19 digits, so the work
+// is linear in the run's length.
 func appendCards(out [][]int, text string, run []group) [][]int {
 	var digits []byte
 	for a := 0; a < len(run); a++ {
@@ -112,8 +136,12 @@ func appendCards(out [][]int, text string, run []group) [][]int {
 				break
 			}
 			digits = append(digits, text[g.start:g.end]...)
-			if isCardNumber(digits) {
+			shape, more := cardShape(run[a : b+1])
+			if shape && isCardNumber(digits) {
 				best = b
+			}
+			if !more {
+				break
 			}
 		}
 		if best >= 0 {
@@ -122,6 +150,34 @@ func appendCards(out [][]int, text string, run []group) [][]int {
 		}
 	}
 	return out
+}
+
+// cardShape reports whether the groups gs are in a grouping cards are
+// written in (see CardNumbers) — one group; fours, the last of one to
+// four digits; 4-6-5, 4-6-4, 4-4-5 — the digit count left to
+// isCardNumber; and whether a longer span starting with gs can be.
+func cardShape(gs []group) (shape, more bool) {
+	n := len(gs)
+	size := func(i int) int { return gs[i].end - gs[i].start }
+	if n == 1 {
+		return true, size(0) == 4
+	}
+	fours := true // every group but the last is four digits
+	for i := range n - 1 {
+		fours = fours && size(i) == 4
+	}
+	last := size(n - 1)
+	switch {
+	case fours && last <= 4:
+		return true, last == 4
+	case n == 2 && size(0) == 4 && last == 6:
+		return false, true // 4-6, to be 4-6-5 or 4-6-4
+	case n == 3 && size(0) == 4 && size(1) == 6 && (last == 5 || last == 4):
+		return true, false
+	case n == 3 && fours && last == 5:
+		return true, false // 4-4-5
+	}
+	return false, false
 }
 
 // phonePrefix reports whether the digits at i follow a "+" that begins a

@@ -60,8 +60,9 @@ func TestCardNumbersNotFound(t *testing.T) {
 		"41111111111111110",             // a card number with a digit after it is not one
 		"Call +1 555 123 4567 or 555-0100",
 		"Order 2026-03-01-000123 shipped",
-		"4111 1111  1111 1111", // two spaces: not one number
-		"４１１１１１１１１１１１１１１１",     // full-width digits are not looked at
+		"4111 1111  1111 1111",            // two spaces: not one number
+		"4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1", // digit by digit: a list of digits' shape
+		"４１１１１１１１１１１１１１１１",                // full-width digits are not looked at
 	} {
 		if got := found(text); got != nil {
 			t.Errorf("CardNumbers(%q) = %q, want none", text, got)
@@ -183,9 +184,9 @@ func TestCardNumbersSeparators(t *testing.T) {
 	if err != nil || v.Text != "pay [card ending 1111] or [card ending 4444] now" {
 		t.Fatalf("%+v, %v", v, err)
 	}
-	v, _ = guard.MaskCreditCards().Check(context.Background(), guard.Subject{Text: "4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1"})
-	if v.Text != "[card ending 1111]" {
-		t.Fatalf("ending of a number in groups of one: %q", v.Text)
+	v, _ = guard.MaskCreditCards().Check(context.Background(), guard.Subject{Text: "4222 2222 2222 2 and 3782 822463 10005"})
+	if v.Text != "[card ending 2222] and [card ending 0005]" {
+		t.Fatalf("endings of a 13-digit and an Amex number: %q", v.Text)
 	}
 }
 

@@ -227,9 +227,12 @@ type RunInfo struct {
 	Reporter Reporter
 }
 
-// Reporter reports a step to a run's observers. *aigentic.AgentRun is one.
+// Reporter reports a decision to a run's observers. *aigentic.AgentRun is
+// one. Only a *Decision can be reported: the run's other steps are the
+// run's own to report, so an interceptor cannot forge a ModelEnd (and its
+// usage) or a second RunEnd.
 type Reporter interface {
-	Report(ctx context.Context, step Step)
+	Report(ctx context.Context, d *Decision)
 }
 
 type runInfoKey struct{}
@@ -249,10 +252,10 @@ func FromContext(ctx context.Context) *RunInfo {
 	return info
 }
 
-// Report reports step through r.Reporter, if it has one.
-func (r *RunInfo) Report(ctx context.Context, step Step) {
+// Report reports d through r.Reporter, if it has one.
+func (r *RunInfo) Report(ctx context.Context, d *Decision) {
 	if r != nil && r.Reporter != nil {
-		r.Reporter.Report(ctx, step)
+		r.Reporter.Report(ctx, d)
 	}
 }
 

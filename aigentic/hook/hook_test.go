@@ -59,9 +59,9 @@ func TestFuncsCallsItsFunctions(t *testing.T) {
 }
 
 // reporter records what it is given.
-type reporter struct{ got []hook.Step }
+type reporter struct{ got []*hook.Decision }
 
-func (r *reporter) Report(_ context.Context, s hook.Step) { r.got = append(r.got, s) }
+func (r *reporter) Report(_ context.Context, d *hook.Decision) { r.got = append(r.got, d) }
 
 func TestRunInfoInContext(t *testing.T) {
 	if hook.FromContext(context.Background()) != nil {

@@ -203,12 +203,12 @@ func typed(rf *ai.ResponseFormat, cv *conv) string {
 	return string(b)
 }
 
-// deflt is the schema's default or example, else a smallest valid value.
+// deflt is the schema's default or example, else null if it takes one, else a smallest valid value.
 func (f *filler) deflt(p *prop, depth int) any {
 	if d, ok := p.s["default"]; ok {
 		return d
-	} else if vs := append(slices.Clone(p.enum), p.examples...); len(vs) > 0 {
-		return vs[0]
+	} else if vs := append(slices.Clone(p.enum), p.examples...); len(vs) > 0 || slices.Contains(strs(p.s["type"]), "null") {
+		return append(vs, nil)[0] // else null, where the schema takes it: nothing found
 	}
 	switch p.typ {
 	case "object":

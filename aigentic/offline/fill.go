@@ -109,9 +109,13 @@ func (f *filler) value(p *prop, pass, depth int) (cand, bool) {
 		if vals, missing, score := f.object(p.props, depth+1); len(missing) == 0 && (len(vals) > 0 || p.required) {
 			return cand{v: vals, w: min(score, 3)}, true
 		}
-	case p.typ == "array" && p.items != nil && p.items.typ == "object" && !f.typed: // one item: the message's
+	case p.typ == "array" && p.items != nil && p.items.typ == "object" && !f.typed: // an item per new one the message holds
 		if c, ok := f.value(p.items, pass, depth); ok && p.valid([]any{c.v}) {
-			return cand{v: []any{c.v}, w: c.w}, true
+			out := []any{c.v} // while the array stays valid (an extra item refused keeps the words it took)
+			for n, ok := f.value(p.items, pass, depth); ok && p.valid(append(out, n.v)) && !slices.ContainsFunc(out, func(x any) bool { return fmt.Sprint(x) == fmt.Sprint(n.v) }); n, ok = f.value(p.items, pass, depth) {
+				out = append(out, n.v)
+			}
+			return cand{v: out, w: c.w}, true
 		}
 	case p.typ == "array" && p.items != nil && (pass < 2 || p.items.typ == "number" || p.items.typ == "integer" || p.items.typ == "string" && !f.typed):
 		var out []any
@@ -210,7 +214,7 @@ func (f *filler) cands(p *prop, pass int) (out []cand) {
 				add(t.text, t)
 			}
 		}
-		if _, ok := p.s["default"]; f.typed && !ok && p.examples == nil {
+		if _, ok := p.s["default"]; f.typed && !ok && p.examples == nil && !p.id { // an ID is never an excerpt
 			add(excerpt(s.text, p.words, 200), tok{})
 		}
 	}

@@ -46,11 +46,9 @@ func (m *Model) Generate(ctx context.Context, req ai.Request) (*ai.Response, err
 		return nil, &ai.ModelError{Provider: Name, Code: "invalid_request", Message: "the request has no messages"}
 	}
 	content, calls := respond(req)
-	resp := &ai.Response{Message: ai.Message{Role: ai.RoleAssistant, Content: content, ToolCalls: calls}, FinishReason: "stop", Model: Name,
-		Usage: ai.Usage{InputTokens: estimate(req.Messages, req.Tools, req.ResponseFormat), OutputTokens: estimate(content, calls)}}
-	if len(calls) > 0 {
-		resp.FinishReason = "tool_calls"
-	}
+	resp := &ai.Response{Message: ai.Message{Role: ai.RoleAssistant, Content: content, ToolCalls: calls}, Model: Name,
+		FinishReason: map[bool]string{false: "stop", true: "tool_calls"}[len(calls) > 0],
+		Usage:        ai.Usage{InputTokens: estimate(req.Messages, req.Tools, req.ResponseFormat), OutputTokens: estimate(content, calls)}}
 	for _, piece := range pieceRe.FindAllString(content, -1) { // a word and the space after it
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("offline: %w", err)

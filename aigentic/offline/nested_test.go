@@ -1,6 +1,7 @@
 package offline
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -118,5 +119,34 @@ func TestNestedLeafAskedThenAnswered(t *testing.T) {
 	want := `{"to":{"name":"Ana Silva","postcode":"1000-001"},"weight_kg":3}`
 	if len(resp.Message.ToolCalls) != 1 || resp.Message.ToolCalls[0].Arguments != want {
 		t.Fatalf("after the reply: %+v, want create_shipment %s", resp.Message, want)
+	}
+}
+
+// An array of objects gets an item per object the message holds, not
+// only the first: an order of two lines is not placed with one.
+func TestArrayOfObjectsTakesEveryItem(t *testing.T) {
+	resp := generate(t, user("", "Place an order for ana@x.example: 2 of ABC-123 and 3 of XYZ-999."), placeOrderTool)
+	if len(resp.Message.ToolCalls) != 1 {
+		t.Fatalf("calls %+v; content %q", resp.Message.ToolCalls, resp.Message.Content)
+	}
+	var o struct {
+		Lines []struct {
+			SKU string `json:"sku"`
+			Qty int    `json:"qty"`
+		} `json:"lines"`
+	}
+	if err := json.Unmarshal([]byte(resp.Message.ToolCalls[0].Arguments), &o); err != nil || len(o.Lines) != 2 ||
+		o.Lines[0].SKU != "ABC-123" || o.Lines[0].Qty != 2 || o.Lines[1].SKU != "XYZ-999" || o.Lines[1].Qty != 3 {
+		t.Fatalf("place_order %s (%v), want both lines", resp.Message.ToolCalls[0].Arguments, err)
+	}
+}
+
+// A name after a colon is a name, whole: "a contact: Ana Silva" is not
+// "Silva".
+func TestNameAfterAColon(t *testing.T) {
+	contact := tool("save_contact", "Save a contact.", map[string]any{"name": s("Full name.")}, "name")
+	resp := generate(t, user("", "Please save a contact: Ana Silva."), contact)
+	if len(resp.Message.ToolCalls) != 1 || resp.Message.ToolCalls[0].Arguments != `{"name":"Ana Silva"}` {
+		t.Fatalf("calls %+v; content %q", resp.Message.ToolCalls, resp.Message.Content)
 	}
 }

@@ -190,7 +190,6 @@ func matchAny(shapes []shape, v string) bool {
 
 func str(v any) string { s, _ := v.(string); return s }
 func anys(v any) []any { a, _ := v.([]any); return a }
-
 func strs(v any) (out []string) {
 	for _, e := range anys(v) {
 		if s, ok := e.(string); ok {
@@ -216,8 +215,8 @@ var (
 	noteRe  = regexp.MustCompile(`(?s)^\[\d+ earlier messages [^\]]*\](?:\n.*</untrusted-data boundary="[^"]*">)?\n\n`) // package window's note (and summary) of messages left out
 	// quoteRe: "…", “…”, and '…' where the quotes are not apostrophes.
 	quoteRe = regexp.MustCompile(`"([^"\n]+)"|“([^”\n]+)”|(?:^|[\s(\[:=])'([^'\n]+)'(?:$|[\s.,;:!?)\]])`)
-	// nameRe finds capitalised words not starting a sentence: "Ada Lovelace".
-	nameRe = regexp.MustCompile(`[^\s.!?:]\s+(\p{Lu}[\p{Ll}'-]+(?: \p{Lu}[\p{Ll}'-]+)*)`)
+	// nameRe finds capitalised words not starting a sentence: "Ada Lovelace", "contact: Ana Silva".
+	nameRe = regexp.MustCompile(`[^\s.!?]\s+(\p{Lu}[\p{Ll}'-]+(?: \p{Lu}[\p{Ll}'-]+)*)`)
 	// formulaRe: a formula starts a word (not "881" in "ord-881").
 	formulaRe = regexp.MustCompile(`(?:^|[^\pL\pN_-]|(?:^|[^\pL\pN_])-)([0-9(][^\pL\n"“”?!,;:]*[0-9)])`)
 	numberRe  = regexp.MustCompile(`^[#$€£]?(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(%|[a-zA-Z]{1,4})?$`)

@@ -54,6 +54,11 @@ func TestTypedAnswers(t *testing.T) {
 		{"default and examples", user("", "Anything."), obj([]any{"lang", "tone"}, map[string]any{
 			"lang": map[string]any{"type": "string", "default": "en"}, "tone": map[string]any{"type": "string", "examples": []any{"friendly"}},
 		}), `{"lang":"en","tone":"friendly"}`},
+		{"an ID nothing names is null where the schema takes null, not an excerpt", user("", "The export button crashes the app."),
+			obj([]any{"order_id", "summary"}, map[string]any{
+				"order_id": map[string]any{"type": []any{"string", "null"}, "description": "the order the ticket is about, if any"},
+				"summary":  s("The problem in one sentence."),
+			}), `{"order_id":null,"summary":"The export button crashes the app."}`},
 		{"a root that is not an object", user("", "Pick red and blue."),
 			map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": []any{"red", "green", "blue"}}}, `["red","blue"]`},
 	}

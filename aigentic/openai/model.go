@@ -139,6 +139,19 @@ type Model struct {
 	chat      oai.ChatService
 	models    oai.ModelService
 	responses responses.ResponseService
+	client    *http.Client // the one the SDK sends with
+}
+
+// CloseIdleConnections closes the idle keep-alive connections of the HTTP
+// client the model sends with (http.Client.CloseIdleConnections): the
+// client shared by every Model built without WithHTTPClient, or the one
+// given. Call it when done with the model — in a test before goleak
+// checks, or at shutdown — so no connection's goroutines outlive it; a
+// later call opens new connections.
+func (m *Model) CloseIdleConnections() {
+	if m != nil && m.client != nil {
+		m.client.CloseIdleConnections()
+	}
 }
 
 var _ ai.Model = (*Model)(nil)
@@ -235,6 +248,7 @@ func NewModel(modelName, apiKey string, opts ...Option) *Model {
 		cp.Transport = redirectGuard{client.Transport}
 		client = &cp
 	}
+	m.client = client
 	sdkOpts = append(sdkOpts, option.WithHTTPClient(client))
 	if c.organization != "" {
 		sdkOpts = append(sdkOpts, option.WithOrganization(c.organization))

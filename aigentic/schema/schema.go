@@ -43,6 +43,16 @@ var ErrInvalid = errors.New("schema: invalid JSON schema")
 // of another name (`pattern:"..."`) is not read. It fails for a type that
 // is not a struct (after pointers).
 //
+// invopop splits the `jsonschema` tag at every comma, so a comma inside a
+// value is written \, — in Go source `\\,`:
+// `jsonschema:"pattern=^[A-Z]{2}[0-9]{3\\,4}$"` is the pattern
+// ^[A-Z]{2}[0-9]{3,4}$, and `jsonschema:"description=the city\\, e.g.
+// Paris"` keeps its whole description. A segment that is not
+// keyword=value with a keyword invopop reads, nor the flag required,
+// nullable or -, is the rest of a value cut at an unescaped comma (or a
+// typo): For returns an error matching ErrTagValue that names the field,
+// rather than a schema with the value silently cut.
+//
 // Where invopop's reflection does not match encoding/json, which decodes
 // the values (see mapType): a type decoded from a string by UnmarshalText
 // (netip.Addr, netip.Prefix, a UUID type) is {"type": "string"}; a Go
@@ -65,6 +75,9 @@ func For(t reflect.Type) (map[string]any, error) {
 		return nil, fmt.Errorf("%w: %v refers to itself (%s): its schema would be infinite; give the recursive field a type of its own", ErrRecursive, t, path)
 	}
 	if err := checkFields(t, map[reflect.Type]bool{}); err != nil {
+		return nil, err
+	}
+	if err := checkTags(t, map[reflect.Type]bool{}); err != nil {
 		return nil, err
 	}
 	r := invopop.Reflector{
@@ -110,7 +123,9 @@ type Validator struct {
 
 // Compile checks and compiles schema (nil means any object). Compiling
 // the same schema again returns the same Validator from a bounded cache, so
-// a tool defined once is compiled once. Errors wrap ErrInvalid.
+// a tool defined once is compiled once. Errors wrap ErrInvalid. A count
+// (maxLength, minItems, …) above math.MaxInt64 is read as math.MaxInt64,
+// which means the same (clampCounts).
 func Compile(schema map[string]any) (*Validator, error) {
 	if schema == nil {
 		schema = map[string]any{"type": "object"}
@@ -155,6 +170,7 @@ func compile(raw []byte, schema map[string]any) (*Validator, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
+	clampCounts(doc)
 	c := jsonschema.NewCompiler()
 	c.DefaultDraft(jsonschema.Draft2020)
 	// No loader: a $ref outside the schema ("file:///etc/passwd", a URL, a

@@ -99,17 +99,63 @@ func hex4(s string, j int) (rune, bool) {
 	}
 	var r rune
 	for k := j + 1; k < j+5; k++ {
-		c := s[k]
-		switch {
-		case c >= '0' && c <= '9':
-			r = r<<4 | rune(c-'0')
-		case c >= 'a' && c <= 'f':
-			r = r<<4 | rune(c-'a'+10)
-		case c >= 'A' && c <= 'F':
-			r = r<<4 | rune(c-'A'+10)
-		default:
+		d, ok := hexDigit(s[k])
+		if !ok {
 			return 0, false
 		}
+		r = r<<4 | rune(d)
 	}
 	return r, true
+}
+
+// A URL can carry a secret percent-encoded ("/%73k-live-…" is
+// "/sk-live-…" to every server that reads the path), past the verbatim
+// matching. Redact also looks at text holding a "%" with its
+// percent-escapes of printable ASCII decoded (unescapePercent) and, when
+// that form holds a secret, returns it redacted in that form.
+
+// unescapePercent returns s with each "%XX" (RFC 3986 §2.1, hex digits in
+// either case) that encodes a printable ASCII character other than the
+// space and "%" decoded: "%73k" → "sk", "%2D" → "-". Anything else — an
+// incomplete escape ("100%", "%7"), a control character, a byte beyond
+// ASCII — is left as it is. It never fails; it returns s itself when
+// there is nothing to decode.
+func unescapePercent(s string) string {
+	var b strings.Builder
+	last := 0 // s[last:i] is not yet copied to b
+	for i := strings.IndexByte(s, '%'); i >= 0 && i+2 < len(s); {
+		hi, ok1 := hexDigit(s[i+1])
+		lo, ok2 := hexDigit(s[i+2])
+		if c := hi<<4 | lo; ok1 && ok2 && c > ' ' && c < 0x7f && c != '%' {
+			if b.Len() == 0 {
+				b.Grow(len(s))
+			}
+			b.WriteString(s[last:i])
+			b.WriteByte(c)
+			last = i + 3
+		}
+		j := strings.IndexByte(s[i+1:], '%')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// hexDigit is the value of the hex digit c.
+func hexDigit(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
 }

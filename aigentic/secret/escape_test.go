@@ -117,3 +117,15 @@ func FuzzRedactEscaped(f *testing.F) {
 		}
 	})
 }
+
+func TestUnescapePercent(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"/%73k-live-x", "/sk-live-x"}, {"%2d%2D", "--"}, {"a%41b", "aAb"},
+		{"100%", "100%"}, {"%7", "%7"}, {"%zz", "%zz"}, {"%25", "%25"}, {"%20", "%20"}, {"%0a", "%0a"}, {"%c3%a9", "%c3%a9"},
+		{"%%73", "%s"}, {"no escapes", "no escapes"},
+	} {
+		if got := unescapePercent(c.in); got != c.want {
+			t.Errorf("unescapePercent(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

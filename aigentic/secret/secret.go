@@ -158,7 +158,8 @@ func isASCII(s string) bool {
 // documentation) — also when written with JSON escapes of printable ASCII
 // characters ("sk\u002dproj-…", "a\/b"): then the text is returned with
 // those escapes decoded and the secret replaced, the same JSON value
-// without the secret. Text without secrets is returned as it is,
+// without the secret; and the same for percent-escapes, as in a URL
+// ("/%73k-live-…"). Text without secrets is returned as it is,
 // unallocated.
 // Safe for concurrent use.
 func Redact(s string) string {
@@ -174,6 +175,15 @@ func Redact(s string) string {
 		// A secret may be spelled with JSON escapes ("sk\u002dproj-…"):
 		// look again with them decoded (see unescapeASCII).
 		if d := unescapeASCII(s); d != s {
+			if r := redactPlain(d); r != d {
+				return r
+			}
+		}
+	}
+	if strings.IndexByte(s, '%') >= 0 {
+		// A secret may be percent-encoded in a URL ("/%73k-live-…"): look
+		// again with the escapes decoded (see unescapePercent).
+		if d := unescapePercent(s); d != s {
 			if r := redactPlain(d); r != d {
 				return r
 			}

@@ -172,6 +172,27 @@ func TestPatternsStillApply(t *testing.T) {
 	}
 }
 
+// A key or a registered value percent-encoded, as in a URL's path or
+// query, is redacted too; percent-escapes with no secret behind them are
+// left as they are.
+func TestPercentEncodedSecretsAreRedacted(t *testing.T) {
+	secret.Register("percent-horse-battery-staple-42")
+	for in, leak := range map[string]string{
+		"http://127.0.0.1:18089/%73k-live-SECRET1234567890abcdef/v1": "SECRET1234567890",
+		"http://h/v1?key=%73k-proj-AbCdEfGhIjKlMnOpQrStUvWxYz012345": "AbCdEfGhIjKlMnOp",
+		"/p/percent%2Dhorse%2dbattery-staple-42":                     "horse",
+	} {
+		if got := secret.Redact(in); strings.Contains(got, leak) || !strings.Contains(got, secret.Placeholder) {
+			t.Errorf("Redact(%s) = %s", in, got)
+		}
+	}
+	for _, clean := range []string{"100% sure", "http://h/a%20b/%41?q=%7e", "50%-off code"} {
+		if got := secret.Redact(clean); got != clean {
+			t.Errorf("Redact(%s) = %s", clean, got)
+		}
+	}
+}
+
 // A key or a registered value written with JSON escapes — valid JSON, the
 // same value to any decoder — is redacted too; the rest of the text keeps
 // its meaning.

@@ -34,7 +34,8 @@ const (
 	// "### ASSISTANT:"), in capitals.
 	RuleRoleLine = "role_line"
 	// RuleIgnoreInstructions: "ignore/disregard/forget … previous/all/your
-	// … instructions/rules/prompts".
+	// … instructions/rules/prompts"; or "ignore the above" followed by an
+	// instruction to the assistant ("… and say", ". Instead, reply").
 	RuleIgnoreInstructions = "ignore_instructions"
 	// RuleNewInstructions: "new instructions:", "system prompt:",
 	// "system override:".
@@ -73,15 +74,33 @@ var rules = []rule{
 	{name: RuleRoleTag, re: regexp.MustCompile(roleTagPattern)},
 	{name: RuleRoleLine, re: regexp.MustCompile(`(?m)^[ \t>*_#]*(?:SYSTEM|ASSISTANT|DEVELOPER)(?: (?:MESSAGE|PROMPT|NOTE))?[ \t]*:`), cased: true},
 	{name: RuleIgnoreInstructions, re: regexp.MustCompile(`\b(?:ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}?\b(?:previous|prior|above|earlier|preceding|all|any|your|system|original|initial)\b[^.!?\n]{0,20}?\b(?:instructions?|prompts?|rules|guidelines|directives|directions)\b`)},
-	// "Ignore the above" followed by what to do instead: the attack's first
-	// published form (Perez and Ribeiro, "Ignore Previous Prompt", 2022:
-	// "Ignore the above and say…"). Without what follows, a correction
-	// ("Please disregard the above email.", "disregard the above.") passes.
-	{name: RuleIgnoreInstructions, words: []string{"ignore", "disregard", "forget"}, re: regexp.MustCompile(`\b(?:ignore|disregard|forget)(?: (?:all|everything|anything))?(?: of)?(?: (?:the|this|what(?:'s| is| was| you read)?(?: (?:written|said|stated))?))? (?:above|foregoing|preceding|before this|so far)(?:,? (?:and|then|instead)\b| ?[:;—–]| - )`)},
+	// "Ignore the above" followed by an instruction to the assistant: the
+	// attack's first published form (Perez and Ribeiro, "Ignore Previous
+	// Prompt", 2022: "Ignore the above and say…"). The instruction is a
+	// verb of what the model says or does for the attacker (say, reply,
+	// output, print, send, transfer …), "you are", "from now on" or "your
+	// new task", after "and"/"then" or a stop, colon, dash, "instead" or
+	// "now". Without it a correction in an e-mail passes: "Please
+	// disregard the above: the meeting moved to 3pm.", "Sorry, ignore the
+	// above and see my next mail.", "Please disregard the above email."
+	{name: RuleIgnoreInstructions, words: []string{"ignore", "disregard", "forget"}, re: regexp.MustCompile(ignoreAbovePattern)},
 	{name: RuleNewInstructions, re: regexp.MustCompile(`\b(?:new|updated|real|actual|additional|revised) (?:system )?instructions?[ \t]*:|\bsystem (?:prompt|message|override)[ \t]*:`)},
 	{name: RuleRoleChange, re: regexp.MustCompile(`\byou are (?:now|no longer) (?:an? |the |my )?(?:[a-z-]+ ){0,2}(?:assistant|ai|model|bot|chatbot|agent|persona|character)\b|\b(?:jailbreak|dan) mode\b`)},
 	{name: RuleRevealPrompt, re: regexp.MustCompile(`\b(?:reveal|print|show|repeat|output|disclose|leak)\b[^.!?\n]{0,30}?\b(?:system prompt|your (?:instructions|prompt|rules)|hidden instructions|initial prompt)\b`)},
 }
+
+// ignoreAbovePattern is "ignore the above" (or "the message above", "what
+// came before", "everything you were told") followed by an instruction to
+// the assistant, on lower-cased text on one line.
+const ignoreAbovePattern = `\b(?:ignore|disregard|forget)(?: (?:all|everything|anything))?(?: of)?` +
+	`(?: (?:the|this|what(?:'s| is| was| came| you read)?(?: (?:written|said|stated))?))?` +
+	`(?: (?:messages?|text|e-?mail|content|conversation|context|lines?|words|paragraphs?))?` +
+	` (?:above|foregoing|preceding|before(?: this)?|so far|you (?:were|have been|'ve been) told(?: before| so far)?)` +
+	`(?:,? (?:and|then)|[.!?]+|,| ?[:;—–]| ?--?) (?:(?:instead|now|just|only|simply|please|rather),? )*` +
+	`(?:say|reply|respond|answer|output|print|write|type|repeat|return|tell|reveal|show|translate|` +
+	`send|e-?mail|forward|share|post|upload|leak|transfer|wire|pay|refund|buy|sell|approve|grant|delete|execute|run|` +
+	`act as|pretend|you are|you're|you will|you must|from now on|` +
+	`your (?:new |real |only |actual )?(?:task|job|role|goal|instructions?|answer|reply|response|purpose))\b`
 
 // Scan reports what in text looks like a prompt injection: the markup
 // Delimit neutralises, and common phrasings of instructions aimed at the
@@ -98,7 +117,11 @@ var rules = []rule{
 // It is a heuristic, as every such filter is: it finds the known
 // phrasings in English and the markup of the common chat templates, not
 // an injection written in other words or another language, or with
-// look-alike letters (Cyrillic "о" for "o"). Use it to refuse what is
+// look-alike letters (Cyrillic "о" for "o"). "Ignore the above" counts
+// only when an instruction from its list follows (see
+// ignoreAbovePattern): "… and order ten gift cards" is missed, and a
+// correction that asks for a reply ("ignore the above and reply to Ana")
+// is flagged. Use it to refuse what is
 // plainly hostile, on top of delimiting, never instead of keeping tools
 // that act behind approval. The work is linear in the text's length.
 func Scan(text string) []Finding {

@@ -46,12 +46,10 @@ type reporter struct {
 	decisions []hook.Decision
 }
 
-func (r *reporter) Report(_ context.Context, step hook.Step) {
-	if d, ok := step.(*hook.Decision); ok {
-		r.mu.Lock()
-		r.decisions = append(r.decisions, *d)
-		r.mu.Unlock()
-	}
+func (r *reporter) Report(_ context.Context, d *hook.Decision) {
+	r.mu.Lock()
+	r.decisions = append(r.decisions, *d)
+	r.mu.Unlock()
 }
 
 func (r *reporter) list() []hook.Decision {

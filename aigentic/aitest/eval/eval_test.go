@@ -23,7 +23,7 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 type cityIn struct {
-	City string `json:"city" jsonschema:"description=the city, e.g. Paris"`
+	City string `json:"city" jsonschema:"description=the city\\, e.g. Paris"`
 }
 
 type mailIn struct {
