@@ -292,6 +292,11 @@ type StoppedError struct {
 	// Agent.StopGrace of the stop: the run ended without them (their
 	// results, if they come, are discarded).
 	Abandoned []ai.ToolCall
+	// Partial is, when the run stopped while the model was streaming
+	// (Agent.Stream), the text it had streamed of that answer; otherwise
+	// the last text the model produced in this run, if any — as
+	// LimitError's and HaltError's.
+	Partial string
 }
 
 // Error implements error.

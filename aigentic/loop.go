@@ -3,6 +3,7 @@ package aigentic
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -258,11 +259,17 @@ func (r *AgentRun) finish(result string, err error) {
 			r.logger.Error("session history not saved", "error", herr)
 		}
 	}
-	r.mu.Lock()
-	if se, ok := errors.AsType[*StoppedError](err); ok && len(r.abandoned) > 0 {
-		se.Abandoned = append([]ai.ToolCall(nil), r.abandoned...)
+	if se, ok := errors.AsType[*StoppedError](err); ok {
+		r.mu.Lock()
+		if r.rare != nil {
+			se.Abandoned = slices.Clone(r.rare.abandoned)
+			se.Partial = r.rare.streamed.String()
+		}
+		r.mu.Unlock()
+		if se.Partial == "" {
+			se.Partial = r.partial()
+		}
 	}
-	r.mu.Unlock()
 	err = redactError(err) // the returned error's text holds no secret
 	r.mu.Lock()
 	r.stats.Duration = time.Since(r.stats.Started)

@@ -136,6 +136,9 @@ func (r *AgentRun) modelAttempts(ctx context.Context, call *hook.ModelCall) (res
 		if r.policy.AttemptTimeout > 0 {
 			actx, cancel = context.WithTimeout(mctx, r.policy.AttemptTimeout)
 		}
+		if r.agent.Stream {
+			r.resetStreamed()
+		}
 		start := r.now()
 		resp, err := r.generate(actx, call.Request)
 		d := r.elapsed(start, r.now())
@@ -222,7 +225,21 @@ func (r *AgentRun) limiterWait() (err error) {
 	return r.agent.RateLimiter.Wait(r.ctx)
 }
 
+// resetStreamed forgets what an earlier attempt streamed.
+func (r *AgentRun) resetStreamed() {
+	r.mu.Lock()
+	if r.rare != nil {
+		r.rare.streamed.Reset()
+	}
+	r.mu.Unlock()
+}
+
+// onDelta keeps a streamed piece of the answer (StoppedError.Partial)
+// and reports it to the observers.
 func (r *AgentRun) onDelta(text string) {
+	r.mu.Lock()
+	r.rareLocked().streamed.WriteString(text)
+	r.mu.Unlock()
 	r.st.content = hook.Content{Run: &r.info, Text: text, Delta: true}
 	r.note(r.ctx, &r.st.content)
 }

@@ -3,6 +3,7 @@ package aigentic
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -117,8 +118,9 @@ type runState struct {
 	// between tool calls): what the run's own handle's Context and
 	// IdempotencyKey read.
 	cur atomic.Pointer[toolFrame]
-	// abandoned are the tool calls the run stopped waiting for (toolexec.go).
-	abandoned []ai.ToolCall
+	// rare is what only some runs need, made on first use, under mu:
+	// so runState stays in its size class.
+	rare *rareState
 
 	// stoppable is set when something outside the run can end it while a
 	// tool runs: Cancel and Wait (a run started with Start), or a context
@@ -141,6 +143,24 @@ type runState struct {
 	// with the other small fields, so that runState stays in its size
 	// class (runstate_size_internal_test.go).
 	modelGate atomic.Int32
+}
+
+// rareState is the part of a run's state only some runs use.
+type rareState struct {
+	// abandoned are the tool calls the run stopped waiting for (toolexec.go).
+	abandoned []ai.ToolCall
+	// streamed is the text the model has streamed in the model call
+	// attempt in progress, or the last one (modelcall.go: onDelta): a
+	// *StoppedError's Partial when the run stops mid-stream.
+	streamed strings.Builder
+}
+
+// rareLocked returns r's rareState, making it first; call it under r.mu.
+func (r *AgentRun) rareLocked() *rareState {
+	if r.rare == nil {
+		r.rare = &rareState{}
+	}
+	return r.rare
 }
 
 // handle is the run's own handle, whichever handle r is.

@@ -182,3 +182,44 @@ func TestNextCalledAgainNumbersAttemptsOn(t *testing.T) {
 		t.Errorf("Stats: %d model calls, %d retries; want 1 and 1", st.LLMCalls, st.Retries)
 	}
 }
+
+// The same for a tool call: an interceptor that calls next again numbers
+// the attempts on (1, 2, 3), and Agent.Retries applies to each call of
+// next (the transient failure of the second call is retried).
+func TestToolNextCalledAgainNumbersAttemptsOn(t *testing.T) {
+	permanent := errors.New("the order system refused")
+	outcomes := []error{permanent, ai.Transient(errors.New("busy")), nil}
+	calls := 0
+	flaky := aigentic.AgentTool{Name: "lookup", Execute: func(*aigentic.AgentRun, map[string]any) (*ai.ToolResult, error) {
+		err := outcomes[min(calls, len(outcomes)-1)]
+		calls++
+		if err != nil {
+			return nil, err
+		}
+		return ai.Text("found"), nil
+	}}
+	again := hook.Funcs{Tool: func(ctx context.Context, call *hook.ToolCall, next hook.ToolNext) (*ai.ToolResult, error) {
+		res, err := next(ctx, call)
+		if errors.Is(err, permanent) {
+			return next(ctx, call)
+		}
+		return res, err
+	}}
+	var attempts []int
+	seen := hook.ObserverFunc(func(ctx context.Context, s hook.Step) context.Context {
+		if s, ok := s.(*hook.ToolAttempt); ok {
+			attempts = append(attempts, s.Attempt)
+		}
+		return ctx
+	})
+	model := aitest.NewScripted(aitest.CallTools(aitest.Call("lookup", `{}`)), aitest.Reply("ok"))
+	_, err := aigentic.Agent{Model: model, Logger: discardLogger(), Retries: 1, AgentTools: []aigentic.AgentTool{flaky},
+		RetryPolicy:  &aigentic.RetryPolicy{Sleep: func(context.Context, time.Duration) error { return nil }},
+		Interceptors: []aigentic.Interceptor{again}, Observers: []aigentic.Observer{seen}}.Execute("hi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{1, 2, 3}; !slices.Equal(attempts, want) || calls != 3 {
+		t.Errorf("ToolAttempt numbers %v (%d runs of the tool), want %v: attempts numbered on across calls of next", attempts, calls, want)
+	}
+}

@@ -50,6 +50,7 @@ func (r *AgentRun) startTool(ctx context.Context, f *toolFrame, tc ai.ToolCall) 
 	f.start = hook.ToolStart{Run: &r.info, Call: tc, Tool: f.tool}
 	f.innerErr = nil
 	f.attempted = 0
+	f.attempt.Attempt = 0 // the call's attempts are numbered from 1
 	f.ctx = r.observe(ctx, &f.start)
 	f.started = r.now()
 }
@@ -216,13 +217,17 @@ func (r *AgentRun) answerTool(ctx context.Context, call *hook.ToolCall) (res *ai
 
 // attempts runs the tool, retrying transient failures within
 // Agent.Retries; an attempt that runs past the tool's timeout is an error
-// result the model sees.
+// result the model sees. An interceptor that calls next again for the
+// same call (to retry) continues its attempt numbering, as for a model
+// call; Agent.Retries and the backoff apply to each call of next.
 func (r *AgentRun) attempts(ctx context.Context, f *toolFrame, t *AgentTool, tc ai.ToolCall, args map[string]any) (*ai.ToolResult, error) {
 	timeout := t.Timeout
 	if timeout == 0 {
 		timeout = r.agent.ToolTimeout
 	}
-	for attempt := 1; ; attempt++ {
+	first := f.attempt.Attempt + 1
+	for attempt := first; ; attempt++ {
+		try := attempt - first + 1
 		f.attempt = hook.ToolAttempt{Run: &r.info, Call: tc, Attempt: attempt}
 		r.note(ctx, &f.attempt)
 		start := r.now()
@@ -260,12 +265,12 @@ func (r *AgentRun) attempts(ctx context.Context, f *toolFrame, t *AgentTool, tc 
 			return nil, h.HaltError // a sub-agent's halt is the run's (delegate)
 		}
 		transient := errors.Is(err, ai.ErrTransient) && !errors.Is(err, ErrToolPanic)
-		if !transient || attempt > r.agent.Retries {
+		if !transient || try > r.agent.Retries {
 			end.Exhausted = transient
 			r.note(ctx, end)
 			return nil, &ToolError{Tool: tc.Name, CallID: tc.ID, Attempts: attempt, Exhausted: transient, Err: err}
 		}
-		d, perr := r.policy.delay(attempt, err)
+		d, perr := r.policy.delay(try, err)
 		if perr != nil {
 			r.note(ctx, end)
 			return nil, perr

@@ -117,7 +117,7 @@ func (r *AgentRun) abandon(f *toolFrame, tc ai.ToolCall, timedOut bool, grace ti
 		reason = outcomeTimeout
 	}
 	r.mu.Lock()
-	r.abandoned = append(r.abandoned, tc)
+	r.rareLocked().abandoned = append(r.rareLocked().abandoned, tc)
 	r.mu.Unlock()
 	r.note(f.ctx, &hook.ToolAbandoned{Run: &r.info, Call: tc, Reason: reason, Grace: grace})
 }

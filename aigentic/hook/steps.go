@@ -107,7 +107,9 @@ type ToolStart struct {
 	Tool *ai.Tool
 }
 
-// ToolAttempt: attempt Attempt (1-based) of running the tool begins.
+// ToolAttempt: attempt Attempt (1-based) of running the tool begins. An
+// interceptor that calls next again for the same call continues its
+// attempts' numbering, as for a model call.
 type ToolAttempt struct {
 	Run     *RunInfo
 	Call    ai.ToolCall
