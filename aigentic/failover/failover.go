@@ -24,6 +24,7 @@ type Model struct {
 	targets        []*target
 	now            func() time.Time
 	logger         *slog.Logger
+	ownLogger      bool // logger came from WithLogger
 	observers      []func(context.Context, Attempt)
 	stateObservers []func(StateChange)
 	attemptTimeout time.Duration
@@ -55,7 +56,7 @@ func New(models []ai.Model, opts ...Option) (*Model, error) {
 			return nil, err
 		}
 	}
-	m := &Model{now: c.now, logger: c.logger, observers: c.observers, stateObservers: c.stateObservers, attemptTimeout: c.attemptTimeout}
+	m := &Model{now: c.now, logger: c.logger, ownLogger: c.logger != nil, observers: c.observers, stateObservers: c.stateObservers, attemptTimeout: c.attemptTimeout}
 	if m.logger == nil {
 		m.logger = slog.Default()
 	}

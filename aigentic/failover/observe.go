@@ -48,8 +48,21 @@ func ObserveAttempts(ctx context.Context, fn func(Attempt)) context.Context {
 	return context.WithValue(ctx, ctxObserversKey{}, fns)
 }
 
+// loggerFor is the logger of an attempt in ctx: WithLogger's; else, inside
+// an aigentic run, the run's (its agent's logger and level, with the run's
+// ids); else slog.Default().
+func (m *Model) loggerFor(ctx context.Context) *slog.Logger {
+	if !m.ownLogger {
+		if run := hook.FromContext(ctx); run != nil && run.Logger != nil {
+			return run.Logger
+		}
+	}
+	return m.logger
+}
+
 // attempted reports an attempt: observers, span event, log.
 func (m *Model) attempted(ctx context.Context, a Attempt) {
+	logger := m.loggerFor(ctx)
 	moves := a.MovedOn
 	if moves {
 		// Inside an aigentic run, the move is the run's decision too: in
@@ -69,7 +82,7 @@ func (m *Model) attempted(ctx context.Context, a Attempt) {
 	}
 	if a.Err == nil {
 		if a.Index > 0 {
-			m.logger.LogAttrs(ctx, slog.LevelInfo, "failover: a fallback model answered",
+			logger.LogAttrs(ctx, slog.LevelInfo, "failover: a fallback model answered",
 				slog.String("gen_ai.provider.name", a.Provider), slog.String("gen_ai.response.model", a.Model),
 				slog.Int("failover.position", a.Index+1))
 		}
@@ -85,7 +98,7 @@ func (m *Model) attempted(ctx context.Context, a Attempt) {
 		what = "failover: model failed after streaming part of its answer; not moving to the next"
 	}
 	span := trace.SpanFromContext(ctx)
-	logs := what != "" && m.logger.Enabled(ctx, level)
+	logs := what != "" && logger.Enabled(ctx, level)
 	if !logs && !span.IsRecording() {
 		return // nothing to format for
 	}
@@ -96,7 +109,7 @@ func (m *Model) attempted(ctx context.Context, a Attempt) {
 			semconv.ErrorTypeKey.String(typ), attribute.String("error.message", msg), nextKey.Bool(moves)))
 	}
 	if logs {
-		m.logger.LogAttrs(ctx, level, what, slog.String("gen_ai.provider.name", a.Provider), slog.String("gen_ai.request.model", a.Model),
+		logger.LogAttrs(ctx, level, what, slog.String("gen_ai.provider.name", a.Provider), slog.String("gen_ai.request.model", a.Model),
 			slog.String("error.type", typ), slog.String("error", msg))
 	}
 }

@@ -88,7 +88,9 @@ func WithMeterProvider(mp metric.MeterProvider) Option {
 }
 
 // WithLogger sets the logger of attempts that move on and breaker
-// transitions; nil (the default) is slog.Default(). Errors are logged
+// transitions. Nil (the default) logs an attempt inside an aigentic run
+// with the run's logger (its agent's Logger and level, and the run's
+// ids), and the rest with slog.Default(). Errors are logged
 // redacted (aigentic/secret) and cut to 512 bytes. Pass a logger with
 // slog.DiscardHandler to log nothing.
 func WithLogger(l *slog.Logger) Option {
