@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
-	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -94,11 +92,7 @@ func (r *AgentRun) generate(ctx context.Context, req ai.Request) (*ai.Response, 
 // callGenerate calls the model, turning a panic into a *PanicError
 // (PanicInModel).
 func (r *AgentRun) callGenerate(ctx context.Context, req ai.Request) (resp *ai.Response, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			resp, err = nil, newPanicError(v, debug.Stack(), PanicInModel)
-		}
-	}()
+	defer recoverAs(PanicInModel, &err)
 	return r.agent.Model.Generate(ctx, req)
 }
 
@@ -207,16 +201,6 @@ func (r *AgentRun) waitRateLimit(call int) error {
 func modelNames(m ai.Model) (name, provider string, err error) {
 	defer recoverAs(PanicInModel, &err)
 	return m.ModelName(), ai.ProviderName(m), nil
-}
-
-// nilValue reports whether v, not nil itself, holds a nil pointer, map,
-// slice, func or channel: a typed nil (openai.New's *Model on an error).
-func nilValue(v any) bool {
-	switch rv := reflect.ValueOf(v); rv.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
-		return rv.IsNil()
-	}
-	return false
 }
 
 // limiterWait is the rate limiter's Wait, a panic a *PanicError.

@@ -21,7 +21,7 @@ func (a Agent) newRun(message string, events bool, parent *AgentRun) (*AgentRun,
 
 // checkSettings refuses settings out of range (ErrInvalidAgent).
 func (a *Agent) checkSettings() error {
-	if a.Model == nil || nilValue(a.Model) {
+	if ai.IsNil(a.Model) {
 		return fmt.Errorf("%w: Model is nil", ErrInvalidAgent)
 	}
 	if a.Retries < 0 {

@@ -3,7 +3,6 @@ package aigentic
 import (
 	"context"
 	"errors"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -124,11 +123,7 @@ func (r *AgentRun) abandon(f *toolFrame, tc ai.ToolCall, timedOut bool, grace ti
 
 // execute runs the tool, turning a panic into a *PanicError.
 func execute(run *AgentRun, t *AgentTool, raw string, args map[string]any) (res *ai.ToolResult, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			res, err = nil, newPanicError(v, debug.Stack(), PanicInTool)
-		}
-	}()
+	defer recoverAs(PanicInTool, &err)
 	if t.executeRaw != nil {
 		// Validation read empty arguments as {}; decode them the same way.
 		if strings.TrimSpace(raw) == "" {

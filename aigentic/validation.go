@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 
 	"github.com/nexxia-ai/aigentic-examples/aigentic/ai"
 	"github.com/nexxia-ai/aigentic-examples/aigentic/hook"
@@ -49,10 +48,6 @@ func (r *AgentRun) validateCall(ctx context.Context, f *toolFrame, t *AgentTool,
 
 // callValidate calls t.Validate, turning a panic into a *PanicError.
 func callValidate(r *AgentRun, t *AgentTool, args map[string]any) (vr ValidationResult, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			err = newPanicError(v, debug.Stack(), PanicInTool)
-		}
-	}()
+	defer recoverAs(PanicInTool, &err)
 	return t.Validate(r, args)
 }

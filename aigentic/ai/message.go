@@ -231,6 +231,21 @@ type Model interface {
 	Ping(ctx context.Context) (*PingResult, error)
 }
 
+// IsNil reports whether m is nil, or a nil pointer, map, slice, func or
+// channel inside a non-nil interface: a typed nil, such as the
+// *openai.Model that openai.New returns beside its error. Calling such a
+// model's methods would panic.
+func IsNil(m Model) bool {
+	if m == nil {
+		return true
+	}
+	switch v := reflect.ValueOf(m); v.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
+		return v.IsNil()
+	}
+	return false
+}
+
 // ProviderName is gen_ai.provider.name (OpenTelemetry's GenAI semantic
 // conventions) for m: its ProviderName() when it has that method, else the
 // last element of its package path ("openai" for aigentic/openai,

@@ -27,3 +27,14 @@ func TestProviderName(t *testing.T) {
 		t.Errorf("a model with ProviderName: %q", got)
 	}
 }
+
+// IsNil finds a nil model and a typed nil inside the interface; a real
+// model is not nil.
+func TestIsNil(t *testing.T) {
+	var typed *plainModel
+	for m, want := range map[ai.Model]bool{nil: true, typed: true, &plainModel{}: false} {
+		if got := ai.IsNil(m); got != want {
+			t.Errorf("IsNil(%#v) = %v, want %v", m, got, want)
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -62,7 +61,7 @@ func New(models []ai.Model, opts ...Option) (*Model, error) {
 	}
 	seen := map[string]int{}
 	for i, model := range models {
-		if isNil(model) {
+		if ai.IsNil(model) {
 			return nil, fmt.Errorf("%w: models[%d] is nil", ErrInvalidConfig, i)
 		}
 		t := newTarget(m, i, model, c.breaker)
@@ -84,19 +83,6 @@ func New(models []ai.Model, opts ...Option) (*Model, error) {
 	return m, nil
 }
 
-// isNil reports a nil interface or a nil pointer, map, slice, func or
-// channel inside one.
-func isNil(m ai.Model) bool {
-	if m == nil {
-		return true
-	}
-	v := reflect.ValueOf(m)
-	switch v.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface:
-		return v.IsNil()
-	}
-	return false
-}
 
 // ModelName implements ai.Model: the first model's name, the model a
 // request goes to first (gen_ai.request.model). Response.Model says which
