@@ -83,7 +83,6 @@ func New(models []ai.Model, opts ...Option) (*Model, error) {
 	return m, nil
 }
 
-
 // ModelName implements ai.Model: the first model's name, the model a
 // request goes to first (gen_ai.request.model). Response.Model says which
 // answered.
